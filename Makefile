@@ -1,0 +1,40 @@
+# Every target installs what it needs: a local .venv with the library and its test tools.
+# Targets are idempotent and non-interactive, so CI (CI=true, no terminal) runs them as they are.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test bench lint typecheck clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,cdktf]'
+	touch $(STAMP)
+
+## demo: the main job on the bundled example (the seed team's schedule and policy)
+demo: $(STAMP)
+	$(PY) examples/seed_team.py
+
+## test: the whole test suite (HYPOTHESIS_PROFILE=long for a longer property search)
+test: $(STAMP)
+	$(PY) -m pytest -n 2 -q
+
+## bench: benchmarks that print ratios against a baseline measured in the same run
+bench: $(STAMP)
+	$(PY) benchmarks/render_bench.py
+
+## lint: ruff (lint and format check) and mypy on the library
+lint: $(STAMP)
+	$(PY) -m ruff check oncall_planner tests examples benchmarks
+	$(PY) -m ruff format --check oncall_planner tests examples benchmarks
+	$(PY) -m mypy
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache

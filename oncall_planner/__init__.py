@@ -1,0 +1,45 @@
+"""oncall-planner: check PagerDuty on-call set-ups before ``terraform apply``.
+
+The public API is re-exported here; see README.md and docs/ for a tour.
+"""
+
+from oncall_planner.errors import ImportError_, OnCallPlannerError, ValidationError
+from oncall_planner.model import (
+    EscalationPolicy,
+    EscalationRule,
+    Layer,
+    OnCallPlan,
+    Override,
+    Restriction,
+    Schedule,
+    Target,
+    Team,
+    User,
+)
+from oncall_planner.render import Entry, FinalSchedule, Interval, on_call_at, render
+from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "PAGERDUTY_TIME_ZONES",
+    "Entry",
+    "EscalationPolicy",
+    "EscalationRule",
+    "FinalSchedule",
+    "ImportError_",
+    "Interval",
+    "Layer",
+    "OnCallPlan",
+    "OnCallPlannerError",
+    "Override",
+    "Restriction",
+    "Schedule",
+    "Target",
+    "Team",
+    "User",
+    "ValidationError",
+    "__version__",
+    "on_call_at",
+    "render",
+]

@@ -1,0 +1,61 @@
+"""Users and teams."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+
+from oncall_planner.errors import ValidationError
+from oncall_planner.model._checks import describe, name_validator, to_tuple
+from oncall_planner.timeutil import check_time_zone
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _check_email(instance: Any, attribute: Any, value: Any) -> None:
+    where = describe(instance)
+    if not isinstance(value, str) or not _EMAIL_RE.match(value):
+        raise ValidationError(f"{where}: email must look like name@example.com, got {value!r}")
+    if not 6 <= len(value) <= 100:
+        raise ValidationError(f"{where}: email must be 6 to 100 characters, got {len(value)}")
+
+
+def _check_optional_zone(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None:
+        check_time_zone(value, describe(instance))
+
+
+@attrs.frozen
+class User:
+    """A person who can be on call. PagerDuty identifies users by email.
+
+    ``time_zone`` is the person's own zone (used for nights, weekends and fairness); ``None``
+    means "the zone of the schedule being looked at".
+    """
+
+    name: str = attrs.field(validator=name_validator(100))
+    email: str = attrs.field(validator=_check_email)
+    time_zone: str | None = attrs.field(default=None, validator=_check_optional_zone)
+
+
+
+def _check_members(instance: Any, attribute: Any, value: Any) -> None:
+    where = f"{describe(instance)}: members"
+    if not isinstance(value, tuple) or not all(isinstance(u, User) for u in value):
+        raise ValidationError(f"{where} must be a list of User, got {value!r}")
+    seen = set()
+    for user in value:
+        if user.email in seen:
+            raise ValidationError(f"{where} lists {user.email!r} twice")
+        seen.add(user.email)
+
+
+@attrs.frozen
+class Team:
+    """A PagerDuty team: a name and its members."""
+
+    name: str = attrs.field(validator=name_validator(100))
+    members: tuple[User, ...] = attrs.field(default=(), converter=to_tuple, validator=_check_members)
+    description: str | None = attrs.field(default=None)

@@ -1,0 +1,269 @@
+"""Time arithmetic: PagerDuty's zone allow-list, instants as integer seconds, local wall clocks.
+
+Everything inside the renderer works on integer POSIX seconds (``int``). A *local* time is kept the
+same way: the number of seconds from 1970-01-01 00:00 on the zone's wall clock to the local time, so
+that adding a day on the wall clock is adding 86 400. :class:`ZoneClock` converts between the two
+and applies the library's convention for local times that do not exist (spring forward: the instant
+the clocks jump) or happen twice (fall back: the first occurrence).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import re
+from zoneinfo import ZoneInfo
+
+from oncall_planner.errors import ValidationError
+
+UTC = dt.timezone.utc
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+MINUTE = 60
+HOUR = 3600
+DAY = 86400
+WEEK = 7 * DAY
+
+#: The 135 zone names PagerDuty and its Terraform provider accept (``Etc/UTC``, not ``UTC``).
+PAGERDUTY_TIME_ZONES: frozenset[str] = frozenset(
+    """
+    Africa/Algiers Africa/Cairo Africa/Casablanca Africa/Harare Africa/Johannesburg Africa/Monrovia
+    Africa/Nairobi America/Argentina/Buenos_Aires America/Bogota America/Caracas America/Chicago
+    America/Chihuahua America/Denver America/Godthab America/Guatemala America/Guyana
+    America/Halifax America/Indiana/Indianapolis America/Juneau America/La_Paz America/Lima
+    America/Los_Angeles America/Mazatlan America/Mexico_City America/Monterrey America/Montevideo
+    America/New_York America/Phoenix America/Puerto_Rico America/Regina America/Santiago
+    America/Sao_Paulo America/St_Johns America/Tijuana Asia/Almaty Asia/Baghdad Asia/Baku
+    Asia/Bangkok Asia/Chongqing Asia/Colombo Asia/Dhaka Asia/Hong_Kong Asia/Irkutsk Asia/Jakarta
+    Asia/Jerusalem Asia/Kabul Asia/Kamchatka Asia/Karachi Asia/Kathmandu Asia/Kolkata
+    Asia/Krasnoyarsk Asia/Kuala_Lumpur Asia/Kuwait Asia/Magadan Asia/Muscat Asia/Novosibirsk
+    Asia/Rangoon Asia/Riyadh Asia/Seoul Asia/Shanghai Asia/Singapore Asia/Srednekolymsk
+    Asia/Taipei Asia/Tashkent Asia/Tbilisi Asia/Tehran Asia/Tokyo Asia/Ulaanbaatar Asia/Urumqi
+    Asia/Vladivostok Asia/Yakutsk Asia/Yekaterinburg Asia/Yerevan Atlantic/Azores
+    Atlantic/Cape_Verde Atlantic/South_Georgia Australia/Adelaide Australia/Brisbane
+    Australia/Darwin Australia/Hobart Australia/Melbourne Australia/Perth Australia/Sydney
+    Etc/GMT+12 Etc/UTC Europe/Amsterdam Europe/Athens Europe/Belgrade Europe/Berlin
+    Europe/Bratislava Europe/Brussels Europe/Bucharest Europe/Budapest Europe/Copenhagen
+    Europe/Dublin Europe/Helsinki Europe/Istanbul Europe/Kaliningrad Europe/Kiev Europe/Lisbon
+    Europe/Ljubljana Europe/London Europe/Madrid Europe/Minsk Europe/Moscow Europe/Paris
+    Europe/Prague Europe/Riga Europe/Rome Europe/Samara Europe/Sarajevo Europe/Skopje Europe/Sofia
+    Europe/Stockholm Europe/Tallinn Europe/Vienna Europe/Vilnius Europe/Volgograd Europe/Warsaw
+    Europe/Zagreb Europe/Zurich Pacific/Apia Pacific/Auckland Pacific/Chatham Pacific/Fakaofo
+    Pacific/Fiji Pacific/Guadalcanal Pacific/Guam Pacific/Honolulu Pacific/Majuro Pacific/Midway
+    Pacific/Noumea Pacific/Pago_Pago Pacific/Port_Moresby Pacific/Tongatapu
+    """.split()
+)
+
+_SUGGESTIONS = {"UTC": "Etc/UTC", "GMT": "Etc/UTC", "Etc/GMT": "Etc/UTC", "Z": "Etc/UTC"}
+
+
+def check_time_zone(name: object, where: str) -> str:
+    """Return ``name`` if PagerDuty accepts it as a time zone, else raise ValidationError."""
+    if not isinstance(name, str):
+        raise ValidationError(f"{where}: time_zone must be a string such as 'Etc/UTC', got {name!r}")
+    if name not in PAGERDUTY_TIME_ZONES:
+        hint = _SUGGESTIONS.get(name)
+        extra = f"; use {hint!r}" if hint else " (see oncall_planner.PAGERDUTY_TIME_ZONES)"
+        raise ValidationError(
+            f"{where}: time_zone must be one of the 135 names PagerDuty accepts, got {name!r}{extra}"
+        )
+    return name
+
+
+@functools.lru_cache(maxsize=None)
+def zone(name: str) -> ZoneInfo:
+    """The ``zoneinfo`` zone for a name (cached)."""
+    return ZoneInfo(name)
+
+
+def to_seconds(value: dt.datetime) -> int:
+    """An aware datetime as integer POSIX seconds, rounded down to the second."""
+    delta = value - EPOCH
+    return delta.days * DAY + delta.seconds
+
+
+def from_seconds(seconds: int) -> dt.datetime:
+    """Integer POSIX seconds as an aware UTC datetime."""
+    return EPOCH + dt.timedelta(seconds=seconds)
+
+
+def is_aware(value: dt.datetime) -> bool:
+    return value.tzinfo is not None and value.tzinfo.utcoffset(value) is not None
+
+
+def check_instant(value: object, where: str, field: str) -> dt.datetime:
+    """Check that ``value`` is an aware datetime in whole minutes; return it unchanged."""
+    if not isinstance(value, dt.datetime):
+        raise ValidationError(
+            f"{where}: {field} must be a timezone-aware datetime, got {type(value).__name__} {value!r}"
+        )
+    if not is_aware(value):
+        raise ValidationError(
+            f"{where}: {field} must be timezone-aware (give tzinfo, e.g. ZoneInfo('Etc/UTC')), "
+            f"got naive {value.isoformat()}"
+        )
+    tz = value.tzinfo
+    if hasattr(tz, "localize") and hasattr(tz, "normalize"):
+        # pytz: a zone attached with tzinfo= (not localize) carries the wrong offset.
+        if tz.normalize(value).utcoffset() != value.utcoffset():  # type: ignore[union-attr]
+            raise ValidationError(
+                f"{where}: {field} carries the offset {value.isoformat()[19:]} of a pytz zone attached "
+                f"with tzinfo=, which is local mean time; build it with zone.localize(naive) instead"
+            )
+    seconds = value - EPOCH
+    if seconds.microseconds or seconds.seconds % MINUTE:
+        hint = ""
+        if (value.utcoffset() or dt.timedelta()).seconds % MINUTE:
+            hint = (
+                " (its UTC offset has seconds: a pytz zone passed as tzinfo= means local mean time;"
+                " use zone.localize(naive) instead)"
+            )
+        raise ValidationError(
+            f"{where}: {field} must be in whole minutes (PagerDuty drops seconds), "
+            f"got {value.isoformat()}{hint}"
+        )
+    return value
+
+
+def check_duration(value: object, where: str, field: str) -> dt.timedelta:
+    if not isinstance(value, dt.timedelta):
+        raise ValidationError(
+            f"{where}: {field} must be a datetime.timedelta, got {type(value).__name__} {value!r}"
+        )
+    if value.microseconds or value.seconds % MINUTE:
+        raise ValidationError(f"{where}: {field} must be in whole minutes, got {value}")
+    return value
+
+
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+def parse_time_of_day(value: object) -> dt.time:
+    """``"09:00"``, ``"09:00:00"`` or a :class:`datetime.time` as a naive ``time``."""
+    if isinstance(value, dt.time):
+        if value.tzinfo is not None:
+            raise ValidationError(
+                f"Restriction: start_time_of_day must be a local wall-clock time without tzinfo, "
+                f"got {value!r}"
+            )
+        return value
+    if isinstance(value, str):
+        m = _TIME_RE.match(value.strip())
+        if m:
+            hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
+            if hour < 24 and minute < 60 and second < 60:
+                return dt.time(hour, minute, second)
+    raise ValidationError(
+        f"Restriction: start_time_of_day must be a datetime.time or 'HH:MM' / 'HH:MM:SS', got {value!r}"
+    )
+
+
+def describe_duration(value: dt.timedelta) -> str:
+    """A short human form of a duration: '30 minutes', '7 days', '1 day 4 hours'."""
+    total = int(value.total_seconds())
+    if total < 0:
+        return f"-{describe_duration(-value)}"
+    parts = []
+    for unit, size in (("day", DAY), ("hour", HOUR), ("minute", MINUTE), ("second", 1)):
+        amount, total = divmod(total, size)
+        if amount:
+            parts.append(f"{amount} {unit}{'s' if amount != 1 else ''}")
+    return " ".join(parts) or "0 seconds"
+
+
+def iso_weekday(local_seconds: int) -> int:
+    """ISO weekday (1 = Monday … 7 = Sunday) of a local time given in local seconds."""
+    return (local_seconds // DAY + 3) % 7 + 1
+
+
+class ZoneClock:
+    """Converts between POSIX seconds and local wall-clock seconds for one zone.
+
+    The zone's UTC offsets are kept as a sorted list of transitions, found by sampling
+    ``utcoffset`` every six hours and bisecting each change to the second. The list grows by whole
+    years as instants further out are asked for.
+    """
+
+    _SAMPLE = 6 * HOUR
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._tz = zone(name)
+        self._first_year = 0
+        self._last_year = -1
+        # Transition instants; _offsets[i] holds from _starts[i] (inclusive) on.
+        self._starts: list[int] = []
+        self._offsets: list[int] = []
+        self._local_starts: list[int] = []
+
+    def _offset_at(self, seconds: int) -> int:
+        off = from_seconds(seconds).astimezone(self._tz).utcoffset()
+        assert off is not None
+        return off.days * DAY + off.seconds
+
+    def _scan(self, lo: int, hi: int) -> tuple[list[int], list[int]]:
+        starts, offsets = [lo], [self._offset_at(lo)]
+        t = lo
+        while t < hi:
+            nxt = min(t + self._SAMPLE, hi)
+            off = self._offset_at(nxt)
+            if off != offsets[-1]:
+                a, b = t, nxt  # offset(a) == previous, offset(b) == new
+                while b - a > 1:
+                    mid = (a + b) // 2
+                    if self._offset_at(mid) == offsets[-1]:
+                        a = mid
+                    else:
+                        b = mid
+                starts.append(b)
+                offsets.append(off)
+            t = nxt
+        return starts, offsets
+
+    def _ensure(self, seconds: int) -> None:
+        year = 1970 + seconds // (365 * DAY)  # approximate; one year of margin either side
+        lo_year, hi_year = year - 1, year + 1
+        if self._first_year <= lo_year and hi_year <= self._last_year:
+            return
+        if self._last_year < self._first_year:
+            new_first, new_last = lo_year, hi_year
+        else:
+            new_first = min(lo_year, self._first_year)
+            new_last = max(hi_year, self._last_year)
+        lo = to_seconds(dt.datetime(max(new_first, 1), 1, 1, tzinfo=UTC))
+        hi = to_seconds(dt.datetime(min(new_last + 1, 9999), 1, 1, tzinfo=UTC))
+        starts, offsets = self._scan(lo, hi)
+        self._starts, self._offsets = starts, offsets
+        self._local_starts = [s + o for s, o in zip(starts, offsets, strict=True)]
+        self._first_year, self._last_year = new_first, new_last
+
+    def offset(self, seconds: int) -> int:
+        """UTC offset in seconds at an instant."""
+        self._ensure(seconds)
+        i = bisect.bisect_right(self._starts, seconds) - 1
+        return self._offsets[max(i, 0)]
+
+    def to_local(self, seconds: int) -> int:
+        """The local wall-clock time (local seconds) at an instant."""
+        return seconds + self.offset(seconds)
+
+    def from_local(self, local: int) -> int:
+        """The instant of a local wall-clock time.
+
+        A time inside a spring-forward gap maps to the instant the clocks jump; a time that happens
+        twice maps to its first occurrence. The mapping never decreases.
+        """
+        self._ensure(local)
+        starts, offsets = self._starts, self._offsets
+        j = max(bisect.bisect_right(self._local_starts, local) - 1, 0)
+        if j > 0 and local - offsets[j - 1] < starts[j]:
+            return local - offsets[j - 1]  # first occurrence of a repeated time
+        if j + 1 < len(starts) and local - offsets[j] >= starts[j + 1]:
+            return starts[j + 1]  # inside a gap: the instant the clocks jump
+        return local - offsets[j]
+
+
+@functools.lru_cache(maxsize=None)
+def clock(name: str) -> ZoneClock:
+    """The shared :class:`ZoneClock` of a zone."""
+    return ZoneClock(name)

@@ -14,6 +14,7 @@ from oncall_planner.model import (
     Schedule,
     Target,
     Team,
+    TimeOff,
     User,
 )
 from oncall_planner.render import Entry, FinalSchedule, Interval, on_call_at, render
@@ -37,6 +38,7 @@ __all__ = [
     "Schedule",
     "Target",
     "Team",
+    "TimeOff",
     "User",
     "ValidationError",
     "__version__",

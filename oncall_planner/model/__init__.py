@@ -3,7 +3,7 @@
 from oncall_planner.model.escalation import EscalationPolicy, EscalationRule, Target
 from oncall_planner.model.people import Team, User
 from oncall_planner.model.plan import OnCallPlan
-from oncall_planner.model.schedule import Layer, Override, Restriction, Schedule
+from oncall_planner.model.schedule import Layer, Override, Restriction, Schedule, TimeOff
 
 __all__ = [
     "EscalationPolicy",
@@ -15,5 +15,6 @@ __all__ = [
     "Schedule",
     "Target",
     "Team",
+    "TimeOff",
     "User",
 ]

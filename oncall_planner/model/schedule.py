@@ -202,3 +202,27 @@ class Override:
     start: dt.datetime = attrs.field(validator=_check_override_instant)
     end: dt.datetime = attrs.field(validator=_check_override_end)
     user: User = attrs.field(validator=_check_override_user)
+
+
+def _check_time_off_user(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, User):
+        raise ValidationError(f"TimeOff: user must be a User, got {type(value).__name__} {value!r}")
+
+
+def _check_time_off_end(instance: Any, attribute: Any, value: Any) -> None:
+    check_instant(value, "TimeOff", "end")
+    if value <= instance.start:
+        raise ValidationError(
+            f"TimeOff: end must be after start ({instance.start.isoformat()}), got {value.isoformat()}"
+        )
+
+
+@attrs.frozen
+class TimeOff:
+    """``user`` is away over ``[start, end)`` and should not be on call then."""
+
+    user: User = attrs.field(validator=_check_time_off_user)
+    start: dt.datetime = attrs.field(
+        validator=lambda i, a, v: check_instant(v, "TimeOff", "start")  # noqa: ARG005
+    )
+    end: dt.datetime = attrs.field(validator=_check_time_off_end)

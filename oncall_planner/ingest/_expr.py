@@ -179,7 +179,7 @@ _TOKEN = re.compile(
 )
 
 
-class _Stop(Exception):
+class _StopError(Exception):
     def __init__(self, what: str) -> None:
         self.what = what
 
@@ -198,7 +198,7 @@ class _Parser:
                 start = m.start("string")
                 end = _skip_string(text, start)
                 if end > len(text):
-                    raise _Stop("unterminated string")
+                    raise _StopError("unterminated string")
                 self.tokens.append(("string", text[start + 1 : end - 1]))
                 i = end
                 continue
@@ -213,14 +213,14 @@ class _Parser:
     def take(self) -> tuple[str, str]:
         token = self.peek()
         if token is None:
-            raise _Stop("incomplete expression")
+            raise _StopError("incomplete expression")
         self.pos += 1
         return token
 
     def expect(self, value: str) -> None:
         token = self.take()
         if token[1] != value:
-            raise _Stop(_operator_kind(token[1]))
+            raise _StopError(_operator_kind(token[1]))
 
     def expression(self) -> Expr:
         kind, value = self.take()
@@ -233,9 +233,9 @@ class _Parser:
         elif kind == "ident":
             nxt = self.peek()
             if nxt is not None and nxt[1] == "(":
-                raise _Stop(f"function call {value}(...)")
+                raise _StopError(f"function call {value}(...)")
             if value == "for":
-                raise _Stop("for expression")
+                raise _StopError("for expression")
             if value in ("true", "false"):
                 expr = Literal(value == "true")
             elif value == "null":
@@ -250,7 +250,7 @@ class _Parser:
             expr = self.expression()
             self.expect(")")
         else:
-            raise _Stop(_operator_kind(value))
+            raise _StopError(_operator_kind(value))
         return expr
 
     def steps(self, root: str) -> Reference:
@@ -267,11 +267,11 @@ class _Parser:
                 elif kind == "number" and name.isdigit():
                     steps.append(Literal(int(name)))
                 else:
-                    raise _Stop("splat expression" if name == "*" else "computed expression")
+                    raise _StopError("splat expression" if name == "*" else "computed expression")
             elif token[1] == "[":
                 self.pos += 1
                 if (self.peek() or ("", ""))[1] == "*":
-                    raise _Stop("splat expression")
+                    raise _StopError("splat expression")
                 steps.append(self.expression())
                 self.expect("]")
             else:
@@ -281,27 +281,27 @@ class _Parser:
     def list_expr(self) -> ListExpr:
         items: list[Any] = []
         if (self.peek() or ("", ""))[1] == "for":
-            raise _Stop("for expression")
+            raise _StopError("for expression")
         while (self.peek() or ("", ""))[1] != "]":
             items.append(self.expression())
             if (self.peek() or ("", ""))[1] == ",":
                 self.pos += 1
             elif (self.peek() or ("", ""))[1] != "]":
-                raise _Stop(_operator_kind((self.peek() or ("", ""))[1]))
+                raise _StopError(_operator_kind((self.peek() or ("", ""))[1]))
         self.pos += 1
         return ListExpr(tuple(items))
 
     def object_expr(self) -> ObjectExpr:
         pairs: list[tuple[str, Any]] = []
         if (self.peek() or ("", ""))[1] == "for":
-            raise _Stop("for expression")
+            raise _StopError("for expression")
         while (self.peek() or ("", ""))[1] != "}":
             kind, key = self.take()
             if kind not in ("ident", "string"):
-                raise _Stop("computed object key")
+                raise _StopError("computed object key")
             sep = self.take()[1]
             if sep not in ("=", ":"):
-                raise _Stop(_operator_kind(sep))
+                raise _StopError(_operator_kind(sep))
             pairs.append((key, self.expression()))
             if (self.peek() or ("", ""))[1] == ",":
                 self.pos += 1
@@ -318,15 +318,15 @@ def _operator_kind(token: str) -> str:
 
 
 def parse_expression(text: str) -> Expr:
-    """Parse one expression (the inside of ``${...}``); unsupported forms give :class:`Unsupported`."""
+    """Parse one expression (the inside of ``${...}``); unsupported forms give ``Unsupported``."""
     try:
         parser = _Parser(text)
         expr = parser.expression()
         rest = parser.peek()
         if rest is not None:
-            raise _Stop(_operator_kind(rest[1]))
+            raise _StopError(_operator_kind(rest[1]))
         return expr
-    except _Stop as stop:
+    except _StopError as stop:
         return Unsupported(stop.what, text)
 
 

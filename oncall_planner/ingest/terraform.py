@@ -1,4 +1,4 @@
-"""Import existing PagerDuty Terraform (``.tf``, ``.tf.json``, CDKTF's ``cdk.tf.json``, a directory).
+"""Import existing PagerDuty Terraform: ``.tf``, ``.tf.json``, CDKTF's ``cdk.tf.json``, a directory.
 
 The importer reads the configuration, never runs it: no provider, no ``terraform`` binary, no
 function is evaluated. It understands what a reviewer can see on the page — literals, references
@@ -135,7 +135,7 @@ class _Ref:
         return f"{prefix}{self.type}.{self.name}"
 
 
-class _Unresolved(Exception):
+class _UnresolvedError(Exception):
     """A value the importer does not evaluate; carries where and why."""
 
     def __init__(self, location: Location, message: str) -> None:
@@ -257,7 +257,7 @@ class _Importer:
                     continue
                 value = self.evaluate(part, loc)
                 if isinstance(value, _Ref):
-                    raise _Unresolved(
+                    raise _UnresolvedError(
                         loc,
                         f"the ID of {value.address()} is known only to PagerDuty, "
                         f"so the string {source_text(expr)} cannot be computed",
@@ -271,7 +271,7 @@ class _Importer:
         if isinstance(expr, Reference):
             return self._reference(expr, loc)
         assert isinstance(expr, Unsupported)
-        raise _Unresolved(
+        raise _UnresolvedError(
             loc, f"{expr.what} in `{expr.text}` is not evaluated (the importer never runs code)"
         )
 
@@ -292,11 +292,13 @@ class _Importer:
             return self._index_into(self._local(name, loc), steps[1:], loc, text)
         if root == "module":
             name = name_step(0, "a module name")
-            raise _Unresolved(
+            raise _UnresolvedError(
                 loc, f"{text!r} reads an output of module {name!r}, which is not followed"
             )
         if root in ("count", "each", "self", "path", "terraform"):
-            raise _Unresolved(loc, f"{text!r} is known only when Terraform plans the configuration")
+            raise _UnresolvedError(
+                loc, f"{text!r} is known only when Terraform plans the configuration"
+            )
         if root == "data":
             rtype = name_step(0, "a data source type")
             name = name_step(1, "a data source name")
@@ -311,21 +313,23 @@ class _Importer:
         block = table.get((rtype, name))
         ref = _Ref(kind, rtype, name)
         if not steps:
-            raise _Unresolved(loc, f"{text!r} refers to a whole {kind}; the importer needs .id")
+            raise _UnresolvedError(
+                loc, f"{text!r} refers to a whole {kind}; the importer needs .id"
+            )
         attribute = steps[0]
         if attribute == "id":
             if block is None and rtype != "pagerduty_user":
-                raise _Unresolved(
+                raise _UnresolvedError(
                     loc, f"{ref.address()} is not declared in the configuration that was read"
                 )
             return self._index_into(ref, steps[1:], loc, text)
         if not isinstance(attribute, str):
-            raise _Unresolved(
+            raise _UnresolvedError(
                 loc, f"{text!r}: indexing a resource (count/for_each) is not followed"
             )
         if block is not None and attribute in block.attributes:
             return self._index_into(self.value(block.attributes[attribute]), steps[1:], loc, text)
-        raise _Unresolved(
+        raise _UnresolvedError(
             loc, f"{text!r} is an attribute PagerDuty computes; it is not in the configuration"
         )
 
@@ -358,7 +362,7 @@ class _Importer:
             return self.given[name]
         block = self.variables[name]
         if "default" not in block.attributes:
-            raise _Unresolved(
+            raise _UnresolvedError(
                 loc,
                 f"variable {name!r} ({block.location}) has no default; give its value "
                 f"(variables={{{name!r}: ...}} or --var {name}=...)",
@@ -370,7 +374,8 @@ class _Importer:
             return self._local_values[name]
         if name not in self.locals:
             raise ImportError_(
-                f"{loc}: local.{name} is not declared (declared locals: {sorted(self.locals) or 'none'})"
+                f"{loc}: local.{name} is not declared "
+                f"(declared locals: {sorted(self.locals) or 'none'})"
             )
         if name in self._evaluating:
             cycle = " -> ".join([*self._evaluating[self._evaluating.index(name) :], name])
@@ -403,7 +408,8 @@ class _Importer:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ImportError_(
-                f"{self.where(block, name)}: {subject}: {name} must be a string, got {_describe(value)}"
+                f"{self.where(block, name)}: {subject}: {name} must be a string, "
+                f"got {_describe(value)}"
             )
         return _to_string(value)
 
@@ -457,7 +463,7 @@ class _Importer:
         if isinstance(value, _Ref):
             return value
         if isinstance(value, str):
-            raise _Unresolved(
+            raise _UnresolvedError(
                 loc,
                 f"{subject}: {name} holds the literal PagerDuty ID {value!r}; the importer "
                 "can only follow references to resources in the configuration",
@@ -470,24 +476,24 @@ class _Importer:
         if ref not in self._built:
             try:
                 self._built[ref] = build()
-            except _Unresolved as exc:
+            except _UnresolvedError as exc:
                 self._built[ref] = exc
         result = self._built[ref]
-        if isinstance(result, _Unresolved):
+        if isinstance(result, _UnresolvedError):
             raise result
         return result
 
     def _check_instances(self, block: Block, subject: str) -> None:
         for meta in ("count", "for_each"):
             if meta in block.attributes:
-                raise _Unresolved(
+                raise _UnresolvedError(
                     block.attributes[meta].location,
                     f"{subject} uses {meta}, which makes several instances; the importer does not "
                     "expand it",
                 )
         for nested in block.blocks:
             if nested.kind == "dynamic":
-                raise _Unresolved(
+                raise _UnresolvedError(
                     nested.location,
                     f"{subject} builds blocks with dynamic {'/'.join(nested.labels)!r}, "
                     "which the importer does not expand",
@@ -536,7 +542,7 @@ class _Importer:
         table = self.resources if ref.kind == "resource" else self.data
         block = table.get((ref.type, ref.name))
         if block is None:
-            raise _Unresolved(loc, f"{ref.address()} is not declared in the configuration")
+            raise _UnresolvedError(loc, f"{ref.address()} is not declared in the configuration")
         return self._once(ref, lambda: self._build_team(ref, block))  # type: ignore[no-any-return]
 
     def _build_team(self, ref: _Ref, block: Block) -> Team:
@@ -553,14 +559,14 @@ class _Importer:
         if ref.type != "pagerduty_schedule":
             raise ImportError_(f"{loc}: expected a pagerduty_schedule, got {ref.address()}")
         if ref.kind == "data":
-            raise _Unresolved(
+            raise _UnresolvedError(
                 loc,
                 f"{ref.address()} looks up a schedule defined outside this configuration; "
                 "its layers are unknown here",
             )
         block = self.resources.get((ref.type, ref.name))
         if block is None:
-            raise _Unresolved(loc, f"{ref.address()} is not declared in the configuration")
+            raise _UnresolvedError(loc, f"{ref.address()} is not declared in the configuration")
         return self._once(ref, lambda: self._build_schedule(ref, block))  # type: ignore[no-any-return]
 
     def _build_schedule(self, ref: _Ref, block: Block) -> Schedule:
@@ -691,8 +697,9 @@ class _Importer:
             kind = self.string(strategy, "type", subject, required=False) or "assign_to_everyone"
             if kind not in ("round_robin", "assign_to_everyone"):
                 raise ImportError_(
-                    f"{self.where(strategy, 'type')}: {subject}: escalation_rule_assignment_strategy "
-                    f"type must be 'round_robin' or 'assign_to_everyone', got {kind!r}"
+                    f"{self.where(strategy, 'type')}: {subject}: "
+                    "escalation_rule_assignment_strategy type must be 'round_robin' or "
+                    f"'assign_to_everyone', got {kind!r}"
                 )
             round_robin = kind == "round_robin"
         return _validated(  # type: ignore[no-any-return]
@@ -701,7 +708,7 @@ class _Importer:
 
     # -- the whole configuration ----------------------------------------------------------
 
-    def _skip(self, exc: _Unresolved, subject: str, what: str) -> None:
+    def _skip(self, exc: _UnresolvedError, subject: str, what: str) -> None:
         self.warnings.append(
             Diagnostic(exc.location, subject, f"{what} not imported: {exc.message}")
         )
@@ -757,7 +764,7 @@ class _Importer:
                     schedules.append(self.schedule(ref, block.location))
                 elif ref.type == "pagerduty_escalation_policy" and ref.kind == "resource":
                     policies.append(self.policy(ref, block))
-            except _Unresolved as exc:
+            except _UnresolvedError as exc:
                 what = ref.type.removeprefix("pagerduty_").replace("_", " ")
                 self._skip(exc, ref.address(), what)
         try:
@@ -789,7 +796,7 @@ class _Importer:
                     f"pagerduty_team ID, got {team_ref.address()}"
                 )
             user = self.user(user_ref, self.where(block, "user_id"))
-        except _Unresolved as exc:
+        except _UnresolvedError as exc:
             self._skip(exc, subject, "team membership")
             return
         members = self._members.setdefault(team_ref, [])

@@ -23,7 +23,8 @@ between resources (``pagerduty_user.alice.id``), ``data "pagerduty_user"`` looku
   ``output``.
 
 Users found through ``data "pagerduty_user"`` are known only by email: their name is their email.
-A layer without a ``name`` is called ``Layer 1``, ``Layer 2``, … as PagerDuty shows it.
+A layer without a ``name`` is called ``Layer 1``, ``Layer 2``, … as PagerDuty shows it. A team's
+members (``pagerduty_team_membership``) are sorted by email, since Terraform gives them no order.
 Timestamps keep their instant and are shown in the schedule's time zone.
 """
 
@@ -107,6 +108,9 @@ class TerraformImport:
     placeholders: tuple[Diagnostic, ...] = ()
     ignored: tuple[Diagnostic, ...] = ()
     files: tuple[str, ...] = ()
+    #: Where each imported schedule, layer and policy is declared: ``(schedule name,)``,
+    #: ``(schedule name, layer name)`` or ``(policy name,)`` -> ``(file, line or None)``.
+    locations: Mapping[tuple[str, ...], tuple[str, int | None]] = attrs.field(factory=dict)
 
     def report(self) -> str:
         """All diagnostics as text, one per line, grouped by kind (empty when there are none)."""
@@ -197,6 +201,7 @@ class _Importer:
         self._built: dict[_Ref, Any] = {}
         self._placeholder_users: dict[str, User] = {}
         self._members: dict[_Ref, list[User]] = {}
+        self.locations: dict[tuple[str, ...], tuple[str, int | None]] = {}
         self._index()
 
     # -- declarations ---------------------------------------------------------------------
@@ -519,7 +524,7 @@ class _Importer:
                 Diagnostic(
                     loc,
                     ref.address(),
-                    f"not declared; stands for a user named {ref.name!r} with email {email!r}",
+                    f"not declared; placeholder user {ref.name!r} <{email}>",
                 )
             )
         return self._placeholder_users[ref.name]
@@ -552,7 +557,9 @@ class _Importer:
         description = None
         if ref.kind == "resource":
             description = self.string(block, "description", subject, required=False)
-        members = self._members.get(ref, [])
+        # Memberships are separate resources with no order between them: members are sorted by
+        # email so that the same configuration always gives the same Team.
+        members = sorted(self._members.get(ref, []), key=lambda u: (u.email.lower(), u.email))
         return _validated(lambda: Team(name, members, description), block, subject)  # type: ignore[no-any-return]
 
     def schedule(self, ref: _Ref, loc: Location) -> Schedule:
@@ -591,9 +598,14 @@ class _Importer:
         teams = []
         for team_ref in self.refs(block, "teams", subject, required=False):
             teams.append(self.team(team_ref, self.where(block, "teams")))
-        return _validated(  # type: ignore[no-any-return]
+        schedule = _validated(
             lambda: Schedule(name, tz, layers, description=description, teams=teams), block, subject
         )
+        self.locations[(name,)] = (block.location.file, block.location.line)
+        for layer, layer_block in zip(layers, block.nested("layer"), strict=True):
+            where = layer_block.location
+            self.locations.setdefault((name, layer.name), (where.file, where.line))
+        return schedule  # type: ignore[no-any-return]
 
     def _build_layer(self, block: Block, subject: str, index: int, tz: str) -> Layer:
         name = self.string(block, "name", subject, required=False) or f"Layer {index + 1}"
@@ -668,11 +680,13 @@ class _Importer:
             raise ImportError_(
                 f"{block.location}: {subject}: a policy needs at least one rule block"
             )
-        return _validated(  # type: ignore[no-any-return]
+        policy = _validated(
             lambda: EscalationPolicy(name, rules, loops, team=team, description=description),
             block,
             subject,
         )
+        self.locations[(name,)] = (block.location.file, block.location.line)
+        return policy  # type: ignore[no-any-return]
 
     def _build_rule(self, block: Block, subject: str) -> EscalationRule:
         delay = self.integer(block, "escalation_delay_in_minutes", subject)
@@ -881,6 +895,7 @@ def import_terraform(
         tuple(importer.placeholders),
         tuple(importer.ignored),
         files,
+        importer.locations,
     )
 
 

@@ -1,0 +1,1 @@
+"""Output formats: iCalendar (ics), SARIF (sarif) and the report formats."""

@@ -60,7 +60,9 @@ _SUGGESTIONS = {"UTC": "Etc/UTC", "GMT": "Etc/UTC", "Etc/GMT": "Etc/UTC", "Z": "
 def check_time_zone(name: object, where: str) -> str:
     """Return ``name`` if PagerDuty accepts it as a time zone, else raise ValidationError."""
     if not isinstance(name, str):
-        raise ValidationError(f"{where}: time_zone must be a string such as 'Etc/UTC', got {name!r}")
+        raise ValidationError(
+            f"{where}: time_zone must be a string such as 'Etc/UTC', got {name!r}"
+        )
     if name not in PAGERDUTY_TIME_ZONES:
         hint = _SUGGESTIONS.get(name)
         extra = f"; use {hint!r}" if hint else " (see oncall_planner.PAGERDUTY_TIME_ZONES)"

@@ -53,8 +53,7 @@ def _check_restriction(instance: Restriction, attribute: Any, value: Any) -> Non
         day = instance.start_day_of_week
         if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 7:
             raise ValidationError(
-                "Restriction: start_day_of_week must be 1 (Monday) to 7 (Sunday), "
-                f"got {day!r}"
+                f"Restriction: start_day_of_week must be 1 (Monday) to 7 (Sunday), got {day!r}"
             )
         if not dt.timedelta(minutes=1) <= instance.duration < dt.timedelta(days=7):
             raise ValidationError(
@@ -62,7 +61,9 @@ def _check_restriction(instance: Restriction, attribute: Any, value: Any) -> Non
                 f"got {describe_duration(instance.duration)}"
             )
     else:
-        raise ValidationError(f"Restriction: kind must be 'daily' or 'weekly', got {instance.kind!r}")
+        raise ValidationError(
+            f"Restriction: kind must be 'daily' or 'weekly', got {instance.kind!r}"
+        )
 
 
 @attrs.frozen
@@ -192,7 +193,9 @@ def _check_override_end(instance: Any, attribute: Any, value: Any) -> None:
 
 def _check_override_user(instance: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, User):
-        raise ValidationError(f"Override: user must be a User, got {type(value).__name__} {value!r}")
+        raise ValidationError(
+            f"Override: user must be a User, got {type(value).__name__} {value!r}"
+        )
 
 
 @attrs.frozen

@@ -61,7 +61,9 @@ def test_user_needs_a_name() -> None:
 
 
 def test_user_time_zone_must_be_one_pagerduty_accepts() -> None:
-    with raises("User 'Alice': time_zone must be one of the 135 names PagerDuty accepts, got 'UTC'; use 'Etc/UTC'"):
+    with raises(
+        "User 'Alice': time_zone must be one of the 135 names PagerDuty accepts, got 'UTC'; use 'Etc/UTC'"
+    ):
         User("Alice", "alice@example.com", "UTC")
 
 
@@ -83,7 +85,9 @@ def test_weekly_restriction_days_are_iso_monday_one() -> None:
 
 
 def test_daily_restriction_must_be_shorter_than_a_day() -> None:
-    with raises("a daily duration must be at least 1 minute and less than 24 hours (for whole days use no restriction), got 1 day"):
+    with raises(
+        "a daily duration must be at least 1 minute and less than 24 hours (for whole days use no restriction), got 1 day"
+    ):
         Restriction.daily("00:00", dt.timedelta(hours=24))
 
 
@@ -132,7 +136,9 @@ def test_layer_times_must_be_aware() -> None:
 
 
 def test_layer_times_must_be_whole_minutes() -> None:
-    with raises("Layer 'Primary': start must be in whole minutes (PagerDuty drops seconds), got 2025-01-06T09:00:30+00:00"):
+    with raises(
+        "Layer 'Primary': start must be in whole minutes (PagerDuty drops seconds), got 2025-01-06T09:00:30+00:00"
+    ):
         layer(start=T0 + dt.timedelta(seconds=30))
 
 
@@ -142,7 +148,9 @@ def test_pytz_zone_attached_with_tzinfo_is_caught() -> None:
 
 
 def test_layer_end_must_follow_start() -> None:
-    with raises("Layer 'Primary': end must be after start (2025-01-06T09:00:00+00:00), got 2025-01-06T09:00:00+00:00"):
+    with raises(
+        "Layer 'Primary': end must be after start (2025-01-06T09:00:00+00:00), got 2025-01-06T09:00:00+00:00"
+    ):
         layer(end=T0)
 
 
@@ -163,7 +171,9 @@ def test_layer_refuses_daily_and_weekly_restrictions_together() -> None:
 def test_schedule_needs_a_layer_and_a_known_zone() -> None:
     with raises("Schedule 'Checkout': layers must have at least 1 Layer, got 0"):
         Schedule("Checkout", "Etc/UTC", [])
-    with raises("Schedule 'Checkout': time_zone must be one of the 135 names PagerDuty accepts, got 'Mars/Olympus'"):
+    with raises(
+        "Schedule 'Checkout': time_zone must be one of the 135 names PagerDuty accepts, got 'Mars/Olympus'"
+    ):
         Schedule("Checkout", "Mars/Olympus", [layer()])
 
 
@@ -227,7 +237,10 @@ def test_plan_collects_what_policies_and_schedules_refer_to() -> None:
     schedule = Schedule("Checkout", "Etc/UTC", [layer()], teams=[team])
     policy = EscalationPolicy(
         "Checkout",
-        [EscalationRule(10, [Target.schedule(schedule)]), EscalationRule(15, [Target.user(manager)])],
+        [
+            EscalationRule(10, [Target.schedule(schedule)]),
+            EscalationRule(15, [Target.user(manager)]),
+        ],
     )
     plan = OnCallPlan(escalation_policies=[policy])
     assert plan.schedules == (schedule,)

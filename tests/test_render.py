@@ -39,7 +39,11 @@ def ny(*args: int) -> dt.datetime:
 def rows(final_entries, tz=UTC):  # type: ignore[no-untyped-def]
     """Entries as (start, end, name) in a zone, naive, for readable expectations."""
     return [
-        (e.start.astimezone(tz).replace(tzinfo=None), e.end.astimezone(tz).replace(tzinfo=None), e.user.name)
+        (
+            e.start.astimezone(tz).replace(tzinfo=None),
+            e.end.astimezone(tz).replace(tzinfo=None),
+            e.user.name,
+        )
         for e in final_entries
     ]
 
@@ -82,7 +86,9 @@ def test_turns_before_the_virtual_start_wrap_backwards() -> None:
 def test_the_later_layer_wins_and_hides_the_earlier_one() -> None:
     primary = Layer("Primary", [A, B], utc(2025, 1, 1), WEEK)
     secondary = Layer("Secondary", [C, D], utc(2025, 1, 1), WEEK)
-    final = render(Schedule("S", "Etc/UTC", [primary, secondary]), utc(2025, 1, 1), utc(2025, 1, 15))
+    final = render(
+        Schedule("S", "Etc/UTC", [primary, secondary]), utc(2025, 1, 1), utc(2025, 1, 15)
+    )
     assert [e.user for e in final.entries] == [C, D]
     assert final.visible[0] == ()
     assert final.visible[1] == final.entries
@@ -115,7 +121,9 @@ def test_a_restricted_upper_layer_lets_the_lower_one_show_outside_its_windows() 
 
 
 def test_override_beats_every_layer_and_fills_gaps() -> None:
-    layer = Layer("L", [A], utc(2025, 1, 1), WEEK, restrictions=[Restriction.daily("09:00", 8 * HOUR)])
+    layer = Layer(
+        "L", [A], utc(2025, 1, 1), WEEK, restrictions=[Restriction.daily("09:00", 8 * HOUR)]
+    )
     s = Schedule("S", "Etc/UTC", [layer])
     ov = Override(utc(2025, 1, 1, 12), utc(2025, 1, 1, 20), B)
     final = render(s, utc(2025, 1, 1), utc(2025, 1, 2), overrides=[ov])
@@ -151,7 +159,9 @@ def test_adjacent_entries_of_one_person_are_merged() -> None:
 
 
 def test_gaps_and_coverage() -> None:
-    layer = Layer("L", [A], utc(2025, 1, 1), DAY, restrictions=[Restriction.daily("09:00", 6 * HOUR)])
+    layer = Layer(
+        "L", [A], utc(2025, 1, 1), DAY, restrictions=[Restriction.daily("09:00", 6 * HOUR)]
+    )
     final = render(Schedule("S", "Etc/UTC", [layer]), utc(2025, 1, 1), utc(2025, 1, 2))
     assert [(g.start, g.end) for g in final.gaps] == [
         (utc(2025, 1, 1), utc(2025, 1, 1, 9)),
@@ -165,7 +175,9 @@ def test_gaps_and_coverage() -> None:
 
 def test_weekly_turns_keep_the_local_handoff_through_spring_forward() -> None:
     layer = Layer("L", [A, B], ny(2025, 3, 3, 9), WEEK)
-    final = render(Schedule("S", "America/New_York", [layer]), ny(2025, 3, 3, 9), ny(2025, 3, 17, 9))
+    final = render(
+        Schedule("S", "America/New_York", [layer]), ny(2025, 3, 3, 9), ny(2025, 3, 17, 9)
+    )
     assert rows(final.entries, NY) == [
         (naive(2025, 3, 3, 9), naive(2025, 3, 10, 9), "Alice"),
         (naive(2025, 3, 10, 9), naive(2025, 3, 17, 9), "Bob"),
@@ -176,7 +188,9 @@ def test_weekly_turns_keep_the_local_handoff_through_spring_forward() -> None:
 
 def test_weekly_turns_keep_the_local_handoff_through_fall_back() -> None:
     layer = Layer("L", [A, B], ny(2025, 10, 27, 9), WEEK)
-    final = render(Schedule("S", "America/New_York", [layer]), ny(2025, 10, 27, 9), ny(2025, 11, 3, 9))
+    final = render(
+        Schedule("S", "America/New_York", [layer]), ny(2025, 10, 27, 9), ny(2025, 11, 3, 9)
+    )
     assert final.entries[0].duration == 169 * HOUR
 
 
@@ -209,7 +223,9 @@ def test_southern_hemisphere_fall_back_in_april() -> None:
 def test_handoff_inside_the_spring_forward_gap_moves_to_the_jump() -> None:
     # Daily handoff at 02:30; on 9 March 2025 New York jumps from 02:00 to 03:00.
     layer = Layer("L", [A, B], ny(2025, 3, 7, 2, 30), DAY)
-    final = render(Schedule("S", "America/New_York", [layer]), ny(2025, 3, 8, 12), ny(2025, 3, 10, 12))
+    final = render(
+        Schedule("S", "America/New_York", [layer]), ny(2025, 3, 8, 12), ny(2025, 3, 10, 12)
+    )
     handoffs = [e.start for e in final.entries[1:]]
     assert handoffs[0] == utc(2025, 3, 9, 7)  # the instant the clocks jump (03:00 EDT)
     assert handoffs[1] == ny(2025, 3, 10, 2, 30)
@@ -218,7 +234,9 @@ def test_handoff_inside_the_spring_forward_gap_moves_to_the_jump() -> None:
 def test_handoff_in_the_repeated_hour_takes_the_first_occurrence() -> None:
     # Daily handoff at 01:30; on 2 November 2025 New York repeats 01:00-02:00.
     layer = Layer("L", [A, B], ny(2025, 10, 31, 1, 30), DAY)
-    final = render(Schedule("S", "America/New_York", [layer]), ny(2025, 11, 1, 12), ny(2025, 11, 3, 12))
+    final = render(
+        Schedule("S", "America/New_York", [layer]), ny(2025, 11, 1, 12), ny(2025, 11, 3, 12)
+    )
     assert final.entries[1].start == utc(2025, 11, 2, 5, 30)  # 01:30 EDT, not 01:30 EST
     assert final.entries[1].duration == 25 * HOUR
 
@@ -239,7 +257,9 @@ def test_night_window_keeps_its_wall_clock_end_across_daylight_saving() -> None:
     layer = Layer(
         "Nights", [A], ny(2025, 3, 1), WEEK, restrictions=[Restriction.daily("22:00", 10 * HOUR)]
     )
-    final = render(Schedule("S", "America/New_York", [layer]), ny(2025, 3, 8, 12), ny(2025, 3, 9, 12))
+    final = render(
+        Schedule("S", "America/New_York", [layer]), ny(2025, 3, 8, 12), ny(2025, 3, 9, 12)
+    )
     assert rows(final.entries, NY) == [(naive(2025, 3, 8, 22), naive(2025, 3, 9, 8), "Alice")]
     assert final.entries[0].duration == 9 * HOUR
 
@@ -248,7 +268,9 @@ def test_night_window_keeps_its_wall_clock_end_across_daylight_saving() -> None:
 
 
 def test_daily_rotation_restricted_to_weekdays_loses_weekend_turns() -> None:
-    weekdays = [Restriction.weekly(1, "09:00", dt.timedelta(days=4, hours=8))]  # Mon 09:00-Fri 17:00
+    weekdays = [
+        Restriction.weekly(1, "09:00", dt.timedelta(days=4, hours=8))
+    ]  # Mon 09:00-Fri 17:00
     layer = Layer("L", [A, B, C], utc(2025, 1, 6, 9), DAY, restrictions=weekdays)
     final = render(Schedule("S", "Etc/UTC", [layer]), utc(2025, 1, 6), utc(2025, 1, 18))
     days = [(e.start.date().isoformat(), e.user.name) for e in final.entries]
@@ -274,7 +296,9 @@ def test_handoff_inside_a_restriction_window_splits_the_window() -> None:
 
 
 def test_windows_crossing_midnight_belong_to_the_day_they_start() -> None:
-    layer = Layer("L", [A], utc(2025, 1, 1), WEEK, restrictions=[Restriction.daily("19:00", 12 * HOUR)])
+    layer = Layer(
+        "L", [A], utc(2025, 1, 1), WEEK, restrictions=[Restriction.daily("19:00", 12 * HOUR)]
+    )
     s = Schedule("S", "Etc/UTC", [layer])
     assert on_call_at(s, utc(2025, 1, 2, 6, 59)) == A
     assert on_call_at(s, utc(2025, 1, 2, 7)) is None
@@ -294,7 +318,9 @@ def test_several_restrictions_are_united() -> None:
 def test_pytz_and_zoneinfo_give_the_same_answer() -> None:
     tz = pytz.timezone("America/New_York")
     a = Schedule("S", "America/New_York", [Layer("L", [A, B], ny(2025, 3, 3, 9), WEEK)])
-    b = Schedule("S", "America/New_York", [Layer("L", [A, B], tz.localize(dt.datetime(2025, 3, 3, 9)), WEEK)])
+    b = Schedule(
+        "S", "America/New_York", [Layer("L", [A, B], tz.localize(dt.datetime(2025, 3, 3, 9)), WEEK)]
+    )
     window = (tz.localize(dt.datetime(2025, 3, 1)), tz.localize(dt.datetime(2025, 4, 1)))
     assert render(a, *window).entries == render(b, *window).entries
     assert repr(render(a, *window).entries) == repr(render(b, *window).entries)

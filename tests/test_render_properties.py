@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 import pytz
 from hypothesis import assume, given
@@ -48,11 +49,13 @@ def test_entries_are_sorted_disjoint_merged_and_inside_the_window(case) -> None:
     final = render(schedule, since, until, ovs, mode)  # type: ignore[arg-type]
     for entry in final.entries:
         assert since <= entry.start < entry.end <= until
-    for a, b in zip(final.entries, final.entries[1:]):
+    for a, b in pairwise(final.entries):
         assert a.end <= b.start
-        assert not (a.end == b.start and a.user == b.user), "adjacent entries of one user not merged"
+        assert not (a.end == b.start and a.user == b.user), (
+            "adjacent entries of one user not merged"
+        )
     for layer_entries in final.layers + final.visible:
-        for a, b in zip(layer_entries, layer_entries[1:]):
+        for a, b in pairwise(layer_entries):
             assert a.end <= b.start
 
 
@@ -97,7 +100,9 @@ def test_coverage_is_covered_time_over_the_window(case) -> None:  # type: ignore
 @given(scenario())
 def test_a_round_the_clock_top_layer_hides_every_lower_layer(case) -> None:  # type: ignore[no-untyped-def]
     schedule, _, since, until, mode = case
-    top = Layer("Top", [schedule.layers[0].users[0]], since - dt.timedelta(days=1), dt.timedelta(weeks=1))
+    top = Layer(
+        "Top", [schedule.layers[0].users[0]], since - dt.timedelta(days=1), dt.timedelta(weeks=1)
+    )
     covered = Schedule(schedule.name, schedule.time_zone, [*schedule.layers, top])
     final = render(covered, since, until, mode=mode)  # type: ignore[arg-type]
     assert all(v == () for v in final.visible[:-1])
@@ -147,7 +152,11 @@ def test_pytz_and_zoneinfo_inputs_give_identical_output(case) -> None:  # type: 
     b = Schedule(schedule.name, schedule.time_zone, [convert(x, True) for x in schedule.layers])
     ra = render(a, since.astimezone(zi), until.astimezone(zi), ovs, mode)  # type: ignore[arg-type]
     rb = render(
-        b, _as_pytz(since, schedule.time_zone), _as_pytz(until, schedule.time_zone), ovs, mode  # type: ignore[arg-type]
+        b,
+        _as_pytz(since, schedule.time_zone),
+        _as_pytz(until, schedule.time_zone),
+        ovs,
+        mode,  # type: ignore[arg-type]
     )
     assert repr(ra.entries) == repr(rb.entries)
     assert repr(ra.layers) == repr(rb.layers)

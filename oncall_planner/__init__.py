@@ -19,6 +19,7 @@ from oncall_planner.model import (
 )
 from oncall_planner.render import Entry, FinalSchedule, Interval, on_call_at, render
 from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
+from oncall_planner.ingest import TerraformImport, import_terraform, load_terraform
 
 __version__ = "0.1.0"
 
@@ -44,4 +45,7 @@ __all__ = [
     "__version__",
     "on_call_at",
     "render",
+    "TerraformImport",
+    "import_terraform",
+    "load_terraform",
 ]

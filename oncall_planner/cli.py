@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -133,10 +134,8 @@ def _plan_from_python(path: Path) -> OnCallPlan:
 def _load_pages(path: str | None) -> Any:
     if path is None:
         return ()
-    try:
-        from oncall_planner.ingest.pages import load_pages
-    except ImportError:  # pragma: no cover - the page loader lives in another module
-        from oncall_planner.pages import load_pages  # type: ignore[attr-defined,no-redef]
+    from oncall_planner.ingest.pages import load_pages
+
     return load_pages(path)
 
 
@@ -526,12 +525,14 @@ def cmd_ics(args: argparse.Namespace) -> int:
         items: list[tuple[str, Callable[[], str]]]
         if args.split == "schedule":
             items = [
-                (s.name, lambda s=s: schedule_ics(s, since, until))
+                (s.name, functools.partial(schedule_ics, s, since, until))
                 for s in _schedules(plan, args.schedule)
             ]
         else:
             people = [_user(plan, p) for p in args.person] if args.person else list(plan.users)
-            items = [(u.email, lambda u=u: person_ics(plan, u, since, until)) for u in people]
+            items = [
+                (u.email, functools.partial(person_ics, plan, u, since, until)) for u in people
+            ]
         with Progress(len(items), "Calendars") as bar:
             for name, build in items:
                 path = out_dir / f"{_slug(name)}.ics"

@@ -163,7 +163,8 @@ def parse_template(text: str, *, escapes: bool) -> Expr:
     if len(parts) == 1 and isinstance(parts[0], str):
         return Literal(parts[0])
     if len(parts) == 1:
-        return parts[0]  # "${expr}" alone keeps the expression's own type
+        only: Expr = parts[0]  # "${expr}" alone keeps the expression's own type
+        return only
     return Template(tuple(parts))
 
 

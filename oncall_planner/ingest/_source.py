@@ -146,7 +146,7 @@ def _first_line(exc: BaseException) -> str:
 # ---------------------------------------------------------------------------------------------
 
 #: Which nested keys of a JSON resource body are blocks (not attributes), per resource type.
-_JSON_BLOCKS = {
+_JSON_BLOCKS: dict[str, dict[str, Any]] = {
     "pagerduty_schedule": {"layer": {"restriction": {}}},
     "pagerduty_escalation_policy": {
         "rule": {"target": {}, "escalation_rule_assignment_strategy": {}}

@@ -407,7 +407,19 @@ class _Importer:
         attribute = block.attributes.get(name)
         return attribute.location if attribute is not None else block.location
 
-    def string(self, block: Block, name: str, subject: str, *, required: bool = True) -> str | None:
+    def string(self, block: Block, name: str, subject: str) -> str:
+        value = self.opt_string(block, name, subject, required=True)
+        assert value is not None
+        return value
+
+    def integer(self, block: Block, name: str, subject: str) -> int:
+        value = self.opt_integer(block, name, subject, required=True)
+        assert value is not None
+        return value
+
+    def opt_string(
+        self, block: Block, name: str, subject: str, *, required: bool = False
+    ) -> str | None:
         value = self.attr(block, name, subject, required=required)
         if value is None and not required:
             return None
@@ -418,8 +430,8 @@ class _Importer:
             )
         return _to_string(value)
 
-    def integer(
-        self, block: Block, name: str, subject: str, *, required: bool = True
+    def opt_integer(
+        self, block: Block, name: str, subject: str, *, required: bool = False
     ) -> int | None:
         value = self.attr(block, name, subject, required=required)
         if value is None and not required:
@@ -538,7 +550,7 @@ class _Importer:
             return _validated(lambda: User(email, email), block, subject)  # type: ignore[no-any-return]
         name = self.string(block, "name", subject)
         email = self.string(block, "email", subject)
-        tz = self.string(block, "time_zone", subject, required=False)
+        tz = self.opt_string(block, "time_zone", subject)
         return _validated(lambda: User(name, email, tz), block, subject)  # type: ignore[no-any-return]
 
     def team(self, ref: _Ref, loc: Location) -> Team:
@@ -556,7 +568,7 @@ class _Importer:
         name = self.string(block, "name", subject)
         description = None
         if ref.kind == "resource":
-            description = self.string(block, "description", subject, required=False)
+            description = self.opt_string(block, "description", subject)
         # Memberships are separate resources with no order between them: members are sorted by
         # email so that the same configuration always gives the same Team.
         members = sorted(self._members.get(ref, []), key=lambda u: (u.email.lower(), u.email))
@@ -586,7 +598,7 @@ class _Importer:
             check_time_zone(tz, f"Schedule {name!r}")
         except ValidationError as exc:
             raise ImportError_(f"{self.where(block, 'time_zone')}: {subject}: {exc}") from None
-        description = self.string(block, "description", subject, required=False)
+        description = self.opt_string(block, "description", subject)
         layers = [
             self._build_layer(layer, f"{subject} layer {i + 1}", i, tz)
             for i, layer in enumerate(block.nested("layer"))
@@ -608,7 +620,7 @@ class _Importer:
         return schedule  # type: ignore[no-any-return]
 
     def _build_layer(self, block: Block, subject: str, index: int, tz: str) -> Layer:
-        name = self.string(block, "name", subject, required=False) or f"Layer {index + 1}"
+        name = self.opt_string(block, "name", subject) or f"Layer {index + 1}"
         start = self.timestamp(block, "start", subject, tz)
         virtual = self.timestamp(block, "rotation_virtual_start", subject, tz, required=False)
         end = self.timestamp(block, "end", subject, tz, required=False)
@@ -663,8 +675,8 @@ class _Importer:
         subject = ref.address()
         self._check_instances(block, subject)
         name = self.string(block, "name", subject)
-        description = self.string(block, "description", subject, required=False)
-        loops = self.integer(block, "num_loops", subject, required=False) or 0
+        description = self.opt_string(block, "description", subject)
+        loops = self.opt_integer(block, "num_loops", subject) or 0
         team_refs = self.refs(block, "teams", subject, required=False)
         if len(team_refs) > 1:
             raise ImportError_(
@@ -693,7 +705,7 @@ class _Importer:
         targets = []
         for i, target in enumerate(block.nested("target")):
             where = f"{subject} target {i + 1}"
-            kind = self.string(target, "type", where, required=False) or "user_reference"
+            kind = self.opt_string(target, "type", where) or "user_reference"
             value = self.ref(
                 self.attr(target, "id", where, required=True), self.where(target, "id"), where, "id"
             )
@@ -708,7 +720,7 @@ class _Importer:
                 )
         round_robin = False
         for strategy in block.nested("escalation_rule_assignment_strategy"):
-            kind = self.string(strategy, "type", subject, required=False) or "assign_to_everyone"
+            kind = self.opt_string(strategy, "type", subject) or "assign_to_everyone"
             if kind not in ("round_robin", "assign_to_everyone"):
                 raise ImportError_(
                     f"{self.where(strategy, 'type')}: {subject}: "

@@ -48,6 +48,9 @@ def show_render() -> None:
 
 def main() -> None:
     show_render()
+    from tour_cli import run as tour_cli
+
+    tour_cli()
 
 
 if __name__ == "__main__":

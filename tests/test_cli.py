@@ -79,7 +79,7 @@ def test_render_seed_shows_primary_layer_never_shown(capsys: pytest.CaptureFixtu
     assert "Layer 1 'Primary' alone (shown in the final: 0%)" in out
     assert "Layer 2 'Secondary' alone (shown in the final: 100%)" in out
     assert "Mon 2025-03-03 00:00  Wed 2025-03-05 00:00  48h    dave" in out
-    assert "placeholder user 'alice' <alice@unknown.invalid>" in err
+    assert "placeholder user 'alice', alice@unknown.invalid" in err
 
 
 def test_render_quiet_hides_import_notes(capsys: pytest.CaptureFixture[str]) -> None:

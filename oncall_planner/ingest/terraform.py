@@ -536,7 +536,7 @@ class _Importer:
                 Diagnostic(
                     loc,
                     ref.address(),
-                    f"not declared; placeholder user {ref.name!r} <{email}>",
+                    f"not declared: placeholder user {ref.name!r}, {email}",
                 )
             )
         return self._placeholder_users[ref.name]

@@ -53,12 +53,17 @@ def _first_of_new_order(
                 f"{[u.name for u in users]}"
             )
         return users.index(start_with)
-    # Carry on with whoever the old order had next, skipping the people who leave.
+    # Carry on with whoever the old order had next, skipping the people who leave and the
+    # person whose turn is ending (nobody should get two turns in a row).
     n = len(layer.users)
+    current = layer.users[(next_turn - 1) % n]
     for step in range(n):
         candidate = layer.users[(next_turn + step) % n]
-        if candidate in users:
+        if candidate in users and (candidate != current or len(users) == 1):
             return users.index(candidate)
+    for index, candidate in enumerate(users):
+        if candidate != current:
+            return index
     return 0
 
 
@@ -76,7 +81,8 @@ def change_members(
     Everything up to the end of the turn in progress at ``effective`` stays as it was; from that
     handoff on, ``users`` rotate in the given order. The first of them to go on call is
     ``start_with`` when given, else the person the old order had next (skipping anyone who
-    leaves), else ``users[0]``.
+    leaves, and the person whose turn is ending, so nobody gets two turns in a row), else the
+    first of ``users`` who is not that person.
 
     Returns ``(layer,)`` when nothing changes or when the layer has not started by the handoff
     (then only its users change), otherwise ``(ended, successor)``: the original layer with

@@ -43,15 +43,26 @@ class Debt:
     amount: dt.timedelta
 
 
+def _entries(value: Iterable[LedgerEntry]) -> tuple[LedgerEntry, ...]:
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, LedgerEntry):
+            raise ValidationError(
+                f"Ledger: entries must hold LedgerEntry objects, got {type(item).__name__} {item!r}"
+            )
+    return items
+
+
 @attrs.frozen
 class Ledger:
     """Who covered for whom. Pass it back to the next :func:`cover_time_off` so that cover is
     repaid: someone who owes the absent person is asked first."""
 
-    entries: tuple[LedgerEntry, ...] = attrs.field(default=(), converter=tuple)
+    entries: tuple[LedgerEntry, ...] = attrs.field(default=(), converter=_entries)
 
     def extend(self, entries: Iterable[LedgerEntry]) -> Ledger:
-        return Ledger((*self.entries, *entries))
+        """A new ledger with ``entries`` added after these."""
+        return Ledger([*self.entries, *entries])
 
     def owed(self, debtor: User, creditor: User) -> dt.timedelta:
         """Net on-call time ``debtor`` owes ``creditor`` (negative: ``creditor`` owes)."""
@@ -264,18 +275,16 @@ class _Planner:
 
 
 def _check_time_off(time_off: object, where: str) -> tuple[TimeOff, ...]:
-    try:
-        items = tuple(time_off)  # type: ignore[call-overload]
-    except TypeError:
-        raise ValidationError(
-            f"{where}: time_off must be a list of TimeOff, got {time_off!r}"
-        ) from None
-    for item in items:
+    if isinstance(time_off, (str, bytes)) or not isinstance(time_off, Iterable):
+        raise ValidationError(f"{where}: time_off must be a list of TimeOff, got {time_off!r}")
+    items: list[TimeOff] = []
+    for item in time_off:
         if not isinstance(item, TimeOff):
             raise ValidationError(
                 f"{where}: time_off must hold TimeOff objects, got {type(item).__name__} {item!r}"
             )
-    return items
+        items.append(item)
+    return tuple(items)
 
 
 def _levels(plan: OnCallPlan) -> dict[str, tuple[set[str], set[User]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -21,18 +21,18 @@ from oncall_planner.timeutil import (
 
 
 def _check_users(users: object, where: str) -> tuple[User, ...]:
-    try:
-        items = tuple(users)  # type: ignore[call-overload]
-    except TypeError:
-        raise ValidationError(f"{where}: users must be a list of User, got {users!r}") from None
-    if not items:
-        raise ValidationError(f"{where}: users must have at least 1 User, got none")
-    for user in items:
+    if isinstance(users, (str, bytes)) or not isinstance(users, Iterable):
+        raise ValidationError(f"{where}: users must be a list of User, got {users!r}")
+    items: list[User] = []
+    for user in users:
         if not isinstance(user, User):
             raise ValidationError(
                 f"{where}: users must hold User objects, got {type(user).__name__} {user!r}"
             )
-    return items
+        items.append(user)
+    if not items:
+        raise ValidationError(f"{where}: users must have at least 1 User, got none")
+    return tuple(items)
 
 
 def next_handoff(layer: Layer, time_zone: str, at: dt.datetime, mode: Mode = "wall") -> dt.datetime:

@@ -109,7 +109,7 @@ class FollowTheSun:
             total = self.hours[region.name].total_seconds() / 3600
             outside = self.outside_hours[region.name].total_seconds() / 3600
             lines.append(
-                f"  {region.name:<12} {window:<32} {total:7.1f} h on call, "
+                f"  {region.name:<12} {window:<42} {total:7.1f} h on call, "
                 f"{outside:.1f} h outside its own hours"
             )
         return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""The planning part of `make demo`: deterministic, and the membership change only moves the future."""
+"""The planning part of `make demo`: deterministic, and the change only moves the future."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 
-import tour_planning  # noqa: E402
+import tour_planning
 
 
 def test_demo_output_is_the_same_on_every_run(capsys: pytest.CaptureFixture[str]) -> None:

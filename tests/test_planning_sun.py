@@ -86,6 +86,13 @@ def test_region_names_must_be_unique() -> None:
         follow_the_sun([EMEA, EMEA], START, horizon=SHORT)
 
 
+def test_region_hours_must_be_times_of_day() -> None:
+    with pytest.raises(
+        ValidationError, match=r"Region: end_time must be a datetime\.time or 'HH:MM'"
+    ):
+        Region("X", people("X"), "Etc/UTC", "09:00", "25:00")
+
+
 def test_region_hours_must_be_whole_minutes() -> None:
     with pytest.raises(ValidationError, match="start_time must be in whole minutes"):
         Region("X", people("X"), "Etc/UTC", "09:00:30", "17:00")

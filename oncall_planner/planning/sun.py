@@ -40,6 +40,23 @@ def _check_whole_minutes(instance: Any, attribute: Any, value: dt.time) -> None:
         )
 
 
+def _time_of_day(value: object, field: str) -> dt.time:
+    try:
+        return parse_time_of_day(value)
+    except ValidationError:
+        raise ValidationError(
+            f"Region: {field} must be a datetime.time or 'HH:MM', got {value!r}"
+        ) from None
+
+
+def _start_time(value: object) -> dt.time:
+    return _time_of_day(value, "start_time")
+
+
+def _end_time(value: object) -> dt.time:
+    return _time_of_day(value, "end_time")
+
+
 @attrs.frozen
 class Region:
     """A group of people who share a time zone and working hours.
@@ -54,8 +71,8 @@ class Region:
         converter=to_tuple, validator=items_of(User, min_items=1)
     )
     time_zone: str = attrs.field(validator=_check_zone)
-    start_time: dt.time = attrs.field(converter=parse_time_of_day, validator=_check_whole_minutes)
-    end_time: dt.time = attrs.field(converter=parse_time_of_day, validator=_check_whole_minutes)
+    start_time: dt.time = attrs.field(converter=_start_time, validator=_check_whole_minutes)
+    end_time: dt.time = attrs.field(converter=_end_time, validator=_check_whole_minutes)
 
     @property
     def hours(self) -> dt.timedelta:

@@ -43,7 +43,7 @@ from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
 
 __version__ = "0.1.0"
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - each feature appends its names; sorted when merged
     "PAGERDUTY_TIME_ZONES",
     "Entry",
     "EscalationPolicy",

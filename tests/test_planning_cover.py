@@ -117,6 +117,11 @@ def test_unknown_schedule_is_refused() -> None:
         cover_time_off(PLAN, [], START, UNTIL, schedules=["Nope"])
 
 
+def test_overrides_must_be_keyed_by_schedule_name() -> None:
+    with pytest.raises(ValidationError, match="overrides must map schedule names"):
+        cover_time_off(PLAN, [], START, UNTIL, overrides=[])  # type: ignore[arg-type]
+
+
 def test_time_off_must_hold_time_off() -> None:
     with pytest.raises(ValidationError, match="time_off must hold TimeOff objects"):
         cover_time_off(PLAN, [ALICE], START, UNTIL)  # type: ignore[list-item]

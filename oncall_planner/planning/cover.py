@@ -186,6 +186,11 @@ class _Planner:
             raise ValidationError(f"{where}: ledger must be a Ledger or None, got {ledger!r}")
         self.plan, self.since, self.until, self.mode, self.where = plan, since, until, mode, where
         self.time_off = _check_time_off(time_off, where)
+        if overrides is not None and not isinstance(overrides, Mapping):
+            raise ValidationError(
+                f"{where}: overrides must map schedule names to lists of Override, "
+                f"got {type(overrides).__name__}"
+            )
         self.schedules = {s.name: s for s in plan.schedules}
         self.existing = {name: tuple(items) for name, items in (overrides or {}).items()}
         for name in self.existing:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import tour_cli
+import tour_planning
 from seed_plan import NEW_YORK, build_plan
 
 from oncall_planner import Entry, render
@@ -48,9 +50,8 @@ def show_render() -> None:
 
 def main() -> None:
     show_render()
-    from tour_cli import run as tour_cli
-
-    tour_cli()
+    tour_planning.run()
+    tour_cli.run()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ The public API is re-exported here; see README.md and docs/ for a tour.
 """
 
 from oncall_planner.errors import ImportError_, OnCallPlannerError, ValidationError
+from oncall_planner.ingest import TerraformImport, import_terraform, load_terraform
 from oncall_planner.model import (
     EscalationPolicy,
     EscalationRule,
@@ -17,13 +18,33 @@ from oncall_planner.model import (
     TimeOff,
     User,
 )
+from oncall_planner.planning import (
+    Change,
+    Cover,
+    CoverResult,
+    Debt,
+    FollowTheSun,
+    Ledger,
+    LedgerEntry,
+    PolicyOptions,
+    Region,
+    balance_holidays,
+    change_members,
+    change_schedule_members,
+    cover_time_off,
+    diff,
+    follow_the_sun,
+    format_diff,
+    holiday_dates,
+    next_handoff,
+    plan_rotation,
+)
 from oncall_planner.render import Entry, FinalSchedule, Interval, on_call_at, render
 from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
-from oncall_planner.ingest import TerraformImport, import_terraform, load_terraform
 
 __version__ = "0.1.0"
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - each feature appends its names; sorted when merged
     "PAGERDUTY_TIME_ZONES",
     "Entry",
     "EscalationPolicy",
@@ -45,6 +66,25 @@ __all__ = [
     "__version__",
     "on_call_at",
     "render",
+    "Change",
+    "Cover",
+    "CoverResult",
+    "Debt",
+    "FollowTheSun",
+    "Ledger",
+    "LedgerEntry",
+    "PolicyOptions",
+    "Region",
+    "balance_holidays",
+    "change_members",
+    "change_schedule_members",
+    "cover_time_off",
+    "diff",
+    "follow_the_sun",
+    "format_diff",
+    "holiday_dates",
+    "next_handoff",
+    "plan_rotation",
     "TerraformImport",
     "import_terraform",
     "load_terraform",

@@ -276,3 +276,32 @@ def test_progress_is_silent_when_piped() -> None:
     with Progress(4, "Rendering", stream) as bar:
         bar.step("a")
     assert stream.getvalue() == ""
+
+
+# --- diff ---------------------------------------------------------------------------------------
+
+
+def shifted_seed(tmp_path: Path) -> str:
+    text = (
+        Path(SEED)
+        .read_text(encoding="utf-8")
+        .replace(
+            'rotation_virtual_start       = "2025-01-08T00:00:00-05:00"',
+            'rotation_virtual_start       = "2025-01-15T00:00:00-05:00"',
+        )
+    )
+    return write(tmp_path, "after.tf", text)
+
+
+def test_diff_lists_who_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "diff", SEED, shifted_seed(tmp_path), *WINDOW, "-q")
+    assert code == 0
+    assert "Schedule 'Checkout Team On-Call': 3 changes" in out
+    assert "(48 h)  dave → carol" in out
+
+
+def test_diff_exit_code_flags_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    changed, _, _ = run(capsys, "diff", SEED, shifted_seed(tmp_path), *WINDOW, "-q", "--exit-code")
+    same, out, _ = run(capsys, "diff", SEED, SEED, *WINDOW, "-q", "--exit-code")
+    assert (changed, same) == (1, 0)
+    assert out.startswith("No changes")

@@ -447,3 +447,87 @@ JSON_VALUES = st.recursive(
 def test_random_terraform_json_raises_only_import_errors(doc) -> None:  # type: ignore[no-untyped-def]
     with contextlib.suppress(ImportError_):
         import_terraform(doc)
+
+
+def test_json_errors_name_the_object_line_and_the_path(tmp_path: Path) -> None:
+    doc = {
+        "resource": {
+            "pagerduty_user": {"a": {"name": "A", "email": "a@example.com"}},
+            "pagerduty_schedule": {
+                "s": {
+                    "name": "S",
+                    "time_zone": "Etc/UTC",
+                    "layer": [
+                        {
+                            "start": "2025-01-06T09:00:00Z",
+                            "rotation_turn_length_seconds": [1],
+                            "users": ["${pagerduty_user.a.id}"],
+                        }
+                    ],
+                }
+            },
+        }
+    }
+    text = json.dumps(doc, indent=2)
+    layer_line = text.splitlines().index("          {") + 1
+    message = error_of(tmp_path, text, "main.tf.json")
+    assert message.startswith(
+        f"{tmp_path / 'main.tf.json'}:{layer_line} "
+        "(resource.pagerduty_schedule.s.layer[0].rotation_turn_length_seconds): "
+    )
+    assert "must be a whole number, got a list of 1" in message
+
+
+# --- the expression subset ---------------------------------------------------------------------
+
+
+def test_escaped_interpolation_and_heredoc_are_literal_text(tmp_path: Path) -> None:
+    text = """
+resource "pagerduty_team" "t" {
+  name        = "costs $${not_a_var} and 100%%{x}"
+  description = <<-EOT
+    line one
+      line two
+    EOT
+}
+"""
+    (team,) = load_text(tmp_path, text).plan.teams
+    assert team.name == "costs ${not_a_var} and 100%{x}"
+    assert team.description == "line one\n  line two\n"
+
+
+def test_data_schedule_target_is_reported_not_guessed(tmp_path: Path) -> None:
+    text = (
+        USERS_TF
+        + """
+data "pagerduty_schedule" "elsewhere" { name = "Elsewhere" }
+resource "pagerduty_escalation_policy" "p" {
+  name = "P"
+  rule {
+    escalation_delay_in_minutes = 5
+    target {
+      type = "schedule_reference"
+      id   = data.pagerduty_schedule.elsewhere.id
+    }
+  }
+}
+"""
+    )
+    result = load_text(tmp_path, text)
+    assert result.plan.escalation_policies == ()
+    assert "defined outside this configuration" in result.warnings[0].message
+
+
+def test_literal_pagerduty_ids_are_reported(tmp_path: Path) -> None:
+    text = USERS_TF + (LAYER % "3600").replace("[pagerduty_user.alice.id]", '["PABC123"]')
+    result = load_text(tmp_path, text)
+    assert result.plan.schedules == ()
+    assert "literal PagerDuty ID 'PABC123'" in result.warnings[0].message
+
+
+@given(st.text(max_size=40))
+def test_expression_parser_never_raises(text: str) -> None:
+    from oncall_planner.ingest._expr import parse_expression, parse_template
+
+    parse_expression(text)
+    parse_template(text, escapes=True)

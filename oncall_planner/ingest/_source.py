@@ -9,6 +9,7 @@ Nothing here evaluates anything: values become :mod:`._expr` expressions.
 from __future__ import annotations
 
 import json
+import json.scanner
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,13 @@ class Location:
     line: int | None = None
     path: str = ""
 
+    #: JSON has no attribute lines: ``line`` is where the enclosing object starts, and the
+    #: path (e.g. ``resource.pagerduty_schedule.x.layer[0].start``) names the value itself.
+    json: bool = False
+
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{where} ({self.path})" if self.path and self.line is None else where
+        return f"{where} ({self.path})" if self.path and (self.json or self.line is None) else where
 
 
 @attrs.frozen
@@ -160,6 +165,7 @@ def _json_body(
 ) -> Block:
     if not isinstance(body, dict):
         raise ImportError_(f"{loc}: {loc.path} must be a JSON object, got {_kind_of(body)}")
+    loc = attrs.evolve(loc, line=_line_of(body), json=True)
     block = Block(kind, labels, loc)
     for key, value in body.items():
         if key == "//":
@@ -183,10 +189,36 @@ def _kind_of(value: Any) -> str:
     )
 
 
+class _LinedDict(dict):  # type: ignore[type-arg]
+    """A JSON object that remembers the line of its opening brace."""
+
+    line: int | None = None
+
+
+def _lined_decoder(text: str) -> json.JSONDecoder:
+    decoder: Any = json.JSONDecoder(object_pairs_hook=_LinedDict)
+    plain_object = decoder.parse_object
+
+    def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
+        value, end = plain_object(s_and_end, *args)
+        if isinstance(value, _LinedDict):
+            value.line = text.count("\n", 0, s_and_end[1]) + 1
+        return value, end
+
+    # The pure-Python scanner calls decoder.parse_object, so every object records its line.
+    decoder.parse_object = parse_object
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    return decoder  # type: ignore[no-any-return]
+
+
+def _line_of(value: Any) -> int | None:
+    return getattr(value, "line", None)
+
+
 def read_json(text: str, file: str) -> list[Block]:
     """The blocks of a Terraform JSON file (``resource``, ``data``, ``variable``, ``locals``, …)."""
     try:
-        data = json.loads(text)
+        data = _lined_decoder(text).decode(text)
     except json.JSONDecodeError as exc:
         raise ImportError_(f"{file}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
@@ -210,7 +242,7 @@ def blocks_from_json(data: Any, file: str) -> list[Block]:
 
 
 def _json_section(kind: str, section: Any, file: str) -> list[Block]:
-    loc = Location(file, None, kind)
+    loc = Location(file, _line_of(section), kind, json=True)
     if kind == "locals":
         return [_json_body("locals", (), section, {}, loc)]
     depth = _LABEL_COUNT.get(kind, 0)
@@ -224,20 +256,20 @@ def _json_section(kind: str, section: Any, file: str) -> list[Block]:
             if name == "//":
                 continue
             for item in body if isinstance(body, list) else [body]:
-                where = Location(file, None, f"{kind}.{name}")
+                where = Location(file, _line_of(section), f"{kind}.{name}", json=True)
                 out.append(_json_body(kind, (name,), item, {}, where))
         return out
     for rtype, by_name in section.items():
         if rtype == "//":
             continue
-        where = Location(file, None, f"{kind}.{rtype}")
+        where = Location(file, _line_of(by_name), f"{kind}.{rtype}", json=True)
         if not isinstance(by_name, dict):
             raise ImportError_(f"{where}: must be a JSON object, got {_kind_of(by_name)}")
         for name, body in by_name.items():
             if name == "//":
                 continue
             for item in body if isinstance(body, list) else [body]:
-                where = Location(file, None, f"{kind}.{rtype}.{name}")
+                where = Location(file, _line_of(by_name), f"{kind}.{rtype}.{name}", json=True)
                 nested = _JSON_BLOCKS.get(rtype, {}) if kind == "resource" else {}
                 out.append(_json_body(kind, (rtype, name), item, nested, where))
     return out

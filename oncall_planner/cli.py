@@ -17,6 +17,7 @@ import os
 import re
 import runpy
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -416,18 +417,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _wrap(label: str, text: str) -> list[str]:
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=f"    {label}",
+        subsequent_indent="      ",
+        break_on_hyphens=False,
+    )
+
+
 def _findings_text(findings: Sequence[Any], plan: OnCallPlan) -> str:
     tz = plan.schedules[0].time_zone if plan.schedules else "Etc/UTC"
     lines = []
     for f in findings:
-        lines.append(f"{f.severity} {f.code} {f.rule}: {f.subject}")
-        lines.append(f"    {f.message}")
+        lines.extend(
+            textwrap.wrap(
+                f"{f.severity} {f.code} {f.rule}: {f.subject}", WIDTH, subsequent_indent="      "
+            )
+        )
+        lines.extend(_wrap("", f.message))
         if f.intervals:
             first = f.intervals[0]
             more = f" (+{len(f.intervals) - 1} more)" if len(f.intervals) > 1 else ""
-            lines.append(f"    when: {_when(first.start, tz)} -> {_when(first.end, tz)} {tz}{more}")
+            lines.extend(
+                _wrap("when: ", f"{_when(first.start, tz)} -> {_when(first.end, tz)} {tz}{more}")
+            )
         if f.hint:
-            lines.append(f"    hint: {f.hint}")
+            lines.extend(_wrap("hint: ", f.hint))
     counts = [sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")]
     if findings:
         lines.append("")
@@ -480,17 +497,14 @@ def cmd_escalation(args: argparse.Namespace) -> int:
     rows = []
     for n in timeline:
         who = n.user.name if n.user is not None else "nobody"
-        target = f"{n.target.kind} {n.target.name}"
+        via = "direct" if n.target.kind == "user" else f"schedule {n.target.name}"
         note = f" ({n.note})" if n.note else ""
-        rows.append(
-            [f"+{n.minute}m", _when(n.at, tz), f"{n.level}/{n.loop}", f"{who} via {target}{note}"]
-        )
+        rows.append([f"+{n.minute}m", _when(n.at, tz), f"{n.level}/{n.loop}", who, via + note])
     head = (
-        f"Escalation policy {policy.name!r}, incident at {_when(at, tz)} ({tz}), "
-        "nobody acknowledges"
+        f"Escalation policy {policy.name!r}\nIncident at {_when(at, tz)} ({tz}), never acknowledged"
     )
     body = (
-        table(rows, ["After", "When", "Lvl/loop", "Notified"]) if rows else "  nobody is notified"
+        table(rows, ["After", "When", "Lvl/loop", "Who", "Via"]) if rows else "  nobody is notified"
     )
     _output(args, f"{head}\n{body}\n")
     return 0

@@ -70,7 +70,7 @@ def test_a_layer_finding_points_at_the_layer_block() -> None:
         "artifactLocation": {"uri": "pagerduty.tf"},
         "region": {"startLine": 7},
     }
-    assert result["message"]["text"].endswith("never shown Hint: move it last")
+    assert result["message"]["text"].endswith("never shown (hint: move it last)")
 
 
 def test_info_becomes_note_and_unknown_subjects_point_at_the_file() -> None:

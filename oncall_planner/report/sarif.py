@@ -56,7 +56,7 @@ def to_sarif(
     for finding in findings:
         text = f"{finding.subject}: {finding.message}"
         if finding.hint:
-            text += f" Hint: {finding.hint}"
+            text += f" (hint: {finding.hint})"
         result: dict[str, Any] = {
             "ruleId": finding.code,
             "ruleIndex": rule_index[finding.code],

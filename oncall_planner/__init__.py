@@ -19,6 +19,10 @@ from oncall_planner.model import (
 )
 from oncall_planner.render import Entry, FinalSchedule, Interval, on_call_at, render
 from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
+from oncall_planner.checks import RULES, CheckConfig, Finding, check
+from oncall_planner.escalation import Notification, escalation_timeline
+from oncall_planner.pages import Page, PageMetrics, page_metrics
+from oncall_planner.ingest.pages import PageHistory, load_pages, load_pages_csv, load_pages_json
 
 __version__ = "0.1.0"
 
@@ -44,4 +48,17 @@ __all__ = [
     "__version__",
     "on_call_at",
     "render",
+    "RULES",
+    "CheckConfig",
+    "Finding",
+    "check",
+    "Notification",
+    "escalation_timeline",
+    "Page",
+    "PageHistory",
+    "PageMetrics",
+    "load_pages",
+    "load_pages_csv",
+    "load_pages_json",
+    "page_metrics",
 ]

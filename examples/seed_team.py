@@ -46,6 +46,9 @@ def show_render() -> None:
 
 def main() -> None:
     show_render()
+    import tour_checks  # a local import per section keeps merges simple
+
+    tour_checks.run()
 
 
 if __name__ == "__main__":

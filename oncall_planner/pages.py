@@ -188,7 +188,7 @@ class PageMetrics:
             counts = [load.count for load in self.per_shift]
             lines.append(
                 f"Pages per shift: mean {sum(counts) / len(counts):.2f}, max {max(counts)} "
-                f"over {len(counts)} shifts ({self.outside_shifts} pages outside them)"
+                f"over {len(counts)} shifts ({self.outside_shifts} page(s) outside them)"
             )
         return "\n".join(lines)
 

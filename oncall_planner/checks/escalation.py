@@ -173,8 +173,7 @@ def slow_second_person(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         yield Hit(
             subject=policy_subject(policy),
             message=(
-                f"a second person is notified only {minutes} minutes after a page in the worst "
-                "case "
+                f"in the worst case a second person is notified {minutes} minutes after a page "
                 f"(triggered {when(at, _zone(policy))}), more than {t['max_minutes']:g}"
             ),
             intervals=(Interval(at, at + dt.timedelta(minutes=minutes)),),

@@ -61,8 +61,7 @@ def simulate(
         for level, rule in enumerate(policy.rules, start=1):
             when = at + dt.timedelta(minutes=minute)
             people = [
-                t.user if t.user is not None else lookup(t.schedule, when)  # type: ignore[arg-type]
-                for t in rule.targets
+                t.user if t.user is not None else lookup(t.schedule, when) for t in rule.targets
             ]
             reached = any(p is not None for p in people)
             for target, person in zip(rule.targets, people, strict=True):

@@ -211,16 +211,15 @@ def _stats(values: Sequence[dt.timedelta | None]) -> DurationStats:
 
 
 def _check_pages(pages: object, where: str) -> tuple[Page, ...]:
-    try:
-        items = tuple(pages)  # type: ignore[call-overload]
-    except TypeError:
-        raise ValidationError(f"{where}: pages must be a list of Page, got {pages!r}") from None
+    if not isinstance(pages, Iterable) or isinstance(pages, (str, bytes)):
+        raise ValidationError(f"{where}: pages must be a list of Page, got {pages!r}")
+    items: tuple[object, ...] = tuple(pages)
     for item in items:
         if not isinstance(item, Page):
             raise ValidationError(
                 f"{where}: pages must hold Page objects, got {type(item).__name__} {item!r}"
             )
-    return items
+    return tuple(item for item in items if isinstance(item, Page))
 
 
 def page_metrics(pages: Iterable[Page], shifts: Iterable[Entry] = ()) -> PageMetrics:

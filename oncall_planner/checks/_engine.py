@@ -382,7 +382,7 @@ class Context:
         for r in policy.rules:
             people: list[User] = []
             for t in r.targets:
-                person = t.user if t.user is not None else self.on_call(t.schedule, at)  # type: ignore[arg-type]
+                person = t.user if t.user is not None else self.on_call(t.schedule, at)
                 if person is not None and person not in people:
                     people.append(person)
             out.append(people)
@@ -419,10 +419,9 @@ def _check_plan_inputs(
 ) -> tuple[tuple[Page, ...], dict[str, tuple[Override, ...]], tuple[TimeOff, ...]]:
     if not isinstance(plan, OnCallPlan):
         raise ValidationError(f"check: plan must be an OnCallPlan, got {type(plan).__name__}")
-    try:
-        pages_t = tuple(pages)  # type: ignore[call-overload]
-    except TypeError:
-        raise ValidationError(f"check: pages must be a list of Page, got {pages!r}") from None
+    if not isinstance(pages, Iterable) or isinstance(pages, (str, bytes)):
+        raise ValidationError(f"check: pages must be a list of Page, got {pages!r}")
+    pages_t: tuple[object, ...] = tuple(pages)
     for p in pages_t:
         if not isinstance(p, Page):
             raise ValidationError(
@@ -450,18 +449,19 @@ def _check_plan_inputs(
                         f"{type(item).__name__} {item!r}"
                     )
             ov[name] = items_t
-    try:
-        off = tuple(time_off)  # type: ignore[call-overload]
-    except TypeError:
-        raise ValidationError(
-            f"check: time_off must be a list of TimeOff, got {time_off!r}"
-        ) from None
+    if not isinstance(time_off, Iterable) or isinstance(time_off, (str, bytes)):
+        raise ValidationError(f"check: time_off must be a list of TimeOff, got {time_off!r}")
+    off: tuple[object, ...] = tuple(time_off)
     for item in off:
         if not isinstance(item, TimeOff):
             raise ValidationError(
                 f"check: time_off must hold TimeOff objects, got {type(item).__name__} {item!r}"
             )
-    return pages_t, ov, off
+    return (
+        tuple(p for p in pages_t if isinstance(p, Page)),
+        ov,
+        tuple(o for o in off if isinstance(o, TimeOff)),
+    )
 
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}

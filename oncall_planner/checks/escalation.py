@@ -246,9 +246,9 @@ def same_person_two_levels(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             for i, people in enumerate(levels, start=1):
                 for p in people:
                     where.setdefault(p, []).append(i)
-            for p, lv in where.items():
-                if len(lv) > 1:
-                    per.setdefault((p, tuple(lv)), []).append(iv)
+            for p, on_levels in where.items():
+                if len(on_levels) > 1:
+                    per.setdefault((p, tuple(on_levels)), []).append(iv)
         for (user, lv), ivs in sorted(per.items(), key=lambda kv: (kv[0][0].email, kv[0][1])):
             merged = merge(ivs)
             levels_text = ", ".join(str(x) for x in lv)

@@ -12,6 +12,7 @@ from typing import Any
 from oncall_planner.checks._engine import (
     Context,
     Hit,
+    Severity,
     hours,
     iter_layers,
     layer_subject,
@@ -42,7 +43,7 @@ def long_turn(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         days = layer.turn_length / dt.timedelta(days=1)
         if days <= t["warn_days"]:
             continue
-        severity = "error" if days > t["error_days"] else "warning"
+        severity: Severity = "error" if days > t["error_days"] else "warning"
         limit = t["error_days"] if severity == "error" else t["warn_days"]
         entries = ctx.final(sched).layers[i]
         yield Hit(

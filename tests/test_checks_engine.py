@@ -153,3 +153,12 @@ def test_a_quiet_plan_has_no_findings():
     primary = schedule("Primary", layer("L", [A, B, C, D]))
     plan = OnCallPlan(escalation_policies=[policy("P", (10, [primary]), (10, [secondary]))])
     assert check(plan, T0, T0 + 4 * WEEK) == ()
+
+
+def test_finding_to_dict_is_plain_data_in_utc():
+    found = check(build_plan(), SEED_SINCE, SEED_UNTIL)
+    data = found[0].to_dict()
+    assert data["code"] == "OCP103" and data["severity"] == "error"
+    assert data["intervals"] == [
+        {"start": "2025-03-03T05:00:00+00:00", "end": "2025-04-28T04:00:00+00:00"}
+    ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checkkit import DAY, T0, WEEK, A, B, C, layer, run, schedule, weekly_pair
+from checkkit import DAY, T0, WEEK, A, B, C, layer, run, schedule, user, weekly_pair
 
-from oncall_planner import OnCallPlan, Restriction
+from oncall_planner import CheckConfig, OnCallPlan, Restriction, check
 
 
 def back_to_back():
@@ -63,3 +63,16 @@ def test_above_fair_share_fires_for_a_person_listed_twice():
 
 def test_above_fair_share_quiet_for_an_even_rotation():
     assert run("OCP403", OnCallPlan(schedules=[weekly_pair()])) == []
+
+
+def test_long_stretch_measures_on_the_wall_clock_across_fall_back():
+    ny = [user("Nia", "America/New_York"), user("Ola", "America/New_York")]
+    start = dt.datetime(2025, 10, 27, 4, tzinfo=dt.timezone.utc)  # Monday 00:00 in New York
+    sched = schedule("S", layer("L", ny, start=start), tz="America/New_York")
+    found = check(
+        OnCallPlan(schedules=[sched]),
+        start,
+        start + 2 * WEEK,
+        config=CheckConfig(select=["OCP401"]),
+    )
+    assert found == ()  # the week of 2 November lasts 169 real hours, 168 on the clock

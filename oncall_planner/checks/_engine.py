@@ -57,6 +57,24 @@ class Finding:
         """``error OCP103 shadowed-layer: Schedule 'X', layer 'Y': message``."""
         return f"{self.severity} {self.code} {self.rule}: {self.subject}: {self.message}"
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON or SARIF reports; instants as ISO-8601 UTC strings."""
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity,
+            "subject": self.subject,
+            "message": self.message,
+            "intervals": [
+                {
+                    "start": iv.start.astimezone(dt.timezone.utc).isoformat(),
+                    "end": iv.end.astimezone(dt.timezone.utc).isoformat(),
+                }
+                for iv in self.intervals
+            ],
+            "hint": self.hint,
+        }
+
 
 @attrs.frozen
 class Hit:
@@ -387,6 +405,15 @@ class Context:
                     people.append(person)
             out.append(people)
         return out
+
+    def user_zone(self, user: User) -> str:
+        """The person's own zone, else the zone of the first schedule that rosters them."""
+        if user.time_zone:
+            return user.time_zone
+        for sched in self.plan.schedules:
+            if any(user in layer.users for layer in sched.layers):
+                return sched.time_zone
+        return "Etc/UTC"
 
     def stretches(self) -> dict[User, tuple[Interval, ...]]:
         """Each person's on-call time across every schedule's final schedule, merged, so a

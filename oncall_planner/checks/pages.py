@@ -38,12 +38,7 @@ def _attribute(ctx: Context, page: Page) -> tuple[User | None, str]:
 
 
 def _user_zone(ctx: Context, user: User) -> str:
-    if user.time_zone:
-        return user.time_zone
-    for sched in ctx.plan.schedules:
-        if any(user in layer.users for layer in sched.layers):
-            return sched.time_zone
-    return "Etc/UTC"
+    return ctx.user_zone(user)
 
 
 def _counted(ctx: Context, t: Mapping[str, Any]) -> Iterator[tuple[Page, User]]:

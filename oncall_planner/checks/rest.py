@@ -19,6 +19,7 @@ from oncall_planner.checks._engine import (
 )
 from oncall_planner.model import User
 from oncall_planner.render import Interval
+from oncall_planner.timeutil import zone
 
 
 @rule(
@@ -32,14 +33,21 @@ from oncall_planner.render import Interval
 def long_stretch(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     limit = dt.timedelta(hours=t["max_hours"])
     for user, stretches in ctx.stretches().items():
-        long = tuple(s for s in stretches if s.end - s.start > limit)
+        tz = zone(ctx.user_zone(user))
+
+        def wall(s: Interval, tz: dt.tzinfo = tz) -> dt.timedelta:
+            # On the person's own clock, so a weekly turn is 168 h even when clocks fall back.
+            end = s.end.astimezone(tz).replace(tzinfo=None)
+            return end - s.start.astimezone(tz).replace(tzinfo=None)
+
+        long = tuple(s for s in stretches if wall(s) > limit)
         if not long:
             continue
-        worst = max(long, key=lambda s: (s.end - s.start, -s.start.timestamp()))
+        worst = max(long, key=lambda s: (wall(s), -s.start.timestamp()))
         yield Hit(
             subject=user_subject(user),
             message=(
-                f"on call for {hours(worst.end - worst.start)} without a break "
+                f"on call for {hours(wall(worst))} without a break "
                 f"({span(worst, user.time_zone)}), more than {t['max_hours']:g} h"
             ),
             intervals=long,

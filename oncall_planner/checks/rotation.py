@@ -170,10 +170,11 @@ def _cycle(layer: Layer) -> dt.timedelta:
 def _alone(
     ctx: Context, sched: Schedule, layer: Layer
 ) -> tuple[Interval, dict[User, dt.timedelta]] | None:
-    """The layer rendered on its own over one full cycle from the horizon's start (or over the
-    horizon when that is longer, or the cycle too long), and each user's time in it."""
+    """The layer rendered on its own over whole cycles from the horizon's start, at least as long
+    as the horizon (just the horizon when a cycle is too long), and each user's time in it."""
     cycle = _cycle(layer)
-    length = max(ctx.until - ctx.since, cycle) if cycle <= MAX_CYCLE else ctx.until - ctx.since
+    horizon = ctx.until - ctx.since
+    length = cycle * math.ceil(horizon / cycle) if cycle <= MAX_CYCLE else horizon
     lo = max(ctx.since, layer.start)
     hi = lo + length
     if layer.end is not None:

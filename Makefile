@@ -29,6 +29,7 @@ test: $(STAMP)
 ## bench: benchmarks that print ratios against a baseline measured in the same run
 bench: $(STAMP)
 	$(PY) benchmarks/render_bench.py
+	$(PY) benchmarks/checks_bench.py
 
 ## lint: ruff (lint and format check) and mypy on the library
 lint: $(STAMP)

@@ -12,12 +12,12 @@ level and notes that only one of them gets this incident.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import EscalationPolicy, Override, Schedule, Target, User
+from oncall_planner.model import EscalationPolicy, EscalationRule, Override, Schedule, Target, User
 from oncall_planner.render import on_call_at
 from oncall_planner.timeutil import is_aware
 
@@ -47,6 +47,33 @@ class Notification:
     note: str | None = None
 
 
+@attrs.frozen
+class Step:
+    """One level reached in one loop: its rule and who is on call on each of its targets."""
+
+    minute: int
+    at: dt.datetime
+    level: int
+    loop: int
+    rule: EscalationRule
+    people: tuple[User | None, ...]
+
+
+def steps(policy: EscalationPolicy, at: dt.datetime, lookup: OnCallLookup) -> Iterator[Step]:
+    """The levels of ``policy`` as an incident triggered at ``at`` reaches them, lazily, so a
+    caller that has seen enough can stop early. A level with nobody on call takes no time."""
+    minute = 0
+    for loop in range(1, policy.num_loops + 2):
+        for level, rule in enumerate(policy.rules, start=1):
+            when = at + dt.timedelta(minutes=minute)
+            people = tuple(
+                t.user if t.user is not None else lookup(t.schedule, when) for t in rule.targets
+            )
+            yield Step(minute, when, level, loop, rule, people)
+            if any(p is not None for p in people):
+                minute += rule.delay_minutes
+
+
 def simulate(
     policy: EscalationPolicy, at: dt.datetime, lookup: OnCallLookup
 ) -> tuple[Notification, ...]:
@@ -56,22 +83,17 @@ def simulate(
     pass a lookup into schedules they have already rendered.
     """
     out: list[Notification] = []
-    minute = 0
-    for loop in range(1, policy.num_loops + 2):
-        for level, rule in enumerate(policy.rules, start=1):
-            when = at + dt.timedelta(minutes=minute)
-            people = [
-                t.user if t.user is not None else lookup(t.schedule, when) for t in rule.targets
-            ]
-            reached = any(p is not None for p in people)
-            for target, person in zip(rule.targets, people, strict=True):
-                if person is None:
-                    note: str | None = SKIPPED if not reached else "nobody on call on this target"
-                else:
-                    note = ROUND_ROBIN if rule.round_robin and len(rule.targets) > 1 else None
-                out.append(Notification(minute, when, level, loop, target, person, note))
-            if reached:
-                minute += rule.delay_minutes
+    for step in steps(policy, at, lookup):
+        rule = step.rule
+        reached = any(p is not None for p in step.people)
+        for target, person in zip(rule.targets, step.people, strict=True):
+            if person is None:
+                note: str | None = SKIPPED if not reached else "nobody on call on this target"
+            else:
+                note = ROUND_ROBIN if rule.round_robin and len(rule.targets) > 1 else None
+            out.append(
+                Notification(step.minute, step.at, step.level, step.loop, target, person, note)
+            )
     return tuple(out)
 
 
@@ -132,4 +154,4 @@ def first_responder(timeline: Sequence[Notification]) -> User | None:
     return None
 
 
-__all__ = ["Notification", "escalation_timeline", "first_responder", "simulate"]
+__all__ = ["Notification", "Step", "escalation_timeline", "first_responder", "simulate", "steps"]

@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from oncall_planner import RULES, check, escalation_timeline, on_call_at, render
 from oncall_planner import strategies as st_oc
 from oncall_planner.checks import SEVERITIES, CheckConfig
-from oncall_planner.checks._engine import sort_key
+from oncall_planner.checks._engine import Context, sort_key
+from oncall_planner.checks.escalation import _fast_walk, _second_minute
 from oncall_planner.strategies import EPOCH_2024
+from oncall_planner.timeutil import to_seconds
 
 SINCE = EPOCH_2024
 UNTIL = SINCE + dt.timedelta(weeks=4)
@@ -67,3 +69,10 @@ def test_timeline_notifies_whoever_is_on_call_at_that_minute(plan, at):
 def test_every_family_prefix_selects_only_its_rules(prefix):
     config = CheckConfig(select=[prefix])
     assert all(config.enabled(c) == c.startswith(prefix) for c in RULES)
+
+
+@given(st_oc.plans(), st_oc.instants(SINCE, 28))
+def test_fast_second_person_walk_agrees_with_the_timeline(plan, at):
+    ctx = Context(plan, SINCE, UNTIL, (), {}, ())
+    policy = plan.escalation_policies[0]
+    assert _fast_walk(ctx, policy)(to_seconds(at)) == _second_minute(ctx.steps(policy, at))

@@ -12,13 +12,13 @@ import bisect
 import datetime as dt
 import math
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, TypeVar
 
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.escalation import Notification, simulate
+from oncall_planner.escalation import Notification, Step, simulate, steps
 from oncall_planner.model import (
     EscalationPolicy,
     Layer,
@@ -30,8 +30,9 @@ from oncall_planner.model import (
 )
 from oncall_planner.pages import Page
 from oncall_planner.render import FinalSchedule, Interval, on_call_at, render
-from oncall_planner.timeutil import check_instant, to_seconds, zone
+from oncall_planner.timeutil import check_instant, from_seconds, to_seconds, zone
 
+T = TypeVar("T")
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
@@ -302,25 +303,31 @@ def total(intervals: Iterable[Interval]) -> dt.timedelta:
 # The context: the plan and horizon, with each schedule rendered once
 
 
-class _Lookup:
-    """Who is on call on one schedule at an instant, answered from rendered entries by bisection."""
+class Lookup:
+    """Who is on call on one schedule at an instant, answered from rendered entries by bisection
+    (instants as datetimes, or as POSIX seconds in hot loops); outside the rendered window it asks
+    :func:`oncall_planner.render.on_call_at`."""
 
     def __init__(
         self, final: FinalSchedule, schedule: Schedule, overrides: Sequence[Override]
     ) -> None:
-        self.entries = final.entries
-        self.starts = [e.start for e in final.entries]
-        self.lo, self.hi = final.since, final.until
+        self.starts = [to_seconds(e.start) for e in final.entries]
+        self.ends = [to_seconds(e.end) for e in final.entries]
+        self.users = [e.user for e in final.entries]
+        self.lo, self.hi = to_seconds(final.since), to_seconds(final.until)
         self.schedule = schedule
         self.overrides = overrides
 
-    def at(self, when_: dt.datetime) -> User | None:
-        if not self.lo <= when_ < self.hi:
-            return on_call_at(self.schedule, when_, self.overrides)
-        i = bisect.bisect_right(self.starts, when_) - 1
-        if i >= 0 and when_ < self.entries[i].end:
-            return self.entries[i].user
+    def at_seconds(self, t: int) -> User | None:
+        if not self.lo <= t < self.hi:
+            return on_call_at(self.schedule, from_seconds(t), self.overrides)
+        i = bisect.bisect_right(self.starts, t) - 1
+        if i >= 0 and t < self.ends[i]:
+            return self.users[i]
         return None
+
+    def at(self, when_: dt.datetime) -> User | None:
+        return self.at_seconds(to_seconds(when_))
 
 
 class Context:
@@ -343,7 +350,8 @@ class Context:
         self.overrides = overrides
         self.time_off = time_off
         self._finals: dict[str, FinalSchedule] = {}
-        self._lookups: dict[str, _Lookup] = {}
+        self._lookups: dict[str, Lookup] = {}
+        self._memo: dict[Hashable, Any] = {}
         longest = max(
             (
                 sum(r.delay_minutes for r in p.rules) * (p.num_loops + 1)
@@ -365,23 +373,32 @@ class Context:
             )
         return self._finals[schedule.name]
 
-    def on_call(self, schedule: Schedule, at: dt.datetime) -> User | None:
-        """Who is on call on ``schedule`` at ``at`` (inside or a little past the horizon)."""
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per ``key`` for this run, shared by the rules that need it."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    def lookup(self, schedule: Schedule) -> Lookup:
+        """Who is on call on ``schedule``, rendered over the horizon and a little past it (the
+        longest escalation), so timelines triggered inside the horizon stay in rendered time."""
         if schedule.name not in self._lookups:
-            final = render(
-                schedule,
-                self.since,
-                self.until + self.pad,
-                self.overrides.get(schedule.name, ()),
-            )
-            self._lookups[schedule.name] = _Lookup(
-                final, schedule, self.overrides.get(schedule.name, ())
-            )
-        return self._lookups[schedule.name].at(at)
+            overrides = self.overrides.get(schedule.name, ())
+            final = render(schedule, self.since, self.until + self.pad, overrides)
+            self._lookups[schedule.name] = Lookup(final, schedule, overrides)
+        return self._lookups[schedule.name]
+
+    def on_call(self, schedule: Schedule, at: dt.datetime) -> User | None:
+        """Who is on call on ``schedule`` at ``at``."""
+        return self.lookup(schedule).at(at)
 
     def timeline(self, policy: EscalationPolicy, at: dt.datetime) -> tuple[Notification, ...]:
         """The escalation timeline of ``policy`` at ``at`` against the rendered schedules."""
         return simulate(policy, at, self.on_call)
+
+    def steps(self, policy: EscalationPolicy, at: dt.datetime) -> Iterator[Step]:
+        """The same, lazily and level by level (see :func:`oncall_planner.escalation.steps`)."""
+        return steps(policy, at, self.on_call)
 
     def policy_changes(self, policy: EscalationPolicy) -> list[dt.datetime]:
         """The instants in the horizon where someone on the policy's schedules changes, with
@@ -418,6 +435,9 @@ class Context:
     def stretches(self) -> dict[User, tuple[Interval, ...]]:
         """Each person's on-call time across every schedule's final schedule, merged, so a
         primary shift followed by a secondary one counts as one stretch."""
+        return self.memo("stretches", self._stretches)
+
+    def _stretches(self) -> dict[User, tuple[Interval, ...]]:
         per: dict[User, list[Interval]] = {}
         for sched in self.plan.schedules:
             for e in self.final(sched).entries:

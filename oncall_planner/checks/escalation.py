@@ -5,7 +5,7 @@ on two levels at once."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from oncall_planner.checks._engine import (
@@ -22,9 +22,10 @@ from oncall_planner.checks._engine import (
     user_subject,
     when,
 )
-from oncall_planner.escalation import Notification
+from oncall_planner.escalation import Step
 from oncall_planner.model import EscalationPolicy, User
 from oncall_planner.render import Interval
+from oncall_planner.timeutil import from_seconds, to_seconds
 
 
 def _zone(policy: EscalationPolicy) -> str | None:
@@ -36,10 +37,16 @@ def _segments(
     ctx: Context, policy: EscalationPolicy
 ) -> Iterator[tuple[Interval, list[list[User]]]]:
     """Stretches of the horizon where every level of ``policy`` has the same people on call."""
-    points = ctx.policy_changes(policy)
-    for i, start in enumerate(points):
-        end = points[i + 1] if i + 1 < len(points) else ctx.until
-        yield Interval(start, end), ctx.level_people(policy, start)
+
+    def compute() -> list[tuple[Interval, list[list[User]]]]:
+        points = ctx.policy_changes(policy)
+        ends = [*points[1:], ctx.until]
+        return [
+            (Interval(start, end), ctx.level_people(policy, start))
+            for start, end in zip(points, ends, strict=True)
+        ]
+
+    yield from ctx.memo(("segments", policy.name), compute)
 
 
 def _reached(policy: EscalationPolicy, levels: Sequence[Sequence[User]]) -> list[User]:
@@ -121,25 +128,63 @@ def no_second_person(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             )
 
 
-def _second_minute(policy: EscalationPolicy, timeline: Sequence[Notification]) -> int | None:
+def _second_minute(walk: Iterable[Step]) -> int | None:
     """The minute a second distinct person is notified (round-robin levels: worst case)."""
     seen: list[User] = []
-    by_step: dict[tuple[int, int], list[Notification]] = {}
-    for n in timeline:
-        by_step.setdefault((n.loop, n.level), []).append(n)
-    for (_, level), notes in by_step.items():
-        people = [n.user for n in notes if n.user is not None]
+    for step in walk:
+        people = [p for p in step.people if p is not None]
         if not people:
             continue
-        r = policy.rules[level - 1]
+        r = step.rule
         if r.round_robin and len(r.targets) > 1:
             if not any(p in seen for p in people):
                 seen.append(people[0])
         else:
             seen.extend(p for p in dict.fromkeys(people) if p not in seen)
         if len(seen) >= 2:
-            return notes[0].minute
+            return step.minute
     return None
+
+
+def _fast_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], int | None]:
+    """:func:`_second_minute` over :func:`oncall_planner.escalation.steps`, in integer seconds
+    for the many trigger instants OCP304 tries (the tests check that both agree)."""
+    levels = [
+        (
+            r.delay_minutes * 60,
+            r.round_robin and len(r.targets) > 1,
+            [
+                (tg.user, ctx.lookup(tg.schedule) if tg.schedule is not None else None)
+                for tg in r.targets
+            ],
+        )
+        for r in policy.rules
+    ]
+    passes = policy.num_loops + 1
+
+    def walk(start: int) -> int | None:
+        seen: list[User] = []
+        offset = 0
+        for _ in range(passes):
+            for delay, round_robin, targets in levels:
+                people = []
+                for user, table in targets:
+                    person = user if table is None else table.at_seconds(start + offset)
+                    if person is not None and person not in people:
+                        people.append(person)
+                if not people:
+                    continue
+                if round_robin:
+                    if not any(p in seen for p in people):
+                        seen.append(people[0])
+                else:
+                    seen.extend(p for p in people if p not in seen)
+                if len(seen) >= 2:
+                    return offset // 60
+                offset += delay
+        return None
+
+    return walk
 
 
 @rule(
@@ -158,18 +203,20 @@ def slow_second_person(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             for r in policy.rules:
                 offsets.add(minute)
                 minute += r.delay_minutes
-        changes = ctx.policy_changes(policy)
-        candidates = {ctx.since, *changes}
+        changes = [to_seconds(c) for c in ctx.policy_changes(policy)]
+        candidates = set(changes)
         for c in changes:
-            candidates.update(c - dt.timedelta(minutes=o) for o in offsets)
-        worst: tuple[int, dt.datetime] | None = None
-        for at in sorted(c for c in candidates if ctx.since <= c < ctx.until):
-            got = _second_minute(policy, ctx.timeline(policy, at))
+            candidates.update(c - 60 * o for o in offsets)
+        lo, hi = to_seconds(ctx.since), to_seconds(ctx.until)
+        walk = _fast_walk(ctx, policy)
+        worst: tuple[int, int] | None = None
+        for start in sorted(c for c in candidates if lo <= c < hi):
+            got = walk(start)
             if got is not None and (worst is None or got > worst[0]):
-                worst = (got, at)
+                worst = (got, start)
         if worst is None or worst[0] <= t["max_minutes"]:
             continue
-        minutes, at = worst
+        minutes, at = worst[0], from_seconds(worst[1])
         yield Hit(
             subject=policy_subject(policy),
             message=(

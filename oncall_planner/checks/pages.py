@@ -8,7 +8,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from oncall_planner.checks._engine import Context, Hit, rule, span, user_subject, when
-from oncall_planner.escalation import first_responder
 from oncall_planner.model import User
 from oncall_planner.pages import Page, resolve_user
 from oncall_planner.render import Interval
@@ -16,7 +15,11 @@ from oncall_planner.timeutil import zone
 
 
 def _attribute(ctx: Context, page: Page) -> tuple[User | None, str]:
-    """The plan's user a page went to, or ``None`` and the reason."""
+    """The plan's user a page went to, or ``None`` and the reason (once per page and run)."""
+    return ctx.memo(("page", page), lambda: _find_user(ctx, page))
+
+
+def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
     if page.user is not None:
         user = resolve_user(page, ctx.plan.users)
         label = page.user.email if isinstance(page.user, User) else page.user
@@ -31,7 +34,7 @@ def _attribute(ctx: Context, page: Page) -> tuple[User | None, str]:
         policy = policies[0]
     else:
         return None, "it names neither a user nor a policy, and the plan has several policies"
-    person = first_responder(ctx.timeline(policy, page.at))
+    person = next((p for s in ctx.steps(policy, page.at) for p in s.people if p), None)
     if person is None:
         return None, f"nobody was on call on EscalationPolicy {policy.name!r} then"
     return person, ""

@@ -162,3 +162,14 @@ def test_finding_to_dict_is_plain_data_in_utc():
     assert data["intervals"] == [
         {"start": "2025-03-03T05:00:00+00:00", "end": "2025-04-28T04:00:00+00:00"}
     ]
+
+
+def test_config_codes_must_be_strings():
+    with pytest.raises(ValidationError, match="select must be a list of rule codes, got 5"):
+        CheckConfig(select=5)
+    with pytest.raises(ValidationError, match="ignore must hold rule codes such as 'OCP101'"):
+        CheckConfig(ignore=[101])
+
+
+def test_config_accepts_one_code_as_a_string():
+    assert CheckConfig(select="OCP1", ignore=None) == CheckConfig(select=("OCP1",), ignore=())

@@ -149,8 +149,12 @@ def _codes(value: Any, field: str) -> tuple[str, ...] | None:
     return items
 
 
-def _to_codes(value: Any) -> tuple[str, ...] | None:
-    return value if value is None else (value,) if isinstance(value, str) else tuple(value)
+def _select(value: Any) -> tuple[str, ...] | None:
+    return _codes(value, "select")
+
+
+def _ignore(value: Any) -> tuple[str, ...]:
+    return _codes(value, "ignore") or ()
 
 
 @attrs.frozen
@@ -163,8 +167,8 @@ class CheckConfig:
     severity that replaces the rule's own, e.g. ``{"OCP306": "info"}``.
     """
 
-    select: tuple[str, ...] | None = attrs.field(default=None, converter=_to_codes)
-    ignore: tuple[str, ...] = attrs.field(default=(), converter=_to_codes)
+    select: tuple[str, ...] | None = attrs.field(default=None, converter=_select)
+    ignore: tuple[str, ...] = attrs.field(default=(), converter=_ignore)
     thresholds: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     severity: Mapping[str, str] = attrs.field(factory=dict)
 
@@ -172,7 +176,7 @@ class CheckConfig:
         """Raise :class:`ValidationError` for unknown codes, thresholds, types or severities."""
         known = sorted(RULES)
         for field in ("select", "ignore"):
-            for sel in _codes(getattr(self, field), field) or ():
+            for sel in getattr(self, field) or ():
                 if not any(code.startswith(sel) for code in known):
                     raise ValidationError(
                         f"CheckConfig: {field} names {sel!r}, which matches no rule; "

@@ -71,7 +71,7 @@ def run() -> None:
         print(f"  +{n.minute:>2} min  loop {n.loop} level {n.level}  {n.target.name}: {who}{note}")
 
     pages = _pages()
-    print("\nWith a week of page history:")
+    print("\nWith some page history (made up, fixed dates):")
     for finding in check(plan, SINCE, UNTIL, pages=pages):
         if finding.code.startswith("OCP5"):
             _show(finding)

@@ -4,6 +4,16 @@ The public API is re-exported here; see README.md and docs/ for a tour.
 """
 
 from oncall_planner.errors import ImportError_, OnCallPlannerError, ValidationError
+from oncall_planner.fairness import (
+    AuditReport,
+    FairnessReport,
+    PayRates,
+    PersonLoad,
+    Weights,
+    assert_fair,
+    audit,
+    fairness_report,
+)
 from oncall_planner.model import (
     EscalationPolicy,
     EscalationRule,
@@ -24,9 +34,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "PAGERDUTY_TIME_ZONES",
+    "AuditReport",
     "Entry",
     "EscalationPolicy",
     "EscalationRule",
+    "FairnessReport",
     "FinalSchedule",
     "ImportError_",
     "Interval",
@@ -34,6 +46,8 @@ __all__ = [
     "OnCallPlan",
     "OnCallPlannerError",
     "Override",
+    "PayRates",
+    "PersonLoad",
     "Restriction",
     "Schedule",
     "Target",
@@ -41,7 +55,11 @@ __all__ = [
     "TimeOff",
     "User",
     "ValidationError",
+    "Weights",
     "__version__",
+    "assert_fair",
+    "audit",
+    "fairness_report",
     "on_call_at",
     "render",
 ]

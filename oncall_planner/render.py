@@ -270,16 +270,13 @@ def _check_window(since: object, until: object) -> tuple[int, int]:
 def _check_mode(mode: object) -> str:
     if mode not in _MODES:
         raise ValidationError(f"render: mode must be 'wall' or 'elapsed', got {mode!r}")
-    return mode  # type: ignore[return-value]
+    return str(mode)
 
 
 def _check_overrides(overrides: object) -> tuple[Override, ...]:
-    try:
-        items = tuple(overrides)  # type: ignore[call-overload]
-    except TypeError:
-        raise ValidationError(
-            f"render: overrides must be a list of Override, got {overrides!r}"
-        ) from None
+    if not isinstance(overrides, Iterable):
+        raise ValidationError(f"render: overrides must be a list of Override, got {overrides!r}")
+    items = tuple(overrides)
     for item in items:
         if not isinstance(item, Override):
             raise ValidationError(

@@ -225,7 +225,5 @@ class TimeOff:
     """``user`` is away over ``[start, end)`` and should not be on call then."""
 
     user: User = attrs.field(validator=_check_time_off_user)
-    start: dt.datetime = attrs.field(
-        validator=lambda i, a, v: check_instant(v, "TimeOff", "start")  # noqa: ARG005
-    )
+    start: dt.datetime = attrs.field(validator=lambda i, a, v: check_instant(v, "TimeOff", "start"))
     end: dt.datetime = attrs.field(validator=_check_time_off_end)

@@ -48,7 +48,8 @@ def test_people_only_targeted_by_a_policy_are_not_rostered_and_not_in_the_indice
 def test_schedule_level_is_the_first_rule_that_targets_it():
     first, second = one_layer([A], name="First"), one_layer([B], name="Second")
     policy = EscalationPolicy(
-        "P", [EscalationRule(5, [Target.schedule(first)]), EscalationRule(5, [Target.schedule(second)])]
+        "P",
+        [EscalationRule(5, [Target.schedule(first)]), EscalationRule(5, [Target.schedule(second)])],
     )
     report = fairness_report(OnCallPlan(escalation_policies=[policy]))
     assert dict(report.levels) == {"First": 1, "Second": 2}

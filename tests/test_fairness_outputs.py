@@ -51,7 +51,11 @@ def test_json_has_sorted_keys_and_the_numbers(report):
     data = json.loads(report.to_json())
     assert list(data) == sorted(data)
     alice = data["people"][0]
-    assert (alice["email"], alice["hours"], alice["pay_shifts"]) == ("alice@example.com", 168.0, 100.0)
+    assert (alice["email"], alice["hours"], alice["pay_shifts"]) == (
+        "alice@example.com",
+        168.0,
+        100.0,
+    )
     assert data["horizon"]["kind"] == "cycle"
     assert data["indices"]["hours"]["balance"] == 1.0
 

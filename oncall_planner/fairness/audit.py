@@ -320,11 +320,11 @@ def check_max_streak(sc: Scenario, tz: str, limit: int | None) -> str | None:
         ]
         limit = max(turns, default=WEEK)
     for key in sorted(spans):
-        for s, e in union(spans[key]):
-            if e - s > limit + DST_SLACK:
+        for lo, hi in union(spans[key]):
+            if hi - lo > limit + DST_SLACK:
                 return (
-                    f"{names[key]} is on call for {_hours(e - s)} straight ({_fmt(s, tz)} → "
-                    f"{_fmt(e, tz)}), more than the limit of {_hours(limit)}"
+                    f"{names[key]} is on call for {_hours(hi - lo)} straight ({_fmt(lo, tz)} → "
+                    f"{_fmt(hi, tz)}), more than the limit of {_hours(limit)}"
                 )
     return None
 
@@ -483,7 +483,8 @@ def audit(
                 state["last"] = (sc.words, problem)
                 raise _ViolationError(problem)
 
-        run = hseed(seed)(
+        test = given(strategy)(example(Perturbation())(_bind(body)))  # type: ignore[no-untyped-call]
+        run: Callable[[], None] = hseed(seed)(
             settings(
                 max_examples=max_examples,
                 database=None,
@@ -493,7 +494,7 @@ def audit(
                 phases=(Phase.explicit, Phase.generate, Phase.shrink),
                 suppress_health_check=list(HealthCheck),
                 report_multiple_bugs=False,
-            )(given(strategy)(example(Perturbation())(_bind(body))))
+            )(test)
         )
         with contextlib.suppress(_ViolationError):
             run()

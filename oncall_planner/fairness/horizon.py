@@ -27,6 +27,9 @@ from oncall_planner.timeutil import (
     zone,
 )
 
+#: Cycles are capped at this many seconds (about 10,000 years) so they fit in a timedelta.
+HUGE_CYCLE = 10_000 * 366 * DAY
+
 #: Longest cycle the default horizon follows; longer cycles are cut to this length (and said so).
 MAX_CYCLE = dt.timedelta(days=3 * 366)
 
@@ -58,7 +61,12 @@ class Horizon:
             f"{since:%a %Y-%m-%d %H:%M %Z} to {until:%a %Y-%m-%d %H:%M %Z} "
             f"({describe_duration(self.length)})"
         )
-        cycle = describe_duration(self.cycle) if self.cycle is not None else "none"
+        if self.cycle is None:
+            cycle = "none"
+        elif self.cycle.total_seconds() >= HUGE_CYCLE:
+            cycle = "more than 10,000 years"
+        else:
+            cycle = describe_duration(self.cycle)
         if self.kind == "cycle":
             count = self.length // self.cycle if self.cycle else 0
             return f"{span}: {count} whole rotation cycle{'s' if count != 1 else ''} of {cycle}"
@@ -88,7 +96,7 @@ def cycle_length(schedules: Iterable[Schedule]) -> dt.timedelta | None:
     periods = layer_periods(schedules)
     if not periods:
         return None
-    return dt.timedelta(seconds=math.lcm(*periods))
+    return dt.timedelta(seconds=min(math.lcm(*periods), HUGE_CYCLE))
 
 
 def default_since(schedules: Iterable[Schedule]) -> dt.datetime | None:

@@ -52,6 +52,12 @@ def test_default_horizon_starts_when_the_last_layer_starts():
 
 def test_several_cycles_on_request():
     h = resolve_horizon(build_plan(), cycles=3)
+    assert h.until == at(2025, 3, 26)  # 12 weeks on the wall clock: 1 hour short (DST on 9 March)
+    assert "3 whole rotation cycles" in h.describe()
+
+
+def test_elapsed_mode_counts_the_cycle_in_absolute_time():
+    h = resolve_horizon(build_plan(), cycles=3, mode="elapsed")
     assert h.until - h.since == 12 * WEEK
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.fairness.horizon import MAX_CYCLE, cycle_length, default_since
+from oncall_planner.fairness.horizon import MAX_CYCLE, advance, cycle_length, default_since
 from oncall_planner.fairness.load import union
 from oncall_planner.model import (
     Layer,
@@ -220,17 +220,16 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
     cycle = cycle_length(plan.schedules)
     length = int(min(cycle or dt.timedelta(weeks=1), MAX_CYCLE).total_seconds())
     start = base_since
-    if p.dst:
-        change = _next_dst_change(tz, base_since)
-        if change is not None:
-            start = change - 3 * DAY
-            words.append(f"the window starts 3 days before the DST change at {_fmt(change, tz)}")
-        else:
-            words.append(f"(no DST change in {tz}: the DST week is the usual window)")
-    if p.shift_hours:
-        start += p.shift_hours * HOUR
-        words.append(f"the window starts {p.shift_hours} h later")
-    until = start + length
+    change = _next_dst_change(tz, base_since) if p.dst else None
+    if change is not None:
+        start = change - 3 * DAY
+    start += p.shift_hours * HOUR
+    until = advance(start, length, tz)
+    if change is not None:
+        when = f"{p.shift_hours} h after " if p.shift_hours else ""
+        words.append(f"the window starts {when}3 days before the DST change of {_fmt(change, tz)}")
+    elif p.shift_hours:
+        words.append(f"the window starts {p.shift_hours} h later than the layers do")
     overrides: dict[str, tuple[Override, ...]] = {}
     absent = None
     roster = _roster(plan)

@@ -21,6 +21,7 @@ from oncall_planner.timeutil import (
     DAY,
     WEEK,
     check_instant,
+    clock,
     describe_duration,
     from_seconds,
     to_seconds,
@@ -40,7 +41,9 @@ class Horizon:
 
     ``kind`` is ``"cycle"`` (whole rotation cycles), ``"truncated-cycle"`` (the cycle was longer
     than the limit and was cut) or ``"window"`` (chosen by the caller). ``cycle`` is the plan's
-    cycle length (``None`` when the plan has no layers).
+    cycle length (``None`` when the plan has no layers) and ``cycles`` how many of them the window
+    holds (for ``"cycle"``). The length is counted on the wall clock of ``time_zone`` by default,
+    so a window across a DST change is an hour shorter or longer than ``cycles × cycle``.
     """
 
     since: dt.datetime
@@ -48,6 +51,7 @@ class Horizon:
     kind: Literal["cycle", "truncated-cycle", "window"]
     cycle: dt.timedelta | None
     time_zone: str = "Etc/UTC"
+    cycles: int = 1
 
     @property
     def length(self) -> dt.timedelta:
@@ -68,7 +72,7 @@ class Horizon:
         else:
             cycle = describe_duration(self.cycle)
         if self.kind == "cycle":
-            count = self.length // self.cycle if self.cycle else 0
+            count = self.cycles
             return f"{span}: {count} whole rotation cycle{'s' if count != 1 else ''} of {cycle}"
         if self.kind == "truncated-cycle":
             return (
@@ -112,11 +116,14 @@ def resolve_horizon(
     cycles: int = 1,
     max_cycle: dt.timedelta = MAX_CYCLE,
     where: str = "fairness_report",
+    mode: str = "wall",
 ) -> Horizon:
     """The report window: ``[since, until)`` if both are given, otherwise whole cycles.
 
     Without ``since`` the window starts when the last layer starts; without ``until`` it lasts
-    ``cycles`` rotation cycles.
+    ``cycles`` rotation cycles, counted on the wall clock of the first schedule's zone in
+    ``"wall"`` mode (so it ends at the same local time as a wall-clock turn does) and in absolute
+    time in ``"elapsed"`` mode.
     """
     if not isinstance(cycles, int) or isinstance(cycles, bool) or cycles < 1:
         raise ValidationError(f"{where}: cycles must be a whole number ≥ 1, got {cycles!r}")
@@ -147,8 +154,17 @@ def resolve_horizon(
     kind: Literal["cycle", "truncated-cycle"] = "cycle"
     if length > max_cycle:
         length, kind = max_cycle, "truncated-cycle"
-    start = from_seconds(to_seconds(since))
-    return Horizon(start, start + length, kind, cycle, tz)
+    start = to_seconds(since)
+    end = advance(start, int(length.total_seconds()), tz, mode)
+    return Horizon(from_seconds(start), from_seconds(end), kind, cycle, tz, cycles)
+
+
+def advance(start: int, length: int, tz: str, mode: str = "wall") -> int:
+    """``start + length`` seconds, on the wall clock of ``tz`` in ``"wall"`` mode."""
+    if mode == "wall":
+        zc = clock(tz)
+        return zc.from_local(zc.to_local(start) + length)
+    return start + length
 
 
 __all__ = [

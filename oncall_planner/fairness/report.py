@@ -197,7 +197,9 @@ def fairness_report(
         raise ValidationError(
             f"fairness_report: plan must be an OnCallPlan, got {type(plan).__name__}"
         )
-    horizon = resolve_horizon(plan, since, until, cycles)
+    if mode not in ("wall", "elapsed"):
+        raise ValidationError(f"fairness_report: mode must be 'wall' or 'elapsed', got {mode!r}")
+    horizon = resolve_horizon(plan, since, until, cycles, mode=mode)
     weights = weights if weights is not None else Weights()
     if not isinstance(weights, Weights):
         raise ValidationError(f"fairness_report: weights must be Weights, got {weights!r}")

@@ -14,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import tour_fairness
+import tour_planning
 from seed_plan import NEW_YORK, build_plan
 
 from oncall_planner import Entry, render
@@ -49,6 +50,7 @@ def show_render() -> None:
 
 def main() -> None:
     show_render()
+    tour_planning.run()
     tour_fairness.run()
 
 

@@ -59,7 +59,7 @@ class Perturbation:
 
     shift_hours: int = 0
     dst: bool = False
-    time_off: tuple[int, int, int] | None = None  # (member, week, coverer offset ≥ 1)
+    time_off: tuple[int, int, int] | None = None  # (member, which stretch, coverer offset ≥ 1)
     join: bool = False
     leave: int | None = None
 
@@ -234,26 +234,41 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
     absent = None
     roster = _roster(plan)
     if p.time_off is not None and len(roster) > 1:
-        m, w, c = p.time_off
+        m, nth, c = p.time_off
         member = roster[m % len(roster)]
         cover = roster[(m + 1 + (c - 1) % (len(roster) - 1)) % len(roster)]
-        weeks = max(1, length // WEEK)
-        off_lo = start + (w % weeks) * WEEK
-        off_hi = off_lo + WEEK
-        count = 0
-        for s in plan.schedules:
-            final = render(s, from_seconds(off_lo), from_seconds(off_hi))
-            items = tuple(
-                Override(e.start, e.end, cover) for e in final.entries if e.user == member
-            )
-            if items:
-                overrides[s.name] = items
-                count += len(items)
-        absent = member.email.lower()
-        words.append(
-            f"{member.name} takes the week from {_fmt(off_lo, tz)} off and {cover.name} covers "
-            f"with {count} override{'s' if count != 1 else ''}"
+        finals = [render(s, from_seconds(start), from_seconds(until)) for s in plan.schedules]
+        stretches = union(
+            (to_seconds(e.start), to_seconds(e.end))
+            for f in finals
+            for e in f.entries
+            if e.user == member
         )
+        if not stretches:
+            words.append(f"{member.name} would take a week off but has no on-call time to give up")
+        else:
+            # The week from the start of one of the member's stretches: their own turn, off.
+            off_lo = stretches[nth % len(stretches)][0]
+            off_hi = off_lo + WEEK
+            count = 0
+            for f in finals:
+                items = tuple(
+                    Override(from_seconds(max(a, off_lo)), from_seconds(min(b, off_hi)), cover)
+                    for a, b in (
+                        (to_seconds(e.start), to_seconds(e.end))
+                        for e in f.entries
+                        if e.user == member
+                    )
+                    if a < off_hi and b > off_lo
+                )
+                if items:
+                    overrides[f.schedule.name] = items
+                    count += len(items)
+            absent = member.email.lower()
+            words.append(
+                f"{member.name} takes the week from {_fmt(off_lo, tz)} off and {cover.name} "
+                f"covers with {count} override{'s' if count != 1 else ''}"
+            )
     window = f"window {_fmt(start, tz)} → {_fmt(until, tz)}"
     text = "; ".join(words) if words else "the plan as written"
     return Scenario(plan, start, until, overrides, absent, f"{text} ({window})")
@@ -383,7 +398,7 @@ class _ViolationError(AssertionError):
     pass
 
 
-def _strategy(kinds: Sequence[str], cycle_hours: int, weeks: int) -> Any:
+def _strategy(kinds: Sequence[str], cycle_hours: int) -> Any:
     from hypothesis import strategies as st
 
     none_or: Callable[[Any], Any] = lambda s: st.none() | s  # noqa: E731
@@ -391,9 +406,7 @@ def _strategy(kinds: Sequence[str], cycle_hours: int, weeks: int) -> Any:
         Perturbation,
         shift_hours=st.integers(0, max(cycle_hours - 1, 0)) if "window" in kinds else st.just(0),
         dst=st.booleans() if "dst" in kinds else st.just(False),
-        time_off=none_or(
-            st.tuples(st.integers(0, 63), st.integers(0, max(weeks - 1, 0)), st.integers(1, 63))
-        )
+        time_off=none_or(st.tuples(st.integers(0, 63), st.integers(0, 63), st.integers(1, 63)))
         if "time_off" in kinds
         else st.none(),
         join=st.booleans() if "join" in kinds else st.just(False),
@@ -462,12 +475,11 @@ def audit(
     tz = plan.schedules[0].time_zone
     capped = min(cycle, MAX_CYCLE)
     cycle_hours = int(capped.total_seconds()) // HOUR
-    weeks = max(1, int(capped.total_seconds()) // WEEK)
 
     results = []
     for name in names:
         kinds = [k for k in PERTURBATIONS[name] if k in chosen]
-        strategy = _strategy(kinds, cycle_hours, weeks)
+        strategy = _strategy(kinds, cycle_hours)
         state: dict[str, Any] = {"runs": 0, "first": None, "last": None}
 
         def body(

@@ -34,6 +34,7 @@ browser:
 ## bench: benchmarks that print ratios against a baseline measured in the same run
 bench: $(STAMP)
 	$(PY) benchmarks/render_bench.py
+	$(PY) benchmarks/fairness_bench.py
 
 ## lint: ruff (lint and format check) and mypy on the library
 lint: $(STAMP)

@@ -6,7 +6,8 @@ All arithmetic is on ``int`` POSIX seconds; hours appear only in the results.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -139,11 +140,9 @@ def is_sleep_time(instant: int, zclock: ZoneClock) -> bool:
     return hour >= 22 or hour < 8
 
 
-HolidayLookup = Callable[[str, "str | None", Sequence[int]], frozenset[dt.date]]
-
-
+@functools.lru_cache(maxsize=256)
 def holiday_dates(
-    country: str, subdivision: str | None, years: Sequence[int]
+    country: str, subdivision: str | None, years: tuple[int, ...]
 ) -> frozenset[dt.date]:
     """Public-holiday dates from the ``holidays`` package (unknown region: ValidationError)."""
     import holidays

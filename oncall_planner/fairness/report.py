@@ -248,7 +248,7 @@ def fairness_report(
             else:
                 page_counts.setdefault(key, []).append(t)
 
-    years = range(horizon.since.year - 1, horizon.until.year + 2)
+    years = tuple(range(horizon.since.year - 1, horizon.until.year + 2))
     people: list[dict[str, Any]] = []
     for user in plan.users:
         key = user.email.lower()

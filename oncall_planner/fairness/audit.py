@@ -87,10 +87,12 @@ class PropertyResult:
     shrink_steps: int
     counterexample: str | None
     violation: str | None
+    searched: tuple[str, ...] = ()
 
     def describe(self) -> str:
         if self.held:
-            return f"{self.name}: held over {self.tried} cases ({self.promise})"
+            over = f"; searched: {', '.join(self.searched)}" if self.searched else ""
+            return f"{self.name}: held over {self.tried} cases ({self.promise}{over})"
         return (
             f"{self.name}: VIOLATED after {self.tried} cases ({self.promise})\n"
             f"    when: {self.counterexample}\n    then: {self.violation}"
@@ -511,7 +513,9 @@ def audit(
             run()
         if state["last"] is None:
             results.append(
-                PropertyResult(name, PROPERTIES[name], True, state["runs"], 0, None, None)
+                PropertyResult(
+                    name, PROPERTIES[name], True, state["runs"], 0, None, None, tuple(kinds)
+                )
             )
         else:
             results.append(
@@ -523,6 +527,7 @@ def audit(
                     state["runs"] - state["first"],
                     state["last"][0],
                     state["last"][1],
+                    tuple(kinds),
                 )
             )
     return AuditReport(tuple(results), seed, max_examples)

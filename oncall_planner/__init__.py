@@ -4,6 +4,16 @@ The public API is re-exported here; see README.md and docs/ for a tour.
 """
 
 from oncall_planner.errors import ImportError_, OnCallPlannerError, ValidationError
+from oncall_planner.fairness import (
+    AuditReport,
+    FairnessReport,
+    PayRates,
+    PersonLoad,
+    Weights,
+    assert_fair,
+    audit,
+    fairness_report,
+)
 from oncall_planner.model import (
     EscalationPolicy,
     EscalationRule,
@@ -45,9 +55,11 @@ __version__ = "0.1.0"
 
 __all__ = [  # noqa: RUF022 - each feature appends its names; sorted when merged
     "PAGERDUTY_TIME_ZONES",
+    "AuditReport",
     "Entry",
     "EscalationPolicy",
     "EscalationRule",
+    "FairnessReport",
     "FinalSchedule",
     "ImportError_",
     "Interval",
@@ -55,6 +67,8 @@ __all__ = [  # noqa: RUF022 - each feature appends its names; sorted when merged
     "OnCallPlan",
     "OnCallPlannerError",
     "Override",
+    "PayRates",
+    "PersonLoad",
     "Restriction",
     "Schedule",
     "Target",
@@ -62,7 +76,11 @@ __all__ = [  # noqa: RUF022 - each feature appends its names; sorted when merged
     "TimeOff",
     "User",
     "ValidationError",
+    "Weights",
     "__version__",
+    "assert_fair",
+    "audit",
+    "fairness_report",
     "on_call_at",
     "render",
     "Change",

@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test bench lint typecheck clean
+.PHONY: demo test bench lint typecheck clean browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +23,18 @@ demo: $(STAMP)
 	$(PY) examples/seed_team.py
 
 ## test: the whole test suite (HYPOTHESIS_PROFILE=long for a longer property search)
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest -n 2 -q
+
+## browser: Debian's chromium for the HTML report test (installed only when missing; CI is root)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 ## bench: benchmarks that print ratios against a baseline measured in the same run
 bench: $(STAMP)
 	$(PY) benchmarks/render_bench.py
+	$(PY) benchmarks/fairness_bench.py
 	$(PY) benchmarks/checks_bench.py
 
 ## lint: ruff (lint and format check) and mypy on the library

@@ -13,6 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import tour_checks
+import tour_fairness
+import tour_planning
 from seed_plan import NEW_YORK, build_plan
 
 from oncall_planner import Entry, render
@@ -48,9 +51,9 @@ def show_render() -> None:
 
 def main() -> None:
     show_render()
-    import tour_checks  # a local import per section keeps merges simple
-
     tour_checks.run()
+    tour_planning.run()
+    tour_fairness.run()
 
 
 if __name__ == "__main__":

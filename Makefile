@@ -35,6 +35,7 @@ browser:
 bench: $(STAMP)
 	$(PY) benchmarks/render_bench.py
 	$(PY) benchmarks/fairness_bench.py
+	$(PY) benchmarks/checks_bench.py
 
 ## lint: ruff (lint and format check) and mypy on the library
 lint: $(STAMP)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import tour_checks
 import tour_fairness
 import tour_planning
 from seed_plan import NEW_YORK, build_plan
@@ -50,6 +51,7 @@ def show_render() -> None:
 
 def main() -> None:
     show_render()
+    tour_checks.run()
     tour_planning.run()
     tour_fairness.run()
 

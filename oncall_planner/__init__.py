@@ -3,7 +3,9 @@
 The public API is re-exported here; see README.md and docs/ for a tour.
 """
 
+from oncall_planner.checks import RULES, CheckConfig, Finding, check
 from oncall_planner.errors import ImportError_, OnCallPlannerError, ValidationError
+from oncall_planner.escalation import Notification, escalation_timeline
 from oncall_planner.fairness import (
     AuditReport,
     FairnessReport,
@@ -14,6 +16,7 @@ from oncall_planner.fairness import (
     audit,
     fairness_report,
 )
+from oncall_planner.ingest.pages import PageHistory, load_pages, load_pages_csv, load_pages_json
 from oncall_planner.model import (
     EscalationPolicy,
     EscalationRule,
@@ -27,6 +30,7 @@ from oncall_planner.model import (
     TimeOff,
     User,
 )
+from oncall_planner.pages import Page, PageMetrics, page_metrics
 from oncall_planner.planning import (
     Change,
     Cover,
@@ -102,4 +106,17 @@ __all__ = [  # noqa: RUF022 - each feature appends its names; sorted when merged
     "holiday_dates",
     "next_handoff",
     "plan_rotation",
+    "RULES",
+    "CheckConfig",
+    "Finding",
+    "check",
+    "Notification",
+    "escalation_timeline",
+    "Page",
+    "PageHistory",
+    "PageMetrics",
+    "load_pages",
+    "load_pages_csv",
+    "load_pages_json",
+    "page_metrics",
 ]

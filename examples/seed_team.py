@@ -14,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from seed_plan import NEW_YORK, build_plan  # noqa: E402
+from tour_terraform import run as tour_terraform  # noqa: E402
 
 from oncall_planner import Entry, render  # noqa: E402
 
@@ -46,6 +47,7 @@ def show_render() -> None:
 
 def main() -> None:
     show_render()
+    tour_terraform()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,12 @@
 The public API is re-exported here; see README.md and docs/ for a tour.
 """
 
+from oncall_planner.emit import (
+    TerraformEmitWarning,
+    overrides_api_body,
+    to_terraform_json,
+    write_terraform_json,
+)
 from oncall_planner.errors import ImportError_, OnCallPlannerError, ValidationError
 from oncall_planner.model import (
     EscalationPolicy,
@@ -38,10 +44,14 @@ __all__ = [
     "Schedule",
     "Target",
     "Team",
+    "TerraformEmitWarning",
     "TimeOff",
     "User",
     "ValidationError",
     "__version__",
     "on_call_at",
+    "overrides_api_body",
     "render",
+    "to_terraform_json",
+    "write_terraform_json",
 ]

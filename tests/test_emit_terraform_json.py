@@ -578,5 +578,5 @@ def test_any_plan_emits_json_the_provider_accepts(plan, mode, now):
             return
         again = to_terraform_json(plan, users=mode, now=now)
     assert check_document(doc) == []
-    assert json.loads(dumps(doc)) == doc
+    assert dumps(doc) == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert dumps(again) == dumps(doc)

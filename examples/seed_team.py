@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from seed_plan import NEW_YORK, build_plan  # noqa: E402
-from tour_terraform import run as tour_terraform  # noqa: E402
+from seed_plan import NEW_YORK, build_plan
+from tour_terraform import run as tour_terraform
 
-from oncall_planner import Entry, render  # noqa: E402
+from oncall_planner import Entry, render
 
 SINCE = dt.datetime(2025, 3, 3, tzinfo=NEW_YORK)  # a fixed date: output never depends on "now"
 UNTIL = SINCE + dt.timedelta(weeks=8)
@@ -33,7 +33,9 @@ def show_render() -> None:
     for schedule in plan.schedules:
         final = render(schedule, SINCE, UNTIL)
         print(f"Schedule {schedule.name!r} ({schedule.time_zone}), {SINCE:%Y-%m-%d} + 8 weeks")
-        for layer, entries, visible in zip(schedule.layers, final.layers, final.visible, strict=True):
+        for layer, entries, visible in zip(
+            schedule.layers, final.layers, final.visible, strict=True
+        ):
             shown = sum((e.duration for e in visible), dt.timedelta())
             share = shown / (UNTIL - SINCE)
             print(f"\nLayer {layer.name!r} on its own (shown in the final schedule: {share:.0%}):")

@@ -90,7 +90,9 @@ class OnCallPlan:
         for schedule in self.schedules:
             if schedule.name == name:
                 return schedule
-        raise KeyError(f"no schedule named {name!r}; the plan has {[s.name for s in self.schedules]}")
+        raise KeyError(
+            f"no schedule named {name!r}; the plan has {[s.name for s in self.schedules]}"
+        )
 
     def escalation_policy(self, name: str) -> EscalationPolicy:
         """The escalation policy called ``name``."""

@@ -13,8 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import tour_planning
+import tour_terraform
 from seed_plan import NEW_YORK, build_plan
-from tour_terraform import run as tour_terraform
 
 from oncall_planner import Entry, render
 
@@ -49,7 +50,8 @@ def show_render() -> None:
 
 def main() -> None:
     show_render()
-    tour_terraform()
+    tour_terraform.run()
+    tour_planning.run()
 
 
 if __name__ == "__main__":

@@ -23,12 +23,33 @@ from oncall_planner.model import (
     TimeOff,
     User,
 )
+from oncall_planner.planning import (
+    Change,
+    Cover,
+    CoverResult,
+    Debt,
+    FollowTheSun,
+    Ledger,
+    LedgerEntry,
+    PolicyOptions,
+    Region,
+    balance_holidays,
+    change_members,
+    change_schedule_members,
+    cover_time_off,
+    diff,
+    follow_the_sun,
+    format_diff,
+    holiday_dates,
+    next_handoff,
+    plan_rotation,
+)
 from oncall_planner.render import Entry, FinalSchedule, Interval, on_call_at, render
 from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
 
 __version__ = "0.1.0"
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - each feature appends its names; sorted when merged
     "PAGERDUTY_TIME_ZONES",
     "Entry",
     "EscalationPolicy",
@@ -54,4 +75,23 @@ __all__ = [
     "render",
     "to_terraform_json",
     "write_terraform_json",
+    "Change",
+    "Cover",
+    "CoverResult",
+    "Debt",
+    "FollowTheSun",
+    "Ledger",
+    "LedgerEntry",
+    "PolicyOptions",
+    "Region",
+    "balance_holidays",
+    "change_members",
+    "change_schedule_members",
+    "cover_time_off",
+    "diff",
+    "follow_the_sun",
+    "format_diff",
+    "holiday_dates",
+    "next_handoff",
+    "plan_rotation",
 ]

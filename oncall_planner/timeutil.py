@@ -251,12 +251,12 @@ def check_duration(value: object, where: str, field: str) -> dt.timedelta:
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
-def parse_time_of_day(value: object) -> dt.time:
+def parse_time_of_day(value: object, where: str = "Restriction") -> dt.time:
     """``"09:00"``, ``"09:00:00"`` or a :class:`datetime.time` as a naive ``time``."""
     if isinstance(value, dt.time):
         if value.tzinfo is not None:
             raise ValidationError(
-                f"Restriction: start_time_of_day must be a local wall-clock time without tzinfo, "
+                f"{where}: start_time_of_day must be a local wall-clock time without tzinfo, "
                 f"got {value!r}"
             )
         return value
@@ -267,7 +267,7 @@ def parse_time_of_day(value: object) -> dt.time:
             if hour < 24 and minute < 60 and second < 60:
                 return dt.time(hour, minute, second)
     raise ValidationError(
-        f"Restriction: start_time_of_day must be a datetime.time or 'HH:MM' / 'HH:MM:SS', got {value!r}"
+        f"{where}: start_time_of_day must be a datetime.time or 'HH:MM' / 'HH:MM:SS', got {value!r}"
     )
 
 

@@ -17,15 +17,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from cdktf_cdktf_provider_pagerduty import (
-    data_pagerduty_user,
-    escalation_policy,
-    schedule,
-    team,
-    team_membership,
-    user,
-)
-from constructs import Construct
+try:
+    from cdktf_cdktf_provider_pagerduty import (
+        data_pagerduty_user,
+        escalation_policy,
+        schedule,
+        team,
+        team_membership,
+        user,
+    )
+    from constructs import Construct
+except ImportError as error:
+    raise ImportError(
+        "oncall_planner.cdktf needs the CDKTF extra: pip install 'oncall-planner[cdktf]' "
+        f"(cdktf 0.21 and cdktf-cdktf-provider-pagerduty 14.3); missing: {error.name}"
+    ) from error
 
 from oncall_planner.emit.cdktf_synth import cdktf_environment, run_cdktf_synth
 from oncall_planner.emit.terraform_json import Address, UsersMode, plan_layout

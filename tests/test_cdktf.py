@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -158,3 +159,12 @@ def test_synth_failure_reports_what_the_app_printed(tmp_path):
     (tmp_path / "main.py").write_text("raise SystemExit('no stack here: deliberate failure')\n")
     with pytest.raises(OnCallPlannerError, match="deliberate failure"):
         run_cdktf_synth(tmp_path, cli=CLI)
+
+
+def test_construct_module_without_the_cdktf_extra_says_what_to_install():
+    code = (
+        "import sys; sys.modules['cdktf_cdktf_provider_pagerduty'] = None\n"
+        "try:\n    import oncall_planner.cdktf\nexcept ImportError as e:\n    print(e)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "pip install 'oncall-planner[cdktf]'" in done.stdout

@@ -578,5 +578,12 @@ def test_any_plan_emits_json_the_provider_accepts(plan, mode, now):
             return
         again = to_terraform_json(plan, users=mode, now=now)
     assert check_document(doc) == []
+    blocks = {**doc.get("resource", {}), **{f"data.{k}": v for k, v in doc.get("data", {}).items()}}
+    user_kind = "data.pagerduty_user" if mode == "data" else "pagerduty_user"
+    counts = {kind: len(named) for kind, named in blocks.items()}
+    assert counts.get(user_kind) == len(plan.users)  # distinct names: nothing overwritten
+    assert counts.get("pagerduty_schedule") == len(plan.schedules)
+    assert counts.get("pagerduty_escalation_policy", 0) == len(plan.escalation_policies)
+    assert counts.get("pagerduty_team_membership", 0) == sum(len(t.members) for t in plan.teams)
     assert dumps(doc) == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert dumps(again) == dumps(doc)

@@ -17,7 +17,7 @@ export npm_config_fund := false
 export npm_config_audit := false
 export npm_config_update_notifier := false
 
-.PHONY: demo test bench lint typecheck clean
+.PHONY: demo test bench lint typecheck clean browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,12 +36,18 @@ demo: $(STAMP) $(NODE_STAMP)
 	$(PY) examples/seed_team.py
 
 ## test: the whole test suite (HYPOTHESIS_PROFILE=long for a longer property search)
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) browser
 	$(PY) -m pytest -n 2 -q
+
+## browser: Debian's chromium for the HTML report test (installed only when missing; CI is root)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 ## bench: benchmarks that print ratios against a baseline measured in the same run
 bench: $(STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/render_bench.py
+	$(PY) benchmarks/fairness_bench.py
 	$(PY) benchmarks/emit_bench.py
 
 ## lint: ruff (lint and format check) and mypy on the library

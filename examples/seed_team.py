@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import tour_fairness
 import tour_planning
 import tour_terraform
 from seed_plan import NEW_YORK, build_plan
@@ -52,6 +53,7 @@ def main() -> None:
     show_render()
     tour_terraform.run()
     tour_planning.run()
+    tour_fairness.run()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,16 @@ from oncall_planner.emit import (
     write_terraform_json,
 )
 from oncall_planner.errors import ImportError_, OnCallPlannerError, ValidationError
+from oncall_planner.fairness import (
+    AuditReport,
+    FairnessReport,
+    PayRates,
+    PersonLoad,
+    Weights,
+    assert_fair,
+    audit,
+    fairness_report,
+)
 from oncall_planner.model import (
     EscalationPolicy,
     EscalationRule,
@@ -51,9 +61,11 @@ __version__ = "0.1.0"
 
 __all__ = [  # noqa: RUF022 - each feature appends its names; sorted when merged
     "PAGERDUTY_TIME_ZONES",
+    "AuditReport",
     "Entry",
     "EscalationPolicy",
     "EscalationRule",
+    "FairnessReport",
     "FinalSchedule",
     "ImportError_",
     "Interval",
@@ -61,6 +73,8 @@ __all__ = [  # noqa: RUF022 - each feature appends its names; sorted when merged
     "OnCallPlan",
     "OnCallPlannerError",
     "Override",
+    "PayRates",
+    "PersonLoad",
     "Restriction",
     "Schedule",
     "Target",
@@ -69,7 +83,11 @@ __all__ = [  # noqa: RUF022 - each feature appends its names; sorted when merged
     "TimeOff",
     "User",
     "ValidationError",
+    "Weights",
     "__version__",
+    "assert_fair",
+    "audit",
+    "fairness_report",
     "on_call_at",
     "overrides_api_body",
     "render",

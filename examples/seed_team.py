@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tour_checks
 import tour_fairness
 import tour_planning
+import tour_terraform
 from seed_plan import NEW_YORK, build_plan
 
 from oncall_planner import Entry, render
@@ -52,6 +53,7 @@ def show_render() -> None:
 def main() -> None:
     show_render()
     tour_checks.run()
+    tour_terraform.run()
     tour_planning.run()
     tour_fairness.run()
 

@@ -13,8 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import tour_checks
 import tour_cli
+import tour_fairness
 import tour_planning
+import tour_terraform
 from seed_plan import NEW_YORK, build_plan
 
 from oncall_planner import Entry, render
@@ -50,7 +53,10 @@ def show_render() -> None:
 
 def main() -> None:
     show_render()
+    tour_checks.run()
+    tour_terraform.run()
     tour_planning.run()
+    tour_fairness.run()
     tour_cli.run()
 
 

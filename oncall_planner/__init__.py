@@ -3,8 +3,27 @@
 The public API is re-exported here; see README.md and docs/ for a tour.
 """
 
+from oncall_planner.checks import RULES, CheckConfig, Finding, check
+from oncall_planner.emit import (
+    TerraformEmitWarning,
+    overrides_api_body,
+    to_terraform_json,
+    write_terraform_json,
+)
 from oncall_planner.errors import ImportError_, OnCallPlannerError, ValidationError
+from oncall_planner.escalation import Notification, escalation_timeline
+from oncall_planner.fairness import (
+    AuditReport,
+    FairnessReport,
+    PayRates,
+    PersonLoad,
+    Weights,
+    assert_fair,
+    audit,
+    fairness_report,
+)
 from oncall_planner.ingest import TerraformImport, import_terraform, load_terraform
+from oncall_planner.ingest.pages import PageHistory, load_pages, load_pages_csv, load_pages_json
 from oncall_planner.model import (
     EscalationPolicy,
     EscalationRule,
@@ -18,6 +37,7 @@ from oncall_planner.model import (
     TimeOff,
     User,
 )
+from oncall_planner.pages import Page, PageMetrics, page_metrics
 from oncall_planner.planning import (
     Change,
     Cover,
@@ -44,48 +64,73 @@ from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
 
 __version__ = "0.1.0"
 
-__all__ = [  # noqa: RUF022 - each feature appends its names; sorted when merged
+__all__ = [
     "PAGERDUTY_TIME_ZONES",
+    "RULES",
+    "AuditReport",
+    "Change",
+    "CheckConfig",
+    "Cover",
+    "CoverResult",
+    "Debt",
     "Entry",
     "EscalationPolicy",
     "EscalationRule",
+    "FairnessReport",
     "FinalSchedule",
+    "Finding",
+    "FollowTheSun",
     "ImportError_",
     "Interval",
     "Layer",
+    "Ledger",
+    "LedgerEntry",
+    "Notification",
     "OnCallPlan",
     "OnCallPlannerError",
     "Override",
+    "Page",
+    "PageHistory",
+    "PageMetrics",
+    "PayRates",
+    "PersonLoad",
+    "PolicyOptions",
+    "Region",
     "Restriction",
     "Schedule",
     "Target",
     "Team",
+    "TerraformEmitWarning",
+    "TerraformImport",
     "TimeOff",
     "User",
     "ValidationError",
+    "Weights",
     "__version__",
-    "on_call_at",
-    "render",
-    "Change",
-    "Cover",
-    "CoverResult",
-    "Debt",
-    "FollowTheSun",
-    "Ledger",
-    "LedgerEntry",
-    "PolicyOptions",
-    "Region",
+    "assert_fair",
+    "audit",
     "balance_holidays",
     "change_members",
     "change_schedule_members",
+    "check",
     "cover_time_off",
     "diff",
+    "escalation_timeline",
+    "fairness_report",
     "follow_the_sun",
     "format_diff",
     "holiday_dates",
-    "next_handoff",
-    "plan_rotation",
-    "TerraformImport",
     "import_terraform",
+    "load_pages",
+    "load_pages_csv",
+    "load_pages_json",
     "load_terraform",
+    "next_handoff",
+    "on_call_at",
+    "overrides_api_body",
+    "page_metrics",
+    "plan_rotation",
+    "render",
+    "to_terraform_json",
+    "write_terraform_json",
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -216,18 +217,89 @@ def plans(draw: st.DrawFn, max_schedules: int = 3) -> OnCallPlan:
     return OnCallPlan(schedules=found, escalation_policies=[policy])
 
 
+#: Zones without daylight saving: a rotation there has turns of exactly equal length.
+STEADY_ZONES = ("Etc/UTC", "Asia/Kolkata", "Asia/Tokyo", "Africa/Nairobi")
+
+#: Countries the ``holidays`` package knows, for :func:`holiday_regions`.
+HOLIDAY_COUNTRIES = ("US", "GB", "DE", "FR", "IN", "JP", "AU", "CA", "BR", "NL")
+
+
+@st.composite
+def rotating_plans(draw: st.DrawFn, max_members: int = 6) -> OnCallPlan:
+    """A perfectly rotating team: one schedule, one unrestricted layer that never ends, in a zone
+    without daylight saving. Over whole cycles every member gets exactly the same hours."""
+    roster = draw(rosters(1, max_members))
+    start = draw(instants())
+    layer = Layer(
+        "Rotation",
+        roster,
+        start,
+        draw(turn_lengths().filter(lambda t: t <= dt.timedelta(days=14))),
+        rotation_virtual_start=draw(instants(start - dt.timedelta(days=60), 120)),
+    )
+    schedule = Schedule(
+        draw(st.sampled_from(["Checkout", "Payments"])),
+        draw(st.sampled_from(STEADY_ZONES)),
+        [layer],
+    )
+    return OnCallPlan(schedules=[schedule])
+
+
+def holiday_regions(
+    roster: Sequence[User],
+) -> st.SearchStrategy[dict[str, tuple[str, str | None]]]:
+    """A mapping email -> (country, None) for some of ``roster``, as ``fairness_report`` takes."""
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            u.email: st.sampled_from(HOLIDAY_COUNTRIES).map(lambda c: (c, None)) for u in roster
+        },
+    )
+
+
+def _factors() -> st.SearchStrategy[float]:
+    return st.integers(0, 12).map(lambda q: q / 4)
+
+
+def weights() -> st.SearchStrategy[Any]:
+    """Burden weights for night, weekend and holiday hours (0 to 3 in quarter steps)."""
+    from oncall_planner.fairness import Weights
+
+    return st.builds(Weights, night=_factors(), weekend=_factors(), holiday=_factors())
+
+
+def pay_rates() -> st.SearchStrategy[Any]:
+    """Pay rates: per hour and/or per shift, with day-type multipliers."""
+    from oncall_planner.fairness import PayRates
+
+    return st.builds(
+        PayRates,
+        per_hour=st.integers(0, 100).map(float),
+        per_shift=st.integers(0, 500).map(float),
+        weekday=_factors(),
+        weekend=_factors(),
+        holiday=_factors(),
+    )
+
+
 __all__ = [
+    "HOLIDAY_COUNTRIES",
     "INTERESTING_ZONES",
+    "STEADY_ZONES",
     "escalation_policies",
+    "holiday_regions",
     "instants",
     "layers",
     "overrides",
+    "pay_rates",
     "plans",
     "restrictions",
     "rosters",
+    "rotating_plans",
     "schedules",
     "time_off",
     "time_zones",
     "turn_lengths",
     "users",
+    "weights",
 ]

@@ -1,4 +1,4 @@
-"""Reading existing configuration: Terraform (HCL and JSON) into an :class:`OnCallPlan`."""
+"""Inputs from the edge: files turned into the library's values (page history, Terraform)."""
 
 from oncall_planner.ingest.terraform import (
     Diagnostic,

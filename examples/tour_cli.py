@@ -1,7 +1,8 @@
 """Tour section: bring your own Terraform.
 
 Imports the seed's ``pagerduty.tf`` exactly as it stands (tests/data/seed-pagerduty.tf), says what
-the importer had to assume, then runs the command line on it: who is on call, and the checks.
+the importer had to assume, then runs the command line on it: who is on call, and the checks
+(exit code 1: the Primary layer is shadowed by the Secondary one).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ def run() -> None:
     print(result.report().replace(str(SEED_TF), "pagerduty.tf"))
     print("\n$ oncall-planner render pagerduty.tf --since 2025-03-03 --days 14 --layers")
     cli(["render", str(SEED_TF), *WINDOW, "--layers", "--quiet"])
+    print("$ oncall-planner check pagerduty.tf --since 2025-03-03 --days 28  # one whole cycle")
+    code = cli(["check", str(SEED_TF), "--since", "2025-03-03", "--days", "28", "--quiet"])
+    print(f"(exit code {code}: the Primary layer is never on call, so CI would fail here)\n")
 
 
 if __name__ == "__main__":

@@ -531,3 +531,31 @@ def test_expression_parser_never_raises(text: str) -> None:
 
     parse_expression(text)
     parse_template(text, escapes=True)
+
+
+def test_real_cdktf_synth_output_imports_like_the_plan_it_came_from() -> None:
+    # tests/data/cdk.tf.json is `cdktf synth` of examples/cdktf/main.py (examples/checkout_plan.py)
+    import sys
+
+    sys.path.insert(0, str(DATA.parents[1] / "examples"))
+    try:
+        from checkout_plan import build_checkout_plan
+    finally:
+        sys.path.pop(0)
+    original = build_checkout_plan()
+    result = import_terraform(DATA / "cdk.tf.json")
+    assert result.warnings == () and result.placeholders == ()
+    for imported, schedule in zip(result.plan.schedules, original.schedules, strict=True):
+        assert imported.name == schedule.name
+        for got, want in zip(imported.layers, schedule.layers, strict=True):
+            assert [u.email for u in got.users] == [u.email for u in want.users]
+            assert (got.start, got.rotation_virtual_start, got.turn_length, got.restrictions) == (
+                want.start,
+                want.rotation_virtual_start,
+                want.turn_length,
+                want.restrictions,
+            )
+    (policy,) = result.plan.escalation_policies
+    assert [r.delay_minutes for r in policy.rules] == [
+        r.delay_minutes for r in original.escalation_policies[0].rules
+    ]

@@ -1,4 +1,4 @@
-"""The ``oncall-planner`` command line: render, check, report, escalation, emit, ics, diff.
+"""The ``oncall-planner`` command line: render, check, report, audit, escalation, emit, ics, diff.
 
 Every command reads a plan from a Terraform file or directory (read, never executed), or from a
 Python file that defines an :class:`~oncall_planner.OnCallPlan` named ``plan`` (that file *is*
@@ -475,6 +475,40 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from oncall_planner.fairness import audit
+    from oncall_planner.fairness.audit import PROPERTIES, AuditReport
+
+    plan, _ = load_plan(args.input, args.var, args.quiet)
+    since = parse_instant(args.since, _zone_arg(args.tz, plan), "--since") if args.since else None
+    names = args.property or list(PROPERTIES)
+    unknown = [n for n in names if n not in PROPERTIES]
+    if unknown:
+        raise UsageError(f"--property: unknown {unknown[0]!r}; choose from {', '.join(PROPERTIES)}")
+    if args.max_examples < 1:
+        raise UsageError(f"--max-examples must be at least 1, got {args.max_examples}")
+    results: list[Any] = []
+    with Progress(len(names), "Auditing") as bar:
+        for name in names:
+            part = audit(plan, [name], max_examples=args.max_examples, seed=args.seed, since=since)
+            results.extend(part.results)
+            bar.step(name)
+    report = AuditReport(tuple(results), args.seed, args.max_examples)
+    if args.format == "json":
+        text = json.dumps(report.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    else:
+        lines = []
+        for line in report.to_text().splitlines():
+            indent = " " * (len(line) - len(line.lstrip()))
+            lines.extend(
+                textwrap.wrap(line, WIDTH, subsequent_indent=indent + "  ", break_on_hyphens=False)
+                or [""]
+            )
+        text = "\n".join(lines) + "\n"
+    _output(args, text)
+    return 0 if report.ok else 1
+
+
 def cmd_escalation(args: argparse.Namespace) -> int:
     from oncall_planner.escalation import escalation_timeline
 
@@ -734,6 +768,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _out_arg(p)
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "audit",
+        help="search perturbations for fairness counterexamples",
+        description="Fairness audit: hypothesis searches start dates, DST weeks, time off and "
+        "members joining or leaving for counterexamples. Exit 1 when a property is violated.",
+        epilog=_EPILOG,
+    )
+    _common(p)
+    p.add_argument(
+        "--since",
+        metavar="TIME",
+        help="start of the unperturbed window (default: when the last layer starts)",
+    )
+    p.add_argument(
+        "--property",
+        action="append",
+        metavar="NAME",
+        help="only this property (repeatable): balanced, max_streak, not_starved, distinct_levels",
+    )
+    p.add_argument("--max-examples", type=int, default=100, help="cases per property (default 100)")
+    p.add_argument("--seed", type=int, default=0, help="search seed (same seed, same report)")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+    _out_arg(p)
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser(
         "escalation",

@@ -44,7 +44,7 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 
 # --- help ---------------------------------------------------------------------------------------
 
-COMMANDS = ["render", "check", "report", "escalation", "emit", "ics", "diff"]
+COMMANDS = ["render", "check", "report", "audit", "escalation", "emit", "ics", "diff"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -177,3 +177,37 @@ def test_emit_is_byte_identical_across_runs(capsys: pytest.CaptureFixture[str]) 
     _, second, _ = run(capsys, "emit", SEED, "-q")
     assert first == second
     assert '"pagerduty_user": {' in first and "${data.pagerduty_user.alice.id}" in first
+
+
+# --- audit --------------------------------------------------------------------------------------
+
+
+def test_audit_exits_1_with_a_plain_counterexample(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "audit", SEED, "-q", "--max-examples", "20")
+    assert code == 1
+    assert out.startswith("Fairness audit (seed 0, up to 20 cases per property): 3 of 4")
+    assert "  max_streak: VIOLATED" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_audit_of_a_property_that_holds_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "audit",
+        SEED,
+        "-q",
+        "--property",
+        "balanced",
+        "--max-examples",
+        "10",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["ok"] is True and [r["name"] for r in doc["results"]] == ["balanced"]
+
+
+def test_audit_unknown_property_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "audit", SEED, "-q", "--property", "kind")
+    assert code == 2 and "--property: unknown 'kind'" in err

@@ -266,6 +266,8 @@ def _entry_rows(entries: Sequence[Any], tz: str) -> list[list[str]]:
 def cmd_render(args: argparse.Namespace) -> int:
     plan, _ = load_plan(args.input, args.var, args.quiet)
     schedules = _schedules(plan, args.schedule)
+    if not schedules:
+        raise UsageError(f"{args.input}: the plan has no schedules to render")
     tz_in = _zone_arg(args.tz, plan)
     if args.at is not None:
         at = parse_instant(args.at, tz_in, "--at")

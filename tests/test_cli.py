@@ -305,3 +305,11 @@ def test_diff_exit_code_flags_changes(tmp_path: Path, capsys: pytest.CaptureFixt
     same, out, _ = run(capsys, "diff", SEED, SEED, *WINDOW, "-q", "--exit-code")
     assert (changed, same) == (1, 0)
     assert out.startswith("No changes")
+
+
+def test_render_of_a_plan_without_schedules_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "main.tf", 'resource "pagerduty_service" "api" { name = "API" }\n')
+    code, _, err = run(capsys, "render", path, "-q")
+    assert_one_clean_error(code, err, "the plan has no schedules to render")

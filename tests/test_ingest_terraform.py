@@ -559,3 +559,9 @@ def test_real_cdktf_synth_output_imports_like_the_plan_it_came_from() -> None:
     assert [r.delay_minutes for r in policy.rules] == [
         r.delay_minutes for r in original.escalation_policies[0].rules
     ]
+
+
+def test_windows_line_endings_and_a_byte_order_mark_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "main.tf"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED.read_bytes().replace(b"\n", b"\r\n"))
+    assert load_terraform(path) == load_terraform(SEED)

@@ -297,7 +297,7 @@ def terraform_files(path: Path) -> list[Path]:
 def read_file(path: Path) -> list[Block]:
     """Blocks of one file: JSON when it ends in ``.json``, else HCL."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportError_(f"{path}: not a UTF-8 text file (byte {exc.start})") from None
     except OSError as exc:

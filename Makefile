@@ -17,7 +17,7 @@ export npm_config_fund := false
 export npm_config_audit := false
 export npm_config_update_notifier := false
 
-.PHONY: demo test bench lint typecheck clean browser
+.PHONY: demo test bench lint clean browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +39,14 @@ demo: $(STAMP) $(NODE_STAMP)
 test: $(STAMP) $(NODE_STAMP) browser
 	$(PY) -m pytest -n 2 -q
 
-## browser: Debian's chromium for the HTML report test (installed only when missing; CI is root)
+## browser: Debian's chromium for the HTML report test, installed only when missing
+## (CI runs as root; elsewhere sudo is used without a prompt, or the install fails with a message)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the HTML report test..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 ## bench: benchmarks that print ratios against a baseline measured in the same run
 bench: $(STAMP) $(NODE_STAMP)

@@ -174,3 +174,13 @@ def test_a_page_without_an_aware_time_is_a_clear_error():
 def test_time_counts_once_when_someone_is_on_two_schedules_at_once():
     plan = OnCallPlan(schedules=[one_layer([A], name="One"), one_layer([A], name="Two")])
     assert fairness_report(plan).person(A.email).hours == 168.0
+
+
+def test_pages_from_real_exports_keep_their_seconds_and_name_people_by_display_name():
+    pages = [
+        SimpleNamespace(at=at(2025, 1, 7, 3) + dt.timedelta(seconds=40), user=A.name),
+        SimpleNamespace(at=at(2025, 1, 7, 14, 12) + dt.timedelta(seconds=5), user=A.name.upper()),
+    ]
+    report = fairness_report(_solo(A), pages=pages)
+    assert (report.person(A.email).pages, report.person(A.email).sleep_pages) == (2, 1)
+    assert report.unattributed_pages == 0

@@ -191,12 +191,18 @@ def check_regions(regions: object) -> dict[str, HolidayRegion]:
     return out
 
 
-def page_user_key(user: object) -> str | None:
-    """The lower-case email a page's ``user`` refers to (a User or an email string)."""
+def page_user_key(user: object, users: Iterable[User] = ()) -> str | None:
+    """The lower-case email a page's ``user`` refers to: a User, an email, or the display name of
+    one of ``users`` (PagerDuty's exports name people by display name)."""
     if isinstance(user, User):
         return user.email.lower()
-    if isinstance(user, str) and user:
-        return user.lower()
+    if isinstance(user, str) and user.strip():
+        key = user.strip().lower()
+        if "@" not in key:
+            for known in users:
+                if known.name.strip().lower() == key:
+                    return known.email.lower()
+        return key
     email = getattr(user, "email", None)
     return email.lower() if isinstance(email, str) else None
 

@@ -29,7 +29,7 @@ from oncall_planner.fairness.load import (
 from oncall_planner.fairness.pay import Pay, PayRates, pay_for
 from oncall_planner.model import OnCallPlan, Override, User
 from oncall_planner.render import FinalSchedule, render
-from oncall_planner.timeutil import DAY, HOUR, check_instant, clock, to_seconds
+from oncall_planner.timeutil import DAY, HOUR, clock, is_aware, to_seconds
 
 
 def _weight(instance: Any, attribute: Any, value: Any) -> None:
@@ -237,12 +237,14 @@ def fairness_report(
     if pages is not None:
         for i, page in enumerate(pages):
             at = getattr(page, "at", None)
-            check_instant(at, f"fairness_report: pages[{i}]", "at")
-            assert isinstance(at, dt.datetime)
-            t = to_seconds(at)
+            if not isinstance(at, dt.datetime) or not is_aware(at):
+                raise ValidationError(
+                    f"fairness_report: pages[{i}].at must be a timezone-aware datetime, got {at!r}"
+                )
+            t = to_seconds(at)  # pages keep their seconds; only schedules are whole minutes
             if not lo <= t < hi:
                 continue
-            key = page_user_key(getattr(page, "user", None))
+            key = page_user_key(getattr(page, "user", None), plan.users)
             if key is None:
                 unattributed += 1
             else:

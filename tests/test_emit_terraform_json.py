@@ -170,6 +170,17 @@ def test_schedule_teams_and_description_are_emitted_when_set():
     assert body["ops"]["time_zone"] == "Etc/UTC"
 
 
+def test_template_openers_in_names_are_escaped_so_terraform_reads_them_literally():
+    layer = Layer("Nights %{ if x }", [ALICE], T0, WEEK)
+    schedule = Schedule("Ops ${var.x}", "Etc/UTC", [layer], description="100% {sure}")
+    doc = to_terraform_json(OnCallPlan(schedules=[schedule]))
+    body = doc["resource"]["pagerduty_schedule"]["ops_var_x"]
+    assert body["name"] == "Ops $${var.x}"
+    assert body["layer"][0]["name"] == "Nights %%{ if x }"
+    assert body["description"] == "100% {sure}"  # "% {" opens nothing
+    assert body["layer"][0]["users"] == ["${data.pagerduty_user.alice.id}"]  # references stay
+
+
 def test_round_robin_rule_asks_for_the_round_robin_strategy():
     policy = EscalationPolicy(
         "P", [EscalationRule(5, [Target.user(ALICE), Target.user(BOB)], round_robin=True)]

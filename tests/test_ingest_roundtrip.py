@@ -29,12 +29,15 @@ SEED = Path(__file__).resolve().parent / "data" / "seed-pagerduty.tf"
 UTC = dt.timezone.utc
 ZONES = sorted(PAGERDUTY_TIME_ZONES)
 
-# Names may hold quotes, backslashes, accents and spaces: anything Terraform strings carry.
-# ("${" and "%{" are left out: Terraform reads them as interpolation in any JSON string.)
+# Names may hold quotes, accents, spaces and template openers ("${", "%{", which the emitter
+# escapes): anything Terraform strings carry. (Policy names may not hold / \\ & < >.)
 NAME_CHARS = st.characters(
-    codec="utf-8", exclude_characters="$%/\\&<>", exclude_categories=("Cs", "Cc")
+    codec="utf-8", exclude_characters="/\\&<>", exclude_categories=("Cs", "Cc")
 )
-names = st.text(NAME_CHARS, min_size=1, max_size=12).filter(lambda s: s.strip() == s and s)
+names = st.one_of(
+    st.text(NAME_CHARS, min_size=1, max_size=12),
+    st.sampled_from(["Cost ${var.x}", "%{ if x }", "$${already}", "50% {off}"]),
+).filter(lambda s: s.strip() == s and s)
 instants = st.integers(0, 3 * 365 * 24 * 60).map(
     lambda m: dt.datetime(2025, 1, 1, tzinfo=UTC) + dt.timedelta(minutes=m)
 )

@@ -153,6 +153,12 @@ class Names:
 # Attribute dictionaries
 
 
+def literal(text: str) -> str:
+    """A string Terraform reads as itself: ``${`` and ``%{`` start templates in every Terraform
+    string, so they are written ``$${`` and ``%%{``."""
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
 def rfc3339(value: dt.datetime) -> str:
     """A whole-minute instant as RFC 3339 in UTC: ``2025-01-01T05:00:00Z``."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -243,17 +249,17 @@ def plan_layout(
         return ("pagerduty_team", names.teams[team.name], False)
 
     for user in plan.users:
-        attributes: dict[str, Any] = {"email": user.email.lower()}
+        attributes: dict[str, Any] = {"email": literal(user.email.lower())}
         if users == "resource":
-            attributes["name"] = user.name
+            attributes["name"] = literal(user.name)
             if user.time_zone is not None:
                 attributes["time_zone"] = user.time_zone
         out.append(Resource(user_address(user), attributes))
 
     for team in plan.teams:
-        attributes = {"name": team.name}
+        attributes = {"name": literal(team.name)}
         if team.description is not None:
-            attributes["description"] = team.description
+            attributes["description"] = literal(team.description)
         out.append(Resource(team_address(team), attributes))
 
     for team in plan.teams:
@@ -270,7 +276,7 @@ def plan_layout(
         layers = []
         for layer in current_layers(schedule, now):
             body: dict[str, Any] = {
-                "name": layer.name,
+                "name": literal(layer.name),
                 "start": rfc3339(layer.start),
                 "rotation_virtual_start": rfc3339(layer.rotation_virtual_start),
                 "rotation_turn_length_seconds": int(layer.turn_length.total_seconds()),
@@ -281,9 +287,13 @@ def plan_layout(
             if layer.restrictions:
                 body["restriction"] = [_restriction(r) for r in layer.restrictions]
             layers.append(body)
-        attributes = {"name": schedule.name, "time_zone": schedule.time_zone, "layer": layers}
+        attributes = {
+            "name": literal(schedule.name),
+            "time_zone": schedule.time_zone,
+            "layer": layers,
+        }
         if schedule.description is not None:
-            attributes["description"] = schedule.description
+            attributes["description"] = literal(schedule.description)
         if schedule.teams:
             attributes["teams"] = [ref(team_address(t)) for t in schedule.teams]
         address = ("pagerduty_schedule", names.schedules[schedule.name], False)
@@ -330,12 +340,12 @@ def _policy(
             body["escalation_rule_assignment_strategy"] = {"type": "round_robin"}
         rules.append(body)
     attributes: dict[str, Any] = {
-        "name": policy.name,
+        "name": literal(policy.name),
         "num_loops": policy.num_loops,
         "rule": rules,
     }
     if policy.description is not None:
-        attributes["description"] = policy.description
+        attributes["description"] = literal(policy.description)
     if policy.team is not None:
         attributes["teams"] = [ref(team_address(policy.team))]
     return attributes

@@ -13,6 +13,7 @@ Internally every instant is an ``int`` of POSIX seconds; datetimes appear only a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -22,6 +23,7 @@ from oncall_planner.errors import ValidationError
 from oncall_planner.model import Layer, Override, Restriction, Schedule, User
 from oncall_planner.timeutil import (
     DAY,
+    EPOCH,
     ZoneClock,
     check_instant,
     clock,
@@ -84,11 +86,31 @@ class FinalSchedule:
     until: dt.datetime
     mode: str
     entries: tuple[Entry, ...]
-    layers: tuple[tuple[Entry, ...], ...]
-    visible: tuple[tuple[Entry, ...], ...]
-    overrides: tuple[Entry, ...]
     gaps: tuple[Interval, ...]
     coverage: float
+    # What ``layers``, ``visible`` and ``overrides`` are built from, on first use: most callers
+    # only read ``entries``, and building Entry objects is most of the cost of rendering.
+    _users: tuple[User, ...] = attrs.field(repr=False)
+    _layer_pieces: tuple[tuple[Piece, ...], ...] = attrs.field(repr=False)
+    _visible_pieces: tuple[tuple[Piece, ...], ...] = attrs.field(repr=False)
+    _override_pieces: tuple[Piece, ...] = attrs.field(repr=False)
+
+    @functools.cached_property
+    def layers(self) -> tuple[tuple[Entry, ...], ...]:
+        """What each layer would produce on its own, in layer order."""
+        instants = _instant_cache(self.entries)
+        return tuple(_entries(p, self._users, instants) for p in self._layer_pieces)
+
+    @functools.cached_property
+    def visible(self) -> tuple[tuple[Entry, ...], ...]:
+        """The part of each layer that shows in the final schedule, in layer order."""
+        instants = _instant_cache(self.entries)
+        return tuple(_entries(p, self._users, instants) for p in self._visible_pieces)
+
+    @functools.cached_property
+    def overrides(self) -> tuple[Entry, ...]:
+        """The part of the overrides that shows in the final schedule."""
+        return _entries(self._override_pieces, self._users, _instant_cache(self.entries))
 
     def on_call_at(self, at: dt.datetime) -> User | None:
         """Who the final schedule has on call at ``at`` (inside the rendered window)."""
@@ -105,6 +127,49 @@ class FinalSchedule:
         return hours
 
 
+def _instant_cache(entries: Iterable[Entry]) -> dict[int, dt.datetime]:
+    """The instants of ``entries`` by POSIX seconds, to share datetime objects."""
+    cache: dict[int, dt.datetime] = {}
+    for entry in entries:
+        cache[to_seconds(entry.start)] = entry.start
+        cache[to_seconds(entry.end)] = entry.end
+    return cache
+
+
+def _entries(
+    pieces: Iterable[Piece], users: Sequence[User], instants: dict[int, dt.datetime]
+) -> tuple[Entry, ...]:
+    """Pieces as Entry objects; ``instants`` caches the datetimes (boundaries recur)."""
+    out = []
+    for s, e, u in pieces:
+        start = instants.get(s)
+        if start is None:
+            start = instants[s] = from_seconds(s)
+        end = instants.get(e)
+        if end is None:
+            end = instants[e] = from_seconds(e)
+        out.append(Entry(start, end, users[u]))
+    return tuple(out)
+
+
+def _final_entries(pieces: Sequence[Piece], users: Sequence[User]) -> tuple[Entry, ...]:
+    """Sorted disjoint pieces as Entry objects; an entry starting where the one before it ends
+    shares its datetime (the hot path of rendering)."""
+    out = []
+    prev_e = None
+    prev_end = EPOCH
+    fromtimestamp, utc = dt.datetime.fromtimestamp, dt.timezone.utc
+    try:
+        for s, e, u in pieces:
+            start = prev_end if s == prev_e else fromtimestamp(s, utc)
+            prev_end = fromtimestamp(e, utc)
+            prev_e = e
+            out.append(Entry(start, prev_end, users[u]))
+    except (OverflowError, OSError, ValueError):  # outside the platform's time_t
+        return _entries(pieces, users, {})
+    return tuple(out)
+
+
 class _Rotation:
     """Turn arithmetic of one layer in one mode: boundaries ``b_k`` and the turn holding an instant."""
 
@@ -119,6 +184,13 @@ class _Rotation:
         if self.wall:
             return self.clock.from_local(self.local_anchor + k * self.length)
         return self.anchor + k * self.length
+
+    def boundaries(self, first: int, last: int) -> list[int]:
+        """``[b_first, ..., b_last]`` in one go."""
+        if self.wall:
+            base, length = self.local_anchor, self.length
+            return self.clock.from_local_sorted([base + k * length for k in range(first, last + 1)])
+        return [self.anchor + k * self.length for k in range(first, last + 1)]
 
     def turn_at(self, t: int) -> int:
         """The ``k`` with ``b_k <= t < b_(k+1)``."""
@@ -152,12 +224,12 @@ def restriction_windows(
             assert r.start_day_of_week is not None
             shift = (r.start_day_of_week - iso_weekday(first_day * DAY)) % 7
             days = range(first_day + shift, last_day + 1, 7)
-        for day in days:
-            local_start = day * DAY + sod
-            start = zclock.from_local(local_start)
-            end = zclock.from_local(local_start + dur)
+        local_starts = [day * DAY + sod for day in days]
+        starts = zclock.from_local_sorted(local_starts)
+        ends = zclock.from_local_sorted([local + dur for local in local_starts])
+        for start, end in zip(starts, ends, strict=True):
             if end > lo and start < hi and start < end:
-                raw.append((max(start, lo), min(end, hi)))
+                raw.append((start if start > lo else lo, end if end < hi else hi))
     raw.sort()
     merged: list[Span] = []
     for s, e in raw:
@@ -182,34 +254,50 @@ def _layer_pieces(
     windows = restriction_windows(layer.restrictions, zclock, lo, hi) if layer.restrictions else None
     n = len(ids)
     out: list[Piece] = []
-    k = rotation.turn_at(lo)
-    start = rotation.boundary(k)
+    first = rotation.turn_at(lo)
+    last = rotation.turn_at(hi - 1)  # the turn holding the last second of the window
+    bounds = rotation.boundaries(first, last + 1)
+    nwin = len(windows) if windows is not None else 0
     w = 0
-    while start < hi:
-        nxt = rotation.boundary(k + 1)
-        a, b = max(start, lo), min(nxt, hi)
-        user = ids[k % n]
-        if a < b:
-            parts: list[Span]
-            if windows is None:
-                parts = [(a, b)]
+    # The piece being grown (cs, ce, cu): extended while the same user continues without a break.
+    cs = ce = cu = -1
+    have = False
+    for i in range(last - first + 1):
+        a, b = bounds[i], bounds[i + 1]
+        if a < lo:
+            a = lo
+        if b > hi:
+            b = hi
+        if a >= b:
+            continue  # an empty turn (both ends in one spring-forward gap)
+        user = ids[(first + i) % n]
+        if windows is None:
+            if have and ce == a and cu == user:
+                ce = b
             else:
-                while w < len(windows) and windows[w][1] <= a:
-                    w += 1
-                parts = []
-                i = w
-                while i < len(windows) and windows[i][0] < b:
-                    s, e = max(windows[i][0], a), min(windows[i][1], b)
-                    if s < e:
-                        parts.append((s, e))
-                    i += 1
-            for s, e in parts:
-                if out and out[-1][1] == s and out[-1][2] == user:
-                    out[-1] = (out[-1][0], e, user)
+                if have:
+                    out.append((cs, ce, cu))
+                cs, ce, cu, have = a, b, user, True
+            continue
+        while w < nwin and windows[w][1] <= a:
+            w += 1
+        j = w
+        while j < nwin:
+            ws, we = windows[j]
+            if ws >= b:
+                break
+            s = ws if ws > a else a
+            e = we if we < b else b
+            if s < e:
+                if have and ce == s and cu == user:
+                    ce = e
                 else:
-                    out.append((s, e, user))
-        k += 1
-        start = nxt
+                    if have:
+                        out.append((cs, ce, cu))
+                    cs, ce, cu, have = s, e, user, True
+            j += 1
+    if have:
+        out.append((cs, ce, cu))
     return out
 
 
@@ -339,9 +427,6 @@ def render(
 
     final = _coalesce(sorted([p for v in visible for p in v] + override_pieces))
 
-    def entries(pieces: Iterable[Piece]) -> tuple[Entry, ...]:
-        return tuple(Entry(from_seconds(s), from_seconds(e), users[u]) for s, e, u in pieces)
-
     gaps: list[Interval] = []
     covered = 0
     cursor = lo
@@ -358,12 +443,14 @@ def render(
         since=since,
         until=until,
         mode=mode_,
-        entries=entries(final),
-        layers=tuple(entries(p) for p in layer_pieces),
-        visible=tuple(entries(_coalesce(v)) for v in visible),
-        overrides=entries(_coalesce(override_pieces)),
+        entries=_final_entries(final, users),
         gaps=tuple(gaps),
         coverage=covered / (hi - lo),
+        users=tuple(users),
+        layer_pieces=tuple(tuple(p) for p in layer_pieces),
+        # No coalescing needed: what is left of merged pieces has no two of one user touching.
+        visible_pieces=tuple(tuple(v) for v in visible),
+        override_pieces=tuple(_coalesce(override_pieces)),
     )
 
 

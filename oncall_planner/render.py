@@ -23,7 +23,6 @@ from oncall_planner.errors import ValidationError
 from oncall_planner.model import Layer, Override, Restriction, Schedule, User
 from oncall_planner.timeutil import (
     DAY,
-    EPOCH,
     ZoneClock,
     check_instant,
     clock,
@@ -92,7 +91,6 @@ class FinalSchedule:
     # only read ``entries``, and building Entry objects is most of the cost of rendering.
     _users: tuple[User, ...] = attrs.field(repr=False)
     _layer_pieces: tuple[tuple[Piece, ...], ...] = attrs.field(repr=False)
-    _visible_pieces: tuple[tuple[Piece, ...], ...] = attrs.field(repr=False)
     _override_pieces: tuple[Piece, ...] = attrs.field(repr=False)
 
     @functools.cached_property
@@ -105,7 +103,8 @@ class FinalSchedule:
     def visible(self) -> tuple[tuple[Entry, ...], ...]:
         """The part of each layer that shows in the final schedule, in layer order."""
         instants = _instant_cache(self.entries)
-        return tuple(_entries(p, self._users, instants) for p in self._visible_pieces)
+        visible = _visible(self._layer_pieces, _union((), self._override_pieces))
+        return tuple(_entries(p, self._users, instants) for p in visible)
 
     @functools.cached_property
     def overrides(self) -> tuple[Entry, ...]:
@@ -152,22 +151,68 @@ def _entries(
     return tuple(out)
 
 
-def _final_entries(pieces: Sequence[Piece], users: Sequence[User]) -> tuple[Entry, ...]:
-    """Sorted disjoint pieces as Entry objects; an entry starting where the one before it ends
-    shares its datetime (the hot path of rendering)."""
-    out = []
-    prev_e = None
-    prev_end = EPOCH
-    fromtimestamp, utc = dt.datetime.fromtimestamp, dt.timezone.utc
+_fromtimestamp = dt.datetime.fromtimestamp
+
+
+def _final(
+    pieces: Sequence[Piece], users: Sequence[User], lo: int, hi: int
+) -> tuple[tuple[Entry, ...], tuple[Interval, ...], int]:
+    """Sorted disjoint pieces as the final schedule in one pass: touching pieces of one user
+    joined into one Entry, the gaps in ``[lo, hi)`` between them, and the seconds covered.
+
+    This is the hot path of rendering: an entry that starts where the one before it ends shares
+    its datetime.
+    """
     try:
-        for s, e, u in pieces:
-            start = prev_end if s == prev_e else fromtimestamp(s, utc)
-            prev_end = fromtimestamp(e, utc)
-            prev_e = e
-            out.append(Entry(start, prev_end, users[u]))
+        return _final_fast(pieces, users, lo, hi)
     except (OverflowError, OSError, ValueError):  # outside the platform's time_t
-        return _entries(pieces, users, {})
-    return tuple(out)
+        merged = _coalesce(pieces)
+        gaps, cursor, covered = [], lo, 0
+        for s, e, _ in merged:
+            if s > cursor:
+                gaps.append(Interval(from_seconds(cursor), from_seconds(s)))
+            covered += e - s
+            cursor = e
+        if cursor < hi:
+            gaps.append(Interval(from_seconds(cursor), from_seconds(hi)))
+        return _entries(merged, users, {}), tuple(gaps), covered
+
+
+def _final_fast(
+    pieces: Sequence[Piece], users: Sequence[User], lo: int, hi: int
+) -> tuple[tuple[Entry, ...], tuple[Interval, ...], int]:
+    fromtimestamp, utc = _fromtimestamp, dt.timezone.utc
+    entries: list[Entry] = []
+    gaps: list[Interval] = []
+    covered = 0
+    prev_e = lo  # where the last entry ended (the window's start at first)
+    prev_end = fromtimestamp(lo, utc)
+    cs = ce = cu = 0
+    have = False
+    for s, e, u in pieces:
+        if have and ce == s and cu == u:
+            ce = e
+            continue
+        if have:
+            start = prev_end if cs == prev_e else fromtimestamp(cs, utc)
+            if cs > prev_e:
+                gaps.append(Interval(prev_end, start))
+            prev_end = fromtimestamp(ce, utc)
+            prev_e = ce
+            entries.append(Entry(start, prev_end, users[cu]))
+            covered += ce - cs
+        cs, ce, cu, have = s, e, u, True
+    if have:
+        start = prev_end if cs == prev_e else fromtimestamp(cs, utc)
+        if cs > prev_e:
+            gaps.append(Interval(prev_end, start))
+        prev_end = fromtimestamp(ce, utc)
+        prev_e = ce
+        entries.append(Entry(start, prev_end, users[cu]))
+        covered += ce - cs
+    if prev_e < hi:
+        gaps.append(Interval(prev_end, fromtimestamp(hi, utc)))
+    return tuple(entries), tuple(gaps), covered
 
 
 class _Rotation:
@@ -230,15 +275,7 @@ def restriction_windows(
         for start, end in zip(starts, ends, strict=True):
             if end > lo and start < hi and start < end:
                 raw.append((start if start > lo else lo, end if end < hi else hi))
-    raw.sort()
-    merged: list[Span] = []
-    for s, e in raw:
-        if merged and s <= merged[-1][1]:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], e)
-        else:
-            merged.append((s, e))
-    return merged
+    return _union(raw, ())
 
 
 def _layer_pieces(
@@ -303,17 +340,22 @@ def _layer_pieces(
 
 def _subtract(pieces: Sequence[Piece], cover: Sequence[Span]) -> list[Piece]:
     """The parts of ``pieces`` outside ``cover`` (both sorted and disjoint)."""
+    if not cover:
+        return list(pieces)
     out: list[Piece] = []
     j, m = 0, len(cover)
     for s, e, u in pieces:
         while j < m and cover[j][1] <= s:
             j += 1
         cur, i = s, j
-        while i < m and cover[i][0] < e:
+        while i < m:
             cs, ce = cover[i]
+            if cs >= e:
+                break
             if cs > cur:
                 out.append((cur, cs, u))
-            cur = max(cur, ce)
+            if ce > cur:
+                cur = ce
             i += 1
         if cur < e:
             out.append((cur, e, u))
@@ -321,25 +363,51 @@ def _subtract(pieces: Sequence[Piece], cover: Sequence[Span]) -> list[Piece]:
 
 
 def _union(cover: Sequence[Span], pieces: Iterable[Piece | Span]) -> list[Span]:
-    spans = sorted([*cover, *((p[0], p[1]) for p in pieces)])
+    """The union of ``cover`` and the spans of ``pieces`` as sorted disjoint spans."""
+    spans = sorted([*cover, *pieces])  # (start, end) and (start, end, user) sort together
     merged: list[Span] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], e)
+    if not spans:
+        return merged
+    cs, ce = spans[0][0], spans[0][1]
+    for span in spans:
+        s, e = span[0], span[1]
+        if s <= ce:
+            if e > ce:
+                ce = e
         else:
-            merged.append((s, e))
+            merged.append((cs, ce))
+            cs, ce = s, e
+    merged.append((cs, ce))
     return merged
 
 
 def _coalesce(pieces: Iterable[Piece]) -> list[Piece]:
+    """Sorted disjoint pieces with touching pieces of one user joined."""
     out: list[Piece] = []
+    have = False
+    cs = ce = cu = 0
     for s, e, u in pieces:
-        if out and out[-1][1] == s and out[-1][2] == u:
-            out[-1] = (out[-1][0], e, u)
+        if have and ce == s and cu == u:
+            ce = e
         else:
-            out.append((s, e, u))
+            if have:
+                out.append((cs, ce, cu))
+            cs, ce, cu, have = s, e, u, True
+    if have:
+        out.append((cs, ce, cu))
     return out
+
+
+def _visible(layer_pieces: Sequence[Sequence[Piece]], cover: Sequence[Span]) -> list[list[Piece]]:
+    """The part of each layer that shows: the last layer wins, so walk from the top and keep what
+    ``cover`` (the overrides) and later layers leave. No coalescing is needed: what is left of
+    merged pieces has no two pieces of one user touching."""
+    visible: list[list[Piece]] = [[] for _ in layer_pieces]
+    for i in range(len(layer_pieces) - 1, -1, -1):
+        visible[i] = _subtract(layer_pieces[i], cover)
+        if i:
+            cover = _union(cover, layer_pieces[i])
+    return visible
 
 
 def _check_window(since: object, until: object) -> tuple[int, int]:
@@ -417,39 +485,22 @@ def render(
         _layer_pieces(layer, zclock, mode_, lo, hi, [uid(u) for u in layer.users])
         for layer in schedule.layers
     ]
-    # Layers: the last one wins; walk from the top and keep what overrides and later layers leave.
-    cover = override_cover
-    visible: list[list[Piece]] = [[] for _ in layer_pieces]
-    for i in range(len(layer_pieces) - 1, -1, -1):
-        visible[i] = _subtract(layer_pieces[i], cover)
-        if i:
-            cover = _union(cover, layer_pieces[i])
+    visible = _visible(layer_pieces, override_cover)
 
-    final = _coalesce(sorted([p for v in visible for p in v] + override_pieces))
-
-    gaps: list[Interval] = []
-    covered = 0
-    cursor = lo
-    for s, e, _ in final:
-        if s > cursor:
-            gaps.append(Interval(from_seconds(cursor), from_seconds(s)))
-        covered += e - s
-        cursor = e
-    if cursor < hi:
-        gaps.append(Interval(from_seconds(cursor), from_seconds(hi)))
+    entries, gaps, covered = _final(
+        sorted([p for v in visible for p in v] + override_pieces), users, lo, hi
+    )
 
     return FinalSchedule(
         schedule=schedule,
         since=since,
         until=until,
         mode=mode_,
-        entries=_final_entries(final, users),
-        gaps=tuple(gaps),
+        entries=entries,
+        gaps=gaps,
         coverage=covered / (hi - lo),
         users=tuple(users),
         layer_pieces=tuple(tuple(p) for p in layer_pieces),
-        # No coalescing needed: what is left of merged pieces has no two of one user touching.
-        visible_pieces=tuple(tuple(v) for v in visible),
         override_pieces=tuple(_coalesce(override_pieces)),
     )
 

@@ -7,8 +7,17 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
+# The CDKTF path (docs/terraform.md): cdktf-cli 0.21.0 from the npm registry, pinned by
+# package-lock.json, in ./node_modules. No telemetry; jsii's Node 20 end-of-life banner silenced
+# with jsii's own switch (Node 20 only). `cdktf synth` needs no terraform binary.
+NODE_STAMP := node_modules/.installed
+export CHECKPOINT_DISABLE := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export npm_config_fund := false
+export npm_config_audit := false
+export npm_config_update_notifier := false
 
-.PHONY: demo test bench lint typecheck clean
+.PHONY: demo test bench lint clean browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,17 +27,33 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev,cdktf]'
 	touch $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --loglevel=error --no-progress >/dev/null
+	touch $(NODE_STAMP)
+
 ## demo: the main job on the bundled example (the seed team's schedule and policy)
-demo: $(STAMP)
+demo: $(STAMP) $(NODE_STAMP)
 	$(PY) examples/seed_team.py
 
 ## test: the whole test suite (HYPOTHESIS_PROFILE=long for a longer property search)
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP) browser
 	$(PY) -m pytest -n 2 -q
 
+## browser: Debian's chromium for the HTML report test, installed only when missing
+## (CI runs as root; elsewhere sudo is used without a prompt, or the install fails with a message)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the HTML report test..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
 ## bench: benchmarks that print ratios against a baseline measured in the same run
-bench: $(STAMP)
+bench: $(STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/render_bench.py
+	$(PY) benchmarks/fairness_bench.py
+	$(PY) benchmarks/checks_bench.py
+	$(PY) benchmarks/emit_bench.py
 
 ## lint: ruff (lint and format check) and mypy on the library
 lint: $(STAMP)
@@ -37,4 +62,4 @@ lint: $(STAMP)
 	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules build *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache

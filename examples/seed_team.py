@@ -13,9 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from seed_plan import NEW_YORK, build_plan  # noqa: E402
+import tour_checks
+import tour_fairness
+import tour_planning
+import tour_terraform
+from seed_plan import NEW_YORK, build_plan
 
-from oncall_planner import Entry, render  # noqa: E402
+from oncall_planner import Entry, render
 
 SINCE = dt.datetime(2025, 3, 3, tzinfo=NEW_YORK)  # a fixed date: output never depends on "now"
 UNTIL = SINCE + dt.timedelta(weeks=8)
@@ -32,7 +36,9 @@ def show_render() -> None:
     for schedule in plan.schedules:
         final = render(schedule, SINCE, UNTIL)
         print(f"Schedule {schedule.name!r} ({schedule.time_zone}), {SINCE:%Y-%m-%d} + 8 weeks")
-        for layer, entries, visible in zip(schedule.layers, final.layers, final.visible, strict=True):
+        for layer, entries, visible in zip(
+            schedule.layers, final.layers, final.visible, strict=True
+        ):
             shown = sum((e.duration for e in visible), dt.timedelta())
             share = shown / (UNTIL - SINCE)
             print(f"\nLayer {layer.name!r} on its own (shown in the final schedule: {share:.0%}):")
@@ -46,6 +52,10 @@ def show_render() -> None:
 
 def main() -> None:
     show_render()
+    tour_checks.run()
+    tour_terraform.run()
+    tour_planning.run()
+    tour_fairness.run()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,26 @@
 The public API is re-exported here; see README.md and docs/ for a tour.
 """
 
+from oncall_planner.checks import RULES, CheckConfig, Finding, check
+from oncall_planner.emit import (
+    TerraformEmitWarning,
+    overrides_api_body,
+    to_terraform_json,
+    write_terraform_json,
+)
 from oncall_planner.errors import ImportError_, OnCallPlannerError, ValidationError
+from oncall_planner.escalation import Notification, escalation_timeline
+from oncall_planner.fairness import (
+    AuditReport,
+    FairnessReport,
+    PayRates,
+    PersonLoad,
+    Weights,
+    assert_fair,
+    audit,
+    fairness_report,
+)
+from oncall_planner.ingest.pages import PageHistory, load_pages, load_pages_csv, load_pages_json
 from oncall_planner.model import (
     EscalationPolicy,
     EscalationRule,
@@ -17,6 +36,28 @@ from oncall_planner.model import (
     TimeOff,
     User,
 )
+from oncall_planner.pages import Page, PageMetrics, page_metrics
+from oncall_planner.planning import (
+    Change,
+    Cover,
+    CoverResult,
+    Debt,
+    FollowTheSun,
+    Ledger,
+    LedgerEntry,
+    PolicyOptions,
+    Region,
+    balance_holidays,
+    change_members,
+    change_schedule_members,
+    cover_time_off,
+    diff,
+    follow_the_sun,
+    format_diff,
+    holiday_dates,
+    next_handoff,
+    plan_rotation,
+)
 from oncall_planner.render import Entry, FinalSchedule, Interval, on_call_at, render
 from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
 
@@ -24,24 +65,68 @@ __version__ = "0.1.0"
 
 __all__ = [
     "PAGERDUTY_TIME_ZONES",
+    "RULES",
+    "AuditReport",
+    "Change",
+    "CheckConfig",
+    "Cover",
+    "CoverResult",
+    "Debt",
     "Entry",
     "EscalationPolicy",
     "EscalationRule",
+    "FairnessReport",
     "FinalSchedule",
+    "Finding",
+    "FollowTheSun",
     "ImportError_",
     "Interval",
     "Layer",
+    "Ledger",
+    "LedgerEntry",
+    "Notification",
     "OnCallPlan",
     "OnCallPlannerError",
     "Override",
+    "Page",
+    "PageHistory",
+    "PageMetrics",
+    "PayRates",
+    "PersonLoad",
+    "PolicyOptions",
+    "Region",
     "Restriction",
     "Schedule",
     "Target",
     "Team",
+    "TerraformEmitWarning",
     "TimeOff",
     "User",
     "ValidationError",
+    "Weights",
     "__version__",
+    "assert_fair",
+    "audit",
+    "balance_holidays",
+    "change_members",
+    "change_schedule_members",
+    "check",
+    "cover_time_off",
+    "diff",
+    "escalation_timeline",
+    "fairness_report",
+    "follow_the_sun",
+    "format_diff",
+    "holiday_dates",
+    "load_pages",
+    "load_pages_csv",
+    "load_pages_json",
+    "next_handoff",
     "on_call_at",
+    "overrides_api_body",
+    "page_metrics",
+    "plan_rotation",
     "render",
+    "to_terraform_json",
+    "write_terraform_json",
 ]

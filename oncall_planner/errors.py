@@ -19,5 +19,5 @@ class ValidationError(OnCallPlannerError, ValueError):
     """
 
 
-class ImportError_(OnCallPlannerError):  # noqa: N801 - the trailing underscore avoids the builtin
+class ImportError_(OnCallPlannerError):  # noqa: N801, N818 - the underscore avoids the builtin
     """An input file (Terraform, page history) cannot be read or resolved."""

@@ -288,7 +288,9 @@ def _layer_pieces(
     if lo >= hi:
         return []
     rotation = _Rotation(layer, zclock, mode)
-    windows = restriction_windows(layer.restrictions, zclock, lo, hi) if layer.restrictions else None
+    windows = (
+        restriction_windows(layer.restrictions, zclock, lo, hi) if layer.restrictions else None
+    )
     n = len(ids)
     out: list[Piece] = []
     first = rotation.turn_at(lo)
@@ -424,14 +426,13 @@ def _check_window(since: object, until: object) -> tuple[int, int]:
 def _check_mode(mode: object) -> str:
     if mode not in _MODES:
         raise ValidationError(f"render: mode must be 'wall' or 'elapsed', got {mode!r}")
-    return mode  # type: ignore[return-value]
+    return str(mode)
 
 
 def _check_overrides(overrides: object) -> tuple[Override, ...]:
-    try:
-        items = tuple(overrides)  # type: ignore[call-overload]
-    except TypeError:
-        raise ValidationError(f"render: overrides must be a list of Override, got {overrides!r}") from None
+    if not isinstance(overrides, Iterable):
+        raise ValidationError(f"render: overrides must be a list of Override, got {overrides!r}")
+    items = tuple(overrides)
     for item in items:
         if not isinstance(item, Override):
             raise ValidationError(
@@ -505,7 +506,9 @@ def render(
     )
 
 
-def layer_on_call_at(layer: Layer, time_zone: str, at: dt.datetime, mode: Mode = "wall") -> User | None:
+def layer_on_call_at(
+    layer: Layer, time_zone: str, at: dt.datetime, mode: Mode = "wall"
+) -> User | None:
     """Who ``layer`` alone has on call at ``at`` (``None`` outside its dates or restrictions)."""
     t = to_seconds(at)
     if t < to_seconds(layer.start) or (layer.end is not None and t >= to_seconds(layer.end)):

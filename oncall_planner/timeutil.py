@@ -26,32 +26,143 @@ WEEK = 7 * DAY
 
 #: The 135 zone names PagerDuty and its Terraform provider accept (``Etc/UTC``, not ``UTC``).
 PAGERDUTY_TIME_ZONES: frozenset[str] = frozenset(
-    """
-    Africa/Algiers Africa/Cairo Africa/Casablanca Africa/Harare Africa/Johannesburg Africa/Monrovia
-    Africa/Nairobi America/Argentina/Buenos_Aires America/Bogota America/Caracas America/Chicago
-    America/Chihuahua America/Denver America/Godthab America/Guatemala America/Guyana
-    America/Halifax America/Indiana/Indianapolis America/Juneau America/La_Paz America/Lima
-    America/Los_Angeles America/Mazatlan America/Mexico_City America/Monterrey America/Montevideo
-    America/New_York America/Phoenix America/Puerto_Rico America/Regina America/Santiago
-    America/Sao_Paulo America/St_Johns America/Tijuana Asia/Almaty Asia/Baghdad Asia/Baku
-    Asia/Bangkok Asia/Chongqing Asia/Colombo Asia/Dhaka Asia/Hong_Kong Asia/Irkutsk Asia/Jakarta
-    Asia/Jerusalem Asia/Kabul Asia/Kamchatka Asia/Karachi Asia/Kathmandu Asia/Kolkata
-    Asia/Krasnoyarsk Asia/Kuala_Lumpur Asia/Kuwait Asia/Magadan Asia/Muscat Asia/Novosibirsk
-    Asia/Rangoon Asia/Riyadh Asia/Seoul Asia/Shanghai Asia/Singapore Asia/Srednekolymsk
-    Asia/Taipei Asia/Tashkent Asia/Tbilisi Asia/Tehran Asia/Tokyo Asia/Ulaanbaatar Asia/Urumqi
-    Asia/Vladivostok Asia/Yakutsk Asia/Yekaterinburg Asia/Yerevan Atlantic/Azores
-    Atlantic/Cape_Verde Atlantic/South_Georgia Australia/Adelaide Australia/Brisbane
-    Australia/Darwin Australia/Hobart Australia/Melbourne Australia/Perth Australia/Sydney
-    Etc/GMT+12 Etc/UTC Europe/Amsterdam Europe/Athens Europe/Belgrade Europe/Berlin
-    Europe/Bratislava Europe/Brussels Europe/Bucharest Europe/Budapest Europe/Copenhagen
-    Europe/Dublin Europe/Helsinki Europe/Istanbul Europe/Kaliningrad Europe/Kiev Europe/Lisbon
-    Europe/Ljubljana Europe/London Europe/Madrid Europe/Minsk Europe/Moscow Europe/Paris
-    Europe/Prague Europe/Riga Europe/Rome Europe/Samara Europe/Sarajevo Europe/Skopje Europe/Sofia
-    Europe/Stockholm Europe/Tallinn Europe/Vienna Europe/Vilnius Europe/Volgograd Europe/Warsaw
-    Europe/Zagreb Europe/Zurich Pacific/Apia Pacific/Auckland Pacific/Chatham Pacific/Fakaofo
-    Pacific/Fiji Pacific/Guadalcanal Pacific/Guam Pacific/Honolulu Pacific/Majuro Pacific/Midway
-    Pacific/Noumea Pacific/Pago_Pago Pacific/Port_Moresby Pacific/Tongatapu
-    """.split()
+    [
+        "Africa/Algiers",
+        "Africa/Cairo",
+        "Africa/Casablanca",
+        "Africa/Harare",
+        "Africa/Johannesburg",
+        "Africa/Monrovia",
+        "Africa/Nairobi",
+        "America/Argentina/Buenos_Aires",
+        "America/Bogota",
+        "America/Caracas",
+        "America/Chicago",
+        "America/Chihuahua",
+        "America/Denver",
+        "America/Godthab",
+        "America/Guatemala",
+        "America/Guyana",
+        "America/Halifax",
+        "America/Indiana/Indianapolis",
+        "America/Juneau",
+        "America/La_Paz",
+        "America/Lima",
+        "America/Los_Angeles",
+        "America/Mazatlan",
+        "America/Mexico_City",
+        "America/Monterrey",
+        "America/Montevideo",
+        "America/New_York",
+        "America/Phoenix",
+        "America/Puerto_Rico",
+        "America/Regina",
+        "America/Santiago",
+        "America/Sao_Paulo",
+        "America/St_Johns",
+        "America/Tijuana",
+        "Asia/Almaty",
+        "Asia/Baghdad",
+        "Asia/Baku",
+        "Asia/Bangkok",
+        "Asia/Chongqing",
+        "Asia/Colombo",
+        "Asia/Dhaka",
+        "Asia/Hong_Kong",
+        "Asia/Irkutsk",
+        "Asia/Jakarta",
+        "Asia/Jerusalem",
+        "Asia/Kabul",
+        "Asia/Kamchatka",
+        "Asia/Karachi",
+        "Asia/Kathmandu",
+        "Asia/Kolkata",
+        "Asia/Krasnoyarsk",
+        "Asia/Kuala_Lumpur",
+        "Asia/Kuwait",
+        "Asia/Magadan",
+        "Asia/Muscat",
+        "Asia/Novosibirsk",
+        "Asia/Rangoon",
+        "Asia/Riyadh",
+        "Asia/Seoul",
+        "Asia/Shanghai",
+        "Asia/Singapore",
+        "Asia/Srednekolymsk",
+        "Asia/Taipei",
+        "Asia/Tashkent",
+        "Asia/Tbilisi",
+        "Asia/Tehran",
+        "Asia/Tokyo",
+        "Asia/Ulaanbaatar",
+        "Asia/Urumqi",
+        "Asia/Vladivostok",
+        "Asia/Yakutsk",
+        "Asia/Yekaterinburg",
+        "Asia/Yerevan",
+        "Atlantic/Azores",
+        "Atlantic/Cape_Verde",
+        "Atlantic/South_Georgia",
+        "Australia/Adelaide",
+        "Australia/Brisbane",
+        "Australia/Darwin",
+        "Australia/Hobart",
+        "Australia/Melbourne",
+        "Australia/Perth",
+        "Australia/Sydney",
+        "Etc/GMT+12",
+        "Etc/UTC",
+        "Europe/Amsterdam",
+        "Europe/Athens",
+        "Europe/Belgrade",
+        "Europe/Berlin",
+        "Europe/Bratislava",
+        "Europe/Brussels",
+        "Europe/Bucharest",
+        "Europe/Budapest",
+        "Europe/Copenhagen",
+        "Europe/Dublin",
+        "Europe/Helsinki",
+        "Europe/Istanbul",
+        "Europe/Kaliningrad",
+        "Europe/Kiev",
+        "Europe/Lisbon",
+        "Europe/Ljubljana",
+        "Europe/London",
+        "Europe/Madrid",
+        "Europe/Minsk",
+        "Europe/Moscow",
+        "Europe/Paris",
+        "Europe/Prague",
+        "Europe/Riga",
+        "Europe/Rome",
+        "Europe/Samara",
+        "Europe/Sarajevo",
+        "Europe/Skopje",
+        "Europe/Sofia",
+        "Europe/Stockholm",
+        "Europe/Tallinn",
+        "Europe/Vienna",
+        "Europe/Vilnius",
+        "Europe/Volgograd",
+        "Europe/Warsaw",
+        "Europe/Zagreb",
+        "Europe/Zurich",
+        "Pacific/Apia",
+        "Pacific/Auckland",
+        "Pacific/Chatham",
+        "Pacific/Fakaofo",
+        "Pacific/Fiji",
+        "Pacific/Guadalcanal",
+        "Pacific/Guam",
+        "Pacific/Honolulu",
+        "Pacific/Majuro",
+        "Pacific/Midway",
+        "Pacific/Noumea",
+        "Pacific/Pago_Pago",
+        "Pacific/Port_Moresby",
+        "Pacific/Tongatapu",
+    ]
 )
 
 _SUGGESTIONS = {"UTC": "Etc/UTC", "GMT": "Etc/UTC", "Etc/GMT": "Etc/UTC", "Z": "Etc/UTC"}
@@ -60,7 +171,9 @@ _SUGGESTIONS = {"UTC": "Etc/UTC", "GMT": "Etc/UTC", "Etc/GMT": "Etc/UTC", "Z": "
 def check_time_zone(name: object, where: str) -> str:
     """Return ``name`` if PagerDuty accepts it as a time zone, else raise ValidationError."""
     if not isinstance(name, str):
-        raise ValidationError(f"{where}: time_zone must be a string such as 'Etc/UTC', got {name!r}")
+        raise ValidationError(
+            f"{where}: time_zone must be a string such as 'Etc/UTC', got {name!r}"
+        )
     if name not in PAGERDUTY_TIME_ZONES:
         hint = _SUGGESTIONS.get(name)
         extra = f"; use {hint!r}" if hint else " (see oncall_planner.PAGERDUTY_TIME_ZONES)"
@@ -70,7 +183,7 @@ def check_time_zone(name: object, where: str) -> str:
     return name
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def zone(name: str) -> ZoneInfo:
     """The ``zoneinfo`` zone for a name (cached)."""
     return ZoneInfo(name)
@@ -109,13 +222,13 @@ def check_instant(value: object, where: str, field: str) -> dt.datetime:
             f"got naive {value.isoformat()}"
         )
     tz = value.tzinfo
-    if hasattr(tz, "localize") and hasattr(tz, "normalize"):
-        # pytz: a zone attached with tzinfo= (not localize) carries the wrong offset.
-        if tz.normalize(value).utcoffset() != value.utcoffset():  # type: ignore[union-attr]
-            raise ValidationError(
-                f"{where}: {field} carries the offset {value.isoformat()[19:]} of a pytz zone attached "
-                f"with tzinfo=, which is local mean time; build it with zone.localize(naive) instead"
-            )
+    # pytz: a zone attached with tzinfo= (not localize) carries the wrong offset.
+    normalize = getattr(tz, "localize", None) and getattr(tz, "normalize", None)
+    if normalize is not None and normalize(value).utcoffset() != value.utcoffset():
+        raise ValidationError(
+            f"{where}: {field} carries the offset {value.isoformat()[19:]} of a pytz zone attached "
+            f"with tzinfo=, which is local mean time; build it with zone.localize(naive) instead"
+        )
     seconds = value - EPOCH
     if seconds.microseconds or seconds.seconds % MINUTE:
         hint = ""
@@ -144,12 +257,12 @@ def check_duration(value: object, where: str, field: str) -> dt.timedelta:
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
-def parse_time_of_day(value: object) -> dt.time:
+def parse_time_of_day(value: object, where: str = "Restriction") -> dt.time:
     """``"09:00"``, ``"09:00:00"`` or a :class:`datetime.time` as a naive ``time``."""
     if isinstance(value, dt.time):
         if value.tzinfo is not None:
             raise ValidationError(
-                f"Restriction: start_time_of_day must be a local wall-clock time without tzinfo, "
+                f"{where}: start_time_of_day must be a local wall-clock time without tzinfo, "
                 f"got {value!r}"
             )
         return value
@@ -160,7 +273,7 @@ def parse_time_of_day(value: object) -> dt.time:
             if hour < 24 and minute < 60 and second < 60:
                 return dt.time(hour, minute, second)
     raise ValidationError(
-        f"Restriction: start_time_of_day must be a datetime.time or 'HH:MM' / 'HH:MM:SS', got {value!r}"
+        f"{where}: start_time_of_day must be a datetime.time or 'HH:MM' / 'HH:MM:SS', got {value!r}"
     )
 
 
@@ -350,7 +463,7 @@ class ZoneClock:
         return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def clock(name: str) -> ZoneClock:
     """The shared :class:`ZoneClock` of a zone."""
     return ZoneClock(name)

@@ -19,7 +19,9 @@ def name_validator(max_length: int) -> Any:
     def check(instance: Any, attribute: Any, value: Any) -> None:
         kind = type(instance).__name__
         if not isinstance(value, str) or not value.strip():
-            raise ValidationError(f"{kind}: {attribute.name} must be a non-empty string, got {value!r}")
+            raise ValidationError(
+                f"{kind}: {attribute.name} must be a non-empty string, got {value!r}"
+            )
         if len(value) > max_length:
             raise ValidationError(
                 f"{kind} {value[:40]!r}…: {attribute.name} must be at most {max_length} characters, "

@@ -62,7 +62,9 @@ class Target:
 
 def _check_delay(instance: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValidationError(f"EscalationRule: delay_minutes must be a whole number ≥ 1, got {value!r}")
+        raise ValidationError(
+            f"EscalationRule: delay_minutes must be a whole number ≥ 1, got {value!r}"
+        )
 
 
 @attrs.frozen

@@ -40,7 +40,6 @@ class User:
     time_zone: str | None = attrs.field(default=None, validator=_check_optional_zone)
 
 
-
 def _check_members(instance: Any, attribute: Any, value: Any) -> None:
     where = f"{describe(instance)}: members"
     if not isinstance(value, tuple) or not all(isinstance(u, User) for u in value):
@@ -57,5 +56,7 @@ class Team:
     """A PagerDuty team: a name and its members."""
 
     name: str = attrs.field(validator=name_validator(100))
-    members: tuple[User, ...] = attrs.field(default=(), converter=to_tuple, validator=_check_members)
+    members: tuple[User, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_check_members
+    )
     description: str | None = attrs.field(default=None)

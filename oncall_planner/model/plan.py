@@ -90,15 +90,17 @@ class OnCallPlan:
         for schedule in self.schedules:
             if schedule.name == name:
                 return schedule
-        raise KeyError(f"no schedule named {name!r}; the plan has {[s.name for s in self.schedules]}")
+        raise ValidationError(
+            f"OnCallPlan: no schedule named {name!r}; the plan has {[s.name for s in self.schedules]}"
+        )
 
     def escalation_policy(self, name: str) -> EscalationPolicy:
         """The escalation policy called ``name``."""
         for policy in self.escalation_policies:
             if policy.name == name:
                 return policy
-        raise KeyError(
-            f"no escalation policy named {name!r}; the plan has "
+        raise ValidationError(
+            f"OnCallPlan: no escalation policy named {name!r}; the plan has "
             f"{[p.name for p in self.escalation_policies]}"
         )
 
@@ -107,4 +109,4 @@ class OnCallPlan:
         for user in self.users:
             if user.email.lower() == email.lower():
                 return user
-        raise KeyError(f"no user with email {email!r}")
+        raise ValidationError(f"OnCallPlan: no user with email {email!r}")

@@ -53,8 +53,7 @@ def _check_restriction(instance: Restriction, attribute: Any, value: Any) -> Non
         day = instance.start_day_of_week
         if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 7:
             raise ValidationError(
-                "Restriction: start_day_of_week must be 1 (Monday) to 7 (Sunday), "
-                f"got {day!r}"
+                f"Restriction: start_day_of_week must be 1 (Monday) to 7 (Sunday), got {day!r}"
             )
         if not dt.timedelta(minutes=1) <= instance.duration < dt.timedelta(days=7):
             raise ValidationError(
@@ -62,7 +61,9 @@ def _check_restriction(instance: Restriction, attribute: Any, value: Any) -> Non
                 f"got {describe_duration(instance.duration)}"
             )
     else:
-        raise ValidationError(f"Restriction: kind must be 'daily' or 'weekly', got {instance.kind!r}")
+        raise ValidationError(
+            f"Restriction: kind must be 'daily' or 'weekly', got {instance.kind!r}"
+        )
 
 
 @attrs.frozen
@@ -192,7 +193,9 @@ def _check_override_end(instance: Any, attribute: Any, value: Any) -> None:
 
 def _check_override_user(instance: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, User):
-        raise ValidationError(f"Override: user must be a User, got {type(value).__name__} {value!r}")
+        raise ValidationError(
+            f"Override: user must be a User, got {type(value).__name__} {value!r}"
+        )
 
 
 @attrs.frozen
@@ -222,7 +225,5 @@ class TimeOff:
     """``user`` is away over ``[start, end)`` and should not be on call then."""
 
     user: User = attrs.field(validator=_check_time_off_user)
-    start: dt.datetime = attrs.field(
-        validator=lambda i, a, v: check_instant(v, "TimeOff", "start")  # noqa: ARG005
-    )
+    start: dt.datetime = attrs.field(validator=lambda i, a, v: check_instant(v, "TimeOff", "start"))
     end: dt.datetime = attrs.field(validator=_check_time_off_end)

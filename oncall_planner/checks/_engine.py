@@ -1,0 +1,584 @@
+"""The checks engine: findings, the rule registry, configuration and the shared context.
+
+A rule is a small pure function registered with :func:`rule`. It receives a :class:`Context`
+(the plan, the horizon and everything rendered once) and its thresholds, and yields :class:`Hit`
+values; the engine turns them into :class:`Finding` objects with the rule's code, name and
+severity, and sorts them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+import types
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, TypeVar
+
+import attrs
+
+from oncall_planner.errors import ValidationError
+from oncall_planner.escalation import Notification, Step, simulate, steps
+from oncall_planner.model import (
+    EscalationPolicy,
+    Layer,
+    OnCallPlan,
+    Override,
+    Schedule,
+    TimeOff,
+    User,
+)
+from oncall_planner.pages import Page
+from oncall_planner.render import FinalSchedule, Interval, on_call_at, render
+from oncall_planner.timeutil import check_instant, from_seconds, to_seconds, zone
+
+T = TypeVar("T")
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+
+
+@attrs.frozen
+class Finding:
+    """One problem a rule found.
+
+    ``code`` (e.g. ``OCP103``) and ``rule`` (e.g. ``shadowed-layer``) name the rule; ``subject``
+    names what is wrong (a schedule, layer, policy, level or user); ``message`` is one line;
+    ``intervals`` are the stretches of time that prove it (UTC); ``hint`` says how to fix it.
+    """
+
+    code: str
+    rule: str
+    severity: Severity
+    subject: str
+    message: str
+    intervals: tuple[Interval, ...] = ()
+    hint: str = ""
+
+    def to_text(self) -> str:
+        """``error OCP103 shadowed-layer: Schedule 'X', layer 'Y': message``."""
+        return f"{self.severity} {self.code} {self.rule}: {self.subject}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON or SARIF reports; instants as ISO-8601 UTC strings."""
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity,
+            "subject": self.subject,
+            "message": self.message,
+            "intervals": [
+                {
+                    "start": iv.start.astimezone(dt.timezone.utc).isoformat(),
+                    "end": iv.end.astimezone(dt.timezone.utc).isoformat(),
+                }
+                for iv in self.intervals
+            ],
+            "hint": self.hint,
+        }
+
+
+@attrs.frozen
+class Hit:
+    """What a rule yields; the engine adds the code, rule name and (unless given) the severity."""
+
+    subject: str
+    message: str
+    intervals: tuple[Interval, ...] = ()
+    hint: str = ""
+    severity: Severity | None = None
+
+
+RuleFunc = Callable[["Context", Mapping[str, Any]], Iterable[Hit]]
+
+
+@attrs.frozen
+class Rule:
+    """A registered rule: stable ``code``, kebab-case ``name``, ``family`` (module), default
+    ``severity``, a one-line ``doc`` and its default ``thresholds``."""
+
+    code: str
+    name: str
+    family: str
+    severity: Severity
+    doc: str
+    thresholds: Mapping[str, Any]
+    func: RuleFunc = attrs.field(repr=False)
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+#: Every rule, by code. Read-only; rules register themselves when their module is imported.
+RULES: Mapping[str, Rule] = types.MappingProxyType(_REGISTRY)
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    doc: str,
+    **thresholds: Any,
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule function under ``code``; keyword arguments are its default thresholds."""
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if code in _REGISTRY:
+            raise ValueError(f"rule code {code} registered twice")
+        family = func.__module__.rsplit(".", 1)[-1]
+        _REGISTRY[code] = Rule(code, name, family, severity, doc, dict(thresholds), func)
+        return func
+
+    return register
+
+
+def _codes(value: Any, field: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = (value,)
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise ValidationError(
+            f"CheckConfig: {field} must be a list of rule codes, got {value!r}"
+        ) from None
+    for item in items:
+        if not isinstance(item, str) or not item:
+            raise ValidationError(
+                f"CheckConfig: {field} must hold rule codes such as 'OCP101', got {item!r}"
+            )
+    return items
+
+
+def _select(value: Any) -> tuple[str, ...] | None:
+    return _codes(value, "select")
+
+
+def _ignore(value: Any) -> tuple[str, ...]:
+    return _codes(value, "ignore") or ()
+
+
+@attrs.frozen
+class CheckConfig:
+    """Which rules run and with what thresholds.
+
+    ``select``: codes or code prefixes to run (``None``: all; ``"OCP1"`` selects the rotation
+    family). ``ignore``: codes or prefixes to skip. ``thresholds``: per code, a mapping of
+    threshold name to value, e.g. ``{"OCP101": {"warn_days": 10}}``. ``severity``: per code, a
+    severity that replaces the rule's own, e.g. ``{"OCP306": "info"}``.
+    """
+
+    select: tuple[str, ...] | None = attrs.field(default=None, converter=_select)
+    ignore: tuple[str, ...] = attrs.field(default=(), converter=_ignore)
+    thresholds: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    severity: Mapping[str, str] = attrs.field(factory=dict)
+
+    def validate(self) -> None:
+        """Raise :class:`ValidationError` for unknown codes, thresholds, types or severities."""
+        known = sorted(RULES)
+        for field in ("select", "ignore"):
+            for sel in getattr(self, field) or ():
+                if not any(code.startswith(sel) for code in known):
+                    raise ValidationError(
+                        f"CheckConfig: {field} names {sel!r}, which matches no rule; "
+                        f"known codes are {', '.join(known)}"
+                    )
+        if not isinstance(self.thresholds, Mapping):
+            raise ValidationError(
+                f"CheckConfig: thresholds must map codes to mappings, got {self.thresholds!r}"
+            )
+        for code, values in self.thresholds.items():
+            if code not in RULES:
+                raise ValidationError(
+                    f"CheckConfig: thresholds names {code!r}, which is no rule; known codes are "
+                    f"{', '.join(known)}"
+                )
+            defaults = RULES[code].thresholds
+            if not isinstance(values, Mapping):
+                raise ValidationError(
+                    f"CheckConfig: thresholds[{code!r}] must map threshold names to values, "
+                    f"got {values!r}"
+                )
+            for key, value in values.items():
+                if key not in defaults:
+                    names = ", ".join(sorted(defaults)) or "none"
+                    raise ValidationError(
+                        f"CheckConfig: rule {code} has no threshold {key!r}; its thresholds: "
+                        f"{names}"
+                    )
+                _check_threshold_type(code, key, defaults[key], value)
+        if not isinstance(self.severity, Mapping):
+            raise ValidationError(
+                f"CheckConfig: severity must map codes to severities, got {self.severity!r}"
+            )
+        for code, sev in self.severity.items():
+            if code not in RULES:
+                raise ValidationError(f"CheckConfig: severity names {code!r}, which is no rule")
+            if sev not in SEVERITIES:
+                raise ValidationError(
+                    f"CheckConfig: severity[{code!r}] must be 'error', 'warning' or 'info', got "
+                    f"{sev!r}"
+                )
+
+    def enabled(self, code: str) -> bool:
+        chosen = self.select is None or any(code.startswith(s) for s in self.select)
+        return chosen and not any(code.startswith(s) for s in self.ignore)
+
+    def thresholds_for(self, code: str) -> dict[str, Any]:
+        values = dict(RULES[code].thresholds)
+        values.update(self.thresholds.get(code, {}))
+        return values
+
+
+def _check_threshold_type(code: str, key: str, default: Any, value: Any) -> None:
+    where = f"CheckConfig: thresholds[{code!r}][{key!r}]"
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+        want = "true or false"
+    elif isinstance(default, (int, float)):
+        ok = (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value >= 0
+        )
+        want = "a number ≥ 0"
+    else:
+        ok = isinstance(value, type(default))
+        want = f"a {type(default).__name__}"
+    if not ok:
+        raise ValidationError(f"{where} must be {want}, got {value!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# Subjects and formatting shared by the rule families
+
+
+def layer_subject(schedule: Schedule, layer: Layer) -> str:
+    return f"Schedule {schedule.name!r}, layer {layer.name!r}"
+
+
+def schedule_subject(schedule: Schedule) -> str:
+    return f"Schedule {schedule.name!r}"
+
+
+def policy_subject(policy: EscalationPolicy, level: int | None = None) -> str:
+    base = f"EscalationPolicy {policy.name!r}"
+    return base if level is None else f"{base}, level {level}"
+
+
+def user_subject(user: User) -> str:
+    return f"User {user.name!r} <{user.email}>"
+
+
+def when(at: dt.datetime, time_zone: str | None = None) -> str:
+    """``2025-03-05 00:00 EST`` in ``time_zone`` (``Etc/UTC`` when none)."""
+    local = at.astimezone(zone(time_zone or "Etc/UTC"))
+    return local.strftime("%Y-%m-%d %H:%M %Z")
+
+
+def span(interval: Interval, time_zone: str | None = None) -> str:
+    return f"{when(interval.start, time_zone)} to {when(interval.end, time_zone)}"
+
+
+def hours(value: dt.timedelta) -> str:
+    h = value.total_seconds() / 3600
+    return f"{h:.0f} h" if h == int(h) else f"{h:.1f} h"
+
+
+def merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+    """Sorted union of intervals; touching ones join."""
+    out: list[Interval] = []
+    for iv in sorted(intervals, key=lambda i: (i.start, i.end)):
+        if iv.end <= iv.start:
+            continue
+        if out and iv.start <= out[-1].end:
+            if iv.end > out[-1].end:
+                out[-1] = Interval(out[-1].start, iv.end)
+        else:
+            out.append(iv)
+    return tuple(out)
+
+
+def total(intervals: Iterable[Interval]) -> dt.timedelta:
+    return sum((iv.end - iv.start for iv in intervals), dt.timedelta())
+
+
+# --------------------------------------------------------------------------------------------
+# The context: the plan and horizon, with each schedule rendered once
+
+
+class Lookup:
+    """Who is on call on one schedule at an instant, answered from rendered entries by bisection
+    (instants as datetimes, or as POSIX seconds in hot loops); outside the rendered window it asks
+    :func:`oncall_planner.render.on_call_at`."""
+
+    def __init__(
+        self, final: FinalSchedule, schedule: Schedule, overrides: Sequence[Override]
+    ) -> None:
+        self.starts = [to_seconds(e.start) for e in final.entries]
+        self.ends = [to_seconds(e.end) for e in final.entries]
+        self.users = [e.user for e in final.entries]
+        self.lo, self.hi = to_seconds(final.since), to_seconds(final.until)
+        self.schedule = schedule
+        self.overrides = overrides
+
+    def at_seconds(self, t: int) -> User | None:
+        if not self.lo <= t < self.hi:
+            return on_call_at(self.schedule, from_seconds(t), self.overrides)
+        i = bisect.bisect_right(self.starts, t) - 1
+        if i >= 0 and t < self.ends[i]:
+            return self.users[i]
+        return None
+
+    def at(self, when_: dt.datetime) -> User | None:
+        return self.at_seconds(to_seconds(when_))
+
+
+class Context:
+    """Everything a rule may read: the plan, the horizon ``[since, until)``, page history, time off
+    and overrides, with every schedule rendered once and cached."""
+
+    def __init__(
+        self,
+        plan: OnCallPlan,
+        since: dt.datetime,
+        until: dt.datetime,
+        pages: tuple[Page, ...],
+        overrides: Mapping[str, tuple[Override, ...]],
+        time_off: tuple[TimeOff, ...],
+    ) -> None:
+        self.plan = plan
+        self.since = since
+        self.until = until
+        self.pages = pages
+        self.overrides = overrides
+        self.time_off = time_off
+        self._finals: dict[str, FinalSchedule] = {}
+        self._lookups: dict[str, Lookup] = {}
+        self._memo: dict[Hashable, Any] = {}
+        longest = max(
+            (
+                sum(r.delay_minutes for r in p.rules) * (p.num_loops + 1)
+                for p in plan.escalation_policies
+            ),
+            default=0,
+        )
+        self.pad = dt.timedelta(minutes=longest + 1)
+
+    @property
+    def horizon(self) -> Interval:
+        return Interval(self.since, self.until)
+
+    def final(self, schedule: Schedule) -> FinalSchedule:
+        """``schedule`` rendered over the horizon with its overrides."""
+        if schedule.name not in self._finals:
+            self._finals[schedule.name] = render(
+                schedule, self.since, self.until, self.overrides.get(schedule.name, ())
+            )
+        return self._finals[schedule.name]
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per ``key`` for this run, shared by the rules that need it."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    def lookup(self, schedule: Schedule) -> Lookup:
+        """Who is on call on ``schedule``, rendered over the horizon and a little past it (the
+        longest escalation), so timelines triggered inside the horizon stay in rendered time."""
+        if schedule.name not in self._lookups:
+            overrides = self.overrides.get(schedule.name, ())
+            final = render(schedule, self.since, self.until + self.pad, overrides)
+            self._lookups[schedule.name] = Lookup(final, schedule, overrides)
+        return self._lookups[schedule.name]
+
+    def on_call(self, schedule: Schedule, at: dt.datetime) -> User | None:
+        """Who is on call on ``schedule`` at ``at``."""
+        return self.lookup(schedule).at(at)
+
+    def timeline(self, policy: EscalationPolicy, at: dt.datetime) -> tuple[Notification, ...]:
+        """The escalation timeline of ``policy`` at ``at`` against the rendered schedules."""
+        return simulate(policy, at, self.on_call)
+
+    def steps(self, policy: EscalationPolicy, at: dt.datetime) -> Iterator[Step]:
+        """The same, lazily and level by level (see :func:`oncall_planner.escalation.steps`)."""
+        return steps(policy, at, self.on_call)
+
+    def policy_changes(self, policy: EscalationPolicy) -> list[dt.datetime]:
+        """The instants in the horizon where someone on the policy's schedules changes, with
+        ``since`` first: between two of them every level has the same people on call."""
+        points = {self.since}
+        for sched in _policy_schedules(policy):
+            final = self.final(sched)
+            for e in final.entries:
+                points.add(e.start)
+                points.add(e.end)
+        return sorted(p for p in points if self.since <= p < self.until)
+
+    def level_people(self, policy: EscalationPolicy, at: dt.datetime) -> list[list[User]]:
+        """For each level, the distinct people on call on it at ``at`` (ignoring delays)."""
+        out = []
+        for r in policy.rules:
+            people: list[User] = []
+            for t in r.targets:
+                person = t.user if t.user is not None else self.on_call(t.schedule, at)
+                if person is not None and person not in people:
+                    people.append(person)
+            out.append(people)
+        return out
+
+    def user_zone(self, user: User) -> str:
+        """The person's own zone, else the zone of the first schedule that rosters them."""
+        if user.time_zone:
+            return user.time_zone
+        for sched in self.plan.schedules:
+            if any(user in layer.users for layer in sched.layers):
+                return sched.time_zone
+        return "Etc/UTC"
+
+    def stretches(self) -> dict[User, tuple[Interval, ...]]:
+        """Each person's on-call time across every schedule's final schedule, merged, so a
+        primary shift followed by a secondary one counts as one stretch."""
+        return self.memo("stretches", self._stretches)
+
+    def _stretches(self) -> dict[User, tuple[Interval, ...]]:
+        per: dict[User, list[Interval]] = {}
+        for sched in self.plan.schedules:
+            for e in self.final(sched).entries:
+                per.setdefault(e.user, []).append(Interval(e.start, e.end))
+        return {u: merge(v) for u, v in sorted(per.items(), key=lambda kv: kv[0].email)}
+
+
+def _policy_schedules(policy: EscalationPolicy) -> list[Schedule]:
+    seen: list[Schedule] = []
+    for r in policy.rules:
+        for t in r.targets:
+            if t.schedule is not None and t.schedule not in seen:
+                seen.append(t.schedule)
+    return seen
+
+
+policy_schedules = _policy_schedules
+
+
+# --------------------------------------------------------------------------------------------
+# check()
+
+
+def _check_plan_inputs(
+    plan: object, pages: object, overrides: object, time_off: object
+) -> tuple[tuple[Page, ...], dict[str, tuple[Override, ...]], tuple[TimeOff, ...]]:
+    if not isinstance(plan, OnCallPlan):
+        raise ValidationError(f"check: plan must be an OnCallPlan, got {type(plan).__name__}")
+    if not isinstance(pages, Iterable) or isinstance(pages, (str, bytes)):
+        raise ValidationError(f"check: pages must be a list of Page, got {pages!r}")
+    pages_t: tuple[object, ...] = tuple(pages)
+    for p in pages_t:
+        if not isinstance(p, Page):
+            raise ValidationError(
+                f"check: pages must hold Page objects, got {type(p).__name__} {p!r}"
+            )
+    names = [s.name for s in plan.schedules]
+    ov: dict[str, tuple[Override, ...]] = {}
+    if overrides is not None:
+        if not isinstance(overrides, Mapping):
+            raise ValidationError(
+                "check: overrides must map schedule names to lists of Override, got "
+                f"{type(overrides).__name__}"
+            )
+        for name, items in overrides.items():
+            if name not in names:
+                raise ValidationError(
+                    f"check: overrides name the schedule {name!r}, which is not in the plan; "
+                    f"the plan has {names}"
+                )
+            items_t = tuple(items)
+            for item in items_t:
+                if not isinstance(item, Override):
+                    raise ValidationError(
+                        f"check: overrides[{name!r}] must hold Override objects, got "
+                        f"{type(item).__name__} {item!r}"
+                    )
+            ov[name] = items_t
+    if not isinstance(time_off, Iterable) or isinstance(time_off, (str, bytes)):
+        raise ValidationError(f"check: time_off must be a list of TimeOff, got {time_off!r}")
+    off: tuple[object, ...] = tuple(time_off)
+    for item in off:
+        if not isinstance(item, TimeOff):
+            raise ValidationError(
+                f"check: time_off must hold TimeOff objects, got {type(item).__name__} {item!r}"
+            )
+    return (
+        tuple(p for p in pages_t if isinstance(p, Page)),
+        ov,
+        tuple(o for o in off if isinstance(o, TimeOff)),
+    )
+
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def sort_key(f: Finding) -> tuple[Any, ...]:
+    first = (
+        (to_seconds(f.intervals[0].start), to_seconds(f.intervals[0].end))
+        if f.intervals
+        else (0, 0)
+    )
+    return (_SEVERITY_RANK[f.severity], f.code, f.subject, first, f.message)
+
+
+def check(
+    plan: OnCallPlan,
+    since: dt.datetime,
+    until: dt.datetime,
+    pages: Iterable[Page] = (),
+    config: CheckConfig | None = None,
+    overrides: Mapping[str, Sequence[Override]] | None = None,
+    time_off: Iterable[TimeOff] = (),
+) -> tuple[Finding, ...]:
+    """Run the enabled rules over ``plan`` in ``[since, until)``; findings sorted by severity,
+    code, subject and first interval.
+
+    ``pages`` is page history (see :mod:`oncall_planner.pages`), ``overrides`` maps schedule names
+    to their overrides, ``time_off`` lists who is away when.
+    """
+    check_instant(since, "check", "since")
+    check_instant(until, "check", "until")
+    if until <= since:
+        raise ValidationError(
+            f"check: until must be after since ({since.isoformat()}), got {until.isoformat()}"
+        )
+    if config is None:
+        config = CheckConfig()
+    elif not isinstance(config, CheckConfig):
+        raise ValidationError(
+            f"check: config must be a CheckConfig or None, got {type(config).__name__}"
+        )
+    config.validate()
+    pages_t, ov, off = _check_plan_inputs(plan, pages, overrides, time_off)
+    ctx = Context(plan, since, until, pages_t, ov, off)
+    findings: list[Finding] = []
+    for code in sorted(RULES):
+        if not config.enabled(code):
+            continue
+        r = RULES[code]
+        forced = config.severity.get(code)
+        for hit in r.func(ctx, config.thresholds_for(code)):
+            findings.append(
+                Finding(
+                    code=r.code,
+                    rule=r.name,
+                    severity=forced or hit.severity or r.severity,  # type: ignore[arg-type]
+                    subject=hit.subject,
+                    message=hit.message,
+                    intervals=hit.intervals,
+                    hint=hit.hint,
+                )
+            )
+    return tuple(sorted(findings, key=sort_key))
+
+
+def iter_layers(plan: OnCallPlan) -> Iterator[tuple[Schedule, int, Layer]]:
+    for sched in plan.schedules:
+        for i, layer in enumerate(sched.layers):
+            yield sched, i, layer

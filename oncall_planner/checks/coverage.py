@@ -1,0 +1,146 @@
+"""Coverage rules (OCP2xx): gaps a policy's first level depends on, people on call during their
+time off, people on call on several schedules at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from oncall_planner.checks._engine import (
+    Context,
+    Hit,
+    hours,
+    merge,
+    policy_subject,
+    rule,
+    schedule_subject,
+    span,
+    total,
+    user_subject,
+)
+from oncall_planner.model import User
+from oncall_planner.render import Interval
+
+
+def _intersect(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
+    out: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        s, e = max(a[i].start, b[j].start), min(a[i].end, b[j].end)
+        if s < e:
+            out.append(Interval(s, e))
+        if a[i].end <= b[j].end:
+            i += 1
+        else:
+            j += 1
+    return tuple(out)
+
+
+@rule(
+    "OCP201",
+    "first-level-gap",
+    "error",
+    "Time when nobody is on call on an escalation policy's first level: incidents then wait for "
+    "level 2, or page nobody at all.",
+    min_gap_minutes=0,
+)
+def first_level_gap(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    shortest = dt.timedelta(minutes=t["min_gap_minutes"])
+    for policy in ctx.plan.escalation_policies:
+        level = policy.rules[0]
+        if any(tg.user is not None for tg in level.targets):
+            continue
+        schedules = [tg.schedule for tg in level.targets if tg.schedule is not None]
+        gaps: tuple[Interval, ...] = (ctx.horizon,)
+        for sched in schedules:
+            gaps = _intersect(gaps, merge(ctx.final(sched).gaps))
+        gaps = tuple(g for g in gaps if g.end - g.start > shortest)
+        if not gaps:
+            continue
+        if len(schedules) == 1:
+            subject = schedule_subject(schedules[0])
+            zone = schedules[0].time_zone
+        else:
+            subject = policy_subject(policy, 1)
+            zone = schedules[0].time_zone
+        yield Hit(
+            subject=subject,
+            message=(
+                f"nobody on call for {hours(total(gaps))} in {len(gaps)} gap(s), first "
+                f"{span(gaps[0], zone)}; EscalationPolicy {policy.name!r} pages it first"
+            ),
+            intervals=gaps,
+            hint="add a layer or widen restrictions so the schedule covers every hour",
+        )
+
+
+@rule(
+    "OCP202",
+    "on-call-during-time-off",
+    "error",
+    "A person on call while they are away (their TimeOff overlaps their on-call time).",
+)
+def on_call_during_time_off(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    stretches = ctx.stretches()
+    permanent = {
+        tg.user
+        for p in ctx.plan.escalation_policies
+        for r in p.rules
+        for tg in r.targets
+        if tg.user is not None
+    }
+    per: dict[User, list[Interval]] = {}
+    for off in ctx.time_off:
+        away = _intersect((Interval(off.start, off.end),), (ctx.horizon,))
+        busy = away if off.user in permanent else _intersect(away, stretches.get(off.user, ()))
+        per.setdefault(off.user, []).extend(busy)
+    for user in sorted(per, key=lambda u: u.email):
+        clash = merge(per[user])
+        if clash:
+            yield Hit(
+                subject=user_subject(user),
+                message=(
+                    f"on call for {hours(total(clash))} during time off, first "
+                    f"{span(clash[0], user.time_zone)}"
+                ),
+                intervals=clash,
+                hint="add an override for someone else (see planning.cover_time_off) or swap turns",
+            )
+
+
+@rule(
+    "OCP203",
+    "several-schedules-at-once",
+    "warning",
+    "The same person on call on two or more schedules at the same instant.",
+)
+def several_schedules(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    per: dict[User, list[tuple[Interval, str]]] = {}
+    for sched in ctx.plan.schedules:
+        for e in ctx.final(sched).entries:
+            per.setdefault(e.user, []).append((Interval(e.start, e.end), sched.name))
+    for user in sorted(per, key=lambda u: u.email):
+        items = sorted(per[user], key=lambda x: (x[0].start, x[1]))
+        clashes: list[Interval] = []
+        names: set[str] = set()
+        for i, (a, na) in enumerate(items):
+            for b, nb in items[i + 1 :]:
+                if b.start >= a.end:
+                    break
+                if na == nb:
+                    continue
+                clashes.append(Interval(b.start, min(a.end, b.end)))
+                names.update((na, nb))
+        merged = merge(clashes)
+        if merged:
+            listed = ", ".join(repr(n) for n in sorted(names))
+            yield Hit(
+                subject=user_subject(user),
+                message=(
+                    f"on call on several schedules at once ({listed}) for {hours(total(merged))}, "
+                    f"first {span(merged[0], user.time_zone)}"
+                ),
+                intervals=merged,
+                hint="shift one rotation's virtual start so the same person's turns do not overlap",
+            )

@@ -1,0 +1,311 @@
+"""Escalation rules (OCP3xx): schedules no policy pages, one-level policies, policies that never
+reach a second person or reach them slowly, skipped levels, permanent user targets, the same person
+on two levels at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from oncall_planner.checks._engine import (
+    Context,
+    Hit,
+    hours,
+    merge,
+    policy_schedules,
+    policy_subject,
+    rule,
+    schedule_subject,
+    span,
+    total,
+    user_subject,
+    when,
+)
+from oncall_planner.escalation import Step
+from oncall_planner.model import EscalationPolicy, User
+from oncall_planner.render import Interval
+from oncall_planner.timeutil import from_seconds, to_seconds
+
+
+def _zone(policy: EscalationPolicy) -> str | None:
+    schedules = policy_schedules(policy)
+    return schedules[0].time_zone if schedules else None
+
+
+def _segments(
+    ctx: Context, policy: EscalationPolicy
+) -> Iterator[tuple[Interval, list[list[User]]]]:
+    """Stretches of the horizon where every level of ``policy`` has the same people on call."""
+
+    def compute() -> list[tuple[Interval, list[list[User]]]]:
+        points = ctx.policy_changes(policy)
+        ends = [*points[1:], ctx.until]
+        return [
+            (Interval(start, end), ctx.level_people(policy, start))
+            for start, end in zip(points, ends, strict=True)
+        ]
+
+    yield from ctx.memo(("segments", policy.name), compute)
+
+
+def _reached(policy: EscalationPolicy, levels: Sequence[Sequence[User]]) -> list[User]:
+    """The distinct people one pass of the policy reaches for sure: a round-robin level reaches
+    only one of its people, and in the worst case one already reached."""
+    seen: list[User] = []
+    for r, people in zip(policy.rules, levels, strict=True):
+        if not people:
+            continue
+        if r.round_robin and len(r.targets) > 1:
+            if not any(p in seen for p in people):
+                seen.append(people[0])
+            continue
+        seen.extend(p for p in people if p not in seen)
+    return seen
+
+
+@rule(
+    "OCP301",
+    "unreferenced-schedule",
+    "warning",
+    "A schedule that no escalation policy targets: nobody is ever paged from it.",
+)
+def unreferenced_schedule(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    used = {s.name for p in ctx.plan.escalation_policies for s in policy_schedules(p)}
+    for sched in ctx.plan.schedules:
+        if sched.name not in used:
+            yield Hit(
+                subject=schedule_subject(sched),
+                message="no escalation policy targets this schedule, so nobody is paged from it",
+                hint=(
+                    "add it as a target of a policy level (e.g. level 2 for a secondary), or "
+                    "delete it"
+                ),
+            )
+
+
+@rule(
+    "OCP302",
+    "single-level-policy",
+    "warning",
+    "An escalation policy with one level: if that person does not answer, nobody else is paged.",
+)
+def single_level_policy(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for policy in ctx.plan.escalation_policies:
+        if len(policy.rules) == 1:
+            yield Hit(
+                subject=policy_subject(policy),
+                message="has a single level; an unanswered page never reaches a second person",
+                hint="add a level for a secondary schedule or a manager",
+            )
+
+
+@rule(
+    "OCP303",
+    "no-second-person",
+    "warning",
+    "Time when the levels of a policy do not reach two distinct people (primary and secondary).",
+    min_people=2,
+)
+def no_second_person(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for policy in ctx.plan.escalation_policies:
+        bad = [
+            iv
+            for iv, levels in _segments(ctx, policy)
+            if len(_reached(policy, levels)) < t["min_people"]
+        ]
+        merged = merge(bad)
+        if merged:
+            yield Hit(
+                subject=policy_subject(policy),
+                message=(
+                    f"reaches fewer than {t['min_people']:g} distinct people for "
+                    f"{hours(total(merged))}, "
+                    f"first {span(merged[0], _zone(policy))}"
+                ),
+                intervals=merged,
+                hint="make a later level page someone other than the first level's person",
+            )
+
+
+def _second_minute(walk: Iterable[Step]) -> int | None:
+    """The minute a second distinct person is notified (round-robin levels: worst case)."""
+    seen: list[User] = []
+    for step in walk:
+        people = [p for p in step.people if p is not None]
+        if not people:
+            continue
+        r = step.rule
+        if r.round_robin and len(r.targets) > 1:
+            if not any(p in seen for p in people):
+                seen.append(people[0])
+        else:
+            seen.extend(p for p in dict.fromkeys(people) if p not in seen)
+        if len(seen) >= 2:
+            return step.minute
+    return None
+
+
+def _fast_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], int | None]:
+    """:func:`_second_minute` over :func:`oncall_planner.escalation.steps`, in integer seconds
+    for the many trigger instants OCP304 tries (the tests check that both agree)."""
+    levels = [
+        (
+            r.delay_minutes * 60,
+            r.round_robin and len(r.targets) > 1,
+            [
+                (tg.user, ctx.lookup(tg.schedule) if tg.schedule is not None else None)
+                for tg in r.targets
+            ],
+        )
+        for r in policy.rules
+    ]
+    passes = policy.num_loops + 1
+
+    def walk(start: int) -> int | None:
+        seen: list[User] = []
+        offset = 0
+        for _ in range(passes):
+            for delay, round_robin, targets in levels:
+                people = []
+                for user, table in targets:
+                    person = user if table is None else table.at_seconds(start + offset)
+                    if person is not None and person not in people:
+                        people.append(person)
+                if not people:
+                    continue
+                if round_robin:
+                    if not any(p in seen for p in people):
+                        seen.append(people[0])
+                else:
+                    seen.extend(p for p in people if p not in seen)
+                if len(seen) >= 2:
+                    return offset // 60
+                offset += delay
+        return None
+
+    return walk
+
+
+@rule(
+    "OCP304",
+    "slow-second-person",
+    "warning",
+    "The worst-case minutes from a page until a second distinct person is notified, when above "
+    "the threshold.",
+    max_minutes=30,
+)
+def slow_second_person(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for policy in ctx.plan.escalation_policies:
+        offsets = set()
+        minute = 0
+        for _ in range(policy.num_loops + 1):
+            for r in policy.rules:
+                offsets.add(minute)
+                minute += r.delay_minutes
+        changes = [to_seconds(c) for c in ctx.policy_changes(policy)]
+        candidates = set(changes)
+        for c in changes:
+            candidates.update(c - 60 * o for o in offsets)
+        lo, hi = to_seconds(ctx.since), to_seconds(ctx.until)
+        walk = _fast_walk(ctx, policy)
+        worst: tuple[int, int] | None = None
+        for start in sorted(c for c in candidates if lo <= c < hi):
+            got = walk(start)
+            if got is not None and (worst is None or got > worst[0]):
+                worst = (got, start)
+        if worst is None or worst[0] <= t["max_minutes"]:
+            continue
+        minutes, at = worst[0], from_seconds(worst[1])
+        yield Hit(
+            subject=policy_subject(policy),
+            message=(
+                f"in the worst case a second person is notified {minutes} minutes after a page "
+                f"(triggered {when(at, _zone(policy))}), more than {t['max_minutes']:g}"
+            ),
+            intervals=(Interval(at, at + dt.timedelta(minutes=minutes)),),
+            hint="shorten the first levels' delays or put a secondary schedule on level 2",
+        )
+
+
+@rule(
+    "OCP305",
+    "skipped-level",
+    "warning",
+    "Time when a level after the first has nobody on call, so PagerDuty skips it.",
+)
+def skipped_level(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for policy in ctx.plan.escalation_policies:
+        empty: dict[int, list[Interval]] = {}
+        for iv, levels in _segments(ctx, policy):
+            for i, people in enumerate(levels[1:], start=2):
+                if not people:
+                    empty.setdefault(i, []).append(iv)
+        for level in sorted(empty):
+            merged = merge(empty[level])
+            yield Hit(
+                subject=policy_subject(policy, level),
+                message=(
+                    f"nobody on call for {hours(total(merged))}, first "
+                    f"{span(merged[0], _zone(policy))}; "
+                    "PagerDuty skips the level then"
+                ),
+                intervals=merged,
+                hint="fill the gaps of this level's schedules or add a user target",
+            )
+
+
+@rule(
+    "OCP306",
+    "permanent-user-target",
+    "warning",
+    "A user target on a level: that person is on call for the level around the clock.",
+)
+def permanent_user_target(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for policy in ctx.plan.escalation_policies:
+        for level, r in enumerate(policy.rules, start=1):
+            for tg in r.targets:
+                if tg.user is None:
+                    continue
+                yield Hit(
+                    subject=policy_subject(policy, level),
+                    message=f"targets {tg.user.name} directly, who is on call for this level 24/7",
+                    intervals=(ctx.horizon,),
+                    hint=(
+                        "target a schedule instead (e.g. a managers' rotation) so the load is "
+                        "shared"
+                    ),
+                )
+
+
+@rule(
+    "OCP307",
+    "same-person-two-levels",
+    "warning",
+    "The same person on call on two levels of one policy at the same instant: escalating pages "
+    "them again instead of someone new.",
+)
+def same_person_two_levels(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for policy in ctx.plan.escalation_policies:
+        per: dict[tuple[User, tuple[int, ...]], list[Interval]] = {}
+        for iv, levels in _segments(ctx, policy):
+            where: dict[User, list[int]] = {}
+            for i, people in enumerate(levels, start=1):
+                for p in people:
+                    where.setdefault(p, []).append(i)
+            for p, on_levels in where.items():
+                if len(on_levels) > 1:
+                    per.setdefault((p, tuple(on_levels)), []).append(iv)
+        for (user, lv), ivs in sorted(per.items(), key=lambda kv: (kv[0][0].email, kv[0][1])):
+            merged = merge(ivs)
+            levels_text = ", ".join(str(x) for x in lv)
+            yield Hit(
+                subject=policy_subject(policy),
+                message=(
+                    f"{user.name} is on call on levels {levels_text} at once for "
+                    f"{hours(total(merged))}, "
+                    f"first {span(merged[0], _zone(policy))}"
+                ),
+                intervals=merged,
+                hint=f"offset the rotations so {user_subject(user)} is not on two levels at once",
+            )

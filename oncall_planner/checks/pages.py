@@ -1,0 +1,166 @@
+"""Page rules (OCP5xx), from page history: busy shifts, pages in the local night, and pages the
+checks could not attribute to anyone (reported, never dropped silently)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from oncall_planner.checks._engine import Context, Hit, rule, span, user_subject, when
+from oncall_planner.model import User
+from oncall_planner.pages import Page, resolve_user
+from oncall_planner.render import Interval
+from oncall_planner.timeutil import zone
+
+
+def _attribute(ctx: Context, page: Page) -> tuple[User | None, str]:
+    """The plan's user a page went to, or ``None`` and the reason (once per page and run)."""
+    return ctx.memo(("page", page), lambda: _find_user(ctx, page))
+
+
+def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
+    if page.user is not None:
+        user = resolve_user(page, ctx.plan.users)
+        label = page.user.email if isinstance(page.user, User) else page.user
+        return user, f"it names {label!r}, who is not in the plan"
+    policies = ctx.plan.escalation_policies
+    if page.policy is not None:
+        matches = [p for p in policies if p.name == page.policy]
+        if not matches:
+            return None, f"its policy {page.policy!r} is not in the plan"
+        policy = matches[0]
+    elif len(policies) == 1:
+        policy = policies[0]
+    else:
+        return None, "it names neither a user nor a policy, and the plan has several policies"
+    person = next((p for s in ctx.steps(policy, page.at) for p in s.people if p), None)
+    if person is None:
+        return None, f"nobody was on call on EscalationPolicy {policy.name!r} then"
+    return person, ""
+
+
+def _user_zone(ctx: Context, user: User) -> str:
+    return ctx.user_zone(user)
+
+
+def _counted(ctx: Context, t: Mapping[str, Any]) -> Iterator[tuple[Page, User]]:
+    """Attributed pages inside the horizon that the thresholds count, in time order."""
+    for page in sorted(ctx.pages, key=lambda p: p.at):
+        if not ctx.since <= page.at < ctx.until:
+            continue
+        if page.urgency == "low" and not t["include_low_urgency"]:
+            continue
+        user, _ = _attribute(ctx, page)
+        if user is not None:
+            yield page, user
+
+
+def _page_interval(page: Page) -> Interval:
+    end = page.resolved_at or page.acknowledged_at
+    if end is None or end <= page.at:
+        end = page.at + dt.timedelta(minutes=1)
+    return Interval(page.at, end)
+
+
+@rule(
+    "OCP501",
+    "busy-shift",
+    "warning",
+    "A shift (one continuous stretch on call) with more pages than the threshold: time to invest "
+    "in reliability.",
+    max_pages=2,
+    include_low_urgency=False,
+)
+def busy_shift(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    stretches = ctx.stretches()
+    per: dict[tuple[User, Interval], list[Page]] = {}
+    for page, user in _counted(ctx, t):
+        for s in stretches.get(user, ()):
+            if s.start <= page.at < s.end:
+                per.setdefault((user, s), []).append(page)
+                break
+    for (user, shift), pages in sorted(
+        per.items(), key=lambda kv: (kv[0][0].email, kv[0][1].start)
+    ):
+        if len(pages) > t["max_pages"]:
+            yield Hit(
+                subject=user_subject(user),
+                message=(
+                    f"{len(pages)} pages in the shift {span(shift, _user_zone(ctx, user))}, "
+                    f"more than {t['max_pages']:g}"
+                ),
+                intervals=(shift,),
+                hint="fix the noisiest alerts: more than two pages a shift wears people out",
+            )
+
+
+@rule(
+    "OCP502",
+    "night-page",
+    "warning",
+    "Pages in the paged person's local night (22:00 to 08:00 in their own time zone).",
+    night_start_hour=22,
+    night_end_hour=8,
+    max_pages=0,
+    include_low_urgency=False,
+)
+def night_page(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    start, end = t["night_start_hour"], t["night_end_hour"]
+    per: dict[User, list[Page]] = {}
+    for page, user in _counted(ctx, t):
+        local = page.at.astimezone(zone(_user_zone(ctx, user)))
+        hour = local.hour + local.minute / 60
+        at_night = start <= hour or hour < end if start > end else start <= hour < end
+        if at_night:
+            per.setdefault(user, []).append(page)
+    for user in sorted(per, key=lambda u: u.email):
+        pages = per[user]
+        if len(pages) <= t["max_pages"]:
+            continue
+        tz = _user_zone(ctx, user)
+        yield Hit(
+            subject=user_subject(user),
+            message=(
+                f"{len(pages)} page(s) in their local night ({start:02.0f}:00-{end:02.0f}:00 "
+                f"{tz}), "
+                f"first {when(pages[0].at, tz)}"
+            ),
+            intervals=tuple(_page_interval(p) for p in pages),
+            hint="route low-priority alerts to business hours, or hand nights to another time zone",
+        )
+
+
+@rule(
+    "OCP503",
+    "unattributed-pages",
+    "info",
+    "Pages the checks could not use: outside the horizon, or not attributable to anyone in the "
+    "plan. They are reported, never dropped silently.",
+)
+def unattributed_pages(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    outside = [p for p in ctx.pages if not ctx.since <= p.at < ctx.until]
+    if outside:
+        yield Hit(
+            subject="page history",
+            message=(
+                f"{len(outside)} page(s) fall outside the horizon {span(ctx.horizon)} and "
+                "were not checked"
+            ),
+            hint="widen since/until to cover the page history",
+        )
+    reasons: dict[str, list[Page]] = {}
+    for page in sorted(ctx.pages, key=lambda p: p.at):
+        if not ctx.since <= page.at < ctx.until:
+            continue
+        user, reason = _attribute(ctx, page)
+        if user is None:
+            reasons.setdefault(reason, []).append(page)
+    for reason in sorted(reasons):
+        pages = reasons[reason]
+        yield Hit(
+            subject="page history",
+            message=f"{len(pages)} page(s) not attributed to anyone: {reason}",
+            intervals=tuple(_page_interval(p) for p in pages),
+            hint="add the person to the plan, or give the page its user or policy",
+        )

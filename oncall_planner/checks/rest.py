@@ -1,0 +1,126 @@
+"""Rest and streak rules (OCP4xx): the longest continuous stretch on call, the rest between two
+stretches, and time on call above the fair share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from oncall_planner.checks._engine import (
+    Context,
+    Hit,
+    hours,
+    rule,
+    schedule_subject,
+    span,
+    user_subject,
+)
+from oncall_planner.model import User
+from oncall_planner.render import Interval
+from oncall_planner.timeutil import zone
+
+
+@rule(
+    "OCP401",
+    "long-stretch",
+    "warning",
+    "A continuous stretch on call longer than the threshold, counted across schedules (a primary "
+    "shift followed straight by a secondary one is one stretch).",
+    max_hours=168,
+)
+def long_stretch(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    limit = dt.timedelta(hours=t["max_hours"])
+    for user, stretches in ctx.stretches().items():
+        tz = zone(ctx.user_zone(user))
+
+        def wall(s: Interval, tz: dt.tzinfo = tz) -> dt.timedelta:
+            # On the person's own clock, so a weekly turn is 168 h even when clocks fall back.
+            end = s.end.astimezone(tz).replace(tzinfo=None)
+            return end - s.start.astimezone(tz).replace(tzinfo=None)
+
+        long = tuple(s for s in stretches if wall(s) > limit)
+        if not long:
+            continue
+        worst = max(long, key=lambda s: (wall(s), -s.start.timestamp()))
+        yield Hit(
+            subject=user_subject(user),
+            message=(
+                f"on call for {hours(wall(worst))} without a break "
+                f"({span(worst, user.time_zone)}), more than {t['max_hours']:g} h"
+            ),
+            intervals=long,
+            hint=(
+                "offset the primary and secondary rotations so one person's turns are not back "
+                "to back"
+            ),
+        )
+
+
+@rule(
+    "OCP402",
+    "short-rest",
+    "warning",
+    "Less rest between two stretches on call than the threshold.",
+    min_rest_hours=11,
+)
+def short_rest(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    limit = dt.timedelta(hours=t["min_rest_hours"])
+    for user, stretches in ctx.stretches().items():
+        rests = tuple(
+            Interval(a.end, b.start)
+            for a, b in itertools.pairwise(stretches)
+            if b.start - a.end < limit
+        )
+        if not rests:
+            continue
+        shortest = min(rests, key=lambda r: (r.end - r.start, r.start))
+        yield Hit(
+            subject=user_subject(user),
+            message=(
+                f"{len(rests)} rest(s) shorter than {t['min_rest_hours']:g} h, the shortest "
+                f"{hours(shortest.end - shortest.start)} ({span(shortest, user.time_zone)})"
+            ),
+            intervals=rests,
+            hint="move handoffs so each person gets a full night off between shifts",
+        )
+
+
+@rule(
+    "OCP403",
+    "above-fair-share",
+    "warning",
+    "A person on call on a schedule for more than the fair share (the schedule's on-call time "
+    "divided by the people it rosters) plus the threshold.",
+    max_over_share=0.25,
+)
+def above_fair_share(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for sched in ctx.plan.schedules:
+        final = ctx.final(sched)
+        people: list[User] = []
+        for layer in sched.layers:
+            people.extend(u for u in layer.users if u not in people)
+        if len(people) < 2:
+            continue
+        per: dict[User, dt.timedelta] = {}
+        for e in final.entries:
+            per[e.user] = per.get(e.user, dt.timedelta()) + e.duration
+        whole = sum(per.values(), dt.timedelta())
+        if not whole:
+            continue
+        fair = whole / len(people)
+        for user in sorted(per, key=lambda u: u.email):
+            over = per[user] / fair - 1
+            if over > t["max_over_share"]:
+                yield Hit(
+                    subject=schedule_subject(sched),
+                    message=(
+                        f"{user.name} is on call {hours(per[user])}, {over:+.0%} against the fair "
+                        f"share of {hours(fair)} over {len(people)} people"
+                    ),
+                    intervals=tuple(
+                        Interval(e.start, e.end) for e in final.entries if e.user == user
+                    ),
+                    hint="rebalance turns, or check the horizon covers whole rotation cycles",
+                )

@@ -1,0 +1,293 @@
+"""Rotation rules (OCP1xx): turn length, people per rotation, shadowed layers, starved members,
+handoffs that cut restriction windows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from oncall_planner.checks._engine import (
+    Context,
+    Hit,
+    Severity,
+    hours,
+    iter_layers,
+    layer_subject,
+    merge,
+    rule,
+    span,
+    total,
+    when,
+)
+from oncall_planner.model import Layer, Schedule, User
+from oncall_planner.render import Entry, Interval, render, restriction_windows
+from oncall_planner.timeutil import DAY, WEEK, clock, describe_duration, from_seconds, to_seconds
+
+#: The longest window a full rotation cycle is rendered over; longer cycles use the horizon.
+MAX_CYCLE = dt.timedelta(days=732)
+
+
+@rule(
+    "OCP101",
+    "long-turn",
+    "warning",
+    "A turn longer than a week (warning) or two weeks (error) wears the person on call out.",
+    warn_days=7,
+    error_days=14,
+)
+def long_turn(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for sched, i, layer in iter_layers(ctx.plan):
+        days = layer.turn_length / dt.timedelta(days=1)
+        if days <= t["warn_days"]:
+            continue
+        severity: Severity = "error" if days > t["error_days"] else "warning"
+        limit = t["error_days"] if severity == "error" else t["warn_days"]
+        entries = ctx.final(sched).layers[i]
+        yield Hit(
+            subject=layer_subject(sched, layer),
+            message=f"turns last {describe_duration(layer.turn_length)}, more than {limit:g} days",
+            intervals=(Interval(entries[0].start, entries[0].end),) if entries else (),
+            hint="use weekly turns (turn_length=timedelta(weeks=1)); never longer than two weeks",
+            severity=severity,
+        )
+
+
+@rule(
+    "OCP102",
+    "too-few-people",
+    "warning",
+    "A rotation with fewer than two distinct people leaves one person on call with no relief.",
+    min_people=2,
+)
+def too_few_people(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for sched, _, layer in iter_layers(ctx.plan):
+        people = {u.email.lower() for u in layer.users}
+        if len(people) < t["min_people"]:
+            yield Hit(
+                subject=layer_subject(sched, layer),
+                message=f"rotates {len(people)} distinct person(s), fewer than {t['min_people']:g}",
+                hint="add people to the rotation so that turns alternate",
+            )
+
+
+def _shown(ctx: Context, sched: Schedule, i: int) -> tuple[tuple[Entry, ...], tuple[Entry, ...]]:
+    final = ctx.final(sched)
+    return final.layers[i], final.visible[i]
+
+
+@rule(
+    "OCP103",
+    "shadowed-layer",
+    "error",
+    "A layer that is never on call in the final schedule: the layers above it (or overrides) "
+    "hide all of its time, so its people are never paged from it.",
+)
+def shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for sched, i, layer in iter_layers(ctx.plan):
+        own, visible = _shown(ctx, sched, i)
+        if not own or visible:
+            continue
+        above = [lay.name for lay in sched.layers[i + 1 :]]
+        by = f"layer(s) {', '.join(repr(n) for n in above)}" if above else "overrides"
+        yield Hit(
+            subject=layer_subject(sched, layer),
+            message=(
+                f"never on call in the final schedule from {span(ctx.horizon, sched.time_zone)}: "
+                f"{by} above it cover all {hours(total(_intervals(own)))} of its time"
+            ),
+            intervals=merge(_intervals(own)),
+            hint=(
+                "restrict the layers above it to the hours they should cover, or end them; "
+                "layers later in the list win wherever they are on call"
+            ),
+        )
+
+
+def _intervals(entries: tuple[Entry, ...]) -> list[Interval]:
+    return [Interval(e.start, e.end) for e in entries]
+
+
+def _minus(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
+    out: list[Interval] = []
+    j = 0
+    for iv in a:
+        cur = iv.start
+        while j < len(b) and b[j].end <= cur:
+            j += 1
+        k = j
+        while k < len(b) and b[k].start < iv.end:
+            if b[k].start > cur:
+                out.append(Interval(cur, b[k].start))
+            cur = max(cur, b[k].end)
+            k += 1
+        if cur < iv.end:
+            out.append(Interval(cur, iv.end))
+    return tuple(out)
+
+
+@rule(
+    "OCP104",
+    "partly-shadowed-layer",
+    "info",
+    "A layer that is only partly visible in the final schedule, with the share that shows.",
+    max_hidden_share=0.0,
+)
+def partly_shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for sched, i, layer in iter_layers(ctx.plan):
+        own, visible = _shown(ctx, sched, i)
+        if not own or not visible:
+            continue
+        own_iv, vis_iv = merge(_intervals(own)), merge(_intervals(visible))
+        own_total, vis_total = total(own_iv), total(vis_iv)
+        hidden = 1 - vis_total / own_total
+        if hidden <= t["max_hidden_share"] or vis_total == own_total:
+            continue
+        yield Hit(
+            subject=layer_subject(sched, layer),
+            message=(
+                f"shows {vis_total / own_total:.0%} of its {hours(own_total)} in the final "
+                "schedule; "
+                f"layers above it or overrides hide the rest"
+            ),
+            intervals=_minus(own_iv, vis_iv),
+            hint="check that the layers above it should win over it where they overlap",
+        )
+
+
+def _cycle(layer: Layer) -> dt.timedelta:
+    """The length after which the layer repeats: whole rounds of its users, in step with the
+    days or weeks of its restrictions."""
+    length = int(layer.turn_length.total_seconds()) * len(layer.users)
+    if layer.restrictions:
+        period = DAY if all(r.kind == "daily" for r in layer.restrictions) else WEEK
+        length = length * period // math.gcd(length, period)
+    return dt.timedelta(seconds=length)
+
+
+def _alone(
+    ctx: Context, sched: Schedule, layer: Layer
+) -> tuple[Interval, dict[User, dt.timedelta]] | None:
+    """The layer rendered on its own over whole cycles from the horizon's start, at least as long
+    as the horizon (just the horizon when a cycle is too long), and each user's time in it."""
+    cycle = _cycle(layer)
+    horizon = ctx.until - ctx.since
+    length = cycle * math.ceil(horizon / cycle) if cycle <= MAX_CYCLE else horizon
+    lo = max(ctx.since, layer.start)
+    hi = lo + length
+    if layer.end is not None:
+        hi = min(hi, layer.end)
+    if hi <= lo:
+        return None
+    alone = Schedule(sched.name, sched.time_zone, [layer])
+    entries = render(alone, lo, hi).entries
+    per: dict[User, dt.timedelta] = {u: dt.timedelta() for u in layer.users}
+    for e in entries:
+        per[e.user] += e.duration
+    return Interval(lo, hi), per
+
+
+@rule(
+    "OCP105",
+    "starved-member",
+    "error",
+    "A rostered person whose turns always fall into masked time (outside the layer's "
+    "restrictions) over a full rotation cycle, so they are never on call.",
+)
+def starved_member(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for sched, _, layer in iter_layers(ctx.plan):
+        found = _alone(ctx, sched, layer)
+        if found is None:
+            continue
+        window, per = found
+        if not any(per.values()):
+            continue
+        for user, amount in per.items():
+            if amount:
+                continue
+            yield Hit(
+                subject=layer_subject(sched, layer),
+                message=(
+                    f"{user.name} is rostered but never on call from "
+                    f"{span(window, sched.time_zone)}: "
+                    f"all their turns fall outside the restrictions"
+                ),
+                intervals=(window,),
+                hint=(
+                    "the turn clock keeps running through masked time; pick a turn length and "
+                    "team size whose cycle does not line up with the restricted days, or split "
+                    "the layer"
+                ),
+            )
+
+
+@rule(
+    "OCP106",
+    "under-share-member",
+    "warning",
+    "A rostered person who gets far less than the fair share of the layer's time over a full "
+    "rotation cycle.",
+    min_share_ratio=0.5,
+)
+def under_share_member(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for sched, _, layer in iter_layers(ctx.plan):
+        found = _alone(ctx, sched, layer)
+        if found is None:
+            continue
+        window, per = found
+        whole = sum(per.values(), dt.timedelta())
+        if not whole or len(per) < 2:
+            continue
+        fair = whole / len(per)
+        for user, amount in per.items():
+            ratio = amount / fair
+            if amount and ratio < t["min_share_ratio"]:
+                yield Hit(
+                    subject=layer_subject(sched, layer),
+                    message=(
+                        f"{user.name} gets {hours(amount)} from {span(window, sched.time_zone)}, "
+                        f"{ratio:.0%} of the fair share of {hours(fair)}"
+                    ),
+                    intervals=(window,),
+                    hint="make the cycle of turns line up with the restriction windows",
+                )
+
+
+@rule(
+    "OCP107",
+    "handoff-splits-window",
+    "warning",
+    "A handoff that falls inside a restriction window, cutting the window in two between two "
+    "people.",
+)
+def handoff_splits_window(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    for sched, i, layer in iter_layers(ctx.plan):
+        if not layer.restrictions:
+            continue
+        entries = ctx.final(sched).layers[i]
+        zclock = clock(sched.time_zone)
+        cut: list[tuple[Interval, Entry, Entry]] = []
+        for a, b in itertools.pairwise(entries):
+            if a.end != b.start or a.user == b.user:
+                continue
+            at = to_seconds(a.end)
+            for s, e in restriction_windows(layer.restrictions, zclock, at - 8 * DAY, at + 8 * DAY):
+                if s < at < e:
+                    cut.append((Interval(from_seconds(s), from_seconds(e)), a, b))
+        if not cut:
+            continue
+        _first, a, b = cut[0]
+        yield Hit(
+            subject=layer_subject(sched, layer),
+            message=(
+                f"{len(cut)} restriction window(s) cut by a handoff, first at "
+                f"{when(a.end, sched.time_zone)}: {a.user.name} hands over to {b.user.name} "
+                "mid-window"
+            ),
+            intervals=tuple(iv for iv, _, _ in cut),
+            hint=(
+                "move rotation_virtual_start so that handoffs fall outside the restriction windows"
+            ),
+        )

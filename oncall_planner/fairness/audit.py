@@ -1,0 +1,559 @@
+"""Property audits: hypothesis searches perturbations of a plan for counterexamples to fairness.
+
+A *perturbation* moves where the window starts, starts it in a week with a DST change, lets a
+member take a week off (covered by another member through overrides), adds a member to every
+layer, or removes one. Each property is checked over one rotation cycle of the perturbed plan.
+``hypothesis`` is imported only when :func:`audit` runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from oncall_planner.errors import ValidationError
+from oncall_planner.fairness.horizon import MAX_CYCLE, advance, cycle_length, default_since
+from oncall_planner.fairness.load import union
+from oncall_planner.model import (
+    Layer,
+    OnCallPlan,
+    Override,
+    Schedule,
+    Target,
+    User,
+)
+from oncall_planner.render import FinalSchedule, render
+from oncall_planner.timeutil import DAY, HOUR, WEEK, clock, from_seconds, to_seconds, zone
+
+#: The properties :func:`audit` knows, with what each promises.
+PROPERTIES: dict[str, str] = {
+    "balanced": (
+        "every member's hours on a schedule over a full cycle are within one turn of each other"
+    ),
+    "max_streak": "nobody is on call longer than the streak limit without a break",
+    "not_starved": "every member of a schedule gets some on-call time in every cycle",
+    "distinct_levels": "the person reached at level 1 of a policy is never also reached at level 2",
+}
+
+#: The perturbations each property is searched over. A week off covered by someone else moves a
+#: whole turn from one person to another, so "balanced" is not searched over it.
+PERTURBATIONS: dict[str, tuple[str, ...]] = {
+    "balanced": ("window", "dst", "join", "leave"),
+    "max_streak": ("window", "dst", "time_off", "join", "leave"),
+    "not_starved": ("window", "dst", "time_off", "join", "leave"),
+    "distinct_levels": ("window", "dst", "time_off", "join", "leave"),
+}
+
+NEWCOMER = User("Newcomer", "newcomer@example.com")
+#: What a DST change can add to a wall-clock turn; streak limits tolerate it.
+DST_SLACK = HOUR
+
+
+@attrs.frozen
+class Perturbation:
+    """One way to disturb a plan; indices pick people from the roster modulo its size."""
+
+    shift_hours: int = 0
+    dst: bool = False
+    time_off: tuple[int, int, int] | None = None  # (member, which stretch, coverer offset ≥ 1)
+    join: bool = False
+    leave: int | None = None
+
+
+@attrs.frozen
+class Scenario:
+    """A perturbed plan, its window and overrides, and what was done in plain words."""
+
+    plan: OnCallPlan
+    since: int
+    until: int
+    overrides: Mapping[str, tuple[Override, ...]]
+    absent: str | None
+    words: str
+
+
+@attrs.frozen
+class PropertyResult:
+    """How one property fared: ``held`` after ``tried`` cases, or the shrunk counterexample."""
+
+    name: str
+    promise: str
+    held: bool
+    tried: int
+    shrink_steps: int
+    counterexample: str | None
+    violation: str | None
+    searched: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.held:
+            over = f"; searched: {', '.join(self.searched)}" if self.searched else ""
+            return f"{self.name}: held over {self.tried} cases ({self.promise}{over})"
+        return (
+            f"{self.name}: VIOLATED after {self.tried} cases ({self.promise})\n"
+            f"    when: {self.counterexample}\n    then: {self.violation}"
+        )
+
+
+@attrs.frozen
+class AuditReport:
+    """The result of :func:`audit`: one :class:`PropertyResult` per property, in order."""
+
+    results: tuple[PropertyResult, ...]
+    seed: int
+    max_examples: int
+
+    @property
+    def ok(self) -> bool:
+        return all(r.held for r in self.results)
+
+    @property
+    def violated(self) -> tuple[PropertyResult, ...]:
+        return tuple(r for r in self.results if not r.held)
+
+    def result(self, name: str) -> PropertyResult:
+        for r in self.results:
+            if r.name == name:
+                return r
+        raise ValidationError(
+            f"AuditReport: no property {name!r}; it has {[r.name for r in self.results]}"
+        )
+
+    def to_text(self) -> str:
+        head = (
+            f"Fairness audit (seed {self.seed}, up to {self.max_examples} cases per property): "
+            f"{len(self.results) - len(self.violated)} of {len(self.results)} properties held"
+        )
+        return "\n".join([head, *("  " + r.describe() for r in self.results)]) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seed": self.seed,
+            "max_examples": self.max_examples,
+            "ok": self.ok,
+            "results": [attrs.asdict(r) for r in self.results],
+        }
+
+
+# -- perturbing a plan --------------------------------------------------------------------------
+
+
+def _roster(plan: OnCallPlan) -> list[User]:
+    seen: dict[str, User] = {}
+    for s in plan.schedules:
+        for layer in s.layers:
+            for u in layer.users:
+                seen.setdefault(u.email.lower(), u)
+    return list(seen.values())
+
+
+def _map_layers(plan: OnCallPlan, fn: Callable[[Layer], Layer]) -> OnCallPlan:
+    """The plan with every layer replaced by ``fn(layer)`` (policies follow their schedules)."""
+    new: dict[str, Schedule] = {}
+    for s in plan.schedules:
+        new[s.name] = attrs.evolve(s, layers=[fn(layer) for layer in s.layers])
+
+    def target(t: Target) -> Target:
+        return Target.schedule(new[t.schedule.name]) if t.schedule is not None else t
+
+    policies = [
+        attrs.evolve(
+            p, rules=[attrs.evolve(r, targets=[target(t) for t in r.targets]) for r in p.rules]
+        )
+        for p in plan.escalation_policies
+    ]
+    users = [
+        u
+        for u in plan.users
+        if any(u in layer.users for s in new.values() for layer in s.layers)
+        or u in {t.user for p in policies for r in p.rules for t in r.targets}
+    ]
+    return OnCallPlan(schedules=list(new.values()), escalation_policies=policies, users=users)
+
+
+def _fmt(seconds: int, tz: str) -> str:
+    return from_seconds(seconds).astimezone(zone(tz)).strftime("%a %Y-%m-%d %H:%M %Z")
+
+
+def _next_dst_change(tz: str, after: int) -> int | None:
+    zc = clock(tz)
+    t = after
+    for _ in range(400):
+        if zc.offset(t) != zc.offset(t + DAY):
+            lo, hi = t, t + DAY
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if zc.offset(mid) == zc.offset(lo):
+                    lo = mid
+                else:
+                    hi = mid
+            return hi
+        t += DAY
+    return None
+
+
+def _hours(seconds: int) -> str:
+    h = seconds / HOUR
+    return f"{h:g} h"
+
+
+def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenario:
+    """The scenario a perturbation makes of ``plan``."""
+    words: list[str] = []
+    roster = _roster(plan)
+    if p.leave is not None and len(roster) > 1:
+        gone = roster[p.leave % len(roster)]
+
+        def drop(layer: Layer) -> Layer:
+            kept = [u for u in layer.users if u != gone]
+            return attrs.evolve(layer, users=kept) if kept else layer
+
+        plan = _map_layers(plan, drop)
+        words.append(f"{gone.name} leaves every layer")
+    if p.join:
+        plan = _map_layers(plan, lambda layer: attrs.evolve(layer, users=[*layer.users, NEWCOMER]))
+        words.append(
+            f"{NEWCOMER.name} ({NEWCOMER.email}) joins every layer at the end of the order"
+        )
+    cycle = cycle_length(plan.schedules)
+    length = int(min(cycle or dt.timedelta(weeks=1), MAX_CYCLE).total_seconds())
+    start = base_since
+    change = _next_dst_change(tz, base_since) if p.dst else None
+    if change is not None:
+        start = change - 3 * DAY
+    start += p.shift_hours * HOUR
+    until = advance(start, length, tz)
+    if change is not None:
+        when = f"{p.shift_hours} h after " if p.shift_hours else ""
+        words.append(f"the window starts {when}3 days before the DST change of {_fmt(change, tz)}")
+    elif p.shift_hours:
+        words.append(f"the window starts {p.shift_hours} h later than the layers do")
+    overrides: dict[str, tuple[Override, ...]] = {}
+    absent = None
+    roster = _roster(plan)
+    if p.time_off is not None and len(roster) > 1:
+        m, nth, c = p.time_off
+        member = roster[m % len(roster)]
+        cover = roster[(m + 1 + (c - 1) % (len(roster) - 1)) % len(roster)]
+        finals = [render(s, from_seconds(start), from_seconds(until)) for s in plan.schedules]
+        stretches = union(
+            (to_seconds(e.start), to_seconds(e.end))
+            for f in finals
+            for e in f.entries
+            if e.user == member
+        )
+        if not stretches:
+            words.append(f"{member.name} would take a week off but has no on-call time to give up")
+        else:
+            # The week from the start of one of the member's stretches: their own turn, off.
+            off_lo = stretches[nth % len(stretches)][0]
+            off_hi = off_lo + WEEK
+            count = 0
+            for f in finals:
+                items = tuple(
+                    Override(from_seconds(max(a, off_lo)), from_seconds(min(b, off_hi)), cover)
+                    for a, b in (
+                        (to_seconds(e.start), to_seconds(e.end))
+                        for e in f.entries
+                        if e.user == member
+                    )
+                    if a < off_hi and b > off_lo
+                )
+                if items:
+                    overrides[f.schedule.name] = items
+                    count += len(items)
+            absent = member.email.lower()
+            words.append(
+                f"{member.name} takes the week from {_fmt(off_lo, tz)} off and {cover.name} "
+                f"covers with {count} override{'s' if count != 1 else ''}"
+            )
+    window = f"window {_fmt(start, tz)} → {_fmt(until, tz)}"
+    text = "; ".join(words) if words else "the plan as written"
+    return Scenario(plan, start, until, overrides, absent, f"{text} ({window})")
+
+
+# -- the properties -----------------------------------------------------------------------------
+
+
+def _finals(sc: Scenario) -> list[FinalSchedule]:
+    return [
+        render(s, from_seconds(sc.since), from_seconds(sc.until), sc.overrides.get(s.name, ()))
+        for s in sc.plan.schedules
+    ]
+
+
+def _members(schedule: Schedule) -> list[User]:
+    out: dict[str, User] = {}
+    for layer in schedule.layers:
+        for u in layer.users:
+            out.setdefault(u.email.lower(), u)
+    return list(out.values())
+
+
+def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
+    hours: dict[str, int] = {}
+    for e in final.entries:
+        key = e.user.email.lower()
+        hours[key] = hours.get(key, 0) + int((e.end - e.start).total_seconds())
+    return hours
+
+
+def check_balanced(sc: Scenario, tz: str, limit: int | None) -> str | None:
+    for final in _finals(sc):
+        s = final.schedule
+        members = _members(s)
+        if len(members) < 2:
+            continue
+        hours = _schedule_hours(final)
+        turn = max(int(layer.turn_length.total_seconds()) for layer in s.layers)
+        ranked = sorted(members, key=lambda u: (hours.get(u.email.lower(), 0), u.email))
+        low, high = ranked[0], ranked[-1]
+        gap = hours.get(high.email.lower(), 0) - hours.get(low.email.lower(), 0)
+        if gap > turn:
+            return (
+                f"on {s.name!r} {high.name} has {_hours(hours.get(high.email.lower(), 0))} and "
+                f"{low.name} {_hours(hours.get(low.email.lower(), 0))}: {_hours(gap)} apart, more "
+                f"than one turn ({_hours(turn)})"
+            )
+    return None
+
+
+def check_max_streak(sc: Scenario, tz: str, limit: int | None) -> str | None:
+    spans: dict[str, list[tuple[int, int]]] = {}
+    names: dict[str, str] = {}
+    for final in _finals(sc):
+        for e in final.entries:
+            key = e.user.email.lower()
+            names[key] = e.user.name
+            spans.setdefault(key, []).append((to_seconds(e.start), to_seconds(e.end)))
+    if limit is None:
+        turns = [
+            int(layer.turn_length.total_seconds()) for s in sc.plan.schedules for layer in s.layers
+        ]
+        limit = max(turns, default=WEEK)
+    for key in sorted(spans):
+        for lo, hi in union(spans[key]):
+            if hi - lo > limit + DST_SLACK:
+                return (
+                    f"{names[key]} is on call for {_hours(hi - lo)} straight ({_fmt(lo, tz)} → "
+                    f"{_fmt(hi, tz)}), more than the limit of {_hours(limit)}"
+                )
+    return None
+
+
+def check_not_starved(sc: Scenario, tz: str, limit: int | None) -> str | None:
+    for final in _finals(sc):
+        hours = _schedule_hours(final)
+        for u in _members(final.schedule):
+            key = u.email.lower()
+            if key != sc.absent and hours.get(key, 0) == 0:
+                return (
+                    f"{u.name} is a member of {final.schedule.name!r} but never on call in its "
+                    "final schedule over the whole cycle"
+                )
+    return None
+
+
+def check_distinct_levels(sc: Scenario, tz: str, limit: int | None) -> str | None:
+    finals = {f.schedule.name: f for f in _finals(sc)}
+    for policy in sc.plan.escalation_policies:
+        if len(policy.rules) < 2:
+            continue
+        reached: list[dict[str, list[tuple[int, int]]]] = []
+        for rule in policy.rules[:2]:
+            level: dict[str, list[tuple[int, int]]] = {}
+            for t in rule.targets:
+                if t.schedule is not None:
+                    for e in finals[t.schedule.name].entries:
+                        level.setdefault(e.user.email.lower(), []).append(
+                            (to_seconds(e.start), to_seconds(e.end))
+                        )
+                elif t.user is not None:
+                    level.setdefault(t.user.email.lower(), []).append((sc.since, sc.until))
+            reached.append({k: union(v) for k, v in level.items()})
+        for key in sorted(set(reached[0]) & set(reached[1])):
+            for a0, a1 in reached[0][key]:
+                for b0, b1 in reached[1][key]:
+                    lo, hi = max(a0, b0), min(a1, b1)
+                    if lo < hi:
+                        name = sc.plan.user(key).name
+                        return (
+                            f"policy {policy.name!r} reaches {name} at level 1 and level 2 at "
+                            f"once from {_fmt(lo, tz)} to {_fmt(hi, tz)}"
+                        )
+    return None
+
+
+_CHECKS: dict[str, Callable[[Scenario, str, int | None], str | None]] = {
+    "balanced": check_balanced,
+    "max_streak": check_max_streak,
+    "not_starved": check_not_starved,
+    "distinct_levels": check_distinct_levels,
+}
+
+
+class _ViolationError(AssertionError):
+    pass
+
+
+def _strategy(kinds: Sequence[str], cycle_hours: int) -> Any:
+    from hypothesis import strategies as st
+
+    none_or: Callable[[Any], Any] = lambda s: st.none() | s  # noqa: E731
+    return st.builds(
+        Perturbation,
+        shift_hours=st.integers(0, max(cycle_hours - 1, 0)) if "window" in kinds else st.just(0),
+        dst=st.booleans() if "dst" in kinds else st.just(False),
+        time_off=none_or(st.tuples(st.integers(0, 63), st.integers(0, 63), st.integers(1, 63)))
+        if "time_off" in kinds
+        else st.none(),
+        join=st.booleans() if "join" in kinds else st.just(False),
+        leave=none_or(st.integers(0, 63)) if "leave" in kinds else st.none(),
+    )
+
+
+def _bind(body: Callable[[Perturbation], None]) -> Callable[[Perturbation], None]:
+    """A one-argument function for ``@given`` (which refuses functions with defaults)."""
+
+    def run(p: Perturbation) -> None:
+        body(p)
+
+    return run
+
+
+def audit(
+    plan: OnCallPlan,
+    properties: Iterable[str] | None = None,
+    max_examples: int = 100,
+    seed: int = 0,
+    *,
+    since: dt.datetime | None = None,
+    max_streak: dt.timedelta | None = None,
+    perturbations: Iterable[str] | None = None,
+) -> AuditReport:
+    """Search perturbations of ``plan`` for counterexamples to fairness properties.
+
+    ``properties`` picks from :data:`PROPERTIES` (all by default). ``since`` is where the
+    unperturbed window starts (default: when the last layer starts). ``max_streak`` is the longest
+    stretch on call allowed (default: the longest turn; a DST hour is tolerated).
+    ``perturbations`` limits the kinds searched (``window``, ``dst``, ``time_off``, ``join``,
+    ``leave``). The same plan, arguments and ``seed`` give the same report.
+    """
+    from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
+    from hypothesis import seed as hseed
+
+    if not isinstance(plan, OnCallPlan):
+        raise ValidationError(f"audit: plan must be an OnCallPlan, got {type(plan).__name__}")
+    names = list(PROPERTIES) if properties is None else list(properties)
+    for name in names:
+        if name not in PROPERTIES:
+            raise ValidationError(
+                f"audit: unknown property {name!r}; choose from {list(PROPERTIES)}"
+            )
+    if not isinstance(max_examples, int) or isinstance(max_examples, bool) or max_examples < 1:
+        raise ValidationError(
+            f"audit: max_examples must be a whole number ≥ 1, got {max_examples!r}"
+        )
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ValidationError(f"audit: seed must be an int, got {seed!r}")
+    allowed = ("window", "dst", "time_off", "join", "leave")
+    chosen = allowed if perturbations is None else tuple(perturbations)
+    for kind in chosen:
+        if kind not in allowed:
+            raise ValidationError(
+                f"audit: unknown perturbation {kind!r}; choose from {list(allowed)}"
+            )
+    cycle = cycle_length(plan.schedules)
+    if cycle is None:
+        raise ValidationError("audit: the plan has no layers, so there is nothing to audit")
+    start = since if since is not None else default_since(plan.schedules)
+    assert start is not None
+    base = to_seconds(start)
+    limit = int(max_streak.total_seconds()) if max_streak is not None else None
+    tz = plan.schedules[0].time_zone
+    capped = min(cycle, MAX_CYCLE)
+    cycle_hours = int(capped.total_seconds()) // HOUR
+
+    results = []
+    for name in names:
+        kinds = [k for k in PERTURBATIONS[name] if k in chosen]
+        strategy = _strategy(kinds, cycle_hours)
+        state: dict[str, Any] = {"runs": 0, "first": None, "last": None}
+
+        def body(
+            p: Perturbation, check: Any = _CHECKS[name], state: dict[str, Any] = state
+        ) -> None:
+            state["runs"] += 1
+            sc = apply(plan, base, p, tz)
+            problem = check(sc, tz, limit)
+            if problem is not None:
+                if state["first"] is None:
+                    state["first"] = state["runs"]
+                state["last"] = (sc.words, problem)
+                raise _ViolationError(problem)
+
+        test = given(strategy)(example(Perturbation())(_bind(body)))  # type: ignore[no-untyped-call]
+        run: Callable[[], None] = hseed(seed)(
+            settings(
+                max_examples=max_examples,
+                database=None,
+                deadline=None,
+                derandomize=False,
+                verbosity=Verbosity.quiet,
+                phases=(Phase.explicit, Phase.generate, Phase.shrink),
+                suppress_health_check=list(HealthCheck),
+                report_multiple_bugs=False,
+            )(test)
+        )
+        with contextlib.suppress(_ViolationError):
+            run()
+        if state["last"] is None:
+            results.append(
+                PropertyResult(
+                    name, PROPERTIES[name], True, state["runs"], 0, None, None, tuple(kinds)
+                )
+            )
+        else:
+            results.append(
+                PropertyResult(
+                    name,
+                    PROPERTIES[name],
+                    False,
+                    state["first"],
+                    state["runs"] - state["first"],
+                    state["last"][0],
+                    state["last"][1],
+                    tuple(kinds),
+                )
+            )
+    return AuditReport(tuple(results), seed, max_examples)
+
+
+def assert_fair(
+    plan: OnCallPlan, properties: Iterable[str] | None = None, **kwargs: Any
+) -> AuditReport:
+    """Run :func:`audit` and fail with its report (an ``AssertionError``) if a property breaks.
+
+    For teams' CI: ``def test_rotation_is_fair(): assert_fair(build_plan(), seed=1)``.
+    """
+    report = audit(plan, properties, **kwargs)
+    if not report.ok:
+        raise AssertionError(report.to_text())
+    return report
+
+
+__all__ = [
+    "PERTURBATIONS",
+    "PROPERTIES",
+    "AuditReport",
+    "Perturbation",
+    "PropertyResult",
+    "Scenario",
+    "apply",
+    "assert_fair",
+    "audit",
+]

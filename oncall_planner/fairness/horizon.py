@@ -1,0 +1,177 @@
+"""The horizon a fairness report covers: whole rotation cycles by default, or a chosen window.
+
+A layer repeats itself every ``turn_length × len(users)``; restrictions repeat every day (daily)
+or every week (weekly). The least common multiple of those periods over every layer of every
+schedule is the plan's *cycle*: over any window of that length every member of a layer gets the
+same number of turns, so a perfectly rotating team scores perfectly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from typing import Literal
+
+import attrs
+
+from oncall_planner.errors import ValidationError
+from oncall_planner.model import OnCallPlan, Schedule
+from oncall_planner.timeutil import (
+    DAY,
+    WEEK,
+    check_instant,
+    clock,
+    describe_duration,
+    from_seconds,
+    to_seconds,
+    zone,
+)
+
+#: Cycles are capped at this many seconds (about 10,000 years) so they fit in a timedelta.
+HUGE_CYCLE = 10_000 * 366 * DAY
+
+#: Longest cycle the default horizon follows; longer cycles are cut to this length (and said so).
+MAX_CYCLE = dt.timedelta(days=3 * 366)
+
+
+@attrs.frozen
+class Horizon:
+    """The window ``[since, until)`` a report covers and why.
+
+    ``kind`` is ``"cycle"`` (whole rotation cycles), ``"truncated-cycle"`` (the cycle was longer
+    than the limit and was cut) or ``"window"`` (chosen by the caller). ``cycle`` is the plan's
+    cycle length (``None`` when the plan has no layers) and ``cycles`` how many of them the window
+    holds (for ``"cycle"``). The length is counted on the wall clock of ``time_zone`` by default,
+    so a window across a DST change is an hour shorter or longer than ``cycles × cycle``.
+    """
+
+    since: dt.datetime
+    until: dt.datetime
+    kind: Literal["cycle", "truncated-cycle", "window"]
+    cycle: dt.timedelta | None
+    time_zone: str = "Etc/UTC"
+    cycles: int = 1
+
+    @property
+    def length(self) -> dt.timedelta:
+        return self.until - self.since
+
+    def describe(self) -> str:
+        """One sentence saying which window was used and why."""
+        z = zone(self.time_zone)
+        since, until = self.since.astimezone(z), self.until.astimezone(z)
+        span = (
+            f"{since:%a %Y-%m-%d %H:%M %Z} to {until:%a %Y-%m-%d %H:%M %Z} "
+            f"({describe_duration(self.length)})"
+        )
+        if self.cycle is None:
+            cycle = "none"
+        elif self.cycle.total_seconds() >= HUGE_CYCLE:
+            cycle = "more than 10,000 years"
+        else:
+            cycle = describe_duration(self.cycle)
+        if self.kind == "cycle":
+            count = self.cycles
+            return f"{span}: {count} whole rotation cycle{'s' if count != 1 else ''} of {cycle}"
+        if self.kind == "truncated-cycle":
+            return (
+                f"{span}: the rotation cycle ({cycle}) is longer than the limit, so the window is "
+                "cut and not cycle-aligned"
+            )
+        return f"{span}: window chosen by the caller (the rotation cycle is {cycle})"
+
+
+def layer_periods(schedules: Iterable[Schedule]) -> list[int]:
+    """Every period, in seconds, after which some layer repeats itself."""
+    periods: list[int] = []
+    for schedule in schedules:
+        for layer in schedule.layers:
+            periods.append(int(layer.turn_length.total_seconds()) * len(layer.users))
+            if any(r.kind == "weekly" for r in layer.restrictions):
+                periods.append(WEEK)
+            elif layer.restrictions:
+                periods.append(DAY)
+    return periods
+
+
+def cycle_length(schedules: Iterable[Schedule]) -> dt.timedelta | None:
+    """The least common multiple of every layer's period (``None`` without layers)."""
+    periods = layer_periods(schedules)
+    if not periods:
+        return None
+    return dt.timedelta(seconds=min(math.lcm(*periods), HUGE_CYCLE))
+
+
+def default_since(schedules: Iterable[Schedule]) -> dt.datetime | None:
+    """The first instant at which every layer has started (the latest layer start)."""
+    starts = [to_seconds(layer.start) for s in schedules for layer in s.layers]
+    return from_seconds(max(starts)) if starts else None
+
+
+def resolve_horizon(
+    plan: OnCallPlan,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    cycles: int = 1,
+    max_cycle: dt.timedelta = MAX_CYCLE,
+    where: str = "fairness_report",
+    mode: str = "wall",
+) -> Horizon:
+    """The report window: ``[since, until)`` if both are given, otherwise whole cycles.
+
+    Without ``since`` the window starts when the last layer starts; without ``until`` it lasts
+    ``cycles`` rotation cycles, counted on the wall clock of the first schedule's zone in
+    ``"wall"`` mode (so it ends at the same local time as a wall-clock turn does) and in absolute
+    time in ``"elapsed"`` mode.
+    """
+    if not isinstance(cycles, int) or isinstance(cycles, bool) or cycles < 1:
+        raise ValidationError(f"{where}: cycles must be a whole number ≥ 1, got {cycles!r}")
+    cycle = cycle_length(plan.schedules)
+    tz = plan.schedules[0].time_zone if plan.schedules else "Etc/UTC"
+    if since is not None:
+        check_instant(since, where, "since")
+    if until is not None:
+        check_instant(until, where, "until")
+    if since is not None and until is not None:
+        if until <= since:
+            raise ValidationError(
+                f"{where}: until must be after since ({since.isoformat()}), got {until.isoformat()}"
+            )
+        return Horizon(
+            from_seconds(to_seconds(since)), from_seconds(to_seconds(until)), "window", cycle, tz
+        )
+    if cycle is None:
+        raise ValidationError(
+            f"{where}: the plan has no layers, so there is no rotation cycle; give since and until"
+        )
+    if since is None:
+        if until is not None:
+            raise ValidationError(f"{where}: until without since is ambiguous; give since too")
+        since = default_since(plan.schedules)
+        assert since is not None
+    length = cycle * cycles
+    kind: Literal["cycle", "truncated-cycle"] = "cycle"
+    if length > max_cycle:
+        length, kind = max_cycle, "truncated-cycle"
+    start = to_seconds(since)
+    end = advance(start, int(length.total_seconds()), tz, mode)
+    return Horizon(from_seconds(start), from_seconds(end), kind, cycle, tz, cycles)
+
+
+def advance(start: int, length: int, tz: str, mode: str = "wall") -> int:
+    """``start + length`` seconds, on the wall clock of ``tz`` in ``"wall"`` mode."""
+    if mode == "wall":
+        zc = clock(tz)
+        return zc.from_local(zc.to_local(start) + length)
+    return start + length
+
+
+__all__ = [
+    "MAX_CYCLE",
+    "Horizon",
+    "cycle_length",
+    "default_since",
+    "layer_periods",
+    "resolve_horizon",
+]

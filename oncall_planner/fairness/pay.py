@@ -1,0 +1,73 @@
+"""Compensation preview: configurable rates turned into each person's expected pay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from oncall_planner.errors import ValidationError
+
+
+def _non_negative(instance: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValidationError(f"PayRates: {attribute.name} must be a number ≥ 0, got {value!r}")
+
+
+def _currency(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or not value.strip() or len(value) > 8:
+        raise ValidationError(
+            f"PayRates: currency must be a short code such as 'USD', got {value!r}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class PayRates:
+    """How on-call time is paid.
+
+    ``per_hour`` is paid for every hour on call and ``per_shift`` for every shift (a continuous
+    stretch on call); both are multiplied by the kind of day: ``weekday``, ``weekend`` (Saturday,
+    Sunday) or ``holiday`` (the person's public holidays; a holiday on a weekend is a holiday). A
+    shift's kind of day is that of the local day it starts on. Days are in the person's own zone.
+    """
+
+    per_hour: float = attrs.field(default=0.0, validator=_non_negative)
+    per_shift: float = attrs.field(default=0.0, validator=_non_negative)
+    weekday: float = attrs.field(default=1.0, validator=_non_negative)
+    weekend: float = attrs.field(default=1.5, validator=_non_negative)
+    holiday: float = attrs.field(default=2.0, validator=_non_negative)
+    currency: str = attrs.field(default="USD", validator=_currency)
+
+    def multiplier(self, kind: str) -> float:
+        return {"weekday": self.weekday, "weekend": self.weekend, "holiday": self.holiday}[kind]
+
+
+@attrs.frozen
+class Pay:
+    """One person's expected pay over the horizon."""
+
+    hourly: float
+    shifts: float
+
+    @property
+    def total(self) -> float:
+        return self.hourly + self.shifts
+
+
+def pay_for(
+    rates: PayRates,
+    weekday_hours: float,
+    weekend_hours: float,
+    holiday_hours: float,
+    shift_kinds: dict[str, int],
+) -> Pay:
+    hourly = rates.per_hour * (
+        weekday_hours * rates.weekday
+        + weekend_hours * rates.weekend
+        + holiday_hours * rates.holiday
+    )
+    shifts = rates.per_shift * sum(rates.multiplier(k) * n for k, n in shift_kinds.items())
+    return Pay(round(hourly, 2), round(shifts, 2))
+
+
+__all__ = ["Pay", "PayRates", "pay_for"]

@@ -1,0 +1,332 @@
+"""``fairness_report``: per-person load, fairness indices and pay over a horizon."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from oncall_planner.errors import ValidationError
+from oncall_planner.fairness.horizon import Horizon, resolve_horizon
+from oncall_planner.fairness.indices import Indices, above_average
+from oncall_planner.fairness.load import (
+    Buckets,
+    bucket,
+    check_regions,
+    day_type,
+    holiday_dates,
+    is_sleep_time,
+    page_user_key,
+    schedule_levels,
+    spans_by_user,
+    total,
+    union,
+    user_target_levels,
+    zone_of,
+)
+from oncall_planner.fairness.pay import Pay, PayRates, pay_for
+from oncall_planner.model import OnCallPlan, Override, User
+from oncall_planner.render import FinalSchedule, render
+from oncall_planner.timeutil import DAY, HOUR, clock, is_aware, to_seconds
+
+
+def _weight(instance: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValidationError(f"Weights: {attribute.name} must be a number ≥ 0, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Weights:
+    """How much an hour of each kind weighs in the *burden*, relative to a plain hour (1).
+
+    ``burden = hours + (night − 1)·night_hours + (weekend − 1)·weekend_hours
+    + (holiday − 1)·holiday_hours``: the extras add up, so a Saturday night hour on a holiday
+    weighs ``night + weekend + holiday − 2``.
+    """
+
+    night: float = attrs.field(default=2.0, validator=_weight)
+    weekend: float = attrs.field(default=1.5, validator=_weight)
+    holiday: float = attrs.field(default=2.0, validator=_weight)
+
+    def burden(self, hours: float, night: float, weekend: float, holiday: float) -> float:
+        return (
+            hours
+            + (self.night - 1) * night
+            + (self.weekend - 1) * weekend
+            + (self.holiday - 1) * holiday
+        )
+
+
+@attrs.frozen
+class PersonLoad:
+    """One person's load over the horizon (hours are floats; counts are ints).
+
+    ``rostered`` people are in some layer; the indices are computed over them only. Others appear
+    because an escalation rule targets them directly (on call at that level for the whole
+    horizon) or because a team lists them.
+    """
+
+    user: User
+    rostered: bool
+    time_zone: str
+    holiday_region: tuple[str, str | None] | None
+    hours: float
+    primary_hours: float
+    later_hours: float
+    shifts: int
+    longest_stretch_hours: float
+    business_hours: float
+    off_hours: float
+    sleep_hours: float
+    night_hours: float
+    weekend_hours: float
+    holiday_hours: float
+    burden: float
+    pages: int | None
+    sleep_pages: int | None
+    above_average_hours: float | None
+    above_average_burden: float | None
+    pay: Pay | None
+
+
+@attrs.frozen
+class FairnessReport:
+    """What :func:`fairness_report` returns; ``to_text()`` and friends format it."""
+
+    horizon: Horizon
+    people: tuple[PersonLoad, ...]
+    hours: Indices
+    burden: Indices
+    weights: Weights
+    rates: PayRates | None
+    levels: tuple[tuple[str, int], ...]
+    finals: tuple[FinalSchedule, ...] = attrs.field(eq=False, repr=False)
+    pages_given: bool = False
+    unattributed_pages: int = 0
+
+    @property
+    def rostered(self) -> tuple[PersonLoad, ...]:
+        return tuple(p for p in self.people if p.rostered)
+
+    def person(self, email: str) -> PersonLoad:
+        """The load of the person with this email (case-insensitive)."""
+        for p in self.people:
+            if p.user.email.lower() == email.lower():
+                return p
+        raise ValidationError(
+            f"FairnessReport: no person with email {email!r}; the report has "
+            f"{[p.user.email for p in self.people]}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        from oncall_planner.report.data import report_dict
+
+        return report_dict(self)
+
+    def to_json(self) -> str:
+        from oncall_planner.report.data import to_json
+
+        return to_json(self)
+
+    def to_csv(self) -> str:
+        from oncall_planner.report.data import to_csv
+
+        return to_csv(self)
+
+    def to_text(self) -> str:
+        from oncall_planner.report.text import to_text
+
+        return to_text(self)
+
+    def to_markdown(self) -> str:
+        from oncall_planner.report.text import to_markdown
+
+        return to_markdown(self)
+
+    def to_html(self) -> str:
+        from oncall_planner.report.html import to_html
+
+        return to_html(self)
+
+
+def _check_overrides(overrides: object) -> dict[str, tuple[Override, ...]]:
+    if overrides is None:
+        return {}
+    if not isinstance(overrides, Mapping):
+        raise ValidationError(
+            "fairness_report: overrides must map schedule name -> list of Override, "
+            f"got {type(overrides).__name__}"
+        )
+    out = {}
+    for name, items in overrides.items():
+        items_t = tuple(items)
+        for item in items_t:
+            if not isinstance(item, Override):
+                raise ValidationError(
+                    f"fairness_report: overrides[{name!r}] must hold Override objects, "
+                    f"got {type(item).__name__}"
+                )
+        out[name] = items_t
+    return out
+
+
+def fairness_report(
+    plan: OnCallPlan,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    *,
+    overrides: Mapping[str, Sequence[Override]] | None = None,
+    holidays: Mapping[str, tuple[str, str | None] | str] | None = None,
+    pages: Iterable[Any] | None = None,
+    weights: Weights | None = None,
+    rates: PayRates | None = None,
+    cycles: int = 1,
+    mode: str = "wall",
+) -> FairnessReport:
+    """Per-person load, indices and pay for ``plan``.
+
+    Without ``since``/``until`` the horizon is ``cycles`` whole rotation cycles from the start of
+    the last layer; with ``since`` only, whole cycles from ``since``; with both, that window.
+    ``overrides`` maps schedule name -> overrides; ``holidays`` maps user email -> ``(country,
+    subdivision)`` for the ``holidays`` package; ``pages`` is any objects with ``.at`` (an aware
+    datetime) and ``.user`` (a User, an email, or None).
+    """
+    if not isinstance(plan, OnCallPlan):
+        raise ValidationError(
+            f"fairness_report: plan must be an OnCallPlan, got {type(plan).__name__}"
+        )
+    if mode not in ("wall", "elapsed"):
+        raise ValidationError(f"fairness_report: mode must be 'wall' or 'elapsed', got {mode!r}")
+    horizon = resolve_horizon(plan, since, until, cycles, mode=mode)
+    weights = weights if weights is not None else Weights()
+    if not isinstance(weights, Weights):
+        raise ValidationError(f"fairness_report: weights must be Weights, got {weights!r}")
+    if rates is not None and not isinstance(rates, PayRates):
+        raise ValidationError(f"fairness_report: rates must be PayRates, got {rates!r}")
+    overrides_ = _check_overrides(overrides)
+    unknown = sorted(set(overrides_) - {s.name for s in plan.schedules})
+    if unknown:
+        raise ValidationError(
+            f"fairness_report: overrides name schedules the plan does not have: {unknown}"
+        )
+    regions = check_regions(holidays)
+
+    lo, hi = to_seconds(horizon.since), to_seconds(horizon.until)
+    finals = tuple(
+        render(s, horizon.since, horizon.until, overrides_.get(s.name, ()), mode)  # type: ignore[arg-type]
+        for s in plan.schedules
+    )
+    levels = schedule_levels(plan)
+    by_user = spans_by_user((f, levels[f.schedule.name]) for f in finals)
+    for email, level in user_target_levels(plan).items():
+        by_user.setdefault(email, {}).setdefault(level, []).append((lo, hi))
+
+    rostered: set[str] = set()
+    home: dict[str, str] = {}
+    for schedule in plan.schedules:
+        for layer in schedule.layers:
+            for u in layer.users:
+                rostered.add(u.email.lower())
+                home.setdefault(u.email.lower(), schedule.time_zone)
+
+    page_counts: dict[str, list[int]] = {}
+    unattributed = 0
+    pages_given = pages is not None
+    if pages is not None:
+        for i, page in enumerate(pages):
+            at = getattr(page, "at", None)
+            if not isinstance(at, dt.datetime) or not is_aware(at):
+                raise ValidationError(
+                    f"fairness_report: pages[{i}].at must be a timezone-aware datetime, got {at!r}"
+                )
+            t = to_seconds(at)  # pages keep their seconds; only schedules are whole minutes
+            if not lo <= t < hi:
+                continue
+            key = page_user_key(getattr(page, "user", None), plan.users)
+            if key is None:
+                unattributed += 1
+            else:
+                page_counts.setdefault(key, []).append(t)
+
+    years = tuple(range(horizon.since.year - 1, horizon.until.year + 2))
+    people: list[dict[str, Any]] = []
+    for user in plan.users:
+        key = user.email.lower()
+        levels_spans = by_user.get(key, {})
+        all_spans = union(s for spans in levels_spans.values() for s in spans)
+        primary = union(levels_spans.get(1, []))
+        zone = zone_of(user, home)
+        zclock = clock(zone)
+        region = regions.get(key)
+        dates = holiday_dates(region[0], region[1], years) if region else frozenset()
+        b = bucket(all_spans, zclock, dates) if all_spans else Buckets()
+        hours = total(all_spans) / HOUR
+        shift_kinds: dict[str, int] = {}
+        for s, _ in all_spans:
+            kind = day_type(zclock.to_local(s) // DAY, dates)
+            shift_kinds[kind] = shift_kinds.get(kind, 0) + 1
+        pages_of = page_counts.get(key, [])
+        people.append(
+            dict(
+                user=user,
+                rostered=key in rostered,
+                time_zone=zone,
+                holiday_region=region,
+                hours=hours,
+                primary_hours=total(primary) / HOUR,
+                later_hours=(total(all_spans) - total(primary)) / HOUR,
+                shifts=len(all_spans),
+                longest_stretch_hours=max((e - s for s, e in all_spans), default=0) / HOUR,
+                business_hours=b.business / HOUR,
+                off_hours=b.off / HOUR,
+                sleep_hours=b.sleep / HOUR,
+                night_hours=b.sleep / HOUR,
+                weekend_hours=b.weekend / HOUR,
+                holiday_hours=b.holiday / HOUR,
+                burden=weights.burden(hours, b.sleep / HOUR, b.weekend / HOUR, b.holiday / HOUR),
+                pages=len(pages_of) if pages_given else None,
+                sleep_pages=sum(is_sleep_time(t, zclock) for t in pages_of)
+                if pages_given
+                else None,
+                pay=pay_for(
+                    rates,
+                    b.weekday_plain / HOUR,
+                    b.weekend_plain / HOUR,
+                    b.holiday / HOUR,
+                    shift_kinds,
+                )
+                if rates is not None
+                else None,
+            )
+        )
+    unattributed += sum(
+        len(v) for k, v in page_counts.items() if k not in {p["user"].email.lower() for p in people}
+    )
+
+    hours_r = [p["hours"] for p in people if p["rostered"]]
+    burden_r = [p["burden"] for p in people if p["rostered"]]
+    loads = tuple(
+        PersonLoad(
+            **p,
+            above_average_hours=above_average(p["hours"], hours_r) if p["rostered"] else None,
+            above_average_burden=above_average(p["burden"], burden_r) if p["rostered"] else None,
+        )
+        for p in people
+    )
+    return FairnessReport(
+        horizon=horizon,
+        people=loads,
+        hours=Indices.of(hours_r),
+        burden=Indices.of(burden_r),
+        weights=weights,
+        rates=rates,
+        levels=tuple(levels.items()),
+        finals=finals,
+        pages_given=pages_given,
+        unattributed_pages=unattributed,
+    )
+
+
+__all__ = ["FairnessReport", "PersonLoad", "Weights", "fairness_report"]

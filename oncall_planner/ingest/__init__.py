@@ -1,0 +1,1 @@
+"""Inputs from the edge: files turned into the library's values (page history, Terraform)."""

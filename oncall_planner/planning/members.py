@@ -1,0 +1,211 @@
+"""Membership changes that leave the past and the turn in progress alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from oncall_planner.errors import ValidationError
+from oncall_planner.model import Layer, Schedule, User
+from oncall_planner.render import Mode, _Rotation
+from oncall_planner.timeutil import (
+    ZoneClock,
+    check_instant,
+    check_time_zone,
+    clock,
+    from_seconds,
+    to_seconds,
+)
+
+
+def _check_users(users: object, where: str) -> tuple[User, ...]:
+    if isinstance(users, (str, bytes)) or not isinstance(users, Iterable):
+        raise ValidationError(f"{where}: users must be a list of User, got {users!r}")
+    items: list[User] = []
+    for user in users:
+        if not isinstance(user, User):
+            raise ValidationError(
+                f"{where}: users must hold User objects, got {type(user).__name__} {user!r}"
+            )
+        items.append(user)
+    if not items:
+        raise ValidationError(f"{where}: users must have at least 1 User, got none")
+    return tuple(items)
+
+
+def next_handoff(layer: Layer, time_zone: str, at: dt.datetime, mode: Mode = "wall") -> dt.datetime:
+    """The first handoff of ``layer`` strictly after the turn in progress at ``at`` began, i.e.
+    the end of that turn (``at`` itself is never returned unless ``at`` is before the turn)."""
+    rotation = _Rotation(layer, clock(time_zone), mode)
+    k = rotation.turn_at(to_seconds(at))
+    return from_seconds(rotation.boundary(k + 1))
+
+
+def _first_of_new_order(
+    layer: Layer, users: tuple[User, ...], next_turn: int, start_with: User | None
+) -> int:
+    if start_with is not None:
+        if start_with not in users:
+            raise ValidationError(
+                f"change_members: start_with {start_with.name!r} is not among the new users "
+                f"{[u.name for u in users]}"
+            )
+        return users.index(start_with)
+    # Carry on with whoever the old order had next, skipping the people who leave and the
+    # person whose turn is ending (nobody should get two turns in a row).
+    n = len(layer.users)
+    current = layer.users[(next_turn - 1) % n]
+    for step in range(n):
+        candidate = layer.users[(next_turn + step) % n]
+        if candidate in users and (candidate != current or len(users) == 1):
+            return users.index(candidate)
+    for index, candidate in enumerate(users):
+        if candidate != current:
+            return index
+    return 0
+
+
+def change_members(
+    layer: Layer,
+    users: Sequence[User],
+    effective: dt.datetime,
+    time_zone: str,
+    mode: Mode = "wall",
+    *,
+    start_with: User | None = None,
+) -> tuple[Layer, ...]:
+    """Give ``layer`` a new rotation order without touching who is on call now.
+
+    Everything up to the end of the turn in progress at ``effective`` stays as it was; from that
+    handoff on, ``users`` rotate in the given order. The first of them to go on call is
+    ``start_with`` when given, else the person the old order had next (skipping anyone who
+    leaves, and the person whose turn is ending, so nobody gets two turns in a row), else the
+    first of ``users`` who is not that person.
+
+    Returns ``(layer,)`` when nothing changes or when the layer has not started by the handoff
+    (then only its users change), otherwise ``(ended, successor)``: the original layer with
+    ``end`` at that handoff, and a new layer with the same turn length and restrictions that
+    starts there (its ``rotation_virtual_start`` is chosen so the right person is on first, and it
+    keeps the original ``end``). Keep the ended layer where it was and put the successor after
+    it; docs/planning.md explains why this shape applies cleanly with Terraform.
+    """
+    where = f"change_members: layer {layer.name!r}" if isinstance(layer, Layer) else ""
+    if not isinstance(layer, Layer):
+        raise ValidationError(f"change_members: layer must be a Layer, got {type(layer).__name__}")
+    new_users = _check_users(users, where)
+    check_instant(effective, where, "effective")
+    check_time_zone(time_zone, where)
+    if mode not in ("wall", "elapsed"):
+        raise ValidationError(f"{where}: mode must be 'wall' or 'elapsed', got {mode!r}")
+    if new_users == layer.users and start_with is None:
+        return (layer,)
+    zclock = clock(time_zone)
+    rotation = _Rotation(layer, zclock, mode)
+    k = rotation.turn_at(to_seconds(effective))
+    handoff = rotation.boundary(k + 1)
+    first = _first_of_new_order(layer, new_users, k + 1, start_with)
+    # The successor's turn j = 0 starts at the handoff; phase it so users[first] holds it.
+    length = int(layer.turn_length.total_seconds())
+    if mode == "wall":
+        anchor = _wall_anchor(
+            zclock, rotation.local_anchor + (k + 1) * length, first, len(new_users), length
+        )
+    else:
+        anchor = handoff - first * length
+    if to_seconds(layer.start) >= handoff:
+        # Nothing of this layer is on call before the handoff: change it in place.
+        return (attrs.evolve(layer, users=new_users, rotation_virtual_start=from_seconds(anchor)),)
+    if layer.end is not None and to_seconds(layer.end) <= handoff:
+        return (layer,)  # the layer ends before its next handoff: nothing to change
+    ended = attrs.evolve(layer, end=from_seconds(handoff))
+    successor = Layer(
+        layer.name,
+        new_users,
+        from_seconds(handoff),
+        layer.turn_length,
+        rotation_virtual_start=from_seconds(anchor),
+        restrictions=layer.restrictions,
+        end=layer.end,
+    )
+    return (ended, successor)
+
+
+def _wall_anchor(zclock: ZoneClock, local_handoff: int, first: int, n: int, length: int) -> int:
+    """An instant whose local time is ``first`` turns (plus whole rotations of ``n`` turns)
+    before the wall-clock handoff ``local_handoff``, so turn ``first`` lands on the handoff.
+
+    A local time inside a spring-forward gap would not read back as itself, so whole rotations
+    are added until the anchor is a real local time (one step is nearly always enough).
+    """
+    for extra in range(0, 8):
+        local = local_handoff - (first + extra * n) * length
+        instant = zclock.from_local(local)
+        if zclock.to_local(instant) == local:
+            return instant
+    raise ValidationError(
+        "change_members: cannot find a rotation_virtual_start outside the daylight-saving gaps "
+        f"for the handoff at local {from_seconds(local_handoff).replace(tzinfo=None).isoformat()}"
+    )
+
+
+def change_schedule_members(
+    schedule: Schedule,
+    users: Sequence[User],
+    effective: dt.datetime,
+    layers: Sequence[str] | None = None,
+    mode: Mode = "wall",
+) -> Schedule:
+    """:func:`change_members` applied to layers of a schedule (all of them, or those named).
+
+    Each changed layer keeps its position with an ``end`` at its next handoff. The successors go
+    at the end of the layer list, in the original order, so that no existing layer moves (the
+    Terraform provider matches layers by position). When that would change which layer wins
+    somewhere (an unchanged layer, or a changed one that hands off later, sits above a changed
+    one), each successor goes right after its ended layer instead, which keeps precedence
+    exact but moves the later layers one position down.
+    """
+    if not isinstance(schedule, Schedule):
+        raise ValidationError(
+            f"change_schedule_members: schedule must be a Schedule, got {type(schedule).__name__}"
+        )
+    names = [layer.name for layer in schedule.layers]
+    wanted = set(names) if layers is None else set(layers)
+    unknown = sorted(wanted - set(names))
+    if unknown:
+        raise ValidationError(
+            f"change_schedule_members: schedule {schedule.name!r} has no layer named "
+            f"{', '.join(map(repr, unknown))}; its layers are {names}"
+        )
+    results = [
+        change_members(layer, users, effective, schedule.time_zone, mode)
+        if layer.name in wanted
+        else (layer,)
+        for layer in schedule.layers
+    ]
+    split = [len(r) == 2 for r in results]
+    if not any(split):
+        return attrs.evolve(schedule, layers=[r[0] for r in results])
+    handoffs = [r[1].start if len(r) == 2 else None for r in results]
+    appendable = True
+    for i, is_split in enumerate(split):
+        if not is_split:
+            continue
+        for j in range(i + 1, len(results)):
+            later = handoffs[j]
+            if later is None:
+                appendable = (
+                    appendable
+                    and results[j][0].end is not None
+                    and (
+                        results[j][0].end <= handoffs[i]  # type: ignore[operator]
+                    )
+                )
+            elif later > handoffs[i]:  # type: ignore[operator]
+                appendable = False
+    if appendable:
+        new_layers = [r[0] for r in results] + [r[1] for r in results if len(r) == 2]
+    else:
+        new_layers = [layer for r in results for layer in r]
+    return attrs.evolve(schedule, layers=new_layers)

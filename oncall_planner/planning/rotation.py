@@ -1,0 +1,184 @@
+"""Primary and secondary rotations from a roster: two schedules and one escalation policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Literal
+
+import attrs
+
+from oncall_planner.errors import ValidationError
+from oncall_planner.model import (
+    EscalationPolicy,
+    EscalationRule,
+    Layer,
+    OnCallPlan,
+    Schedule,
+    Target,
+    Team,
+    User,
+)
+from oncall_planner.timeutil import check_instant, check_time_zone, parse_time_of_day, zone
+
+WEEK = dt.timedelta(weeks=1)
+
+
+def _check_delay(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValidationError(
+            f"PolicyOptions: {attribute.name} must be a whole number of minutes ≥ 1, got {value!r}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class PolicyOptions:
+    """How :func:`plan_rotation` builds the escalation policy.
+
+    ``name`` defaults to ``"<rotation name> Escalation"``. Each delay is how long a level waits for
+    an acknowledgement before the next level is paged; ``num_loops`` repeats the whole policy.
+    """
+
+    name: str | None = None
+    primary_delay: int = attrs.field(default=10, validator=_check_delay)
+    secondary_delay: int = attrs.field(default=10, validator=_check_delay)
+    manager_delay: int = attrs.field(default=15, validator=_check_delay)
+    num_loops: int = 2
+
+
+def _roster_users(roster: Sequence[User] | Team) -> tuple[tuple[User, ...], str | None]:
+    if isinstance(roster, Team):
+        return roster.members, roster.name
+    try:
+        users = tuple(roster)
+    except TypeError:
+        raise ValidationError(
+            f"plan_rotation: roster must be a Team or a list of User, got {roster!r}"
+        ) from None
+    for user in users:
+        if not isinstance(user, User):
+            raise ValidationError(
+                f"plan_rotation: roster must hold User objects, got {type(user).__name__} {user!r}"
+            )
+    return users, None
+
+
+def _check_roster(users: tuple[User, ...]) -> None:
+    if len(users) < 2:
+        names = ", ".join(u.name for u in users) or "nobody"
+        raise ValidationError(
+            "plan_rotation: roster must have at least 2 people, so that the secondary is never "
+            f"the primary, got {len(users)} ({names})"
+        )
+    seen: set[str] = set()
+    for user in users:
+        email = user.email.lower()
+        if email in seen:
+            raise ValidationError(
+                f"plan_rotation: roster lists {user.email!r} twice; each person must appear once "
+                "so that primary and secondary always differ"
+            )
+        seen.add(email)
+
+
+def rotation_anchor(
+    start: dt.datetime, time_zone: str, handoff: dt.time | str | None
+) -> dt.datetime:
+    """The instant of the first handoff at or before ``start``: ``start``'s local date in
+    ``time_zone`` at the ``handoff`` time of day (the day before when that is after ``start``)."""
+    if handoff is None:
+        return start
+    when = parse_time_of_day(handoff)
+    if when.second or when.microsecond:
+        raise ValidationError(f"plan_rotation: handoff must be in whole minutes, got {when}")
+    tz = zone(time_zone)
+    local = start.astimezone(tz)
+    day = local.date()
+    for _ in range(2):
+        candidate = dt.datetime.combine(day, when, tzinfo=tz)
+        # Normalise through UTC so a time in a spring-forward gap becomes a real instant.
+        candidate = candidate.astimezone(dt.timezone.utc).astimezone(tz)
+        if candidate <= start:
+            return candidate
+        day -= dt.timedelta(days=1)
+    raise AssertionError("unreachable: the previous day's handoff is before start")
+
+
+def plan_rotation(
+    roster: Sequence[User] | Team,
+    start: dt.datetime,
+    time_zone: str,
+    turn_length: dt.timedelta = WEEK,
+    handoff: dt.time | str | None = None,
+    secondary: Literal["previous", "next"] = "previous",
+    policy: PolicyOptions | None = None,
+    manager: User | None = None,
+    *,
+    name: str | None = None,
+) -> OnCallPlan:
+    """A primary and a secondary rotation over ``roster``, and the policy that pages them.
+
+    Builds two schedules, ``"<name> - Primary"`` and ``"<name> - Secondary"`` (two schedules, not
+    two layers of one: in one schedule the later layer hides the earlier one), each with a single
+    layer rotating the roster in order, turns of ``turn_length`` handed off at the local time
+    ``handoff`` in ``time_zone`` (default: ``start``'s own time of day). The secondary rotation is
+    the same order shifted by one turn: ``"previous"`` makes the secondary the person who was
+    primary in the turn before, ``"next"`` the person who will be primary in the turn after. With
+    two or more distinct people the secondary is therefore never the primary.
+
+    The escalation policy pages the primary schedule, then the secondary schedule, then
+    ``manager`` when one is given. ``name`` defaults to the team's name (when ``roster`` is a
+    :class:`~oncall_planner.Team`) or ``"On-Call"``. The plan holds the team when one is given.
+    """
+    users, team_name = _roster_users(roster)
+    _check_roster(users)
+    check_instant(start, "plan_rotation", "start")
+    check_time_zone(time_zone, "plan_rotation")
+    if secondary not in ("previous", "next"):
+        raise ValidationError(
+            f"plan_rotation: secondary must be 'previous' or 'next', got {secondary!r}"
+        )
+    if manager is not None and not isinstance(manager, User):
+        raise ValidationError(f"plan_rotation: manager must be a User or None, got {manager!r}")
+    if policy is None:
+        policy = PolicyOptions()
+    elif not isinstance(policy, PolicyOptions):
+        raise ValidationError(f"plan_rotation: policy must be PolicyOptions, got {policy!r}")
+    if manager is not None and manager.email.lower() in {u.email.lower() for u in users}:
+        raise ValidationError(
+            f"plan_rotation: manager {manager.name!r} is also in the roster; the last level must "
+            "reach someone who is not already paged as primary or secondary"
+        )
+    base = name or team_name or "On-Call"
+    anchor = rotation_anchor(start, time_zone, handoff)
+    primary_layer = Layer("Primary", users, start, turn_length, rotation_virtual_start=anchor)
+    # One turn later (previous) or earlier (next) on the schedule's wall clock.
+    tz = zone(time_zone)
+    local_anchor = anchor.astimezone(tz).replace(tzinfo=None)
+    shift = turn_length if secondary == "previous" else -turn_length
+    secondary_anchor = (
+        (local_anchor + shift).replace(tzinfo=tz).astimezone(dt.timezone.utc).astimezone(tz)
+    )
+    secondary_layer = Layer(
+        "Secondary", users, start, turn_length, rotation_virtual_start=secondary_anchor
+    )
+    teams = (roster,) if isinstance(roster, Team) else ()
+    primary_schedule = Schedule(f"{base} - Primary", time_zone, [primary_layer], teams=teams)
+    secondary_schedule = Schedule(f"{base} - Secondary", time_zone, [secondary_layer], teams=teams)
+    rules = [
+        EscalationRule(policy.primary_delay, [Target.schedule(primary_schedule)]),
+        EscalationRule(policy.secondary_delay, [Target.schedule(secondary_schedule)]),
+    ]
+    if manager is not None:
+        rules.append(EscalationRule(policy.manager_delay, [Target.user(manager)]))
+    escalation = EscalationPolicy(
+        policy.name or f"{base} Escalation",
+        rules,
+        num_loops=policy.num_loops,
+        team=roster if isinstance(roster, Team) else None,
+    )
+    return OnCallPlan(
+        schedules=[primary_schedule, secondary_schedule],
+        escalation_policies=[escalation],
+        teams=teams,
+    )

@@ -1,0 +1,264 @@
+"""A fairness report as one self-contained HTML page: inline CSS and SVG, no scripts, no fetches.
+
+The page has, per schedule, an SVG timeline (each layer alone, faded where a later layer or an
+override hides it, then the overrides and the final schedule), per-person load charts, the load
+table and the indices. The same report gives byte-identical HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from html import escape
+from typing import TYPE_CHECKING
+
+from oncall_planner.render import Entry, FinalSchedule
+from oncall_planner.report.text import INDEX_ROWS, _columns, _row
+from oncall_planner.timeutil import zone
+
+if TYPE_CHECKING:
+    from oncall_planner.fairness.report import FairnessReport
+
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
+    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#1f77b4", "#8c564b",
+)  # fmt: skip
+BUCKET_COLOURS = (("business", "#59a14f"), ("off", "#f28e2b"), ("sleep", "#4e79a7"))
+
+LABEL_W = 190
+PLOT_W = 760
+ROW_H = 24
+ROW_GAP = 8
+AXIS_H = 28
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#222}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}
+table{border-collapse:collapse;font-size:.85em}
+th,td{border:1px solid #ccc;padding:3px 7px;text-align:right}
+th:first-child,td:first-child{text-align:left}
+th{background:#f3f3f3}
+svg text{font-size:11px;fill:#333}
+.scroll{overflow-x:auto}
+.note{color:#555;font-size:.9em}
+.legend span{display:inline-block;margin-right:14px;font-size:.85em}
+.legend i{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px}
+"""
+
+
+def _colour_map(report: FairnessReport) -> dict[str, str]:
+    return {p.user.email.lower(): PALETTE[i % len(PALETTE)] for i, p in enumerate(report.people)}
+
+
+def _tick_step_days(span: dt.timedelta) -> int:
+    days = span.total_seconds() / 86400
+    for step in (1, 7, 28, 91):
+        if days / step <= 16:
+            return step
+    return 364
+
+
+def _ticks(since: dt.datetime, until: dt.datetime, tz: str) -> list[tuple[dt.datetime, str]]:
+    z = zone(tz)
+    step = _tick_step_days(until - since)
+    local = since.astimezone(z)
+    day = local.date() + dt.timedelta(days=1 if local.time() != dt.time(0) else 0)
+    out = []
+    while True:
+        at = dt.datetime.combine(day, dt.time(0), z)
+        if at >= until:
+            break
+        out.append((at, day.strftime("%b %d")))
+        day += dt.timedelta(days=step)
+    return out
+
+
+def _x(at: dt.datetime, since: dt.datetime, until: dt.datetime) -> float:
+    return LABEL_W + PLOT_W * (at - since) / (until - since)
+
+
+def _bars(
+    entries: Sequence[Entry],
+    y: float,
+    colours: dict[str, str],
+    final: FinalSchedule,
+    opacity: str,
+    tz: str,
+) -> list[str]:
+    z = zone(tz)
+    out = []
+    for e in entries:
+        x0, x1 = _x(e.start, final.since, final.until), _x(e.end, final.since, final.until)
+        tip = (
+            f"{e.user.name}: {e.start.astimezone(z):%a %Y-%m-%d %H:%M} → "
+            f"{e.end.astimezone(z):%a %Y-%m-%d %H:%M %Z}"
+        )
+        colour = colours.get(e.user.email.lower(), "#999")
+        out.append(
+            f'<rect x="{x0:.2f}" y="{y:.2f}" width="{max(x1 - x0, 0.5):.2f}" height="{ROW_H}" '
+            f'fill="{colour}" fill-opacity="{opacity}"><title>{escape(tip)}</title></rect>'
+        )
+        if x1 - x0 > 6 * len(e.user.name) + 6:
+            out.append(
+                f'<text x="{x0 + 4:.2f}" y="{y + ROW_H / 2 + 4:.2f}">{escape(e.user.name)}</text>'
+            )
+    return out
+
+
+def timeline_svg(final: FinalSchedule, colours: dict[str, str], index: int) -> str:
+    """One schedule's timeline: each layer alone (faded where hidden), overrides, final."""
+    schedule = final.schedule
+    rows: list[tuple[str, list[str]]] = []
+    y = AXIS_H
+    for layer, alone, shown in zip(schedule.layers, final.layers, final.visible, strict=True):
+        parts = _bars(alone, y, colours, final, "0.28", schedule.time_zone)
+        parts += _bars(shown, y, colours, final, "1", schedule.time_zone)
+        rows.append((f"Layer {layer.name}", parts))
+        y += ROW_H + ROW_GAP
+    if final.overrides:
+        rows.append(
+            ("Overrides", _bars(final.overrides, y, colours, final, "1", schedule.time_zone))
+        )
+        y += ROW_H + ROW_GAP
+    rows.append(
+        ("Final schedule", _bars(final.entries, y, colours, final, "1", schedule.time_zone))
+    )
+    y += ROW_H + ROW_GAP
+    height = y + 4
+    width = LABEL_W + PLOT_W + 10
+    out = [
+        f'<svg class="timeline" id="timeline-{index}" xmlns="http://www.w3.org/2000/svg" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(f"Timeline of schedule {schedule.name}")}">'
+    ]
+    for at, label in _ticks(final.since, final.until, schedule.time_zone):
+        x = _x(at, final.since, final.until)
+        out.append(
+            f'<line x1="{x:.2f}" y1="{AXIS_H - 6}" x2="{x:.2f}" y2="{height - 4}" stroke="#ddd"/>'
+        )
+        out.append(f'<text x="{x + 2:.2f}" y="{AXIS_H - 10}">{escape(label)}</text>')
+    for n, (label, parts) in enumerate(rows):
+        ry = AXIS_H + n * (ROW_H + ROW_GAP)
+        weight = "bold" if n == len(rows) - 1 else "normal"
+        out.append(
+            f'<text x="4" y="{ry + ROW_H / 2 + 4:.2f}" font-weight="{weight}">'
+            f"{escape(label[:30])}</text>"
+        )
+        out.append(
+            f'<rect x="{LABEL_W}" y="{ry}" width="{PLOT_W}" height="{ROW_H}" fill="none" '
+            'stroke="#bbb"/>'
+        )
+        out.extend(parts)
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def load_chart_svg(report: FairnessReport) -> str:
+    """Per-person stacked bars of business/off/sleep hours, with the weighted burden beside."""
+    people = report.people
+    peak = max([p.hours for p in people] + [p.burden for p in people] + [1.0])
+    bar_w = 300
+    row = 22
+    height = 30 + row * len(people)
+    width = LABEL_W + 2 * (bar_w + 90)
+    out = [
+        f'<svg class="load-chart" id="load-chart" xmlns="http://www.w3.org/2000/svg" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        'aria-label="Hours and burden per person">',
+        f'<text x="{LABEL_W}" y="16" font-weight="bold">Hours by kind</text>',
+        f'<text x="{LABEL_W + bar_w + 90}" y="16" font-weight="bold">Weighted burden</text>',
+    ]
+    for n, p in enumerate(people):
+        y = 26 + n * row
+        out.append(f'<text x="4" y="{y + 13}">{escape(p.user.name[:30])}</text>')
+        x = float(LABEL_W)
+        for attr, colour in BUCKET_COLOURS:
+            value = getattr(p, f"{attr}_hours")
+            w = bar_w * value / peak
+            if w > 0:
+                out.append(
+                    f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{row - 6}" fill="{colour}">'
+                    f"<title>{escape(f'{p.user.name}: {value:.1f} h {attr}')}</title></rect>"
+                )
+            x += w
+        out.append(f'<text x="{x + 4:.2f}" y="{y + 13}">{p.hours:.1f} h</text>')
+        bx = LABEL_W + bar_w + 90
+        bw = bar_w * p.burden / peak
+        out.append(
+            f'<rect x="{bx}" y="{y}" width="{bw:.2f}" height="{row - 6}" fill="#b07aa1">'
+            f"<title>{escape(f'{p.user.name}: burden {p.burden:.1f}')}</title></rect>"
+        )
+        out.append(f'<text x="{bx + bw + 4:.2f}" y="{y + 13}">{p.burden:.1f}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _table(rows: Sequence[Sequence[str]], table_id: str) -> str:
+    head, *body = rows
+    out = [f'<table id="{table_id}">', "<thead><tr>"]
+    out += [f"<th>{escape(c)}</th>" for c in head]
+    out.append("</tr></thead><tbody>")
+    for r in body:
+        out.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def to_html(report: FairnessReport) -> str:
+    """The report as one offline HTML page."""
+    colours = _colour_map(report)
+    w = report.weights
+    legend = "".join(
+        f'<span><i style="background:{colours[p.user.email.lower()]}"></i>'
+        f"{escape(p.user.name)}</span>"
+        for p in report.people
+    )
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Fairness report</title>",
+        f"<style>{CSS}</style></head><body>",
+        "<h1>Fairness report</h1>",
+        f'<p class="note">Horizon: {escape(report.horizon.describe())}</p>',
+        "<h2>Timelines</h2>",
+        f'<p class="legend">{legend}</p>',
+        '<p class="note">Each layer on its own (faded where a later layer or an override hides '
+        "it), then the overrides and the final schedule.</p>",
+    ]
+    levels = dict(report.levels)
+    for i, final in enumerate(report.finals):
+        name = final.schedule.name
+        parts.append(
+            f"<h3>{escape(name)} <small>({escape(final.schedule.time_zone)}, level "
+            f"{levels.get(name, '?')})</small></h3>"
+        )
+        parts.append(timeline_svg(final, colours, i))
+    parts += [
+        "<h2>Load per person</h2>",
+        '<p class="legend">'
+        + "".join(f'<span><i style="background:{c}"></i>{k}</span>' for k, c in BUCKET_COLOURS)
+        + '<span><i style="background:#b07aa1"></i>burden</span></p>',
+        load_chart_svg(report),
+        '<p class="note">Hours in each person\'s own time zone: business 08–18 Mon–Fri, sleep '
+        "22–08, off the rest.</p>",
+        '<div class="scroll">',
+        _table([_columns(report), *(_row(report, p) for p in report.people)], "load-table"),
+        "</div>",
+        "<h2>Fairness indices</h2>",
+        f'<p class="note">Over the {len(report.rostered)} rostered people; burden weights: night '
+        f"×{w.night:g}, weekend ×{w.weekend:g}, holiday ×{w.holiday:g}.</p>",
+        _table(
+            [["Index", "Hours", "Burden"]]
+            + [
+                [label, f"{getattr(report.hours, a):.3f}", f"{getattr(report.burden, a):.3f}"]
+                for a, label in INDEX_ROWS
+            ],
+            "indices-table",
+        ),
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+__all__ = ["load_chart_svg", "timeline_svg", "to_html"]

@@ -1,0 +1,159 @@
+"""Fairness reports as plain text and Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from oncall_planner.fairness.report import FairnessReport, PersonLoad
+
+INDEX_ROWS = (
+    ("balance", "balance (mean pairwise min/max, 1 = even)"),
+    ("one_minus_cv", "1 − coefficient of variation (1 = even)"),
+    ("gini", "Gini coefficient (0 = even)"),
+    ("max_over_mean", "max / mean (1 = even)"),
+)
+
+
+def _h(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:+.1f}%"
+
+
+def _columns(report: FairnessReport) -> list[str]:
+    cols = [
+        "Person", "Rostered", "Hours", "Primary", "Later", "Shifts", "Business", "Off", "Sleep",
+        "Weekend", "Holiday", "Burden", "Hours vs avg", "Burden vs avg",
+    ]  # fmt: skip
+    if report.pages_given:
+        cols += ["Pages", "Sleep pages"]
+    if report.rates is not None:
+        cols += [f"Pay ({report.rates.currency})"]
+    return cols
+
+
+def _row(report: FairnessReport, p: PersonLoad) -> list[str]:
+    row = [
+        p.user.name,
+        "yes" if p.rostered else "no",
+        _h(p.hours),
+        _h(p.primary_hours),
+        _h(p.later_hours),
+        str(p.shifts),
+        _h(p.business_hours),
+        _h(p.off_hours),
+        _h(p.sleep_hours),
+        _h(p.weekend_hours),
+        _h(p.holiday_hours),
+        _h(p.burden),
+        _pct(p.above_average_hours),
+        _pct(p.above_average_burden),
+    ]
+    if report.pages_given:
+        row += [str(p.pages), str(p.sleep_pages)]
+    if report.rates is not None:
+        row += ["—" if p.pay is None else f"{p.pay.total:.2f}"]
+    return row
+
+
+def _grid(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for n, r in enumerate(rows):
+        cells = [
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ]
+        out.append("  ".join(cells).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def _md_table(rows: Sequence[Sequence[str]], align_first_left: bool = True) -> list[str]:
+    head, *body = rows
+    sep = [":--" if i == 0 and align_first_left else "--:" for i in range(len(head))]
+    return ["| " + " | ".join(r) + " |" for r in (head, sep, *body)]
+
+
+def _indices(report: FairnessReport) -> list[list[str]]:
+    rows = [["Index", "Hours", "Burden"]]
+    for attr, label in INDEX_ROWS:
+        rows.append(
+            [label, f"{getattr(report.hours, attr):.3f}", f"{getattr(report.burden, attr):.3f}"]
+        )
+    return rows
+
+
+def _weights(report: FairnessReport) -> str:
+    w = report.weights
+    return f"night ×{w.night:g}, weekend ×{w.weekend:g}, holiday ×{w.holiday:g}"
+
+
+def _levels(report: FairnessReport) -> str:
+    return ", ".join(f"{name!r} at level {level}" for name, level in report.levels) or "none"
+
+
+def _rates(report: FairnessReport) -> str:
+    r = report.rates
+    assert r is not None
+    return (
+        f"{r.per_hour:g} {r.currency}/hour and {r.per_shift:g} {r.currency}/shift; "
+        f"weekday ×{r.weekday:g}, weekend ×{r.weekend:g}, holiday ×{r.holiday:g}"
+    )
+
+
+def to_text(report: FairnessReport) -> str:
+    """The report as aligned plain text."""
+    lines = [
+        "Fairness report",
+        f"Horizon: {report.horizon.describe()}",
+        f"Schedules: {_levels(report)}",
+        "",
+        *_grid([_columns(report), *(_row(report, p) for p in report.people)]),
+        "",
+        f"Indices over the {len(report.rostered)} rostered people "
+        f"(burden weights: {_weights(report)})",
+        *_grid(_indices(report)),
+    ]
+    if report.rates is not None:
+        lines += ["", f"Pay: {_rates(report)}"]
+    if report.pages_given and report.unattributed_pages:
+        lines += ["", f"Pages not attributed to anyone in the plan: {report.unattributed_pages}"]
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(report: FairnessReport) -> str:
+    """The report as GitHub-flavoured Markdown."""
+    lines = [
+        "# Fairness report",
+        "",
+        f"**Horizon:** {report.horizon.describe()}",
+        "",
+        f"**Schedules:** {_levels(report)}",
+        "",
+        "## Load per person",
+        "",
+        "Hours are in each person's own time zone: business 08–18 Mon–Fri, sleep 22–08, off the "
+        "rest; weekend is Saturday and Sunday.",
+        "",
+        *_md_table([_columns(report), *(_row(report, p) for p in report.people)]),
+        "",
+        "## Fairness indices",
+        "",
+        f"Over the {len(report.rostered)} rostered people; burden weights: {_weights(report)}.",
+        "",
+        *_md_table(_indices(report)),
+    ]
+    if report.rates is not None:
+        lines += ["", "## Pay preview", "", f"Rates: {_rates(report)}."]
+    if report.pages_given and report.unattributed_pages:
+        lines += ["", f"Pages not attributed to anyone in the plan: {report.unattributed_pages}."]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["to_markdown", "to_text"]

@@ -1,0 +1,169 @@
+"""Rotation rules (OCP1xx): each fires on a set-up that breaks it and stays quiet otherwise."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from checkkit import DAY, T0, WEEK, A, B, C, D, layer, policy, run, schedule, user
+
+from oncall_planner import OnCallPlan, Restriction
+
+
+def plan_of(*schedules):
+    return OnCallPlan(schedules=list(schedules))
+
+
+# OCP101 long-turn
+
+
+def test_long_turn_warns_above_seven_days():
+    found = run("OCP101", plan_of(schedule("S", layer("L", [A, B], turn=10 * DAY))))
+    assert [(f.severity, f.subject) for f in found] == [("warning", "Schedule 'S', layer 'L'")]
+    assert found[0].intervals[0].end - found[0].intervals[0].start == 10 * DAY
+
+
+def test_long_turn_is_an_error_above_fourteen_days():
+    found = run("OCP101", plan_of(schedule("S", layer("L", [A, B], turn=15 * DAY))), weeks=6)
+    assert [f.severity for f in found] == ["error"]
+    assert "15 days" in found[0].message
+
+
+def test_long_turn_quiet_for_weekly_turns():
+    assert run("OCP101", plan_of(schedule("S", layer("L", [A, B], turn=WEEK)))) == []
+
+
+def test_long_turn_threshold_is_configurable():
+    plan = plan_of(schedule("S", layer("L", [A, B], turn=10 * DAY)))
+    assert run("OCP101", plan, thresholds={"warn_days": 10}) == []
+
+
+# OCP102 too-few-people
+
+
+def test_too_few_people_fires_for_a_one_person_rotation():
+    found = run("OCP102", plan_of(schedule("S", layer("L", [A]))))
+    assert [f.subject for f in found] == ["Schedule 'S', layer 'L'"]
+
+
+def test_too_few_people_counts_distinct_people():
+    assert len(run("OCP102", plan_of(schedule("S", layer("L", [A, A]))))) == 1
+
+
+def test_too_few_people_quiet_for_two():
+    assert run("OCP102", plan_of(schedule("S", layer("L", [A, B])))) == []
+
+
+# OCP103 shadowed-layer
+
+
+def test_shadowed_layer_fires_when_a_later_layer_covers_everything():
+    sched = schedule("S", layer("Primary", [A, B]), layer("Secondary", [C, D]))
+    found = run("OCP103", plan_of(sched))
+    assert [f.subject for f in found] == ["Schedule 'S', layer 'Primary'"]
+    assert found[0].severity == "error"
+    assert found[0].intervals[0].start == T0
+    assert "'Secondary'" in found[0].message
+
+
+def test_shadowed_layer_quiet_when_the_upper_layer_is_restricted():
+    nights = layer(
+        "Nights", [C, D], restrictions=[Restriction.daily("20:00", dt.timedelta(hours=12))]
+    )
+    assert run("OCP103", plan_of(schedule("S", layer("Days", [A, B]), nights))) == []
+
+
+def test_shadowed_layer_quiet_for_a_layer_that_has_not_started():
+    later = layer("Later", [A, B], start=T0 + 10 * WEEK)
+    assert run("OCP103", plan_of(schedule("S", later, layer("Top", [C, D])))) == []
+
+
+# OCP104 partly-shadowed-layer
+
+
+def test_partly_shadowed_layer_reports_the_visible_share():
+    weekends = layer("Weekends", [C, D], restrictions=[Restriction.weekly(6, "00:00", 2 * DAY)])
+    found = run("OCP104", plan_of(schedule("S", layer("Base", [A, B]), weekends)))
+    assert [f.subject for f in found] == ["Schedule 'S', layer 'Base'"]
+    assert "shows 71%" in found[0].message
+    assert found[0].intervals[0].start == T0 + 5 * DAY
+    assert len(found[0].intervals) == 4
+
+
+def test_partly_shadowed_layer_quiet_for_a_fully_visible_layer():
+    assert run("OCP104", plan_of(schedule("S", layer("Base", [A, B])))) == []
+
+
+def test_partly_shadowed_layer_threshold_allows_some_hiding():
+    weekends = layer("Weekends", [C, D], restrictions=[Restriction.weekly(6, "00:00", 2 * DAY)])
+    plan = plan_of(schedule("S", layer("Base", [A, B]), weekends))
+    assert run("OCP104", plan, thresholds={"max_hidden_share": 0.3}) == []
+
+
+# OCP105 starved-member and OCP106 under-share-member
+
+WEEKDAYS = [Restriction.weekly(1, "00:00", 5 * DAY)]
+
+
+def test_starved_member_fires_for_people_whose_days_are_always_masked():
+    team = [user(f"P{i}") for i in range(7)]  # daily turns from a Monday: P5, P6 get weekends
+    found = run("OCP105", plan_of(schedule("S", layer("L", team, turn=DAY, restrictions=WEEKDAYS))))
+    assert [f.message.split(" ")[0] for f in found] == ["P5", "P6"]
+    assert found[0].severity == "error"
+
+
+def test_starved_member_quiet_when_the_cycle_walks_through_every_day():
+    team = [user(f"P{i}") for i in range(5)]
+    assert (
+        run("OCP105", plan_of(schedule("S", layer("L", team, turn=DAY, restrictions=WEEKDAYS))))
+        == []
+    )
+
+
+def test_starved_member_looks_at_a_full_cycle_beyond_a_short_horizon():
+    # In the first week P5 only has Saturday, but over the 42-day cycle everyone gets weekdays.
+    team = [user(f"P{i}") for i in range(6)]
+    plan = plan_of(schedule("S", layer("L", team, turn=DAY, restrictions=WEEKDAYS)))
+    assert run("OCP105", plan, weeks=1) == []
+
+
+def test_under_share_member_fires_for_a_sliver_of_time():
+    team = [user(f"P{i}") for i in range(7)]
+    short_friday = [Restriction.weekly(1, "00:00", 4 * DAY + dt.timedelta(hours=2))]
+    plan = plan_of(schedule("S", layer("L", team, turn=DAY, restrictions=short_friday)))
+    found = run("OCP106", plan)
+    assert [f.message.split(" ")[0] for f in found] == ["P4"]
+    assert "of the fair share" in found[0].message
+
+
+def test_under_share_member_quiet_for_an_even_cycle():
+    team = [user(f"P{i}") for i in range(5)]
+    assert (
+        run("OCP106", plan_of(schedule("S", layer("L", team, turn=DAY, restrictions=WEEKDAYS))))
+        == []
+    )
+
+
+# OCP107 handoff-splits-window
+
+OFFICE = [Restriction.daily("09:00", dt.timedelta(hours=8))]
+
+
+def test_handoff_splits_window_fires_for_a_midday_handoff():
+    noon = T0 + dt.timedelta(hours=12)
+    lay = layer("L", [A, B], turn=DAY, restrictions=OFFICE, rotation_virtual_start=noon)
+    found = run("OCP107", plan_of(schedule("S", lay)), weeks=1)
+    assert len(found) == 1
+    first = found[0].intervals[0]
+    assert (first.start, first.end) == (T0 + dt.timedelta(hours=9), T0 + dt.timedelta(hours=17))
+    assert "Ben hands over to Ann" in found[0].message  # turn -1 (before noon) is Ben's
+
+
+def test_handoff_splits_window_quiet_for_a_midnight_handoff():
+    lay = layer("L", [A, B], turn=DAY, restrictions=OFFICE)
+    assert run("OCP107", plan_of(schedule("S", lay))) == []
+
+
+def test_rotation_rules_see_the_policy_plan_too():
+    sched = schedule("S", layer("Solo", [A]))
+    found = run("OCP102", OnCallPlan(escalation_policies=[policy("P", (10, [sched]))]))
+    assert len(found) == 1

@@ -1,0 +1,97 @@
+"""The report formats: text, Markdown, JSON, CSV and HTML, all deterministic."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from types import SimpleNamespace
+
+import pytest
+from fairness_helpers import A, at
+from seed_plan import build_plan
+
+from oncall_planner import PayRates, fairness_report
+
+
+@pytest.fixture(scope="module")
+def report():
+    pages = [SimpleNamespace(at=at(2025, 1, 10, 2), user=A)]
+    return fairness_report(
+        build_plan(), rates=PayRates(per_hour=2, per_shift=100, currency="EUR"), pages=pages
+    )
+
+
+@pytest.mark.parametrize("fmt", ["to_text", "to_markdown", "to_json", "to_csv", "to_html"])
+def test_every_format_gives_identical_bytes_for_identical_input(fmt):
+    first = getattr(fairness_report(build_plan()), fmt)()
+    second = getattr(fairness_report(build_plan()), fmt)()
+    assert first == second
+
+
+def test_text_says_which_horizon_it_used(report):
+    assert "Horizon: Wed 2025-01-01 00:00 EST to Wed 2025-01-29 00:00 EST" in report.to_text()
+    assert "1 whole rotation cycle of 28 days" in report.to_text()
+
+
+def test_text_lists_every_person(report):
+    text = report.to_text()
+    for name in ("Alice", "Bob", "Carol", "Dave", "Engineering Manager"):
+        assert f"\n{name} " in text
+
+
+def test_markdown_has_the_load_and_indices_tables(report):
+    md = report.to_markdown()
+    assert "| Person | Rostered | Hours |" in md
+    assert "| balance (mean pairwise min/max, 1 = even) | 1.000 | 1.000 |" in md
+    assert "Pay (EUR)" in md
+
+
+def test_json_has_sorted_keys_and_the_numbers(report):
+    data = json.loads(report.to_json())
+    assert list(data) == sorted(data)
+    alice = data["people"][0]
+    assert (alice["email"], alice["hours"], alice["pay_shifts"]) == (
+        "alice@example.com",
+        168.0,
+        100.0,
+    )
+    assert data["horizon"]["kind"] == "cycle"
+    assert data["indices"]["hours"]["balance"] == 1.0
+
+
+def test_csv_has_one_row_per_person(report):
+    rows = list(csv.DictReader(io.StringIO(report.to_csv())))
+    assert [r["name"] for r in rows] == ["Alice", "Bob", "Carol", "Dave", "Engineering Manager"]
+    assert rows[4]["above_average_hours"] == ""  # not rostered: not in the indices
+
+
+def test_pages_show_in_the_tables_when_given(report):
+    assert "Sleep pages" in report.to_text()
+    assert "Sleep pages" not in fairness_report(build_plan()).to_text()
+
+
+def test_html_is_self_contained(report):
+    html = report.to_html()
+    assert "<script" not in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html
+
+
+def test_html_has_a_timeline_row_per_layer_and_the_final_schedule(report):
+    html = report.to_html()
+    assert html.count('<svg class="timeline"') == 1
+    assert ">Layer Primary</text>" in html
+    assert ">Layer Secondary</text>" in html
+    assert ">Final schedule</text>" in html
+
+
+def test_html_escapes_names():
+    from fairness_helpers import one_layer
+
+    from oncall_planner import OnCallPlan, User
+
+    odd = User("<b>Eve & co</b>", "eve@example.com")
+    html = fairness_report(OnCallPlan(schedules=[one_layer([odd])])).to_html()
+    assert "<b>Eve" not in html
+    assert "&lt;b&gt;Eve &amp; co&lt;/b&gt;" in html

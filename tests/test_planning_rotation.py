@@ -1,0 +1,151 @@
+"""plan_rotation: primary and secondary schedules from a roster, and the policy paging them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oncall_planner import (
+    OnCallPlan,
+    PolicyOptions,
+    Team,
+    User,
+    ValidationError,
+    on_call_at,
+    plan_rotation,
+    render,
+)
+
+NY = ZoneInfo("America/New_York")
+ALICE = User("Alice", "alice@example.com")
+BOB = User("Bob", "bob@example.com")
+CAROL = User("Carol", "carol@example.com")
+DAVE = User("Dave", "dave@example.com")
+BOSS = User("Boss", "boss@example.com")
+ROSTER = [ALICE, BOB, CAROL, DAVE]
+START = dt.datetime(2025, 1, 6, 9, tzinfo=NY)
+
+
+def weekly_names(plan: OnCallPlan, which: int, weeks: int = 5) -> list[str]:
+    schedule = plan.schedules[which]
+    return [
+        on_call_at(schedule, START + dt.timedelta(weeks=w, hours=1)).name  # type: ignore[union-attr]
+        for w in range(weeks)
+    ]
+
+
+def test_builds_two_schedules_with_one_layer_each() -> None:
+    plan = plan_rotation(ROSTER, START, "America/New_York", name="Checkout")
+    assert [s.name for s in plan.schedules] == ["Checkout - Primary", "Checkout - Secondary"]
+    assert [len(s.layers) for s in plan.schedules] == [1, 1]
+
+
+def test_primary_rotates_the_roster_in_order() -> None:
+    plan = plan_rotation(ROSTER, START, "America/New_York")
+    assert weekly_names(plan, 0) == ["Alice", "Bob", "Carol", "Dave", "Alice"]
+
+
+def test_secondary_previous_is_last_turns_primary() -> None:
+    plan = plan_rotation(ROSTER, START, "America/New_York", secondary="previous")
+    assert weekly_names(plan, 1) == ["Dave", "Alice", "Bob", "Carol", "Dave"]
+
+
+def test_secondary_next_is_next_turns_primary() -> None:
+    plan = plan_rotation(ROSTER, START, "America/New_York", secondary="next")
+    assert weekly_names(plan, 1) == ["Bob", "Carol", "Dave", "Alice", "Bob"]
+
+
+def test_policy_pages_primary_then_secondary_then_manager() -> None:
+    plan = plan_rotation(ROSTER, START, "America/New_York", manager=BOSS)
+    (policy,) = plan.escalation_policies
+    assert [[t.name for t in r.targets] for r in policy.rules] == [
+        ["On-Call - Primary"],
+        ["On-Call - Secondary"],
+        ["Boss"],
+    ]
+    assert [r.delay_minutes for r in policy.rules] == [10, 10, 15]
+
+
+def test_policy_options_set_delays_loops_and_name() -> None:
+    options = PolicyOptions(name="Pager", primary_delay=5, secondary_delay=7, num_loops=1)
+    plan = plan_rotation(ROSTER, START, "America/New_York", policy=options)
+    (policy,) = plan.escalation_policies
+    assert (policy.name, [r.delay_minutes for r in policy.rules], policy.num_loops) == (
+        "Pager",
+        [5, 7],
+        1,
+    )
+
+
+def test_team_roster_names_the_plan_and_owns_the_policy() -> None:
+    team = Team("Payments", ROSTER)
+    plan = plan_rotation(team, START, "America/New_York")
+    assert plan.schedules[0].name == "Payments - Primary"
+    assert plan.escalation_policies[0].team == team
+
+
+def test_handoff_time_sets_the_turn_boundaries() -> None:
+    plan = plan_rotation(
+        ROSTER,
+        dt.datetime(2025, 1, 6, 12, tzinfo=NY),
+        "America/New_York",
+        turn_length=dt.timedelta(days=1),
+        handoff="09:30",
+    )
+    entries = render(
+        plan.schedules[0],
+        dt.datetime(2025, 1, 6, 12, tzinfo=NY),
+        dt.datetime(2025, 1, 8, 12, tzinfo=NY),
+    ).entries
+    assert [(e.start.astimezone(NY).hour, e.start.astimezone(NY).minute) for e in entries[1:]] == [
+        (9, 30),
+        (9, 30),
+    ]
+
+
+def test_roster_of_one_is_refused_with_a_clear_error() -> None:
+    with pytest.raises(ValidationError, match=r"at least 2 people.*got 1 \(Alice\)"):
+        plan_rotation([ALICE], START, "America/New_York")
+
+
+def test_roster_listing_a_person_twice_is_refused() -> None:
+    with pytest.raises(ValidationError, match=r"lists 'bob@example\.com' twice"):
+        plan_rotation([ALICE, BOB, BOB], START, "America/New_York")
+
+
+def test_manager_in_the_roster_is_refused() -> None:
+    with pytest.raises(ValidationError, match="manager 'Alice' is also in the roster"):
+        plan_rotation(ROSTER, START, "America/New_York", manager=ALICE)
+
+
+def test_secondary_mode_must_be_known() -> None:
+    with pytest.raises(ValidationError, match="secondary must be 'previous' or 'next'"):
+        plan_rotation(ROSTER, START, "America/New_York", secondary="later")  # type: ignore[arg-type]
+
+
+POOL = [User(f"P{i}", f"p{i}@example.com") for i in range(6)]
+
+
+@given(
+    size=st.integers(2, 6),
+    hours=st.sampled_from([8, 12, 24, 72, 168]),
+    secondary=st.sampled_from(["previous", "next"]),
+    zone=st.sampled_from(["America/New_York", "Europe/London", "Etc/UTC", "Australia/Sydney"]),
+)
+def test_secondary_is_never_the_primary(size: int, hours: int, secondary: str, zone: str) -> None:
+    start = dt.datetime(2025, 3, 1, 9, tzinfo=ZoneInfo(zone))
+    plan = plan_rotation(
+        POOL[:size], start, zone, turn_length=dt.timedelta(hours=hours), secondary=secondary
+    )  # type: ignore[arg-type]
+    until = start + dt.timedelta(hours=hours * (size + 1))
+    primary = render(plan.schedules[0], start, until)
+    second = render(plan.schedules[1], start, until)
+    assert not primary.gaps and not second.gaps
+    for p in primary.entries:
+        for s in second.entries:
+            if p.start < s.end and s.start < p.end:
+                assert p.user != s.user

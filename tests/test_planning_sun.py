@@ -1,0 +1,141 @@
+"""follow_the_sun: one layer per region, each on call in its own daytime, 24/7 together."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oncall_planner import Region, User, ValidationError, follow_the_sun, render
+
+UTC = dt.timezone.utc
+START = dt.datetime(2025, 1, 6, tzinfo=UTC)
+SHORT = dt.timedelta(weeks=3)
+
+
+def people(prefix: str, n: int = 2) -> list[User]:
+    return [User(f"{prefix}{i}", f"{prefix.lower()}{i}@example.com") for i in range(n)]
+
+
+AMERICAS = Region("Americas", people("Am"), "America/Los_Angeles", "06:00", "18:00")
+EMEA = Region("EMEA", people("Em"), "Europe/London", "07:00", "19:00")
+APAC = Region("APAC", people("Ap"), "Australia/Sydney", "07:00", "19:00")
+
+
+def test_three_regions_cover_the_clock_over_a_year() -> None:
+    plan = follow_the_sun([AMERICAS, EMEA, APAC], START)
+    final = render(plan.schedule, START, START + dt.timedelta(days=365))
+    assert final.gaps == ()
+
+
+def test_each_region_is_on_call_only_in_its_own_hours() -> None:
+    plan = follow_the_sun([AMERICAS, EMEA, APAC], START)
+    assert all(v == dt.timedelta() for v in plan.outside_hours.values())
+
+
+def test_overlaps_are_split_in_the_middle() -> None:
+    plan = follow_the_sun([AMERICAS, EMEA, APAC], START)
+    windows = {layer.name: str(layer.restrictions[0]) for layer in plan.schedule.layers}
+    # EMEA 07-19 UTC and Americas 14-02 UTC (winter) overlap 14-19: the handoff is 16:30.
+    assert windows == {
+        "Americas": "daily from 16:30 for 6 hours 30 minutes",
+        "EMEA": "daily from 07:30 for 9 hours",
+        "APAC": "daily from 23:00 for 8 hours 30 minutes",
+    }
+
+
+def test_turns_hand_off_at_the_start_of_each_window() -> None:
+    plan = follow_the_sun([AMERICAS, EMEA, APAC], START)
+    emea = plan.schedule.layers[1]
+    assert emea.rotation_virtual_start == dt.datetime(2025, 1, 5, 7, 30, tzinfo=UTC)
+
+
+def test_gap_in_the_hours_is_named() -> None:
+    short = Region("EMEA", people("Em"), "Europe/London", "09:00", "17:00")
+    with pytest.raises(ValidationError, match=r"leave 08:00–09:00 Etc/UTC uncovered"):
+        follow_the_sun([AMERICAS, short, APAC], START, horizon=SHORT)
+
+
+def test_gap_that_only_daylight_saving_opens_is_found() -> None:
+    # 8-hour days that meet exactly in January drift apart when clocks change in March.
+    regions = [
+        Region("A", people("A"), "America/New_York", "09:00", "17:00"),  # 14-22 UTC in winter
+        Region("B", people("B"), "Asia/Tokyo", "07:00", "15:00"),  # 22-06 UTC, no DST
+        Region("C", people("C"), "Europe/London", "06:00", "14:00"),  # 06-14 UTC in winter
+    ]
+    with pytest.raises(ValidationError, match=r"leave 21:00–22:00 Etc/UTC uncovered"):
+        follow_the_sun(regions, START)
+
+
+def test_region_inside_another_is_refused() -> None:
+    inner = Region("Inner", people("In"), "Europe/London", "09:00", "12:00")
+    with pytest.raises(ValidationError, match=r"region 'Inner' works .* inside region 'EMEA'"):
+        follow_the_sun([AMERICAS, EMEA, APAC, inner], START, horizon=SHORT)
+
+
+def test_one_region_all_day_needs_no_restriction() -> None:
+    region = Region("Everyone", people("E"), "Etc/UTC", "09:00", "09:00")
+    plan = follow_the_sun([region], START, horizon=SHORT)
+    assert plan.schedule.layers[0].restrictions == ()
+
+
+def test_region_names_must_be_unique() -> None:
+    with pytest.raises(ValidationError, match="region names must be unique"):
+        follow_the_sun([EMEA, EMEA], START, horizon=SHORT)
+
+
+def test_region_hours_must_be_times_of_day() -> None:
+    with pytest.raises(
+        ValidationError, match=r"Region: end_time must be a datetime\.time or 'HH:MM'"
+    ):
+        Region("X", people("X"), "Etc/UTC", "09:00", "25:00")
+
+
+def test_region_hours_must_be_whole_minutes() -> None:
+    with pytest.raises(ValidationError, match="start_time must be in whole minutes"):
+        Region("X", people("X"), "Etc/UTC", "09:00:30", "17:00")
+
+
+FIXED_ZONES = ["Etc/UTC", "Asia/Kolkata", "Asia/Tokyo", "America/Phoenix", "Asia/Kathmandu"]
+
+
+@st.composite
+def sun_regions(draw: st.DrawFn) -> list[Region]:
+    n = draw(st.integers(2, 4))
+    cuts = sorted(draw(st.lists(st.integers(0, 23), min_size=n, max_size=n, unique=True)))
+    gaps = [(cuts[(i + 1) % n] - cuts[i]) % 24 or 24 for i in range(n)]
+    if min(gaps) < 2:
+        cuts = [i * (24 // n) for i in range(n)]
+        gaps = [24 // n] * (n - 1) + [24 - (24 // n) * (n - 1)]
+    regions = []
+    for i, (cut, gap) in enumerate(zip(cuts, gaps, strict=True)):
+        zone = draw(st.sampled_from(FIXED_ZONES))
+        overlap = draw(st.integers(0, 60))
+        offset = (
+            dt.datetime(2025, 1, 6, tzinfo=UTC)
+            .astimezone(__import__("zoneinfo").ZoneInfo(zone))
+            .utcoffset()
+        )
+        assert offset is not None
+        begin = dt.datetime(2025, 1, 6, cut, tzinfo=UTC) + offset
+        end = begin + dt.timedelta(hours=gap, minutes=overlap)
+        regions.append(
+            Region(
+                f"R{i}",
+                people(f"R{i}x"),
+                zone,
+                begin.time(),
+                end.time() if gap < 24 else begin.time(),
+            )
+        )
+    return regions
+
+
+@given(sun_regions(), st.sampled_from(["Etc/UTC", "America/New_York", "Europe/Berlin"]))
+def test_follow_the_sun_renders_without_gaps(regions: list[Region], zone: str) -> None:
+    plan = follow_the_sun(regions, START, time_zone=zone, horizon=SHORT)
+    final = render(plan.schedule, START, START + SHORT)
+    assert final.gaps == ()
+    assert all(hours > dt.timedelta() for hours in plan.hours.values())

@@ -14,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import tour_checks
+import tour_cli
 import tour_fairness
 import tour_planning
 import tour_terraform
@@ -56,6 +57,7 @@ def main() -> None:
     tour_terraform.run()
     tour_planning.run()
     tour_fairness.run()
+    tour_cli.run()
 
 
 if __name__ == "__main__":

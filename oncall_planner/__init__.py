@@ -22,6 +22,7 @@ from oncall_planner.fairness import (
     audit,
     fairness_report,
 )
+from oncall_planner.ingest import TerraformImport, import_terraform, load_terraform
 from oncall_planner.ingest.pages import PageHistory, load_pages, load_pages_csv, load_pages_json
 from oncall_planner.model import (
     EscalationPolicy,
@@ -100,6 +101,7 @@ __all__ = [
     "Target",
     "Team",
     "TerraformEmitWarning",
+    "TerraformImport",
     "TimeOff",
     "User",
     "ValidationError",
@@ -118,9 +120,11 @@ __all__ = [
     "follow_the_sun",
     "format_diff",
     "holiday_dates",
+    "import_terraform",
     "load_pages",
     "load_pages_csv",
     "load_pages_json",
+    "load_terraform",
     "next_handoff",
     "on_call_at",
     "overrides_api_body",

@@ -95,3 +95,11 @@ def test_html_escapes_names():
     html = fairness_report(OnCallPlan(schedules=[one_layer([odd])])).to_html()
     assert "<b>Eve" not in html
     assert "&lt;b&gt;Eve &amp; co&lt;/b&gt;" in html
+
+
+def test_text_tables_fit_an_80_column_terminal(report):
+    # The report with pages and pay has the most columns; prose lines may wrap, tables may not.
+    lines = report.to_text().splitlines()
+    table_lines = [line for line in lines if "  " in line and not line.startswith("Horizon")]
+    assert table_lines, "no table found"
+    assert max(len(line) for line in table_lines) <= 80

@@ -1,4 +1,5 @@
-"""Output formats for the library's results: text, Markdown, JSON, CSV and self-contained HTML.
+"""Output formats for the library's results: text, Markdown, JSON, CSV and self-contained HTML;
+iCalendar in :mod:`oncall_planner.report.ics` and SARIF in :mod:`oncall_planner.report.sarif`.
 
 Every function here is deterministic: the same report gives byte-identical output.
 """

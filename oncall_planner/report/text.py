@@ -107,14 +107,53 @@ def _rates(report: FairnessReport) -> str:
     )
 
 
+def _name(text: str, width: int = 20) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _text_tables(report: FairnessReport) -> list[str]:
+    """The person table split in two, so each fits an 80-column terminal."""
+    load = [["Person", "Rostered", "Hours", "Primary", "Later", "Shifts", "vs avg"]]
+    when = [["Person", "Business", "Off", "Sleep", "Weekend", "Holiday", "Burden", "vs avg"]]
+    extra = [["Person"]]
+    if report.pages_given:
+        extra[0] += ["Pages", "Sleep pages"]
+    if report.rates is not None:
+        extra[0] += [f"Pay ({report.rates.currency})"]
+    for p in report.people:
+        row = _row(report, p)
+        name = _name(p.user.name)
+        load.append([name, *row[1:6], row[12]])
+        when.append([name, *row[6:12], row[13]])
+        extra.append([name, *row[14:]])
+    lines = [
+        "Load per person (vs avg: hours against the average of the rostered people)",
+        *_grid(load),
+        "",
+        "Hours by time of day in each person's own zone (business 08–18 Mon–Fri, sleep 22–08)",
+        *_grid(when),
+    ]
+    if len(extra[0]) > 1:
+        lines += [
+            "",
+            " and ".join(
+                h
+                for h in ("Pages" if report.pages_given else "", "Pay" if report.rates else "")
+                if h
+            ),
+            *_grid(extra),
+        ]
+    return lines
+
+
 def to_text(report: FairnessReport) -> str:
-    """The report as aligned plain text."""
+    """The report as aligned plain text; its tables fit 80 columns."""
     lines = [
         "Fairness report",
         f"Horizon: {report.horizon.describe()}",
         f"Schedules: {_levels(report)}",
         "",
-        *_grid([_columns(report), *(_row(report, p) for p in report.people)]),
+        *_text_tables(report),
         "",
         f"Indices over the {len(report.rostered)} rostered people "
         f"(burden weights: {_weights(report)})",

@@ -1,0 +1,167 @@
+"""iCalendar (RFC 5545) files of on-call shifts, for calendar subscriptions.
+
+One event per stretch of one person on call. The output depends only on the input: ``DTSTAMP`` is
+the start of the rendered window (never the current time), ``UID`` is a hash of the schedule,
+the person and the interval, lines end in CRLF and are folded at 75 octets without splitting a
+UTF-8 character.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from oncall_planner.errors import ValidationError
+from oncall_planner.model import OnCallPlan, Override, Schedule, User
+from oncall_planner.render import render
+
+PRODID = "-//oncall-planner//oncall-planner//EN"
+UTC = dt.timezone.utc
+
+
+@attrs.frozen
+class Event:
+    """One calendar event: ``summary`` over ``[start, end)``."""
+
+    uid: str
+    start: dt.datetime
+    end: dt.datetime
+    summary: str
+    description: str = ""
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value escaped as RFC 5545 §3.3.11 asks: backslash, semicolon, comma, newline."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold one content line into pieces of at most 75 octets (RFC 5545 §3.1), CRLF-terminated.
+
+    Continuation lines start with one space, which counts towards their 75 octets; a multi-byte
+    UTF-8 character is never split.
+    """
+    pieces: list[str] = []
+    current = ""
+    size = 0
+    limit = 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            pieces.append(current)
+            current, size, limit = " ", 1, 75
+        current += char
+        size += width
+    pieces.append(current)
+    return "\r\n".join(pieces) + "\r\n"
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def to_ics(name: str, events: Iterable[Event], dtstamp: dt.datetime) -> str:
+    """A VCALENDAR named ``name`` with ``events`` (sorted by start, end and UID)."""
+    if not isinstance(dtstamp, dt.datetime) or dtstamp.utcoffset() is None:
+        raise ValidationError(f"to_ics: dtstamp must be a timezone-aware datetime, got {dtstamp!r}")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+    ]
+    for event in sorted(events, key=lambda e: (e.start, e.end, e.uid)):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{_utc(dtstamp)}",
+            f"DTSTART:{_utc(event.start)}",
+            f"DTEND:{_utc(event.end)}",
+            f"SUMMARY:{escape_text(event.summary)}",
+        ]
+        if event.description:
+            lines.append(f"DESCRIPTION:{escape_text(event.description)}")
+        lines += ["TRANSP:OPAQUE", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) for line in lines)
+
+
+def _uid(schedule: str, user: User, start: dt.datetime, end: dt.datetime) -> str:
+    key = "\n".join([schedule, user.email.lower(), _utc(start), _utc(end)])
+    return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@oncall-planner"
+
+
+def schedule_events(
+    schedule: Schedule,
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: Sequence[Override] = (),
+    *,
+    person: User | None = None,
+) -> list[Event]:
+    """Events of a schedule's final schedule in ``[since, until)`` (only ``person``'s if given)."""
+    final = render(schedule, since, until, overrides)
+    out = []
+    for entry in final.entries:
+        if person is not None and entry.user.email.lower() != person.email.lower():
+            continue
+        summary = (
+            f"On call: {schedule.name}"
+            if person is not None
+            else f"{entry.user.name} on call ({schedule.name})"
+        )
+        description = (
+            f"{entry.user.name} <{entry.user.email}> is on call for {schedule.name} "
+            f"({schedule.time_zone})."
+        )
+        out.append(
+            Event(
+                _uid(schedule.name, entry.user, entry.start, entry.end),
+                entry.start,
+                entry.end,
+                summary,
+                description,
+            )
+        )
+    return out
+
+
+def schedule_ics(
+    schedule: Schedule,
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: Sequence[Override] = (),
+) -> str:
+    """The calendar of one schedule: who is on call when, in ``[since, until)``."""
+    return to_ics(schedule.name, schedule_events(schedule, since, until, overrides), since)
+
+
+def person_ics(
+    plan: OnCallPlan,
+    user: User,
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: Mapping[str, Sequence[Override]] | None = None,
+) -> str:
+    """The calendar of one person: their on-call time on every schedule of ``plan``."""
+    overrides = overrides or {}
+    events = [
+        event
+        for schedule in plan.schedules
+        for event in schedule_events(
+            schedule, since, until, overrides.get(schedule.name, ()), person=user
+        )
+    ]
+    return to_ics(f"On call: {user.name}", events, since)

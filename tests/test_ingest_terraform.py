@@ -1,0 +1,567 @@
+"""Importing Terraform: HCL, JSON, CDKTF JSON and directories into an OnCallPlan."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import string
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oncall_planner import ImportError_, Restriction, User, render
+from oncall_planner.ingest import import_terraform, load_terraform
+
+DATA = Path(__file__).resolve().parent / "data"
+SEED = DATA / "seed-pagerduty.tf"
+NY = ZoneInfo("America/New_York")
+
+USERS_TF = """
+resource "pagerduty_user" "alice" {
+  name      = "Alice"
+  email     = "alice@example.com"
+  time_zone = "Europe/Berlin"
+}
+data "pagerduty_user" "bob" {
+  email = "bob@example.com"
+}
+"""
+
+LAYER = """
+resource "pagerduty_schedule" "s" {
+  name      = "S"
+  time_zone = "Etc/UTC"
+  layer {
+    name                         = "L"
+    start                        = "2025-01-06T09:00:00Z"
+    rotation_virtual_start       = "2025-01-06T09:00:00Z"
+    rotation_turn_length_seconds = %s
+    users                        = [pagerduty_user.alice.id]
+  }
+}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "main.tf") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_text(tmp_path: Path, text: str, name: str = "main.tf"):
+    return import_terraform(write(tmp_path, text, name))
+
+
+# --- the seed ----------------------------------------------------------------------------------
+
+
+def test_seed_imports_one_schedule_with_both_layers_in_block_order() -> None:
+    plan = load_terraform(SEED)
+    (schedule,) = plan.schedules
+    assert schedule.name == "Checkout Team On-Call"
+    assert schedule.time_zone == "America/New_York"
+    assert [layer.name for layer in schedule.layers] == ["Primary", "Secondary"]
+
+
+def test_seed_timestamps_keep_their_offset_instant() -> None:
+    secondary = load_terraform(SEED).schedules[0].layers[1]
+    assert secondary.start == dt.datetime(2025, 1, 1, 5, tzinfo=dt.timezone.utc)
+    assert secondary.rotation_virtual_start == dt.datetime(2025, 1, 8, tzinfo=NY)
+    assert secondary.turn_length == dt.timedelta(weeks=1)
+
+
+def test_seed_primary_layer_is_never_on_call() -> None:
+    schedule = load_terraform(SEED).schedules[0]
+    final = render(schedule, dt.datetime(2025, 1, 1, tzinfo=NY), dt.datetime(2026, 1, 1, tzinfo=NY))
+    primary_visible, _secondary_visible = final.visible
+    assert primary_visible == ()
+    assert final.coverage == 1
+
+
+def test_seed_undeclared_users_get_placeholder_identities() -> None:
+    result = import_terraform(SEED)
+    assert result.plan.users[0] == User("alice", "alice@unknown.invalid")
+    assert [d.subject for d in result.placeholders] == [
+        "pagerduty_user.alice",
+        "pagerduty_user.bob",
+        "pagerduty_user.carol",
+        "pagerduty_user.dave",
+        "pagerduty_user.engineering_manager",
+    ]
+    assert result.placeholders[0].location.line == 12
+    assert result.warnings == () and result.ignored == ()
+
+
+def test_seed_policy_targets_the_schedule_then_the_manager() -> None:
+    plan = load_terraform(SEED)
+    (policy,) = plan.escalation_policies
+    assert policy.num_loops == 2
+    assert [r.delay_minutes for r in policy.rules] == [10, 15]
+    assert policy.rules[0].targets[0].schedule is plan.schedules[0]
+    assert policy.rules[1].targets[0].user.name == "engineering_manager"
+
+
+# --- references, data sources, variables, locals -------------------------------------------
+
+
+def test_declared_and_looked_up_users(tmp_path: Path) -> None:
+    plan = load_text(tmp_path, USERS_TF).plan
+    assert plan.users == (
+        User("Alice", "alice@example.com", "Europe/Berlin"),
+        User("bob@example.com", "bob@example.com"),
+    )
+
+
+def test_variable_defaults_locals_and_templates_are_resolved(tmp_path: Path) -> None:
+    text = (
+        USERS_TF
+        + """
+variable "zone" { default = "America/New_York" }
+variable "weeks" { default = 2 }
+locals {
+  team  = [pagerduty_user.alice.id, data.pagerduty_user.bob.id]
+  start = "2025-01-06T09:00:00-05:00"
+  prefix = "Checkout"
+}
+resource "pagerduty_schedule" "s" {
+  name      = "${local.prefix} ${var.zone}"
+  time_zone = var.zone
+  layer {
+    name                         = "L"
+    start                        = local.start
+    rotation_virtual_start       = local.start
+    rotation_turn_length_seconds = 604800
+    users                        = local.team
+  }
+}
+"""
+    )
+    (schedule,) = load_text(tmp_path, text).plan.schedules
+    assert schedule.name == "Checkout America/New_York"
+    assert schedule.time_zone == "America/New_York"
+    assert [u.email for u in schedule.layers[0].users] == ["alice@example.com", "bob@example.com"]
+    assert schedule.layers[0].start == dt.datetime(2025, 1, 6, 9, tzinfo=NY)
+
+
+def test_given_variables_replace_defaults(tmp_path: Path) -> None:
+    text = USERS_TF + 'variable "turn" { default = 3600 }\n' + LAYER % "var.turn"
+    path = write(tmp_path, text)
+    plan = load_terraform(path, variables={"turn": 7200})
+    assert plan.schedules[0].layers[0].turn_length == dt.timedelta(hours=2)
+
+
+def test_variable_without_default_is_reported_and_its_schedule_left_out(tmp_path: Path) -> None:
+    text = USERS_TF + 'variable "turn" {}\n' + LAYER % "var.turn"
+    result = load_text(tmp_path, text)
+    assert result.plan.schedules == ()
+    (warning,) = result.warnings
+    assert warning.subject == "pagerduty_schedule.s"
+    assert "has no default" in warning.message
+    assert warning.location.line == 19
+
+
+def test_function_call_is_reported_with_its_line_never_evaluated(tmp_path: Path) -> None:
+    result = load_text(tmp_path, USERS_TF + LAYER % 'parseint("3600", 10)')
+    assert result.plan.schedules == ()
+    (warning,) = result.warnings
+    assert "function call parseint(...)" in warning.message
+    assert str(warning).startswith(f"{tmp_path / 'main.tf'}:18: pagerduty_schedule.s:")
+
+
+def test_operator_is_reported_as_not_evaluated(tmp_path: Path) -> None:
+    result = load_text(tmp_path, USERS_TF + LAYER % "3600 * 2")
+    assert "operator '*'" in result.warnings[0].message
+
+
+def test_policy_targeting_a_skipped_schedule_is_left_out_too(tmp_path: Path) -> None:
+    text = (
+        USERS_TF
+        + LAYER % "max(1, 2)"
+        + """
+resource "pagerduty_escalation_policy" "p" {
+  name = "P"
+  rule {
+    escalation_delay_in_minutes = 5
+    target {
+      type = "schedule_reference"
+      id   = pagerduty_schedule.s.id
+    }
+  }
+}
+"""
+    )
+    result = load_text(tmp_path, text)
+    assert result.plan.escalation_policies == ()
+    assert [w.subject for w in result.warnings] == [
+        "pagerduty_schedule.s",
+        "pagerduty_escalation_policy.p",
+    ]
+
+
+def test_modules_are_reported_and_other_resources_ignored(tmp_path: Path) -> None:
+    text = """
+module "pd" { source = "./modules/pd" }
+resource "pagerduty_service" "api" { name = "API" }
+data "pagerduty_vendor" "dd" { name = "Datadog" }
+output "x" { value = 1 }
+"""
+    result = load_text(tmp_path, text)
+    assert [w.subject for w in result.warnings] == ["module.pd"]
+    assert [i.subject for i in result.ignored] == [
+        "pagerduty_service.api",
+        "data.pagerduty_vendor.dd",
+        "output.x",
+    ]
+
+
+def test_restrictions_round_robin_and_teams(tmp_path: Path) -> None:
+    text = (
+        USERS_TF
+        + """
+resource "pagerduty_team" "sre" {
+  name        = "SRE"
+  description = "Site reliability"
+}
+resource "pagerduty_team_membership" "alice_sre" {
+  team_id = pagerduty_team.sre.id
+  user_id = pagerduty_user.alice.id
+}
+resource "pagerduty_schedule" "s" {
+  name      = "S"
+  time_zone = "Etc/UTC"
+  teams     = [pagerduty_team.sre.id]
+  layer {
+    start                        = "2025-01-06T09:00:00Z"
+    rotation_virtual_start       = "2025-01-06T09:00:00Z"
+    rotation_turn_length_seconds = "86400"
+    users                        = [pagerduty_user.alice.id]
+    restriction {
+      type              = "weekly_restriction"
+      start_day_of_week = 1
+      start_time_of_day = "09:00:00"
+      duration_seconds  = 432000
+    }
+  }
+}
+resource "pagerduty_escalation_policy" "p" {
+  name  = "P"
+  teams = [pagerduty_team.sre.id]
+  rule {
+    escalation_delay_in_minutes = 5
+    escalation_rule_assignment_strategy { type = "round_robin" }
+    target { id = data.pagerduty_user.bob.id }
+  }
+}
+"""
+    )
+    plan = load_text(tmp_path, text).plan
+    (schedule,) = plan.schedules
+    layer = schedule.layers[0]
+    assert layer.name == "Layer 1"
+    assert layer.restrictions == (Restriction.weekly(1, "09:00", dt.timedelta(days=5)),)
+    assert schedule.teams[0].members == (plan.user("alice@example.com"),)
+    (policy,) = plan.escalation_policies
+    assert policy.team == schedule.teams[0]
+    assert policy.rules[0].round_robin is True
+    assert policy.rules[0].targets[0].user == plan.user("bob@example.com")
+
+
+def test_cdktf_json_with_interpolated_references(tmp_path: Path) -> None:
+    doc = {
+        "//": {"metadata": {"stackName": "oncall"}},
+        "provider": {"pagerduty": [{}]},
+        "resource": {
+            "pagerduty_user": {
+                "alice_1A2B": {"name": "Alice", "email": "alice@example.com", "//": {"x": 1}}
+            },
+            "pagerduty_schedule": {
+                "s_3C4D": {
+                    "name": "S",
+                    "time_zone": "Europe/London",
+                    "layer": [
+                        {
+                            "name": "L",
+                            "start": "2025-01-06T09:00:00+00:00",
+                            "rotation_virtual_start": "2025-01-06T09:00:00+00:00",
+                            "rotation_turn_length_seconds": 86400,
+                            "users": ["${pagerduty_user.alice_1A2B.id}"],
+                            "restriction": [
+                                {
+                                    "type": "daily_restriction",
+                                    "start_time_of_day": "09:00:00",
+                                    "duration_seconds": 28800,
+                                }
+                            ],
+                        }
+                    ],
+                }
+            },
+        },
+    }
+    path = write(tmp_path, json.dumps(doc), "cdk.tf.json")
+    plan = load_terraform(path)
+    layer = plan.schedules[0].layers[0]
+    assert layer.users == (User("Alice", "alice@example.com"),)
+    assert layer.restrictions == (Restriction.daily("09:00", dt.timedelta(hours=8)),)
+    assert load_terraform(doc) == plan
+
+
+def test_directory_reads_tf_and_tf_json_together(tmp_path: Path) -> None:
+    write(tmp_path, USERS_TF, "users.tf")
+    write(
+        tmp_path,
+        json.dumps({"variable": {"turn": {"default": 3600}}}),
+        "vars.tf.json",
+    )
+    write(tmp_path, LAYER % "var.turn", "schedule.tf")
+    write(tmp_path, "not terraform", "README.md")
+    result = import_terraform(tmp_path)
+    assert [Path(f).name for f in result.files] == ["schedule.tf", "users.tf", "vars.tf.json"]
+    assert result.plan.schedules[0].layers[0].turn_length == dt.timedelta(hours=1)
+
+
+# --- errors: one clear message with file and line ----------------------------------------------
+
+
+def error_of(tmp_path: Path, text: str, name: str = "main.tf") -> str:
+    with pytest.raises(ImportError_) as info:
+        import_terraform(write(tmp_path, text, name))
+    return str(info.value)
+
+
+def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
+    message = error_of(tmp_path, 'resource "a" "b" {\n  x = \n}\n')
+    assert message.startswith(f"{tmp_path / 'main.tf'}:2:")
+    assert "HCL syntax error" in message
+
+
+def test_wrong_type_names_the_attribute_line(tmp_path: Path) -> None:
+    message = error_of(tmp_path, USERS_TF + LAYER % '"a week"')
+    assert message.startswith(f"{tmp_path / 'main.tf'}:18: pagerduty_schedule.s layer 1:")
+    assert "rotation_turn_length_seconds must be a whole number, got the string 'a week'" in message
+
+
+def test_unknown_time_zone_names_the_line(tmp_path: Path) -> None:
+    message = error_of(tmp_path, USERS_TF + (LAYER % "3600").replace("Etc/UTC", "UTC"))
+    assert message.startswith(f"{tmp_path / 'main.tf'}:13:")
+    assert "use 'Etc/UTC'" in message
+
+
+def test_invalid_timestamp_names_the_line(tmp_path: Path) -> None:
+    text = USERS_TF + (LAYER % "3600").replace(
+        'start                        = "2025-01-06T09:00:00Z"', 'start = "2025-01-06 09:00"'
+    )
+    message = error_of(tmp_path, text)
+    assert message.startswith(f"{tmp_path / 'main.tf'}:16:")
+    assert "RFC 3339" in message
+
+
+def test_model_limit_is_reported_at_the_attribute(tmp_path: Path) -> None:
+    message = error_of(tmp_path, USERS_TF + LAYER % "60")
+    assert message.startswith(f"{tmp_path / 'main.tf'}:18:")
+    assert "turn_length must be between 1 hour and 365 days, got 1 minute" in message
+
+
+def test_missing_file_is_an_import_error(tmp_path: Path) -> None:
+    with pytest.raises(ImportError_, match="no such file or directory"):
+        load_terraform(tmp_path / "absent.tf")
+
+
+def test_directory_without_terraform_is_an_import_error(tmp_path: Path) -> None:
+    with pytest.raises(ImportError_, match=r"holds no \.tf or \.tf\.json files"):
+        load_terraform(tmp_path)
+
+
+def test_undeclared_variable_is_an_error(tmp_path: Path) -> None:
+    message = error_of(tmp_path, USERS_TF + LAYER % "var.nope")
+    assert "var.nope is not declared" in message
+
+
+def test_invalid_json_names_line_and_column(tmp_path: Path) -> None:
+    message = error_of(tmp_path, '{\n  "resource": [\n}', "main.tf.json")
+    assert message.startswith(f"{tmp_path / 'main.tf.json'}:3:1: invalid JSON")
+
+
+def test_duplicate_resource_is_an_error(tmp_path: Path) -> None:
+    message = error_of(tmp_path, USERS_TF + USERS_TF)
+    assert "pagerduty_user.alice is declared twice (first at" in message
+
+
+# --- robustness: malformed input never escapes as anything but ImportError_ --------------------
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+
+@given(st.data())
+def test_mutated_hcl_raises_only_import_errors(tmp_path_factory, data) -> None:  # type: ignore[no-untyped-def]
+    text = SEED_TEXT
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(0, len(text)))
+        j = data.draw(st.integers(i, min(len(text), i + 12)))
+        insert = data.draw(st.text(alphabet=string.printable + '${}[]"', max_size=6))
+        text = text[:i] + insert + text[j:]
+    path = tmp_path_factory.mktemp("fuzz") / "main.tf"
+    path.write_text(text, encoding="utf-8")
+    with contextlib.suppress(ImportError_):
+        import_terraform(path)
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 10**6)
+    | st.text(max_size=8)
+    | st.sampled_from(["${pagerduty_user.a.id}", "${var.x}", "2025-01-06T09:00:00Z", "Etc/UTC"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["name", "time_zone", "layer", "users", "start", "rule", "target", "id"]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["resource", "data", "variable", "locals", "module"]),
+        st.dictionaries(
+            st.sampled_from(
+                ["pagerduty_schedule", "pagerduty_user", "pagerduty_escalation_policy", "x"]
+            ),
+            st.dictionaries(st.sampled_from(["a", "b"]), JSON_VALUES, max_size=2),
+            max_size=2,
+        )
+        | JSON_VALUES,
+        max_size=3,
+    )
+)
+def test_random_terraform_json_raises_only_import_errors(doc) -> None:  # type: ignore[no-untyped-def]
+    with contextlib.suppress(ImportError_):
+        import_terraform(doc)
+
+
+def test_json_errors_name_the_object_line_and_the_path(tmp_path: Path) -> None:
+    doc = {
+        "resource": {
+            "pagerduty_user": {"a": {"name": "A", "email": "a@example.com"}},
+            "pagerduty_schedule": {
+                "s": {
+                    "name": "S",
+                    "time_zone": "Etc/UTC",
+                    "layer": [
+                        {
+                            "start": "2025-01-06T09:00:00Z",
+                            "rotation_turn_length_seconds": [1],
+                            "users": ["${pagerduty_user.a.id}"],
+                        }
+                    ],
+                }
+            },
+        }
+    }
+    text = json.dumps(doc, indent=2)
+    layer_line = text.splitlines().index("          {") + 1
+    message = error_of(tmp_path, text, "main.tf.json")
+    assert message.startswith(
+        f"{tmp_path / 'main.tf.json'}:{layer_line} "
+        "(resource.pagerduty_schedule.s.layer[0].rotation_turn_length_seconds): "
+    )
+    assert "must be a whole number, got a list of 1" in message
+
+
+# --- the expression subset ---------------------------------------------------------------------
+
+
+def test_escaped_interpolation_and_heredoc_are_literal_text(tmp_path: Path) -> None:
+    text = """
+resource "pagerduty_team" "t" {
+  name        = "costs $${not_a_var} and 100%%{x}"
+  description = <<-EOT
+    line one
+      line two
+    EOT
+}
+"""
+    (team,) = load_text(tmp_path, text).plan.teams
+    assert team.name == "costs ${not_a_var} and 100%{x}"
+    assert team.description == "line one\n  line two\n"
+
+
+def test_data_schedule_target_is_reported_not_guessed(tmp_path: Path) -> None:
+    text = (
+        USERS_TF
+        + """
+data "pagerduty_schedule" "elsewhere" { name = "Elsewhere" }
+resource "pagerduty_escalation_policy" "p" {
+  name = "P"
+  rule {
+    escalation_delay_in_minutes = 5
+    target {
+      type = "schedule_reference"
+      id   = data.pagerduty_schedule.elsewhere.id
+    }
+  }
+}
+"""
+    )
+    result = load_text(tmp_path, text)
+    assert result.plan.escalation_policies == ()
+    assert "defined outside this configuration" in result.warnings[0].message
+
+
+def test_literal_pagerduty_ids_are_reported(tmp_path: Path) -> None:
+    text = USERS_TF + (LAYER % "3600").replace("[pagerduty_user.alice.id]", '["PABC123"]')
+    result = load_text(tmp_path, text)
+    assert result.plan.schedules == ()
+    assert "literal PagerDuty ID 'PABC123'" in result.warnings[0].message
+
+
+@given(st.text(max_size=40))
+def test_expression_parser_never_raises(text: str) -> None:
+    from oncall_planner.ingest._expr import parse_expression, parse_template
+
+    parse_expression(text)
+    parse_template(text, escapes=True)
+
+
+def test_real_cdktf_synth_output_imports_like_the_plan_it_came_from() -> None:
+    # tests/data/cdk.tf.json is `cdktf synth` of examples/cdktf/main.py (examples/checkout_plan.py)
+    import sys
+
+    sys.path.insert(0, str(DATA.parents[1] / "examples"))
+    try:
+        from checkout_plan import build_checkout_plan
+    finally:
+        sys.path.pop(0)
+    original = build_checkout_plan()
+    result = import_terraform(DATA / "cdk.tf.json")
+    assert result.warnings == () and result.placeholders == ()
+    for imported, schedule in zip(result.plan.schedules, original.schedules, strict=True):
+        assert imported.name == schedule.name
+        for got, want in zip(imported.layers, schedule.layers, strict=True):
+            assert [u.email for u in got.users] == [u.email for u in want.users]
+            assert (got.start, got.rotation_virtual_start, got.turn_length, got.restrictions) == (
+                want.start,
+                want.rotation_virtual_start,
+                want.turn_length,
+                want.restrictions,
+            )
+    (policy,) = result.plan.escalation_policies
+    assert [r.delay_minutes for r in policy.rules] == [
+        r.delay_minutes for r in original.escalation_policies[0].rules
+    ]
+
+
+def test_windows_line_endings_and_a_byte_order_mark_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "main.tf"
+    path.write_bytes(b"\xef\xbb\xbf" + SEED.read_bytes().replace(b"\n", b"\r\n"))
+    assert load_terraform(path) == load_terraform(SEED)

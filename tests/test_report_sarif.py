@@ -1,0 +1,89 @@
+"""SARIF output: rules, levels, and results pointing at the Terraform block they are about."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from oncall_planner import Interval
+from oncall_planner.report.sarif import finding_dicts, to_sarif
+
+UTC = dt.timezone.utc
+
+
+@attrs.frozen
+class StubRule:
+    code: str
+    name: str
+    severity: str
+    doc: str
+
+
+@attrs.frozen
+class StubFinding:
+    code: str
+    rule: str
+    severity: str
+    subject: str
+    message: str
+    intervals: tuple[Interval, ...] = ()
+    hint: str = ""
+
+
+RULES = {
+    "OCP103": StubRule("OCP103", "shadowed-layer", "error", "A layer is never shown."),
+    "OCP201": StubRule("OCP201", "gap", "warning", "Nobody is on call."),
+}
+LOCATIONS = {
+    ("Checkout",): ("pagerduty.tf", 3),
+    ("Checkout", "Primary"): ("pagerduty.tf", 7),
+}
+SHADOWED = StubFinding(
+    "OCP103",
+    "shadowed-layer",
+    "error",
+    "Schedule 'Checkout', layer 'Primary'",
+    "never shown",
+    hint="move it last",
+)
+
+
+def sarif(*findings: StubFinding) -> dict:  # type: ignore[type-arg]
+    return to_sarif(
+        findings, RULES, tool_version="0.1.0", artifact="pagerduty.tf", locations=LOCATIONS
+    )
+
+
+def test_every_rule_is_described_with_its_default_level() -> None:
+    rules = sarif()["runs"][0]["tool"]["driver"]["rules"]
+    assert [(r["id"], r["defaultConfiguration"]["level"]) for r in rules] == [
+        ("OCP103", "error"),
+        ("OCP201", "warning"),
+    ]
+
+
+def test_a_layer_finding_points_at_the_layer_block() -> None:
+    (result,) = sarif(SHADOWED)["runs"][0]["results"]
+    assert result["ruleId"] == "OCP103" and result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "pagerduty.tf"},
+        "region": {"startLine": 7},
+    }
+    assert result["message"]["text"].endswith("never shown (hint: move it last)")
+
+
+def test_info_becomes_note_and_unknown_subjects_point_at_the_file() -> None:
+    finding = attrs.evolve(SHADOWED, severity="info", subject="User 'x'")
+    (result,) = sarif(finding)["runs"][0]["results"]
+    assert result["level"] == "note"
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "pagerduty.tf"}
+    }
+
+
+def test_finding_dicts_give_utc_intervals() -> None:
+    start = dt.datetime(2025, 3, 3, 5, tzinfo=UTC)
+    finding = attrs.evolve(SHADOWED, intervals=(Interval(start, start + dt.timedelta(hours=1)),))
+    (entry,) = finding_dicts([finding])
+    assert entry["intervals"] == [["2025-03-03T05:00:00Z", "2025-03-03T06:00:00Z"]]

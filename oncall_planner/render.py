@@ -13,6 +13,7 @@ Internally every instant is an ``int`` of POSIX seconds; datetimes appear only a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -84,11 +85,31 @@ class FinalSchedule:
     until: dt.datetime
     mode: str
     entries: tuple[Entry, ...]
-    layers: tuple[tuple[Entry, ...], ...]
-    visible: tuple[tuple[Entry, ...], ...]
-    overrides: tuple[Entry, ...]
     gaps: tuple[Interval, ...]
     coverage: float
+    # What ``layers``, ``visible`` and ``overrides`` are built from, on first use: most callers
+    # only read ``entries``, and building Entry objects is most of the cost of rendering.
+    _users: tuple[User, ...] = attrs.field(repr=False)
+    _layer_pieces: tuple[tuple[Piece, ...], ...] = attrs.field(repr=False)
+    _override_pieces: tuple[Piece, ...] = attrs.field(repr=False)
+
+    @functools.cached_property
+    def layers(self) -> tuple[tuple[Entry, ...], ...]:
+        """What each layer would produce on its own, in layer order."""
+        instants = _instant_cache(self.entries)
+        return tuple(_entries(p, self._users, instants) for p in self._layer_pieces)
+
+    @functools.cached_property
+    def visible(self) -> tuple[tuple[Entry, ...], ...]:
+        """The part of each layer that shows in the final schedule, in layer order."""
+        instants = _instant_cache(self.entries)
+        visible = _visible(self._layer_pieces, _union((), self._override_pieces))
+        return tuple(_entries(p, self._users, instants) for p in visible)
+
+    @functools.cached_property
+    def overrides(self) -> tuple[Entry, ...]:
+        """The part of the overrides that shows in the final schedule."""
+        return _entries(self._override_pieces, self._users, _instant_cache(self.entries))
 
     def on_call_at(self, at: dt.datetime) -> User | None:
         """Who the final schedule has on call at ``at`` (inside the rendered window)."""
@@ -105,6 +126,95 @@ class FinalSchedule:
         return hours
 
 
+def _instant_cache(entries: Iterable[Entry]) -> dict[int, dt.datetime]:
+    """The instants of ``entries`` by POSIX seconds, to share datetime objects."""
+    cache: dict[int, dt.datetime] = {}
+    for entry in entries:
+        cache[to_seconds(entry.start)] = entry.start
+        cache[to_seconds(entry.end)] = entry.end
+    return cache
+
+
+def _entries(
+    pieces: Iterable[Piece], users: Sequence[User], instants: dict[int, dt.datetime]
+) -> tuple[Entry, ...]:
+    """Pieces as Entry objects; ``instants`` caches the datetimes (boundaries recur)."""
+    out = []
+    for s, e, u in pieces:
+        start = instants.get(s)
+        if start is None:
+            start = instants[s] = from_seconds(s)
+        end = instants.get(e)
+        if end is None:
+            end = instants[e] = from_seconds(e)
+        out.append(Entry(start, end, users[u]))
+    return tuple(out)
+
+
+_fromtimestamp = dt.datetime.fromtimestamp
+
+
+def _final(
+    pieces: Sequence[Piece], users: Sequence[User], lo: int, hi: int
+) -> tuple[tuple[Entry, ...], tuple[Interval, ...], int]:
+    """Sorted disjoint pieces as the final schedule in one pass: touching pieces of one user
+    joined into one Entry, the gaps in ``[lo, hi)`` between them, and the seconds covered.
+
+    This is the hot path of rendering: an entry that starts where the one before it ends shares
+    its datetime.
+    """
+    try:
+        return _final_fast(pieces, users, lo, hi)
+    except (OverflowError, OSError, ValueError):  # outside the platform's time_t
+        merged = _coalesce(pieces)
+        gaps, cursor, covered = [], lo, 0
+        for s, e, _ in merged:
+            if s > cursor:
+                gaps.append(Interval(from_seconds(cursor), from_seconds(s)))
+            covered += e - s
+            cursor = e
+        if cursor < hi:
+            gaps.append(Interval(from_seconds(cursor), from_seconds(hi)))
+        return _entries(merged, users, {}), tuple(gaps), covered
+
+
+def _final_fast(
+    pieces: Sequence[Piece], users: Sequence[User], lo: int, hi: int
+) -> tuple[tuple[Entry, ...], tuple[Interval, ...], int]:
+    fromtimestamp, utc = _fromtimestamp, dt.timezone.utc
+    entries: list[Entry] = []
+    gaps: list[Interval] = []
+    covered = 0
+    prev_e = lo  # where the last entry ended (the window's start at first)
+    prev_end = fromtimestamp(lo, utc)
+    cs = ce = cu = 0
+    have = False
+    for s, e, u in pieces:
+        if have and ce == s and cu == u:
+            ce = e
+            continue
+        if have:
+            start = prev_end if cs == prev_e else fromtimestamp(cs, utc)
+            if cs > prev_e:
+                gaps.append(Interval(prev_end, start))
+            prev_end = fromtimestamp(ce, utc)
+            prev_e = ce
+            entries.append(Entry(start, prev_end, users[cu]))
+            covered += ce - cs
+        cs, ce, cu, have = s, e, u, True
+    if have:
+        start = prev_end if cs == prev_e else fromtimestamp(cs, utc)
+        if cs > prev_e:
+            gaps.append(Interval(prev_end, start))
+        prev_end = fromtimestamp(ce, utc)
+        prev_e = ce
+        entries.append(Entry(start, prev_end, users[cu]))
+        covered += ce - cs
+    if prev_e < hi:
+        gaps.append(Interval(prev_end, fromtimestamp(hi, utc)))
+    return tuple(entries), tuple(gaps), covered
+
+
 class _Rotation:
     """Turn arithmetic of one layer in one mode: boundaries ``b_k`` and the turn holding an instant."""
 
@@ -119,6 +229,13 @@ class _Rotation:
         if self.wall:
             return self.clock.from_local(self.local_anchor + k * self.length)
         return self.anchor + k * self.length
+
+    def boundaries(self, first: int, last: int) -> list[int]:
+        """``[b_first, ..., b_last]`` in one go."""
+        if self.wall:
+            base, length = self.local_anchor, self.length
+            return self.clock.from_local_sorted([base + k * length for k in range(first, last + 1)])
+        return [self.anchor + k * self.length for k in range(first, last + 1)]
 
     def turn_at(self, t: int) -> int:
         """The ``k`` with ``b_k <= t < b_(k+1)``."""
@@ -152,21 +269,13 @@ def restriction_windows(
             assert r.start_day_of_week is not None
             shift = (r.start_day_of_week - iso_weekday(first_day * DAY)) % 7
             days = range(first_day + shift, last_day + 1, 7)
-        for day in days:
-            local_start = day * DAY + sod
-            start = zclock.from_local(local_start)
-            end = zclock.from_local(local_start + dur)
+        local_starts = [day * DAY + sod for day in days]
+        starts = zclock.from_local_sorted(local_starts)
+        ends = zclock.from_local_sorted([local + dur for local in local_starts])
+        for start, end in zip(starts, ends, strict=True):
             if end > lo and start < hi and start < end:
-                raw.append((max(start, lo), min(end, hi)))
-    raw.sort()
-    merged: list[Span] = []
-    for s, e in raw:
-        if merged and s <= merged[-1][1]:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], e)
-        else:
-            merged.append((s, e))
-    return merged
+                raw.append((start if start > lo else lo, end if end < hi else hi))
+    return _union(raw, ())
 
 
 def _layer_pieces(
@@ -184,50 +293,71 @@ def _layer_pieces(
     )
     n = len(ids)
     out: list[Piece] = []
-    k = rotation.turn_at(lo)
-    start = rotation.boundary(k)
+    first = rotation.turn_at(lo)
+    last = rotation.turn_at(hi - 1)  # the turn holding the last second of the window
+    bounds = rotation.boundaries(first, last + 1)
+    nwin = len(windows) if windows is not None else 0
     w = 0
-    while start < hi:
-        nxt = rotation.boundary(k + 1)
-        a, b = max(start, lo), min(nxt, hi)
-        user = ids[k % n]
-        if a < b:
-            parts: list[Span]
-            if windows is None:
-                parts = [(a, b)]
+    # The piece being grown (cs, ce, cu): extended while the same user continues without a break.
+    cs = ce = cu = -1
+    have = False
+    for i in range(last - first + 1):
+        a, b = bounds[i], bounds[i + 1]
+        if a < lo:
+            a = lo
+        if b > hi:
+            b = hi
+        if a >= b:
+            continue  # an empty turn (both ends in one spring-forward gap)
+        user = ids[(first + i) % n]
+        if windows is None:
+            if have and ce == a and cu == user:
+                ce = b
             else:
-                while w < len(windows) and windows[w][1] <= a:
-                    w += 1
-                parts = []
-                i = w
-                while i < len(windows) and windows[i][0] < b:
-                    s, e = max(windows[i][0], a), min(windows[i][1], b)
-                    if s < e:
-                        parts.append((s, e))
-                    i += 1
-            for s, e in parts:
-                if out and out[-1][1] == s and out[-1][2] == user:
-                    out[-1] = (out[-1][0], e, user)
+                if have:
+                    out.append((cs, ce, cu))
+                cs, ce, cu, have = a, b, user, True
+            continue
+        while w < nwin and windows[w][1] <= a:
+            w += 1
+        j = w
+        while j < nwin:
+            ws, we = windows[j]
+            if ws >= b:
+                break
+            s = ws if ws > a else a
+            e = we if we < b else b
+            if s < e:
+                if have and ce == s and cu == user:
+                    ce = e
                 else:
-                    out.append((s, e, user))
-        k += 1
-        start = nxt
+                    if have:
+                        out.append((cs, ce, cu))
+                    cs, ce, cu, have = s, e, user, True
+            j += 1
+    if have:
+        out.append((cs, ce, cu))
     return out
 
 
 def _subtract(pieces: Sequence[Piece], cover: Sequence[Span]) -> list[Piece]:
     """The parts of ``pieces`` outside ``cover`` (both sorted and disjoint)."""
+    if not cover:
+        return list(pieces)
     out: list[Piece] = []
     j, m = 0, len(cover)
     for s, e, u in pieces:
         while j < m and cover[j][1] <= s:
             j += 1
         cur, i = s, j
-        while i < m and cover[i][0] < e:
+        while i < m:
             cs, ce = cover[i]
+            if cs >= e:
+                break
             if cs > cur:
                 out.append((cur, cs, u))
-            cur = max(cur, ce)
+            if ce > cur:
+                cur = ce
             i += 1
         if cur < e:
             out.append((cur, e, u))
@@ -235,25 +365,51 @@ def _subtract(pieces: Sequence[Piece], cover: Sequence[Span]) -> list[Piece]:
 
 
 def _union(cover: Sequence[Span], pieces: Iterable[Piece | Span]) -> list[Span]:
-    spans = sorted([*cover, *((p[0], p[1]) for p in pieces)])
+    """The union of ``cover`` and the spans of ``pieces`` as sorted disjoint spans."""
+    spans = sorted([*cover, *pieces])  # (start, end) and (start, end, user) sort together
     merged: list[Span] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], e)
+    if not spans:
+        return merged
+    cs, ce = spans[0][0], spans[0][1]
+    for span in spans:
+        s, e = span[0], span[1]
+        if s <= ce:
+            if e > ce:
+                ce = e
         else:
-            merged.append((s, e))
+            merged.append((cs, ce))
+            cs, ce = s, e
+    merged.append((cs, ce))
     return merged
 
 
 def _coalesce(pieces: Iterable[Piece]) -> list[Piece]:
+    """Sorted disjoint pieces with touching pieces of one user joined."""
     out: list[Piece] = []
+    have = False
+    cs = ce = cu = 0
     for s, e, u in pieces:
-        if out and out[-1][1] == s and out[-1][2] == u:
-            out[-1] = (out[-1][0], e, u)
+        if have and ce == s and cu == u:
+            ce = e
         else:
-            out.append((s, e, u))
+            if have:
+                out.append((cs, ce, cu))
+            cs, ce, cu, have = s, e, u, True
+    if have:
+        out.append((cs, ce, cu))
     return out
+
+
+def _visible(layer_pieces: Sequence[Sequence[Piece]], cover: Sequence[Span]) -> list[list[Piece]]:
+    """The part of each layer that shows: the last layer wins, so walk from the top and keep what
+    ``cover`` (the overrides) and later layers leave. No coalescing is needed: what is left of
+    merged pieces has no two pieces of one user touching."""
+    visible: list[list[Piece]] = [[] for _ in layer_pieces]
+    for i in range(len(layer_pieces) - 1, -1, -1):
+        visible[i] = _subtract(layer_pieces[i], cover)
+        if i:
+            cover = _union(cover, layer_pieces[i])
+    return visible
 
 
 def _check_window(since: object, until: object) -> tuple[int, int]:
@@ -330,41 +486,23 @@ def render(
         _layer_pieces(layer, zclock, mode_, lo, hi, [uid(u) for u in layer.users])
         for layer in schedule.layers
     ]
-    # Layers: the last one wins; walk from the top and keep what overrides and later layers leave.
-    cover = override_cover
-    visible: list[list[Piece]] = [[] for _ in layer_pieces]
-    for i in range(len(layer_pieces) - 1, -1, -1):
-        visible[i] = _subtract(layer_pieces[i], cover)
-        if i:
-            cover = _union(cover, layer_pieces[i])
+    visible = _visible(layer_pieces, override_cover)
 
-    final = _coalesce(sorted([p for v in visible for p in v] + override_pieces))
-
-    def entries(pieces: Iterable[Piece]) -> tuple[Entry, ...]:
-        return tuple(Entry(from_seconds(s), from_seconds(e), users[u]) for s, e, u in pieces)
-
-    gaps: list[Interval] = []
-    covered = 0
-    cursor = lo
-    for s, e, _ in final:
-        if s > cursor:
-            gaps.append(Interval(from_seconds(cursor), from_seconds(s)))
-        covered += e - s
-        cursor = e
-    if cursor < hi:
-        gaps.append(Interval(from_seconds(cursor), from_seconds(hi)))
+    entries, gaps, covered = _final(
+        sorted([p for v in visible for p in v] + override_pieces), users, lo, hi
+    )
 
     return FinalSchedule(
         schedule=schedule,
         since=since,
         until=until,
         mode=mode_,
-        entries=entries(final),
-        layers=tuple(entries(p) for p in layer_pieces),
-        visible=tuple(entries(_coalesce(v)) for v in visible),
-        overrides=entries(_coalesce(override_pieces)),
-        gaps=tuple(gaps),
+        entries=entries,
+        gaps=gaps,
         coverage=covered / (hi - lo),
+        users=tuple(users),
+        layer_pieces=tuple(tuple(p) for p in layer_pieces),
+        override_pieces=tuple(_coalesce(override_pieces)),
     )
 
 

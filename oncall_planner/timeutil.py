@@ -197,7 +197,13 @@ def to_seconds(value: dt.datetime) -> int:
 
 def from_seconds(seconds: int) -> dt.datetime:
     """Integer POSIX seconds as an aware UTC datetime."""
-    return EPOCH + dt.timedelta(seconds=seconds)
+    try:
+        return _fromtimestamp(seconds, UTC)  # one C call: the fast path
+    except (OverflowError, OSError, ValueError):  # outside the platform's time_t
+        return EPOCH + dt.timedelta(seconds=seconds)
+
+
+_fromtimestamp = dt.datetime.fromtimestamp
 
 
 def is_aware(value: dt.datetime) -> bool:
@@ -298,29 +304,45 @@ class ZoneClock:
     """
 
     _SAMPLE = 6 * HOUR
+    _YEAR = 365 * DAY  # the approximate year used to decide which years must be known
 
     def __init__(self, name: str) -> None:
         self.name = name
         self._tz = zone(name)
         self._first_year = 0
         self._last_year = -1
+        # Instants in [_ok_lo, _ok_hi) need no growth of the table (see _ensure); empty at first.
+        self._ok_lo = 1
+        self._ok_hi = 0
         # Transition instants; _offsets[i] holds from _starts[i] (inclusive) on.
         self._starts: list[int] = []
         self._offsets: list[int] = []
         self._local_starts: list[int] = []
 
     def _offset_at(self, seconds: int) -> int:
-        off = from_seconds(seconds).astimezone(self._tz).utcoffset()
+        try:
+            off = dt.datetime.fromtimestamp(seconds, self._tz).utcoffset()
+        except (OverflowError, OSError, ValueError):  # outside the platform's time_t
+            off = from_seconds(seconds).astimezone(self._tz).utcoffset()
         assert off is not None
         return off.days * DAY + off.seconds
 
     def _scan(self, lo: int, hi: int) -> tuple[list[int], list[int]]:
         starts, offsets = [lo], [self._offset_at(lo)]
         t = lo
+        tz, step = self._tz, self._SAMPLE
+        current = dt.timedelta(seconds=offsets[-1])
         while t < hi:
-            nxt = min(t + self._SAMPLE, hi)
+            nxt = min(t + step, hi)
+            try:  # the common case inline: one sample, no change
+                if _fromtimestamp(nxt, tz).utcoffset() == current:
+                    t = nxt
+                    continue
+            except (OverflowError, OSError, ValueError):
+                pass
             off = self._offset_at(nxt)
             if off != offsets[-1]:
+                current = dt.timedelta(seconds=off)
                 a, b = t, nxt  # offset(a) == previous, offset(b) == new
                 while b - a > 1:
                     mid = (a + b) // 2
@@ -333,26 +355,51 @@ class ZoneClock:
             t = nxt
         return starts, offsets
 
+    def _scan_years(self, first: int, last: int) -> tuple[list[int], list[int]]:
+        lo = to_seconds(dt.datetime(max(first, 1), 1, 1, tzinfo=UTC))
+        hi = to_seconds(dt.datetime(min(last + 1, 9999), 1, 1, tzinfo=UTC))
+        return self._scan(lo, hi)
+
+    @staticmethod
+    def _join(
+        starts: list[int], offsets: list[int], more_starts: list[int], more_offsets: list[int]
+    ) -> tuple[list[int], list[int]]:
+        """Append a later scan, dropping its entries that repeat the offset in force."""
+        starts, offsets = list(starts), list(offsets)
+        for start, off in zip(more_starts, more_offsets, strict=True):
+            if start > starts[-1] and off != offsets[-1]:
+                starts.append(start)
+                offsets.append(off)
+        return starts, offsets
+
     def _ensure(self, seconds: int) -> None:
-        year = 1970 + seconds // (365 * DAY)  # approximate; one year of margin either side
+        year = 1970 + seconds // self._YEAR  # approximate; one year of margin either side
         lo_year, hi_year = year - 1, year + 1
-        if self._first_year <= lo_year and hi_year <= self._last_year:
-            return
         if self._last_year < self._first_year:
-            new_first, new_last = lo_year, hi_year
+            starts, offsets = self._scan_years(lo_year, hi_year)
+            first, last = lo_year, hi_year
         else:
-            new_first = min(lo_year, self._first_year)
-            new_last = max(hi_year, self._last_year)
-        lo = to_seconds(dt.datetime(max(new_first, 1), 1, 1, tzinfo=UTC))
-        hi = to_seconds(dt.datetime(min(new_last + 1, 9999), 1, 1, tzinfo=UTC))
-        starts, offsets = self._scan(lo, hi)
+            if self._first_year <= lo_year and hi_year <= self._last_year:
+                return
+            # Scan only the years not known yet and join them to the table.
+            starts, offsets = self._starts, self._offsets
+            first, last = self._first_year, self._last_year
+            if lo_year < first:
+                starts, offsets = self._join(*self._scan_years(lo_year, first - 1), starts, offsets)
+                first = lo_year
+            if hi_year > last:
+                starts, offsets = self._join(starts, offsets, *self._scan_years(last + 1, hi_year))
+                last = hi_year
         self._starts, self._offsets = starts, offsets
         self._local_starts = [s + o for s, o in zip(starts, offsets, strict=True)]
-        self._first_year, self._last_year = new_first, new_last
+        self._first_year, self._last_year = first, last
+        self._ok_lo = (first + 1 - 1970) * self._YEAR
+        self._ok_hi = (last - 1970) * self._YEAR
 
     def offset(self, seconds: int) -> int:
         """UTC offset in seconds at an instant."""
-        self._ensure(seconds)
+        if not self._ok_lo <= seconds < self._ok_hi:
+            self._ensure(seconds)
         i = bisect.bisect_right(self._starts, seconds) - 1
         return self._offsets[max(i, 0)]
 
@@ -366,14 +413,54 @@ class ZoneClock:
         A time inside a spring-forward gap maps to the instant the clocks jump; a time that happens
         twice maps to its first occurrence. The mapping never decreases.
         """
-        self._ensure(local)
+        if not self._ok_lo <= local < self._ok_hi:
+            self._ensure(local)
         starts, offsets = self._starts, self._offsets
-        j = max(bisect.bisect_right(self._local_starts, local) - 1, 0)
+        j = bisect.bisect_right(self._local_starts, local) - 1
+        if j < 0:
+            j = 0
         if j > 0 and local - offsets[j - 1] < starts[j]:
             return local - offsets[j - 1]  # first occurrence of a repeated time
         if j + 1 < len(starts) and local - offsets[j] >= starts[j + 1]:
             return starts[j + 1]  # inside a gap: the instant the clocks jump
         return local - offsets[j]
+
+    def from_local_sorted(self, locals_: list[int]) -> list[int]:
+        """:meth:`from_local` of each of ``locals_``, which must be sorted.
+
+        Works a stretch of constant offset at a time: bisect for where the stretch's repeated
+        times (after a fall-back) and skipped times (before a spring-forward) begin, and convert
+        the rest with one subtraction each.
+        """
+        if not locals_:
+            return []
+        self.from_local(locals_[0])
+        self.from_local(locals_[-1])  # the table now covers every year in between too
+        starts, offsets, local_starts = self._starts, self._offsets, self._local_starts
+        last = len(starts) - 1
+        bisect_left = bisect.bisect_left
+        j = max(bisect.bisect_right(local_starts, locals_[0]) - 1, 0)
+        out: list[int] = []
+        i, n = 0, len(locals_)
+        while i < n:
+            while j < last and local_starts[j + 1] <= locals_[i]:
+                j += 1
+            # This stretch takes the locals before the next stretch's local start.
+            stop = bisect_left(locals_, local_starts[j + 1], i) if j < last else n
+            off = offsets[j]
+            if j > 0:  # repeated times: before starts[j] + offsets[j - 1] on the wall clock
+                fold_end = bisect_left(locals_, starts[j] + offsets[j - 1], i, stop)
+                prev = offsets[j - 1]
+                out.extend([local - prev for local in locals_[i:fold_end]])
+                i = fold_end
+            if j < last:  # skipped times: from starts[j + 1] + off on, map to starts[j + 1]
+                gap = bisect_left(locals_, starts[j + 1] + off, i, stop)
+                out.extend([local - off for local in locals_[i:gap]])
+                out.extend([starts[j + 1]] * (stop - gap))
+            else:
+                out.extend([local - off for local in locals_[i:stop]])
+            i = stop
+        return out
 
 
 @functools.cache

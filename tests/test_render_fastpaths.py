@@ -1,0 +1,123 @@
+"""The renderer's fast paths give the same answers as the plain ones they stand in for.
+
+benchmarks/render_bench.py measures why they exist: converting sorted batches of local times,
+growing zone tables year by year, building the final schedule in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import random
+
+import pytest
+
+from oncall_planner import Layer, Override, Restriction, Schedule, User, render, timeutil
+from oncall_planner.timeutil import ZoneClock, from_seconds, to_seconds
+
+# The package's ``render`` is the function; the module is reached by its full name.
+render_module = importlib.import_module("oncall_planner.render")
+
+UTC = dt.timezone.utc
+ZONES = ["America/New_York", "Australia/Sydney", "Pacific/Chatham", "Australia/Adelaide", "Etc/UTC"]
+
+
+def _locals_around_transitions(zclock: ZoneClock, rng: random.Random) -> list[int]:
+    lo = to_seconds(dt.datetime(2024, 1, 1, tzinfo=UTC))
+    hi = to_seconds(dt.datetime(2026, 12, 31, tzinfo=UTC))
+    values = [rng.randrange(lo, hi) for _ in range(200)]
+    zclock.from_local(lo)
+    zclock.from_local(hi)
+    for start, offset in zip(zclock._starts, zclock._offsets, strict=True):
+        for delta in (-3601, -3600, -1800, -60, -1, 0, 1, 60, 1800, 3599, 3600, 3601):
+            if lo <= start + offset + delta <= hi:
+                values.append(start + offset + delta)
+    return sorted(values)
+
+
+@pytest.mark.parametrize("name", ZONES)
+def test_from_local_sorted_agrees_with_from_local(name: str) -> None:
+    zclock = ZoneClock(name)
+    values = _locals_around_transitions(zclock, random.Random(name))
+    assert zclock.from_local_sorted(values) == [zclock.from_local(v) for v in values]
+
+
+@pytest.mark.parametrize("name", ["America/New_York", "Australia/Sydney"])
+def test_zone_table_grown_year_by_year_equals_one_built_at_once(name: str) -> None:
+    grown, fresh = ZoneClock(name), ZoneClock(name)
+    years = [2030, 2010, 2031, 1995, 2000]
+    for year in years:  # out of order: the table grows both ways, with holes filled in
+        grown.offset(to_seconds(dt.datetime(year, 6, 1, tzinfo=UTC)))
+    fresh._starts, fresh._offsets = fresh._scan_years(grown._first_year, grown._last_year)
+    assert grown._starts == fresh._starts
+    assert grown._offsets == fresh._offsets
+
+
+def test_from_seconds_without_the_fast_path_gives_the_same_instant(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = from_seconds(1_741_503_600)
+
+    def refuse(*args: object) -> dt.datetime:
+        raise OverflowError("outside time_t")
+
+    monkeypatch.setattr(timeutil, "_fromtimestamp", refuse)
+    assert from_seconds(1_741_503_600) == expected == dt.datetime(2025, 3, 9, 7, tzinfo=UTC)
+
+
+def _schedule() -> tuple[Schedule, list[Override]]:
+    ann, ben, cat = (User(n, f"{n.lower()}@example.com") for n in ("Ann", "Ben", "Cat"))
+    ny = "America/New_York"
+    start = dt.datetime(2025, 3, 3, 14, tzinfo=UTC)
+    weekly = Layer("Weekly", [ann, ben], start=start, turn_length=dt.timedelta(weeks=1))
+    days = Layer(
+        "Days",
+        [ben, cat, ann],
+        start=start,
+        turn_length=dt.timedelta(days=1),
+        restrictions=[Restriction.weekly(d, "09:00", dt.timedelta(hours=8)) for d in (1, 3, 5)],
+    )
+    overrides = [
+        Override(dt.datetime(2025, 3, 8, tzinfo=UTC), dt.datetime(2025, 3, 8, 6, tzinfo=UTC), cat)
+    ]
+    return Schedule("Mixed", ny, [weekly, days]), overrides
+
+
+def test_final_schedule_without_the_fast_path_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    schedule, overrides = _schedule()
+    since, until = dt.datetime(2025, 3, 2, tzinfo=UTC), dt.datetime(2025, 3, 20, tzinfo=UTC)
+    fast = render(schedule, since, until, overrides)
+
+    def refuse(*args: object) -> dt.datetime:
+        raise OverflowError("outside time_t")
+
+    monkeypatch.setattr(render_module, "_fromtimestamp", refuse)
+    slow = render(schedule, since, until, overrides)
+    assert (slow.entries, slow.gaps, slow.coverage) == (fast.entries, fast.gaps, fast.coverage)
+    assert fast.gaps  # the window starts before the layers: the comparison covers gaps too
+
+
+def test_per_layer_views_are_built_once_and_kept() -> None:
+    schedule, overrides = _schedule()
+    since, until = dt.datetime(2025, 3, 2, tzinfo=UTC), dt.datetime(2025, 3, 20, tzinfo=UTC)
+    final = render(schedule, since, until, overrides)
+    assert final.layers is final.layers
+    assert final.visible is final.visible
+    assert final.overrides is final.overrides
+
+
+def test_visible_parts_and_overrides_make_up_the_final_schedule() -> None:
+    schedule, overrides = _schedule()
+    since, until = dt.datetime(2025, 3, 2, tzinfo=UTC), dt.datetime(2025, 3, 20, tzinfo=UTC)
+    final = render(schedule, since, until, overrides)
+    shown = sorted(
+        [(e.start, e.end, e.user.name) for part in final.visible for e in part]
+        + [(e.start, e.end, e.user.name) for e in final.overrides]
+    )
+    joined: list[tuple[dt.datetime, dt.datetime, str]] = []
+    for start, end, name in shown:
+        if joined and joined[-1][1] == start and joined[-1][2] == name:
+            joined[-1] = (joined[-1][0], end, name)
+        else:
+            joined.append((start, end, name))
+    assert joined == [(e.start, e.end, e.user.name) for e in final.entries]

@@ -1,8 +1,12 @@
-"""`make demo`: the seed team's set-up, rendered.
+"""`make demo`: a tour of oncall-planner on the seed team's set-up.
 
-Builds the schedule and escalation policy of the seed Terraform in Python (examples/seed_plan.py)
-and prints who is on call for 8 weeks from a fixed date: each layer on its own, then the final
-schedule that PagerDuty would show.
+The seed is the Terraform this project started from: one schedule whose "Primary" and "Secondary"
+layers rotate the same four people weekly, and a policy that pages the schedule, then the manager.
+The tour builds it in Python (examples/seed_plan.py) and shows who is on call for 8 weeks from a
+fixed date, the checks (the Primary layer is never on call), the fairness report and audit, the
+set-up planned the right way with a membership change and its diff, the corrected set-up as
+Terraform (native JSON and `cdktf synth`), and the seed's own pagerduty.tf imported through the
+command line. Every date is fixed, so the output is the same on every run.
 """
 
 from __future__ import annotations
@@ -51,13 +55,22 @@ def show_render() -> None:
         print(f"\nCoverage {final.coverage:.0%}, gaps: {len(final.gaps)}\n")
 
 
+SECTIONS = (
+    ("Who is on call: the seed's set-up, built in Python", show_render),
+    ("Checks before terraform apply", tour_checks.run),
+    ("Fairness: load per person, indices and a hypothesis audit", tour_fairness.run),
+    ("Planning: primary and secondary done right, and a membership change", tour_planning.run),
+    ("Terraform out: the corrected set-up as JSON and through cdktf synth", tour_terraform.run),
+    ("Bring your own Terraform: import and the command line", tour_cli.run),
+)
+
+
 def main() -> None:
-    show_render()
-    tour_checks.run()
-    tour_terraform.run()
-    tour_planning.run()
-    tour_fairness.run()
-    tour_cli.run()
+    for number, (title, run) in enumerate(SECTIONS, start=1):
+        rule = "=" * 78
+        print(f"{rule}\n {number}. {title}\n{rule}\n", flush=True)
+        run()
+        print(flush=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ WINDOW = ["--since", "2025-03-03", "--days", "14"]  # fixed dates: the output ne
 
 
 def run() -> None:
-    print("== Bring your own Terraform: the seed's pagerduty.tf, imported ==\n")
+    print("The seed's pagerduty.tf, imported as it stands (read, never executed):\n")
     result = import_terraform(SEED_TF)
     plan = result.plan
     print(

@@ -32,7 +32,6 @@ def run(out_dir: Path | None = None) -> None:
     (out / "seed-fairness.md").write_text(report.to_markdown(), encoding="utf-8")
     (out / "seed-fairness.html").write_text(report.to_html(), encoding="utf-8")
 
-    print("== Fairness ==")
     print(f"Horizon: {report.horizon.describe()}")
     print("Person                 hours  primary  later  night  weekend  holiday  burden   pay")
     for p in report.people:

@@ -43,7 +43,7 @@ def _day(value: dt.datetime) -> str:
 
 
 def show_rotation() -> None:
-    print("== Planning: the seed's rotation, the right way")
+    print("-- The seed's rotation, the right way")
     seed = render(build_schedule(), SINCE, UNTIL)
     shown = sum((e.duration for e in seed.visible[0]), dt.timedelta()) / (UNTIL - SINCE)
     print(
@@ -69,7 +69,7 @@ def show_rotation() -> None:
 
 
 def show_membership_change() -> None:
-    print("== Planning: Erin joins, Bob leaves, effective " + _day(EFFECTIVE))
+    print("-- Erin joins, Bob leaves, effective " + _day(EFFECTIVE))
     before = build_schedule()
     roster = [u for u in TEAM if u.name != "Bob"] + [ERIN]
     after = change_schedule_members(before, roster, EFFECTIVE)

@@ -18,6 +18,7 @@ import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import EscalationPolicy, EscalationRule, Override, Schedule, Target, User
+from oncall_planner.model.inputs import overrides_by_schedule
 from oncall_planner.render import on_call_at
 from oncall_planner.timeutil import is_aware
 
@@ -98,25 +99,7 @@ def simulate(
 
 
 def _check_overrides(overrides: object) -> Mapping[str, Sequence[Override]]:
-    if overrides is None:
-        return {}
-    if not isinstance(overrides, Mapping):
-        raise ValidationError(
-            "escalation_timeline: overrides must map schedule names to lists of Override, "
-            f"got {type(overrides).__name__}"
-        )
-    for name, items in overrides.items():
-        if not isinstance(name, str):
-            raise ValidationError(
-                f"escalation_timeline: overrides must be keyed by schedule name, got {name!r}"
-            )
-        for item in items:
-            if not isinstance(item, Override):
-                raise ValidationError(
-                    f"escalation_timeline: overrides[{name!r}] must hold Override objects, "
-                    f"got {type(item).__name__} {item!r}"
-                )
-    return overrides
+    return overrides_by_schedule(overrides, "escalation_timeline")
 
 
 def escalation_timeline(

@@ -16,6 +16,7 @@ import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import User
+from oncall_planner.model.inputs import sequence_of
 from oncall_planner.render import Entry
 from oncall_planner.timeutil import is_aware
 
@@ -211,15 +212,7 @@ def _stats(values: Sequence[dt.timedelta | None]) -> DurationStats:
 
 
 def _check_pages(pages: object, where: str) -> tuple[Page, ...]:
-    if not isinstance(pages, Iterable) or isinstance(pages, (str, bytes)):
-        raise ValidationError(f"{where}: pages must be a list of Page, got {pages!r}")
-    items: tuple[object, ...] = tuple(pages)
-    for item in items:
-        if not isinstance(item, Page):
-            raise ValidationError(
-                f"{where}: pages must hold Page objects, got {type(item).__name__} {item!r}"
-            )
-    return tuple(item for item in items if isinstance(item, Page))
+    return sequence_of(pages, Page, where, "pages")
 
 
 def page_metrics(pages: Iterable[Page], shifts: Iterable[Entry] = ()) -> PageMetrics:

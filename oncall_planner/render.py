@@ -21,6 +21,7 @@ import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import Layer, Override, Restriction, Schedule, User
+from oncall_planner.model.inputs import sequence_of
 from oncall_planner.timeutil import (
     DAY,
     ZoneClock,
@@ -430,15 +431,7 @@ def _check_mode(mode: object) -> str:
 
 
 def _check_overrides(overrides: object) -> tuple[Override, ...]:
-    if not isinstance(overrides, Iterable):
-        raise ValidationError(f"render: overrides must be a list of Override, got {overrides!r}")
-    items = tuple(overrides)
-    for item in items:
-        if not isinstance(item, Override):
-            raise ValidationError(
-                f"render: overrides must hold Override objects, got {type(item).__name__} {item!r}"
-            )
-    return items
+    return sequence_of(overrides, Override, "render", "overrides")
 
 
 def _check_schedule(schedule: object) -> Schedule:

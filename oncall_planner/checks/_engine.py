@@ -28,6 +28,7 @@ from oncall_planner.model import (
     TimeOff,
     User,
 )
+from oncall_planner.model.inputs import overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
 from oncall_planner.render import FinalSchedule, Interval, on_call_at, render
 from oncall_planner.timeutil import check_instant, from_seconds, to_seconds, zone
@@ -470,49 +471,10 @@ def _check_plan_inputs(
 ) -> tuple[tuple[Page, ...], dict[str, tuple[Override, ...]], tuple[TimeOff, ...]]:
     if not isinstance(plan, OnCallPlan):
         raise ValidationError(f"check: plan must be an OnCallPlan, got {type(plan).__name__}")
-    if not isinstance(pages, Iterable) or isinstance(pages, (str, bytes)):
-        raise ValidationError(f"check: pages must be a list of Page, got {pages!r}")
-    pages_t: tuple[object, ...] = tuple(pages)
-    for p in pages_t:
-        if not isinstance(p, Page):
-            raise ValidationError(
-                f"check: pages must hold Page objects, got {type(p).__name__} {p!r}"
-            )
-    names = [s.name for s in plan.schedules]
-    ov: dict[str, tuple[Override, ...]] = {}
-    if overrides is not None:
-        if not isinstance(overrides, Mapping):
-            raise ValidationError(
-                "check: overrides must map schedule names to lists of Override, got "
-                f"{type(overrides).__name__}"
-            )
-        for name, items in overrides.items():
-            if name not in names:
-                raise ValidationError(
-                    f"check: overrides name the schedule {name!r}, which is not in the plan; "
-                    f"the plan has {names}"
-                )
-            items_t = tuple(items)
-            for item in items_t:
-                if not isinstance(item, Override):
-                    raise ValidationError(
-                        f"check: overrides[{name!r}] must hold Override objects, got "
-                        f"{type(item).__name__} {item!r}"
-                    )
-            ov[name] = items_t
-    if not isinstance(time_off, Iterable) or isinstance(time_off, (str, bytes)):
-        raise ValidationError(f"check: time_off must be a list of TimeOff, got {time_off!r}")
-    off: tuple[object, ...] = tuple(time_off)
-    for item in off:
-        if not isinstance(item, TimeOff):
-            raise ValidationError(
-                f"check: time_off must hold TimeOff objects, got {type(item).__name__} {item!r}"
-            )
-    return (
-        tuple(p for p in pages_t if isinstance(p, Page)),
-        ov,
-        tuple(o for o in off if isinstance(o, TimeOff)),
-    )
+    pages_t = sequence_of(pages, Page, "check", "pages")
+    ov = overrides_by_schedule(overrides, "check", [s.name for s in plan.schedules])
+    off = sequence_of(time_off, TimeOff, "check", "time_off")
+    return pages_t, ov, off
 
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}

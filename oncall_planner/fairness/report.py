@@ -28,6 +28,7 @@ from oncall_planner.fairness.load import (
 )
 from oncall_planner.fairness.pay import Pay, PayRates, pay_for
 from oncall_planner.model import OnCallPlan, Override, User
+from oncall_planner.model.inputs import overrides_by_schedule
 from oncall_planner.render import FinalSchedule, render
 from oncall_planner.timeutil import DAY, HOUR, clock, is_aware, to_seconds
 
@@ -152,24 +153,7 @@ class FairnessReport:
 
 
 def _check_overrides(overrides: object) -> dict[str, tuple[Override, ...]]:
-    if overrides is None:
-        return {}
-    if not isinstance(overrides, Mapping):
-        raise ValidationError(
-            "fairness_report: overrides must map schedule name -> list of Override, "
-            f"got {type(overrides).__name__}"
-        )
-    out = {}
-    for name, items in overrides.items():
-        items_t = tuple(items)
-        for item in items_t:
-            if not isinstance(item, Override):
-                raise ValidationError(
-                    f"fairness_report: overrides[{name!r}] must hold Override objects, "
-                    f"got {type(item).__name__}"
-                )
-        out[name] = items_t
-    return out
+    return overrides_by_schedule(overrides, "fairness_report")
 
 
 def fairness_report(

@@ -11,6 +11,7 @@ import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import OnCallPlan, Override, Schedule, TimeOff, User
+from oncall_planner.model.inputs import overrides_by_schedule, sequence_of
 from oncall_planner.render import Mode, on_call_at, render
 from oncall_planner.timeutil import DAY, check_instant, clock, from_seconds
 
@@ -186,19 +187,8 @@ class _Planner:
             raise ValidationError(f"{where}: ledger must be a Ledger or None, got {ledger!r}")
         self.plan, self.since, self.until, self.mode, self.where = plan, since, until, mode, where
         self.time_off = _check_time_off(time_off, where)
-        if overrides is not None and not isinstance(overrides, Mapping):
-            raise ValidationError(
-                f"{where}: overrides must map schedule names to lists of Override, "
-                f"got {type(overrides).__name__}"
-            )
         self.schedules = {s.name: s for s in plan.schedules}
-        self.existing = {name: tuple(items) for name, items in (overrides or {}).items()}
-        for name in self.existing:
-            if name not in self.schedules:
-                raise ValidationError(
-                    f"{where}: overrides name schedule {name!r}, which is not in the plan "
-                    f"({sorted(self.schedules)})"
-                )
+        self.existing = overrides_by_schedule(overrides, where, self.schedules)
         self.added: dict[str, list[Override]] = {}
         self.ledger = ledger or Ledger()
         self.new_entries: list[LedgerEntry] = []
@@ -280,16 +270,7 @@ class _Planner:
 
 
 def _check_time_off(time_off: object, where: str) -> tuple[TimeOff, ...]:
-    if isinstance(time_off, (str, bytes)) or not isinstance(time_off, Iterable):
-        raise ValidationError(f"{where}: time_off must be a list of TimeOff, got {time_off!r}")
-    items: list[TimeOff] = []
-    for item in time_off:
-        if not isinstance(item, TimeOff):
-            raise ValidationError(
-                f"{where}: time_off must hold TimeOff objects, got {type(item).__name__} {item!r}"
-            )
-        items.append(item)
-    return tuple(items)
+    return sequence_of(time_off, TimeOff, where, "time_off")
 
 
 def _levels(plan: OnCallPlan) -> dict[str, tuple[set[str], set[User]]]:

@@ -10,6 +10,7 @@ import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import OnCallPlan, Override, Schedule, User
+from oncall_planner.model.inputs import overrides_by_schedule
 from oncall_planner.render import Mode, render
 from oncall_planner.timeutil import check_instant, check_time_zone, from_seconds, to_seconds, zone
 
@@ -55,14 +56,8 @@ def _timeline(
     return [(to_seconds(e.start), to_seconds(e.end), e.user) for e in final.entries]
 
 
-def _check_overrides(value: Overrides | None, which: str) -> Overrides:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise ValidationError(
-            f"diff: {which} must map schedule names to lists of Override, got {value!r}"
-        )
-    return value
+def _check_overrides(value: object, which: str) -> Overrides:
+    return overrides_by_schedule(value, "diff", field=which)
 
 
 def diff(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import Layer, Schedule, User
+from oncall_planner.model.inputs import sequence_of
 from oncall_planner.render import Mode, _Rotation
 from oncall_planner.timeutil import (
     ZoneClock,
@@ -21,18 +22,10 @@ from oncall_planner.timeutil import (
 
 
 def _check_users(users: object, where: str) -> tuple[User, ...]:
-    if isinstance(users, (str, bytes)) or not isinstance(users, Iterable):
-        raise ValidationError(f"{where}: users must be a list of User, got {users!r}")
-    items: list[User] = []
-    for user in users:
-        if not isinstance(user, User):
-            raise ValidationError(
-                f"{where}: users must hold User objects, got {type(user).__name__} {user!r}"
-            )
-        items.append(user)
+    items = sequence_of(users, User, where, "users")
     if not items:
         raise ValidationError(f"{where}: users must have at least 1 User, got none")
-    return tuple(items)
+    return items
 
 
 def next_handoff(layer: Layer, time_zone: str, at: dt.datetime, mode: Mode = "wall") -> dt.datetime:

@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from oncall_planner.errors import OnCallPlannerError
 from oncall_planner.model import OnCallPlan, Schedule, User
 from oncall_planner.render import FinalSchedule, on_call_at, render
-from oncall_planner.timeutil import check_time_zone, zone
+from oncall_planner.timeutil import check_time_zone, parse_iso8601, zone
 
 PROG = "oncall-planner"
 WIDTH = 80
@@ -145,10 +145,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def parse_instant(text: str, tz: str, flag: str) -> dt.datetime:
     """``2025-03-03``, ``2025-03-03T09:00`` (in ``tz``) or with an offset / ``Z``."""
-    raw = text.strip()
-    value = raw[:-1] + "+00:00" if raw[-1:] in "Zz" else raw
     try:
-        parsed = dt.datetime.fromisoformat(value)
+        parsed = parse_iso8601(text)
     except ValueError:
         raise UsageError(
             f"{flag}: invalid timestamp {text!r}; use 2025-03-03, 2025-03-03T09:00 or "

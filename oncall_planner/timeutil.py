@@ -15,6 +15,8 @@ import functools
 import re
 from zoneinfo import ZoneInfo
 
+from dateutil.parser import isoparse
+
 from oncall_planner.errors import ValidationError
 
 UTC = dt.timezone.utc
@@ -252,6 +254,17 @@ def check_duration(value: object, where: str, field: str) -> dt.timedelta:
     if value.microseconds or value.seconds % MINUTE:
         raise ValidationError(f"{where}: {field} must be in whole minutes, got {value}")
     return value
+
+
+def parse_iso8601(text: str) -> dt.datetime:
+    """An ISO 8601 / RFC 3339 date-time (or a date, meaning its midnight), naive when the text has
+    no offset. Accepts what PagerDuty, Terraform and people write: ``Z``, ``+00:00``, ``-0500``,
+    a space or ``T`` between date and time, and fractions of a second, on every supported Python
+    (``datetime.fromisoformat`` takes fewer of these before 3.11). Raises ``ValueError``."""
+    cleaned = text.strip()
+    if len(cleaned) > 10 and cleaned[10] in " t":
+        cleaned = f"{cleaned[:10]}T{cleaned[11:]}"
+    return isoparse(cleaned)
 
 
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")

@@ -22,7 +22,7 @@ import attrs
 
 from oncall_planner.errors import ImportError_, OnCallPlannerError
 from oncall_planner.pages import Page
-from oncall_planner.timeutil import check_time_zone, zone
+from oncall_planner.timeutil import check_time_zone, parse_iso8601, zone
 
 #: PagerDuty's incidents report stops at this many rows; a file this long is probably cut short.
 CSV_ROW_CAP = 20_000
@@ -69,11 +69,8 @@ class PageHistory:
 def _parse_time(value: Any, where: str, field: str, time_zone: str | None = None) -> dt.datetime:
     if not isinstance(value, str) or not value.strip():
         raise ImportError_(f"{where}: {field} must be an ISO-8601 date-time, got {value!r}")
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
     try:
-        parsed = dt.datetime.fromisoformat(text)
+        parsed = parse_iso8601(value)
     except ValueError:
         raise ImportError_(
             f"{where}: {field} must be an ISO-8601 date-time, got {value!r}"

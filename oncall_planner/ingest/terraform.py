@@ -69,7 +69,7 @@ from oncall_planner.model import (
     Team,
     User,
 )
-from oncall_planner.timeutil import check_time_zone, zone
+from oncall_planner.timeutil import check_time_zone, parse_iso8601, zone
 
 PLACEHOLDER_DOMAIN = "unknown.invalid"
 
@@ -456,9 +456,8 @@ class _Importer:
                 f"{where}: {subject}: {name} must be an RFC 3339 timestamp with an offset such as "
                 f"'2025-01-01T00:00:00-05:00', got {_describe(value)}"
             )
-        text = value[:-1] + "+00:00" if value[-1] in "Zz" else value
         try:
-            parsed = dt.datetime.fromisoformat(text.replace("t", "T"))
+            parsed = parse_iso8601(value)
         except ValueError as exc:
             raise ImportError_(
                 f"{where}: {subject}: {name} is not a valid timestamp: {exc}"

@@ -1,0 +1,81 @@
+"""Time arithmetic: ISO parsing, the zone allow-list, and local wall clocks with gaps and folds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from oncall_planner import PAGERDUTY_TIME_ZONES, ValidationError
+from oncall_planner.timeutil import check_time_zone, clock, parse_iso8601, to_seconds
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-03-09T03:12:40Z",
+        "2024-03-09T03:12:40+00:00",
+        "2024-03-09T03:12:40+0000",
+        "2024-03-09 03:12:40Z",
+        "2024-03-08T22:12:40-05:00",
+        "2024-03-08T22:12:40.000-0500",
+        " 2024-03-09t03:12:40z ",
+    ],
+)
+def test_iso_timestamps_in_the_forms_exports_use(text: str) -> None:
+    assert parse_iso8601(text) == dt.datetime(2024, 3, 9, 3, 12, 40, tzinfo=UTC)
+
+
+def test_a_date_alone_means_its_midnight_without_an_offset() -> None:
+    assert parse_iso8601("2025-03-03") == dt.datetime(2025, 3, 3)
+
+
+@pytest.mark.parametrize("text", ["", "yesterday", "2025-13-01", "2025-03-03T25:00"])
+def test_bad_timestamps_raise_value_error(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_iso8601(text)
+
+
+def test_the_allow_list_has_pagerdutys_135_names() -> None:
+    assert len(PAGERDUTY_TIME_ZONES) == 135
+    assert "Etc/UTC" in PAGERDUTY_TIME_ZONES
+    assert "UTC" not in PAGERDUTY_TIME_ZONES
+    assert check_time_zone("Asia/Kolkata", "x") == "Asia/Kolkata"
+    with pytest.raises(ValidationError, match="x: time_zone must be a string"):
+        check_time_zone(5, "x")
+
+
+def _local(*args: int) -> int:
+    return to_seconds(dt.datetime(*args, tzinfo=UTC))  # local wall clock as seconds
+
+
+def test_local_time_in_the_spring_forward_gap_maps_to_the_jump() -> None:
+    ny = clock("America/New_York")
+    jump = to_seconds(dt.datetime(2025, 3, 9, 7, tzinfo=UTC))  # 02:00 EST = 03:00 EDT
+    assert ny.from_local(_local(2025, 3, 9, 2, 0)) == jump
+    assert ny.from_local(_local(2025, 3, 9, 2, 59)) == jump
+    assert ny.from_local(_local(2025, 3, 9, 3, 0)) == jump
+    assert ny.from_local(_local(2025, 3, 9, 1, 59)) == jump - 60
+
+
+def test_repeated_local_time_maps_to_its_first_occurrence() -> None:
+    ny = clock("America/New_York")
+    first = to_seconds(dt.datetime(2025, 11, 2, 5, 30, tzinfo=UTC))  # 01:30 EDT
+    assert ny.from_local(_local(2025, 11, 2, 1, 30)) == first
+    assert ny.to_local(first) == _local(2025, 11, 2, 1, 30)
+    assert ny.to_local(first + 3600) == _local(2025, 11, 2, 1, 30)  # 01:30 EST, the repeat
+
+
+def test_southern_and_half_hour_zones() -> None:
+    adelaide = clock("Australia/Adelaide")
+    # Adelaide: +10:30 in January (daylight saving), +09:30 in July.
+    assert adelaide.offset(to_seconds(dt.datetime(2025, 1, 15, tzinfo=UTC))) == 10 * 3600 + 1800
+    assert adelaide.offset(to_seconds(dt.datetime(2025, 7, 15, tzinfo=UTC))) == 9 * 3600 + 1800
+
+
+def test_batch_conversion_matches_one_by_one() -> None:
+    sydney = clock("Australia/Sydney")
+    locals_ = sorted(_local(2025, 4, 6, 1, 0) + 900 * k for k in range(-20, 40))
+    assert sydney.from_local_sorted(locals_) == [sydney.from_local(x) for x in locals_]

@@ -1,0 +1,63 @@
+"""The imports point one way (DESIGN.md §1): the pure core never reaches the edge.
+
+Only module-level imports count: a method may import an output format lazily as a convenience
+(``FairnessReport.to_html()``), which keeps ``import oncall_planner.fairness`` free of it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "oncall_planner"
+BOTTOM = {"errors", "timeutil", "model"}
+CORE = BOTTOM | {"render", "escalation", "pages", "checks", "fairness", "planning"}
+EDGE = {"ingest", "emit", "report", "cli", "cdktf"}
+NODE_BINDINGS = {"cdktf", "jsii", "constructs", "cdktf_cdktf_provider_pagerduty"}
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    """Names imported at module level: ``oncall_planner.X`` as ``X``, others by first part."""
+    found: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            found.add(parts[1] if parts[0] == "oncall_planner" and len(parts) > 1 else parts[0])
+    return found
+
+
+def _family(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0].removesuffix(".py")
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_point_one_way(path: Path) -> None:
+    family = _family(path)
+    imports = _top_level_imports(path) - {family}
+    if family in BOTTOM:
+        assert not imports & (CORE - BOTTOM | EDGE), f"{family} must import only {BOTTOM}"
+    if family == "render":
+        assert not imports & (CORE - BOTTOM | EDGE)
+    if family in CORE:
+        assert not imports & EDGE, f"the core module {path.name} imports the edge: {imports & EDGE}"
+    if family != "cdktf":
+        assert not imports & NODE_BINDINGS, f"{path.name} imports the CDKTF bindings at load time"
+
+
+def test_the_layering_test_sees_a_violation(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from oncall_planner.report.text import to_text\nimport jsii\n")
+    assert _top_level_imports(bad) == {"report", "jsii"}

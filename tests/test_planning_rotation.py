@@ -10,11 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oncall_planner import (
+    CheckConfig,
     OnCallPlan,
     PolicyOptions,
     Team,
     User,
     ValidationError,
+    check,
     on_call_at,
     plan_rotation,
     render,
@@ -57,6 +59,22 @@ def test_secondary_previous_is_last_turns_primary() -> None:
 def test_secondary_next_is_next_turns_primary() -> None:
     plan = plan_rotation(ROSTER, START, "America/New_York", secondary="next")
     assert weekly_names(plan, 1) == ["Bob", "Carol", "Dave", "Alice", "Bob"]
+
+
+def test_secondary_apart_is_half_the_roster_away() -> None:
+    plan = plan_rotation(ROSTER, START, "America/New_York", secondary="apart")
+    assert weekly_names(plan, 1) == ["Carol", "Dave", "Alice", "Bob", "Carol"]
+
+
+@pytest.mark.parametrize(("secondary", "long_stretches"), [("previous", 4), ("apart", 0)])
+def test_apart_leaves_rest_between_shifts_where_previous_does_not(
+    secondary: str, long_stretches: int
+) -> None:
+    plan = plan_rotation(ROSTER, START, "America/New_York", secondary=secondary)  # type: ignore[arg-type]
+    findings = check(
+        plan, START, START + dt.timedelta(weeks=8), config=CheckConfig(select=["OCP4"])
+    )
+    assert [f.code for f in findings].count("OCP401") == long_stretches
 
 
 def test_policy_pages_primary_then_secondary_then_manager() -> None:
@@ -123,7 +141,7 @@ def test_manager_in_the_roster_is_refused() -> None:
 
 
 def test_secondary_mode_must_be_known() -> None:
-    with pytest.raises(ValidationError, match="secondary must be 'previous' or 'next'"):
+    with pytest.raises(ValidationError, match="secondary must be 'previous', 'next' or 'apart'"):
         plan_rotation(ROSTER, START, "America/New_York", secondary="later")  # type: ignore[arg-type]
 
 
@@ -133,7 +151,7 @@ POOL = [User(f"P{i}", f"p{i}@example.com") for i in range(6)]
 @given(
     size=st.integers(2, 6),
     hours=st.sampled_from([8, 12, 24, 72, 168]),
-    secondary=st.sampled_from(["previous", "next"]),
+    secondary=st.sampled_from(["previous", "next", "apart"]),
     zone=st.sampled_from(["America/New_York", "Europe/London", "Etc/UTC", "Australia/Sydney"]),
 )
 def test_secondary_is_never_the_primary(size: int, hours: int, secondary: str, zone: str) -> None:

@@ -110,7 +110,7 @@ def plan_rotation(
     time_zone: str,
     turn_length: dt.timedelta = WEEK,
     handoff: dt.time | str | None = None,
-    secondary: Literal["previous", "next"] = "previous",
+    secondary: Literal["previous", "next", "apart"] = "previous",
     policy: PolicyOptions | None = None,
     manager: User | None = None,
     *,
@@ -122,9 +122,13 @@ def plan_rotation(
     two layers of one: in one schedule the later layer hides the earlier one), each with a single
     layer rotating the roster in order, turns of ``turn_length`` handed off at the local time
     ``handoff`` in ``time_zone`` (default: ``start``'s own time of day). The secondary rotation is
-    the same order shifted by one turn: ``"previous"`` makes the secondary the person who was
-    primary in the turn before, ``"next"`` the person who will be primary in the turn after. With
-    two or more distinct people the secondary is therefore never the primary.
+    the same order shifted: ``"previous"`` makes the secondary the person who was primary in the
+    turn before (they know what happened), ``"next"`` the person who will be primary in the turn
+    after, ``"apart"`` the person half the roster away. With two or more distinct people the
+    secondary is never the primary. ``"previous"`` and ``"next"`` put everyone on call for two
+    turns in a row (primary then secondary, or the other way round), which check rule OCP401
+    reports as a long stretch; ``"apart"`` leaves a turn of rest on both sides once the roster has
+    four people or more.
 
     The escalation policy pages the primary schedule, then the secondary schedule, then
     ``manager`` when one is given. ``name`` defaults to the team's name (when ``roster`` is a
@@ -134,9 +138,9 @@ def plan_rotation(
     _check_roster(users)
     check_instant(start, "plan_rotation", "start")
     check_time_zone(time_zone, "plan_rotation")
-    if secondary not in ("previous", "next"):
+    if secondary not in ("previous", "next", "apart"):
         raise ValidationError(
-            f"plan_rotation: secondary must be 'previous' or 'next', got {secondary!r}"
+            f"plan_rotation: secondary must be 'previous', 'next' or 'apart', got {secondary!r}"
         )
     if manager is not None and not isinstance(manager, User):
         raise ValidationError(f"plan_rotation: manager must be a User or None, got {manager!r}")
@@ -152,10 +156,11 @@ def plan_rotation(
     base = name or team_name or "On-Call"
     anchor = rotation_anchor(start, time_zone, handoff)
     primary_layer = Layer("Primary", users, start, turn_length, rotation_virtual_start=anchor)
-    # One turn later (previous) or earlier (next) on the schedule's wall clock.
+    # Turns later (previous, apart) or earlier (next) on the schedule's wall clock.
     tz = zone(time_zone)
     local_anchor = anchor.astimezone(tz).replace(tzinfo=None)
-    shift = turn_length if secondary == "previous" else -turn_length
+    turns = {"previous": 1, "next": -1, "apart": len(users) // 2}[secondary]
+    shift = turn_length * turns
     secondary_anchor = (
         (local_anchor + shift).replace(tzinfo=tz).astimezone(dt.timezone.utc).astimezone(tz)
     )

@@ -10,6 +10,7 @@ the clocks jump) or happen twice (fall back: the first occurrence).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -333,18 +334,26 @@ class ZoneClock:
         self._local_starts: list[int] = []
 
     def _offset_at(self, seconds: int) -> int:
+        """The UTC offset at an instant, in whole minutes.
+
+        Old offsets of local mean time have seconds (New York until 1883: -4:56:02; Monrovia until
+        1972: -0:44:30). They are cut to the minute (towards zero), so that a local time of a whole
+        minute is an instant of a whole minute, as PagerDuty's timestamps are.
+        """
         try:
             off = dt.datetime.fromtimestamp(seconds, self._tz).utcoffset()
         except (OverflowError, OSError, ValueError):  # outside the platform's time_t
             off = from_seconds(seconds).astimezone(self._tz).utcoffset()
         assert off is not None
-        return off.days * DAY + off.seconds
+        total = off.days * DAY + off.seconds
+        whole = abs(total) // MINUTE * MINUTE
+        return whole if total >= 0 else -whole
 
     def _scan(self, lo: int, hi: int) -> tuple[list[int], list[int]]:
         starts, offsets = [lo], [self._offset_at(lo)]
         t = lo
         tz, step = self._tz, self._SAMPLE
-        current = dt.timedelta(seconds=offsets[-1])
+        current: dt.timedelta | None = dt.timedelta(seconds=offsets[-1])
         while t < hi:
             nxt = min(t + step, hi)
             try:  # the common case inline: one sample, no change
@@ -354,8 +363,10 @@ class ZoneClock:
             except (OverflowError, OSError, ValueError):
                 pass
             off = self._offset_at(nxt)
+            # The offset as zoneinfo gives it, seconds and all, for the fast path above.
+            with contextlib.suppress(OverflowError, OSError, ValueError):
+                current = _fromtimestamp(nxt, tz).utcoffset()
             if off != offsets[-1]:
-                current = dt.timedelta(seconds=off)
                 a, b = t, nxt  # offset(a) == previous, offset(b) == new
                 while b - a > 1:
                     mid = (a + b) // 2
@@ -363,7 +374,7 @@ class ZoneClock:
                         a = mid
                     else:
                         b = mid
-                starts.append(b)
+                starts.append(b - b % MINUTE)  # a change at 00:44:30 counts from 00:44
                 offsets.append(off)
             t = nxt
         return starts, offsets

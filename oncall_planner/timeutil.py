@@ -380,7 +380,8 @@ class ZoneClock:
         return starts, offsets
 
     def _scan_years(self, first: int, last: int) -> tuple[list[int], list[int]]:
-        lo = to_seconds(dt.datetime(max(first, 1), 1, 1, tzinfo=UTC))
+        # From 2 January in year 1: 1 January 00:00 UTC is still year 0 west of Greenwich.
+        lo = to_seconds(dt.datetime(max(first, 1), 1, 1 if first > 1 else 2, tzinfo=UTC))
         hi = to_seconds(dt.datetime(min(last + 1, 9999), 1, 1, tzinfo=UTC))
         return self._scan(lo, hi)
 
@@ -398,7 +399,9 @@ class ZoneClock:
 
     def _ensure(self, seconds: int) -> None:
         year = 1970 + seconds // self._YEAR  # approximate; one year of margin either side
-        lo_year, hi_year = year - 1, year + 1
+        # Years 1 and 9999 are the edges of datetime: instants beyond the table keep its first
+        # or last offset.
+        lo_year, hi_year = min(max(year - 1, 1), 9998), max(min(year + 1, 9998), 1)
         if self._last_year < self._first_year:
             starts, offsets = self._scan_years(lo_year, hi_year)
             first, last = lo_year, hi_year

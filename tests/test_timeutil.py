@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from oncall_planner import PAGERDUTY_TIME_ZONES, ValidationError
-from oncall_planner.timeutil import check_time_zone, clock, parse_iso8601, to_seconds
+from oncall_planner.timeutil import (
+    ZoneClock,
+    check_time_zone,
+    clock,
+    parse_iso8601,
+    to_seconds,
+)
 
 UTC = dt.timezone.utc
 
@@ -112,3 +118,19 @@ def test_a_rotation_anchored_in_local_mean_time_hands_off_on_whole_minutes() -> 
         dt.datetime(2025, 1, 3, tzinfo=UTC),
     )
     assert [e.end.time() for e in final.entries] == [dt.time(23, 16), dt.time(23, 16), dt.time(0)]
+
+
+@pytest.mark.parametrize("name", ["America/New_York", "Pacific/Apia", "Asia/Kathmandu"])
+@pytest.mark.parametrize(
+    "instant",
+    [dt.datetime(1, 1, 1, 12, tzinfo=UTC), dt.datetime(9999, 12, 31, 23, 59, tzinfo=UTC)],
+)
+def test_clocks_work_at_the_edges_of_datetime(name: str, instant: dt.datetime) -> None:
+    zclock = ZoneClock(name)  # a fresh table: growing the shared one to year 9999 takes seconds
+    seconds = to_seconds(instant)
+    local = zclock.to_local(seconds)
+    assert zclock.from_local(local) == seconds
+    assert zclock.from_local_sorted([local - 86400, local]) == [
+        zclock.from_local(local - 86400),
+        seconds,
+    ]

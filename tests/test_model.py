@@ -215,6 +215,14 @@ def test_policy_name_characters() -> None:
         EscalationPolicy("Checkout & Payments", [rule])
 
 
+def test_team_description_is_text_of_at_most_1024_characters() -> None:
+    assert Team("Checkout", description="x" * 1024).description == "x" * 1024
+    with raises("Team 'Checkout': description must be at most 1024 characters, got 1025"):
+        Team("Checkout", description="x" * 1025)
+    with raises("Team 'Checkout': description must be a string or None, got 5"):
+        Team("Checkout", description=5)  # type: ignore[arg-type]
+
+
 def test_policy_has_at_most_one_team() -> None:
     rule = EscalationRule(5, [Target.user(ALICE)])
     with raises("team must be one Team or None"):

@@ -213,6 +213,8 @@ def test_policy_name_characters() -> None:
     rule = EscalationRule(5, [Target.user(ALICE)])
     with raises("EscalationPolicy: name must not end with a space nor contain \\ / & < >"):
         EscalationPolicy("Checkout & Payments", [rule])
+    with raises("EscalationPolicy: name must be printable"):
+        EscalationPolicy("Checkout\tPayments", [rule])
 
 
 def test_team_description_is_text_of_at_most_1024_characters() -> None:

@@ -424,19 +424,21 @@ def _check_window(since: object, until: object) -> tuple[int, int]:
     return to_seconds(since), to_seconds(until)
 
 
-def _check_mode(mode: object) -> str:
+def _check_mode(mode: object, where: str = "render") -> str:
     if mode not in _MODES:
-        raise ValidationError(f"render: mode must be 'wall' or 'elapsed', got {mode!r}")
+        raise ValidationError(f"{where}: mode must be 'wall' or 'elapsed', got {mode!r}")
     return str(mode)
 
 
-def _check_overrides(overrides: object) -> tuple[Override, ...]:
-    return sequence_of(overrides, Override, "render", "overrides")
+def _check_overrides(overrides: object, where: str = "render") -> tuple[Override, ...]:
+    return sequence_of(overrides, Override, where, "overrides")
 
 
-def _check_schedule(schedule: object) -> Schedule:
+def _check_schedule(schedule: object, where: str = "render") -> Schedule:
     if not isinstance(schedule, Schedule):
-        raise ValidationError(f"render: schedule must be a Schedule, got {type(schedule).__name__}")
+        raise ValidationError(
+            f"{where}: schedule must be a Schedule, got {type(schedule).__name__}"
+        )
     return schedule
 
 
@@ -509,7 +511,7 @@ def layer_on_call_at(
     zclock = clock(time_zone)
     if layer.restrictions and not restriction_windows(layer.restrictions, zclock, t, t + 1):
         return None
-    k = _Rotation(layer, zclock, _check_mode(mode)).turn_at(t)
+    k = _Rotation(layer, zclock, _check_mode(mode, "layer_on_call_at")).turn_at(t)
     return layer.users[k % len(layer.users)]
 
 
@@ -524,11 +526,11 @@ def on_call_at(
     Answers from the rules directly, without rendering a window: the last override that covers
     ``at``, else the last layer that has someone on call at ``at``.
     """
-    schedule = _check_schedule(schedule)
+    schedule = _check_schedule(schedule, "on_call_at")
     if not isinstance(at, dt.datetime) or not is_aware(at):
         raise ValidationError(f"on_call_at: at must be a timezone-aware datetime, got {at!r}")
-    mode_ = _check_mode(mode)
-    for ov in reversed(_check_overrides(overrides)):
+    mode_ = _check_mode(mode, "on_call_at")
+    for ov in reversed(_check_overrides(overrides, "on_call_at")):
         if ov.start <= at < ov.end:
             return ov.user
     for layer in reversed(schedule.layers):

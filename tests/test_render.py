@@ -352,6 +352,17 @@ def test_overrides_must_be_overrides() -> None:
         render(s, utc(2025, 1, 1), utc(2025, 1, 2), overrides=[A])  # type: ignore[list-item]
 
 
+def test_on_call_at_names_itself_in_its_errors() -> None:
+    s = Schedule("S", "Etc/UTC", [Layer("L", [A], utc(2025, 1, 1), WEEK)])
+    at = utc(2025, 1, 2)
+    with pytest.raises(ValidationError, match="^on_call_at: overrides must hold Override objects"):
+        on_call_at(s, at, overrides=[A])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="^on_call_at: mode must be 'wall' or 'elapsed'"):
+        on_call_at(s, at, mode="local")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="^on_call_at: schedule must be a Schedule"):
+        on_call_at("S", at)  # type: ignore[arg-type]
+
+
 def test_on_call_at_accepts_seconds_and_needs_awareness() -> None:
     s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), WEEK)])
     assert on_call_at(s, utc(2025, 1, 7, 23, 59) + dt.timedelta(seconds=59)) == A

@@ -598,3 +598,15 @@ def test_any_plan_emits_json_the_provider_accepts(plan, mode, now):
     assert counts.get("pagerduty_team_membership", 0) == sum(len(t.members) for t in plan.teams)
     assert dumps(doc) == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert dumps(again) == dumps(doc)
+
+
+def test_removing_the_first_namesake_gives_the_other_the_plain_name():
+    # What docs/terraform.md promises, and the one rename it warns about.
+    both = unique_identifiers([("a", "Checkout Primary"), ("b", "Checkout-Primary")], "schedule")
+    later = unique_identifiers(
+        [("a", "Checkout Primary"), ("b", "Checkout-Primary"), ("c", "Search")], "schedule"
+    )
+    alone = unique_identifiers([("b", "Checkout-Primary")], "schedule")
+    assert later["a"] == both["a"] == "checkout_primary"
+    assert later["b"] == both["b"] != "checkout_primary"
+    assert alone["b"] == "checkout_primary"

@@ -94,8 +94,9 @@ def unique_identifiers(items: Sequence[tuple[str, str]], fallback: str) -> dict[
 
     Each object gets :func:`base_identifier` of its name. When several share one, the first in
     ``items`` keeps it and each later one gets ``_`` and the first 8 hex digits of the SHA-256 of
-    its key appended: the suffix depends only on the object itself, so adding or removing another
-    object never renames it.
+    its key appended: the suffix depends only on the object itself, so adding objects after it,
+    or objects with another base, never renames it. Removing the first of two namesakes gives the
+    other the plain name (no rule without Terraform's state can avoid that).
     """
     taken: set[str] = set()
     out: dict[str, str] = {}

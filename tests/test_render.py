@@ -355,11 +355,11 @@ def test_overrides_must_be_overrides() -> None:
 def test_on_call_at_names_itself_in_its_errors() -> None:
     s = Schedule("S", "Etc/UTC", [Layer("L", [A], utc(2025, 1, 1), WEEK)])
     at = utc(2025, 1, 2)
-    with pytest.raises(ValidationError, match="^on_call_at: overrides must hold Override objects"):
+    with pytest.raises(ValidationError, match=r"^on_call_at: overrides must hold Override objects"):
         on_call_at(s, at, overrides=[A])  # type: ignore[list-item]
-    with pytest.raises(ValidationError, match="^on_call_at: mode must be 'wall' or 'elapsed'"):
+    with pytest.raises(ValidationError, match=r"^on_call_at: mode must be 'wall' or 'elapsed'"):
         on_call_at(s, at, mode="local")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="^on_call_at: schedule must be a Schedule"):
+    with pytest.raises(ValidationError, match=r"^on_call_at: schedule must be a Schedule"):
         on_call_at("S", at)  # type: ignore[arg-type]
 
 

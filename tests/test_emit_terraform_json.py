@@ -408,6 +408,17 @@ def test_overrides_api_body_rejects_something_else_than_overrides():
         overrides_api_body(build_plan().schedules[0], [(T0, T0 + WEEK, BOB)])
 
 
+def test_overrides_api_body_checks_its_list_and_the_user_ids():
+    schedule = build_plan().schedules[0]
+    override = Override(T0, T0 + WEEK, BOB)
+    with pytest.raises(ValidationError, match=r"overrides for schedule .* must be a list of"):
+        overrides_api_body(schedule, override)
+    with pytest.raises(ValidationError, match="user_ids must map emails to PagerDuty user IDs"):
+        overrides_api_body(schedule, [override], user_ids=["PBOB123"])
+    with pytest.raises(ValidationError, match="user_ids must map emails to PagerDuty user IDs"):
+        overrides_api_body(schedule, [override], user_ids={"bob@example.com": 5})
+
+
 # --- the schema checker catches what it should ------------------------------------------------
 
 

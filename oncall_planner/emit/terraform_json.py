@@ -485,8 +485,21 @@ def overrides_api_body(
     """
     if not isinstance(schedule, Schedule):
         raise ValidationError(f"overrides_api_body: schedule must be a Schedule, got {schedule!r}")
+    if user_ids is not None and (
+        not isinstance(user_ids, Mapping)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in user_ids.items())
+    ):
+        raise ValidationError(
+            "overrides_api_body: user_ids must map emails to PagerDuty user IDs "
+            f"({{'alice@example.com': 'PABC123'}}), got {user_ids!r}"
+        )
     ids = {email.lower(): value for email, value in (user_ids or {}).items()}
     items = []
+    if isinstance(overrides, (str, bytes)) or not isinstance(overrides, Iterable):
+        raise ValidationError(
+            f"overrides_api_body: overrides for schedule {schedule.name!r} must be a list of "
+            f"Override objects, got {overrides!r}"
+        )
     for override in overrides:
         if not isinstance(override, Override):
             raise ValidationError(

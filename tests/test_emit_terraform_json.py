@@ -621,3 +621,10 @@ def test_removing_the_first_namesake_gives_the_other_the_plain_name():
     assert later["a"] == both["a"] == "checkout_primary"
     assert later["b"] == both["b"] != "checkout_primary"
     assert alone["b"] == "checkout_primary"
+
+
+def test_instants_always_have_a_four_digit_year():
+    from oncall_planner.emit.terraform_json import rfc3339
+
+    assert rfc3339(dt.datetime(2025, 1, 6, 9, 30, tzinfo=NY)) == "2025-01-06T14:30:00Z"
+    assert rfc3339(dt.datetime(999, 12, 31, 23, 59, tzinfo=UTC)) == "0999-12-31T23:59:00Z"

@@ -162,7 +162,8 @@ def literal(text: str) -> str:
 
 def rfc3339(value: dt.datetime) -> str:
     """A whole-minute instant as RFC 3339 in UTC: ``2025-01-01T05:00:00Z``."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = value.astimezone(UTC)  # the year with four digits: strftime's %Y drops leading zeros
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"
 
 
 def _restriction(restriction: Restriction) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -401,6 +402,31 @@ def _coalesce(pieces: Iterable[Piece]) -> list[Piece]:
     return out
 
 
+def _latest_wins(pieces: Sequence[Piece]) -> list[Piece]:
+    """Sorted disjoint pieces from possibly overlapping ``pieces``: where several overlap, the one
+    latest in the list wins. One sweep over the start and end instants with a heap of the pieces
+    in force (latest on top), so thousands of overrides stay fast."""
+    order = sorted(range(len(pieces)), key=lambda i: pieces[i][0])
+    instants = sorted({t for s, e, _ in pieces for t in (s, e)})
+    heap: list[tuple[int, int, int]] = []  # (-position in the list, end, user) of pieces in force
+    out: list[Piece] = []
+    j, n = 0, len(order)
+    for a, b in zip(instants, instants[1:]):
+        while j < n and pieces[order[j]][0] <= a:
+            i = order[j]
+            heapq.heappush(heap, (-i, pieces[i][1], pieces[i][2]))
+            j += 1
+        while heap and heap[0][1] <= a:  # the latest piece has ended: the one below shows
+            heapq.heappop(heap)
+        if heap:
+            user = heap[0][2]
+            if out and out[-1][1] == a and out[-1][2] == user:
+                out[-1] = (out[-1][0], b, user)
+            else:
+                out.append((a, b, user))
+    return out
+
+
 def _visible(layer_pieces: Sequence[Sequence[Piece]], cover: Sequence[Span]) -> list[list[Piece]]:
     """The part of each layer that shows: the last layer wins, so walk from the top and keep what
     ``cover`` (the overrides) and later layers leave. No coalescing is needed: what is left of
@@ -465,17 +491,14 @@ def render(
             users.append(user)
         return index[user]
 
-    # Overrides: the later one wins, so walk them from the last and keep what is still free.
-    override_cover: list[Span] = []
-    override_pieces: list[Piece] = []
-    for ov in reversed(overrides_):
+    # Overrides, clipped to the window, in list order: the later one wins where they overlap.
+    clipped: list[Piece] = []
+    for ov in overrides_:
         s, e = max(to_seconds(ov.start), lo), min(to_seconds(ov.end), hi)
-        if s >= e:
-            continue
-        piece = (s, e, uid(ov.user))
-        override_pieces.extend(_subtract([piece], override_cover))
-        override_cover = _union(override_cover, [piece])
-    override_pieces.sort()
+        if s < e:
+            clipped.append((s, e, uid(ov.user)))
+    override_pieces = _latest_wins(clipped)
+    override_cover = _union((), override_pieces)
 
     layer_pieces = [
         _layer_pieces(layer, zclock, mode_, lo, hi, [uid(u) for u in layer.users])

@@ -163,6 +163,27 @@ def test_handoff_splits_window_quiet_for_a_midnight_handoff():
     assert run("OCP107", plan_of(schedule("S", lay))) == []
 
 
+def test_handoff_splits_window_quiet_for_daily_turns_inside_a_weekday_window():
+    # A daily rotation restricted to Monday-Friday as one window hands over inside it every
+    # midnight, and no virtual start could avoid that.
+    lay = layer("L", [A, B, C], turn=DAY, restrictions=WEEKDAYS)
+    assert run("OCP107", plan_of(schedule("S", lay))) == []
+
+
+def test_handoff_splits_window_counts_each_window_once():
+    # Weekly turns handed over on Wednesday noon cut the Monday 09:00 to Friday 17:00 window.
+    working_week = [Restriction.weekly(1, "09:00", dt.timedelta(hours=104))]
+    wednesday_noon = T0 + 2 * DAY + dt.timedelta(hours=12)
+    lay = layer(
+        "L", [A, B], restrictions=working_week, rotation_virtual_start=wednesday_noon - WEEK
+    )
+    found = run("OCP107", plan_of(schedule("S", lay)), weeks=3)
+    assert found[0].message.startswith("3 restriction window(s) cut by a handoff")
+    assert [i.start for i in found[0].intervals] == [
+        T0 + k * WEEK + dt.timedelta(hours=9) for k in range(3)
+    ]
+
+
 def test_rotation_rules_see_the_policy_plan_too():
     sched = schedule("S", layer("Solo", [A]))
     found = run("OCP102", OnCallPlan(escalation_policies=[policy("P", (10, [sched]))]))

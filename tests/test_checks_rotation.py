@@ -6,7 +6,7 @@ import datetime as dt
 
 from checkkit import DAY, T0, WEEK, A, B, C, D, layer, policy, run, schedule, user
 
-from oncall_planner import OnCallPlan, Restriction
+from oncall_planner import OnCallPlan, Override, Restriction
 
 
 def plan_of(*schedules):
@@ -77,7 +77,28 @@ def test_shadowed_layer_quiet_for_a_layer_that_has_not_started():
     assert run("OCP103", plan_of(schedule("S", later, layer("Top", [C, D])))) == []
 
 
+def test_shadowed_layer_names_what_hides_it():
+    # The weekend layer above hides weekends only; an override hides the rest. Layers that
+    # never meet the hidden layer's time are not blamed.
+    weekends = layer("Weekends", [C, D], restrictions=[Restriction.weekly(6, "00:00", 2 * DAY)])
+    nights = layer("Nights", [C, D], start=T0 + 10 * WEEK)
+    sched = schedule("S", layer("Base", [A, B]), weekends, nights)
+    cover = Override(T0, T0 + 4 * WEEK, C)
+    found = run("OCP103", plan_of(sched), overrides={"S": [cover]})
+    by_layer = {f.subject.split("layer ")[1]: f.message.split(": ", 1)[1] for f in found}
+    assert by_layer == {
+        "'Base'": "layer(s) 'Weekends' above it and overrides cover all 672 h of its time",
+        "'Weekends'": "overrides cover all 192 h of its time",
+    }
+
+
 # OCP104 partly-shadowed-layer
+
+
+def test_partly_shadowed_layer_names_overrides_when_they_hide_it():
+    cover = Override(T0 + DAY, T0 + 3 * DAY, C)
+    found = run("OCP104", plan_of(schedule("S", layer("Base", [A, B]))), overrides={"S": [cover]})
+    assert found[0].message.endswith("; overrides hide the rest")
 
 
 def test_partly_shadowed_layer_reports_the_visible_share():

@@ -90,15 +90,14 @@ def shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         own, visible = _shown(ctx, sched, i)
         if not own or visible:
             continue
-        above = [lay.name for lay in sched.layers[i + 1 :]]
-        by = f"layer(s) {', '.join(repr(n) for n in above)}" if above else "overrides"
+        own_iv = merge(_intervals(own))
         yield Hit(
             subject=layer_subject(sched, layer),
             message=(
                 f"never on call in the final schedule from {span(ctx.horizon, sched.time_zone)}: "
-                f"{by} above it cover all {hours(total(_intervals(own)))} of its time"
+                f"{_hidden_by(ctx, sched, i, own_iv)} cover all {hours(total(own_iv))} of its time"
             ),
-            intervals=merge(_intervals(own)),
+            intervals=own_iv,
             hint=(
                 "restrict the layers above it to the hours they should cover, or end them; "
                 "layers later in the list win wherever they are on call"
@@ -108,6 +107,34 @@ def shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
 
 def _intervals(entries: tuple[Entry, ...]) -> list[Interval]:
     return [Interval(e.start, e.end) for e in entries]
+
+
+def _overlap(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> bool:
+    """Whether two sorted, disjoint lists of intervals share any time."""
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i].start < b[j].end and b[j].start < a[i].end:
+            return True
+        if a[i].end <= b[j].end:
+            i += 1
+        else:
+            j += 1
+    return False
+
+
+def _hidden_by(ctx: Context, sched: Schedule, i: int, hidden: tuple[Interval, ...]) -> str:
+    """What hides ``hidden`` (time of layer ``i``): the later layers on call during it, and the
+    overrides if any fall in it, e.g. ``layer(s) 'Secondary' above it and overrides``."""
+    final = ctx.final(sched)
+    above = [
+        repr(sched.layers[j].name)
+        for j in range(i + 1, len(sched.layers))
+        if _overlap(hidden, merge(_intervals(final.layers[j])))
+    ]
+    parts = [f"layer(s) {', '.join(above)} above it"] if above else []
+    if _overlap(hidden, merge(_intervals(final.overrides))):
+        parts.append("overrides")
+    return " and ".join(parts)
 
 
 def _minus(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
@@ -145,14 +172,14 @@ def partly_shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         hidden = 1 - vis_total / own_total
         if hidden <= t["max_hidden_share"] or vis_total == own_total:
             continue
+        hidden_iv = _minus(own_iv, vis_iv)
         yield Hit(
             subject=layer_subject(sched, layer),
             message=(
                 f"shows {vis_total / own_total:.0%} of its {hours(own_total)} in the final "
-                "schedule; "
-                f"layers above it or overrides hide the rest"
+                f"schedule; {_hidden_by(ctx, sched, i, hidden_iv)} hide the rest"
             ),
-            intervals=_minus(own_iv, vis_iv),
+            intervals=hidden_iv,
             hint="check that the layers above it should win over it where they overlap",
         )
 

@@ -41,8 +41,8 @@ def _intersect(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interv
     "OCP201",
     "first-level-gap",
     "error",
-    "Time when nobody is on call on an escalation policy's first level: incidents then wait for "
-    "level 2, or page nobody at all.",
+    "Time when nobody is on call on an escalation policy's first level: incidents then skip "
+    "straight to level 2, or page nobody at all.",
     min_gap_minutes=0,
 )
 def first_level_gap(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:

@@ -163,6 +163,32 @@ def test_csv_row_with_missing_cells_names_the_row():
         pages_from_csv(text)
 
 
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("inf", "seconds_to_first_ack must be a number of seconds, got 'inf'"),
+        ("1e30", "seconds_to_first_ack must be at most 316224000 seconds"),
+    ],
+)
+def test_csv_absurd_durations_name_the_row(cell, message):
+    text = f"id,created_on,seconds_to_first_ack\nP1,2025-01-07T02:10:00Z,{cell}\n"
+    with pytest.raises(ImportError_, match=rf"x.csv: row 1 \(line 2\): {message}"):
+        pages_from_csv(text, "x.csv")
+
+
+@pytest.mark.parametrize(
+    ("created", "ack", "message"),
+    [
+        ("9999-12-31T23:00:00Z", "7200", "seconds_to_first_ack goes past the year 9999"),
+        ("0001-01-01T00:00:00+05:00", "", "created_on is out of range"),
+    ],
+)
+def test_csv_times_out_of_range_name_the_row(created, ack, message):
+    text = f"id,created_on,seconds_to_first_ack\nP1,{created},{ack}\n"
+    with pytest.raises(ImportError_, match=rf"x.csv: row 1 \(line 2\): {message}"):
+        pages_from_csv(text, "x.csv")
+
+
 def test_csv_time_without_offset_needs_a_zone():
     row = "P1,1,t,S,svc,E,ep,2024-03-08T22:12:40,,,,0,0,0,0,1,,,,,,,high"
     with pytest.raises(ImportError_, match="has no UTC offset"):

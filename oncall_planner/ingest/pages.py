@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -82,7 +83,20 @@ def _parse_time(value: Any, where: str, field: str, time_zone: str | None = None
                 "(time_zone='America/New_York') rather than guessing"
             )
         parsed = parsed.replace(tzinfo=zone(time_zone))
-    return parsed.astimezone(dt.timezone.utc)
+    try:
+        return parsed.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise ImportError_(f"{where}: {field} is out of range, got {value!r}") from None
+
+
+def _later(at: dt.datetime, seconds: int | None, where: str, field: str) -> dt.datetime | None:
+    """``at`` plus ``seconds`` (a duration column), ``None`` when the cell was empty."""
+    if seconds is None:
+        return None
+    try:
+        return at + dt.timedelta(seconds=seconds)
+    except OverflowError:
+        raise ImportError_(f"{where}: {field} goes past the year 9999, got {seconds}") from None
 
 
 def _label(obj: Any) -> str | None:
@@ -241,16 +255,26 @@ _ALIASES = {
 }
 
 
+#: Longer than any incident stays open: durations above it are typos that would overflow dates.
+_MAX_SECONDS = 10 * 366 * 86400
+
+
 def _seconds(value: str, where: str, field: str) -> int | None:
     if not value.strip():
         return None
     try:
-        seconds = int(float(value))
+        number = float(value)
     except ValueError:
-        raise ImportError_(f"{where}: {field} must be a number of seconds, got {value!r}") from None
-    if seconds < 0:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ImportError_(f"{where}: {field} must be a number of seconds, got {value!r}")
+    if number < 0:
         raise ImportError_(f"{where}: {field} must not be negative, got {value!r}")
-    return seconds
+    if number > _MAX_SECONDS:
+        raise ImportError_(
+            f"{where}: {field} must be at most {_MAX_SECONDS} seconds (ten years), got {value!r}"
+        )
+    return int(number)
 
 
 def _assignee(ids: str, names: str) -> str | None:
@@ -334,8 +358,8 @@ def _csv_row(
         _parse_time(resolved_text, where, "resolved_on", time_zone) if resolved_text else None
     )
     ttr = _seconds(get("ttr"), where, "seconds_to_resolve")
-    if resolved is None and ttr is not None:
-        resolved = at + dt.timedelta(seconds=ttr)
+    if resolved is None:
+        resolved = _later(at, ttr, where, "seconds_to_resolve")
     tta = _seconds(get("tta"), where, "seconds_to_first_ack")
     urgency = get("urgency").lower() or None
     if urgency is not None and urgency not in ("high", "low"):
@@ -349,7 +373,7 @@ def _csv_row(
         service=get("service") or None,
         policy=get("policy") or None,
         urgency=urgency,
-        acknowledged_at=at + dt.timedelta(seconds=tta) if tta is not None else None,
+        acknowledged_at=_later(at, tta, where, "seconds_to_first_ack"),
         resolved_at=resolved,
         id=get("id") or get("number") or None,
         title=get("title") or None,

@@ -163,6 +163,13 @@ def test_csv_row_with_missing_cells_names_the_row():
         pages_from_csv(text)
 
 
+def test_csv_row_spanning_lines_is_named_by_its_first_line():
+    # PagerDuty's descriptions may hold quoted newlines; an editor shows the row where it starts.
+    text = 'id,description,created_on\nP1,"disk full\non two lines",soon\n'
+    with pytest.raises(ImportError_, match=r"row 1 \(line 2\): created_on must be"):
+        pages_from_csv(text, "x.csv")
+
+
 @pytest.mark.parametrize(
     ("cell", "message"),
     [

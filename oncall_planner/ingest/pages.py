@@ -300,8 +300,10 @@ def pages_from_csv(text: str, source: str = "CSV", time_zone: str | None = None)
     skipped: list[SkippedRow] = []
     seen: dict[str, str] = {}
     rows = 0
+    first_line = 1  # where the row being read starts: a quoted cell may span several lines
     try:
         for cells in reader:
+            line, first_line = first_line, reader.line_num + 1
             if header is None:
                 if not any(c.strip() for c in cells):
                     continue
@@ -318,7 +320,7 @@ def pages_from_csv(text: str, source: str = "CSV", time_zone: str | None = None)
                     )
                 continue
             rows += 1
-            row = f"row {rows} (line {reader.line_num})"
+            row = f"row {rows} (line {line})"
             where = f"{source}: {row}"
             if not any(c.strip() for c in cells):
                 skipped.append(SkippedRow(row, "blank row"))

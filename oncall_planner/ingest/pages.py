@@ -79,8 +79,9 @@ def _parse_time(value: Any, where: str, field: str, time_zone: str | None = None
     if parsed.tzinfo is None:
         if time_zone is None:
             raise ImportError_(
-                f"{where}: {field} has no UTC offset ({value!r}); give the export's time zone "
-                "(time_zone='America/New_York') rather than guessing"
+                f"{where}: {field} has no UTC offset ({value!r}); give the zone the export "
+                "was written in (time_zone='America/New_York', or --pages-tz on the command "
+                "line) rather than guessing"
             )
         parsed = parsed.replace(tzinfo=zone(time_zone))
     try:

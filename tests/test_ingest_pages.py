@@ -25,6 +25,22 @@ def utc(*args: int) -> dt.datetime:
 # REST JSON
 
 
+def test_json_acknowledgement_by_a_service_is_not_time_to_acknowledge():
+    incident = {
+        "id": "P1",
+        "created_at": "2025-01-07T02:10:00Z",
+        "acknowledgements": [
+            {
+                "at": "2025-01-07T02:10:05Z",
+                "acknowledger": {"id": "S", "type": "service_reference"},
+            },
+            {"at": "2025-01-07T02:14:00Z", "acknowledger": {"id": "U", "type": "user_reference"}},
+        ],
+    }
+    page = pages_from_json([incident]).pages[0]
+    assert page.time_to_acknowledge == dt.timedelta(minutes=4)
+
+
 def test_json_reads_each_incident_as_a_page():
     history = load_pages_json(JSON_FILE)
     assert [p.id for p in history] == ["PXA1B2C", "PQ3ESC9"]

@@ -132,9 +132,13 @@ def _incident_to_page(item: Any, where: str) -> Page:
     acks = item.get("acknowledgements") or []
     if not isinstance(acks, list):
         raise ImportError_(f"{where}: acknowledgements must be a list, got {acks!r}")
+    # A service can acknowledge too (an integration): only people count for time to acknowledge.
     ack_times = [
         _parse_time(a.get("at") if isinstance(a, Mapping) else a, where, "acknowledgements[].at")
         for a in acks
+        if not isinstance(a, Mapping)
+        or a.get("acknowledger") is None
+        or _is_user(a["acknowledger"])
     ]
     resolved_raw = item.get("resolved_at")
     if resolved_raw is None and item.get("status") == "resolved":

@@ -102,7 +102,7 @@ def on_call_during_time_off(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]
                 subject=user_subject(user),
                 message=(
                     f"on call for {hours(total(clash))} during time off, first "
-                    f"{span(clash[0], user.time_zone)}"
+                    f"{span(clash[0], ctx.user_zone(user))}"
                 ),
                 intervals=clash,
                 hint="add an override for someone else (see planning.cover_time_off) or swap turns",
@@ -139,7 +139,7 @@ def several_schedules(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
                 subject=user_subject(user),
                 message=(
                     f"on call on several schedules at once ({listed}) for {hours(total(merged))}, "
-                    f"first {span(merged[0], user.time_zone)}"
+                    f"first {span(merged[0], ctx.user_zone(user))}"
                 ),
                 intervals=merged,
                 hint="shift one rotation's virtual start so the same person's turns do not overlap",

@@ -6,7 +6,7 @@ import datetime as dt
 
 from checkkit import DAY, T0, WEEK, A, B, C, D, layer, policy, run, schedule, user
 
-from oncall_planner import OnCallPlan, Override, Restriction
+from oncall_planner import CheckConfig, OnCallPlan, Override, Restriction, change_members, check
 
 
 def plan_of(*schedules):
@@ -130,6 +130,20 @@ def test_starved_member_fires_for_people_whose_days_are_always_masked():
     found = run("OCP105", plan_of(schedule("S", layer("L", team, turn=DAY, restrictions=WEEKDAYS))))
     assert [f.message.split(" ")[0] for f in found] == ["P5", "P6"]
     assert found[0].severity == "error"
+
+
+def test_starvation_rules_quiet_for_a_layer_ended_by_a_membership_change():
+    # Ann, Ben, Cat, Dan weekly; Ben leaves and the old layer ends before some of them get a
+    # turn in the horizon. Nobody is masked (there are no restrictions): the layer just stopped.
+    # That used to be reported as OCP105 errors.
+    old = layer("Primary", [A, B, C, D])
+    ended, successor = change_members(
+        old, [A, C, D], effective=T0 + 4 * WEEK + DAY, time_zone="Etc/UTC"
+    )
+    plan = plan_of(schedule("S", ended, successor))
+    since = T0 + 3 * WEEK
+    config = CheckConfig(select=["OCP105", "OCP106"])
+    assert check(plan, since, since + 4 * WEEK, config=config) == ()
 
 
 def test_starved_member_quiet_when_the_cycle_walks_through_every_day():

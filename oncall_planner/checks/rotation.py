@@ -9,6 +9,8 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import attrs
+
 from oncall_planner.checks._engine import (
     Context,
     Hit,
@@ -198,17 +200,19 @@ def _alone(
     ctx: Context, sched: Schedule, layer: Layer
 ) -> tuple[Interval, dict[User, dt.timedelta]] | None:
     """The layer rendered on its own over whole cycles from the horizon's start, at least as long
-    as the horizon (just the horizon when a cycle is too long), and each user's time in it."""
+    as the horizon (just the horizon when a cycle is too long), and each user's time in it.
+
+    The layer's ``end`` is left out: whether turns fall into masked time is a property of the
+    rotation, and a layer ended mid-cycle (by a membership change) has simply not reached some
+    people yet. A layer that ended before the horizon is not looked at."""
+    if layer.end is not None and layer.end <= ctx.since:
+        return None
     cycle = _cycle(layer)
     horizon = ctx.until - ctx.since
     length = cycle * math.ceil(horizon / cycle) if cycle <= MAX_CYCLE else horizon
     lo = max(ctx.since, layer.start)
     hi = lo + length
-    if layer.end is not None:
-        hi = min(hi, layer.end)
-    if hi <= lo:
-        return None
-    alone = Schedule(sched.name, sched.time_zone, [layer])
+    alone = Schedule(sched.name, sched.time_zone, [attrs.evolve(layer, end=None)])
     entries = render(alone, lo, hi).entries
     per: dict[User, dt.timedelta] = {u: dt.timedelta() for u in layer.users}
     for e in entries:

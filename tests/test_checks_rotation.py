@@ -22,6 +22,12 @@ def test_long_turn_warns_above_seven_days():
     assert found[0].intervals[0].end - found[0].intervals[0].start == 10 * DAY
 
 
+def test_long_turn_error_threshold_holds_when_warn_days_is_raised_past_it():
+    plan = plan_of(schedule("S", layer("L", [A, B], turn=15 * DAY)))
+    found = run("OCP101", plan, weeks=6, thresholds={"warn_days": 20})
+    assert [f.severity for f in found] == ["error"]
+
+
 def test_long_turn_is_an_error_above_fourteen_days():
     found = run("OCP101", plan_of(schedule("S", layer("L", [A, B], turn=15 * DAY))), weeks=6)
     assert [f.severity for f in found] == ["error"]

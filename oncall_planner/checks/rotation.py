@@ -43,10 +43,14 @@ MAX_CYCLE = dt.timedelta(days=732)
 def long_turn(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for sched, i, layer in iter_layers(ctx.plan):
         days = layer.turn_length / dt.timedelta(days=1)
-        if days <= t["warn_days"]:
+        # Each threshold stands on its own: raising warn_days above error_days keeps the error.
+        severity: Severity
+        if days > t["error_days"]:
+            severity, limit = "error", t["error_days"]
+        elif days > t["warn_days"]:
+            severity, limit = "warning", t["warn_days"]
+        else:
             continue
-        severity: Severity = "error" if days > t["error_days"] else "warning"
-        limit = t["error_days"] if severity == "error" else t["warn_days"]
         entries = ctx.final(sched).layers[i]
         yield Hit(
             subject=layer_subject(sched, layer),

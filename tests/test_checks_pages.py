@@ -100,5 +100,16 @@ def test_unattributed_pages_reports_an_unknown_policy():
     assert "'Nope' is not in the plan" in found[0].message
 
 
+def test_unattributed_pages_reports_pages_to_someone_in_no_shift():
+    # Ben is off in week 1 and Boss is on no schedule: busy-shift has no shift for these pages.
+    pages = [Page(at(1), user=B), Page(at(2), user=BOSS), Page(at(3), user=A)]
+    found = run("OCP503", plan(), pages=pages)
+    assert [f.message for f in found] == [
+        "2 page(s) went to people who were on call on no schedule then ('Ben', 'Boss'), so no "
+        "shift counts them for OCP501"
+    ]
+    assert [i.start for i in found[0].intervals] == [at(1), at(2)]
+
+
 def test_unattributed_pages_quiet_when_every_page_is_placed():
     assert run("OCP503", plan(), pages=[Page(at(0)), Page(at(1), user=A)]) == []

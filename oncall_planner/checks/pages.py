@@ -164,3 +164,27 @@ def unattributed_pages(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             intervals=tuple(_page_interval(p) for p in pages),
             hint="add the person to the plan, or give the page its user or policy",
         )
+    # Pages that name someone of the plan who was on no schedule then (a manager paged directly,
+    # an override made in PagerDuty's UI): no shift holds them, so busy-shift cannot count them.
+    stretches = ctx.stretches()
+    shiftless: dict[User, list[Page]] = {}
+    for page in sorted(ctx.pages, key=lambda p: p.at):
+        if not ctx.since <= page.at < ctx.until:
+            continue
+        user, _ = _attribute(ctx, page)
+        if user is not None and not any(
+            s.start <= page.at < s.end for s in stretches.get(user, ())
+        ):
+            shiftless.setdefault(user, []).append(page)
+    if shiftless:
+        pages = sorted((p for ps in shiftless.values() for p in ps), key=lambda p: p.at)
+        names = ", ".join(repr(u.name) for u in sorted(shiftless, key=lambda u: u.email))
+        yield Hit(
+            subject="page history",
+            message=(
+                f"{len(pages)} page(s) went to people who were on call on no schedule then "
+                f"({names}), so no shift counts them for OCP501"
+            ),
+            intervals=tuple(_page_interval(p) for p in pages),
+            hint="add the overrides made in PagerDuty to check(overrides=...), or ignore this",
+        )

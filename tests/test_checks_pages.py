@@ -80,6 +80,12 @@ def test_night_page_hours_are_configurable():
     assert found == []
 
 
+def test_night_page_shows_a_half_hour_threshold_as_it_is():
+    late = Page(T0 + dt.timedelta(hours=22, minutes=40))
+    found = run("OCP502", plan(), pages=[late], thresholds={"night_start_hour": 22.5})
+    assert "in their local night (22:30-08:00 Etc/UTC)" in found[0].message
+
+
 # OCP503 unattributed-pages
 
 

@@ -95,6 +95,12 @@ def busy_shift(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             )
 
 
+def _clock(hour: float) -> str:
+    """An hour threshold as a time of day: 22 is ``22:00``, 22.5 is ``22:30``."""
+    minutes = round(hour * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 @rule(
     "OCP502",
     "night-page",
@@ -122,7 +128,7 @@ def night_page(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         yield Hit(
             subject=user_subject(user),
             message=(
-                f"{len(pages)} page(s) in their local night ({start:02.0f}:00-{end:02.0f}:00 "
+                f"{len(pages)} page(s) in their local night ({_clock(start)}-{_clock(end)} "
                 f"{tz}), "
                 f"first {when(pages[0].at, tz)}"
             ),

@@ -212,6 +212,15 @@ def test_csv_times_out_of_range_name_the_row(created, ack, message):
         pages_from_csv(text, "x.csv")
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_csv_saved_again_by_a_spreadsheet_with_another_delimiter(delimiter):
+    # A spreadsheet in a locale with a decimal comma saves the report with semicolons.
+    text = CSV_FILE.read_text().replace(",", delimiter)
+    history = pages_from_csv(text, "x.csv")
+    assert [p.id for p in history] == ["PXA1B2C", "P8LOWUR", "PQ3ESC9"]
+    assert history.pages[0].time_to_acknowledge == dt.timedelta(seconds=210)
+
+
 def test_csv_time_without_offset_needs_a_zone():
     row = "P1,1,t,S,svc,E,ep,2024-03-08T22:12:40,,,,0,0,0,0,1,,,,,,,high"
     with pytest.raises(ImportError_, match="has no UTC offset"):

@@ -292,13 +292,20 @@ def _assignee(ids: str, names: str) -> str | None:
     return names.strip() or (id_list[0] if id_list else None)
 
 
+def _delimiter(text: str) -> str:
+    """``,`` as PagerDuty writes it, or the ``;`` or tab of a spreadsheet that saved the file
+    again in a locale where the comma is the decimal mark: whichever splits the header most."""
+    header = next((line for line in text.split("\n") if line.strip()), "")
+    return max((",", ";", "\t"), key=header.count)
+
+
 def pages_from_csv(text: str, source: str = "CSV", time_zone: str | None = None) -> PageHistory:
     """Pages from the incidents report CSV (Reports, Download CSV). Times need a UTC offset unless
     ``time_zone`` names the zone the export was written in."""
     if time_zone is not None:
         check_time_zone(time_zone, "pages_from_csv")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     header: list[str] | None = None
     cols: dict[str, int] = {}
     pages: list[Page] = []

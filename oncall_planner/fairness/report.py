@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.fairness.horizon import Horizon, resolve_horizon
+from oncall_planner.fairness.horizon import Horizon, overlaps, resolve_horizon
 from oncall_planner.fairness.indices import Indices, above_average
 from oncall_planner.fairness.load import (
     Buckets,
@@ -212,7 +212,8 @@ def fairness_report(
     for schedule in plan.schedules:
         for layer in schedule.layers:
             for u in layer.users:
-                rostered.add(u.email.lower())
+                if overlaps(layer, lo, hi):
+                    rostered.add(u.email.lower())
                 home.setdefault(u.email.lower(), schedule.time_zone)
 
     page_counts: dict[str, list[int]] = {}

@@ -103,3 +103,18 @@ def test_text_tables_fit_an_80_column_terminal(report):
     table_lines = [line for line in lines if "  " in line and not line.startswith("Horizon")]
     assert table_lines, "no table found"
     assert max(len(line) for line in table_lines) <= 80
+
+
+def test_every_line_of_the_text_report_fits_80_columns(report):
+    # Prose too: the horizon, the schedule list and the headings wrap instead of running on.
+    from fairness_helpers import A, B, at, one_layer
+
+    from oncall_planner import OnCallPlan
+
+    long_names = OnCallPlan(
+        schedules=[one_layer([A, B], name=f"Payments platform {n} - Primary") for n in range(3)]
+    )
+    window = fairness_report(long_names, at(2025, 1, 6), at(2025, 3, 3))
+    for text in (report.to_text(), window.to_text()):
+        assert max(len(line) for line in text.splitlines()) <= 80, text
+    assert "\n  window chosen by the caller (the rotation cycle is 14 days)\n" in window.to_text()

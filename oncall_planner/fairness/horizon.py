@@ -59,6 +59,11 @@ class Horizon:
 
     def describe(self) -> str:
         """One sentence saying which window was used and why."""
+        span, why = self.describe_parts()
+        return f"{span}: {why}"
+
+    def describe_parts(self) -> tuple[str, str]:
+        """:meth:`describe` in two parts: the window with its length, and why it was used."""
         z = zone(self.time_zone)
         since, until = self.since.astimezone(z), self.until.astimezone(z)
         span = (
@@ -73,13 +78,13 @@ class Horizon:
             cycle = describe_duration(self.cycle)
         if self.kind == "cycle":
             count = self.cycles
-            return f"{span}: {count} whole rotation cycle{'s' if count != 1 else ''} of {cycle}"
+            return span, f"{count} whole rotation cycle{'s' if count != 1 else ''} of {cycle}"
         if self.kind == "truncated-cycle":
-            return (
-                f"{span}: the rotation cycle ({cycle}) is longer than the limit, so the window is "
-                "cut and not cycle-aligned"
+            return span, (
+                f"the rotation cycle ({cycle}) is longer than the limit, so the window is cut and "
+                "not cycle-aligned"
             )
-        return f"{span}: window chosen by the caller (the rotation cycle is {cycle})"
+        return span, f"window chosen by the caller (the rotation cycle is {cycle})"
 
 
 def overlaps(layer: Layer, since: int | None, until: int | None = None) -> bool:

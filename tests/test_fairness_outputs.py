@@ -118,3 +118,20 @@ def test_every_line_of_the_text_report_fits_80_columns(report):
     for text in (report.to_text(), window.to_text()):
         assert max(len(line) for line in text.splitlines()) <= 80, text
     assert "\n  window chosen by the caller (the rotation cycle is 14 days)\n" in window.to_text()
+
+
+def test_markdown_escapes_names_so_tables_keep_their_columns():
+    import re
+
+    from fairness_helpers import one_layer
+
+    from oncall_planner import OnCallPlan, User
+
+    odd = [User("Ann | SRE", "ann@example.com"), User("*Bob*", "bob@example.com")]
+    md = fairness_report(OnCallPlan(schedules=[one_layer(odd, name="Ops|Core")])).to_markdown()
+    rows = [line for line in md.splitlines() if line.startswith("| ")]
+    cells = {len(re.split(r"(?<!\\)\|", row)) for row in rows[:4]}  # head, rule, two people
+    assert len(cells) == 1, rows[:4]
+    assert "| Ann \\| SRE |" in md
+    assert "| \\*Bob\\* |" in md  # not italics
+    assert "'Ops\\|Core' at level 1" in md

@@ -86,10 +86,20 @@ def _grid(rows: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
+#: Characters that Markdown would read as markup (or, ``|``, as a table cell's end) in a name.
+MD_SPECIAL = frozenset("\\`*_[]<>|#~")
+
+
+def md_escape(text: str) -> str:
+    """``text`` with Markdown's markup characters backslash-escaped, so it reads as written."""
+    return "".join("\\" + c if c in MD_SPECIAL else c for c in text)
+
+
 def _md_table(rows: Sequence[Sequence[str]], align_first_left: bool = True) -> list[str]:
     head, *body = rows
     sep = [":--" if i == 0 and align_first_left else "--:" for i in range(len(head))]
-    return ["| " + " | ".join(r) + " |" for r in (head, sep, *body)]
+    cells = [head, *([md_escape(c) for c in r] for r in body)]
+    return ["| " + " | ".join(r) + " |" for r in (cells[0], sep, *cells[1:])]
 
 
 def _indices(report: FairnessReport) -> list[list[str]]:
@@ -190,7 +200,7 @@ def to_markdown(report: FairnessReport) -> str:
         "",
         f"**Horizon:** {report.horizon.describe()}",
         "",
-        f"**Schedules:** {_levels(report)}",
+        f"**Schedules:** {md_escape(_levels(report))}",
         "",
         "## Load per person",
         "",

@@ -128,10 +128,12 @@ def test_markdown_escapes_names_so_tables_keep_their_columns():
     from oncall_planner import OnCallPlan, User
 
     odd = [User("Ann | SRE", "ann@example.com"), User("*Bob*", "bob@example.com")]
+    odd.append(User("_on_call_", "cy@example.com"))
     md = fairness_report(OnCallPlan(schedules=[one_layer(odd, name="Ops|Core")])).to_markdown()
     rows = [line for line in md.splitlines() if line.startswith("| ")]
     cells = {len(re.split(r"(?<!\\)\|", row)) for row in rows[:4]}  # head, rule, two people
     assert len(cells) == 1, rows[:4]
     assert "| Ann \\| SRE |" in md
     assert "| \\*Bob\\* |" in md  # not italics
+    assert "| \\_on_call\\_ |" in md  # inside a word "_" is plain text already
     assert "'Ops\\|Core' at level 1" in md

@@ -91,8 +91,18 @@ MD_SPECIAL = frozenset("\\`*_[]<>|#~")
 
 
 def md_escape(text: str) -> str:
-    """``text`` with Markdown's markup characters backslash-escaped, so it reads as written."""
-    return "".join("\\" + c if c in MD_SPECIAL else c for c in text)
+    """``text`` with Markdown's markup characters backslash-escaped, so it reads as written.
+
+    An ``_`` between two letters or digits (``engineering_manager``) is never emphasis in
+    Markdown, so it stays as it is.
+    """
+    out = []
+    for i, c in enumerate(text):
+        inside_word = (
+            c == "_" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+        )
+        out.append("\\" + c if c in MD_SPECIAL and not inside_word else c)
+    return "".join(out)
 
 
 def _md_table(rows: Sequence[Sequence[str]], align_first_left: bool = True) -> list[str]:

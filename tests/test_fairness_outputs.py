@@ -117,7 +117,9 @@ def test_every_line_of_the_text_report_fits_80_columns(report):
     window = fairness_report(long_names, at(2025, 1, 6), at(2025, 3, 3))
     for text in (report.to_text(), window.to_text()):
         assert max(len(line) for line in text.splitlines()) <= 80, text
-    assert "\n  window chosen by the caller (the rotation cycle is 14 days)\n" in window.to_text()
+    assert "\n  56 days: window chosen by the caller (the rotation cycle is 14 days)\n" in (
+        window.to_text()
+    )
 
 
 def test_markdown_escapes_names_so_tables_keep_their_columns():

@@ -59,17 +59,15 @@ class Horizon:
 
     def describe(self) -> str:
         """One sentence saying which window was used and why."""
-        span, why = self.describe_parts()
-        return f"{span}: {why}"
+        span, length, why = self.describe_parts()
+        return f"{span} ({length}): {why}"
 
-    def describe_parts(self) -> tuple[str, str]:
-        """:meth:`describe` in two parts: the window with its length, and why it was used."""
+    def describe_parts(self) -> tuple[str, str, str]:
+        """:meth:`describe` in parts: the window, its length, and why it was used."""
         z = zone(self.time_zone)
         since, until = self.since.astimezone(z), self.until.astimezone(z)
-        span = (
-            f"{since:%a %Y-%m-%d %H:%M %Z} to {until:%a %Y-%m-%d %H:%M %Z} "
-            f"({describe_duration(self.length)})"
-        )
+        span = f"{since:%a %Y-%m-%d %H:%M %Z} to {until:%a %Y-%m-%d %H:%M %Z}"
+        length = describe_duration(self.length)
         if self.cycle is None:
             cycle = "none"
         elif self.cycle.total_seconds() >= HUGE_CYCLE:
@@ -78,13 +76,21 @@ class Horizon:
             cycle = describe_duration(self.cycle)
         if self.kind == "cycle":
             count = self.cycles
-            return span, f"{count} whole rotation cycle{'s' if count != 1 else ''} of {cycle}"
-        if self.kind == "truncated-cycle":
-            return span, (
-                f"the rotation cycle ({cycle}) is longer than the limit, so the window is cut and "
-                "not cycle-aligned"
+            return (
+                span,
+                length,
+                f"{count} whole rotation cycle{'s' if count != 1 else ''} of {cycle}",
             )
-        return span, f"window chosen by the caller (the rotation cycle is {cycle})"
+        if self.kind == "truncated-cycle":
+            return (
+                span,
+                length,
+                (
+                    f"the rotation cycle ({cycle}) is longer than the limit, so the window is cut and "
+                    "not cycle-aligned"
+                ),
+            )
+        return span, length, f"window chosen by the caller (the rotation cycle is {cycle})"
 
 
 def overlaps(layer: Layer, since: int | None, until: int | None = None) -> bool:

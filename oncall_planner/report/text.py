@@ -180,11 +180,11 @@ def _text_tables(report: FairnessReport) -> list[str]:
 
 def to_text(report: FairnessReport) -> str:
     """The report as aligned plain text; every line fits :data:`WIDTH` (80) columns."""
-    span, why = report.horizon.describe_parts()
+    span, length, why = report.horizon.describe_parts()
     lines = [
         "Fairness report",
-        *_prose(f"Horizon: {span}:"),
-        *(textwrap.indent(line, "  ") for line in textwrap.wrap(why, WIDTH - 2)),
+        f"Horizon: {span}",
+        *(f"  {line}" for line in textwrap.wrap(f"{length}: {why}", WIDTH - 2)),
         *_prose(f"Schedules: {_levels(report)}"),
         "",
         *_text_tables(report),

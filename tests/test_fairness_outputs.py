@@ -139,3 +139,42 @@ def test_markdown_escapes_names_so_tables_keep_their_columns():
     assert "| \\*Bob\\* |" in md  # not italics
     assert "| \\_on_call\\_ |" in md  # inside a word "_" is plain text already
     assert "'Ops\\|Core' at level 1" in md
+
+
+def _timeline(plan, since, until, **kwargs):
+    import re
+
+    html = fairness_report(plan, since, until, **kwargs).to_html()
+    svg = html[html.index('<svg class="timeline"') :]
+    svg = svg[: svg.index("</svg>")]
+    width = float(re.search(r'width="([\d.]+)"', svg).group(1))
+    texts = [(float(x), t) for x, t in re.findall(r'<text x="([\d.]+)"[^>]*>([^<]*)</text>', svg)]
+    return width, texts
+
+
+def test_timeline_tick_labels_fit_and_name_the_year():
+    from fairness_helpers import A, B, at, one_layer
+
+    from oncall_planner import OnCallPlan
+
+    plan = OnCallPlan(schedules=[one_layer([A, B])])
+    width, texts = _timeline(plan, at(2024, 12, 16), at(2025, 1, 20, 9))
+    ticks = [(x, t) for x, t in texts if t[:3] in ("Dec", "Jan")]
+    assert ticks[-1][1] == "Jan 20"
+    assert ticks[-1][0] + 6.5 * len(ticks[-1][1]) <= width  # the last date is not cut off
+    assert [t for _, t in texts if t.isdigit()] == ["2024", "2025"]  # first tick, year change
+
+
+def test_timeline_names_only_the_visible_parts_of_a_hidden_layer():
+    # Ann's week on the base layer is hidden for two days by an override: her name is written on
+    # the visible parts only, never on the faded bar underneath (where it peeked out between them).
+    from fairness_helpers import A, B, at, one_layer
+
+    from oncall_planner import OnCallPlan, Override
+
+    plan = OnCallPlan(schedules=[one_layer([A, B])])
+    cover = Override(at(2025, 1, 8), at(2025, 1, 10), B)
+    _, texts = _timeline(plan, at(2025, 1, 6), at(2025, 1, 13), overrides={"Ops": [cover]})
+    layer_names = [x for x, t in texts if t == "Ann"]
+    # Base row: two visible parts; final row: the same two. No third label at the faded bar's x.
+    assert len(layer_names) == 4, texts

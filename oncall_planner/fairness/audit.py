@@ -33,7 +33,16 @@ from oncall_planner.model import (
     User,
 )
 from oncall_planner.render import FinalSchedule, render
-from oncall_planner.timeutil import DAY, HOUR, WEEK, clock, from_seconds, to_seconds, zone
+from oncall_planner.timeutil import (
+    DAY,
+    HOUR,
+    WEEK,
+    check_instant,
+    clock,
+    from_seconds,
+    to_seconds,
+    zone,
+)
 
 #: The properties :func:`audit` knows, with what each promises.
 PROPERTIES: dict[str, str] = {
@@ -82,6 +91,11 @@ class Scenario:
     words: str
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``1 case``, ``2 cases``."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 @attrs.frozen
 class PropertyResult:
     """How one property fared: ``held`` after ``tried`` cases, or the shrunk counterexample."""
@@ -98,9 +112,9 @@ class PropertyResult:
     def describe(self) -> str:
         if self.held:
             over = f"; searched: {', '.join(self.searched)}" if self.searched else ""
-            return f"{self.name}: held over {self.tried} cases ({self.promise}{over})"
+            return f"{self.name}: held over {_count(self.tried, 'case')} ({self.promise}{over})"
         return (
-            f"{self.name}: VIOLATED after {self.tried} cases ({self.promise})\n"
+            f"{self.name}: VIOLATED after {_count(self.tried, 'case')} ({self.promise})\n"
             f"    when: {self.counterexample}\n    then: {self.violation}"
         )
 
@@ -132,7 +146,8 @@ class AuditReport:
     def to_text(self) -> str:
         head = (
             f"Fairness audit (seed {self.seed}, up to {self.max_examples} cases per property): "
-            f"{len(self.results) - len(self.violated)} of {len(self.results)} properties held"
+            f"{len(self.results) - len(self.violated)} of "
+            f"{_count(len(self.results), 'property', 'properties')} held"
         )
         return "\n".join([head, *("  " + r.describe() for r in self.results)]) + "\n"
 
@@ -458,6 +473,19 @@ def audit(
 
     if not isinstance(plan, OnCallPlan):
         raise ValidationError(f"audit: plan must be an OnCallPlan, got {type(plan).__name__}")
+    if isinstance(properties, str):
+        properties = [properties]  # one property by name, not its letters
+    if isinstance(perturbations, str):
+        perturbations = [perturbations]
+    if since is not None:
+        check_instant(since, "audit", "since")
+    if max_streak is not None and (
+        not isinstance(max_streak, dt.timedelta) or max_streak <= dt.timedelta(0)
+    ):
+        raise ValidationError(
+            f"audit: max_streak must be a positive timedelta, got {type(max_streak).__name__} "
+            f"{max_streak!r}"
+        )
     names = list(PROPERTIES) if properties is None else list(properties)
     for name in names:
         if name not in PROPERTIES:

@@ -59,3 +59,19 @@ def test_a_chosen_window_counts_each_part_of_a_cut_shift():
     two = OnCallPlan(schedules=[one_layer([A, B])])
     report = fairness_report(two, at(2025, 1, 9), at(2025, 1, 23))
     assert (report.person(A.email).shifts, report.person(B.email).shifts) == (2, 1)
+
+
+def test_amounts_are_floats_whatever_the_type_of_the_rates():
+    # Whole-number rates gave int amounts for some people and floats for others (120 vs 140.0
+    # in the same CSV column).
+    import csv
+    import io
+
+    report = fairness_report(
+        OnCallPlan(schedules=[one_layer([A, B])]),
+        rates=PayRates(per_hour=3, per_shift=40, weekday=1, weekend=2, holiday=3),
+    )
+    for p in report.people:
+        assert type(p.pay.hourly) is float and type(p.pay.shifts) is float
+    rows = list(csv.DictReader(io.StringIO(report.to_csv())))
+    assert all("." in r["pay_shifts"] and "." in r["pay_hourly"] for r in rows), rows

@@ -140,3 +140,32 @@ def test_text_report_counts_the_properties_that_held(seed_audit):
     assert seed_audit.to_text().startswith(
         "Fairness audit (seed 1, up to 25 cases per property): 3 of 4 properties held"
     )
+
+
+def test_one_property_or_perturbation_may_be_named_by_a_plain_string():
+    plan = OnCallPlan(schedules=[one_layer([A, B, C])])
+    report = audit(plan, "balanced", max_examples=3, perturbations="window")
+    assert [r.name for r in report.results] == ["balanced"]
+    assert report.results[0].searched == ("window",)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"since": dt.datetime(2025, 1, 6)}, "audit: since must be timezone-aware"),
+        ({"since": "2025-01-06"}, "audit: since must be a timezone-aware datetime, got str"),
+        ({"max_streak": 72}, "audit: max_streak must be a positive timedelta, got int 72"),
+        ({"max_streak": dt.timedelta(0)}, "audit: max_streak must be a positive timedelta"),
+    ],
+)
+def test_bad_audit_arguments_are_named_not_a_traceback(kwargs, message):
+    with pytest.raises(ValidationError, match=message):
+        audit(OnCallPlan(schedules=[one_layer([A, B])]), max_examples=1, **kwargs)
+
+
+def test_a_violation_found_at_once_says_one_case():
+    plan = OnCallPlan(schedules=[one_layer([A, B])])
+    text = audit(plan, ["max_streak"], 3, max_streak=dt.timedelta(hours=72)).to_text()
+    assert "1 of 1 property held" not in text
+    assert "0 of 1 property held" in text
+    assert "VIOLATED after 1 case (" in text

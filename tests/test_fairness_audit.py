@@ -101,6 +101,38 @@ def test_cover_for_a_week_off_can_put_one_person_on_both_levels():
     assert "at level 1 and level 2 at once" in result.violation
 
 
+def test_with_two_people_nobody_is_free_to_cover_so_the_other_takes_both_levels():
+    first = Schedule("Primary", "America/New_York", [Layer("L", [A, B], at(2025, 1, 6), WEEK)])
+    second = Schedule("Second", "America/New_York", [Layer("L", [B, A], at(2025, 1, 6), WEEK)])
+    policy = EscalationPolicy(
+        "Ops",
+        [EscalationRule(5, [Target.schedule(first)]), EscalationRule(5, [Target.schedule(second)])],
+    )
+    plan = OnCallPlan(escalation_policies=[policy])
+    result = audit(plan, ["distinct_levels"], FEW, perturbations=["time_off"]).result(
+        "distinct_levels"
+    )
+    assert not result.held
+    assert "(nobody else was free that week)" in result.counterexample
+
+
+def test_a_week_off_is_covered_by_someone_free_when_the_team_has_one():
+    d = User("Dan", "dan@example.com")
+    first = Schedule(
+        "Primary", "America/New_York", [Layer("L", [A, B, C, d], at(2025, 1, 6), WEEK)]
+    )
+    second = Schedule(
+        "Second", "America/New_York", [Layer("L", [C, d, A, B], at(2025, 1, 6), WEEK)]
+    )
+    policy = EscalationPolicy(
+        "Ops",
+        [EscalationRule(5, [Target.schedule(first)]), EscalationRule(5, [Target.schedule(second)])],
+    )
+    plan = OnCallPlan(escalation_policies=[policy])
+    report = audit(plan, ["distinct_levels"], FEW, perturbations=["time_off"])
+    assert report.result("distinct_levels").held
+
+
 def test_a_membership_change_breaks_the_one_week_offset_between_levels():
     # Removing Ann leaves [B, C] twice; appending a newcomer to both lists lines them up too.
     result = audit(_two_levels(), ["distinct_levels"], FEW, perturbations=["leave"])

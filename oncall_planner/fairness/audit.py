@@ -261,7 +261,6 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
     if p.time_off is not None and len(roster) > 1:
         m, nth, c = p.time_off
         member = roster[m % len(roster)]
-        cover = roster[(m + 1 + (c - 1) % (len(roster) - 1)) % len(roster)]
         finals = [render(s, from_seconds(start), from_seconds(until)) for s in plan.schedules]
         stretches = union(
             (to_seconds(e.start), to_seconds(e.end))
@@ -275,6 +274,18 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
             # The week from the start of one of the member's stretches: their own turn, off.
             off_lo = stretches[nth % len(stretches)][0]
             off_hi = off_lo + WEEK
+            # A team asks someone who is free that week; only when nobody is does someone on
+            # call elsewhere (perhaps on the other level) cover as well.
+            others = [u for u in roster if u != member]
+            busy = {
+                e.user
+                for f in finals
+                for e in f.entries
+                if to_seconds(e.start) < off_hi and to_seconds(e.end) > off_lo
+            }
+            free = [u for u in others if u not in busy]
+            pool = free or others
+            cover = pool[(c - 1) % len(pool)]
             count = 0
             for f in finals:
                 items = tuple(
@@ -290,9 +301,10 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
                     overrides[f.schedule.name] = items
                     count += len(items)
             absent = member.email.lower()
+            busy_note = "" if free else " (nobody else was free that week)"
             words.append(
                 f"{member.name} takes the week from {_fmt(off_lo, tz)} off and {cover.name} "
-                f"covers with {count} override{'s' if count != 1 else ''}"
+                f"covers with {count} override{'s' if count != 1 else ''}{busy_note}"
             )
     window = f"window {_fmt(start, tz)} → {_fmt(until, tz)}"
     text = "; ".join(words) if words else "the plan as written"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import heapq
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -411,7 +412,7 @@ def _latest_wins(pieces: Sequence[Piece]) -> list[Piece]:
     heap: list[tuple[int, int, int]] = []  # (-position in the list, end, user) of pieces in force
     out: list[Piece] = []
     j, n = 0, len(order)
-    for a, b in zip(instants, instants[1:]):
+    for a, b in itertools.pairwise(instants):
         while j < n and pieces[order[j]][0] <= a:
             i = order[j]
             heapq.heappush(heap, (-i, pieces[i][1], pieces[i][2]))

@@ -12,6 +12,7 @@ Internally every instant is an ``int`` of POSIX seconds; datetimes appear only a
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import heapq
@@ -116,9 +117,13 @@ class FinalSchedule:
 
     def on_call_at(self, at: dt.datetime) -> User | None:
         """Who the final schedule has on call at ``at`` (inside the rendered window)."""
-        for entry in self.entries:
-            if entry.start <= at < entry.end:
-                return entry.user
+        if not isinstance(at, dt.datetime) or not is_aware(at):
+            raise ValidationError(
+                f"FinalSchedule.on_call_at: at must be a timezone-aware datetime, got {at!r}"
+            )
+        i = bisect.bisect_right(self.entries, at, key=lambda entry: entry.start) - 1
+        if i >= 0 and at < self.entries[i].end:
+            return self.entries[i].user
         return None
 
     def hours_by_user(self) -> dict[User, float]:

@@ -414,3 +414,13 @@ def test_thousands_of_overrides_render_quickly() -> None:
     final = render(s, utc(2025, 1, 1), utc(2032, 1, 1), overrides)
     assert time.perf_counter() - began < 3  # about 0.1 s; one override at a time took ~25 s
     assert len(final.overrides) == 20_000
+
+
+def test_final_schedule_on_call_at_needs_an_aware_datetime() -> None:
+    s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), dt.timedelta(days=1))])
+    final = render(s, utc(2025, 1, 1), utc(2025, 1, 4))
+    assert [final.on_call_at(utc(2025, 1, d, 12)) for d in (1, 2, 3)] == [A, B, A]
+    assert final.on_call_at(utc(2025, 1, 2)) == B  # a handoff: the incoming person
+    assert final.on_call_at(utc(2024, 12, 31)) is None  # outside the window
+    with pytest.raises(ValidationError, match="at must be a timezone-aware datetime"):
+        final.on_call_at(dt.datetime(2025, 1, 2))

@@ -225,6 +225,12 @@ def test_team_description_is_text_of_at_most_1024_characters() -> None:
         Team("Checkout", description=5)  # type: ignore[arg-type]
 
 
+def test_schedule_lists_each_team_once() -> None:
+    ops = Team("Ops", [ALICE])
+    with raises("Schedule 'Checkout': teams lists 'Ops' twice"):
+        Schedule("Checkout", "Etc/UTC", [layer()], teams=[ops, ops])
+
+
 def test_policy_has_at_most_one_team() -> None:
     rule = EscalationRule(5, [Target.user(ALICE)])
     with raises("team must be one Team or None"):

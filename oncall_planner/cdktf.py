@@ -14,6 +14,7 @@ provider 3.30.8. The native emitter needs none of this.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -98,6 +99,10 @@ class PagerDutyOnCall(Construct):
     ``users="resource"`` manages them with ``User``. Each block gets the Terraform name the native
     emitter gives it (``override_logical_id``), so put one ``PagerDutyOnCall`` per stack. The
     constructs are in :attr:`resources`, keyed by ``(terraform type, name)``.
+
+    ``now`` works as in :func:`~oncall_planner.to_terraform_json`: layers whose ``end`` is at or
+    before it are left out with a :class:`~oncall_planner.TerraformEmitWarning` (the provider hides
+    ended layers, so keeping them shows a change on every plan); ``None`` keeps every layer.
     """
 
     def __init__(
@@ -106,6 +111,8 @@ class PagerDutyOnCall(Construct):
         id: str,
         plan: OnCallPlan,
         users: UsersMode = "data",
+        *,
+        now: dt.datetime | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.resources: dict[tuple[str, str], Any] = {}
@@ -120,7 +127,7 @@ class PagerDutyOnCall(Construct):
                 return [resolve(v) for v in value]
             return value
 
-        for item in plan_layout(plan, _Ref, users=users):
+        for item in plan_layout(plan, _Ref, users=users, now=now):
             kind, name, data = item.address
             fields = resolve(item.attributes)
             node_id = f"{'data.' if data else ''}{kind}.{name}"

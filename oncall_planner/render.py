@@ -12,8 +12,11 @@ Internally every instant is an ``int`` of POSIX seconds; datetimes appear only a
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
+import heapq
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -114,9 +117,13 @@ class FinalSchedule:
 
     def on_call_at(self, at: dt.datetime) -> User | None:
         """Who the final schedule has on call at ``at`` (inside the rendered window)."""
-        for entry in self.entries:
-            if entry.start <= at < entry.end:
-                return entry.user
+        if not isinstance(at, dt.datetime) or not is_aware(at):
+            raise ValidationError(
+                f"FinalSchedule.on_call_at: at must be a timezone-aware datetime, got {at!r}"
+            )
+        i = bisect.bisect_right(self.entries, at, key=lambda entry: entry.start) - 1
+        if i >= 0 and at < self.entries[i].end:
+            return self.entries[i].user
         return None
 
     def hours_by_user(self) -> dict[User, float]:
@@ -401,6 +408,31 @@ def _coalesce(pieces: Iterable[Piece]) -> list[Piece]:
     return out
 
 
+def _latest_wins(pieces: Sequence[Piece]) -> list[Piece]:
+    """Sorted disjoint pieces from possibly overlapping ``pieces``: where several overlap, the one
+    latest in the list wins. One sweep over the start and end instants with a heap of the pieces
+    in force (latest on top), so thousands of overrides stay fast."""
+    order = sorted(range(len(pieces)), key=lambda i: pieces[i][0])
+    instants = sorted({t for s, e, _ in pieces for t in (s, e)})
+    heap: list[tuple[int, int, int]] = []  # (-position in the list, end, user) of pieces in force
+    out: list[Piece] = []
+    j, n = 0, len(order)
+    for a, b in itertools.pairwise(instants):
+        while j < n and pieces[order[j]][0] <= a:
+            i = order[j]
+            heapq.heappush(heap, (-i, pieces[i][1], pieces[i][2]))
+            j += 1
+        while heap and heap[0][1] <= a:  # the latest piece has ended: the one below shows
+            heapq.heappop(heap)
+        if heap:
+            user = heap[0][2]
+            if out and out[-1][1] == a and out[-1][2] == user:
+                out[-1] = (out[-1][0], b, user)
+            else:
+                out.append((a, b, user))
+    return out
+
+
 def _visible(layer_pieces: Sequence[Sequence[Piece]], cover: Sequence[Span]) -> list[list[Piece]]:
     """The part of each layer that shows: the last layer wins, so walk from the top and keep what
     ``cover`` (the overrides) and later layers leave. No coalescing is needed: what is left of
@@ -424,19 +456,21 @@ def _check_window(since: object, until: object) -> tuple[int, int]:
     return to_seconds(since), to_seconds(until)
 
 
-def _check_mode(mode: object) -> str:
+def _check_mode(mode: object, where: str = "render") -> str:
     if mode not in _MODES:
-        raise ValidationError(f"render: mode must be 'wall' or 'elapsed', got {mode!r}")
+        raise ValidationError(f"{where}: mode must be 'wall' or 'elapsed', got {mode!r}")
     return str(mode)
 
 
-def _check_overrides(overrides: object) -> tuple[Override, ...]:
-    return sequence_of(overrides, Override, "render", "overrides")
+def _check_overrides(overrides: object, where: str = "render") -> tuple[Override, ...]:
+    return sequence_of(overrides, Override, where, "overrides")
 
 
-def _check_schedule(schedule: object) -> Schedule:
+def _check_schedule(schedule: object, where: str = "render") -> Schedule:
     if not isinstance(schedule, Schedule):
-        raise ValidationError(f"render: schedule must be a Schedule, got {type(schedule).__name__}")
+        raise ValidationError(
+            f"{where}: schedule must be a Schedule, got {type(schedule).__name__}"
+        )
     return schedule
 
 
@@ -463,17 +497,14 @@ def render(
             users.append(user)
         return index[user]
 
-    # Overrides: the later one wins, so walk them from the last and keep what is still free.
-    override_cover: list[Span] = []
-    override_pieces: list[Piece] = []
-    for ov in reversed(overrides_):
+    # Overrides, clipped to the window, in list order: the later one wins where they overlap.
+    clipped: list[Piece] = []
+    for ov in overrides_:
         s, e = max(to_seconds(ov.start), lo), min(to_seconds(ov.end), hi)
-        if s >= e:
-            continue
-        piece = (s, e, uid(ov.user))
-        override_pieces.extend(_subtract([piece], override_cover))
-        override_cover = _union(override_cover, [piece])
-    override_pieces.sort()
+        if s < e:
+            clipped.append((s, e, uid(ov.user)))
+    override_pieces = _latest_wins(clipped)
+    override_cover = _union((), override_pieces)
 
     layer_pieces = [
         _layer_pieces(layer, zclock, mode_, lo, hi, [uid(u) for u in layer.users])
@@ -509,7 +540,7 @@ def layer_on_call_at(
     zclock = clock(time_zone)
     if layer.restrictions and not restriction_windows(layer.restrictions, zclock, t, t + 1):
         return None
-    k = _Rotation(layer, zclock, _check_mode(mode)).turn_at(t)
+    k = _Rotation(layer, zclock, _check_mode(mode, "layer_on_call_at")).turn_at(t)
     return layer.users[k % len(layer.users)]
 
 
@@ -524,11 +555,11 @@ def on_call_at(
     Answers from the rules directly, without rendering a window: the last override that covers
     ``at``, else the last layer that has someone on call at ``at``.
     """
-    schedule = _check_schedule(schedule)
+    schedule = _check_schedule(schedule, "on_call_at")
     if not isinstance(at, dt.datetime) or not is_aware(at):
         raise ValidationError(f"on_call_at: at must be a timezone-aware datetime, got {at!r}")
-    mode_ = _check_mode(mode)
-    for ov in reversed(_check_overrides(overrides)):
+    mode_ = _check_mode(mode, "on_call_at")
+    for ov in reversed(_check_overrides(overrides, "on_call_at")):
         if ov.start <= at < ov.end:
             return ov.user
     for layer in reversed(schedule.layers):

@@ -10,6 +10,7 @@ the clocks jump) or happen twice (fall back: the first occurrence).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -333,18 +334,26 @@ class ZoneClock:
         self._local_starts: list[int] = []
 
     def _offset_at(self, seconds: int) -> int:
+        """The UTC offset at an instant, in whole minutes.
+
+        Old offsets of local mean time have seconds (New York until 1883: -4:56:02; Monrovia until
+        1972: -0:44:30). They are cut to the minute (towards zero), so that a local time of a whole
+        minute is an instant of a whole minute, as PagerDuty's timestamps are.
+        """
         try:
             off = dt.datetime.fromtimestamp(seconds, self._tz).utcoffset()
         except (OverflowError, OSError, ValueError):  # outside the platform's time_t
             off = from_seconds(seconds).astimezone(self._tz).utcoffset()
         assert off is not None
-        return off.days * DAY + off.seconds
+        total = off.days * DAY + off.seconds
+        whole = abs(total) // MINUTE * MINUTE
+        return whole if total >= 0 else -whole
 
     def _scan(self, lo: int, hi: int) -> tuple[list[int], list[int]]:
         starts, offsets = [lo], [self._offset_at(lo)]
         t = lo
         tz, step = self._tz, self._SAMPLE
-        current = dt.timedelta(seconds=offsets[-1])
+        current: dt.timedelta | None = dt.timedelta(seconds=offsets[-1])
         while t < hi:
             nxt = min(t + step, hi)
             try:  # the common case inline: one sample, no change
@@ -354,8 +363,10 @@ class ZoneClock:
             except (OverflowError, OSError, ValueError):
                 pass
             off = self._offset_at(nxt)
+            # The offset as zoneinfo gives it, seconds and all, for the fast path above.
+            with contextlib.suppress(OverflowError, OSError, ValueError):
+                current = _fromtimestamp(nxt, tz).utcoffset()
             if off != offsets[-1]:
-                current = dt.timedelta(seconds=off)
                 a, b = t, nxt  # offset(a) == previous, offset(b) == new
                 while b - a > 1:
                     mid = (a + b) // 2
@@ -363,13 +374,14 @@ class ZoneClock:
                         a = mid
                     else:
                         b = mid
-                starts.append(b)
+                starts.append(b - b % MINUTE)  # a change at 00:44:30 counts from 00:44
                 offsets.append(off)
             t = nxt
         return starts, offsets
 
     def _scan_years(self, first: int, last: int) -> tuple[list[int], list[int]]:
-        lo = to_seconds(dt.datetime(max(first, 1), 1, 1, tzinfo=UTC))
+        # From 2 January in year 1: 1 January 00:00 UTC is still year 0 west of Greenwich.
+        lo = to_seconds(dt.datetime(max(first, 1), 1, 1 if first > 1 else 2, tzinfo=UTC))
         hi = to_seconds(dt.datetime(min(last + 1, 9999), 1, 1, tzinfo=UTC))
         return self._scan(lo, hi)
 
@@ -387,7 +399,9 @@ class ZoneClock:
 
     def _ensure(self, seconds: int) -> None:
         year = 1970 + seconds // self._YEAR  # approximate; one year of margin either side
-        lo_year, hi_year = year - 1, year + 1
+        # Years 1 and 9999 are the edges of datetime: instants beyond the table keep its first
+        # or last offset.
+        lo_year, hi_year = min(max(year - 1, 1), 9998), max(min(year + 1, 9998), 1)
         if self._last_year < self._first_year:
             starts, offsets = self._scan_years(lo_year, hi_year)
             first, last = lo_year, hi_year

@@ -168,3 +168,32 @@ def test_construct_module_without_the_cdktf_extra_says_what_to_install():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "pip install 'oncall-planner[cdktf]'" in done.stdout
+
+
+def test_construct_leaves_out_layers_that_ended_before_now(tmp_path):
+    from cdktf import App, TerraformStack
+    from cdktf_cdktf_provider_pagerduty.provider import PagerdutyProvider
+
+    from oncall_planner import TerraformEmitWarning
+    from oncall_planner.cdktf import PagerDutyOnCall
+
+    alice = User("Alice", "alice@example.com")
+    start = dt.datetime(2025, 1, 6, tzinfo=UTC)
+    old = Layer("Old", [alice], start, dt.timedelta(weeks=1), end=start + dt.timedelta(weeks=4))
+    new = Layer("New", [alice], start + dt.timedelta(weeks=4), dt.timedelta(weeks=1))
+    plan = OnCallPlan(schedules=[Schedule("Ops", "Etc/UTC", [old, new])])
+    now = dt.datetime(2025, 3, 1, tzinfo=UTC)
+
+    app = App(outdir=str(tmp_path))
+    stack = TerraformStack(app, "ops")
+    PagerdutyProvider(stack, "pagerduty")
+    with pytest.warns(TerraformEmitWarning, match="layer 'Old' ended"):
+        PagerDutyOnCall(stack, "oncall", plan, now=now)
+    app.synth()
+    synthesised = json.loads((tmp_path / "stacks" / "ops" / "cdk.tf.json").read_text())
+
+    layers = synthesised["resource"]["pagerduty_schedule"]["ops"]["layer"]
+    assert [layer["name"] for layer in layers] == ["New"]
+    with pytest.warns(TerraformEmitWarning):
+        native = to_terraform_json(plan, now=now)
+    assert without_metadata(synthesised["resource"]) == native["resource"]

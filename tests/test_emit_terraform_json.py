@@ -408,6 +408,17 @@ def test_overrides_api_body_rejects_something_else_than_overrides():
         overrides_api_body(build_plan().schedules[0], [(T0, T0 + WEEK, BOB)])
 
 
+def test_overrides_api_body_checks_its_list_and_the_user_ids():
+    schedule = build_plan().schedules[0]
+    override = Override(T0, T0 + WEEK, BOB)
+    with pytest.raises(ValidationError, match=r"overrides for schedule .* must be a list of"):
+        overrides_api_body(schedule, override)
+    with pytest.raises(ValidationError, match="user_ids must map emails to PagerDuty user IDs"):
+        overrides_api_body(schedule, [override], user_ids=["PBOB123"])
+    with pytest.raises(ValidationError, match="user_ids must map emails to PagerDuty user IDs"):
+        overrides_api_body(schedule, [override], user_ids={"bob@example.com": 5})
+
+
 # --- the schema checker catches what it should ------------------------------------------------
 
 
@@ -598,3 +609,22 @@ def test_any_plan_emits_json_the_provider_accepts(plan, mode, now):
     assert counts.get("pagerduty_team_membership", 0) == sum(len(t.members) for t in plan.teams)
     assert dumps(doc) == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert dumps(again) == dumps(doc)
+
+
+def test_removing_the_first_namesake_gives_the_other_the_plain_name():
+    # What docs/terraform.md promises, and the one rename it warns about.
+    both = unique_identifiers([("a", "Checkout Primary"), ("b", "Checkout-Primary")], "schedule")
+    later = unique_identifiers(
+        [("a", "Checkout Primary"), ("b", "Checkout-Primary"), ("c", "Search")], "schedule"
+    )
+    alone = unique_identifiers([("b", "Checkout-Primary")], "schedule")
+    assert later["a"] == both["a"] == "checkout_primary"
+    assert later["b"] == both["b"] != "checkout_primary"
+    assert alone["b"] == "checkout_primary"
+
+
+def test_instants_always_have_a_four_digit_year():
+    from oncall_planner.emit.terraform_json import rfc3339
+
+    assert rfc3339(dt.datetime(2025, 1, 6, 9, 30, tzinfo=NY)) == "2025-01-06T14:30:00Z"
+    assert rfc3339(dt.datetime(999, 12, 31, 23, 59, tzinfo=UTC)) == "0999-12-31T23:59:00Z"

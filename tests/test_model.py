@@ -213,6 +213,22 @@ def test_policy_name_characters() -> None:
     rule = EscalationRule(5, [Target.user(ALICE)])
     with raises("EscalationPolicy: name must not end with a space nor contain \\ / & < >"):
         EscalationPolicy("Checkout & Payments", [rule])
+    with raises("EscalationPolicy: name must be printable"):
+        EscalationPolicy("Checkout\tPayments", [rule])
+
+
+def test_team_description_is_text_of_at_most_1024_characters() -> None:
+    assert Team("Checkout", description="x" * 1024).description == "x" * 1024
+    with raises("Team 'Checkout': description must be at most 1024 characters, got 1025"):
+        Team("Checkout", description="x" * 1025)
+    with raises("Team 'Checkout': description must be a string or None, got 5"):
+        Team("Checkout", description=5)  # type: ignore[arg-type]
+
+
+def test_schedule_lists_each_team_once() -> None:
+    ops = Team("Ops", [ALICE])
+    with raises("Schedule 'Checkout': teams lists 'Ops' twice"):
+        Schedule("Checkout", "Etc/UTC", [layer()], teams=[ops, ops])
 
 
 def test_policy_has_at_most_one_team() -> None:

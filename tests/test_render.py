@@ -352,6 +352,17 @@ def test_overrides_must_be_overrides() -> None:
         render(s, utc(2025, 1, 1), utc(2025, 1, 2), overrides=[A])  # type: ignore[list-item]
 
 
+def test_on_call_at_names_itself_in_its_errors() -> None:
+    s = Schedule("S", "Etc/UTC", [Layer("L", [A], utc(2025, 1, 1), WEEK)])
+    at = utc(2025, 1, 2)
+    with pytest.raises(ValidationError, match=r"^on_call_at: overrides must hold Override objects"):
+        on_call_at(s, at, overrides=[A])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match=r"^on_call_at: mode must be 'wall' or 'elapsed'"):
+        on_call_at(s, at, mode="local")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"^on_call_at: schedule must be a Schedule"):
+        on_call_at("S", at)  # type: ignore[arg-type]
+
+
 def test_on_call_at_accepts_seconds_and_needs_awareness() -> None:
     s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), WEEK)])
     assert on_call_at(s, utc(2025, 1, 7, 23, 59) + dt.timedelta(seconds=59)) == A
@@ -367,3 +378,49 @@ def test_nothing_before_the_layer_starts_or_after_it_ends() -> None:
     assert on_call_at(s, utc(2025, 1, 3)) is None
     final = render(s, utc(2025, 1, 1), utc(2025, 1, 4))
     assert rows(final.entries) == [(naive(2025, 1, 2), naive(2025, 1, 3), "Alice")]
+
+
+def test_many_overlapping_overrides_latest_in_the_list_wins() -> None:
+    import random
+
+    rng = random.Random(7)
+    s = Schedule("S", "Etc/UTC", [Layer("L", [A], utc(2025, 1, 1), WEEK)])
+    t0 = utc(2025, 1, 1)
+    minute = dt.timedelta(minutes=1)
+    overrides = []
+    for _ in range(40):
+        start = t0 + rng.randrange(0, 600) * minute
+        overrides.append(
+            Override(start, start + rng.randrange(1, 120) * minute, rng.choice([B, C, D]))
+        )
+    final = render(s, t0, t0 + 720 * minute, overrides)
+    for k in range(720):
+        at = t0 + k * minute
+        latest = [o.user for o in overrides if o.start <= at < o.end]
+        assert final.on_call_at(at) == (latest[-1] if latest else A)
+    assert [e.user for e in final.overrides] == [e.user for e in final.entries if e.user != A]
+
+
+def test_thousands_of_overrides_render_quickly() -> None:
+    import time
+
+    s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), WEEK)])
+    hour = dt.timedelta(hours=1)
+    overrides = [
+        Override(utc(2025, 1, 1) + 3 * i * hour, utc(2025, 1, 1) + (3 * i + 2) * hour, C)
+        for i in range(20_000)
+    ]
+    began = time.perf_counter()
+    final = render(s, utc(2025, 1, 1), utc(2032, 1, 1), overrides)
+    assert time.perf_counter() - began < 3  # about 0.1 s; one override at a time took ~25 s
+    assert len(final.overrides) == 20_000
+
+
+def test_final_schedule_on_call_at_needs_an_aware_datetime() -> None:
+    s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), dt.timedelta(days=1))])
+    final = render(s, utc(2025, 1, 1), utc(2025, 1, 4))
+    assert [final.on_call_at(utc(2025, 1, d, 12)) for d in (1, 2, 3)] == [A, B, A]
+    assert final.on_call_at(utc(2025, 1, 2)) == B  # a handoff: the incoming person
+    assert final.on_call_at(utc(2024, 12, 31)) is None  # outside the window
+    with pytest.raises(ValidationError, match="at must be a timezone-aware datetime"):
+        final.on_call_at(dt.datetime(2025, 1, 2))

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from oncall_planner import PAGERDUTY_TIME_ZONES, ValidationError
-from oncall_planner.timeutil import check_time_zone, clock, parse_iso8601, to_seconds
+from oncall_planner.timeutil import (
+    ZoneClock,
+    check_time_zone,
+    clock,
+    parse_iso8601,
+    to_seconds,
+)
 
 UTC = dt.timezone.utc
 
@@ -79,3 +85,52 @@ def test_batch_conversion_matches_one_by_one() -> None:
     sydney = clock("Australia/Sydney")
     locals_ = sorted(_local(2025, 4, 6, 1, 0) + 900 * k for k in range(-20, 40))
     assert sydney.from_local_sorted(locals_) == [sydney.from_local(x) for x in locals_]
+
+
+def test_offsets_of_local_mean_time_are_cut_to_whole_minutes() -> None:
+    # Monrovia kept -0:44:30 until 1972 and New York -4:56:02 until 1883.
+    monrovia = clock("Africa/Monrovia")
+    assert monrovia.offset(to_seconds(dt.datetime(1970, 1, 1, tzinfo=UTC))) == -44 * 60
+    assert clock("America/New_York").offset(to_seconds(dt.datetime(1850, 1, 1, tzinfo=UTC))) == (
+        -(4 * 3600 + 56 * 60)
+    )
+    # The change to GMT (at 00:44:30 UTC on 7 January 1972) counts from the whole minute.
+    change = to_seconds(dt.datetime(1972, 1, 7, 0, 44, tzinfo=UTC))
+    assert monrovia.offset(change - 60) == -44 * 60
+    assert monrovia.offset(change) == 0
+    assert monrovia.from_local(_local(1972, 1, 7, 0, 30)) == change  # skipped: the jump
+
+
+def test_a_rotation_anchored_in_local_mean_time_hands_off_on_whole_minutes() -> None:
+    from oncall_planner import Layer, Schedule, User, render
+
+    ann, ben = User("Ann", "ann@example.com"), User("Ben", "ben@example.com")
+    layer = Layer(
+        "Daily",
+        [ann, ben],
+        start=dt.datetime(2025, 1, 1, tzinfo=UTC),
+        turn_length=dt.timedelta(days=1),
+        rotation_virtual_start=dt.datetime(1970, 1, 1, tzinfo=UTC),  # 23:16 local in Monrovia
+    )
+    final = render(
+        Schedule("Liberia", "Africa/Monrovia", [layer]),
+        dt.datetime(2025, 1, 1, tzinfo=UTC),
+        dt.datetime(2025, 1, 3, tzinfo=UTC),
+    )
+    assert [e.end.time() for e in final.entries] == [dt.time(23, 16), dt.time(23, 16), dt.time(0)]
+
+
+@pytest.mark.parametrize("name", ["America/New_York", "Pacific/Apia", "Asia/Kathmandu"])
+@pytest.mark.parametrize(
+    "instant",
+    [dt.datetime(1, 1, 1, 12, tzinfo=UTC), dt.datetime(9999, 12, 31, 23, 59, tzinfo=UTC)],
+)
+def test_clocks_work_at_the_edges_of_datetime(name: str, instant: dt.datetime) -> None:
+    zclock = ZoneClock(name)  # a fresh table: growing the shared one to year 9999 takes seconds
+    seconds = to_seconds(instant)
+    local = zclock.to_local(seconds)
+    assert zclock.from_local(local) == seconds
+    assert zclock.from_local_sorted([local - 86400, local]) == [
+        zclock.from_local(local - 86400),
+        seconds,
+    ]

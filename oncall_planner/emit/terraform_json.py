@@ -94,8 +94,9 @@ def unique_identifiers(items: Sequence[tuple[str, str]], fallback: str) -> dict[
 
     Each object gets :func:`base_identifier` of its name. When several share one, the first in
     ``items`` keeps it and each later one gets ``_`` and the first 8 hex digits of the SHA-256 of
-    its key appended: the suffix depends only on the object itself, so adding or removing another
-    object never renames it.
+    its key appended: the suffix depends only on the object itself, so adding objects after it,
+    or objects with another base, never renames it. Removing the first of two namesakes gives the
+    other the plain name (no rule without Terraform's state can avoid that).
     """
     taken: set[str] = set()
     out: dict[str, str] = {}
@@ -161,7 +162,8 @@ def literal(text: str) -> str:
 
 def rfc3339(value: dt.datetime) -> str:
     """A whole-minute instant as RFC 3339 in UTC: ``2025-01-01T05:00:00Z``."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = value.astimezone(UTC)  # the year with four digits: strftime's %Y drops leading zeros
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"
 
 
 def _restriction(restriction: Restriction) -> dict[str, Any]:
@@ -484,8 +486,21 @@ def overrides_api_body(
     """
     if not isinstance(schedule, Schedule):
         raise ValidationError(f"overrides_api_body: schedule must be a Schedule, got {schedule!r}")
+    if user_ids is not None and (
+        not isinstance(user_ids, Mapping)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in user_ids.items())
+    ):
+        raise ValidationError(
+            "overrides_api_body: user_ids must map emails to PagerDuty user IDs "
+            f"({{'alice@example.com': 'PABC123'}}), got {user_ids!r}"
+        )
     ids = {email.lower(): value for email, value in (user_ids or {}).items()}
     items = []
+    if isinstance(overrides, (str, bytes)) or not isinstance(overrides, Iterable):
+        raise ValidationError(
+            f"overrides_api_body: overrides for schedule {schedule.name!r} must be a list of "
+            f"Override objects, got {overrides!r}"
+        )
     for override in overrides:
         if not isinstance(override, Override):
             raise ValidationError(

@@ -88,6 +88,11 @@ def _check_policy_name(instance: Any, attribute: Any, value: Any) -> None:
             "EscalationPolicy: name must not end with a space nor contain \\ / & < >, "
             f"got {value!r}"
         )
+    if not value.isprintable():
+        raise ValidationError(
+            "EscalationPolicy: name must be printable (no tabs, line breaks or other control "
+            f"characters; PagerDuty refuses them), got {value!r}"
+        )
 
 
 def _check_loops(instance: Any, attribute: Any, value: Any) -> None:

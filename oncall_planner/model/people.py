@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model._checks import describe, name_validator, to_tuple
+from oncall_planner.model._checks import describe, name_validator, optional_text, to_tuple
 from oncall_planner.timeutil import check_time_zone
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -59,4 +59,4 @@ class Team:
     members: tuple[User, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_check_members
     )
-    description: str | None = attrs.field(default=None)
+    description: str | None = attrs.field(default=None, validator=optional_text(1024))

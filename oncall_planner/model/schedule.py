@@ -164,6 +164,17 @@ def _check_layers(instance: Any, attribute: Any, value: Any) -> None:
     items_of(Layer, min_items=1)(instance, attribute, value)
 
 
+def _check_teams(instance: Any, attribute: Any, value: Any) -> None:
+    items_of(Team)(instance, attribute, value)
+    names = [team.name for team in value]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValidationError(
+                f"{describe(instance)}: teams lists {name!r} twice (PagerDuty keeps one, so "
+                "Terraform would show a change on every plan)"
+            )
+
+
 @attrs.frozen
 class Schedule:
     """A PagerDuty schedule: layers in order (the last one wins) in one time zone."""
@@ -172,7 +183,7 @@ class Schedule:
     time_zone: str = attrs.field()
     layers: tuple[Layer, ...] = attrs.field(converter=to_tuple, validator=_check_layers)
     description: str | None = attrs.field(default=None, validator=optional_text(1024))
-    teams: tuple[Team, ...] = attrs.field(default=(), converter=to_tuple, validator=items_of(Team))
+    teams: tuple[Team, ...] = attrs.field(default=(), converter=to_tuple, validator=_check_teams)
 
     @time_zone.validator
     def _check_zone(self, attribute: Any, value: Any) -> None:

@@ -25,7 +25,13 @@ from typing import Any, TextIO
 from oncall_planner.errors import OnCallPlannerError
 from oncall_planner.model import OnCallPlan, Schedule, User
 from oncall_planner.render import FinalSchedule, on_call_at, render
-from oncall_planner.timeutil import check_time_zone, parse_iso8601, zone
+from oncall_planner.timeutil import (
+    TIMESTAMP_YEARS,
+    check_time_zone,
+    parse_iso8601,
+    year_in_range,
+    zone,
+)
 
 PROG = "oncall-planner"
 WIDTH = 80
@@ -141,6 +147,7 @@ def _load_pages(path: str | None) -> Any:
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEARS = f"use a time in the years {TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
 
 
 def parse_instant(text: str, tz: str, flag: str) -> dt.datetime:
@@ -152,6 +159,8 @@ def parse_instant(text: str, tz: str, flag: str) -> dt.datetime:
             f"{flag}: invalid timestamp {text!r}; use 2025-03-03, 2025-03-03T09:00 or "
             "2025-03-03T09:00:00-05:00"
         ) from None
+    if not year_in_range(parsed):
+        raise UsageError(f"{flag}: {text!r} is out of range; {_YEARS}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone(tz))
     if parsed.second or parsed.microsecond:
@@ -179,7 +188,13 @@ def _window(args: argparse.Namespace, tz: str) -> tuple[dt.datetime, dt.datetime
     else:
         if args.days <= 0:
             raise UsageError(f"--days must be a positive number of days, got {args.days}")
-        until = since + dt.timedelta(days=args.days)
+        out_of_range = UsageError(f"--days {args.days} ends the window out of range; {_YEARS}")
+        try:
+            until = since + dt.timedelta(days=args.days)
+        except OverflowError:
+            raise out_of_range from None
+        if not year_in_range(until):
+            raise out_of_range
     if until <= since:
         raise UsageError(
             f"--until ({until.isoformat()}) must be after --since ({since.isoformat()})"
@@ -874,6 +889,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except (UsageError, OnCallPlannerError) as exc:
         print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except OverflowError:  # a date beyond what datetime holds, however the input reached it
+        print(f"{PROG} {args.command}: error: a date is out of range; {_YEARS}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -69,7 +69,13 @@ from oncall_planner.model import (
     Team,
     User,
 )
-from oncall_planner.timeutil import check_time_zone, parse_iso8601, zone
+from oncall_planner.timeutil import (
+    TIMESTAMP_YEARS,
+    check_time_zone,
+    parse_iso8601,
+    year_in_range,
+    zone,
+)
 
 PLACEHOLDER_DOMAIN = "unknown.invalid"
 
@@ -462,6 +468,11 @@ class _Importer:
             raise ImportError_(
                 f"{where}: {subject}: {name} is not a valid timestamp: {exc}"
             ) from None
+        if not year_in_range(parsed):
+            raise ImportError_(
+                f"{where}: {subject}: {name} {value!r} is out of range; use a time in the years "
+                f"{TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
+            )
         return parsed.astimezone(zone(tz))
 
     def refs(self, block: Block, name: str, subject: str, *, required: bool) -> list[_Ref]:

@@ -1,0 +1,74 @@
+"""Bring your own Terraform: realistic configurations an SRE would point the tool at first.
+
+The files under tests/data/byot/ are written the way teams write them: several files with
+variables, locals and a terraform.tfvars; users looked up by email; a module and function calls;
+hand-written .tf.json; and CDKTF's cdk.tf.json.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from oncall_planner import ImportError_, import_terraform
+from oncall_planner.cli import main
+
+BYOT = Path(__file__).resolve().parent / "data" / "byot"
+PAYMENTS = BYOT / "payments"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def copy_dir(source: Path, target: Path) -> Path:
+    target.mkdir()
+    for path in source.iterdir():
+        (target / path.name).write_bytes(path.read_bytes())
+    return target
+
+
+# --- dates out of range: one line and exit code 2, never a traceback -------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["render", "--since", "9999-12-30"],
+        ["render", "--since", "0001-01-01"],
+        ["render", "--since", "2025-03-03", "--days", "999999999"],
+        ["render", "--since", "8999-12-01", "--days", "40"],
+        ["check", "--since", "9999-12-01", "--until", "9999-12-31"],
+        ["report", "--since", "9999-12-01", "--until", "9999-12-31"],
+        ["escalation", "--at", "9999-12-31T23:50", "--policy", "Payments Escalation"],
+        ["audit", "--since", "9999-12-01", "--max-examples", "2"],
+        ["ics", "--since", "9999-12-01", "--until", "9999-12-31"],
+    ],
+)
+def test_dates_out_of_range_are_usage_errors(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, argv[0], PAYMENTS, "-q", *argv[1:])
+    assert code == 2
+    assert len(err.splitlines()) == 1
+    assert "out of range" in err and "Traceback" not in err
+
+
+def test_terraform_timestamp_out_of_range_names_its_line(tmp_path: Path) -> None:
+    config = copy_dir(PAYMENTS, tmp_path / "payments")
+    schedules = config / "schedules.tf"
+    schedules.write_text(
+        schedules.read_text(encoding="utf-8").replace(
+            '"2024-12-31T00:00:00Z"', '"9999-12-31T23:59:00Z"'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportError_) as info:
+        import_terraform(config)
+    assert str(info.value) == (
+        f"{schedules}:37: pagerduty_schedule.payments_primary layer 3: end "
+        "'9999-12-31T23:59:00Z' is out of range; use a time in the years 1970 to 8999"
+    )

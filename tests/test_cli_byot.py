@@ -31,6 +31,71 @@ def copy_dir(source: Path, target: Path) -> Path:
     return target
 
 
+# --- terraform.tfvars and *.auto.tfvars, as Terraform reads them ------------------------------
+
+
+def test_directory_reads_terraform_tfvars_over_defaults() -> None:
+    # variables.tf says Europe/London and one week; terraform.tfvars says Berlin and two weeks.
+    result = import_terraform(PAYMENTS)
+    primary = result.plan.schedules[0]
+    assert primary.name == "Payments Primary"
+    assert primary.time_zone == "Europe/Berlin"
+    assert primary.layers[0].turn_length.days == 14
+    assert str(PAYMENTS / "terraform.tfvars") in result.files
+
+
+def test_auto_tfvars_override_terraform_tfvars_and_given_values_override_both(
+    tmp_path: Path,
+) -> None:
+    config = copy_dir(PAYMENTS, tmp_path / "payments")
+    (config / "b.auto.tfvars").write_text('time_zone = "Asia/Tokyo"\n', encoding="utf-8")
+    (config / "a.auto.tfvars.json").write_text('{"time_zone": "Asia/Seoul"}', encoding="utf-8")
+    assert import_terraform(config).plan.schedules[0].time_zone == "Asia/Tokyo"
+    given = import_terraform(config, variables={"time_zone": "Europe/Paris"})
+    assert given.plan.schedules[0].time_zone == "Europe/Paris"
+
+
+def test_a_single_file_reads_no_tfvars(tmp_path: Path) -> None:
+    # Terraform runs in a directory; a single file is read on its own, with its defaults.
+    main_tf = tmp_path / "main.tf"
+    main_tf.write_text(
+        'variable "tz" {\n  default = "Europe/London"\n}\n'
+        'resource "pagerduty_user" "a" {\n  name = "A"\n  email = "a@example.com"\n'
+        "  time_zone = var.tz\n}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "terraform.tfvars").write_text('tz = "Asia/Tokyo"\n', encoding="utf-8")
+    assert import_terraform(main_tf).plan.users[0].time_zone == "Europe/London"
+    assert import_terraform(tmp_path).plan.users[0].time_zone == "Asia/Tokyo"
+
+
+def test_tfvars_for_an_undeclared_variable_is_listed_as_ignored(tmp_path: Path) -> None:
+    config = copy_dir(PAYMENTS, tmp_path / "payments")
+    (config / "extra.auto.tfvars").write_text('region = "eu"\n', encoding="utf-8")
+    result = import_terraform(config)
+    assert any(
+        str(d).startswith(f"{config / 'extra.auto.tfvars'}:1: var.region: set in a variable")
+        for d in result.ignored
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("turn_seconds = var.other\n", "holds only constant values"),
+        ("turn_seconds = max(1, 2)\n", "holds only constant values"),
+        ('variable "x" {}\n', "holds only assignments"),
+        ("turn_seconds = [\n", "HCL syntax error"),
+    ],
+)
+def test_bad_tfvars_is_an_error_with_its_location(tmp_path: Path, text: str, message: str) -> None:
+    config = copy_dir(PAYMENTS, tmp_path / "payments")
+    (config / "terraform.tfvars").write_text(text, encoding="utf-8")
+    with pytest.raises(ImportError_, match=message) as info:
+        import_terraform(config)
+    assert str(info.value).startswith(f"{config / 'terraform.tfvars'}:")
+
+
 # --- dates out of range: one line and exit code 2, never a traceback -------------------------
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,9 @@ from oncall_planner.ingest._source import (
     Location,
     blocks_from_json,
     read_file,
+    read_tfvars,
     terraform_files,
+    tfvars_files,
 )
 from oncall_planner.model import (
     EscalationPolicy,
@@ -192,9 +194,17 @@ def _validated(build: Callable[[], Any], block: Block, subject: str) -> Any:
 
 
 class _Importer:
-    def __init__(self, blocks: list[Block], variables: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        blocks: list[Block],
+        variables: Mapping[str, Any],
+        definitions: Sequence[Attribute] = (),
+    ) -> None:
         self.blocks = blocks
         self.given = dict(variables)
+        self.definitions = list(definitions)
+        #: Values from terraform.tfvars and *.auto.tfvars: below ``given``, above defaults.
+        self.defined: dict[str, Any] = {}
         self.variables: dict[str, Block] = {}
         self.locals: dict[str, Attribute] = {}
         self.resources: dict[tuple[str, str], Block] = {}
@@ -241,6 +251,18 @@ class _Importer:
                     f"{block.location}: a {block.kind} block needs two labels (type and name), "
                     f"got {len(block.labels)}"
                 )
+        for assignment in self.definitions:
+            if assignment.name not in self.variables:
+                self.ignored.append(
+                    Diagnostic(
+                        assignment.location,
+                        f"var.{assignment.name}",
+                        "set in a variable definitions file but not declared; ignored "
+                        "(Terraform warns about it too)",
+                    )
+                )
+                continue
+            self.defined[assignment.name] = _constant(assignment.expr, assignment.location)
         for name in sorted(self.given):
             if name not in self.variables:
                 raise ImportError_(
@@ -371,6 +393,8 @@ class _Importer:
             )
         if name in self.given:
             return self.given[name]
+        if name in self.defined:
+            return self.defined[name]
         block = self.variables[name]
         if "default" not in block.attributes:
             raise _UnresolvedError(
@@ -840,6 +864,21 @@ class _Importer:
             members.append(user)
 
 
+def _constant(expr: Expr, loc: Location) -> Any:
+    """The value of an expression in a variable definitions file, where Terraform allows only
+    constants: no references, no function calls."""
+    if isinstance(expr, Literal):
+        return expr.value
+    if isinstance(expr, ListExpr):
+        return [_constant(item, loc) for item in expr.items]
+    if isinstance(expr, ObjectExpr):
+        return {key: _constant(item, loc) for key, item in expr.pairs}
+    raise ImportError_(
+        f"{loc}: a variable definitions file holds only constant values (Terraform allows no "
+        f"references or function calls there), got `{source_text(expr)}`"
+    )
+
+
 def _unique(items: list[Any]) -> list[Any]:
     out: list[Any] = []
     for item in items:
@@ -894,19 +933,24 @@ def import_terraform(
     ``source`` is a ``.tf`` or ``.tf.json`` file, a directory (all its ``*.tf`` and ``*.tf.json``
     files, like Terraform reads a module), or already-parsed Terraform JSON (a ``dict``, such as
     the output of ``to_terraform_json``). ``variables`` gives values for ``variable`` blocks
-    (taking the place of their defaults), as ``-var`` does.
+    (taking the place of their defaults), as ``-var`` does. A directory's ``terraform.tfvars``,
+    ``terraform.tfvars.json`` and ``*.auto.tfvars(.json)`` are read as Terraform reads them: they
+    override defaults, and ``variables`` override them.
 
     Raises :class:`~oncall_planner.ImportError_` (message ``file:line: …``) for input that is
     wrong; see the module documentation for what is a warning instead.
     """
+    definitions: list[Attribute] = []
     if isinstance(source, Mapping):
         blocks = blocks_from_json(dict(source), "<terraform json>")
         files: tuple[str, ...] = ("<terraform json>",)
     else:
         paths = terraform_files(Path(source))
         blocks = [block for path in paths for block in read_file(path)]
-        files = tuple(str(p) for p in paths)
-    importer = _Importer(blocks, variables or {})
+        var_paths = tfvars_files(Path(source))
+        definitions = [a for path in var_paths for a in read_tfvars(path)]
+        files = tuple(str(p) for p in [*paths, *var_paths])
+    importer = _Importer(blocks, variables or {}, definitions)
     try:
         plan = importer.run()
     except RecursionError:

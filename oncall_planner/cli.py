@@ -543,18 +543,31 @@ def cmd_escalation(args: argparse.Namespace) -> int:
     tz = _zone_arg(args.tz, plan)
     at = parse_instant(args.at, tz, "--at")
     timeline = escalation_timeline(policy, at)
+    # Notes (round robin, skipped levels) would be cut off at the end of a row: each row gets a
+    # [n] mark instead, and the notes are written out in full under the table.
+    notes: list[str] = []
     rows = []
     for n in timeline:
         who = n.user.name if n.user is not None else "nobody"
         via = "direct" if n.target.kind == "user" else f"schedule {n.target.name}"
-        note = f" ({n.note})" if n.note else ""
-        rows.append([f"+{n.minute}m", _when(n.at, tz), f"{n.level}/{n.loop}", who, via + note])
+        mark = ""
+        if n.note:
+            if n.note not in notes:
+                notes.append(n.note)
+            mark = f"[{notes.index(n.note) + 1}]"
+        row = [f"+{n.minute}m", _when(n.at, tz), f"{n.level}/{n.loop}", who]
+        rows.append([*row, mark, via] if any(m.note for m in timeline) else [*row, via])
     head = (
         f"Escalation policy {policy.name!r}\nIncident at {_when(at, tz)} ({tz}), never acknowledged"
     )
-    body = (
-        table(rows, ["After", "When", "Lvl/loop", "Who", "Via"]) if rows else "  nobody is notified"
-    )
+    header = ["After", "When", "Lvl/loop", "Who"] + (["Note"] if notes else []) + ["Via"]
+    body = table(rows, header) if rows else "  nobody is notified"
+    for i, note in enumerate(notes):
+        body += "\n" + "\n".join(
+            textwrap.wrap(
+                f"[{i + 1}] {note}", WIDTH, initial_indent="  ", subsequent_indent="      "
+            )
+        )
     _output(args, f"{head}\n{body}\n")
     return 0
 

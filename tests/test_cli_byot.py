@@ -137,3 +137,29 @@ def test_terraform_timestamp_out_of_range_names_its_line(tmp_path: Path) -> None
         f"{schedules}:37: pagerduty_schedule.payments_primary layer 3: end "
         "'9999-12-31T23:59:00Z' is out of range; use a time in the years 1970 to 8999"
     )
+
+
+# --- escalation: notes are read in full, not cut at the end of a row -------------------------
+
+
+def test_escalation_round_robin_note_is_shown_in_full(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "escalation", PAYMENTS, "-q", "--at", "2025-03-04T12:00")
+    assert code == 0
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[2].split() == ["After", "When", "Lvl/loop", "Who", "Note", "Via"]
+    assert lines[4].split()[-4:] == ["Amara", "Okafor", "[1]", "direct"]
+    assert lines[-2:] == [
+        "  [1] round robin: this incident goes to one target of this level, the next in",
+        "      the ring",
+    ]
+
+
+def test_escalation_skipped_level_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+    # Saturday evening: the AMER layer is restricted to weekdays, so nobody is on call.
+    code, out, _ = run(
+        capsys, "escalation", BYOT / "sun", "-q", "--at", "2025-03-08T18:00", "--policy", "Platform"
+    )
+    assert code == 0
+    assert out.splitlines()[3].split()[-5:] == ["nobody", "[1]", "schedule", "Platform", "follow…"]
+    assert out.splitlines()[-1] == "  [1] skipped: nobody on call"

@@ -398,7 +398,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from oncall_planner.checks import RULES, CheckConfig, check
 
     plan, imported = load_plan(args.input, args.var, args.quiet)
-    since, until = _window(args, _zone_arg(args.tz, plan))
+    tz = _zone_arg(args.tz, plan)
+    since, until = _window(args, tz)
     config = CheckConfig(select=_codes(args.select), ignore=_codes(args.ignore) or ())
     findings = check(plan, since, until, pages=_load_pages(args.pages), config=config)
     errors = sum(1 for f in findings if f.severity == "error")
@@ -428,7 +429,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
         _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     else:
-        _output(args, _findings_text(findings, plan))
+        _output(args, _findings_text(findings, tz))
     return 1 if errors else 0
 
 
@@ -442,8 +443,7 @@ def _wrap(label: str, text: str) -> list[str]:
     )
 
 
-def _findings_text(findings: Sequence[Any], plan: OnCallPlan) -> str:
-    tz = plan.schedules[0].time_zone if plan.schedules else "Etc/UTC"
+def _findings_text(findings: Sequence[Any], tz: str) -> str:
     lines = []
     for f in findings:
         lines.extend(

@@ -163,3 +163,14 @@ def test_escalation_skipped_level_says_why(capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     assert out.splitlines()[3].split()[-5:] == ["nobody", "[1]", "schedule", "Platform", "follow…"]
     assert out.splitlines()[-1] == "  [1] skipped: nobody on call"
+
+
+# --- check: --tz is the zone of the text output too ------------------------------------------
+
+
+def test_check_text_shows_when_in_the_zone_given(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["check", PAYMENTS, "-q", "--since", "2025-03-03T00:00Z", "--select", "OCP203"]
+    _, default, _ = run(capsys, *argv)
+    _, new_york, _ = run(capsys, *argv, "--tz", "America/New_York")
+    assert "    when: Mon 2025-03-24 10:00 -> Mon 2025-03-31 02:00 Europe/Berlin\n" in default
+    assert "    when: Mon 2025-03-24 05:00 -> Sun 2025-03-30 20:00 America/New_York\n" in new_york

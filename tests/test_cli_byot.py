@@ -174,3 +174,33 @@ def test_check_text_shows_when_in_the_zone_given(capsys: pytest.CaptureFixture[s
     _, new_york, _ = run(capsys, *argv, "--tz", "America/New_York")
     assert "    when: Mon 2025-03-24 10:00 -> Mon 2025-03-31 02:00 Europe/Berlin\n" in default
     assert "    when: Mon 2025-03-24 05:00 -> Sun 2025-03-30 20:00 America/New_York\n" in new_york
+
+
+# --- diff: fits 80 columns with real names ---------------------------------------------------
+
+
+def test_diff_of_two_versions_fits_80_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The proposed change: Dolores joins the weekly rotation and Bjørn moves after Chen.
+    after = copy_dir(PAYMENTS, tmp_path / "after")
+    schedules = after / "schedules.tf"
+    text = schedules.read_text(encoding="utf-8")
+    old = "      pagerduty_user.bjorn.id,\n      pagerduty_user.chen.id,\n    ]"
+    new = (
+        "      pagerduty_user.chen.id,\n      pagerduty_user.bjorn.id,\n"
+        "      pagerduty_user.dolores.id,\n    ]"
+    )
+    schedules.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, out, _ = run(
+        capsys, "diff", PAYMENTS, after, "-q", "--since", "2025-03-03", "--days", "28"
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Schedule 'Payments Primary': 5 changes"
+    assert lines[1:3] == [
+        "  Mon 2025-03-03 00:00 CET → Mon 2025-03-03 09:00 CET (9 h)",
+        "      Bjørn Lindqvist → Chen Wei",
+    ]
+    assert max(len(line) for line in lines) <= 80
+    assert "      Chen Wei → Bjørn Lindqvist" in lines

@@ -518,6 +518,9 @@ def check(
         )
     config.validate()
     pages_t, ov, off = _check_plan_inputs(plan, pages, overrides, time_off)
+    # Durations are differences of instants: two datetimes that share a ZoneInfo subtract on the
+    # wall clock (a DST week would count 168 h instead of 167 h), so the horizon is kept in UTC.
+    since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
     ctx = Context(plan, since, until, pages_t, ov, off)
     findings: list[Finding] = []
     for code in sorted(RULES):

@@ -658,7 +658,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 _EPILOG = (
     "INPUT is a Terraform file (.tf, .tf.json, cdk.tf.json) or directory, read and never "
     "executed, or a Python file defining an OnCallPlan named 'plan', which is executed. "
-    "Exit codes: 0 ok, 1 check found errors, 2 bad usage or unreadable input."
+    "Exit codes: 0 ok, 1 check found errors (audit: a counterexample; diff --exit-code: "
+    "changes), 2 bad usage or unreadable input."
 )
 
 

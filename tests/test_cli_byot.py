@@ -204,3 +204,24 @@ def test_diff_of_two_versions_fits_80_columns(
     ]
     assert max(len(line) for line in lines) <= 80
     assert "      Chen Wei → Bjørn Lindqvist" in lines
+
+
+# --- every option of every command is documented ---------------------------------------------
+
+
+def test_every_option_is_in_docs_cli_md() -> None:
+    import argparse
+
+    from oncall_planner.cli import build_parser
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    missing = [
+        f"{command} {option}"
+        for command, command_parser in sub.choices.items()
+        for action in command_parser._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help" and option not in docs
+    ]
+    assert missing == []

@@ -225,3 +225,41 @@ def test_every_option_is_in_docs_cli_md() -> None:
         if option.startswith("--") and option != "--help" and option not in docs
     ]
     assert missing == []
+
+
+# --- SARIF: each result points at the block it is about ---------------------------------------
+
+
+def sarif_locations(capsys: pytest.CaptureFixture[str], config: Path) -> dict[str, tuple[str, int]]:
+    import json
+
+    _, out, _ = run(capsys, "check", config, "-q", "--since", "2025-03-03", "--format", "sarif")
+    out_map = {}
+    for result in json.loads(out)["runs"][0]["results"]:
+        subject = result["message"]["text"].split(": ")[0]
+        physical = result["locations"][0]["physicalLocation"]
+        out_map[subject] = (physical["artifactLocation"]["uri"], physical["region"]["startLine"])
+    return out_map
+
+
+def test_sarif_tells_a_schedule_from_a_policy_of_the_same_name(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # CDKTF stacks (and the README) often call the schedule and its policy the same: 'Ops'.
+    cdk = str(BYOT / "cdktf-ops" / "cdk.tf.json")
+    locations = sarif_locations(capsys, BYOT / "cdktf-ops")
+    assert locations["Schedule 'Ops'"] == (cdk, 22)
+    assert locations["Schedule 'Ops', layer 'Weekdays'"] == (cdk, 25)
+    assert locations["EscalationPolicy 'Ops'"] == (cdk, 41)
+
+
+def test_sarif_points_users_and_levels_at_their_blocks(capsys: pytest.CaptureFixture[str]) -> None:
+    # check infra/pagerduty --format sarif: a directory is no file for code scanning to show.
+    locations = sarif_locations(capsys, PAYMENTS)
+    users = str(PAYMENTS / "users.tf")
+    escalation = str(PAYMENTS / "escalation.tf")
+    assert locations["User 'Amara Okafor' <amara@payments.example>"] == (users, 1)
+    assert locations["User 'Chen Wei' <chen@payments.example>"] == (users, 13)
+    assert locations["EscalationPolicy 'Payments Escalation', level 2"] == (escalation, 14)
+    assert locations["EscalationPolicy 'Payments Escalation', level 3"] == (escalation, 32)
+    assert locations["EscalationPolicy 'Payments Escalation'"] == (escalation, 1)

@@ -116,8 +116,10 @@ class TerraformImport:
     placeholders: tuple[Diagnostic, ...] = ()
     ignored: tuple[Diagnostic, ...] = ()
     files: tuple[str, ...] = ()
-    #: Where each imported schedule, layer and policy is declared: ``(schedule name,)``,
-    #: ``(schedule name, layer name)`` or ``(policy name,)`` -> ``(file, line or None)``.
+    #: Where each imported object is declared, keyed the way findings name their subject:
+    #: ``("Schedule", name)``, ``("Schedule", name, layer name)``, ``("EscalationPolicy", name)``,
+    #: ``("EscalationPolicy", name, "level N")`` or ``("User", name, email)`` ->
+    #: ``(file, line or None)``. A schedule and a policy may share a name.
     locations: Mapping[tuple[str, ...], tuple[str, int | None]] = attrs.field(factory=dict)
 
     def report(self) -> str:
@@ -556,8 +558,13 @@ class _Importer:
         table = self.resources if ref.kind == "resource" else self.data
         block = table.get((ref.type, ref.name))
         if block is None:
-            return self._placeholder(ref, loc)
-        return self._once(ref, lambda: self._build_user(ref, block))  # type: ignore[no-any-return]
+            user = self._placeholder(ref, loc)
+            where = loc  # a placeholder is pointed at where it is first referenced
+        else:
+            user = self._once(ref, lambda: self._build_user(ref, block))
+            where = block.location
+        self.locations.setdefault(("User", user.name, user.email), (where.file, where.line))
+        return user
 
     def _placeholder(self, ref: _Ref, loc: Location) -> User:
         if ref.name not in self._placeholder_users:
@@ -647,10 +654,10 @@ class _Importer:
         schedule = _validated(
             lambda: Schedule(name, tz, layers, description=description, teams=teams), block, subject
         )
-        self.locations[(name,)] = (block.location.file, block.location.line)
+        self.locations[("Schedule", name)] = (block.location.file, block.location.line)
         for layer, layer_block in zip(layers, block.nested("layer"), strict=True):
             where = layer_block.location
-            self.locations.setdefault((name, layer.name), (where.file, where.line))
+            self.locations.setdefault(("Schedule", name, layer.name), (where.file, where.line))
         return schedule  # type: ignore[no-any-return]
 
     def _build_layer(self, block: Block, subject: str, index: int, tz: str) -> Layer:
@@ -731,7 +738,10 @@ class _Importer:
             block,
             subject,
         )
-        self.locations[(name,)] = (block.location.file, block.location.line)
+        self.locations[("EscalationPolicy", name)] = (block.location.file, block.location.line)
+        for level, rule_block in enumerate(block.nested("rule"), start=1):
+            where = rule_block.location
+            self.locations[("EscalationPolicy", name, f"level {level}")] = (where.file, where.line)
         return policy  # type: ignore[no-any-return]
 
     def _build_rule(self, block: Block, subject: str) -> EscalationRule:

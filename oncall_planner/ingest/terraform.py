@@ -525,7 +525,12 @@ class _Importer:
 
     # -- model objects --------------------------------------------------------------------
 
-    def _once(self, ref: _Ref, build: Callable[[], Any]) -> Any:
+    def _once(
+        self, ref: _Ref, build: Callable[[], Any], loc: Location, block: Block | None = None
+    ) -> Any:
+        """Build the object for ``ref`` once. ``loc`` is where it is asked for: its own block, or
+        a reference to it from another object, which is then told which object is missing and
+        why (not only the cause, which would read as if it were in the referring object)."""
         if ref not in self._built:
             try:
                 self._built[ref] = build()
@@ -533,7 +538,11 @@ class _Importer:
                 self._built[ref] = exc
         result = self._built[ref]
         if isinstance(result, _UnresolvedError):
-            raise result
+            if block is None or loc == block.location:
+                raise result
+            raise _UnresolvedError(
+                loc, f"{ref.address()} is not imported ({result.location}: {result.message})"
+            )
         return result
 
     def _check_instances(self, block: Block, subject: str) -> None:
@@ -561,7 +570,7 @@ class _Importer:
             user = self._placeholder(ref, loc)
             where = loc  # a placeholder is pointed at where it is first referenced
         else:
-            user = self._once(ref, lambda: self._build_user(ref, block))
+            user = self._once(ref, lambda: self._build_user(ref, block), loc, block)
             where = block.location
         self.locations.setdefault(("User", user.name, user.email), (where.file, where.line))
         return user
@@ -601,7 +610,7 @@ class _Importer:
         block = table.get((ref.type, ref.name))
         if block is None:
             raise _UnresolvedError(loc, f"{ref.address()} is not declared in the configuration")
-        return self._once(ref, lambda: self._build_team(ref, block))  # type: ignore[no-any-return]
+        return self._once(ref, lambda: self._build_team(ref, block), loc, block)  # type: ignore[no-any-return]
 
     def _build_team(self, ref: _Ref, block: Block) -> Team:
         subject = ref.address()
@@ -627,7 +636,7 @@ class _Importer:
         block = self.resources.get((ref.type, ref.name))
         if block is None:
             raise _UnresolvedError(loc, f"{ref.address()} is not declared in the configuration")
-        return self._once(ref, lambda: self._build_schedule(ref, block))  # type: ignore[no-any-return]
+        return self._once(ref, lambda: self._build_schedule(ref, block), loc, block)  # type: ignore[no-any-return]
 
     def _build_schedule(self, ref: _Ref, block: Block) -> Schedule:
         subject = ref.address()
@@ -710,7 +719,7 @@ class _Importer:
         )
 
     def policy(self, ref: _Ref, block: Block) -> EscalationPolicy:
-        return self._once(ref, lambda: self._build_policy(ref, block))  # type: ignore[no-any-return]
+        return self._once(ref, lambda: self._build_policy(ref, block), block.location, block)  # type: ignore[no-any-return]
 
     def _build_policy(self, ref: _Ref, block: Block) -> EscalationPolicy:
         subject = ref.address()

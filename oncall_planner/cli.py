@@ -121,6 +121,10 @@ def _plan_from_python(path: Path) -> OnCallPlan:
         raise UsageError(f"{path}: {exc}") from None
     except SystemExit:
         raise UsageError(f"{path}: the file called exit() while defining the plan") from None
+    except SyntaxError as exc:  # the file does not even compile: its own line and message
+        line = f":{exc.lineno}" if exc.lineno else ""
+        where = exc.filename or path  # a module it imports may be the one that does not compile
+        raise UsageError(f"{where}{line}: {type(exc).__name__}: {exc.msg}") from None
     except Exception as exc:  # the user's own code failed: say where, without a traceback
         line = ""
         tb = exc.__traceback__
@@ -537,6 +541,8 @@ def cmd_escalation(args: argparse.Namespace) -> int:
         policy = found[0]
     elif len(policies) == 1:
         policy = policies[0]
+    elif not policies:
+        raise UsageError(f"{args.input}: the plan has no escalation policies")
     else:
         known = ", ".join(repr(p.name) for p in policies) or "none"
         raise UsageError(f"--policy is needed: the plan has {len(policies)} policies ({known})")

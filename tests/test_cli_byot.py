@@ -263,3 +263,28 @@ def test_sarif_points_users_and_levels_at_their_blocks(capsys: pytest.CaptureFix
     assert locations["EscalationPolicy 'Payments Escalation', level 2"] == (escalation, 14)
     assert locations["EscalationPolicy 'Payments Escalation', level 3"] == (escalation, 32)
     assert locations["EscalationPolicy 'Payments Escalation'"] == (escalation, 1)
+
+
+# --- Python plans and empty plans: messages that say what is wrong ---------------------------
+
+
+def test_python_plan_syntax_error_names_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.py"
+    plan.write_text("from oncall_planner import OnCallPlan\nplan = OnCallPlan(\n", encoding="utf-8")
+    code, _, err = run(capsys, "render", plan)
+    assert code == 2
+    assert err == f"oncall-planner render: error: {plan}:2: SyntaxError: '(' was never closed\n"
+
+
+def test_escalation_on_a_plan_without_policies_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.py"
+    plan.write_text(
+        "from oncall_planner import OnCallPlan\nplan = OnCallPlan()\n", encoding="utf-8"
+    )
+    code, _, err = run(capsys, "escalation", plan, "--at", "2025-03-03")
+    assert code == 2
+    assert err == f"oncall-planner escalation: error: {plan}: the plan has no escalation policies\n"

@@ -543,7 +543,16 @@ def check(
     return tuple(sorted(findings, key=sort_key))
 
 
-def iter_layers(plan: OnCallPlan) -> Iterator[tuple[Schedule, int, Layer]]:
+def iter_layers(
+    plan: OnCallPlan, since: dt.datetime | None = None
+) -> Iterator[tuple[Schedule, int, Layer]]:
+    """Every layer with its schedule and index; with ``since``, not those that ended by then.
+
+    A layer whose ``end`` has passed is history (PagerDuty no longer shows it): no rule about
+    how it rotates concerns the horizon.
+    """
     for sched in plan.schedules:
         for i, layer in enumerate(sched.layers):
+            if since is not None and layer.end is not None and layer.end <= since:
+                continue
             yield sched, i, layer

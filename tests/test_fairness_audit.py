@@ -101,6 +101,38 @@ def test_cover_for_a_week_off_can_put_one_person_on_both_levels():
     assert "at level 1 and level 2 at once" in result.violation
 
 
+def test_with_two_people_nobody_is_free_to_cover_so_the_other_takes_both_levels():
+    first = Schedule("Primary", "America/New_York", [Layer("L", [A, B], at(2025, 1, 6), WEEK)])
+    second = Schedule("Second", "America/New_York", [Layer("L", [B, A], at(2025, 1, 6), WEEK)])
+    policy = EscalationPolicy(
+        "Ops",
+        [EscalationRule(5, [Target.schedule(first)]), EscalationRule(5, [Target.schedule(second)])],
+    )
+    plan = OnCallPlan(escalation_policies=[policy])
+    result = audit(plan, ["distinct_levels"], FEW, perturbations=["time_off"]).result(
+        "distinct_levels"
+    )
+    assert not result.held
+    assert "(nobody else was free that week)" in result.counterexample
+
+
+def test_a_week_off_is_covered_by_someone_free_when_the_team_has_one():
+    d = User("Dan", "dan@example.com")
+    first = Schedule(
+        "Primary", "America/New_York", [Layer("L", [A, B, C, d], at(2025, 1, 6), WEEK)]
+    )
+    second = Schedule(
+        "Second", "America/New_York", [Layer("L", [C, d, A, B], at(2025, 1, 6), WEEK)]
+    )
+    policy = EscalationPolicy(
+        "Ops",
+        [EscalationRule(5, [Target.schedule(first)]), EscalationRule(5, [Target.schedule(second)])],
+    )
+    plan = OnCallPlan(escalation_policies=[policy])
+    report = audit(plan, ["distinct_levels"], FEW, perturbations=["time_off"])
+    assert report.result("distinct_levels").held
+
+
 def test_a_membership_change_breaks_the_one_week_offset_between_levels():
     # Removing Ann leaves [B, C] twice; appending a newcomer to both lists lines them up too.
     result = audit(_two_levels(), ["distinct_levels"], FEW, perturbations=["leave"])
@@ -140,3 +172,32 @@ def test_text_report_counts_the_properties_that_held(seed_audit):
     assert seed_audit.to_text().startswith(
         "Fairness audit (seed 1, up to 25 cases per property): 3 of 4 properties held"
     )
+
+
+def test_one_property_or_perturbation_may_be_named_by_a_plain_string():
+    plan = OnCallPlan(schedules=[one_layer([A, B, C])])
+    report = audit(plan, "balanced", max_examples=3, perturbations="window")
+    assert [r.name for r in report.results] == ["balanced"]
+    assert report.results[0].searched == ("window",)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"since": dt.datetime(2025, 1, 6)}, "audit: since must be timezone-aware"),
+        ({"since": "2025-01-06"}, "audit: since must be a timezone-aware datetime, got str"),
+        ({"max_streak": 72}, "audit: max_streak must be a positive timedelta, got int 72"),
+        ({"max_streak": dt.timedelta(0)}, "audit: max_streak must be a positive timedelta"),
+    ],
+)
+def test_bad_audit_arguments_are_named_not_a_traceback(kwargs, message):
+    with pytest.raises(ValidationError, match=message):
+        audit(OnCallPlan(schedules=[one_layer([A, B])]), max_examples=1, **kwargs)
+
+
+def test_a_violation_found_at_once_says_one_case():
+    plan = OnCallPlan(schedules=[one_layer([A, B])])
+    text = audit(plan, ["max_streak"], 3, max_streak=dt.timedelta(hours=72)).to_text()
+    assert "1 of 1 property held" not in text
+    assert "0 of 1 property held" in text
+    assert "VIOLATED after 1 case (" in text

@@ -184,3 +184,14 @@ def test_pages_from_real_exports_keep_their_seconds_and_name_people_by_display_n
     report = fairness_report(_solo(A), pages=pages)
     assert (report.person(A.email).pages, report.person(A.email).sleep_pages) == (2, 1)
     assert report.unattributed_pages == 0
+
+
+def test_an_unknown_subdivision_is_named_as_such_with_the_known_ones():
+    from fairness_helpers import A, one_layer
+
+    from oncall_planner import OnCallPlan, ValidationError, fairness_report
+
+    plan = OnCallPlan(schedules=[one_layer([A])])
+    with pytest.raises(ValidationError, match="does not know this subdivision of US") as error:
+        fairness_report(plan, holidays={A.email: ("US", "ZZ")})
+    assert "NY" in str(error.value) and "this country" not in str(error.value)

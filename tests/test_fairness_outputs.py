@@ -103,3 +103,78 @@ def test_text_tables_fit_an_80_column_terminal(report):
     table_lines = [line for line in lines if "  " in line and not line.startswith("Horizon")]
     assert table_lines, "no table found"
     assert max(len(line) for line in table_lines) <= 80
+
+
+def test_every_line_of_the_text_report_fits_80_columns(report):
+    # Prose too: the horizon, the schedule list and the headings wrap instead of running on.
+    from fairness_helpers import A, B, at, one_layer
+
+    from oncall_planner import OnCallPlan
+
+    long_names = OnCallPlan(
+        schedules=[one_layer([A, B], name=f"Payments platform {n} - Primary") for n in range(3)]
+    )
+    window = fairness_report(long_names, at(2025, 1, 6), at(2025, 3, 3))
+    for text in (report.to_text(), window.to_text()):
+        assert max(len(line) for line in text.splitlines()) <= 80, text
+    assert "\n  56 days: window chosen by the caller (the rotation cycle is 14 days)\n" in (
+        window.to_text()
+    )
+
+
+def test_markdown_escapes_names_so_tables_keep_their_columns():
+    import re
+
+    from fairness_helpers import one_layer
+
+    from oncall_planner import OnCallPlan, User
+
+    odd = [User("Ann | SRE", "ann@example.com"), User("*Bob*", "bob@example.com")]
+    odd.append(User("_on_call_", "cy@example.com"))
+    md = fairness_report(OnCallPlan(schedules=[one_layer(odd, name="Ops|Core")])).to_markdown()
+    rows = [line for line in md.splitlines() if line.startswith("| ")]
+    cells = {len(re.split(r"(?<!\\)\|", row)) for row in rows[:4]}  # head, rule, two people
+    assert len(cells) == 1, rows[:4]
+    assert "| Ann \\| SRE |" in md
+    assert "| \\*Bob\\* |" in md  # not italics
+    assert "| \\_on_call\\_ |" in md  # inside a word "_" is plain text already
+    assert "'Ops\\|Core' at level 1" in md
+
+
+def _timeline(plan, since, until, **kwargs):
+    import re
+
+    html = fairness_report(plan, since, until, **kwargs).to_html()
+    svg = html[html.index('<svg class="timeline"') :]
+    svg = svg[: svg.index("</svg>")]
+    width = float(re.search(r'width="([\d.]+)"', svg).group(1))
+    texts = [(float(x), t) for x, t in re.findall(r'<text x="([\d.]+)"[^>]*>([^<]*)</text>', svg)]
+    return width, texts
+
+
+def test_timeline_tick_labels_fit_and_name_the_year():
+    from fairness_helpers import A, B, at, one_layer
+
+    from oncall_planner import OnCallPlan
+
+    plan = OnCallPlan(schedules=[one_layer([A, B])])
+    width, texts = _timeline(plan, at(2024, 12, 16), at(2025, 1, 20, 9))
+    ticks = [(x, t) for x, t in texts if t[:3] in ("Dec", "Jan")]
+    assert ticks[-1][1] == "Jan 20"
+    assert ticks[-1][0] + 6.5 * len(ticks[-1][1]) <= width  # the last date is not cut off
+    assert [t for _, t in texts if t.isdigit()] == ["2024", "2025"]  # first tick, year change
+
+
+def test_timeline_names_only_the_visible_parts_of_a_hidden_layer():
+    # Ann's week on the base layer is hidden for two days by an override: her name is written on
+    # the visible parts only, never on the faded bar underneath (where it peeked out between them).
+    from fairness_helpers import A, B, at, one_layer
+
+    from oncall_planner import OnCallPlan, Override
+
+    plan = OnCallPlan(schedules=[one_layer([A, B])])
+    cover = Override(at(2025, 1, 8), at(2025, 1, 10), B)
+    _, texts = _timeline(plan, at(2025, 1, 6), at(2025, 1, 13), overrides={"Ops": [cover]})
+    layer_names = [x for x, t in texts if t == "Ann"]
+    # Base row: two visible parts; final row: the same two. No third label at the faded bar's x.
+    assert len(layer_names) == 4, texts

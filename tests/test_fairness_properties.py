@@ -26,9 +26,19 @@ def test_a_perfectly_rotating_team_scores_perfectly_over_its_cycle(plan):
 
 @given(st_oc.plans(max_schedules=2))
 def test_everyone_rostered_appears_even_with_zero_hours(plan):
+    # Rostered: a member of a layer in force at some moment of the window (a layer that ended
+    # before it or starts after it rosters nobody there); everyone in the plan is listed.
     report = fairness_report(plan, *WINDOW)
-    rostered = {u.email for s in plan.schedules for layer in s.layers for u in layer.users}
+    since, until = WINDOW
+    rostered = {
+        u.email
+        for s in plan.schedules
+        for layer in s.layers
+        if layer.start < until and (layer.end is None or layer.end > since)
+        for u in layer.users
+    }
     assert {p.user.email for p in report.rostered} == rostered
+    assert {p.user.email for p in report.people} >= {u.email for u in plan.users}
 
 
 @given(st_oc.plans(max_schedules=2), st_oc.weights())

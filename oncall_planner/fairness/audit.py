@@ -16,7 +16,13 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.fairness.horizon import MAX_CYCLE, advance, cycle_length, default_since
+from oncall_planner.fairness.horizon import (
+    MAX_CYCLE,
+    advance,
+    cycle_length,
+    default_since,
+    overlaps,
+)
 from oncall_planner.fairness.load import union
 from oncall_planner.model import (
     Layer,
@@ -27,7 +33,16 @@ from oncall_planner.model import (
     User,
 )
 from oncall_planner.render import FinalSchedule, render
-from oncall_planner.timeutil import DAY, HOUR, WEEK, clock, from_seconds, to_seconds, zone
+from oncall_planner.timeutil import (
+    DAY,
+    HOUR,
+    WEEK,
+    check_instant,
+    clock,
+    from_seconds,
+    to_seconds,
+    zone,
+)
 
 #: The properties :func:`audit` knows, with what each promises.
 PROPERTIES: dict[str, str] = {
@@ -76,6 +91,11 @@ class Scenario:
     words: str
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``1 case``, ``2 cases``."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 @attrs.frozen
 class PropertyResult:
     """How one property fared: ``held`` after ``tried`` cases, or the shrunk counterexample."""
@@ -92,9 +112,9 @@ class PropertyResult:
     def describe(self) -> str:
         if self.held:
             over = f"; searched: {', '.join(self.searched)}" if self.searched else ""
-            return f"{self.name}: held over {self.tried} cases ({self.promise}{over})"
+            return f"{self.name}: held over {_count(self.tried, 'case')} ({self.promise}{over})"
         return (
-            f"{self.name}: VIOLATED after {self.tried} cases ({self.promise})\n"
+            f"{self.name}: VIOLATED after {_count(self.tried, 'case')} ({self.promise})\n"
             f"    when: {self.counterexample}\n    then: {self.violation}"
         )
 
@@ -126,7 +146,8 @@ class AuditReport:
     def to_text(self) -> str:
         head = (
             f"Fairness audit (seed {self.seed}, up to {self.max_examples} cases per property): "
-            f"{len(self.results) - len(self.violated)} of {len(self.results)} properties held"
+            f"{len(self.results) - len(self.violated)} of "
+            f"{_count(len(self.results), 'property', 'properties')} held"
         )
         return "\n".join([head, *("  " + r.describe() for r in self.results)]) + "\n"
 
@@ -142,12 +163,14 @@ class AuditReport:
 # -- perturbing a plan --------------------------------------------------------------------------
 
 
-def _roster(plan: OnCallPlan) -> list[User]:
+def _roster(plan: OnCallPlan, since: int | None = None) -> list[User]:
+    """The members of the layers still in force at ``since`` (all layers without it)."""
     seen: dict[str, User] = {}
     for s in plan.schedules:
         for layer in s.layers:
-            for u in layer.users:
-                seen.setdefault(u.email.lower(), u)
+            if overlaps(layer, since):
+                for u in layer.users:
+                    seen.setdefault(u.email.lower(), u)
     return list(seen.values())
 
 
@@ -204,7 +227,7 @@ def _hours(seconds: int) -> str:
 def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenario:
     """The scenario a perturbation makes of ``plan``."""
     words: list[str] = []
-    roster = _roster(plan)
+    roster = _roster(plan, base_since)
     if p.leave is not None and len(roster) > 1:
         gone = roster[p.leave % len(roster)]
 
@@ -219,7 +242,7 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
         words.append(
             f"{NEWCOMER.name} ({NEWCOMER.email}) joins every layer at the end of the order"
         )
-    cycle = cycle_length(plan.schedules)
+    cycle = cycle_length(plan.schedules, from_seconds(base_since))
     length = int(min(cycle or dt.timedelta(weeks=1), MAX_CYCLE).total_seconds())
     start = base_since
     change = _next_dst_change(tz, base_since) if p.dst else None
@@ -234,11 +257,10 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
         words.append(f"the window starts {p.shift_hours} h later than the layers do")
     overrides: dict[str, tuple[Override, ...]] = {}
     absent = None
-    roster = _roster(plan)
+    roster = _roster(plan, start)
     if p.time_off is not None and len(roster) > 1:
         m, nth, c = p.time_off
         member = roster[m % len(roster)]
-        cover = roster[(m + 1 + (c - 1) % (len(roster) - 1)) % len(roster)]
         finals = [render(s, from_seconds(start), from_seconds(until)) for s in plan.schedules]
         stretches = union(
             (to_seconds(e.start), to_seconds(e.end))
@@ -252,6 +274,18 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
             # The week from the start of one of the member's stretches: their own turn, off.
             off_lo = stretches[nth % len(stretches)][0]
             off_hi = off_lo + WEEK
+            # A team asks someone who is free that week; only when nobody is does someone on
+            # call elsewhere (perhaps on the other level) cover as well.
+            others = [u for u in roster if u != member]
+            busy = {
+                e.user
+                for f in finals
+                for e in f.entries
+                if to_seconds(e.start) < off_hi and to_seconds(e.end) > off_lo
+            }
+            free = [u for u in others if u not in busy]
+            pool = free or others
+            cover = pool[(c - 1) % len(pool)]
             count = 0
             for f in finals:
                 items = tuple(
@@ -267,9 +301,10 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
                     overrides[f.schedule.name] = items
                     count += len(items)
             absent = member.email.lower()
+            busy_note = "" if free else " (nobody else was free that week)"
             words.append(
                 f"{member.name} takes the week from {_fmt(off_lo, tz)} off and {cover.name} "
-                f"covers with {count} override{'s' if count != 1 else ''}"
+                f"covers with {count} override{'s' if count != 1 else ''}{busy_note}"
             )
     window = f"window {_fmt(start, tz)} → {_fmt(until, tz)}"
     text = "; ".join(words) if words else "the plan as written"
@@ -286,11 +321,13 @@ def _finals(sc: Scenario) -> list[FinalSchedule]:
     ]
 
 
-def _members(schedule: Schedule) -> list[User]:
+def _members(schedule: Schedule, since: int, until: int) -> list[User]:
+    """The members of the schedule's layers in force at some moment of ``[since, until)``."""
     out: dict[str, User] = {}
     for layer in schedule.layers:
-        for u in layer.users:
-            out.setdefault(u.email.lower(), u)
+        if overlaps(layer, since, until):
+            for u in layer.users:
+                out.setdefault(u.email.lower(), u)
     return list(out.values())
 
 
@@ -305,7 +342,7 @@ def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
 def check_balanced(sc: Scenario, tz: str, limit: int | None) -> str | None:
     for final in _finals(sc):
         s = final.schedule
-        members = _members(s)
+        members = _members(s, sc.since, sc.until)
         if len(members) < 2:
             continue
         hours = _schedule_hours(final)
@@ -348,7 +385,7 @@ def check_max_streak(sc: Scenario, tz: str, limit: int | None) -> str | None:
 def check_not_starved(sc: Scenario, tz: str, limit: int | None) -> str | None:
     for final in _finals(sc):
         hours = _schedule_hours(final)
-        for u in _members(final.schedule):
+        for u in _members(final.schedule, sc.since, sc.until):
             key = u.email.lower()
             if key != sc.absent and hours.get(key, 0) == 0:
                 return (
@@ -448,6 +485,19 @@ def audit(
 
     if not isinstance(plan, OnCallPlan):
         raise ValidationError(f"audit: plan must be an OnCallPlan, got {type(plan).__name__}")
+    if isinstance(properties, str):
+        properties = [properties]  # one property by name, not its letters
+    if isinstance(perturbations, str):
+        perturbations = [perturbations]
+    if since is not None:
+        check_instant(since, "audit", "since")
+    if max_streak is not None and (
+        not isinstance(max_streak, dt.timedelta) or max_streak <= dt.timedelta(0)
+    ):
+        raise ValidationError(
+            f"audit: max_streak must be a positive timedelta, got {type(max_streak).__name__} "
+            f"{max_streak!r}"
+        )
     names = list(PROPERTIES) if properties is None else list(properties)
     for name in names:
         if name not in PROPERTIES:
@@ -467,11 +517,14 @@ def audit(
             raise ValidationError(
                 f"audit: unknown perturbation {kind!r}; choose from {list(allowed)}"
             )
-    cycle = cycle_length(plan.schedules)
-    if cycle is None:
-        raise ValidationError("audit: the plan has no layers, so there is nothing to audit")
     start = since if since is not None else default_since(plan.schedules)
-    assert start is not None
+    if start is None:
+        raise ValidationError("audit: the plan has no layers, so there is nothing to audit")
+    cycle = cycle_length(plan.schedules, start)
+    if cycle is None:
+        raise ValidationError(
+            f"audit: every layer has ended by {start.isoformat()}, so there is nothing to audit"
+        )
     base = to_seconds(start)
     limit = int(max_streak.total_seconds()) if max_streak is not None else None
     tz = plan.schedules[0].time_zone

@@ -16,7 +16,7 @@ from typing import Literal
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import OnCallPlan, Schedule
+from oncall_planner.model import Layer, OnCallPlan, Schedule
 from oncall_planner.timeutil import (
     DAY,
     WEEK,
@@ -59,12 +59,15 @@ class Horizon:
 
     def describe(self) -> str:
         """One sentence saying which window was used and why."""
+        span, length, why = self.describe_parts()
+        return f"{span} ({length}): {why}"
+
+    def describe_parts(self) -> tuple[str, str, str]:
+        """:meth:`describe` in parts: the window, its length, and why it was used."""
         z = zone(self.time_zone)
         since, until = self.since.astimezone(z), self.until.astimezone(z)
-        span = (
-            f"{since:%a %Y-%m-%d %H:%M %Z} to {until:%a %Y-%m-%d %H:%M %Z} "
-            f"({describe_duration(self.length)})"
-        )
+        span = f"{since:%a %Y-%m-%d %H:%M %Z} to {until:%a %Y-%m-%d %H:%M %Z}"
+        length = describe_duration(self.length)
         if self.cycle is None:
             cycle = "none"
         elif self.cycle.total_seconds() >= HUGE_CYCLE:
@@ -73,20 +76,42 @@ class Horizon:
             cycle = describe_duration(self.cycle)
         if self.kind == "cycle":
             count = self.cycles
-            return f"{span}: {count} whole rotation cycle{'s' if count != 1 else ''} of {cycle}"
+            return (
+                span,
+                length,
+                f"{count} whole rotation cycle{'s' if count != 1 else ''} of {cycle}",
+            )
         if self.kind == "truncated-cycle":
             return (
-                f"{span}: the rotation cycle ({cycle}) is longer than the limit, so the window is "
-                "cut and not cycle-aligned"
+                span,
+                length,
+                (
+                    f"the rotation cycle ({cycle}) is longer than the limit, so the window is cut and "
+                    "not cycle-aligned"
+                ),
             )
-        return f"{span}: window chosen by the caller (the rotation cycle is {cycle})"
+        return span, length, f"window chosen by the caller (the rotation cycle is {cycle})"
 
 
-def layer_periods(schedules: Iterable[Schedule]) -> list[int]:
-    """Every period, in seconds, after which some layer repeats itself."""
+def overlaps(layer: Layer, since: int | None, until: int | None = None) -> bool:
+    """Whether ``layer`` is in force at some moment of ``[since, until)`` (POSIX seconds; ``None``
+    leaves that side open). A layer that ended before the window (the old order of a membership
+    change) or starts after it has no say in it: neither its period nor its members count."""
+    if since is not None and layer.end is not None and to_seconds(layer.end) <= since:
+        return False
+    return until is None or to_seconds(layer.start) < until
+
+
+def layer_periods(
+    schedules: Iterable[Schedule], since: int | None = None, until: int | None = None
+) -> list[int]:
+    """Every period, in seconds, after which some layer in force in ``[since, until)`` repeats
+    itself (every layer when the window is open)."""
     periods: list[int] = []
     for schedule in schedules:
         for layer in schedule.layers:
+            if not overlaps(layer, since, until):
+                continue
             periods.append(int(layer.turn_length.total_seconds()) * len(layer.users))
             if any(r.kind == "weekly" for r in layer.restrictions):
                 periods.append(WEEK)
@@ -95,9 +120,12 @@ def layer_periods(schedules: Iterable[Schedule]) -> list[int]:
     return periods
 
 
-def cycle_length(schedules: Iterable[Schedule]) -> dt.timedelta | None:
-    """The least common multiple of every layer's period (``None`` without layers)."""
-    periods = layer_periods(schedules)
+def cycle_length(
+    schedules: Iterable[Schedule], since: dt.datetime | None = None
+) -> dt.timedelta | None:
+    """The least common multiple of the periods of the layers still in force at ``since`` (every
+    layer without it; ``None`` without layers)."""
+    periods = layer_periods(schedules, None if since is None else to_seconds(since))
     if not periods:
         return None
     return dt.timedelta(seconds=min(math.lcm(*periods), HUGE_CYCLE))
@@ -127,7 +155,6 @@ def resolve_horizon(
     """
     if not isinstance(cycles, int) or isinstance(cycles, bool) or cycles < 1:
         raise ValidationError(f"{where}: cycles must be a whole number ≥ 1, got {cycles!r}")
-    cycle = cycle_length(plan.schedules)
     tz = plan.schedules[0].time_zone if plan.schedules else "Etc/UTC"
     if since is not None:
         check_instant(since, where, "since")
@@ -138,18 +165,24 @@ def resolve_horizon(
             raise ValidationError(
                 f"{where}: until must be after since ({since.isoformat()}), got {until.isoformat()}"
             )
+        cycle = cycle_length(plan.schedules, since)
         return Horizon(
             from_seconds(to_seconds(since)), from_seconds(to_seconds(until)), "window", cycle, tz
-        )
-    if cycle is None:
-        raise ValidationError(
-            f"{where}: the plan has no layers, so there is no rotation cycle; give since and until"
         )
     if since is None:
         if until is not None:
             raise ValidationError(f"{where}: until without since is ambiguous; give since too")
         since = default_since(plan.schedules)
-        assert since is not None
+    if since is None or not any(s.layers for s in plan.schedules):
+        raise ValidationError(
+            f"{where}: the plan has no layers, so there is no rotation cycle; give since and until"
+        )
+    cycle = cycle_length(plan.schedules, since)
+    if cycle is None:
+        raise ValidationError(
+            f"{where}: every layer has ended by {since.isoformat()}, so there is no rotation "
+            "cycle; give since and until"
+        )
     length = cycle * cycles
     kind: Literal["cycle", "truncated-cycle"] = "cycle"
     if length > max_cycle:
@@ -173,5 +206,6 @@ __all__ = [
     "cycle_length",
     "default_since",
     "layer_periods",
+    "overlaps",
     "resolve_horizon",
 ]

@@ -150,6 +150,13 @@ def holiday_dates(
     try:
         table: Any = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
     except NotImplementedError:
+        known: Any = holidays.list_supported_countries()
+        if country in known and subdivision is not None:
+            subdivisions = ", ".join(known[country]) or "none"
+            raise ValidationError(
+                f"fairness_report: holiday region ({country!r}, {subdivision!r}): the holidays "
+                f"package does not know this subdivision of {country} (it knows: {subdivisions})"
+            ) from None
         raise ValidationError(
             f"fairness_report: holiday region ({country!r}, {subdivision!r}): the holidays package "
             "does not know this country (use an ISO 3166-1 code such as 'US' or 'GB')"

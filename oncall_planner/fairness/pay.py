@@ -67,7 +67,8 @@ def pay_for(
         + holiday_hours * rates.holiday
     )
     shifts = rates.per_shift * sum(rates.multiplier(k) * n for k, n in shift_kinds.items())
-    return Pay(round(hourly, 2), round(shifts, 2))
+    # float(): integer rates and multipliers must not make some amounts ints (120 next to 140.0).
+    return Pay(round(float(hourly), 2), round(float(shifts), 2))
 
 
 __all__ = ["Pay", "PayRates", "pay_for"]

@@ -9,10 +9,11 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.fairness.horizon import Horizon, resolve_horizon
+from oncall_planner.fairness.horizon import Horizon, overlaps, resolve_horizon
 from oncall_planner.fairness.indices import Indices, above_average
 from oncall_planner.fairness.load import (
     Buckets,
+    Span,
     bucket,
     check_regions,
     day_type,
@@ -152,6 +153,20 @@ class FairnessReport:
         return to_html(self)
 
 
+def shifts_of(spans: Sequence[Span], lo: int, hi: int, wrap: bool) -> list[Span]:
+    """The shifts (continuous stretches on call) in the merged ``spans`` of ``[lo, hi)``.
+
+    With ``wrap`` the window is whole rotation cycles, which repeat: a stretch running up to
+    ``hi`` goes on at ``lo`` of the next cycle, so it and a stretch starting at ``lo`` are one
+    shift (starting where the first one starts and as long as both), not two halves.
+    """
+    out = list(spans)
+    if wrap and len(out) > 1 and out[0][0] == lo and out[-1][1] == hi:
+        head, tail = out[0], out[-1]
+        out = [*out[1:-1], (tail[0], tail[1] + head[1] - head[0])]
+    return out
+
+
 def _check_overrides(overrides: object) -> dict[str, tuple[Override, ...]]:
     return overrides_by_schedule(overrides, "fairness_report")
 
@@ -212,7 +227,8 @@ def fairness_report(
     for schedule in plan.schedules:
         for layer in schedule.layers:
             for u in layer.users:
-                rostered.add(u.email.lower())
+                if overlaps(layer, lo, hi):
+                    rostered.add(u.email.lower())
                 home.setdefault(u.email.lower(), schedule.time_zone)
 
     page_counts: dict[str, list[int]] = {}
@@ -248,7 +264,8 @@ def fairness_report(
         b = bucket(all_spans, zclock, dates) if all_spans else Buckets()
         hours = total(all_spans) / HOUR
         shift_kinds: dict[str, int] = {}
-        for s, _ in all_spans:
+        stretches = shifts_of(all_spans, lo, hi, wrap=horizon.kind == "cycle")
+        for s, _ in stretches:
             kind = day_type(zclock.to_local(s) // DAY, dates)
             shift_kinds[kind] = shift_kinds.get(kind, 0) + 1
         pages_of = page_counts.get(key, [])
@@ -261,8 +278,8 @@ def fairness_report(
                 hours=hours,
                 primary_hours=total(primary) / HOUR,
                 later_hours=(total(all_spans) - total(primary)) / HOUR,
-                shifts=len(all_spans),
-                longest_stretch_hours=max((e - s for s, e in all_spans), default=0) / HOUR,
+                shifts=len(stretches),
+                longest_stretch_hours=max((e - s for s, e in stretches), default=0) / HOUR,
                 business_hours=b.business / HOUR,
                 off_hours=b.off / HOUR,
                 sleep_hours=b.sleep / HOUR,

@@ -27,9 +27,12 @@ BUCKET_COLOURS = (("business", "#59a14f"), ("off", "#f28e2b"), ("sleep", "#4e79a
 
 LABEL_W = 190
 PLOT_W = 760
+#: Room right of the plot for the label of a tick near its end ("Feb 25" is about 36 px).
+RIGHT_PAD = 44
 ROW_H = 24
 ROW_GAP = 8
-AXIS_H = 28
+#: Height of the axis: a row for the year (where it changes) above a row of dates.
+AXIS_H = 40
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#222}
@@ -58,17 +61,21 @@ def _tick_step_days(span: dt.timedelta) -> int:
     return 364
 
 
-def _ticks(since: dt.datetime, until: dt.datetime, tz: str) -> list[tuple[dt.datetime, str]]:
+def _ticks(since: dt.datetime, until: dt.datetime, tz: str) -> list[tuple[dt.datetime, str, str]]:
+    """Local midnights to mark: (instant, date label, year label on the first tick and wherever
+    the year changes, else "")."""
     z = zone(tz)
     step = _tick_step_days(until - since)
     local = since.astimezone(z)
     day = local.date() + dt.timedelta(days=1 if local.time() != dt.time(0) else 0)
     out = []
+    year = None
     while True:
         at = dt.datetime.combine(day, dt.time(0), z)
         if at >= until:
             break
-        out.append((at, day.strftime("%b %d")))
+        out.append((at, day.strftime("%b %d"), str(day.year) if day.year != year else ""))
+        year = day.year
         day += dt.timedelta(days=step)
     return out
 
@@ -84,7 +91,12 @@ def _bars(
     final: FinalSchedule,
     opacity: str,
     tz: str,
+    labels: list[str] | None = None,
+    covered: Sequence[Entry] = (),
 ) -> list[str]:
+    """One rectangle per entry; names of wide enough entries go to ``labels`` (drawn after every
+    rectangle of the row, so none is hidden under a later one), except for an entry that
+    overlaps one of ``covered`` (a faded bar under the visible parts, which carry the names)."""
     z = zone(tz)
     out = []
     for e in entries:
@@ -98,8 +110,9 @@ def _bars(
             f'<rect x="{x0:.2f}" y="{y:.2f}" width="{max(x1 - x0, 0.5):.2f}" height="{ROW_H}" '
             f'fill="{colour}" fill-opacity="{opacity}"><title>{escape(tip)}</title></rect>'
         )
-        if x1 - x0 > 6 * len(e.user.name) + 6:
-            out.append(
+        hidden = any(c.start < e.end and e.start < c.end for c in covered)
+        if x1 - x0 > 6 * len(e.user.name) + 6 and not hidden:
+            (out if labels is None else labels).append(
                 f'<text x="{x0 + 4:.2f}" y="{y + ROW_H / 2 + 4:.2f}">{escape(e.user.name)}</text>'
             )
     return out
@@ -111,9 +124,11 @@ def timeline_svg(final: FinalSchedule, colours: dict[str, str], index: int) -> s
     rows: list[tuple[str, list[str]]] = []
     y = AXIS_H
     for layer, alone, shown in zip(schedule.layers, final.layers, final.visible, strict=True):
-        parts = _bars(alone, y, colours, final, "0.28", schedule.time_zone)
-        parts += _bars(shown, y, colours, final, "1", schedule.time_zone)
-        rows.append((f"Layer {layer.name}", parts))
+        names: list[str] = []
+        tz = schedule.time_zone
+        parts = _bars(alone, y, colours, final, "0.28", tz, names, covered=shown)
+        parts += _bars(shown, y, colours, final, "1", tz, names)
+        rows.append((f"Layer {layer.name}", parts + names))
         y += ROW_H + ROW_GAP
     if final.overrides:
         rows.append(
@@ -125,18 +140,20 @@ def timeline_svg(final: FinalSchedule, colours: dict[str, str], index: int) -> s
     )
     y += ROW_H + ROW_GAP
     height = y + 4
-    width = LABEL_W + PLOT_W + 10
+    width = LABEL_W + PLOT_W + RIGHT_PAD
     out = [
         f'<svg class="timeline" id="timeline-{index}" xmlns="http://www.w3.org/2000/svg" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(f"Timeline of schedule {schedule.name}")}">'
     ]
-    for at, label in _ticks(final.since, final.until, schedule.time_zone):
+    for at, label, year in _ticks(final.since, final.until, schedule.time_zone):
         x = _x(at, final.since, final.until)
         out.append(
             f'<line x1="{x:.2f}" y1="{AXIS_H - 6}" x2="{x:.2f}" y2="{height - 4}" stroke="#ddd"/>'
         )
         out.append(f'<text x="{x + 2:.2f}" y="{AXIS_H - 10}">{escape(label)}</text>')
+        if year:
+            out.append(f'<text x="{x + 2:.2f}" y="{AXIS_H - 24}" font-weight="bold">{year}</text>')
     for n, (label, parts) in enumerate(rows):
         ry = AXIS_H + n * (ROW_H + ROW_GAP)
         weight = "bold" if n == len(rows) - 1 else "normal"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,17 @@ INDEX_ROWS = (
     ("gini", "Gini coefficient (0 = even)"),
     ("max_over_mean", "max / mean (1 = even)"),
 )
+
+
+#: Width of the plain-text report: its tables and its prose fit an 80-column terminal.
+WIDTH = 80
+
+
+def _prose(text: str) -> list[str]:
+    """A sentence wrapped to :data:`WIDTH`, continuation lines indented by two spaces."""
+    return textwrap.wrap(
+        text, WIDTH, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
 
 
 def _h(x: float) -> str:
@@ -74,10 +86,30 @@ def _grid(rows: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
+#: Characters that Markdown would read as markup (or, ``|``, as a table cell's end) in a name.
+MD_SPECIAL = frozenset("\\`*_[]<>|#~")
+
+
+def md_escape(text: str) -> str:
+    """``text`` with Markdown's markup characters backslash-escaped, so it reads as written.
+
+    An ``_`` between two letters or digits (``engineering_manager``) is never emphasis in
+    Markdown, so it stays as it is.
+    """
+    out = []
+    for i, c in enumerate(text):
+        inside_word = (
+            c == "_" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+        )
+        out.append("\\" + c if c in MD_SPECIAL and not inside_word else c)
+    return "".join(out)
+
+
 def _md_table(rows: Sequence[Sequence[str]], align_first_left: bool = True) -> list[str]:
     head, *body = rows
     sep = [":--" if i == 0 and align_first_left else "--:" for i in range(len(head))]
-    return ["| " + " | ".join(r) + " |" for r in (head, sep, *body)]
+    cells = [head, *([md_escape(c) for c in r] for r in body)]
+    return ["| " + " | ".join(r) + " |" for r in (cells[0], sep, *cells[1:])]
 
 
 def _indices(report: FairnessReport) -> list[list[str]]:
@@ -127,10 +159,10 @@ def _text_tables(report: FairnessReport) -> list[str]:
         when.append([name, *row[6:12], row[13]])
         extra.append([name, *row[14:]])
     lines = [
-        "Load per person (vs avg: hours against the average of the rostered people)",
+        *_prose("Load per person (vs avg: hours against the average of the rostered people)"),
         *_grid(load),
         "",
-        "Hours by time of day in each person's own zone (business 08–18 Mon–Fri, sleep 22–08)",
+        "Hours by time of day in each person's zone (business 08–18 Mon–Fri, sleep 22–08)",
         *_grid(when),
     ]
     if len(extra[0]) > 1:
@@ -147,22 +179,27 @@ def _text_tables(report: FairnessReport) -> list[str]:
 
 
 def to_text(report: FairnessReport) -> str:
-    """The report as aligned plain text; its tables fit 80 columns."""
+    """The report as aligned plain text; every line fits :data:`WIDTH` (80) columns."""
+    span, length, why = report.horizon.describe_parts()
     lines = [
         "Fairness report",
-        f"Horizon: {report.horizon.describe()}",
-        f"Schedules: {_levels(report)}",
+        f"Horizon: {span}",
+        *(f"  {line}" for line in textwrap.wrap(f"{length}: {why}", WIDTH - 2)),
+        *_prose(f"Schedules: {_levels(report)}"),
         "",
         *_text_tables(report),
         "",
-        f"Indices over the {len(report.rostered)} rostered people "
-        f"(burden weights: {_weights(report)})",
+        f"Indices over the {len(report.rostered)} rostered people",
+        *_prose(f"(burden weights: {_weights(report)})"),
         *_grid(_indices(report)),
     ]
     if report.rates is not None:
-        lines += ["", f"Pay: {_rates(report)}"]
+        lines += ["", *_prose(f"Pay: {_rates(report)}")]
     if report.pages_given and report.unattributed_pages:
-        lines += ["", f"Pages not attributed to anyone in the plan: {report.unattributed_pages}"]
+        lines += [
+            "",
+            *_prose(f"Pages not attributed to anyone in the plan: {report.unattributed_pages}"),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -173,7 +210,7 @@ def to_markdown(report: FairnessReport) -> str:
         "",
         f"**Horizon:** {report.horizon.describe()}",
         "",
-        f"**Schedules:** {_levels(report)}",
+        f"**Schedules:** {md_escape(_levels(report))}",
         "",
         "## Load per person",
         "",

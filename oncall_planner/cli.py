@@ -18,6 +18,7 @@ import re
 import runpy
 import sys
 import textwrap
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -580,9 +581,16 @@ def cmd_escalation(args: argparse.Namespace) -> int:
 
 def cmd_emit(args: argparse.Namespace) -> int:
     from oncall_planner.emit import to_terraform_json
+    from oncall_planner.emit.terraform_json import TerraformEmitWarning
 
     plan, _ = load_plan(args.input, args.var, args.quiet)
-    doc = to_terraform_json(plan, users=args.users)
+    now = parse_instant(args.now, _zone_arg(args.tz, plan), "--now") if args.now else None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TerraformEmitWarning)
+        doc = to_terraform_json(plan, users=args.users, now=now)
+    for warning in caught:
+        if not args.quiet and issubclass(warning.category, TerraformEmitWarning):
+            print(f"left out: {warning.message}", file=sys.stderr)
     _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return 0
 
@@ -854,6 +862,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["data", "resource"],
         default="data",
         help="look users up by email (data, default) or manage them (resource)",
+    )
+    p.add_argument(
+        "--now",
+        metavar="TIME",
+        help="leave out layers that have ended by TIME: a past end makes the provider "
+        "re-add the layer on every plan (default: keep every layer)",
     )
     _out_arg(p)
     p.set_defaults(func=cmd_emit)

@@ -288,3 +288,19 @@ def test_escalation_on_a_plan_without_policies_says_so(
     code, _, err = run(capsys, "escalation", plan, "--at", "2025-03-03")
     assert code == 2
     assert err == f"oncall-planner escalation: error: {plan}: the plan has no escalation policies\n"
+
+
+# --- emit --now: no ended layer written back into Terraform ----------------------------------
+
+
+def test_emit_now_leaves_out_ended_layers_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    code, out, err = run(capsys, "emit", PAYMENTS, "--now", "2025-03-03")
+    assert code == 0
+    layers = json.loads(out)["resource"]["pagerduty_schedule"]["payments_primary"]["layer"]
+    assert [layer["name"] for layer in layers] == ["Weekly", "Weekday days"]
+    assert "left out: Schedule 'Payments Primary': layer 'Old nights' ended at" in err
+    _, kept, _ = run(capsys, "emit", PAYMENTS, "-q")
+    kept_layers = json.loads(kept)["resource"]["pagerduty_schedule"]["payments_primary"]["layer"]
+    assert [layer["name"] for layer in kept_layers] == ["Weekly", "Weekday days", "Old nights"]

@@ -371,6 +371,10 @@ def _render_json(
     }
 
 
+def _email(user: User | None) -> str | None:
+    return user.email if user is not None else None
+
+
 def _iso(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -378,6 +382,29 @@ def _iso(value: dt.datetime) -> str:
 def _render_at(args: argparse.Namespace, schedules: Sequence[Schedule], at: dt.datetime) -> int:
     from oncall_planner.render import layer_on_call_at
 
+    if args.format == "json":
+        doc = {
+            "at": _iso(at),
+            "schedules": [
+                {
+                    "name": schedule.name,
+                    "time_zone": schedule.time_zone,
+                    "user": _email(on_call_at(schedule, at, mode=args.mode)),
+                    "layers": [
+                        {
+                            "name": layer.name,
+                            "user": _email(
+                                layer_on_call_at(layer, schedule.time_zone, at, mode=args.mode)
+                            ),
+                        }
+                        for layer in schedule.layers
+                    ],
+                }
+                for schedule in schedules
+            ],
+        }
+        _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        return 0
     out = []
     for schedule in schedules:
         tz = args.tz or schedule.time_zone

@@ -304,3 +304,17 @@ def test_emit_now_leaves_out_ended_layers_and_says_so(capsys: pytest.CaptureFixt
     _, kept, _ = run(capsys, "emit", PAYMENTS, "-q")
     kept_layers = json.loads(kept)["resource"]["pagerduty_schedule"]["payments_primary"]["layer"]
     assert [layer["name"] for layer in kept_layers] == ["Weekly", "Weekday days", "Old nights"]
+
+
+def test_render_at_with_format_json_gives_json(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    code, out, _ = run(
+        capsys, "render", PAYMENTS, "-q", "--at", "2025-03-04T12:00", "--format", "json"
+    )
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["at"] == "2025-03-04T11:00:00Z"  # 12:00 in Berlin, the first schedule's zone
+    primary = doc["schedules"][0]
+    assert (primary["name"], primary["user"]) == ("Payments Primary", "chen@payments.example")
+    assert [layer["user"] for layer in primary["layers"]] == ["chen@payments.example", None, None]

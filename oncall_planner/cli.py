@@ -452,11 +452,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         from oncall_planner import __version__
         from oncall_planner.report.sarif import to_sarif
 
+        # A result needs a file to point at; for a directory, that is its first Terraform file.
+        artifact = None
+        if imported is not None:
+            artifact = args.input if Path(args.input).is_file() else imported.files[0]
         doc = to_sarif(
             findings,
             RULES,
             tool_version=__version__,
-            artifact=None if args.input.endswith(".py") else args.input,
+            artifact=artifact,
             locations=imported.locations if imported is not None else None,
         )
         _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

@@ -318,3 +318,34 @@ def test_render_at_with_format_json_gives_json(capsys: pytest.CaptureFixture[str
     primary = doc["schedules"][0]
     assert (primary["name"], primary["user"]) == ("Payments Primary", "chen@payments.example")
     assert [layer["user"] for layer in primary["layers"]] == ["chen@payments.example", None, None]
+
+
+def test_sarif_for_a_directory_never_points_at_the_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    # Pages outside the window give a finding about "page history", which no block declares.
+    pages = tmp_path / "incidents.csv"
+    pages.write_text(
+        "id,created_on,escalation_policy_name,assigned_to_user_names\n"
+        "P1,2024-01-02T03:04:00Z,Payments Escalation,Amara Okafor\n",
+        encoding="utf-8",
+    )
+    _, out, _ = run(
+        capsys,
+        "check",
+        PAYMENTS,
+        "-q",
+        "--since",
+        "2025-03-03",
+        "--format",
+        "sarif",
+        "--pages",
+        pages,
+        "--select",
+        "OCP503",
+    )
+    results = json.loads(out)["runs"][0]["results"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert results and uris == {str(PAYMENTS / "escalation.tf")}

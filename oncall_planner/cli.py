@@ -143,12 +143,19 @@ def _plan_from_python(path: Path) -> OnCallPlan:
     return plan
 
 
-def _load_pages(path: str | None) -> Any:
-    if path is None:
+def _load_pages(args: argparse.Namespace) -> Any:
+    """The page history of ``--pages`` (read with ``--pages-tz``); what was skipped and any
+    warning (a truncated export) go to stderr unless ``--quiet``, so nothing is dropped unseen."""
+    if args.pages is None:
+        if args.pages_tz is not None:
+            raise UsageError("--pages-tz needs --pages")
         return ()
     from oncall_planner.ingest.pages import load_pages
 
-    return load_pages(path)
+    history = load_pages(args.pages, args.pages_tz)
+    if not args.quiet and (history.skipped or history.warnings):
+        print(history.summary(), file=sys.stderr)
+    return history
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -433,7 +440,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     tz = _zone_arg(args.tz, plan)
     since, until = _window(args, tz)
     config = CheckConfig(select=_codes(args.select), ignore=_codes(args.ignore) or ())
-    findings = check(plan, since, until, pages=_load_pages(args.pages), config=config)
+    findings = check(plan, since, until, pages=_load_pages(args), config=config)
     errors = sum(1 for f in findings if f.severity == "error")
     if args.format == "json":
         from oncall_planner.report.sarif import finding_dicts
@@ -512,7 +519,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     until = parse_instant(args.until, tz, "--until") if args.until else None
     if until is not None and since is None:
         raise UsageError("--until needs --since")
-    pages = _load_pages(args.pages)
+    pages = _load_pages(args)
     report = fairness_report(plan, since, until, pages=list(pages) or None)
     render_format: dict[str, Callable[[], str]] = {
         "text": report.to_text,
@@ -724,6 +731,12 @@ def _common(parser: argparse.ArgumentParser, *, input_arg: bool = True) -> None:
         "--pages",
         metavar="FILE",
         help="page history, PagerDuty JSON or CSV export (used by check and report)",
+    )
+    parser.add_argument(
+        "--pages-tz",
+        metavar="ZONE",
+        help="the zone a --pages CSV was written in, for times without a UTC offset "
+        "(never guessed)",
     )
     parser.add_argument(
         "--tz",

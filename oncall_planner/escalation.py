@@ -33,8 +33,9 @@ OnCallLookup = Callable[[Schedule, dt.datetime], "User | None"]
 class Notification:
     """One step of an escalation timeline.
 
-    ``minute`` is the offset from the trigger, ``at`` the instant; ``level`` (1 = first rule) and
-    ``loop`` (1 = first pass, up to ``num_loops + 1``) say where in the policy it happens.
+    ``minute`` is the offset from the trigger, ``at`` the instant (UTC); ``level`` (1 = first
+    rule) and ``loop`` (1 = first pass, up to ``num_loops + 1``) say where in the policy it
+    happens.
     ``target`` is the rule's target and ``user`` the person notified, or ``None`` when the level
     was skipped because nobody was on call (``note`` says so). Round-robin levels carry a note.
     """
@@ -62,7 +63,11 @@ class Step:
 
 def steps(policy: EscalationPolicy, at: dt.datetime, lookup: OnCallLookup) -> Iterator[Step]:
     """The levels of ``policy`` as an incident triggered at ``at`` reaches them, lazily, so a
-    caller that has seen enough can stop early. A level with nobody on call takes no time."""
+    caller that has seen enough can stop early. A level with nobody on call takes no time.
+
+    Delays are elapsed minutes, so the instants are counted in UTC: adding minutes to a local
+    datetime would move along its wall clock and gain or lose the hour the clocks change."""
+    at = at.astimezone(dt.timezone.utc)
     minute = 0
     for loop in range(1, policy.num_loops + 2):
         for level, rule in enumerate(policy.rules, start=1):

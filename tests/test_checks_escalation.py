@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checkkit import BOSS, T0, WEEK, A, B, C, layer, policy, run, schedule, weekly_pair
+from checkkit import BOSS, T0, WEEK, A, B, C, D, layer, policy, run, schedule, weekly_pair
 
 from oncall_planner import OnCallPlan, Restriction
 
@@ -145,3 +145,20 @@ def test_permanent_user_target_quiet_for_schedule_targets():
         escalation_policies=[policy("P", (10, [weekly_pair()]), (10, [offset_pair()]))]
     )
     assert run("OCP306", plan) == []
+
+
+def test_slow_second_person_follows_levels_brought_forward_by_a_skipped_level():
+    # Level 1 pages two office-hours desks (Cat, Dan), level 2 the 24/7 primary (Ann or Ben),
+    # and the policy loops once. By day two people are paged at once. At night level 1 is
+    # skipped, so level 2 comes at minute 0 and the loop's level 1 at minute 20, not 50: a page
+    # at 08:40 reaches the desks at 09:00, 20 minutes in. Before that, only Ann is ever paged.
+    office = [Restriction.daily("09:00", dt.timedelta(hours=8))]
+    desks = [schedule(n, layer("L", [p], restrictions=office)) for n, p in (("Cat", C), ("Dan", D))]
+    plan = OnCallPlan(
+        escalation_policies=[policy("P", (30, desks), (20, [weekly_pair()]), loops=1)]
+    )
+    found = run("OCP304", plan, weeks=1, thresholds={"max_minutes": 15})
+    assert [f.message.split(" (")[0] for f in found] == [
+        "in the worst case a second person is notified 20 minutes after a page"
+    ]
+    assert found[0].intervals[0].start == T0 + dt.timedelta(hours=8, minutes=40)

@@ -80,6 +80,12 @@ def test_night_page_hours_are_configurable():
     assert found == []
 
 
+def test_night_page_shows_a_half_hour_threshold_as_it_is():
+    late = Page(T0 + dt.timedelta(hours=22, minutes=40))
+    found = run("OCP502", plan(), pages=[late], thresholds={"night_start_hour": 22.5})
+    assert "in their local night (22:30-08:00 Etc/UTC)" in found[0].message
+
+
 # OCP503 unattributed-pages
 
 
@@ -98,6 +104,17 @@ def test_unattributed_pages_reports_pages_outside_the_horizon():
 def test_unattributed_pages_reports_an_unknown_policy():
     found = run("OCP503", plan(), pages=[Page(at(0), policy="Nope")])
     assert "'Nope' is not in the plan" in found[0].message
+
+
+def test_unattributed_pages_reports_pages_to_someone_in_no_shift():
+    # Ben is off in week 1 and Boss is on no schedule: busy-shift has no shift for these pages.
+    pages = [Page(at(1), user=B), Page(at(2), user=BOSS), Page(at(3), user=A)]
+    found = run("OCP503", plan(), pages=pages)
+    assert [f.message for f in found] == [
+        "2 page(s) went to people who were on call on no schedule then ('Ben', 'Boss'), so no "
+        "shift counts them for OCP501"
+    ]
+    assert [i.start for i in found[0].intervals] == [at(1), at(2)]
 
 
 def test_unattributed_pages_quiet_when_every_page_is_placed():

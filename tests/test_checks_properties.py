@@ -76,3 +76,21 @@ def test_fast_second_person_walk_agrees_with_the_timeline(plan, at):
     ctx = Context(plan, SINCE, UNTIL, (), {}, ())
     policy = plan.escalation_policies[0]
     assert _fast_walk(ctx, policy)(to_seconds(at)) == _second_minute(ctx.steps(policy, at))
+
+
+@settings(max_examples=20, deadline=None)
+@given(st_oc.plans(), st_oc.instants(SINCE, 28))
+def test_slow_second_person_finds_the_worst_trigger_minute(plan, since):
+    # Every trigger minute of a day, walked through the timeline one by one: the rule's worst
+    # case must be the true worst case, levels brought forward by skipped ones included.
+    until = since + dt.timedelta(days=1)
+    ctx = Context(plan, since, until, (), {}, ())
+    policy = plan.escalation_policies[0]
+    minutes = [
+        _second_minute(ctx.steps(policy, since + dt.timedelta(minutes=m))) for m in range(24 * 60)
+    ]
+    worst = max((m for m in minutes if m is not None), default=0)
+    config = CheckConfig(select=["OCP304"], thresholds={"OCP304": {"max_minutes": 0}})
+    found = check(plan, since, until, config=config)
+    got = [(f.intervals[0].end - f.intervals[0].start) // dt.timedelta(minutes=1) for f in found]
+    assert got == ([worst] if worst else [])

@@ -76,3 +76,19 @@ def test_long_stretch_measures_on_the_wall_clock_across_fall_back():
         config=CheckConfig(select=["OCP401"]),
     )
     assert found == ()  # the week of 2 November lasts 169 real hours, 168 on the clock
+
+
+def test_rest_and_stretch_messages_use_the_schedule_zone_for_people_without_one():
+    # Like the page rules, the times read in the person's zone, else their schedule's, not UTC.
+    ann, ben = user("Ann", None), user("Ben", None)
+    ny = dt.timezone(dt.timedelta(hours=-5))
+    start = dt.datetime(2025, 1, 6, 9, tzinfo=ny)
+    nine_to_five = [Restriction.daily("09:00", dt.timedelta(hours=8))]
+    primary = schedule("P", layer("L", [ann, ben], start=start), tz="America/New_York")
+    office = layer("L", [ann, ben], start=start, restrictions=nine_to_five)
+    plan = OnCallPlan(schedules=[primary, schedule("O", office, tz="America/New_York")])
+    config = CheckConfig(select=["OCP203", "OCP401"], thresholds={"OCP401": {"max_hours": 100}})
+    found = check(plan, start, start + 3 * WEEK, config=config)
+    assert {f.code for f in found} == {"OCP203", "OCP401"}
+    for f in found:
+        assert "EST to " in f.message and "UTC" not in f.message, f.message

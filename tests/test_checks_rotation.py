@@ -6,7 +6,7 @@ import datetime as dt
 
 from checkkit import DAY, T0, WEEK, A, B, C, D, layer, policy, run, schedule, user
 
-from oncall_planner import OnCallPlan, Restriction
+from oncall_planner import CheckConfig, OnCallPlan, Override, Restriction, change_members, check
 
 
 def plan_of(*schedules):
@@ -20,6 +20,12 @@ def test_long_turn_warns_above_seven_days():
     found = run("OCP101", plan_of(schedule("S", layer("L", [A, B], turn=10 * DAY))))
     assert [(f.severity, f.subject) for f in found] == [("warning", "Schedule 'S', layer 'L'")]
     assert found[0].intervals[0].end - found[0].intervals[0].start == 10 * DAY
+
+
+def test_long_turn_error_threshold_holds_when_warn_days_is_raised_past_it():
+    plan = plan_of(schedule("S", layer("L", [A, B], turn=15 * DAY)))
+    found = run("OCP101", plan, weeks=6, thresholds={"warn_days": 20})
+    assert [f.severity for f in found] == ["error"]
 
 
 def test_long_turn_is_an_error_above_fourteen_days():
@@ -88,7 +94,28 @@ def test_shadowed_layer_quiet_for_a_layer_that_has_not_started():
     assert run("OCP103", plan_of(schedule("S", later, layer("Top", [C, D])))) == []
 
 
+def test_shadowed_layer_names_what_hides_it():
+    # The weekend layer above hides weekends only; an override hides the rest. Layers that
+    # never meet the hidden layer's time are not blamed.
+    weekends = layer("Weekends", [C, D], restrictions=[Restriction.weekly(6, "00:00", 2 * DAY)])
+    nights = layer("Nights", [C, D], start=T0 + 10 * WEEK)
+    sched = schedule("S", layer("Base", [A, B]), weekends, nights)
+    cover = Override(T0, T0 + 4 * WEEK, C)
+    found = run("OCP103", plan_of(sched), overrides={"S": [cover]})
+    by_layer = {f.subject.split("layer ")[1]: f.message.split(": ", 1)[1] for f in found}
+    assert by_layer == {
+        "'Base'": "layer(s) 'Weekends' above it and overrides cover all 672 h of its time",
+        "'Weekends'": "overrides cover all 192 h of its time",
+    }
+
+
 # OCP104 partly-shadowed-layer
+
+
+def test_partly_shadowed_layer_names_overrides_when_they_hide_it():
+    cover = Override(T0 + DAY, T0 + 3 * DAY, C)
+    found = run("OCP104", plan_of(schedule("S", layer("Base", [A, B]))), overrides={"S": [cover]})
+    assert found[0].message.endswith("; overrides hide the rest")
 
 
 def test_partly_shadowed_layer_reports_the_visible_share():
@@ -120,6 +147,20 @@ def test_starved_member_fires_for_people_whose_days_are_always_masked():
     found = run("OCP105", plan_of(schedule("S", layer("L", team, turn=DAY, restrictions=WEEKDAYS))))
     assert [f.message.split(" ")[0] for f in found] == ["P5", "P6"]
     assert found[0].severity == "error"
+
+
+def test_starvation_rules_quiet_for_a_layer_ended_by_a_membership_change():
+    # Ann, Ben, Cat, Dan weekly; Ben leaves and the old layer ends before some of them get a
+    # turn in the horizon. Nobody is masked (there are no restrictions): the layer just stopped.
+    # That used to be reported as OCP105 errors.
+    old = layer("Primary", [A, B, C, D])
+    ended, successor = change_members(
+        old, [A, C, D], effective=T0 + 4 * WEEK + DAY, time_zone="Etc/UTC"
+    )
+    plan = plan_of(schedule("S", ended, successor))
+    since = T0 + 3 * WEEK
+    config = CheckConfig(select=["OCP105", "OCP106"])
+    assert check(plan, since, since + 4 * WEEK, config=config) == ()
 
 
 def test_starved_member_quiet_when_the_cycle_walks_through_every_day():
@@ -172,6 +213,27 @@ def test_handoff_splits_window_fires_for_a_midday_handoff():
 def test_handoff_splits_window_quiet_for_a_midnight_handoff():
     lay = layer("L", [A, B], turn=DAY, restrictions=OFFICE)
     assert run("OCP107", plan_of(schedule("S", lay))) == []
+
+
+def test_handoff_splits_window_quiet_for_daily_turns_inside_a_weekday_window():
+    # A daily rotation restricted to Monday-Friday as one window hands over inside it every
+    # midnight, and no virtual start could avoid that.
+    lay = layer("L", [A, B, C], turn=DAY, restrictions=WEEKDAYS)
+    assert run("OCP107", plan_of(schedule("S", lay))) == []
+
+
+def test_handoff_splits_window_counts_each_window_once():
+    # Weekly turns handed over on Wednesday noon cut the Monday 09:00 to Friday 17:00 window.
+    working_week = [Restriction.weekly(1, "09:00", dt.timedelta(hours=104))]
+    wednesday_noon = T0 + 2 * DAY + dt.timedelta(hours=12)
+    lay = layer(
+        "L", [A, B], restrictions=working_week, rotation_virtual_start=wednesday_noon - WEEK
+    )
+    found = run("OCP107", plan_of(schedule("S", lay)), weeks=3)
+    assert found[0].message.startswith("3 restriction window(s) cut by a handoff")
+    assert [i.start for i in found[0].intervals] == [
+        T0 + k * WEEK + dt.timedelta(hours=9) for k in range(3)
+    ]
 
 
 def test_rotation_rules_see_the_policy_plan_too():

@@ -87,6 +87,34 @@ def test_check_unreadable_page_history_exits_2(
     assert str(pages) in err and "Traceback" not in err
 
 
+def test_check_reads_a_csv_without_offsets_in_the_zone_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pages = tmp_path / "incidents.csv"
+    pages.write_text("id,created_on,urgency\nP1,2025-03-04 02:10:00,high\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", SEED, *WINDOW, "--pages", str(pages))
+    assert code == 2 and "--pages-tz" in err
+    argv = [*WINDOW, "--pages", str(pages), "--pages-tz", "America/New_York"]
+    code, out, _ = run(capsys, "check", SEED, *argv, "--select", "OCP502")
+    assert code == 0 and "first 2025-03-04 02:10 EST" in out.replace("\n      ", " ")
+
+
+def test_check_says_which_page_rows_were_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pages = tmp_path / "incidents.csv"
+    row = "P1,2025-03-04T02:10:00-05:00,high\n"
+    pages.write_text("id,created_on,urgency\n" + row + "\n" + row, encoding="utf-8")
+    argv = ["--since", "2025-03-03", "--days", "28", "--pages", str(pages)]
+    _, _, err = run(capsys, "check", SEED, *argv)
+    assert err.endswith(
+        f"1 page(s) read from {pages}, 2 skipped (row 2 (line 3): blank row; "
+        "row 3 (line 4): duplicate of row 1 (line 2))\n"
+    )
+    _, _, err = run(capsys, "check", SEED, *argv, "-q")
+    assert err == ""
+
+
 # --- report -------------------------------------------------------------------------------------
 
 

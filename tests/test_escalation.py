@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from checkkit import BOSS, T0, WEEK, A, B, C, layer, policy, schedule, weekly_pair
+from checkkit import BOSS, T0, UTC, WEEK, A, B, C, layer, policy, schedule, weekly_pair
 
 from oncall_planner import Override, Restriction, ValidationError, escalation_timeline
 from oncall_planner.escalation import ROUND_ROBIN, SKIPPED
@@ -40,6 +40,18 @@ def test_seed_policy_pages_the_week_then_the_manager_three_times():
 def test_instants_follow_the_minutes():
     timeline = escalation_timeline(policy("P", (10, [weekly_pair()]), (5, [BOSS])), AT)
     assert [n.at - AT for n in timeline] == [dt.timedelta(0), dt.timedelta(minutes=10)]
+
+
+def test_delays_are_elapsed_minutes_when_the_clocks_fall_back():
+    # 01:50 EDT on 2 November 2025; half an hour later it is 01:20 EST, not 02:20 EST (an hour
+    # more), so level 2 still finds Ann, whose turn ends at 02:00 EST.
+    at = dt.datetime(2025, 11, 2, 1, 50, tzinfo=NEW_YORK)
+    handoff = dt.datetime(2025, 11, 2, 7, tzinfo=UTC)
+    pair = schedule("Pair", layer("L", [A, B], start=handoff - WEEK))
+    timeline = escalation_timeline(policy("P", (30, [pair]), (30, [pair])), at)
+    assert [n.at - at for n in timeline] == [dt.timedelta(0), dt.timedelta(minutes=30)]
+    assert [n.user for n in timeline] == [A, A]
+    assert [n.at.utcoffset() for n in timeline] == [dt.timedelta(0)] * 2
 
 
 def test_a_level_with_nobody_on_call_is_skipped_at_once():

@@ -25,6 +25,22 @@ def utc(*args: int) -> dt.datetime:
 # REST JSON
 
 
+def test_json_acknowledgement_by_a_service_is_not_time_to_acknowledge():
+    incident = {
+        "id": "P1",
+        "created_at": "2025-01-07T02:10:00Z",
+        "acknowledgements": [
+            {
+                "at": "2025-01-07T02:10:05Z",
+                "acknowledger": {"id": "S", "type": "service_reference"},
+            },
+            {"at": "2025-01-07T02:14:00Z", "acknowledger": {"id": "U", "type": "user_reference"}},
+        ],
+    }
+    page = pages_from_json([incident]).pages[0]
+    assert page.time_to_acknowledge == dt.timedelta(minutes=4)
+
+
 def test_json_reads_each_incident_as_a_page():
     history = load_pages_json(JSON_FILE)
     assert [p.id for p in history] == ["PXA1B2C", "PQ3ESC9"]
@@ -161,6 +177,48 @@ def test_csv_row_with_missing_cells_names_the_row():
     text = HEADER + "\nPXA1B2C,4101\n"
     with pytest.raises(ImportError_, match=r"row 1 \(line 2\): has 2 cells, the header has 23"):
         pages_from_csv(text)
+
+
+def test_csv_row_spanning_lines_is_named_by_its_first_line():
+    # PagerDuty's descriptions may hold quoted newlines; an editor shows the row where it starts.
+    text = 'id,description,created_on\nP1,"disk full\non two lines",soon\n'
+    with pytest.raises(ImportError_, match=r"row 1 \(line 2\): created_on must be"):
+        pages_from_csv(text, "x.csv")
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("inf", "seconds_to_first_ack must be a number of seconds, got 'inf'"),
+        ("1e30", "seconds_to_first_ack must be at most 316224000 seconds"),
+    ],
+)
+def test_csv_absurd_durations_name_the_row(cell, message):
+    text = f"id,created_on,seconds_to_first_ack\nP1,2025-01-07T02:10:00Z,{cell}\n"
+    with pytest.raises(ImportError_, match=rf"x.csv: row 1 \(line 2\): {message}"):
+        pages_from_csv(text, "x.csv")
+
+
+@pytest.mark.parametrize(
+    ("created", "ack", "message"),
+    [
+        ("9999-12-31T23:00:00Z", "7200", "seconds_to_first_ack goes past the year 9999"),
+        ("0001-01-01T00:00:00+05:00", "", "created_on is out of range"),
+    ],
+)
+def test_csv_times_out_of_range_name_the_row(created, ack, message):
+    text = f"id,created_on,seconds_to_first_ack\nP1,{created},{ack}\n"
+    with pytest.raises(ImportError_, match=rf"x.csv: row 1 \(line 2\): {message}"):
+        pages_from_csv(text, "x.csv")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_csv_saved_again_by_a_spreadsheet_with_another_delimiter(delimiter):
+    # A spreadsheet in a locale with a decimal comma saves the report with semicolons.
+    text = CSV_FILE.read_text().replace(",", delimiter)
+    history = pages_from_csv(text, "x.csv")
+    assert [p.id for p in history] == ["PXA1B2C", "P8LOWUR", "PQ3ESC9"]
+    assert history.pages[0].time_to_acknowledge == dt.timedelta(seconds=210)
 
 
 def test_csv_time_without_offset_needs_a_zone():

@@ -322,6 +322,7 @@ class Lookup:
         self.lo, self.hi = to_seconds(final.since), to_seconds(final.until)
         self.schedule = schedule
         self.overrides = overrides
+        self.changes = sorted({*self.starts, *self.ends, self.lo, self.hi})
 
     def at_seconds(self, t: int) -> User | None:
         if not self.lo <= t < self.hi:
@@ -333,6 +334,13 @@ class Lookup:
 
     def at(self, when_: dt.datetime) -> User | None:
         return self.at_seconds(to_seconds(when_))
+
+    def next_change(self, t: int) -> int:
+        """The first instant after ``t`` (POSIX seconds) where the answer may differ from the
+        one at ``t``; a minute later outside the rendered window."""
+        if not self.lo <= t < self.hi:
+            return t + 60
+        return self.changes[bisect.bisect_right(self.changes, t)]
 
 
 class Context:

@@ -41,8 +41,8 @@ def _intersect(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interv
     "OCP201",
     "first-level-gap",
     "error",
-    "Time when nobody is on call on an escalation policy's first level: incidents then wait for "
-    "level 2, or page nobody at all.",
+    "Time when nobody is on call on an escalation policy's first level: incidents then skip "
+    "straight to level 2, or page nobody at all.",
     min_gap_minutes=0,
 )
 def first_level_gap(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
@@ -102,7 +102,7 @@ def on_call_during_time_off(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]
                 subject=user_subject(user),
                 message=(
                     f"on call for {hours(total(clash))} during time off, first "
-                    f"{span(clash[0], user.time_zone)}"
+                    f"{span(clash[0], ctx.user_zone(user))}"
                 ),
                 intervals=clash,
                 hint="add an override for someone else (see planning.cover_time_off) or swap turns",
@@ -139,7 +139,7 @@ def several_schedules(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
                 subject=user_subject(user),
                 message=(
                     f"on call on several schedules at once ({listed}) for {hours(total(merged))}, "
-                    f"first {span(merged[0], user.time_zone)}"
+                    f"first {span(merged[0], ctx.user_zone(user))}"
                 ),
                 intervals=merged,
                 hint="shift one rotation's virtual start so the same person's turns do not overlap",

@@ -149,6 +149,15 @@ def _second_minute(walk: Iterable[Step]) -> int | None:
 def _fast_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], int | None]:
     """:func:`_second_minute` over :func:`oncall_planner.escalation.steps`, in integer seconds
     for the many trigger instants OCP304 tries (the tests check that both agree)."""
+    walk = _sweep_walk(ctx, policy)
+    return lambda start: walk(start)[0]
+
+
+def _sweep_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], tuple[int | None, int]]:
+    """For a trigger instant (POSIX seconds): the minute a second distinct person is notified,
+    and the next trigger instant at which that can change. Every later trigger before it makes
+    the same look-ups land in the same stretches of the same schedules, so it skips the same
+    levels and notifies the same people at the same offsets."""
     levels = [
         (
             r.delay_minutes * 60,
@@ -162,14 +171,19 @@ def _fast_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], int | 
     ]
     passes = policy.num_loops + 1
 
-    def walk(start: int) -> int | None:
+    def walk(start: int) -> tuple[int | None, int]:
         seen: list[User] = []
         offset = 0
+        horizon = 2**62
         for _ in range(passes):
             for delay, round_robin, targets in levels:
                 people = []
                 for user, table in targets:
-                    person = user if table is None else table.at_seconds(start + offset)
+                    if table is None:
+                        person = user
+                    else:
+                        person = table.at_seconds(start + offset)
+                        horizon = min(horizon, table.next_change(start + offset) - offset)
                     if person is not None and person not in people:
                         people.append(person)
                 if not people:
@@ -180,9 +194,9 @@ def _fast_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], int | 
                 else:
                     seen.extend(p for p in people if p not in seen)
                 if len(seen) >= 2:
-                    return offset // 60
+                    return offset // 60, horizon
                 offset += delay
-        return None
+        return None, horizon
 
     return walk
 
@@ -196,24 +210,16 @@ def _fast_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], int | 
     max_minutes=30,
 )
 def slow_second_person(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
+    lo, hi = to_seconds(ctx.since), to_seconds(ctx.until)
     for policy in ctx.plan.escalation_policies:
-        offsets = set()
-        minute = 0
-        for _ in range(policy.num_loops + 1):
-            for r in policy.rules:
-                offsets.add(minute)
-                minute += r.delay_minutes
-        changes = [to_seconds(c) for c in ctx.policy_changes(policy)]
-        candidates = set(changes)
-        for c in changes:
-            candidates.update(c - 60 * o for o in offsets)
-        lo, hi = to_seconds(ctx.since), to_seconds(ctx.until)
-        walk = _fast_walk(ctx, policy)
+        walk = _sweep_walk(ctx, policy)
         worst: tuple[int, int] | None = None
-        for start in sorted(c for c in candidates if lo <= c < hi):
-            got = walk(start)
+        start = lo
+        while start < hi:
+            got, following = walk(start)
             if got is not None and (worst is None or got > worst[0]):
                 worst = (got, start)
+            start = following
         if worst is None or worst[0] <= t["max_minutes"]:
             continue
         minutes, at = worst[0], from_seconds(worst[1])

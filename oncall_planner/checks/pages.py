@@ -95,6 +95,12 @@ def busy_shift(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             )
 
 
+def _clock(hour: float) -> str:
+    """An hour threshold as a time of day: 22 is ``22:00``, 22.5 is ``22:30``."""
+    minutes = round(hour * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 @rule(
     "OCP502",
     "night-page",
@@ -122,7 +128,7 @@ def night_page(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         yield Hit(
             subject=user_subject(user),
             message=(
-                f"{len(pages)} page(s) in their local night ({start:02.0f}:00-{end:02.0f}:00 "
+                f"{len(pages)} page(s) in their local night ({_clock(start)}-{_clock(end)} "
                 f"{tz}), "
                 f"first {when(pages[0].at, tz)}"
             ),
@@ -163,4 +169,28 @@ def unattributed_pages(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             message=f"{len(pages)} page(s) not attributed to anyone: {reason}",
             intervals=tuple(_page_interval(p) for p in pages),
             hint="add the person to the plan, or give the page its user or policy",
+        )
+    # Pages that name someone of the plan who was on no schedule then (a manager paged directly,
+    # an override made in PagerDuty's UI): no shift holds them, so busy-shift cannot count them.
+    stretches = ctx.stretches()
+    shiftless: dict[User, list[Page]] = {}
+    for page in sorted(ctx.pages, key=lambda p: p.at):
+        if not ctx.since <= page.at < ctx.until:
+            continue
+        user, _ = _attribute(ctx, page)
+        if user is not None and not any(
+            s.start <= page.at < s.end for s in stretches.get(user, ())
+        ):
+            shiftless.setdefault(user, []).append(page)
+    if shiftless:
+        pages = sorted((p for ps in shiftless.values() for p in ps), key=lambda p: p.at)
+        names = ", ".join(repr(u.name) for u in sorted(shiftless, key=lambda u: u.email))
+        yield Hit(
+            subject="page history",
+            message=(
+                f"{len(pages)} page(s) went to people who were on call on no schedule then "
+                f"({names}), so no shift counts them for OCP501"
+            ),
+            intervals=tuple(_page_interval(p) for p in pages),
+            hint="add the overrides made in PagerDuty to check(overrides=...), or ignore this",
         )

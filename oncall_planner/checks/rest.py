@@ -48,7 +48,7 @@ def long_stretch(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             subject=user_subject(user),
             message=(
                 f"on call for {hours(wall(worst))} without a break "
-                f"({span(worst, user.time_zone)}), more than {t['max_hours']:g} h"
+                f"({span(worst, ctx.user_zone(user))}), more than {t['max_hours']:g} h"
             ),
             intervals=long,
             hint=(
@@ -80,7 +80,7 @@ def short_rest(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             subject=user_subject(user),
             message=(
                 f"{len(rests)} rest(s) shorter than {t['min_rest_hours']:g} h, the shortest "
-                f"{hours(shortest.end - shortest.start)} ({span(shortest, user.time_zone)})"
+                f"{hours(shortest.end - shortest.start)} ({span(shortest, ctx.user_zone(user))})"
             ),
             intervals=rests,
             hint="move handoffs so each person gets a full night off between shifts",

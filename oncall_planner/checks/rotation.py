@@ -9,6 +9,8 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import attrs
+
 from oncall_planner.checks._engine import (
     Context,
     Hit,
@@ -41,10 +43,14 @@ MAX_CYCLE = dt.timedelta(days=732)
 def long_turn(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for sched, i, layer in iter_layers(ctx.plan, ctx.since):
         days = layer.turn_length / dt.timedelta(days=1)
-        if days <= t["warn_days"]:
+        # Each threshold stands on its own: raising warn_days above error_days keeps the error.
+        severity: Severity
+        if days > t["error_days"]:
+            severity, limit = "error", t["error_days"]
+        elif days > t["warn_days"]:
+            severity, limit = "warning", t["warn_days"]
+        else:
             continue
-        severity: Severity = "error" if days > t["error_days"] else "warning"
-        limit = t["error_days"] if severity == "error" else t["warn_days"]
         entries = ctx.final(sched).layers[i]
         yield Hit(
             subject=layer_subject(sched, layer),
@@ -90,15 +96,14 @@ def shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         own, visible = _shown(ctx, sched, i)
         if not own or visible:
             continue
-        above = [lay.name for lay in sched.layers[i + 1 :]]
-        by = f"layer(s) {', '.join(repr(n) for n in above)}" if above else "overrides"
+        own_iv = merge(_intervals(own))
         yield Hit(
             subject=layer_subject(sched, layer),
             message=(
                 f"never on call in the final schedule from {span(ctx.horizon, sched.time_zone)}: "
-                f"{by} above it cover all {hours(total(_intervals(own)))} of its time"
+                f"{_hidden_by(ctx, sched, i, own_iv)} cover all {hours(total(own_iv))} of its time"
             ),
-            intervals=merge(_intervals(own)),
+            intervals=own_iv,
             hint=(
                 "restrict the layers above it to the hours they should cover, or end them; "
                 "layers later in the list win wherever they are on call"
@@ -108,6 +113,34 @@ def shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
 
 def _intervals(entries: tuple[Entry, ...]) -> list[Interval]:
     return [Interval(e.start, e.end) for e in entries]
+
+
+def _overlap(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> bool:
+    """Whether two sorted, disjoint lists of intervals share any time."""
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i].start < b[j].end and b[j].start < a[i].end:
+            return True
+        if a[i].end <= b[j].end:
+            i += 1
+        else:
+            j += 1
+    return False
+
+
+def _hidden_by(ctx: Context, sched: Schedule, i: int, hidden: tuple[Interval, ...]) -> str:
+    """What hides ``hidden`` (time of layer ``i``): the later layers on call during it, and the
+    overrides if any fall in it, e.g. ``layer(s) 'Secondary' above it and overrides``."""
+    final = ctx.final(sched)
+    above = [
+        repr(sched.layers[j].name)
+        for j in range(i + 1, len(sched.layers))
+        if _overlap(hidden, merge(_intervals(final.layers[j])))
+    ]
+    parts = [f"layer(s) {', '.join(above)} above it"] if above else []
+    if _overlap(hidden, merge(_intervals(final.overrides))):
+        parts.append("overrides")
+    return " and ".join(parts)
 
 
 def _minus(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
@@ -145,14 +178,14 @@ def partly_shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         hidden = 1 - vis_total / own_total
         if hidden <= t["max_hidden_share"] or vis_total == own_total:
             continue
+        hidden_iv = _minus(own_iv, vis_iv)
         yield Hit(
             subject=layer_subject(sched, layer),
             message=(
                 f"shows {vis_total / own_total:.0%} of its {hours(own_total)} in the final "
-                "schedule; "
-                f"layers above it or overrides hide the rest"
+                f"schedule; {_hidden_by(ctx, sched, i, hidden_iv)} hide the rest"
             ),
-            intervals=_minus(own_iv, vis_iv),
+            intervals=hidden_iv,
             hint="check that the layers above it should win over it where they overlap",
         )
 
@@ -171,17 +204,19 @@ def _alone(
     ctx: Context, sched: Schedule, layer: Layer
 ) -> tuple[Interval, dict[User, dt.timedelta]] | None:
     """The layer rendered on its own over whole cycles from the horizon's start, at least as long
-    as the horizon (just the horizon when a cycle is too long), and each user's time in it."""
+    as the horizon (just the horizon when a cycle is too long), and each user's time in it.
+
+    The layer's ``end`` is left out: whether turns fall into masked time is a property of the
+    rotation, and a layer ended mid-cycle (by a membership change) has simply not reached some
+    people yet. A layer that ended before the horizon is not looked at."""
+    if layer.end is not None and layer.end <= ctx.since:
+        return None
     cycle = _cycle(layer)
     horizon = ctx.until - ctx.since
     length = cycle * math.ceil(horizon / cycle) if cycle <= MAX_CYCLE else horizon
     lo = max(ctx.since, layer.start)
     hi = lo + length
-    if layer.end is not None:
-        hi = min(hi, layer.end)
-    if hi <= lo:
-        return None
-    alone = Schedule(sched.name, sched.time_zone, [layer])
+    alone = Schedule(sched.name, sched.time_zone, [attrs.evolve(layer, end=None)])
     entries = render(alone, lo, hi).entries
     per: dict[User, dt.timedelta] = {u: dt.timedelta() for u in layer.users}
     for e in entries:
@@ -259,8 +294,8 @@ def under_share_member(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     "OCP107",
     "handoff-splits-window",
     "warning",
-    "A handoff that falls inside a restriction window, cutting the window in two between two "
-    "people.",
+    "A handoff that falls inside a restriction window no longer than a turn, cutting the window "
+    "in two between two people.",
 )
 def handoff_splits_window(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for sched, i, layer in iter_layers(ctx.plan, ctx.since):
@@ -268,17 +303,20 @@ def handoff_splits_window(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             continue
         entries = ctx.final(sched).layers[i]
         zclock = clock(sched.time_zone)
-        cut: list[tuple[Interval, Entry, Entry]] = []
+        turn = int(layer.turn_length.total_seconds())
+        cut: dict[Interval, tuple[Entry, Entry]] = {}
         for a, b in itertools.pairwise(entries):
             if a.end != b.start or a.user == b.user:
                 continue
             at = to_seconds(a.end)
             for s, e in restriction_windows(layer.restrictions, zclock, at - 8 * DAY, at + 8 * DAY):
-                if s < at < e:
-                    cut.append((Interval(from_seconds(s), from_seconds(e)), a, b))
+                # A window longer than a turn holds a handoff wherever the turns start (a daily
+                # rotation inside a Monday-to-Friday window): nothing to move, nothing to report.
+                if s < at < e and e - s <= turn:
+                    cut.setdefault(Interval(from_seconds(s), from_seconds(e)), (a, b))
         if not cut:
             continue
-        _first, a, b = cut[0]
+        a, b = next(iter(cut.values()))
         yield Hit(
             subject=layer_subject(sched, layer),
             message=(
@@ -286,7 +324,7 @@ def handoff_splits_window(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
                 f"{when(a.end, sched.time_zone)}: {a.user.name} hands over to {b.user.name} "
                 "mid-window"
             ),
-            intervals=tuple(iv for iv, _, _ in cut),
+            intervals=tuple(cut),
             hint=(
                 "move rotation_virtual_start so that handoffs fall outside the restriction windows"
             ),

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -78,11 +79,25 @@ def _parse_time(value: Any, where: str, field: str, time_zone: str | None = None
     if parsed.tzinfo is None:
         if time_zone is None:
             raise ImportError_(
-                f"{where}: {field} has no UTC offset ({value!r}); give the export's time zone "
-                "(time_zone='America/New_York') rather than guessing"
+                f"{where}: {field} has no UTC offset ({value!r}); give the zone the export "
+                "was written in (time_zone='America/New_York', or --pages-tz on the command "
+                "line) rather than guessing"
             )
         parsed = parsed.replace(tzinfo=zone(time_zone))
-    return parsed.astimezone(dt.timezone.utc)
+    try:
+        return parsed.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise ImportError_(f"{where}: {field} is out of range, got {value!r}") from None
+
+
+def _later(at: dt.datetime, seconds: int | None, where: str, field: str) -> dt.datetime | None:
+    """``at`` plus ``seconds`` (a duration column), ``None`` when the cell was empty."""
+    if seconds is None:
+        return None
+    try:
+        return at + dt.timedelta(seconds=seconds)
+    except OverflowError:
+        raise ImportError_(f"{where}: {field} goes past the year 9999, got {seconds}") from None
 
 
 def _label(obj: Any) -> str | None:
@@ -117,9 +132,13 @@ def _incident_to_page(item: Any, where: str) -> Page:
     acks = item.get("acknowledgements") or []
     if not isinstance(acks, list):
         raise ImportError_(f"{where}: acknowledgements must be a list, got {acks!r}")
+    # A service can acknowledge too (an integration): only people count for time to acknowledge.
     ack_times = [
         _parse_time(a.get("at") if isinstance(a, Mapping) else a, where, "acknowledgements[].at")
         for a in acks
+        if not isinstance(a, Mapping)
+        or a.get("acknowledger") is None
+        or _is_user(a["acknowledger"])
     ]
     resolved_raw = item.get("resolved_at")
     if resolved_raw is None and item.get("status") == "resolved":
@@ -241,16 +260,26 @@ _ALIASES = {
 }
 
 
+#: Longer than any incident stays open: durations above it are typos that would overflow dates.
+_MAX_SECONDS = 10 * 366 * 86400
+
+
 def _seconds(value: str, where: str, field: str) -> int | None:
     if not value.strip():
         return None
     try:
-        seconds = int(float(value))
+        number = float(value)
     except ValueError:
-        raise ImportError_(f"{where}: {field} must be a number of seconds, got {value!r}") from None
-    if seconds < 0:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ImportError_(f"{where}: {field} must be a number of seconds, got {value!r}")
+    if number < 0:
         raise ImportError_(f"{where}: {field} must not be negative, got {value!r}")
-    return seconds
+    if number > _MAX_SECONDS:
+        raise ImportError_(
+            f"{where}: {field} must be at most {_MAX_SECONDS} seconds (ten years), got {value!r}"
+        )
+    return int(number)
 
 
 def _assignee(ids: str, names: str) -> str | None:
@@ -263,21 +292,30 @@ def _assignee(ids: str, names: str) -> str | None:
     return names.strip() or (id_list[0] if id_list else None)
 
 
+def _delimiter(text: str) -> str:
+    """``,`` as PagerDuty writes it, or the ``;`` or tab of a spreadsheet that saved the file
+    again in a locale where the comma is the decimal mark: whichever splits the header most."""
+    header = next((line for line in text.split("\n") if line.strip()), "")
+    return max((",", ";", "\t"), key=header.count)
+
+
 def pages_from_csv(text: str, source: str = "CSV", time_zone: str | None = None) -> PageHistory:
     """Pages from the incidents report CSV (Reports, Download CSV). Times need a UTC offset unless
     ``time_zone`` names the zone the export was written in."""
     if time_zone is not None:
         check_time_zone(time_zone, "pages_from_csv")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     header: list[str] | None = None
     cols: dict[str, int] = {}
     pages: list[Page] = []
     skipped: list[SkippedRow] = []
     seen: dict[str, str] = {}
     rows = 0
+    first_line = 1  # where the row being read starts: a quoted cell may span several lines
     try:
         for cells in reader:
+            line, first_line = first_line, reader.line_num + 1
             if header is None:
                 if not any(c.strip() for c in cells):
                     continue
@@ -294,7 +332,7 @@ def pages_from_csv(text: str, source: str = "CSV", time_zone: str | None = None)
                     )
                 continue
             rows += 1
-            row = f"row {rows} (line {reader.line_num})"
+            row = f"row {rows} (line {line})"
             where = f"{source}: {row}"
             if not any(c.strip() for c in cells):
                 skipped.append(SkippedRow(row, "blank row"))
@@ -334,8 +372,8 @@ def _csv_row(
         _parse_time(resolved_text, where, "resolved_on", time_zone) if resolved_text else None
     )
     ttr = _seconds(get("ttr"), where, "seconds_to_resolve")
-    if resolved is None and ttr is not None:
-        resolved = at + dt.timedelta(seconds=ttr)
+    if resolved is None:
+        resolved = _later(at, ttr, where, "seconds_to_resolve")
     tta = _seconds(get("tta"), where, "seconds_to_first_ack")
     urgency = get("urgency").lower() or None
     if urgency is not None and urgency not in ("high", "low"):
@@ -349,7 +387,7 @@ def _csv_row(
         service=get("service") or None,
         policy=get("policy") or None,
         urgency=urgency,
-        acknowledged_at=at + dt.timedelta(seconds=tta) if tta is not None else None,
+        acknowledged_at=_later(at, tta, where, "seconds_to_first_ack"),
         resolved_at=resolved,
         id=get("id") or get("number") or None,
         title=get("title") or None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import hashlib
 import json
 import os
 import re
@@ -637,14 +638,37 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "calendar"
 
 
+def _file_names(names: Sequence[str]) -> list[str]:
+    """``slug.ics`` for each name; names that slug alike ('Ops (EU)', 'Ops EU') get a short hash
+    of the name as well, so no calendar overwrites another."""
+    slugs = [_slug(n) for n in names]
+    out = []
+    for name, slug in zip(names, slugs, strict=True):
+        if slugs.count(slug) > 1:
+            slug += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        out.append(f"{slug}.ics")
+    return out
+
+
 def cmd_ics(args: argparse.Namespace) -> int:
-    from oncall_planner.report.ics import person_ics, schedule_events, schedule_ics, to_ics
+    from oncall_planner.report.ics import schedule_events, schedule_ics, to_ics
 
     plan, _ = load_plan(args.input, args.var, args.quiet)
     since, until = _window(args, _zone_arg(args.tz, plan))
+    schedules = _schedules(plan, args.schedule)
+
+    def person_calendar(user: User) -> str:
+        # The person's shifts on the chosen schedules (every schedule without --schedule).
+        events = [e for s in schedules for e in schedule_events(s, since, until, person=user)]
+        return to_ics(f"On call: {user.name}", events, since)
+
     if args.split:
         if not args.output_dir:
             raise UsageError("--split needs --output-dir DIR")
+        if args.output is not None:
+            raise UsageError("--split writes one file per calendar into --output-dir, not --output")
+        if args.split == "schedule" and args.person:
+            raise UsageError("--person picks one calendar; with --split schedule, leave it out")
         out_dir = Path(args.output_dir)
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -652,33 +676,30 @@ def cmd_ics(args: argparse.Namespace) -> int:
             raise UsageError(f"--output-dir {out_dir}: {exc.strerror or exc}") from None
         items: list[tuple[str, Callable[[], str]]]
         if args.split == "schedule":
-            items = [
-                (s.name, functools.partial(schedule_ics, s, since, until))
-                for s in _schedules(plan, args.schedule)
-            ]
+            items = [(s.name, functools.partial(schedule_ics, s, since, until)) for s in schedules]
         else:
             people = [_user(plan, p) for p in args.person] if args.person else list(plan.users)
-            items = [
-                (u.email, functools.partial(person_ics, plan, u, since, until)) for u in people
-            ]
+            items = [(u.email, functools.partial(person_calendar, u)) for u in people]
+        names = _file_names([name for name, _ in items])
         with Progress(len(items), "Calendars") as bar:
-            for name, build in items:
-                path = out_dir / f"{_slug(name)}.ics"
-                path.write_text(build(), encoding="utf-8", newline="")
+            for (name, build), file_name in zip(items, names, strict=True):
+                path = out_dir / file_name
+                try:
+                    path.write_text(build(), encoding="utf-8", newline="")
+                except OSError as exc:
+                    raise UsageError(f"--output-dir {path}: {exc.strerror or exc}") from None
                 bar.step(name)
         print(f"wrote {len(items)} calendar(s) to {out_dir}", file=sys.stderr)
         return 0
     if args.person:
         if len(args.person) > 1:
             raise UsageError("give one --person, or --split person --output-dir DIR")
-        text = person_ics(plan, _user(plan, args.person[0]), since, until)
+        text = person_calendar(_user(plan, args.person[0]))
+    elif len(schedules) == 1:
+        text = schedule_ics(schedules[0], since, until)
     else:
-        schedules = _schedules(plan, args.schedule)
-        if len(schedules) == 1:
-            text = schedule_ics(schedules[0], since, until)
-        else:
-            events = [e for s in schedules for e in schedule_events(s, since, until)]
-            text = to_ics("On call", events, since)
+        events = [e for s in schedules for e in schedule_events(s, since, until)]
+        text = to_ics("On call", events, since)
     if args.output in (None, "-"):
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()

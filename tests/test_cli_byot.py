@@ -349,3 +349,72 @@ def test_sarif_for_a_directory_never_points_at_the_directory(
     results = json.loads(out)["runs"][0]["results"]
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert results and uris == {str(PAYMENTS / "escalation.tf")}
+
+
+# --- ics: options that pick calendars are honoured or refused, never ignored -----------------
+
+
+def test_ics_person_on_one_schedule(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "ics",
+        PAYMENTS,
+        "-q",
+        "--since",
+        "2025-03-03",
+        "--days",
+        "28",
+        "--person",
+        "amara@payments.example",
+    ]
+    _, everywhere, _ = run(capsys, *argv)
+    code, secondary, _ = run(capsys, *argv, "--schedule", "Payments Secondary")
+    assert code == 0
+    assert "SUMMARY:On call: Payments Primary" in everywhere
+    assert "SUMMARY:On call: Payments Primary" not in secondary
+    assert secondary.count("BEGIN:VEVENT") == 2  # weeks 2 and 4 of a three-person rotation
+    assert "X-WR-CALNAME:On call: Amara Okafor" in secondary
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--split", "person", "-o", "x.ics"], "not --output"),
+        (
+            ["--split", "schedule", "--person", "amara@payments.example"],
+            "with --split schedule, leave it out",
+        ),
+    ],
+)
+def test_ics_options_that_cannot_go_together_are_refused(
+    tmp_path: Path, extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "ics", PAYMENTS, "-q", "--output-dir", tmp_path, *extra)
+    assert code == 2
+    assert message in err and len(err.splitlines()) == 1
+
+
+def test_ics_split_never_overwrites_a_calendar_whose_name_slugs_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.py"
+    plan.write_text(
+        "import datetime as dt\n"
+        "from zoneinfo import ZoneInfo\n"
+        "from oncall_planner import Layer, OnCallPlan, Schedule, User\n"
+        "team = [User('Ann', 'ann@example.com'), User('Ben', 'ben@example.com')]\n"
+        "start = dt.datetime(2025, 3, 3, tzinfo=ZoneInfo('Etc/UTC'))\n"
+        "layer = Layer('L', team, start, dt.timedelta(weeks=1))\n"
+        "plan = OnCallPlan([Schedule('Ops (EU)', 'Etc/UTC', [layer]),\n"
+        "                   Schedule('Ops EU', 'Etc/UTC', [layer])])\n",
+        encoding="utf-8",
+    )
+    out_dir = tmp_path / "calendars"
+    code, _, err = run(
+        capsys, "ics", plan, "--since", "2025-03-03", "--split", "schedule", "--output-dir", out_dir
+    )
+    assert code == 0 and "wrote 2 calendar(s)" in err
+    files = sorted(out_dir.iterdir())
+    assert len(files) == 2 and all(f.name.startswith("ops-eu-") for f in files)
+    texts = [f.read_bytes().decode("utf-8") for f in files]
+    names = {text.split("X-WR-CALNAME:")[1].split("\r\n")[0] for text in texts}
+    assert names == {"Ops (EU)", "Ops EU"}

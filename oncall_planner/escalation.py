@@ -24,6 +24,7 @@ from oncall_planner.timeutil import is_aware
 
 SKIPPED = "skipped: nobody on call"
 ROUND_ROBIN = "round robin: this incident goes to one target of this level, the next in the ring"
+DUPLICATE = "also reached through another target of this level: notified once"
 
 #: Who is on call on a schedule at an instant (``None`` in a gap).
 OnCallLookup = Callable[[Schedule, dt.datetime], "User | None"]
@@ -92,11 +93,15 @@ def simulate(
     for step in steps(policy, at, lookup):
         rule = step.rule
         reached = any(p is not None for p in step.people)
+        seen: set[User] = set()
         for target, person in zip(rule.targets, step.people, strict=True):
             if person is None:
                 note: str | None = SKIPPED if not reached else "nobody on call on this target"
+            elif rule.round_robin and len(rule.targets) > 1:
+                note = ROUND_ROBIN
             else:
-                note = ROUND_ROBIN if rule.round_robin and len(rule.targets) > 1 else None
+                note = DUPLICATE if person in seen else None
+                seen.add(person)
             out.append(
                 Notification(step.minute, step.at, step.level, step.loop, target, person, note)
             )

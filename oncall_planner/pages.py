@@ -183,13 +183,14 @@ class PageMetrics:
                 lines.append(
                     f"Time to {label}: mean {_minutes(stats.mean)}, median "
                     f"{_minutes(stats.median)} "
-                    f"over {stats.count} pages ({stats.missing} without)"
+                    f"over {_count(stats.count, 'page')} ({stats.missing} without)"
                 )
         if self.per_shift:
             counts = [load.count for load in self.per_shift]
             lines.append(
                 f"Pages per shift: mean {sum(counts) / len(counts):.2f}, max {max(counts)} "
-                f"over {len(counts)} shifts ({self.outside_shifts} page(s) outside them)"
+                f"over {_count(len(counts), 'shift')} "
+                f"({_count(self.outside_shifts, 'page')} outside them)"
             )
         return "\n".join(lines)
 
@@ -209,6 +210,10 @@ def _stats(values: Sequence[dt.timedelta | None]) -> DurationStats:
         mean=dt.timedelta(seconds=statistics.fmean(seconds)),
         median=dt.timedelta(seconds=statistics.median(seconds)),
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _check_pages(pages: object, where: str) -> tuple[Page, ...]:

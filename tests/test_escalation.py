@@ -95,3 +95,12 @@ def test_naive_instant_is_rejected():
 def test_overrides_must_be_a_mapping():
     with pytest.raises(ValidationError, match="overrides must map schedule names"):
         escalation_timeline(policy("P", (10, [A])), AT, overrides=[Override(T0, T0 + WEEK, C)])
+
+
+def test_a_person_reached_through_two_targets_of_one_level_is_notified_once():
+    primary = weekly_pair()  # Ann this week
+    timeline = escalation_timeline(policy("Ops", (5, [primary, A])), AT)
+    assert [(n.user, n.note) for n in timeline] == [
+        (A, None),
+        (A, "also reached through another target of this level: notified once"),
+    ]

@@ -71,4 +71,4 @@ def test_metrics_text_is_deterministic():
     pages = [Page(T0, urgency="high", acknowledged_at=T0 + 3 * MIN)]
     text = page_metrics(pages).to_text()
     assert text == page_metrics(pages).to_text()
-    assert "Time to acknowledge: mean 3.0 min, median 3.0 min over 1 pages (0 without)" in text
+    assert "Time to acknowledge: mean 3.0 min, median 3.0 min over 1 page (0 without)" in text

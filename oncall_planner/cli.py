@@ -12,12 +12,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import hashlib
 import json
 import os
 import re
 import runpy
 import sys
 import textwrap
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -25,7 +27,13 @@ from typing import Any, TextIO
 from oncall_planner.errors import OnCallPlannerError
 from oncall_planner.model import OnCallPlan, Schedule, User
 from oncall_planner.render import FinalSchedule, on_call_at, render
-from oncall_planner.timeutil import check_time_zone, parse_iso8601, zone
+from oncall_planner.timeutil import (
+    TIMESTAMP_YEARS,
+    check_time_zone,
+    parse_iso8601,
+    year_in_range,
+    zone,
+)
 
 PROG = "oncall-planner"
 WIDTH = 80
@@ -115,6 +123,10 @@ def _plan_from_python(path: Path) -> OnCallPlan:
         raise UsageError(f"{path}: {exc}") from None
     except SystemExit:
         raise UsageError(f"{path}: the file called exit() while defining the plan") from None
+    except SyntaxError as exc:  # the file does not even compile: its own line and message
+        line = f":{exc.lineno}" if exc.lineno else ""
+        where = exc.filename or path  # a module it imports may be the one that does not compile
+        raise UsageError(f"{where}{line}: {type(exc).__name__}: {exc.msg}") from None
     except Exception as exc:  # the user's own code failed: say where, without a traceback
         line = ""
         tb = exc.__traceback__
@@ -148,6 +160,7 @@ def _load_pages(args: argparse.Namespace) -> Any:
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEARS = f"use a time in the years {TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
 
 
 def parse_instant(text: str, tz: str, flag: str) -> dt.datetime:
@@ -159,6 +172,8 @@ def parse_instant(text: str, tz: str, flag: str) -> dt.datetime:
             f"{flag}: invalid timestamp {text!r}; use 2025-03-03, 2025-03-03T09:00 or "
             "2025-03-03T09:00:00-05:00"
         ) from None
+    if not year_in_range(parsed):
+        raise UsageError(f"{flag}: {text!r} is out of range; {_YEARS}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone(tz))
     if parsed.second or parsed.microsecond:
@@ -186,7 +201,13 @@ def _window(args: argparse.Namespace, tz: str) -> tuple[dt.datetime, dt.datetime
     else:
         if args.days <= 0:
             raise UsageError(f"--days must be a positive number of days, got {args.days}")
-        until = since + dt.timedelta(days=args.days)
+        out_of_range = UsageError(f"--days {args.days} ends the window out of range; {_YEARS}")
+        try:
+            until = since + dt.timedelta(days=args.days)
+        except OverflowError:
+            raise out_of_range from None
+        if not year_in_range(until):
+            raise out_of_range
     if until <= since:
         raise UsageError(
             f"--until ({until.isoformat()}) must be after --since ({since.isoformat()})"
@@ -358,6 +379,10 @@ def _render_json(
     }
 
 
+def _email(user: User | None) -> str | None:
+    return user.email if user is not None else None
+
+
 def _iso(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -365,6 +390,29 @@ def _iso(value: dt.datetime) -> str:
 def _render_at(args: argparse.Namespace, schedules: Sequence[Schedule], at: dt.datetime) -> int:
     from oncall_planner.render import layer_on_call_at
 
+    if args.format == "json":
+        doc = {
+            "at": _iso(at),
+            "schedules": [
+                {
+                    "name": schedule.name,
+                    "time_zone": schedule.time_zone,
+                    "user": _email(on_call_at(schedule, at, mode=args.mode)),
+                    "layers": [
+                        {
+                            "name": layer.name,
+                            "user": _email(
+                                layer_on_call_at(layer, schedule.time_zone, at, mode=args.mode)
+                            ),
+                        }
+                        for layer in schedule.layers
+                    ],
+                }
+                for schedule in schedules
+            ],
+        }
+        _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        return 0
     out = []
     for schedule in schedules:
         tz = args.tz or schedule.time_zone
@@ -390,7 +438,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from oncall_planner.checks import RULES, CheckConfig, check
 
     plan, imported = load_plan(args.input, args.var, args.quiet)
-    since, until = _window(args, _zone_arg(args.tz, plan))
+    tz = _zone_arg(args.tz, plan)
+    since, until = _window(args, tz)
     config = CheckConfig(select=_codes(args.select), ignore=_codes(args.ignore) or ())
     findings = check(plan, since, until, pages=_load_pages(args), config=config)
     errors = sum(1 for f in findings if f.severity == "error")
@@ -411,16 +460,20 @@ def cmd_check(args: argparse.Namespace) -> int:
         from oncall_planner import __version__
         from oncall_planner.report.sarif import to_sarif
 
+        # A result needs a file to point at; for a directory, that is its first Terraform file.
+        artifact = None
+        if imported is not None:
+            artifact = args.input if Path(args.input).is_file() else imported.files[0]
         doc = to_sarif(
             findings,
             RULES,
             tool_version=__version__,
-            artifact=None if args.input.endswith(".py") else args.input,
+            artifact=artifact,
             locations=imported.locations if imported is not None else None,
         )
         _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     else:
-        _output(args, _findings_text(findings, plan))
+        _output(args, _findings_text(findings, tz))
     return 1 if errors else 0
 
 
@@ -434,8 +487,7 @@ def _wrap(label: str, text: str) -> list[str]:
     )
 
 
-def _findings_text(findings: Sequence[Any], plan: OnCallPlan) -> str:
-    tz = plan.schedules[0].time_zone if plan.schedules else "Etc/UTC"
+def _findings_text(findings: Sequence[Any], tz: str) -> str:
     lines = []
     for f in findings:
         lines.extend(
@@ -529,33 +581,55 @@ def cmd_escalation(args: argparse.Namespace) -> int:
         policy = found[0]
     elif len(policies) == 1:
         policy = policies[0]
+    elif not policies:
+        raise UsageError(f"{args.input}: the plan has no escalation policies")
     else:
         known = ", ".join(repr(p.name) for p in policies) or "none"
         raise UsageError(f"--policy is needed: the plan has {len(policies)} policies ({known})")
     tz = _zone_arg(args.tz, plan)
     at = parse_instant(args.at, tz, "--at")
     timeline = escalation_timeline(policy, at)
+    # Notes (round robin, skipped levels) would be cut off at the end of a row: each row gets a
+    # [n] mark instead, and the notes are written out in full under the table.
+    notes: list[str] = []
     rows = []
     for n in timeline:
         who = n.user.name if n.user is not None else "nobody"
         via = "direct" if n.target.kind == "user" else f"schedule {n.target.name}"
-        note = f" ({n.note})" if n.note else ""
-        rows.append([f"+{n.minute}m", _when(n.at, tz), f"{n.level}/{n.loop}", who, via + note])
+        mark = ""
+        if n.note:
+            if n.note not in notes:
+                notes.append(n.note)
+            mark = f"[{notes.index(n.note) + 1}]"
+        row = [f"+{n.minute}m", _when(n.at, tz), f"{n.level}/{n.loop}", who]
+        rows.append([*row, mark, via] if any(m.note for m in timeline) else [*row, via])
     head = (
         f"Escalation policy {policy.name!r}\nIncident at {_when(at, tz)} ({tz}), never acknowledged"
     )
-    body = (
-        table(rows, ["After", "When", "Lvl/loop", "Who", "Via"]) if rows else "  nobody is notified"
-    )
+    header = ["After", "When", "Lvl/loop", "Who"] + (["Note"] if notes else []) + ["Via"]
+    body = table(rows, header) if rows else "  nobody is notified"
+    for i, note in enumerate(notes):
+        body += "\n" + "\n".join(
+            textwrap.wrap(
+                f"[{i + 1}] {note}", WIDTH, initial_indent="  ", subsequent_indent="      "
+            )
+        )
     _output(args, f"{head}\n{body}\n")
     return 0
 
 
 def cmd_emit(args: argparse.Namespace) -> int:
     from oncall_planner.emit import to_terraform_json
+    from oncall_planner.emit.terraform_json import TerraformEmitWarning
 
     plan, _ = load_plan(args.input, args.var, args.quiet)
-    doc = to_terraform_json(plan, users=args.users)
+    now = parse_instant(args.now, _zone_arg(args.tz, plan), "--now") if args.now else None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TerraformEmitWarning)
+        doc = to_terraform_json(plan, users=args.users, now=now)
+    for warning in caught:
+        if not args.quiet and issubclass(warning.category, TerraformEmitWarning):
+            print(f"left out: {warning.message}", file=sys.stderr)
     _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return 0
 
@@ -564,14 +638,37 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "calendar"
 
 
+def _file_names(names: Sequence[str]) -> list[str]:
+    """``slug.ics`` for each name; names that slug alike ('Ops (EU)', 'Ops EU') get a short hash
+    of the name as well, so no calendar overwrites another."""
+    slugs = [_slug(n) for n in names]
+    out = []
+    for name, slug in zip(names, slugs, strict=True):
+        if slugs.count(slug) > 1:
+            slug += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        out.append(f"{slug}.ics")
+    return out
+
+
 def cmd_ics(args: argparse.Namespace) -> int:
-    from oncall_planner.report.ics import person_ics, schedule_events, schedule_ics, to_ics
+    from oncall_planner.report.ics import schedule_events, schedule_ics, to_ics
 
     plan, _ = load_plan(args.input, args.var, args.quiet)
     since, until = _window(args, _zone_arg(args.tz, plan))
+    schedules = _schedules(plan, args.schedule)
+
+    def person_calendar(user: User) -> str:
+        # The person's shifts on the chosen schedules (every schedule without --schedule).
+        events = [e for s in schedules for e in schedule_events(s, since, until, person=user)]
+        return to_ics(f"On call: {user.name}", events, since)
+
     if args.split:
         if not args.output_dir:
             raise UsageError("--split needs --output-dir DIR")
+        if args.output is not None:
+            raise UsageError("--split writes one file per calendar into --output-dir, not --output")
+        if args.split == "schedule" and args.person:
+            raise UsageError("--person picks one calendar; with --split schedule, leave it out")
         out_dir = Path(args.output_dir)
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -579,33 +676,30 @@ def cmd_ics(args: argparse.Namespace) -> int:
             raise UsageError(f"--output-dir {out_dir}: {exc.strerror or exc}") from None
         items: list[tuple[str, Callable[[], str]]]
         if args.split == "schedule":
-            items = [
-                (s.name, functools.partial(schedule_ics, s, since, until))
-                for s in _schedules(plan, args.schedule)
-            ]
+            items = [(s.name, functools.partial(schedule_ics, s, since, until)) for s in schedules]
         else:
             people = [_user(plan, p) for p in args.person] if args.person else list(plan.users)
-            items = [
-                (u.email, functools.partial(person_ics, plan, u, since, until)) for u in people
-            ]
+            items = [(u.email, functools.partial(person_calendar, u)) for u in people]
+        names = _file_names([name for name, _ in items])
         with Progress(len(items), "Calendars") as bar:
-            for name, build in items:
-                path = out_dir / f"{_slug(name)}.ics"
-                path.write_text(build(), encoding="utf-8", newline="")
+            for (name, build), file_name in zip(items, names, strict=True):
+                path = out_dir / file_name
+                try:
+                    path.write_text(build(), encoding="utf-8", newline="")
+                except OSError as exc:
+                    raise UsageError(f"--output-dir {path}: {exc.strerror or exc}") from None
                 bar.step(name)
         print(f"wrote {len(items)} calendar(s) to {out_dir}", file=sys.stderr)
         return 0
     if args.person:
         if len(args.person) > 1:
             raise UsageError("give one --person, or --split person --output-dir DIR")
-        text = person_ics(plan, _user(plan, args.person[0]), since, until)
+        text = person_calendar(_user(plan, args.person[0]))
+    elif len(schedules) == 1:
+        text = schedule_ics(schedules[0], since, until)
     else:
-        schedules = _schedules(plan, args.schedule)
-        if len(schedules) == 1:
-            text = schedule_ics(schedules[0], since, until)
-        else:
-            events = [e for s in schedules for e in schedule_events(s, since, until)]
-            text = to_ics("On call", events, since)
+        events = [e for s in schedules for e in schedule_events(s, since, until)]
+        text = to_ics("On call", events, since)
     if args.output in (None, "-"):
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
@@ -637,7 +731,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 _EPILOG = (
     "INPUT is a Terraform file (.tf, .tf.json, cdk.tf.json) or directory, read and never "
     "executed, or a Python file defining an OnCallPlan named 'plan', which is executed. "
-    "Exit codes: 0 ok, 1 check found errors, 2 bad usage or unreadable input."
+    "Exit codes: 0 ok, 1 check found errors (audit: a counterexample; diff --exit-code: "
+    "changes), 2 bad usage or unreadable input."
 )
 
 
@@ -833,6 +928,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="data",
         help="look users up by email (data, default) or manage them (resource)",
     )
+    p.add_argument(
+        "--now",
+        metavar="TIME",
+        help="leave out layers that have ended by TIME: a past end makes the provider "
+        "re-add the layer on every plan (default: keep every layer)",
+    )
     _out_arg(p)
     p.set_defaults(func=cmd_emit)
 
@@ -887,6 +988,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except (UsageError, OnCallPlannerError) as exc:
         print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except OverflowError:  # a date beyond what datetime holds, however the input reached it
+        print(f"{PROG} {args.command}: error: a date is out of range; {_YEARS}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)

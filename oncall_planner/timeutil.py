@@ -257,6 +257,17 @@ def check_duration(value: object, where: str, field: str) -> dt.timedelta:
     return value
 
 
+#: The years a timestamp read from a file or a command line may fall in. Every real schedule fits,
+#: and the arithmetic on top (turns of up to a year, horizons of whole rotation cycles) stays far
+#: from the year 9999 where Python's datetime ends.
+TIMESTAMP_YEARS = range(1970, 9000)
+
+
+def year_in_range(value: dt.datetime) -> bool:
+    """Whether ``value`` (naive or aware, as written) falls in :data:`TIMESTAMP_YEARS`."""
+    return value.year in TIMESTAMP_YEARS
+
+
 def parse_iso8601(text: str) -> dt.datetime:
     """An ISO 8601 / RFC 3339 date-time (or a date, meaning its midnight), naive when the text has
     no offset. Accepts what PagerDuty, Terraform and people write: ``Z``, ``+00:00``, ``-0500``,

@@ -173,3 +173,19 @@ def test_config_codes_must_be_strings():
 
 def test_config_accepts_one_code_as_a_string():
     assert CheckConfig(select="OCP1", ignore=None) == CheckConfig(select=("OCP1",), ignore=())
+
+
+def test_hours_in_messages_are_elapsed_when_the_window_is_given_in_a_dst_zone():
+    # 2025-03-03 to 2025-03-31 in New York holds the spring-forward night: 671 h, not 672 h.
+    # Datetimes sharing one ZoneInfo subtract on the wall clock, so the engine must not.
+    plan = build_plan()
+    until = dt.datetime(2025, 3, 31, tzinfo=NEW_YORK)
+    local = check(plan, SEED_SINCE, until, config=CheckConfig(select=["OCP306"]))
+    in_utc = check(
+        plan,
+        SEED_SINCE.astimezone(dt.timezone.utc),
+        until.astimezone(dt.timezone.utc),
+        config=CheckConfig(select=["OCP306"]),
+    )
+    assert [f.to_text() for f in local] == [f.to_text() for f in in_utc]
+    assert [iv.end - iv.start for f in local for iv in f.intervals] == [dt.timedelta(hours=671)]

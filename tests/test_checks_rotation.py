@@ -51,6 +51,17 @@ def test_too_few_people_fires_for_a_one_person_rotation():
     assert [f.subject for f in found] == ["Schedule 'S', layer 'L'"]
 
 
+def test_rotation_rules_skip_a_layer_that_ended_before_the_horizon():
+    # A real pagerduty.tf keeps old layers with an `end` in the past; PagerDuty no longer shows
+    # them, and how they rotated is no finding about the weeks being checked.
+    old = layer("Old nights", [A], DAY * 20, start=T0 - 10 * WEEK, end=T0 - WEEK)
+    plan = plan_of(schedule("S", layer("Weekly", [A, B]), old))
+    assert run("OCP102", plan) == []
+    assert run("OCP101", plan) == []
+    ending_later = layer("Old nights", [A], start=T0 - 10 * WEEK, end=T0 + DAY)
+    assert len(run("OCP102", plan_of(schedule("S", layer("Weekly", [A, B]), ending_later)))) == 1
+
+
 def test_too_few_people_counts_distinct_people():
     assert len(run("OCP102", plan_of(schedule("S", layer("L", [A, A]))))) == 1
 

@@ -565,3 +565,28 @@ def test_windows_line_endings_and_a_byte_order_mark_are_read(tmp_path: Path) -> 
     path = tmp_path / "main.tf"
     path.write_bytes(b"\xef\xbb\xbf" + SEED.read_bytes().replace(b"\n", b"\r\n"))
     assert load_terraform(path) == load_terraform(SEED)
+
+
+def test_an_object_left_out_because_of_another_says_which_one(tmp_path: Path) -> None:
+    # A computed restriction drops the schedule; the policy paging it is dropped too, and its
+    # warning points at its own target and names the schedule, not only the far-away cause.
+    byot = DATA / "byot" / "payments"
+    for source in byot.iterdir():
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    schedules = tmp_path / "schedules.tf"
+    text = schedules.read_text(encoding="utf-8")
+    schedules.write_text(
+        text.replace("= local.business_hours.duration", "= 4 * local.business_hours.duration"),
+        encoding="utf-8",
+    )
+    warnings = [str(w) for w in import_terraform(tmp_path).warnings]
+    cause = (
+        f"{schedules}:30: operator '*' in `4 * local.business_hours.duration` is not evaluated "
+        "(the importer never runs code)"
+    )
+    assert warnings == [
+        f"{tmp_path / 'escalation.tf'}:10: pagerduty_escalation_policy.payments: escalation "
+        f"policy not imported: pagerduty_schedule.payments_primary is not imported ({cause})",
+        f"{schedules}:30: pagerduty_schedule.payments_primary: schedule not imported: "
+        + cause.split(": ", 1)[1],
+    ]

@@ -526,6 +526,9 @@ def check(
         )
     config.validate()
     pages_t, ov, off = _check_plan_inputs(plan, pages, overrides, time_off)
+    # Durations are differences of instants: two datetimes that share a ZoneInfo subtract on the
+    # wall clock (a DST week would count 168 h instead of 167 h), so the horizon is kept in UTC.
+    since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
     ctx = Context(plan, since, until, pages_t, ov, off)
     findings: list[Finding] = []
     for code in sorted(RULES):
@@ -548,7 +551,16 @@ def check(
     return tuple(sorted(findings, key=sort_key))
 
 
-def iter_layers(plan: OnCallPlan) -> Iterator[tuple[Schedule, int, Layer]]:
+def iter_layers(
+    plan: OnCallPlan, since: dt.datetime | None = None
+) -> Iterator[tuple[Schedule, int, Layer]]:
+    """Every layer with its schedule and index; with ``since``, not those that ended by then.
+
+    A layer whose ``end`` has passed is history (PagerDuty no longer shows it): no rule about
+    how it rotates concerns the horizon.
+    """
     for sched in plan.schedules:
         for i, layer in enumerate(sched.layers):
+            if since is not None and layer.end is not None and layer.end <= since:
+                continue
             yield sched, i, layer

@@ -41,7 +41,7 @@ MAX_CYCLE = dt.timedelta(days=732)
     error_days=14,
 )
 def long_turn(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    for sched, i, layer in iter_layers(ctx.plan):
+    for sched, i, layer in iter_layers(ctx.plan, ctx.since):
         days = layer.turn_length / dt.timedelta(days=1)
         # Each threshold stands on its own: raising warn_days above error_days keeps the error.
         severity: Severity
@@ -69,7 +69,7 @@ def long_turn(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     min_people=2,
 )
 def too_few_people(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    for sched, _, layer in iter_layers(ctx.plan):
+    for sched, _, layer in iter_layers(ctx.plan, ctx.since):
         people = {u.email.lower() for u in layer.users}
         if len(people) < t["min_people"]:
             yield Hit(
@@ -92,7 +92,7 @@ def _shown(ctx: Context, sched: Schedule, i: int) -> tuple[tuple[Entry, ...], tu
     "hide all of its time, so its people are never paged from it.",
 )
 def shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    for sched, i, layer in iter_layers(ctx.plan):
+    for sched, i, layer in iter_layers(ctx.plan, ctx.since):
         own, visible = _shown(ctx, sched, i)
         if not own or visible:
             continue
@@ -169,7 +169,7 @@ def _minus(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, 
     max_hidden_share=0.0,
 )
 def partly_shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    for sched, i, layer in iter_layers(ctx.plan):
+    for sched, i, layer in iter_layers(ctx.plan, ctx.since):
         own, visible = _shown(ctx, sched, i)
         if not own or not visible:
             continue
@@ -232,7 +232,7 @@ def _alone(
     "restrictions) over a full rotation cycle, so they are never on call.",
 )
 def starved_member(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    for sched, _, layer in iter_layers(ctx.plan):
+    for sched, _, layer in iter_layers(ctx.plan, ctx.since):
         found = _alone(ctx, sched, layer)
         if found is None:
             continue
@@ -267,7 +267,7 @@ def starved_member(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     min_share_ratio=0.5,
 )
 def under_share_member(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    for sched, _, layer in iter_layers(ctx.plan):
+    for sched, _, layer in iter_layers(ctx.plan, ctx.since):
         found = _alone(ctx, sched, layer)
         if found is None:
             continue
@@ -298,7 +298,7 @@ def under_share_member(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     "in two between two people.",
 )
 def handoff_splits_window(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    for sched, i, layer in iter_layers(ctx.plan):
+    for sched, i, layer in iter_layers(ctx.plan, ctx.since):
         if not layer.restrictions:
             continue
         entries = ctx.final(sched).layers[i]

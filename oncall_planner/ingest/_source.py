@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import ImportError_
-from oncall_planner.ingest._expr import Expr, from_hcl, from_json
+from oncall_planner.ingest._expr import Expr, ListExpr, Literal, ObjectExpr, from_hcl, from_json
 
 
 @attrs.frozen
@@ -294,14 +294,101 @@ def terraform_files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_file(path: Path) -> list[Block]:
-    """Blocks of one file: JSON when it ends in ``.json``, else HCL."""
+def tfvars_files(path: Path) -> list[Path]:
+    """The variable definitions files Terraform loads by itself from a directory, in its order.
+
+    ``terraform.tfvars``, then ``terraform.tfvars.json``, then every ``*.auto.tfvars`` and
+    ``*.auto.tfvars.json`` by name; a later file wins. A single file given as input has none: only
+    a directory is a configuration Terraform would run in.
+    """
+    if not path.is_dir():
+        return []
+    fixed = [path / "terraform.tfvars", path / "terraform.tfvars.json"]
+    auto = sorted(
+        p for p in path.iterdir() if p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+    )
+    return [p for p in [*fixed, *auto] if p.is_file()]
+
+
+def read_tfvars(path: Path) -> list[Attribute]:
+    """The assignments of a variable definitions file (``.tfvars`` is HCL, ``.tfvars.json`` JSON).
+
+    JSON values are taken as they are (Terraform does not interpolate them here); HCL values
+    become expressions for the importer to evaluate.
+    """
+    text = _read_text(path)
+    file = str(path)
+    if path.name.endswith(".json"):
+        try:
+            data = _lined_decoder(text).decode(text)
+        except json.JSONDecodeError as exc:
+            raise ImportError_(
+                f"{file}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
+            ) from None
+        except RecursionError:
+            raise ImportError_(f"{file}: invalid JSON: nested too deeply") from None
+        if not isinstance(data, dict):
+            raise ImportError_(
+                f"{file}: a variable definitions file must hold an object, got {_kind_of(data)}"
+            )
+        where = Location(file, _line_of(data))
+        return [
+            Attribute(name, _raw(value), attrs.evolve(where, path=name, json=True))
+            for name, value in data.items()
+        ]
+    import hcl2
+    from hcl2.rules.base import AttributeRule
+    from lark.exceptions import LarkError, UnexpectedInput
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        tree = hcl2.parses(text, discard_comments=True)
+    except UnexpectedInput as exc:
+        line = getattr(exc, "line", None)
+        column = getattr(exc, "column", None)
+        where_text = f"{file}:{line}:{column}" if isinstance(line, int) and line > 0 else file
+        raise ImportError_(f"{where_text}: HCL syntax error") from None
+    except (LarkError, RecursionError, ValueError, TypeError, RuntimeError, AttributeError) as exc:
+        raise ImportError_(f"{file}: HCL syntax error: {_first_line(exc)}") from None
+    options = _hcl_options()
+    out = []
+    for child in tree.body.children:
+        if not isinstance(child, AttributeRule):
+            raise ImportError_(
+                f"{file}:{_line(child)}: a variable definitions file holds only assignments "
+                "such as name = value, not blocks"
+            )
+        name = _label(child.identifier, options)
+        try:
+            value = from_hcl(child.expression.serialize(options))
+        except (LarkError, RecursionError, ValueError, TypeError, RuntimeError) as exc:
+            raise ImportError_(
+                f"{file}:{_line(child)}: cannot read HCL: {_first_line(exc)}"
+            ) from None
+        out.append(Attribute(name, value, Location(file, _line(child), name)))
+    return out
+
+
+def _raw(value: Any) -> Expr:
+    """A JSON value as a constant expression, strings untouched."""
+    if isinstance(value, list):
+        return ListExpr(tuple(_raw(item) for item in value))
+    if isinstance(value, dict):
+        return ObjectExpr(tuple((str(k), _raw(v)) for k, v in value.items()))
+    return Literal(value)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportError_(f"{path}: not a UTF-8 text file (byte {exc.start})") from None
     except OSError as exc:
         raise ImportError_(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+
+
+def read_file(path: Path) -> list[Block]:
+    """Blocks of one file: JSON when it ends in ``.json``, else HCL."""
+    text = _read_text(path)
     if path.name.endswith(".json"):
         return read_json(text, str(path))
     return read_hcl(text, str(path))

@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,9 @@ from oncall_planner.ingest._source import (
     Location,
     blocks_from_json,
     read_file,
+    read_tfvars,
     terraform_files,
+    tfvars_files,
 )
 from oncall_planner.model import (
     EscalationPolicy,
@@ -69,7 +71,13 @@ from oncall_planner.model import (
     Team,
     User,
 )
-from oncall_planner.timeutil import check_time_zone, parse_iso8601, zone
+from oncall_planner.timeutil import (
+    TIMESTAMP_YEARS,
+    check_time_zone,
+    parse_iso8601,
+    year_in_range,
+    zone,
+)
 
 PLACEHOLDER_DOMAIN = "unknown.invalid"
 
@@ -108,8 +116,10 @@ class TerraformImport:
     placeholders: tuple[Diagnostic, ...] = ()
     ignored: tuple[Diagnostic, ...] = ()
     files: tuple[str, ...] = ()
-    #: Where each imported schedule, layer and policy is declared: ``(schedule name,)``,
-    #: ``(schedule name, layer name)`` or ``(policy name,)`` -> ``(file, line or None)``.
+    #: Where each imported object is declared, keyed the way findings name their subject:
+    #: ``("Schedule", name)``, ``("Schedule", name, layer name)``, ``("EscalationPolicy", name)``,
+    #: ``("EscalationPolicy", name, "level N")`` or ``("User", name, email)`` ->
+    #: ``(file, line or None)``. A schedule and a policy may share a name.
     locations: Mapping[tuple[str, ...], tuple[str, int | None]] = attrs.field(factory=dict)
 
     def report(self) -> str:
@@ -186,9 +196,17 @@ def _validated(build: Callable[[], Any], block: Block, subject: str) -> Any:
 
 
 class _Importer:
-    def __init__(self, blocks: list[Block], variables: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        blocks: list[Block],
+        variables: Mapping[str, Any],
+        definitions: Sequence[Attribute] = (),
+    ) -> None:
         self.blocks = blocks
         self.given = dict(variables)
+        self.definitions = list(definitions)
+        #: Values from terraform.tfvars and *.auto.tfvars: below ``given``, above defaults.
+        self.defined: dict[str, Any] = {}
         self.variables: dict[str, Block] = {}
         self.locals: dict[str, Attribute] = {}
         self.resources: dict[tuple[str, str], Block] = {}
@@ -235,6 +253,18 @@ class _Importer:
                     f"{block.location}: a {block.kind} block needs two labels (type and name), "
                     f"got {len(block.labels)}"
                 )
+        for assignment in self.definitions:
+            if assignment.name not in self.variables:
+                self.ignored.append(
+                    Diagnostic(
+                        assignment.location,
+                        f"var.{assignment.name}",
+                        "set in a variable definitions file but not declared; ignored "
+                        "(Terraform warns about it too)",
+                    )
+                )
+                continue
+            self.defined[assignment.name] = _constant(assignment.expr, assignment.location)
         for name in sorted(self.given):
             if name not in self.variables:
                 raise ImportError_(
@@ -365,6 +395,8 @@ class _Importer:
             )
         if name in self.given:
             return self.given[name]
+        if name in self.defined:
+            return self.defined[name]
         block = self.variables[name]
         if "default" not in block.attributes:
             raise _UnresolvedError(
@@ -462,6 +494,11 @@ class _Importer:
             raise ImportError_(
                 f"{where}: {subject}: {name} is not a valid timestamp: {exc}"
             ) from None
+        if not year_in_range(parsed):
+            raise ImportError_(
+                f"{where}: {subject}: {name} {value!r} is out of range; use a time in the years "
+                f"{TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
+            )
         return parsed.astimezone(zone(tz))
 
     def refs(self, block: Block, name: str, subject: str, *, required: bool) -> list[_Ref]:
@@ -488,7 +525,12 @@ class _Importer:
 
     # -- model objects --------------------------------------------------------------------
 
-    def _once(self, ref: _Ref, build: Callable[[], Any]) -> Any:
+    def _once(
+        self, ref: _Ref, build: Callable[[], Any], loc: Location, block: Block | None = None
+    ) -> Any:
+        """Build the object for ``ref`` once. ``loc`` is where it is asked for: its own block, or
+        a reference to it from another object, which is then told which object is missing and
+        why (not only the cause, which would read as if it were in the referring object)."""
         if ref not in self._built:
             try:
                 self._built[ref] = build()
@@ -496,7 +538,11 @@ class _Importer:
                 self._built[ref] = exc
         result = self._built[ref]
         if isinstance(result, _UnresolvedError):
-            raise result
+            if block is None or loc == block.location:
+                raise result
+            raise _UnresolvedError(
+                loc, f"{ref.address()} is not imported ({result.location}: {result.message})"
+            )
         return result
 
     def _check_instances(self, block: Block, subject: str) -> None:
@@ -521,8 +567,13 @@ class _Importer:
         table = self.resources if ref.kind == "resource" else self.data
         block = table.get((ref.type, ref.name))
         if block is None:
-            return self._placeholder(ref, loc)
-        return self._once(ref, lambda: self._build_user(ref, block))  # type: ignore[no-any-return]
+            user = self._placeholder(ref, loc)
+            where = loc  # a placeholder is pointed at where it is first referenced
+        else:
+            user = self._once(ref, lambda: self._build_user(ref, block), loc, block)
+            where = block.location
+        self.locations.setdefault(("User", user.name, user.email), (where.file, where.line))
+        return user
 
     def _placeholder(self, ref: _Ref, loc: Location) -> User:
         if ref.name not in self._placeholder_users:
@@ -559,7 +610,7 @@ class _Importer:
         block = table.get((ref.type, ref.name))
         if block is None:
             raise _UnresolvedError(loc, f"{ref.address()} is not declared in the configuration")
-        return self._once(ref, lambda: self._build_team(ref, block))  # type: ignore[no-any-return]
+        return self._once(ref, lambda: self._build_team(ref, block), loc, block)  # type: ignore[no-any-return]
 
     def _build_team(self, ref: _Ref, block: Block) -> Team:
         subject = ref.address()
@@ -585,7 +636,7 @@ class _Importer:
         block = self.resources.get((ref.type, ref.name))
         if block is None:
             raise _UnresolvedError(loc, f"{ref.address()} is not declared in the configuration")
-        return self._once(ref, lambda: self._build_schedule(ref, block))  # type: ignore[no-any-return]
+        return self._once(ref, lambda: self._build_schedule(ref, block), loc, block)  # type: ignore[no-any-return]
 
     def _build_schedule(self, ref: _Ref, block: Block) -> Schedule:
         subject = ref.address()
@@ -612,10 +663,10 @@ class _Importer:
         schedule = _validated(
             lambda: Schedule(name, tz, layers, description=description, teams=teams), block, subject
         )
-        self.locations[(name,)] = (block.location.file, block.location.line)
+        self.locations[("Schedule", name)] = (block.location.file, block.location.line)
         for layer, layer_block in zip(layers, block.nested("layer"), strict=True):
             where = layer_block.location
-            self.locations.setdefault((name, layer.name), (where.file, where.line))
+            self.locations.setdefault(("Schedule", name, layer.name), (where.file, where.line))
         return schedule  # type: ignore[no-any-return]
 
     def _build_layer(self, block: Block, subject: str, index: int, tz: str) -> Layer:
@@ -668,7 +719,7 @@ class _Importer:
         )
 
     def policy(self, ref: _Ref, block: Block) -> EscalationPolicy:
-        return self._once(ref, lambda: self._build_policy(ref, block))  # type: ignore[no-any-return]
+        return self._once(ref, lambda: self._build_policy(ref, block), block.location, block)  # type: ignore[no-any-return]
 
     def _build_policy(self, ref: _Ref, block: Block) -> EscalationPolicy:
         subject = ref.address()
@@ -696,7 +747,10 @@ class _Importer:
             block,
             subject,
         )
-        self.locations[(name,)] = (block.location.file, block.location.line)
+        self.locations[("EscalationPolicy", name)] = (block.location.file, block.location.line)
+        for level, rule_block in enumerate(block.nested("rule"), start=1):
+            where = rule_block.location
+            self.locations[("EscalationPolicy", name, f"level {level}")] = (where.file, where.line)
         return policy  # type: ignore[no-any-return]
 
     def _build_rule(self, block: Block, subject: str) -> EscalationRule:
@@ -829,6 +883,21 @@ class _Importer:
             members.append(user)
 
 
+def _constant(expr: Expr, loc: Location) -> Any:
+    """The value of an expression in a variable definitions file, where Terraform allows only
+    constants: no references, no function calls."""
+    if isinstance(expr, Literal):
+        return expr.value
+    if isinstance(expr, ListExpr):
+        return [_constant(item, loc) for item in expr.items]
+    if isinstance(expr, ObjectExpr):
+        return {key: _constant(item, loc) for key, item in expr.pairs}
+    raise ImportError_(
+        f"{loc}: a variable definitions file holds only constant values (Terraform allows no "
+        f"references or function calls there), got `{source_text(expr)}`"
+    )
+
+
 def _unique(items: list[Any]) -> list[Any]:
     out: list[Any] = []
     for item in items:
@@ -883,19 +952,24 @@ def import_terraform(
     ``source`` is a ``.tf`` or ``.tf.json`` file, a directory (all its ``*.tf`` and ``*.tf.json``
     files, like Terraform reads a module), or already-parsed Terraform JSON (a ``dict``, such as
     the output of ``to_terraform_json``). ``variables`` gives values for ``variable`` blocks
-    (taking the place of their defaults), as ``-var`` does.
+    (taking the place of their defaults), as ``-var`` does. A directory's ``terraform.tfvars``,
+    ``terraform.tfvars.json`` and ``*.auto.tfvars(.json)`` are read as Terraform reads them: they
+    override defaults, and ``variables`` override them.
 
     Raises :class:`~oncall_planner.ImportError_` (message ``file:line: …``) for input that is
     wrong; see the module documentation for what is a warning instead.
     """
+    definitions: list[Attribute] = []
     if isinstance(source, Mapping):
         blocks = blocks_from_json(dict(source), "<terraform json>")
         files: tuple[str, ...] = ("<terraform json>",)
     else:
         paths = terraform_files(Path(source))
         blocks = [block for path in paths for block in read_file(path)]
-        files = tuple(str(p) for p in paths)
-    importer = _Importer(blocks, variables or {})
+        var_paths = tfvars_files(Path(source))
+        definitions = [a for path in var_paths for a in read_tfvars(path)]
+        files = tuple(str(p) for p in [*paths, *var_paths])
+    importer = _Importer(blocks, variables or {}, definitions)
     try:
         plan = importer.run()
     except RecursionError:

@@ -138,10 +138,14 @@ def _hours(delta: dt.timedelta) -> str:
     return f"{hours:g} h"
 
 
-def format_diff(changes: Sequence[Change], tz: str | dt.tzinfo | None = None) -> str:
+def format_diff(
+    changes: Sequence[Change], tz: str | dt.tzinfo | None = None, *, width: int = 80
+) -> str:
     """The changes as text, grouped by schedule, times shown in ``tz`` (default UTC).
 
-    One line per change: ``start → end (hours)  before → after``, ``nobody`` for ``None``.
+    One line per change: ``start → end (hours)  before → after``, ``nobody`` for ``None``. A
+    change that does not fit in ``width`` columns puts ``before → after`` on a line of its own
+    (cut with ``…`` if it still does not fit).
     """
     info = _tzinfo(tz)
     if not changes:
@@ -159,5 +163,11 @@ def format_diff(changes: Sequence[Change], tz: str | dt.tzinfo | None = None) ->
         end = change.end.astimezone(info).strftime("%a %Y-%m-%d %H:%M %Z")
         before = change.before.name if change.before else "nobody"
         after = change.after.name if change.after else "nobody"
-        lines.append(f"  {start} → {end} ({_hours(change.duration)})  {before} → {after}")
+        when = f"  {start} → {end} ({_hours(change.duration)})"
+        who = f"{before} → {after}"
+        if len(when) + 2 + len(who) <= width:
+            lines.append(f"{when}  {who}")
+        else:
+            who = "      " + who
+            lines += [when, who if len(who) <= width else who[: width - 1] + "…"]
     return "\n".join(lines) + "\n"

@@ -1,9 +1,9 @@
 """Findings as SARIF 2.1.0, the format GitHub code scanning and other CI tools read.
 
 Each finding becomes a result with its rule code, level and message. When the plan came from
-Terraform, ``locations`` (object names -> ``(file, line)``, see
+Terraform, ``locations`` (object keys -> ``(file, line)``, see
 :attr:`oncall_planner.ingest.TerraformImport.locations`) points each result at the block that
-declares the schedule, layer or policy it is about.
+declares the schedule, layer, policy, level or user it is about.
 """
 
 from __future__ import annotations
@@ -19,14 +19,46 @@ _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 Locations = Mapping[tuple[str, ...], tuple[str, "int | None"]]
 
 
+#: Kinds of object that findings name at the start of their subject, as the importer keys them.
+_KINDS = frozenset({"Schedule", "EscalationPolicy", "User"})
+
+
+def _names(key: tuple[str, ...]) -> str:
+    """How a finding's subject begins when it is about the object ``key`` names, for keys that
+    start with a kind: ``Schedule 'X', layer 'Y'``, ``EscalationPolicy 'X', level 2``,
+    ``User 'X' <x@example.com>``."""
+    kind, name, *rest = key
+    text = f"{kind} {name!r}"
+    if rest and kind == "Schedule":
+        text += f", layer {rest[0]!r}"
+    elif rest and kind == "EscalationPolicy":
+        text += f", {rest[0]}"
+    elif rest and kind == "User":
+        text += f" <{rest[0]}>"
+    return text
+
+
 def _location(subject: str, locations: Locations) -> tuple[str, int | None] | None:
-    """The most specific known object named in ``subject``: names are matched quoted
-    (``'Primary'``), and a layer (schedule and layer name) beats its schedule."""
+    """The most specific known object that ``subject`` is about.
+
+    Keys that start with a kind (``("Schedule", name)``, ``("Schedule", name, layer)``,
+    ``("EscalationPolicy", name, "level 2")``, ``("User", name, email)``) match a subject that
+    begins with that object, so a schedule and a policy of the same name stay apart. Other keys are
+    plain names, matched quoted (``'Primary'``) anywhere in the subject. A longer key beats a
+    shorter one (a layer beats its schedule).
+    """
     best: tuple[str, int | None] | None = None
     best_key: tuple[int, int] = (0, 0)
     for names, where in locations.items():
-        if names and all(repr(name) in subject for name in names):
-            key = (len(names), sum(len(n) for n in names))
+        if len(names) >= 2 and names[0] in _KINDS:
+            prefix = _names(names)
+            found = subject == prefix or subject.startswith((prefix + ",", prefix + " "))
+            size = len(names) - 1
+        else:
+            found = bool(names) and all(repr(name) in subject for name in names)
+            size = len(names)
+        if found:
+            key = (size, sum(len(n) for n in names))
             if key > best_key:
                 best, best_key = where, key
     return best

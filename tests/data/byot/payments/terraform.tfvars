@@ -1,0 +1,2 @@
+time_zone    = "Europe/Berlin"
+turn_seconds = 1209600

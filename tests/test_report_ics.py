@@ -77,3 +77,24 @@ def test_events_are_sorted_by_start() -> None:
     early = Event("a@x", T0, T0 + dt.timedelta(hours=1), "early")
     text = to_ics("c", [late, early], T0)
     assert text.index("SUMMARY:early") < text.index("SUMMARY:late")
+
+
+def test_shifts_are_whole_so_a_subscription_keeps_its_events_between_fetches() -> None:
+    # Fetched at 15:30 and again at 21:00 on the same day: the shift in progress is the same
+    # event, from its real handoff at 09:00 to the next one, with the same UID.
+    def first_event(since: dt.datetime) -> icalendar.Event:
+        text = schedule_ics(SCHEDULE, since, since + dt.timedelta(days=2))
+        return next(c for c in icalendar.Calendar.from_ical(text).walk() if c.name == "VEVENT")
+
+    a = first_event(T0 + dt.timedelta(days=2, hours=6, minutes=30))
+    b = first_event(T0 + dt.timedelta(days=2, hours=12))
+    assert a["DTSTART"].dt == T0 + dt.timedelta(days=2)
+    assert a["DTEND"].dt == T0 + dt.timedelta(days=3)
+    assert (a["UID"], a["DTSTART"].dt) == (b["UID"], b["DTSTART"].dt)
+
+
+def test_a_long_stretch_is_followed_past_the_first_margin() -> None:
+    solo = Schedule("Solo", "Etc/UTC", [Layer("L", [BEN], T0, dt.timedelta(weeks=1))])
+    text = schedule_ics(solo, T0 + dt.timedelta(days=100), T0 + dt.timedelta(days=101))
+    event = next(c for c in icalendar.Calendar.from_ical(text).walk() if c.name == "VEVENT")
+    assert event["DTSTART"].dt == T0  # the layer's start, 100 days before the window

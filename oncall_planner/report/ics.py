@@ -1,6 +1,9 @@
 """iCalendar (RFC 5545) files of on-call shifts, for calendar subscriptions.
 
-One event per stretch of one person on call. The output depends only on the input: ``DTSTAMP`` is
+One event per stretch of one person on call, whole: a shift that overlaps the window is shown from
+its real start to its real end (as PagerDuty's ``overflow=true`` does), so the events of a
+subscription keep their start, end and UID from one fetch to the next. The output depends only on
+the input: ``DTSTAMP`` is
 the start of the rendered window (never the current time), ``UID`` is a hash of the schedule,
 the person and the interval, lines end in CRLF and are folded at 75 octets without splitting a
 UTF-8 character.
@@ -16,7 +19,7 @@ import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import OnCallPlan, Override, Schedule, User
-from oncall_planner.render import render
+from oncall_planner.render import Entry, render
 
 PRODID = "-//oncall-planner//oncall-planner//EN"
 UTC = dt.timezone.utc
@@ -103,6 +106,30 @@ def _uid(schedule: str, user: User, start: dt.datetime, end: dt.datetime) -> str
     return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@oncall-planner"
 
 
+#: How far past the window a shift is followed to its real start or end, at the most.
+_MAX_OVERFLOW = dt.timedelta(days=2 * 366)
+
+
+def _whole_entries(
+    schedule: Schedule, since: dt.datetime, until: dt.datetime, overrides: Sequence[Override]
+) -> list[Entry]:
+    """The final entries overlapping ``[since, until)``, not cut at its edges: the window is
+    widened until the first and last shifts start and end inside the rendered span (or the
+    widening reaches ``_MAX_OVERFLOW``)."""
+    margin = dt.timedelta(days=8)
+    while True:
+        lo, hi = since - margin, until + margin
+        entries = [
+            e
+            for e in render(schedule, lo, hi, overrides).entries
+            if e.end > since and e.start < until
+        ]
+        cut = entries and (entries[0].start <= lo or entries[-1].end >= hi)
+        if not cut or margin >= _MAX_OVERFLOW:
+            return entries
+        margin = min(margin * 4, _MAX_OVERFLOW)
+
+
 def schedule_events(
     schedule: Schedule,
     since: dt.datetime,
@@ -111,10 +138,10 @@ def schedule_events(
     *,
     person: User | None = None,
 ) -> list[Event]:
-    """Events of a schedule's final schedule in ``[since, until)`` (only ``person``'s if given)."""
-    final = render(schedule, since, until, overrides)
+    """Events of a schedule's final schedule that overlap ``[since, until)``, each a whole shift
+    (only ``person``'s if given)."""
     out = []
-    for entry in final.entries:
+    for entry in _whole_entries(schedule, since, until, overrides):
         if person is not None and entry.user.email.lower() != person.email.lower():
             continue
         summary = (

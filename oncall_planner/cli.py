@@ -236,15 +236,28 @@ def _user(plan: OnCallPlan, who: str) -> User:
     raise UsageError(f"--person: nobody with email or name {who!r} (users: {known})")
 
 
+def _write(path: Path, text: str, flag: str) -> None:
+    """Write ``text`` exactly (line endings included), making missing parent directories."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise UsageError(f"{flag} {path}: {exc.strerror or exc}") from None
+
+
 def _output(args: argparse.Namespace, text: str) -> None:
+    """``text`` to ``--output`` (a file, made with its folders) or to standard output."""
     path = getattr(args, "output", None)
     if path in (None, "-"):
-        sys.stdout.write(text)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a text-only stream, e.g. under redirect_stdout
+            sys.stdout.write(text)
+        else:  # bytes as they are: no newline translation, so ICS keeps its CRLF
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
         return
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"--output {path}: {exc.strerror or exc}") from None
+    _write(Path(path), text, "--output")
     print(f"wrote {path}", file=sys.stderr)
 
 
@@ -683,11 +696,7 @@ def cmd_ics(args: argparse.Namespace) -> int:
         names = _file_names([name for name, _ in items])
         with Progress(len(items), "Calendars") as bar:
             for (name, build), file_name in zip(items, names, strict=True):
-                path = out_dir / file_name
-                try:
-                    path.write_text(build(), encoding="utf-8", newline="")
-                except OSError as exc:
-                    raise UsageError(f"--output-dir {path}: {exc.strerror or exc}") from None
+                _write(out_dir / file_name, build(), "--output-dir")
                 bar.step(name)
         print(f"wrote {len(items)} calendar(s) to {out_dir}", file=sys.stderr)
         return 0
@@ -700,15 +709,7 @@ def cmd_ics(args: argparse.Namespace) -> int:
     else:
         events = [e for s in schedules for e in schedule_events(s, since, until)]
         text = to_ics("On call", events, since)
-    if args.output in (None, "-"):
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
-    else:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            raise UsageError(f"--output {args.output}: {exc.strerror or exc}") from None
-        print(f"wrote {args.output}", file=sys.stderr)
+    _output(args, text)
     return 0
 
 

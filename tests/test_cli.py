@@ -136,6 +136,15 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert f"wrote {target}" in err
 
 
+def test_output_file_in_a_folder_that_does_not_exist_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "new" / "folder" / "alice.ics"
+    code, _, _ = run(capsys, "ics", SEED, *WINDOW, "-q", "--output", str(target))
+    assert code == 0
+    assert target.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+
+
 # --- bad input: one message with its location, exit code 2, no traceback -------------------
 
 

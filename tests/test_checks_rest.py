@@ -65,6 +65,16 @@ def test_above_fair_share_quiet_for_an_even_rotation():
     assert run("OCP403", OnCallPlan(schedules=[weekly_pair()])) == []
 
 
+def test_above_fair_share_quiet_for_a_weekday_team_with_a_weekend_layer():
+    # Four people share the weekdays, Eve alone covers every weekend: she has 8 of 28 days, far
+    # above a fifth of the schedule, but exactly the share of the layer she is on.
+    eve = user("Eve", None)
+    weekend = [Restriction.weekly(6, "00:00", dt.timedelta(days=1, hours=23, minutes=59))]
+    weekdays = layer("Weekdays", [A, B, C, user("Dee", None)])
+    sched = schedule("S", weekdays, layer("Weekend", [eve], restrictions=weekend))
+    assert run("OCP403", OnCallPlan(schedules=[sched]), weeks=4) == []
+
+
 def test_long_stretch_measures_on_the_wall_clock_across_fall_back():
     ny = [user("Nia", "America/New_York"), user("Ola", "America/New_York")]
     start = dt.datetime(2025, 10, 27, 4, tzinfo=dt.timezone.utc)  # Monday 00:00 in New York

@@ -91,33 +91,37 @@ def short_rest(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     "OCP403",
     "above-fair-share",
     "warning",
-    "A person on call on a schedule for more than the fair share (the schedule's on-call time "
-    "divided by the people it rosters) plus the threshold.",
+    "A person on call on a schedule for more than their fair share (each layer's time in the "
+    "final schedule divided among that layer's people) plus the threshold.",
     max_over_share=0.25,
 )
 def above_fair_share(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for sched in ctx.plan.schedules:
         final = ctx.final(sched)
-        people: list[User] = []
-        for layer in sched.layers:
-            people.extend(u for u in layer.users if u not in people)
-        if len(people) < 2:
-            continue
+        # A weekend layer's people share the weekends, a successor layer's people the time after
+        # a membership change: each layer's visible time is split among its own people.
+        fair_of: dict[User, dt.timedelta] = {}
+        for layer, visible in zip(sched.layers, final.visible, strict=True):
+            shown = sum((e.duration for e in visible), dt.timedelta())
+            members = list(dict.fromkeys(layer.users))
+            for member in members:
+                fair_of[member] = fair_of.get(member, dt.timedelta()) + shown / len(members)
         per: dict[User, dt.timedelta] = {}
         for e in final.entries:
             per[e.user] = per.get(e.user, dt.timedelta()) + e.duration
-        whole = sum(per.values(), dt.timedelta())
-        if not whole:
+        if len(fair_of) < 2 or not sum(per.values(), dt.timedelta()):
             continue
-        fair = whole / len(people)
         for user in sorted(per, key=lambda u: u.email):
+            fair = fair_of.get(user)
+            if not fair:
+                continue  # only on call through overrides: no rotation share to compare with
             over = per[user] / fair - 1
             if over > t["max_over_share"]:
                 yield Hit(
                     subject=schedule_subject(sched),
                     message=(
-                        f"{user.name} is on call {hours(per[user])}, {over:+.0%} against the fair "
-                        f"share of {hours(fair)} over {len(people)} people"
+                        f"{user.name} is on call {hours(per[user])}, {over:+.0%} against their "
+                        f"fair share of {hours(fair)}"
                     ),
                     intervals=tuple(
                         Interval(e.start, e.end) for e in final.entries if e.user == user

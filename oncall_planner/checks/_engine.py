@@ -254,21 +254,37 @@ def _check_threshold_type(code: str, key: str, default: Any, value: Any) -> None
 # Subjects and formatting shared by the rule families
 
 
+def object_subject(kind: str, name: str, detail: str | None = None) -> str:
+    """How a finding names an object, from its kind, name and (optionally) the part of it:
+    ``Schedule 'X'``, ``Schedule 'X', layer 'Y'``, ``EscalationPolicy 'X', level 2``,
+    ``User 'X' <x@example.com>``. SARIF output matches the importer's location keys
+    (``("Schedule", "X", "Y")``) against subjects through this function."""
+    text = f"{kind} {name!r}"
+    if detail is None:
+        return text
+    if kind == "Schedule":
+        return f"{text}, layer {detail!r}"
+    if kind == "User":
+        return f"{text} <{detail}>"
+    return f"{text}, {detail}"
+
+
 def layer_subject(schedule: Schedule, layer: Layer) -> str:
-    return f"Schedule {schedule.name!r}, layer {layer.name!r}"
+    return object_subject("Schedule", schedule.name, layer.name)
 
 
 def schedule_subject(schedule: Schedule) -> str:
-    return f"Schedule {schedule.name!r}"
+    return object_subject("Schedule", schedule.name)
 
 
 def policy_subject(policy: EscalationPolicy, level: int | None = None) -> str:
-    base = f"EscalationPolicy {policy.name!r}"
-    return base if level is None else f"{base}, level {level}"
+    return object_subject(
+        "EscalationPolicy", policy.name, None if level is None else f"level {level}"
+    )
 
 
 def user_subject(user: User) -> str:
-    return f"User {user.name!r} <{user.email}>"
+    return object_subject("User", user.name, user.email)
 
 
 def when(at: dt.datetime, time_zone: str | None = None) -> str:

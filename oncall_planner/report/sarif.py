@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from oncall_planner.checks._engine import object_subject
+
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -25,17 +27,9 @@ _KINDS = frozenset({"Schedule", "EscalationPolicy", "User"})
 
 def _names(key: tuple[str, ...]) -> str:
     """How a finding's subject begins when it is about the object ``key`` names, for keys that
-    start with a kind: ``Schedule 'X', layer 'Y'``, ``EscalationPolicy 'X', level 2``,
-    ``User 'X' <x@example.com>``."""
+    start with a kind (see :func:`oncall_planner.checks._engine.object_subject`)."""
     kind, name, *rest = key
-    text = f"{kind} {name!r}"
-    if rest and kind == "Schedule":
-        text += f", layer {rest[0]!r}"
-    elif rest and kind == "EscalationPolicy":
-        text += f", {rest[0]}"
-    elif rest and kind == "User":
-        text += f" <{rest[0]}>"
-    return text
+    return object_subject(kind, name, rest[0] if rest else None)
 
 
 def _location(subject: str, locations: Locations) -> tuple[str, int | None] | None:

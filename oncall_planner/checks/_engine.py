@@ -320,6 +320,40 @@ def total(intervals: Iterable[Interval]) -> dt.timedelta:
     return sum((iv.end - iv.start for iv in intervals), dt.timedelta())
 
 
+def intersect(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
+    """The time two sorted, disjoint lists of intervals share."""
+    out: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        s, e = max(a[i].start, b[j].start), min(a[i].end, b[j].end)
+        if s < e:
+            out.append(Interval(s, e))
+        if a[i].end <= b[j].end:
+            i += 1
+        else:
+            j += 1
+    return tuple(out)
+
+
+def subtract(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
+    """The time of ``a`` outside ``b`` (both sorted and disjoint)."""
+    out: list[Interval] = []
+    j = 0
+    for iv in a:
+        cur = iv.start
+        while j < len(b) and b[j].end <= cur:
+            j += 1
+        k = j
+        while k < len(b) and b[k].start < iv.end:
+            if b[k].start > cur:
+                out.append(Interval(cur, b[k].start))
+            cur = max(cur, b[k].end)
+            k += 1
+        if cur < iv.end:
+            out.append(Interval(cur, iv.end))
+    return tuple(out)
+
+
 # --------------------------------------------------------------------------------------------
 # The context: the plan and horizon, with each schedule rendered once
 

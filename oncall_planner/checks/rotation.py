@@ -16,11 +16,13 @@ from oncall_planner.checks._engine import (
     Hit,
     Severity,
     hours,
+    intersect,
     iter_layers,
     layer_subject,
     merge,
     rule,
     span,
+    subtract,
     total,
     when,
 )
@@ -115,19 +117,6 @@ def _intervals(entries: tuple[Entry, ...]) -> list[Interval]:
     return [Interval(e.start, e.end) for e in entries]
 
 
-def _overlap(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> bool:
-    """Whether two sorted, disjoint lists of intervals share any time."""
-    i = j = 0
-    while i < len(a) and j < len(b):
-        if a[i].start < b[j].end and b[j].start < a[i].end:
-            return True
-        if a[i].end <= b[j].end:
-            i += 1
-        else:
-            j += 1
-    return False
-
-
 def _hidden_by(ctx: Context, sched: Schedule, i: int, hidden: tuple[Interval, ...]) -> str:
     """What hides ``hidden`` (time of layer ``i``): the later layers on call during it, and the
     overrides if any fall in it, e.g. ``layer(s) 'Secondary' above it and overrides``."""
@@ -135,30 +124,12 @@ def _hidden_by(ctx: Context, sched: Schedule, i: int, hidden: tuple[Interval, ..
     above = [
         repr(sched.layers[j].name)
         for j in range(i + 1, len(sched.layers))
-        if _overlap(hidden, merge(_intervals(final.layers[j])))
+        if intersect(hidden, merge(_intervals(final.layers[j])))
     ]
     parts = [f"layer(s) {', '.join(above)} above it"] if above else []
-    if _overlap(hidden, merge(_intervals(final.overrides))):
+    if intersect(hidden, merge(_intervals(final.overrides))):
         parts.append("overrides")
     return " and ".join(parts)
-
-
-def _minus(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
-    out: list[Interval] = []
-    j = 0
-    for iv in a:
-        cur = iv.start
-        while j < len(b) and b[j].end <= cur:
-            j += 1
-        k = j
-        while k < len(b) and b[k].start < iv.end:
-            if b[k].start > cur:
-                out.append(Interval(cur, b[k].start))
-            cur = max(cur, b[k].end)
-            k += 1
-        if cur < iv.end:
-            out.append(Interval(cur, iv.end))
-    return tuple(out)
 
 
 @rule(
@@ -178,7 +149,7 @@ def partly_shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         hidden = 1 - vis_total / own_total
         if hidden <= t["max_hidden_share"] or vis_total == own_total:
             continue
-        hidden_iv = _minus(own_iv, vis_iv)
+        hidden_iv = subtract(own_iv, vis_iv)
         yield Hit(
             subject=layer_subject(sched, layer),
             message=(

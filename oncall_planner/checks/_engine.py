@@ -467,7 +467,7 @@ class Context:
         """The instants in the horizon where someone on the policy's schedules changes, with
         ``since`` first: between two of them every level has the same people on call."""
         points = {self.since}
-        for sched in _policy_schedules(policy):
+        for sched in policy_schedules(policy):
             final = self.final(sched)
             for e in final.entries:
                 points.add(e.start)
@@ -508,16 +508,14 @@ class Context:
         return {u: merge(v) for u, v in sorted(per.items(), key=lambda kv: kv[0].email)}
 
 
-def _policy_schedules(policy: EscalationPolicy) -> list[Schedule]:
+def policy_schedules(policy: EscalationPolicy) -> list[Schedule]:
+    """The schedules a policy targets, each once, in the order of its levels."""
     seen: list[Schedule] = []
     for r in policy.rules:
         for t in r.targets:
             if t.schedule is not None and t.schedule not in seen:
                 seen.append(t.schedule)
     return seen
-
-
-policy_schedules = _policy_schedules
 
 
 # --------------------------------------------------------------------------------------------

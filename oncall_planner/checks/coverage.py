@@ -47,10 +47,9 @@ def first_level_gap(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             continue
         if len(schedules) == 1:
             subject = schedule_subject(schedules[0])
-            zone = schedules[0].time_zone
         else:
             subject = policy_subject(policy, 1)
-            zone = schedules[0].time_zone
+        zone = schedules[0].time_zone
         yield Hit(
             subject=subject,
             message=(

@@ -26,9 +26,10 @@ from oncall_planner.checks._engine import (
     total,
     when,
 )
+from oncall_planner.fairness.horizon import layer_cycle
 from oncall_planner.model import Layer, Schedule, User
 from oncall_planner.render import Entry, Interval, render, restriction_windows
-from oncall_planner.timeutil import DAY, WEEK, clock, describe_duration, from_seconds, to_seconds
+from oncall_planner.timeutil import DAY, clock, describe_duration, from_seconds, to_seconds
 
 #: The longest window a full rotation cycle is rendered over; longer cycles use the horizon.
 MAX_CYCLE = dt.timedelta(days=732)
@@ -161,16 +162,6 @@ def partly_shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         )
 
 
-def _cycle(layer: Layer) -> dt.timedelta:
-    """The length after which the layer repeats: whole rounds of its users, in step with the
-    days or weeks of its restrictions."""
-    length = int(layer.turn_length.total_seconds()) * len(layer.users)
-    if layer.restrictions:
-        period = DAY if all(r.kind == "daily" for r in layer.restrictions) else WEEK
-        length = length * period // math.gcd(length, period)
-    return dt.timedelta(seconds=length)
-
-
 def _alone(
     ctx: Context, sched: Schedule, layer: Layer
 ) -> tuple[Interval, dict[User, dt.timedelta]] | None:
@@ -182,7 +173,7 @@ def _alone(
     people yet. A layer that ended before the horizon is not looked at."""
     if layer.end is not None and layer.end <= ctx.since:
         return None
-    cycle = _cycle(layer)
+    cycle = dt.timedelta(seconds=layer_cycle(layer))
     horizon = ctx.until - ctx.since
     length = cycle * math.ceil(horizon / cycle) if cycle <= MAX_CYCLE else horizon
     lo = max(ctx.since, layer.start)

@@ -102,22 +102,28 @@ def overlaps(layer: Layer, since: int | None, until: int | None = None) -> bool:
     return until is None or to_seconds(layer.start) < until
 
 
+def layer_cycle(layer: Layer) -> int:
+    """The seconds after which ``layer`` repeats itself: whole rounds of its users, in step with
+    the days (daily restrictions) or weeks (weekly restrictions) of its restrictions."""
+    rounds = int(layer.turn_length.total_seconds()) * len(layer.users)
+    if any(r.kind == "weekly" for r in layer.restrictions):
+        return math.lcm(rounds, WEEK)
+    if layer.restrictions:
+        return math.lcm(rounds, DAY)
+    return rounds
+
+
 def layer_periods(
     schedules: Iterable[Schedule], since: int | None = None, until: int | None = None
 ) -> list[int]:
-    """Every period, in seconds, after which some layer in force in ``[since, until)`` repeats
-    itself (every layer when the window is open)."""
-    periods: list[int] = []
-    for schedule in schedules:
-        for layer in schedule.layers:
-            if not overlaps(layer, since, until):
-                continue
-            periods.append(int(layer.turn_length.total_seconds()) * len(layer.users))
-            if any(r.kind == "weekly" for r in layer.restrictions):
-                periods.append(WEEK)
-            elif layer.restrictions:
-                periods.append(DAY)
-    return periods
+    """The cycle, in seconds, of every layer in force in ``[since, until)`` (every layer when the
+    window is open); the plan repeats after their least common multiple."""
+    return [
+        layer_cycle(layer)
+        for schedule in schedules
+        for layer in schedule.layers
+        if overlaps(layer, since, until)
+    ]
 
 
 def cycle_length(
@@ -205,6 +211,7 @@ __all__ = [
     "Horizon",
     "cycle_length",
     "default_since",
+    "layer_cycle",
     "layer_periods",
     "overlaps",
     "resolve_horizon",

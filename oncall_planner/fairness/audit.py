@@ -21,7 +21,7 @@ from oncall_planner.fairness.horizon import (
     advance,
     cycle_length,
     default_since,
-    overlaps,
+    members,
 )
 from oncall_planner.fairness.load import union
 from oncall_planner.model import (
@@ -163,17 +163,6 @@ class AuditReport:
 # -- perturbing a plan --------------------------------------------------------------------------
 
 
-def _roster(plan: OnCallPlan, since: int | None = None) -> list[User]:
-    """The members of the layers still in force at ``since`` (all layers without it)."""
-    seen: dict[str, User] = {}
-    for s in plan.schedules:
-        for layer in s.layers:
-            if overlaps(layer, since):
-                for u in layer.users:
-                    seen.setdefault(u.email.lower(), u)
-    return list(seen.values())
-
-
 def _map_layers(plan: OnCallPlan, fn: Callable[[Layer], Layer]) -> OnCallPlan:
     """The plan with every layer replaced by ``fn(layer)`` (policies follow their schedules)."""
     new: dict[str, Schedule] = {}
@@ -227,7 +216,7 @@ def _hours(seconds: int) -> str:
 def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenario:
     """The scenario a perturbation makes of ``plan``."""
     words: list[str] = []
-    roster = _roster(plan, base_since)
+    roster = members(plan.schedules, base_since)
     if p.leave is not None and len(roster) > 1:
         gone = roster[p.leave % len(roster)]
 
@@ -257,7 +246,7 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
         words.append(f"the window starts {p.shift_hours} h later than the layers do")
     overrides: dict[str, tuple[Override, ...]] = {}
     absent = None
-    roster = _roster(plan, start)
+    roster = members(plan.schedules, start)
     if p.time_off is not None and len(roster) > 1:
         m, nth, c = p.time_off
         member = roster[m % len(roster)]
@@ -321,16 +310,6 @@ def _finals(sc: Scenario) -> list[FinalSchedule]:
     ]
 
 
-def _members(schedule: Schedule, since: int, until: int) -> list[User]:
-    """The members of the schedule's layers in force at some moment of ``[since, until)``."""
-    out: dict[str, User] = {}
-    for layer in schedule.layers:
-        if overlaps(layer, since, until):
-            for u in layer.users:
-                out.setdefault(u.email.lower(), u)
-    return list(out.values())
-
-
 def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
     hours: dict[str, int] = {}
     for e in final.entries:
@@ -342,12 +321,12 @@ def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
 def check_balanced(sc: Scenario, tz: str, limit: int | None) -> str | None:
     for final in _finals(sc):
         s = final.schedule
-        members = _members(s, sc.since, sc.until)
-        if len(members) < 2:
+        people = members([s], sc.since, sc.until)
+        if len(people) < 2:
             continue
         hours = _schedule_hours(final)
         turn = max(int(layer.turn_length.total_seconds()) for layer in s.layers)
-        ranked = sorted(members, key=lambda u: (hours.get(u.email.lower(), 0), u.email))
+        ranked = sorted(people, key=lambda u: (hours.get(u.email.lower(), 0), u.email))
         low, high = ranked[0], ranked[-1]
         gap = hours.get(high.email.lower(), 0) - hours.get(low.email.lower(), 0)
         if gap > turn:
@@ -385,7 +364,7 @@ def check_max_streak(sc: Scenario, tz: str, limit: int | None) -> str | None:
 def check_not_starved(sc: Scenario, tz: str, limit: int | None) -> str | None:
     for final in _finals(sc):
         hours = _schedule_hours(final)
-        for u in _members(final.schedule, sc.since, sc.until):
+        for u in members([final.schedule], sc.since, sc.until):
             key = u.email.lower()
             if key != sc.absent and hours.get(key, 0) == 0:
                 return (

@@ -16,7 +16,7 @@ from typing import Literal
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import Layer, OnCallPlan, Schedule
+from oncall_planner.model import Layer, OnCallPlan, Schedule, User
 from oncall_planner.timeutil import (
     DAY,
     WEEK,
@@ -100,6 +100,20 @@ def overlaps(layer: Layer, since: int | None, until: int | None = None) -> bool:
     if since is not None and layer.end is not None and to_seconds(layer.end) <= since:
         return False
     return until is None or to_seconds(layer.start) < until
+
+
+def members(
+    schedules: Iterable[Schedule], since: int | None, until: int | None = None
+) -> list[User]:
+    """The people of the layers in force at some moment of ``[since, until)`` (see
+    :func:`overlaps`), each once (by email), in the order the schedules and layers list them."""
+    out: dict[str, User] = {}
+    for schedule in schedules:
+        for layer in schedule.layers:
+            if overlaps(layer, since, until):
+                for u in layer.users:
+                    out.setdefault(u.email.lower(), u)
+    return list(out.values())
 
 
 def layer_cycle(layer: Layer) -> int:
@@ -213,6 +227,7 @@ __all__ = [
     "default_since",
     "layer_cycle",
     "layer_periods",
+    "members",
     "overlaps",
     "resolve_horizon",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.fairness.horizon import Horizon, overlaps, resolve_horizon
+from oncall_planner.fairness.horizon import Horizon, members, resolve_horizon
 from oncall_planner.fairness.indices import Indices, above_average
 from oncall_planner.fairness.load import (
     Buckets,
@@ -222,13 +222,11 @@ def fairness_report(
     for email, level in user_target_levels(plan).items():
         by_user.setdefault(email, {}).setdefault(level, []).append((lo, hi))
 
-    rostered: set[str] = set()
+    rostered = {u.email.lower() for u in members(plan.schedules, lo, hi)}
     home: dict[str, str] = {}
     for schedule in plan.schedules:
         for layer in schedule.layers:
             for u in layer.users:
-                if overlaps(layer, lo, hi):
-                    rostered.add(u.email.lower())
                 home.setdefault(u.email.lower(), schedule.time_zone)
 
     page_counts: dict[str, list[int]] = {}

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import OnCallPlan, User
+from oncall_planner.model import OnCallPlan, Target, User
 from oncall_planner.render import FinalSchedule
 from oncall_planner.timeutil import DAY, HOUR, ZoneClock, clock, iso_weekday, to_seconds
 
@@ -24,29 +24,29 @@ HolidayRegion = tuple[str, "str | None"]
 UNREFERENCED_LEVEL = 1
 
 
+def _most_urgent_levels(plan: OnCallPlan, key: Callable[[Target], str | None]) -> dict[str, int]:
+    """``key(target)`` -> the most urgent level (1 = first rule) of any policy with that target;
+    targets whose key is ``None`` are left out."""
+    levels: dict[str, int] = {}
+    for policy in plan.escalation_policies:
+        for level, rule in enumerate(policy.rules, start=1):
+            for target in rule.targets:
+                name = key(target)
+                if name is not None:
+                    levels[name] = min(levels.get(name, level), level)
+    return levels
+
+
 def schedule_levels(plan: OnCallPlan) -> dict[str, int]:
     """Schedule name -> the level it serves: 1 + the index of the first rule of a policy that
     targets it (the most urgent over all policies); schedules no policy targets get level 1."""
-    levels: dict[str, int] = {}
-    for policy in plan.escalation_policies:
-        for i, rule in enumerate(policy.rules):
-            for target in rule.targets:
-                if target.schedule is not None:
-                    name = target.schedule.name
-                    levels[name] = min(levels.get(name, i + 1), i + 1)
+    levels = _most_urgent_levels(plan, lambda t: None if t.schedule is None else t.schedule.name)
     return {s.name: levels.get(s.name, UNREFERENCED_LEVEL) for s in plan.schedules}
 
 
 def user_target_levels(plan: OnCallPlan) -> dict[str, int]:
     """Email (lower case) -> the most urgent level that targets that user directly."""
-    levels: dict[str, int] = {}
-    for policy in plan.escalation_policies:
-        for i, rule in enumerate(policy.rules):
-            for target in rule.targets:
-                if target.user is not None:
-                    key = target.user.email.lower()
-                    levels[key] = min(levels.get(key, i + 1), i + 1)
-    return levels
+    return _most_urgent_levels(plan, lambda t: None if t.user is None else t.user.email.lower())
 
 
 def union(spans: Iterable[Span]) -> list[Span]:

@@ -21,6 +21,7 @@ from oncall_planner.fairness.horizon import (
     advance,
     cycle_length,
     default_since,
+    local_time,
     members,
 )
 from oncall_planner.fairness.load import union
@@ -41,7 +42,6 @@ from oncall_planner.timeutil import (
     clock,
     from_seconds,
     to_seconds,
-    zone,
 )
 
 #: The properties :func:`audit` knows, with what each promises.
@@ -188,7 +188,7 @@ def _map_layers(plan: OnCallPlan, fn: Callable[[Layer], Layer]) -> OnCallPlan:
 
 
 def _fmt(seconds: int, tz: str) -> str:
-    return from_seconds(seconds).astimezone(zone(tz)).strftime("%a %Y-%m-%d %H:%M %Z")
+    return local_time(from_seconds(seconds), tz)
 
 
 def _next_dst_change(tz: str, after: int) -> int | None:
@@ -293,7 +293,7 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
             busy_note = "" if free else " (nobody else was free that week)"
             words.append(
                 f"{member.name} takes the week from {_fmt(off_lo, tz)} off and {cover.name} "
-                f"covers with {count} override{'s' if count != 1 else ''}{busy_note}"
+                f"covers with {_count(count, 'override')}{busy_note}"
             )
     window = f"window {_fmt(start, tz)} → {_fmt(until, tz)}"
     text = "; ".join(words) if words else "the plan as written"

@@ -35,6 +35,11 @@ HUGE_CYCLE = 10_000 * 366 * DAY
 MAX_CYCLE = dt.timedelta(days=3 * 366)
 
 
+def local_time(at: dt.datetime, time_zone: str) -> str:
+    """``Mon 2025-03-03 09:00 CET``: an instant as the reports and audits show it."""
+    return at.astimezone(zone(time_zone)).strftime("%a %Y-%m-%d %H:%M %Z")
+
+
 @attrs.frozen
 class Horizon:
     """The window ``[since, until)`` a report covers and why.
@@ -64,9 +69,9 @@ class Horizon:
 
     def describe_parts(self) -> tuple[str, str, str]:
         """:meth:`describe` in parts: the window, its length, and why it was used."""
-        z = zone(self.time_zone)
-        since, until = self.since.astimezone(z), self.until.astimezone(z)
-        span = f"{since:%a %Y-%m-%d %H:%M %Z} to {until:%a %Y-%m-%d %H:%M %Z}"
+        span = (
+            f"{local_time(self.since, self.time_zone)} to {local_time(self.until, self.time_zone)}"
+        )
         length = describe_duration(self.length)
         if self.cycle is None:
             cycle = "none"
@@ -227,6 +232,7 @@ __all__ = [
     "default_since",
     "layer_cycle",
     "layer_periods",
+    "local_time",
     "members",
     "overlaps",
     "resolve_horizon",

@@ -290,11 +290,20 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str], width: int = WID
     return "\n".join(lines)
 
 
-def _entry_rows(entries: Sequence[Any], tz: str) -> list[list[str]]:
-    return [
+def _entries_table(entries: Sequence[Any], tz: str) -> str:
+    """Who is on call when, one row per entry, or ``nobody``."""
+    if not entries:
+        return "  nobody"
+    rows = [
         [_when(e.start, tz), _when(e.end, tz), _hours(e.end - e.start), e.user.name]
         for e in entries
     ]
+    return table(rows, ["Start", "End", "Hours", "Who"])
+
+
+def _json(doc: Any) -> str:
+    """A JSON document as the commands write it: sorted keys, two-space indent, UTF-8 kept."""
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,18 +346,10 @@ def cmd_render(args: argparse.Namespace) -> int:
                 shown = sum((e.end - e.start for e in visible), dt.timedelta()) / (until - since)
                 out.append("")
                 out.append(f"Layer {i + 1} {layer.name!r} alone (shown in the final: {shown:.0%})")
-                out.append(
-                    table(_entry_rows(entries, tz), ["Start", "End", "Hours", "Who"])
-                    if entries
-                    else "  nobody"
-                )
+                out.append(_entries_table(entries, tz))
         out.append("")
         out.append("Final schedule")
-        out.append(
-            table(_entry_rows(final.entries, tz), ["Start", "End", "Hours", "Who"])
-            if final.entries
-            else "  nobody"
-        )
+        out.append(_entries_table(final.entries, tz))
         if final.gaps:
             out.append("")
             out.append("Gaps (nobody on call)")
@@ -424,7 +425,7 @@ def _render_at(args: argparse.Namespace, schedules: Sequence[Schedule], at: dt.d
                 for schedule in schedules
             ],
         }
-        _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        _output(args, _json(doc))
         return 0
     out = []
     for schedule in schedules:
@@ -468,7 +469,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             "findings": finding_dicts(findings),
             "summary": counts,
         }
-        _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        _output(args, _json(doc))
     elif args.format == "sarif":
         from oncall_planner import __version__
         from oncall_planner.report.sarif import to_sarif
@@ -484,7 +485,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             artifact=artifact,
             locations=imported.locations if imported is not None else None,
         )
-        _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        _output(args, _json(doc))
     else:
         _output(args, _findings_text(findings, tz))
     return 1 if errors else 0
@@ -567,7 +568,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             bar.step(name)
     report = AuditReport(tuple(results), args.seed, args.max_examples)
     if args.format == "json":
-        text = json.dumps(report.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        text = _json(report.to_dict())
     else:
         lines = []
         for line in report.to_text().splitlines():
@@ -643,7 +644,7 @@ def cmd_emit(args: argparse.Namespace) -> int:
     for warning in caught:
         if not args.quiet and issubclass(warning.category, TerraformEmitWarning):
             print(f"left out: {warning.message}", file=sys.stderr)
-    _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    _output(args, _json(doc))
     return 0
 
 

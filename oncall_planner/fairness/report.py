@@ -167,10 +167,6 @@ def shifts_of(spans: Sequence[Span], lo: int, hi: int, wrap: bool) -> list[Span]
     return out
 
 
-def _check_overrides(overrides: object) -> dict[str, tuple[Override, ...]]:
-    return overrides_by_schedule(overrides, "fairness_report")
-
-
 def fairness_report(
     plan: OnCallPlan,
     since: dt.datetime | None = None,
@@ -204,7 +200,7 @@ def fairness_report(
         raise ValidationError(f"fairness_report: weights must be Weights, got {weights!r}")
     if rates is not None and not isinstance(rates, PayRates):
         raise ValidationError(f"fairness_report: rates must be PayRates, got {rates!r}")
-    overrides_ = _check_overrides(overrides)
+    overrides_ = overrides_by_schedule(overrides, "fairness_report")
     unknown = sorted(set(overrides_) - {s.name for s in plan.schedules})
     if unknown:
         raise ValidationError(

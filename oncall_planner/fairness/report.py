@@ -167,6 +167,30 @@ def shifts_of(spans: Sequence[Span], lo: int, hi: int, wrap: bool) -> list[Span]
     return out
 
 
+def _page_times(
+    pages: Iterable[Any], lo: int, hi: int, users: Sequence[User]
+) -> tuple[dict[str, list[int]], int]:
+    """The instants (POSIX seconds) of the pages in ``[lo, hi)`` per lower-case email they name,
+    and how many of those pages name nobody."""
+    times: dict[str, list[int]] = {}
+    unattributed = 0
+    for i, page in enumerate(pages):
+        at = getattr(page, "at", None)
+        if not isinstance(at, dt.datetime) or not is_aware(at):
+            raise ValidationError(
+                f"fairness_report: pages[{i}].at must be a timezone-aware datetime, got {at!r}"
+            )
+        t = to_seconds(at)  # pages keep their seconds; only schedules are whole minutes
+        if not lo <= t < hi:
+            continue
+        key = page_user_key(getattr(page, "user", None), users)
+        if key is None:
+            unattributed += 1
+        else:
+            times.setdefault(key, []).append(t)
+    return times, unattributed
+
+
 def fairness_report(
     plan: OnCallPlan,
     since: dt.datetime | None = None,
@@ -225,24 +249,8 @@ def fairness_report(
             for u in layer.users:
                 home.setdefault(u.email.lower(), schedule.time_zone)
 
-    page_counts: dict[str, list[int]] = {}
-    unattributed = 0
     pages_given = pages is not None
-    if pages is not None:
-        for i, page in enumerate(pages):
-            at = getattr(page, "at", None)
-            if not isinstance(at, dt.datetime) or not is_aware(at):
-                raise ValidationError(
-                    f"fairness_report: pages[{i}].at must be a timezone-aware datetime, got {at!r}"
-                )
-            t = to_seconds(at)  # pages keep their seconds; only schedules are whole minutes
-            if not lo <= t < hi:
-                continue
-            key = page_user_key(getattr(page, "user", None), plan.users)
-            if key is None:
-                unattributed += 1
-            else:
-                page_counts.setdefault(key, []).append(t)
+    page_counts, unattributed = _page_times(() if pages is None else pages, lo, hi, plan.users)
 
     years = tuple(range(horizon.since.year - 1, horizon.until.year + 2))
     people: list[dict[str, Any]] = []
@@ -296,9 +304,9 @@ def fairness_report(
                 else None,
             )
         )
-    unattributed += sum(
-        len(v) for k, v in page_counts.items() if k not in {p["user"].email.lower() for p in people}
-    )
+    # Pages naming an email outside the plan count as unattributed too.
+    known = {u.email.lower() for u in plan.users}
+    unattributed += sum(len(v) for k, v in page_counts.items() if k not in known)
 
     hours_r = [p["hours"] for p in people if p["rostered"]]
     burden_r = [p["burden"] for p in people if p["rostered"]]

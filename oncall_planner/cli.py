@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from oncall_planner.errors import OnCallPlannerError
 from oncall_planner.model import OnCallPlan, Schedule, User
 from oncall_planner.render import FinalSchedule, on_call_at, render
+from oncall_planner.report.sarif import iso_utc
 from oncall_planner.timeutil import (
     TIMESTAMP_YEARS,
     check_time_zone,
@@ -371,18 +372,18 @@ def _render_json(
     finals: Sequence[tuple[Schedule, FinalSchedule]], since: dt.datetime, until: dt.datetime
 ) -> dict[str, Any]:
     def entry(e: Any) -> dict[str, str]:
-        return {"start": _iso(e.start), "end": _iso(e.end), "user": e.user.email}
+        return {"start": iso_utc(e.start), "end": iso_utc(e.end), "user": e.user.email}
 
     return {
-        "since": _iso(since),
-        "until": _iso(until),
+        "since": iso_utc(since),
+        "until": iso_utc(until),
         "schedules": [
             {
                 "name": s.name,
                 "time_zone": s.time_zone,
                 "coverage": round(f.coverage, 6),
                 "final": [entry(e) for e in f.entries],
-                "gaps": [{"start": _iso(g.start), "end": _iso(g.end)} for g in f.gaps],
+                "gaps": [{"start": iso_utc(g.start), "end": iso_utc(g.end)} for g in f.gaps],
                 "layers": [
                     {"name": layer.name, "entries": [entry(e) for e in entries]}
                     for layer, entries in zip(s.layers, f.layers, strict=True)
@@ -397,16 +398,12 @@ def _email(user: User | None) -> str | None:
     return user.email if user is not None else None
 
 
-def _iso(value: dt.datetime) -> str:
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _render_at(args: argparse.Namespace, schedules: Sequence[Schedule], at: dt.datetime) -> int:
     from oncall_planner.render import layer_on_call_at
 
     if args.format == "json":
         doc = {
-            "at": _iso(at),
+            "at": iso_utc(at),
             "schedules": [
                 {
                     "name": schedule.name,
@@ -464,8 +461,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")
         }
         doc = {
-            "since": _iso(since),
-            "until": _iso(until),
+            "since": iso_utc(since),
+            "until": iso_utc(until),
             "findings": finding_dicts(findings),
             "summary": counts,
         }

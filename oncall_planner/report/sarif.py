@@ -115,7 +115,8 @@ def to_sarif(
     }
 
 
-def _iso(value: dt.datetime) -> str:
+def iso_utc(value: dt.datetime) -> str:
+    """``2025-03-03T08:00:00Z``: an instant as the JSON outputs write it."""
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -131,7 +132,7 @@ def finding_dicts(findings: Iterable[Any]) -> list[dict[str, Any]]:
                 "subject": f.subject,
                 "message": f.message,
                 "hint": f.hint,
-                "intervals": [[_iso(i.start), _iso(i.end)] for i in f.intervals],
+                "intervals": [[iso_utc(i.start), iso_utc(i.end)] for i in f.intervals],
             }
         )
     return out

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from oncall_planner.checks._engine import Context, Hit, rule, span, user_subject, when
+from oncall_planner.fairness.load import SLEEP_END_HOUR, SLEEP_START_HOUR, in_hours
 from oncall_planner.model import User
 from oncall_planner.pages import Page, resolve_user
 from oncall_planner.render import Interval
@@ -105,8 +106,8 @@ def _clock(hour: float) -> str:
     "night-page",
     "warning",
     "Pages in the paged person's local night (22:00 to 08:00 in their own time zone).",
-    night_start_hour=22,
-    night_end_hour=8,
+    night_start_hour=SLEEP_START_HOUR,
+    night_end_hour=SLEEP_END_HOUR,
     max_pages=0,
     include_low_urgency=False,
 )
@@ -116,8 +117,7 @@ def night_page(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for page, user in _counted(ctx, t):
         local = page.at.astimezone(zone(ctx.user_zone(user)))
         hour = local.hour + local.minute / 60
-        at_night = start <= hour or hour < end if start > end else start <= hour < end
-        if at_night:
+        if in_hours(hour, start, end):
             per.setdefault(user, []).append(page)
     for user in sorted(per, key=lambda u: u.email):
         pages = per[user]

@@ -54,6 +54,9 @@ PROPERTIES: dict[str, str] = {
     "distinct_levels": "the person reached at level 1 of a policy is never also reached at level 2",
 }
 
+#: Every kind of perturbation, as :func:`audit`'s ``perturbations`` names them.
+PERTURBATION_KINDS = ("window", "dst", "time_off", "join", "leave")
+
 #: The perturbations each property is searched over. A week off covered by someone else moves a
 #: whole turn from one person to another, so "balanced" is not searched over it.
 PERTURBATIONS: dict[str, tuple[str, ...]] = {
@@ -441,27 +444,16 @@ def _bind(body: Callable[[Perturbation], None]) -> Callable[[Perturbation], None
     return run
 
 
-def audit(
-    plan: OnCallPlan,
-    properties: Iterable[str] | None = None,
-    max_examples: int = 100,
-    seed: int = 0,
-    *,
-    since: dt.datetime | None = None,
-    max_streak: dt.timedelta | None = None,
-    perturbations: Iterable[str] | None = None,
-) -> AuditReport:
-    """Search perturbations of ``plan`` for counterexamples to fairness properties.
-
-    ``properties`` picks from :data:`PROPERTIES` (all by default). ``since`` is where the
-    unperturbed window starts (default: when the last layer starts). ``max_streak`` is the longest
-    stretch on call allowed (default: the longest turn; a DST hour is tolerated).
-    ``perturbations`` limits the kinds searched (``window``, ``dst``, ``time_off``, ``join``,
-    ``leave``). The same plan, arguments and ``seed`` give the same report.
-    """
-    from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
-    from hypothesis import seed as hseed
-
+def _check_arguments(
+    plan: object,
+    properties: Iterable[str] | None,
+    perturbations: Iterable[str] | None,
+    since: object,
+    max_streak: object,
+    max_examples: object,
+    seed: object,
+) -> tuple[list[str], tuple[str, ...]]:
+    """:func:`audit`'s arguments checked: the property names and the perturbation kinds."""
     if not isinstance(plan, OnCallPlan):
         raise ValidationError(f"audit: plan must be an OnCallPlan, got {type(plan).__name__}")
     if isinstance(properties, str):
@@ -489,13 +481,40 @@ def audit(
         )
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValidationError(f"audit: seed must be an int, got {seed!r}")
-    allowed = ("window", "dst", "time_off", "join", "leave")
+    allowed = PERTURBATION_KINDS
     chosen = allowed if perturbations is None else tuple(perturbations)
     for kind in chosen:
         if kind not in allowed:
             raise ValidationError(
                 f"audit: unknown perturbation {kind!r}; choose from {list(allowed)}"
             )
+    return names, chosen
+
+
+def audit(
+    plan: OnCallPlan,
+    properties: Iterable[str] | None = None,
+    max_examples: int = 100,
+    seed: int = 0,
+    *,
+    since: dt.datetime | None = None,
+    max_streak: dt.timedelta | None = None,
+    perturbations: Iterable[str] | None = None,
+) -> AuditReport:
+    """Search perturbations of ``plan`` for counterexamples to fairness properties.
+
+    ``properties`` picks from :data:`PROPERTIES` (all by default). ``since`` is where the
+    unperturbed window starts (default: when the last layer starts). ``max_streak`` is the longest
+    stretch on call allowed (default: the longest turn; a DST hour is tolerated).
+    ``perturbations`` limits the kinds searched (``window``, ``dst``, ``time_off``, ``join``,
+    ``leave``). The same plan, arguments and ``seed`` give the same report.
+    """
+    from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
+    from hypothesis import seed as hseed
+
+    names, chosen = _check_arguments(
+        plan, properties, perturbations, since, max_streak, max_examples, seed
+    )
     start = since if since is not None else default_since(plan.schedules)
     if start is None:
         raise ValidationError("audit: the plan has no layers, so there is nothing to audit")

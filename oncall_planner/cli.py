@@ -332,15 +332,28 @@ def cmd_render(args: argparse.Namespace) -> int:
             args, json.dumps(_render_json(finals, since, until), indent=2, sort_keys=True) + "\n"
         )
         return 0
+    _output(args, _render_text(finals, since, until, args.tz, args.layers))
+    return 0
+
+
+def _render_text(
+    finals: Sequence[tuple[Schedule, FinalSchedule]],
+    since: dt.datetime,
+    until: dt.datetime,
+    tz_out: str | None,
+    layers: bool,
+) -> str:
+    """``render``'s text: per schedule its coverage, (with ``layers``) each layer on its own,
+    the final schedule and its gaps, in ``tz_out`` or the schedule's own zone."""
     out: list[str] = []
     for schedule, final in finals:
-        tz = args.tz or schedule.time_zone
+        tz = tz_out or schedule.time_zone
         out.append(f"Schedule {schedule.name!r} ({tz})")
         out.append(
             f"  {_when(since, tz)} -> {_when(until, tz)}: coverage {final.coverage:.0%}, "
             f"{len(final.gaps)} gap{'s' if len(final.gaps) != 1 else ''}"
         )
-        if args.layers:
+        if layers:
             for i, (layer, entries, visible) in enumerate(
                 zip(schedule.layers, final.layers, final.visible, strict=True)
             ):
@@ -364,8 +377,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                 )
             )
         out.append("")
-    _output(args, "\n".join(out))
-    return 0
+    return "\n".join(out)
 
 
 def _render_json(

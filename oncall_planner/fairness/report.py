@@ -27,16 +27,13 @@ from oncall_planner.fairness.load import (
     user_target_levels,
     zone_of,
 )
-from oncall_planner.fairness.pay import Pay, PayRates, pay_for
+from oncall_planner.fairness.pay import Pay, PayRates, non_negative, pay_for
 from oncall_planner.model import OnCallPlan, Override, User
 from oncall_planner.model.inputs import overrides_by_schedule
 from oncall_planner.render import FinalSchedule, render
 from oncall_planner.timeutil import DAY, HOUR, clock, is_aware, to_seconds
 
-
-def _weight(instance: Any, attribute: Any, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValidationError(f"Weights: {attribute.name} must be a number ≥ 0, got {value!r}")
+_weight = non_negative("Weights")
 
 
 @attrs.frozen(kw_only=True)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import Layer, Schedule, User
+from oncall_planner.model import Layer, OnCallPlan, Schedule, Target, User
 from oncall_planner.model.inputs import sequence_of
 from oncall_planner.render import Mode, _Rotation
 from oncall_planner.timeutil import (
@@ -202,3 +202,110 @@ def change_schedule_members(
     else:
         new_layers = [layer for r in results for layer in r]
     return attrs.evolve(schedule, layers=new_layers)
+
+
+def _single_layer(schedule: Schedule, where: str) -> Layer:
+    if len(schedule.layers) != 1:
+        raise ValidationError(
+            f"{where}: schedule {schedule.name!r} has {len(schedule.layers)} layers; this works on "
+            "rotations of one layer each (as plan_rotation builds them). Change the layers with "
+            "change_schedule_members and check the result with check()"
+        )
+    return schedule.layers[0]
+
+
+def change_rotation_members(
+    plan: OnCallPlan,
+    users: Sequence[User],
+    effective: dt.datetime,
+    mode: Mode = "wall",
+    *,
+    start_with: User | None = None,
+) -> OnCallPlan:
+    """:func:`change_members` for a primary/secondary plan, keeping the secondary apart.
+
+    ``plan`` is a plan such as :func:`~oncall_planner.plan_rotation` builds: an escalation policy
+    whose levels page one-layer schedules rotating the same people with the same turn length.
+    The first schedule it pages (the primary) gets the new order ``users`` from its next
+    handoff after ``effective``, exactly as :func:`change_members` does (``start_with`` picks who
+    goes on first). Every other schedule paged by that policy (the secondary) gets the same
+    order from the same handoff, shifted as before: one turn behind the primary when it was the
+    previous primary, one turn ahead when it was the next, otherwise half the new roster away.
+    So nobody is primary and secondary at once after the change either, which changing each
+    schedule on its own does not ensure. The policies are rebuilt to page the new schedules.
+    """
+    where = "change_rotation_members"
+    if not isinstance(plan, OnCallPlan):
+        raise ValidationError(f"{where}: plan must be an OnCallPlan, got {type(plan).__name__}")
+    new_users = _check_users(users, where)
+    check_instant(effective, where, "effective")
+    if mode not in ("wall", "elapsed"):
+        raise ValidationError(f"{where}: mode must be 'wall' or 'elapsed', got {mode!r}")
+    if len(set(new_users)) != len(new_users) or len(new_users) < 2:
+        raise ValidationError(
+            f"{where}: users must be at least 2 different people, so that the secondary is never "
+            f"the primary, got {[u.name for u in new_users]}"
+        )
+    paged = [
+        [t.schedule for r in p.rules for t in r.targets if t.schedule is not None]
+        for p in plan.escalation_policies
+    ]
+    levels = next((names for names in paged if len(names) >= 2), None)
+    if levels is None:
+        raise ValidationError(
+            f"{where}: no escalation policy of the plan pages two schedules (a primary and a "
+            "secondary); for a single schedule use change_schedule_members"
+        )
+    lead, followers = levels[0], levels[1:]
+    lead_layer = _single_layer(lead, where)
+    zclock = clock(lead.time_zone)
+    handoff = to_seconds(next_handoff(lead_layer, lead.time_zone, effective, mode))
+    lead_turn = _Rotation(lead_layer, zclock, mode).turn_at(handoff)
+    replaced: dict[str, Schedule] = {}
+    lead_layers = change_members(
+        lead_layer, new_users, effective, lead.time_zone, mode, start_with=start_with
+    )
+    if lead_layers == (lead_layer,):
+        return plan  # nothing changes from the handoff on
+    replaced[lead.name] = attrs.evolve(lead, layers=lead_layers)
+    n, m = len(lead_layer.users), len(new_users)
+    first = _Rotation(lead_layers[-1], zclock, mode).turn_at(handoff) % m
+    for schedule in followers:
+        layer = _single_layer(schedule, where)
+        same_rotation = (
+            schedule.time_zone == lead.time_zone
+            and layer.users == lead_layer.users
+            and layer.turn_length == lead_layer.turn_length
+            and to_seconds(next_handoff(layer, schedule.time_zone, effective, mode)) == handoff
+        )
+        if not same_rotation:
+            raise ValidationError(
+                f"{where}: schedule {schedule.name!r} does not rotate the same people, turn length, "
+                f"time zone and handoffs as {lead.name!r}, so its offset from it is unknown; "
+                "change the schedules one by one with change_schedule_members(..., start_with=...)"
+            )
+        offset = (lead_turn - _Rotation(layer, zclock, mode).turn_at(handoff)) % n
+        shift = 1 if offset == 1 else -1 if offset == n - 1 else m // 2
+        follower_first = new_users[(first - shift) % m]
+        replaced[schedule.name] = attrs.evolve(
+            schedule,
+            layers=change_members(
+                layer, new_users, effective, schedule.time_zone, mode, start_with=follower_first
+            ),
+        )
+
+    def swap(target: Target) -> Target:
+        if target.schedule is not None and target.schedule.name in replaced:
+            return Target("schedule", replaced[target.schedule.name])
+        return target
+
+    policies = [
+        attrs.evolve(
+            p, rules=[attrs.evolve(r, targets=[swap(t) for t in r.targets]) for r in p.rules]
+        )
+        for p in plan.escalation_policies
+    ]
+    schedules = [replaced.get(s.name, s) for s in plan.schedules]
+    return OnCallPlan(
+        schedules=schedules, escalation_policies=policies, users=plan.users, teams=plan.teams
+    )

@@ -139,3 +139,33 @@ def test_follow_the_sun_renders_without_gaps(regions: list[Region], zone: str) -
     final = render(plan.schedule, START, START + SHORT)
     assert final.gaps == ()
     assert all(hours > dt.timedelta() for hours in plan.hours.values())
+
+
+def test_handoff_moves_into_the_overlap_that_lasts_all_year() -> None:
+    # New York 08-20 overlaps Singapore 08-20 by an hour (00-01 UTC) in winter and only touches
+    # it (at 00:00 UTC) in summer: a handoff at 00:00 keeps both in their own hours all year,
+    # the middle of the winter overlap (00:30) put New York on call past 20:00 all summer.
+    regions = [
+        Region("EU", people("Eu"), "Europe/London", "08:00", "20:00"),
+        Region("US", people("Us"), "America/New_York", "08:00", "20:00"),
+        Region("SG", people("Sg"), "Asia/Singapore", "08:00", "20:00"),
+    ]
+    plan = follow_the_sun(regions, START)
+    windows = {layer.name: str(layer.restrictions[0]) for layer in plan.schedule.layers}
+    assert windows["SG"] == "daily from 00:00 for 10 hours"
+    assert all(v == dt.timedelta() for v in plan.outside_hours.values())
+    assert render(plan.schedule, START, START + dt.timedelta(days=365)).gaps == ()
+
+
+def test_without_a_lasting_overlap_the_handoff_stays_in_the_middle() -> None:
+    # In a Europe/London schedule New York and Singapore touch at different times across the
+    # year (00:00 in March, 01:00 in summer), so no single handoff keeps both in their hours.
+    regions = [
+        Region("EU", people("Eu"), "Europe/London", "08:00", "20:00"),
+        Region("US", people("Us"), "America/New_York", "08:00", "20:00"),
+        Region("SG", people("Sg"), "Asia/Singapore", "08:00", "20:00"),
+    ]
+    plan = follow_the_sun(regions, START, time_zone="Europe/London")
+    windows = {layer.name: str(layer.restrictions[0]) for layer in plan.schedule.layers}
+    assert windows["SG"] == "daily from 00:30 for 9 hours 30 minutes"
+    assert plan.outside_hours["SG"] > dt.timedelta()

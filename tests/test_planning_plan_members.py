@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from oncall_planner import (
     OnCallPlan,
+    Target,
     User,
     ValidationError,
     change_rotation_members,
@@ -110,3 +112,26 @@ def test_rotation_change_never_puts_one_person_on_both_levels_nor_touches_the_cu
     until = handoff + 8 * layer.turn_length
     assert overlaps(changed, START, until) == []
     assert all(c.start >= handoff for c in diff(plan, changed, START, until))
+
+
+def test_a_second_change_builds_on_the_first() -> None:
+    plan = plan_rotation(TEAM, START, "America/New_York", handoff="09:00")
+    first = change_rotation_members(plan, [ANN, BEN, DAN, EVE, FAY], WEDNESDAY)
+    for effective in (WEDNESDAY + dt.timedelta(days=2), WEDNESDAY + dt.timedelta(weeks=3)):
+        second = change_rotation_members(first, [ANN, BEN, DAN, EVE, FAY, GUS], effective)
+        until = START + dt.timedelta(weeks=20)
+        assert overlaps(second, START, until) == []
+        handoff = next_handoff(first.schedules[0].layers[-1], "America/New_York", effective)
+        assert all(c.start >= handoff for c in diff(first, second, START, until))
+        assert GUS in {e.user for e in render(second.schedules[0], START, until).entries}
+
+
+def test_layers_on_call_together_are_refused() -> None:
+    plan = plan_rotation(TEAM, START, "America/New_York")
+    primary = plan.schedules[0]
+    layered = attrs.evolve(primary, layers=[*primary.layers, *primary.layers])
+    policy = plan.escalation_policies[0]
+    rules = [attrs.evolve(policy.rules[0], targets=[Target.schedule(layered)]), *policy.rules[1:]]
+    bad = OnCallPlan(escalation_policies=[attrs.evolve(policy, rules=rules)])
+    with pytest.raises(ValidationError, match="2 layers on call at the same time"):
+        change_rotation_members(bad, TEAM[:3], WEDNESDAY)

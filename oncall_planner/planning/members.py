@@ -204,14 +204,19 @@ def change_schedule_members(
     return attrs.evolve(schedule, layers=new_layers)
 
 
-def _single_layer(schedule: Schedule, where: str) -> Layer:
-    if len(schedule.layers) != 1:
+def _rotation_layer(schedule: Schedule, where: str) -> tuple[tuple[Layer, ...], Layer]:
+    """The layers of ``schedule`` that ended before its last one starts, and that last one."""
+    if not schedule.layers:
+        raise ValidationError(f"{where}: schedule {schedule.name!r} has no layers")
+    *history, last = schedule.layers
+    if any(layer.end is None or layer.end > last.start for layer in history):
         raise ValidationError(
-            f"{where}: schedule {schedule.name!r} has {len(schedule.layers)} layers; this works on "
-            "rotations of one layer each (as plan_rotation builds them). Change the layers with "
+            f"{where}: schedule {schedule.name!r} has {len(schedule.layers)} layers on call at "
+            "the same time; this works on one rotation per schedule (as plan_rotation builds "
+            "them, plus the layers earlier changes ended). Change the layers with "
             "change_schedule_members and check the result with check()"
         )
-    return schedule.layers[0]
+    return tuple(history), last
 
 
 def change_rotation_members(
@@ -225,7 +230,8 @@ def change_rotation_members(
     """:func:`change_members` for a primary/secondary plan, keeping the secondary apart.
 
     ``plan`` is a plan such as :func:`~oncall_planner.plan_rotation` builds: an escalation policy
-    whose levels page one-layer schedules rotating the same people with the same turn length.
+    whose levels page schedules of one rotation each (the last layer; earlier layers must have
+    ended before it starts, as earlier changes leave them) with the same people and turn length.
     The first schedule it pages (the primary) gets the new order ``users`` from its next
     handoff after ``effective``, exactly as :func:`change_members` does (``start_with`` picks who
     goes on first). Every other schedule paged by that policy (the secondary) gets the same
@@ -257,7 +263,7 @@ def change_rotation_members(
             "secondary); for a single schedule use change_schedule_members"
         )
     lead, followers = levels[0], levels[1:]
-    lead_layer = _single_layer(lead, where)
+    lead_history, lead_layer = _rotation_layer(lead, where)
     zclock = clock(lead.time_zone)
     handoff = to_seconds(next_handoff(lead_layer, lead.time_zone, effective, mode))
     lead_turn = _Rotation(lead_layer, zclock, mode).turn_at(handoff)
@@ -267,11 +273,11 @@ def change_rotation_members(
     )
     if lead_layers == (lead_layer,):
         return plan  # nothing changes from the handoff on
-    replaced[lead.name] = attrs.evolve(lead, layers=lead_layers)
+    replaced[lead.name] = attrs.evolve(lead, layers=[*lead_history, *lead_layers])
     n, m = len(lead_layer.users), len(new_users)
     first = _Rotation(lead_layers[-1], zclock, mode).turn_at(handoff) % m
     for schedule in followers:
-        layer = _single_layer(schedule, where)
+        history, layer = _rotation_layer(schedule, where)
         same_rotation = (
             schedule.time_zone == lead.time_zone
             and layer.users == lead_layer.users
@@ -289,9 +295,12 @@ def change_rotation_members(
         follower_first = new_users[(first - shift) % m]
         replaced[schedule.name] = attrs.evolve(
             schedule,
-            layers=change_members(
-                layer, new_users, effective, schedule.time_zone, mode, start_with=follower_first
-            ),
+            layers=[
+                *history,
+                *change_members(
+                    layer, new_users, effective, schedule.time_zone, mode, start_with=follower_first
+                ),
+            ],
         )
 
     def swap(target: Target) -> Target:

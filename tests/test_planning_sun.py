@@ -169,3 +169,11 @@ def test_without_a_lasting_overlap_the_handoff_stays_in_the_middle() -> None:
     windows = {layer.name: str(layer.restrictions[0]) for layer in plan.schedule.layers}
     assert windows["SG"] == "daily from 00:30 for 9 hours 30 minutes"
     assert plan.outside_hours["SG"] > dt.timedelta()
+
+
+@pytest.mark.parametrize(
+    "horizon", [dt.timedelta(0), dt.timedelta(days=-3), dt.timedelta(hours=5), 7]
+)
+def test_horizon_must_be_at_least_a_day(horizon: object) -> None:
+    with pytest.raises(ValidationError, match="horizon must be a timedelta of at least 1 day"):
+        follow_the_sun([AMERICAS, EMEA, APAC], START, horizon=horizon)  # type: ignore[arg-type]

@@ -192,6 +192,11 @@ def follow_the_sun(
         )
     check_instant(start, where, "start")
     check_time_zone(time_zone, where)
+    if not isinstance(horizon, dt.timedelta) or horizon < dt.timedelta(days=1):
+        raise ValidationError(
+            f"{where}: horizon must be a timedelta of at least 1 day (the plan is checked by "
+            f"rendering every region's daily window over it), got {horizon!r}"
+        )
     until = start + horizon
     _check_hours_cover(regions_t, start, until, time_zone)
 

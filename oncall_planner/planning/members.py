@@ -31,6 +31,12 @@ def _check_users(users: object, where: str) -> tuple[User, ...]:
 def next_handoff(layer: Layer, time_zone: str, at: dt.datetime, mode: Mode = "wall") -> dt.datetime:
     """The first handoff of ``layer`` strictly after the turn in progress at ``at`` began, i.e.
     the end of that turn (``at`` itself is never returned unless ``at`` is before the turn)."""
+    if not isinstance(layer, Layer):
+        raise ValidationError(f"next_handoff: layer must be a Layer, got {type(layer).__name__}")
+    check_instant(at, "next_handoff", "at")
+    check_time_zone(time_zone, "next_handoff")
+    if mode not in ("wall", "elapsed"):
+        raise ValidationError(f"next_handoff: mode must be 'wall' or 'elapsed', got {mode!r}")
     rotation = _Rotation(layer, clock(time_zone), mode)
     k = rotation.turn_at(to_seconds(at))
     return from_seconds(rotation.boundary(k + 1))
@@ -164,6 +170,11 @@ def change_schedule_members(
             f"change_schedule_members: schedule must be a Schedule, got {type(schedule).__name__}"
         )
     names = [layer.name for layer in schedule.layers]
+    if isinstance(layers, str):
+        raise ValidationError(
+            f"change_schedule_members: layers must be a list of layer names such as "
+            f"[{layers!r}], got the string {layers!r}"
+        )
     wanted = set(names) if layers is None else set(layers)
     unknown = sorted(wanted - set(names))
     if unknown:

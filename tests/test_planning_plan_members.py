@@ -84,7 +84,7 @@ POOL = [*TEAM, GUS, User("Hal", "hal@example.com")]
 
 
 @st.composite
-def plan_changes(draw: st.DrawFn) -> tuple[OnCallPlan, list[User], dt.datetime]:
+def plan_changes(draw: st.DrawFn) -> tuple[OnCallPlan, list[User], dt.datetime, str | None]:
     zone = draw(st.sampled_from(["America/New_York", "Europe/London", "Etc/UTC"]))
     size = draw(st.integers(2, 6))
     hours = draw(st.sampled_from([24, 168, 336]))
@@ -98,15 +98,16 @@ def plan_changes(draw: st.DrawFn) -> tuple[OnCallPlan, list[User], dt.datetime]:
     )
     new = draw(st.lists(st.sampled_from(POOL), min_size=2, max_size=7, unique=True))
     effective = START + dt.timedelta(hours=draw(st.integers(-48, 24 * 60)))
-    return plan, new, effective
+    keep = draw(st.sampled_from([None, "previous", "next", "apart"]))
+    return plan, new, effective, keep
 
 
 @given(plan_changes())
 def test_rotation_change_never_puts_one_person_on_both_levels_nor_touches_the_current_turn(
-    case: tuple[OnCallPlan, list[User], dt.datetime],
+    case: tuple[OnCallPlan, list[User], dt.datetime, str | None],
 ) -> None:
-    plan, new, effective = case
-    changed = change_rotation_members(plan, new, effective)
+    plan, new, effective, keep = case
+    changed = change_rotation_members(plan, new, effective, secondary=keep)  # type: ignore[arg-type]
     layer = plan.schedules[0].layers[0]
     handoff = next_handoff(layer, plan.schedules[0].time_zone, effective)
     until = handoff + 8 * layer.turn_length
@@ -135,3 +136,17 @@ def test_layers_on_call_together_are_refused() -> None:
     bad = OnCallPlan(escalation_policies=[attrs.evolve(policy, rules=rules)])
     with pytest.raises(ValidationError, match="2 layers on call at the same time"):
         change_rotation_members(bad, TEAM[:3], WEDNESDAY)
+
+
+def test_secondary_says_which_side_to_keep_when_two_people_cannot_tell() -> None:
+    plan = plan_rotation([ANN, BEN], START, "America/New_York", handoff="09:00", secondary="next")
+    changed = change_rotation_members(plan, [ANN, BEN, CAT, DAN], WEDNESDAY, secondary="next")
+    primary, secondary = changed.schedules
+    later = dt.datetime(2025, 3, 5, 12, tzinfo=NY)
+    for week in range(4):
+        at = later + week * dt.timedelta(weeks=1)
+        following = render(primary, at + dt.timedelta(weeks=1), at + dt.timedelta(weeks=1, hours=1))
+        now = render(secondary, at, at + dt.timedelta(hours=1))
+        assert now.entries[0].user == following.entries[0].user
+    with pytest.raises(ValidationError, match="secondary must be 'previous', 'next', 'apart'"):
+        change_rotation_members(plan, TEAM, WEDNESDAY, secondary="after")  # type: ignore[arg-type]

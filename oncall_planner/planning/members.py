@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Literal
 
 import attrs
 
@@ -237,6 +238,7 @@ def change_rotation_members(
     mode: Mode = "wall",
     *,
     start_with: User | None = None,
+    secondary: Literal["previous", "next", "apart"] | None = None,
 ) -> OnCallPlan:
     """:func:`change_members` for a primary/secondary plan, keeping the secondary apart.
 
@@ -249,7 +251,9 @@ def change_rotation_members(
     order from the same handoff, shifted as before: one turn behind the primary when it was the
     previous primary, one turn ahead when it was the next, otherwise half the new roster away.
     So nobody is primary and secondary at once after the change either, which changing each
-    schedule on its own does not ensure. The policies are rebuilt to page the new schedules.
+    schedule on its own does not ensure. With two people before the change "previous" and
+    "next" look the same; ``secondary=`` ("previous", "next" or "apart") says which to keep.
+    The policies are rebuilt to page the new schedules.
     """
     where = "change_rotation_members"
     if not isinstance(plan, OnCallPlan):
@@ -258,6 +262,10 @@ def change_rotation_members(
     check_instant(effective, where, "effective")
     if mode not in ("wall", "elapsed"):
         raise ValidationError(f"{where}: mode must be 'wall' or 'elapsed', got {mode!r}")
+    if secondary not in (None, "previous", "next", "apart"):
+        raise ValidationError(
+            f"{where}: secondary must be 'previous', 'next', 'apart' or None, got {secondary!r}"
+        )
     if len(set(new_users)) != len(new_users) or len(new_users) < 2:
         raise ValidationError(
             f"{where}: users must be at least 2 different people, so that the secondary is never "
@@ -302,7 +310,10 @@ def change_rotation_members(
                 "change the schedules one by one with change_schedule_members(..., start_with=...)"
             )
         offset = (lead_turn - _Rotation(layer, zclock, mode).turn_at(handoff)) % n
-        shift = 1 if offset == 1 else -1 if offset == n - 1 else m // 2
+        if secondary is None:
+            shift = 1 if offset == 1 else -1 if offset == n - 1 else m // 2
+        else:
+            shift = {"previous": 1, "next": -1, "apart": m // 2}[secondary]
         follower_first = new_users[(first - shift) % m]
         replaced[schedule.name] = attrs.evolve(
             schedule,

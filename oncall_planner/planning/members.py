@@ -84,8 +84,9 @@ def change_members(
     leaves, and the person whose turn is ending, so nobody gets two turns in a row), else the
     first of ``users`` who is not that person.
 
-    Returns ``(layer,)`` when nothing changes or when the layer has not started by the handoff
-    (then only its users change), otherwise ``(ended, successor)``: the original layer with
+    Returns ``(layer,)`` when nothing changes: the users are the same, or the layer ends by
+    the handoff (there is no turn left to change); a changed ``(layer,)`` when the layer has not
+    started by the handoff (then its users and anchor change in place); otherwise ``(ended, successor)``: the original layer with
     ``end`` at that handoff, and a new layer with the same turn length and restrictions that
     starts there (its ``rotation_virtual_start`` is chosen so the right person is on first, and it
     keeps the original ``end``). Keep the ended layer where it was and put the successor after

@@ -301,6 +301,7 @@ def _windows(
     if n == 1:
         return {order[0]: (arcs[order[0]][0], _DAY_MIN)}
     handoff_in: dict[int, int] = {}
+    middles: dict[int, int] = {}
     for pos, i in enumerate(order):
         j = order[(pos + 1) % n]
         start_i, len_i = arcs[i]
@@ -317,21 +318,31 @@ def _windows(
             )
         # The regions' hours were checked to cover the day, so end_i >= start_j here.
         middle = start_j + max(0, end_i - start_j) // 2
+        middles[j] = middle % _DAY_MIN
         lo, hi = _lasting_overlap(i, j, start_i, end_i, start_j, daily)
         if lo <= hi:
             middle = min(max(middle, lo), hi)
         handoff_in[j] = middle % _DAY_MIN
-    windows: dict[int, tuple[int, int]] = {}
-    for pos, i in enumerate(order):
-        j = order[(pos + 1) % n]
-        begin, end = handoff_in[i], handoff_in[j]
-        length = (end - begin) % _DAY_MIN
-        if length == 0:
+    windows = _abutting(order, handoff_in)
+    lengths = [length for _, length in windows.values()]
+    if 0 in lengths or sum(lengths) != _DAY_MIN:
+        windows = _abutting(order, middles)  # the moved handoffs cross: keep the middles
+    for i in order:
+        if windows[i][1] == 0:
             raise ValidationError(
                 f"follow_the_sun: region {regions[i].name!r} is starved: its neighbours' hours "
                 "overlap all of its own, so it would never be on call"
             )
-        windows[i] = (begin, length)
+    return windows
+
+
+def _abutting(order: list[int], handoff_in: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """Each region's window (start minute, length) from its handoff to the next region's."""
+    windows: dict[int, tuple[int, int]] = {}
+    for pos, i in enumerate(order):
+        j = order[(pos + 1) % len(order)]
+        begin, end = handoff_in[i], handoff_in[j]
+        windows[i] = (begin, (end - begin) % _DAY_MIN)
     return windows
 
 

@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from oncall_planner.errors import OnCallPlannerError
 from oncall_planner.model import OnCallPlan, Schedule, User
 from oncall_planner.render import FinalSchedule, on_call_at, render
+from oncall_planner.report.sarif import iso_utc
 from oncall_planner.timeutil import (
     TIMESTAMP_YEARS,
     check_time_zone,
@@ -290,11 +291,20 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str], width: int = WID
     return "\n".join(lines)
 
 
-def _entry_rows(entries: Sequence[Any], tz: str) -> list[list[str]]:
-    return [
+def _entries_table(entries: Sequence[Any], tz: str) -> str:
+    """Who is on call when, one row per entry, or ``nobody``."""
+    if not entries:
+        return "  nobody"
+    rows = [
         [_when(e.start, tz), _when(e.end, tz), _hours(e.end - e.start), e.user.name]
         for e in entries
     ]
+    return table(rows, ["Start", "End", "Hours", "Who"])
+
+
+def _json(doc: Any) -> str:
+    """A JSON document as the commands write it: sorted keys, two-space indent, UTF-8 kept."""
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,33 +332,38 @@ def cmd_render(args: argparse.Namespace) -> int:
             args, json.dumps(_render_json(finals, since, until), indent=2, sort_keys=True) + "\n"
         )
         return 0
+    _output(args, _render_text(finals, since, until, args.tz, args.layers))
+    return 0
+
+
+def _render_text(
+    finals: Sequence[tuple[Schedule, FinalSchedule]],
+    since: dt.datetime,
+    until: dt.datetime,
+    tz_out: str | None,
+    layers: bool,
+) -> str:
+    """``render``'s text: per schedule its coverage, (with ``layers``) each layer on its own,
+    the final schedule and its gaps, in ``tz_out`` or the schedule's own zone."""
     out: list[str] = []
     for schedule, final in finals:
-        tz = args.tz or schedule.time_zone
+        tz = tz_out or schedule.time_zone
         out.append(f"Schedule {schedule.name!r} ({tz})")
         out.append(
             f"  {_when(since, tz)} -> {_when(until, tz)}: coverage {final.coverage:.0%}, "
             f"{len(final.gaps)} gap{'s' if len(final.gaps) != 1 else ''}"
         )
-        if args.layers:
+        if layers:
             for i, (layer, entries, visible) in enumerate(
                 zip(schedule.layers, final.layers, final.visible, strict=True)
             ):
                 shown = sum((e.end - e.start for e in visible), dt.timedelta()) / (until - since)
                 out.append("")
                 out.append(f"Layer {i + 1} {layer.name!r} alone (shown in the final: {shown:.0%})")
-                out.append(
-                    table(_entry_rows(entries, tz), ["Start", "End", "Hours", "Who"])
-                    if entries
-                    else "  nobody"
-                )
+                out.append(_entries_table(entries, tz))
         out.append("")
         out.append("Final schedule")
-        out.append(
-            table(_entry_rows(final.entries, tz), ["Start", "End", "Hours", "Who"])
-            if final.entries
-            else "  nobody"
-        )
+        out.append(_entries_table(final.entries, tz))
         if final.gaps:
             out.append("")
             out.append("Gaps (nobody on call)")
@@ -362,26 +377,25 @@ def cmd_render(args: argparse.Namespace) -> int:
                 )
             )
         out.append("")
-    _output(args, "\n".join(out))
-    return 0
+    return "\n".join(out)
 
 
 def _render_json(
     finals: Sequence[tuple[Schedule, FinalSchedule]], since: dt.datetime, until: dt.datetime
 ) -> dict[str, Any]:
     def entry(e: Any) -> dict[str, str]:
-        return {"start": _iso(e.start), "end": _iso(e.end), "user": e.user.email}
+        return {"start": iso_utc(e.start), "end": iso_utc(e.end), "user": e.user.email}
 
     return {
-        "since": _iso(since),
-        "until": _iso(until),
+        "since": iso_utc(since),
+        "until": iso_utc(until),
         "schedules": [
             {
                 "name": s.name,
                 "time_zone": s.time_zone,
                 "coverage": round(f.coverage, 6),
                 "final": [entry(e) for e in f.entries],
-                "gaps": [{"start": _iso(g.start), "end": _iso(g.end)} for g in f.gaps],
+                "gaps": [{"start": iso_utc(g.start), "end": iso_utc(g.end)} for g in f.gaps],
                 "layers": [
                     {"name": layer.name, "entries": [entry(e) for e in entries]}
                     for layer, entries in zip(s.layers, f.layers, strict=True)
@@ -396,16 +410,12 @@ def _email(user: User | None) -> str | None:
     return user.email if user is not None else None
 
 
-def _iso(value: dt.datetime) -> str:
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _render_at(args: argparse.Namespace, schedules: Sequence[Schedule], at: dt.datetime) -> int:
     from oncall_planner.render import layer_on_call_at
 
     if args.format == "json":
         doc = {
-            "at": _iso(at),
+            "at": iso_utc(at),
             "schedules": [
                 {
                     "name": schedule.name,
@@ -424,7 +434,7 @@ def _render_at(args: argparse.Namespace, schedules: Sequence[Schedule], at: dt.d
                 for schedule in schedules
             ],
         }
-        _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        _output(args, _json(doc))
         return 0
     out = []
     for schedule in schedules:
@@ -463,12 +473,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")
         }
         doc = {
-            "since": _iso(since),
-            "until": _iso(until),
+            "since": iso_utc(since),
+            "until": iso_utc(until),
             "findings": finding_dicts(findings),
             "summary": counts,
         }
-        _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        _output(args, _json(doc))
     elif args.format == "sarif":
         from oncall_planner import __version__
         from oncall_planner.report.sarif import to_sarif
@@ -484,7 +494,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             artifact=artifact,
             locations=imported.locations if imported is not None else None,
         )
-        _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        _output(args, _json(doc))
     else:
         _output(args, _findings_text(findings, tz))
     return 1 if errors else 0
@@ -567,7 +577,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             bar.step(name)
     report = AuditReport(tuple(results), args.seed, args.max_examples)
     if args.format == "json":
-        text = json.dumps(report.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        text = _json(report.to_dict())
     else:
         lines = []
         for line in report.to_text().splitlines():
@@ -643,7 +653,7 @@ def cmd_emit(args: argparse.Namespace) -> int:
     for warning in caught:
         if not args.quiet and issubclass(warning.category, TerraformEmitWarning):
             print(f"left out: {warning.message}", file=sys.stderr)
-    _output(args, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    _output(args, _json(doc))
     return 0
 
 

@@ -108,10 +108,6 @@ def simulate(
     return tuple(out)
 
 
-def _check_overrides(overrides: object) -> Mapping[str, Sequence[Override]]:
-    return overrides_by_schedule(overrides, "escalation_timeline")
-
-
 def escalation_timeline(
     policy: EscalationPolicy,
     at: dt.datetime,
@@ -131,7 +127,7 @@ def escalation_timeline(
         raise ValidationError(
             f"escalation_timeline: at must be a timezone-aware datetime, got {at!r}"
         )
-    by_name = _check_overrides(overrides)
+    by_name = overrides_by_schedule(overrides, "escalation_timeline")
 
     def lookup(schedule: Schedule, when: dt.datetime) -> User | None:
         return on_call_at(schedule, when, by_name.get(schedule.name, ()))

@@ -216,10 +216,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _check_pages(pages: object, where: str) -> tuple[Page, ...]:
-    return sequence_of(pages, Page, where, "pages")
-
-
 def page_metrics(pages: Iterable[Page], shifts: Iterable[Entry] = ()) -> PageMetrics:
     """Time to acknowledge and to resolve (mean, median), pages by urgency, pages per shift.
 
@@ -227,7 +223,7 @@ def page_metrics(pages: Iterable[Page], shifts: Iterable[Entry] = ()) -> PageMet
     shift when it triggered inside it and names the shift's user or nobody. Pages in no shift are
     counted in ``outside_shifts``. Merged pages count as pages but not for time to resolve.
     """
-    items = _check_pages(pages, "page_metrics")
+    items = sequence_of(pages, Page, "page_metrics", "pages")
     by_urgency: dict[str, int] = {}
     for page in items:
         key = page.urgency or "unknown"

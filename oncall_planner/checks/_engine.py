@@ -254,21 +254,37 @@ def _check_threshold_type(code: str, key: str, default: Any, value: Any) -> None
 # Subjects and formatting shared by the rule families
 
 
+def object_subject(kind: str, name: str, detail: str | None = None) -> str:
+    """How a finding names an object, from its kind, name and (optionally) the part of it:
+    ``Schedule 'X'``, ``Schedule 'X', layer 'Y'``, ``EscalationPolicy 'X', level 2``,
+    ``User 'X' <x@example.com>``. SARIF output matches the importer's location keys
+    (``("Schedule", "X", "Y")``) against subjects through this function."""
+    text = f"{kind} {name!r}"
+    if detail is None:
+        return text
+    if kind == "Schedule":
+        return f"{text}, layer {detail!r}"
+    if kind == "User":
+        return f"{text} <{detail}>"
+    return f"{text}, {detail}"
+
+
 def layer_subject(schedule: Schedule, layer: Layer) -> str:
-    return f"Schedule {schedule.name!r}, layer {layer.name!r}"
+    return object_subject("Schedule", schedule.name, layer.name)
 
 
 def schedule_subject(schedule: Schedule) -> str:
-    return f"Schedule {schedule.name!r}"
+    return object_subject("Schedule", schedule.name)
 
 
 def policy_subject(policy: EscalationPolicy, level: int | None = None) -> str:
-    base = f"EscalationPolicy {policy.name!r}"
-    return base if level is None else f"{base}, level {level}"
+    return object_subject(
+        "EscalationPolicy", policy.name, None if level is None else f"level {level}"
+    )
 
 
 def user_subject(user: User) -> str:
-    return f"User {user.name!r} <{user.email}>"
+    return object_subject("User", user.name, user.email)
 
 
 def when(at: dt.datetime, time_zone: str | None = None) -> str:
@@ -302,6 +318,40 @@ def merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
 
 def total(intervals: Iterable[Interval]) -> dt.timedelta:
     return sum((iv.end - iv.start for iv in intervals), dt.timedelta())
+
+
+def intersect(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
+    """The time two sorted, disjoint lists of intervals share."""
+    out: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        s, e = max(a[i].start, b[j].start), min(a[i].end, b[j].end)
+        if s < e:
+            out.append(Interval(s, e))
+        if a[i].end <= b[j].end:
+            i += 1
+        else:
+            j += 1
+    return tuple(out)
+
+
+def subtract(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
+    """The time of ``a`` outside ``b`` (both sorted and disjoint)."""
+    out: list[Interval] = []
+    j = 0
+    for iv in a:
+        cur = iv.start
+        while j < len(b) and b[j].end <= cur:
+            j += 1
+        k = j
+        while k < len(b) and b[k].start < iv.end:
+            if b[k].start > cur:
+                out.append(Interval(cur, b[k].start))
+            cur = max(cur, b[k].end)
+            k += 1
+        if cur < iv.end:
+            out.append(Interval(cur, iv.end))
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -417,7 +467,7 @@ class Context:
         """The instants in the horizon where someone on the policy's schedules changes, with
         ``since`` first: between two of them every level has the same people on call."""
         points = {self.since}
-        for sched in _policy_schedules(policy):
+        for sched in policy_schedules(policy):
             final = self.final(sched)
             for e in final.entries:
                 points.add(e.start)
@@ -458,16 +508,14 @@ class Context:
         return {u: merge(v) for u, v in sorted(per.items(), key=lambda kv: kv[0].email)}
 
 
-def _policy_schedules(policy: EscalationPolicy) -> list[Schedule]:
+def policy_schedules(policy: EscalationPolicy) -> list[Schedule]:
+    """The schedules a policy targets, each once, in the order of its levels."""
     seen: list[Schedule] = []
     for r in policy.rules:
         for t in r.targets:
             if t.schedule is not None and t.schedule not in seen:
                 seen.append(t.schedule)
     return seen
-
-
-policy_schedules = _policy_schedules
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from oncall_planner.checks._engine import (
     Context,
     Hit,
     hours,
+    intersect,
     merge,
     policy_subject,
     rule,
@@ -21,20 +22,6 @@ from oncall_planner.checks._engine import (
 )
 from oncall_planner.model import User
 from oncall_planner.render import Interval
-
-
-def _intersect(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
-    out: list[Interval] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        s, e = max(a[i].start, b[j].start), min(a[i].end, b[j].end)
-        if s < e:
-            out.append(Interval(s, e))
-        if a[i].end <= b[j].end:
-            i += 1
-        else:
-            j += 1
-    return tuple(out)
 
 
 @rule(
@@ -54,16 +41,15 @@ def first_level_gap(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         schedules = [tg.schedule for tg in level.targets if tg.schedule is not None]
         gaps: tuple[Interval, ...] = (ctx.horizon,)
         for sched in schedules:
-            gaps = _intersect(gaps, merge(ctx.final(sched).gaps))
+            gaps = intersect(gaps, merge(ctx.final(sched).gaps))
         gaps = tuple(g for g in gaps if g.end - g.start > shortest)
         if not gaps:
             continue
         if len(schedules) == 1:
             subject = schedule_subject(schedules[0])
-            zone = schedules[0].time_zone
         else:
             subject = policy_subject(policy, 1)
-            zone = schedules[0].time_zone
+        zone = schedules[0].time_zone
         yield Hit(
             subject=subject,
             message=(
@@ -92,8 +78,8 @@ def on_call_during_time_off(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]
     }
     per: dict[User, list[Interval]] = {}
     for off in ctx.time_off:
-        away = _intersect((Interval(off.start, off.end),), (ctx.horizon,))
-        busy = away if off.user in permanent else _intersect(away, stretches.get(off.user, ()))
+        away = intersect((Interval(off.start, off.end),), (ctx.horizon,))
+        busy = away if off.user in permanent else intersect(away, stretches.get(off.user, ()))
         per.setdefault(off.user, []).extend(busy)
     for user in sorted(per, key=lambda u: u.email):
         clash = merge(per[user])

@@ -49,18 +49,23 @@ def _segments(
     yield from ctx.memo(("segments", policy.name), compute)
 
 
+def _reach(seen: list[User], people: Sequence[User], round_robin: bool) -> None:
+    """Add to ``seen`` the people a level on call with ``people`` reaches for sure: a round-robin
+    level (with several targets) reaches only one of them, and in the worst case one already
+    reached; any other level reaches them all."""
+    if round_robin:
+        if not any(p in seen for p in people):
+            seen.append(people[0])
+    else:
+        seen.extend(p for p in dict.fromkeys(people) if p not in seen)
+
+
 def _reached(policy: EscalationPolicy, levels: Sequence[Sequence[User]]) -> list[User]:
-    """The distinct people one pass of the policy reaches for sure: a round-robin level reaches
-    only one of its people, and in the worst case one already reached."""
+    """The distinct people one pass of the policy reaches for sure (see :func:`_reach`)."""
     seen: list[User] = []
     for r, people in zip(policy.rules, levels, strict=True):
-        if not people:
-            continue
-        if r.round_robin and len(r.targets) > 1:
-            if not any(p in seen for p in people):
-                seen.append(people[0])
-            continue
-        seen.extend(p for p in people if p not in seen)
+        if people:
+            _reach(seen, people, r.round_robin and len(r.targets) > 1)
     return seen
 
 
@@ -135,12 +140,7 @@ def _second_minute(walk: Iterable[Step]) -> int | None:
         people = [p for p in step.people if p is not None]
         if not people:
             continue
-        r = step.rule
-        if r.round_robin and len(r.targets) > 1:
-            if not any(p in seen for p in people):
-                seen.append(people[0])
-        else:
-            seen.extend(p for p in dict.fromkeys(people) if p not in seen)
+        _reach(seen, people, step.rule.round_robin and len(step.rule.targets) > 1)
         if len(seen) >= 2:
             return step.minute
     return None
@@ -188,11 +188,7 @@ def _sweep_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], tuple
                         people.append(person)
                 if not people:
                     continue
-                if round_robin:
-                    if not any(p in seen for p in people):
-                        seen.append(people[0])
-                else:
-                    seen.extend(p for p in people if p not in seen)
+                _reach(seen, people, round_robin)
                 if len(seen) >= 2:
                     return offset // 60, horizon
                 offset += delay

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from oncall_planner.checks._engine import Context, Hit, rule, span, user_subject, when
+from oncall_planner.fairness.load import SLEEP_END_HOUR, SLEEP_START_HOUR, in_hours
 from oncall_planner.model import User
 from oncall_planner.pages import Page, resolve_user
 from oncall_planner.render import Interval
@@ -40,15 +41,14 @@ def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
     return person, ""
 
 
-def _user_zone(ctx: Context, user: User) -> str:
-    return ctx.user_zone(user)
+def _in_horizon(ctx: Context) -> list[Page]:
+    """The pages inside the horizon, in time order."""
+    return [p for p in sorted(ctx.pages, key=lambda p: p.at) if ctx.since <= p.at < ctx.until]
 
 
 def _counted(ctx: Context, t: Mapping[str, Any]) -> Iterator[tuple[Page, User]]:
     """Attributed pages inside the horizon that the thresholds count, in time order."""
-    for page in sorted(ctx.pages, key=lambda p: p.at):
-        if not ctx.since <= page.at < ctx.until:
-            continue
+    for page in _in_horizon(ctx):
         if page.urgency == "low" and not t["include_low_urgency"]:
             continue
         user, _ = _attribute(ctx, page)
@@ -87,7 +87,7 @@ def busy_shift(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             yield Hit(
                 subject=user_subject(user),
                 message=(
-                    f"{len(pages)} pages in the shift {span(shift, _user_zone(ctx, user))}, "
+                    f"{len(pages)} pages in the shift {span(shift, ctx.user_zone(user))}, "
                     f"more than {t['max_pages']:g}"
                 ),
                 intervals=(shift,),
@@ -106,8 +106,8 @@ def _clock(hour: float) -> str:
     "night-page",
     "warning",
     "Pages in the paged person's local night (22:00 to 08:00 in their own time zone).",
-    night_start_hour=22,
-    night_end_hour=8,
+    night_start_hour=SLEEP_START_HOUR,
+    night_end_hour=SLEEP_END_HOUR,
     max_pages=0,
     include_low_urgency=False,
 )
@@ -115,16 +115,15 @@ def night_page(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     start, end = t["night_start_hour"], t["night_end_hour"]
     per: dict[User, list[Page]] = {}
     for page, user in _counted(ctx, t):
-        local = page.at.astimezone(zone(_user_zone(ctx, user)))
+        local = page.at.astimezone(zone(ctx.user_zone(user)))
         hour = local.hour + local.minute / 60
-        at_night = start <= hour or hour < end if start > end else start <= hour < end
-        if at_night:
+        if in_hours(hour, start, end):
             per.setdefault(user, []).append(page)
     for user in sorted(per, key=lambda u: u.email):
         pages = per[user]
         if len(pages) <= t["max_pages"]:
             continue
-        tz = _user_zone(ctx, user)
+        tz = ctx.user_zone(user)
         yield Hit(
             subject=user_subject(user),
             message=(
@@ -156,9 +155,7 @@ def unattributed_pages(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             hint="widen since/until to cover the page history",
         )
     reasons: dict[str, list[Page]] = {}
-    for page in sorted(ctx.pages, key=lambda p: p.at):
-        if not ctx.since <= page.at < ctx.until:
-            continue
+    for page in _in_horizon(ctx):
         user, reason = _attribute(ctx, page)
         if user is None:
             reasons.setdefault(reason, []).append(page)
@@ -174,9 +171,7 @@ def unattributed_pages(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     # an override made in PagerDuty's UI): no shift holds them, so busy-shift cannot count them.
     stretches = ctx.stretches()
     shiftless: dict[User, list[Page]] = {}
-    for page in sorted(ctx.pages, key=lambda p: p.at):
-        if not ctx.since <= page.at < ctx.until:
-            continue
+    for page in _in_horizon(ctx):
         user, _ = _attribute(ctx, page)
         if user is not None and not any(
             s.start <= page.at < s.end for s in stretches.get(user, ())

@@ -16,17 +16,20 @@ from oncall_planner.checks._engine import (
     Hit,
     Severity,
     hours,
+    intersect,
     iter_layers,
     layer_subject,
     merge,
     rule,
     span,
+    subtract,
     total,
     when,
 )
+from oncall_planner.fairness.horizon import layer_cycle
 from oncall_planner.model import Layer, Schedule, User
 from oncall_planner.render import Entry, Interval, render, restriction_windows
-from oncall_planner.timeutil import DAY, WEEK, clock, describe_duration, from_seconds, to_seconds
+from oncall_planner.timeutil import DAY, clock, describe_duration, from_seconds, to_seconds
 
 #: The longest window a full rotation cycle is rendered over; longer cycles use the horizon.
 MAX_CYCLE = dt.timedelta(days=732)
@@ -115,19 +118,6 @@ def _intervals(entries: tuple[Entry, ...]) -> list[Interval]:
     return [Interval(e.start, e.end) for e in entries]
 
 
-def _overlap(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> bool:
-    """Whether two sorted, disjoint lists of intervals share any time."""
-    i = j = 0
-    while i < len(a) and j < len(b):
-        if a[i].start < b[j].end and b[j].start < a[i].end:
-            return True
-        if a[i].end <= b[j].end:
-            i += 1
-        else:
-            j += 1
-    return False
-
-
 def _hidden_by(ctx: Context, sched: Schedule, i: int, hidden: tuple[Interval, ...]) -> str:
     """What hides ``hidden`` (time of layer ``i``): the later layers on call during it, and the
     overrides if any fall in it, e.g. ``layer(s) 'Secondary' above it and overrides``."""
@@ -135,30 +125,12 @@ def _hidden_by(ctx: Context, sched: Schedule, i: int, hidden: tuple[Interval, ..
     above = [
         repr(sched.layers[j].name)
         for j in range(i + 1, len(sched.layers))
-        if _overlap(hidden, merge(_intervals(final.layers[j])))
+        if intersect(hidden, merge(_intervals(final.layers[j])))
     ]
     parts = [f"layer(s) {', '.join(above)} above it"] if above else []
-    if _overlap(hidden, merge(_intervals(final.overrides))):
+    if intersect(hidden, merge(_intervals(final.overrides))):
         parts.append("overrides")
     return " and ".join(parts)
-
-
-def _minus(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
-    out: list[Interval] = []
-    j = 0
-    for iv in a:
-        cur = iv.start
-        while j < len(b) and b[j].end <= cur:
-            j += 1
-        k = j
-        while k < len(b) and b[k].start < iv.end:
-            if b[k].start > cur:
-                out.append(Interval(cur, b[k].start))
-            cur = max(cur, b[k].end)
-            k += 1
-        if cur < iv.end:
-            out.append(Interval(cur, iv.end))
-    return tuple(out)
 
 
 @rule(
@@ -178,7 +150,7 @@ def partly_shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         hidden = 1 - vis_total / own_total
         if hidden <= t["max_hidden_share"] or vis_total == own_total:
             continue
-        hidden_iv = _minus(own_iv, vis_iv)
+        hidden_iv = subtract(own_iv, vis_iv)
         yield Hit(
             subject=layer_subject(sched, layer),
             message=(
@@ -188,16 +160,6 @@ def partly_shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             intervals=hidden_iv,
             hint="check that the layers above it should win over it where they overlap",
         )
-
-
-def _cycle(layer: Layer) -> dt.timedelta:
-    """The length after which the layer repeats: whole rounds of its users, in step with the
-    days or weeks of its restrictions."""
-    length = int(layer.turn_length.total_seconds()) * len(layer.users)
-    if layer.restrictions:
-        period = DAY if all(r.kind == "daily" for r in layer.restrictions) else WEEK
-        length = length * period // math.gcd(length, period)
-    return dt.timedelta(seconds=length)
 
 
 def _alone(
@@ -211,7 +173,7 @@ def _alone(
     people yet. A layer that ended before the horizon is not looked at."""
     if layer.end is not None and layer.end <= ctx.since:
         return None
-    cycle = _cycle(layer)
+    cycle = dt.timedelta(seconds=layer_cycle(layer))
     horizon = ctx.until - ctx.since
     length = cycle * math.ceil(horizon / cycle) if cycle <= MAX_CYCLE else horizon
     lo = max(ctx.since, layer.start)

@@ -21,7 +21,8 @@ from oncall_planner.fairness.horizon import (
     advance,
     cycle_length,
     default_since,
-    overlaps,
+    local_time,
+    members,
 )
 from oncall_planner.fairness.load import union
 from oncall_planner.model import (
@@ -41,7 +42,6 @@ from oncall_planner.timeutil import (
     clock,
     from_seconds,
     to_seconds,
-    zone,
 )
 
 #: The properties :func:`audit` knows, with what each promises.
@@ -53,6 +53,9 @@ PROPERTIES: dict[str, str] = {
     "not_starved": "every member of a schedule gets some on-call time in every cycle",
     "distinct_levels": "the person reached at level 1 of a policy is never also reached at level 2",
 }
+
+#: Every kind of perturbation, as :func:`audit`'s ``perturbations`` names them.
+PERTURBATION_KINDS = ("window", "dst", "time_off", "join", "leave")
 
 #: The perturbations each property is searched over. A week off covered by someone else moves a
 #: whole turn from one person to another, so "balanced" is not searched over it.
@@ -163,17 +166,6 @@ class AuditReport:
 # -- perturbing a plan --------------------------------------------------------------------------
 
 
-def _roster(plan: OnCallPlan, since: int | None = None) -> list[User]:
-    """The members of the layers still in force at ``since`` (all layers without it)."""
-    seen: dict[str, User] = {}
-    for s in plan.schedules:
-        for layer in s.layers:
-            if overlaps(layer, since):
-                for u in layer.users:
-                    seen.setdefault(u.email.lower(), u)
-    return list(seen.values())
-
-
 def _map_layers(plan: OnCallPlan, fn: Callable[[Layer], Layer]) -> OnCallPlan:
     """The plan with every layer replaced by ``fn(layer)`` (policies follow their schedules)."""
     new: dict[str, Schedule] = {}
@@ -199,7 +191,7 @@ def _map_layers(plan: OnCallPlan, fn: Callable[[Layer], Layer]) -> OnCallPlan:
 
 
 def _fmt(seconds: int, tz: str) -> str:
-    return from_seconds(seconds).astimezone(zone(tz)).strftime("%a %Y-%m-%d %H:%M %Z")
+    return local_time(from_seconds(seconds), tz)
 
 
 def _next_dst_change(tz: str, after: int) -> int | None:
@@ -227,7 +219,7 @@ def _hours(seconds: int) -> str:
 def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenario:
     """The scenario a perturbation makes of ``plan``."""
     words: list[str] = []
-    roster = _roster(plan, base_since)
+    roster = members(plan.schedules, base_since)
     if p.leave is not None and len(roster) > 1:
         gone = roster[p.leave % len(roster)]
 
@@ -257,7 +249,7 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
         words.append(f"the window starts {p.shift_hours} h later than the layers do")
     overrides: dict[str, tuple[Override, ...]] = {}
     absent = None
-    roster = _roster(plan, start)
+    roster = members(plan.schedules, start)
     if p.time_off is not None and len(roster) > 1:
         m, nth, c = p.time_off
         member = roster[m % len(roster)]
@@ -304,7 +296,7 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
             busy_note = "" if free else " (nobody else was free that week)"
             words.append(
                 f"{member.name} takes the week from {_fmt(off_lo, tz)} off and {cover.name} "
-                f"covers with {count} override{'s' if count != 1 else ''}{busy_note}"
+                f"covers with {_count(count, 'override')}{busy_note}"
             )
     window = f"window {_fmt(start, tz)} → {_fmt(until, tz)}"
     text = "; ".join(words) if words else "the plan as written"
@@ -321,16 +313,6 @@ def _finals(sc: Scenario) -> list[FinalSchedule]:
     ]
 
 
-def _members(schedule: Schedule, since: int, until: int) -> list[User]:
-    """The members of the schedule's layers in force at some moment of ``[since, until)``."""
-    out: dict[str, User] = {}
-    for layer in schedule.layers:
-        if overlaps(layer, since, until):
-            for u in layer.users:
-                out.setdefault(u.email.lower(), u)
-    return list(out.values())
-
-
 def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
     hours: dict[str, int] = {}
     for e in final.entries:
@@ -342,12 +324,12 @@ def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
 def check_balanced(sc: Scenario, tz: str, limit: int | None) -> str | None:
     for final in _finals(sc):
         s = final.schedule
-        members = _members(s, sc.since, sc.until)
-        if len(members) < 2:
+        people = members([s], sc.since, sc.until)
+        if len(people) < 2:
             continue
         hours = _schedule_hours(final)
         turn = max(int(layer.turn_length.total_seconds()) for layer in s.layers)
-        ranked = sorted(members, key=lambda u: (hours.get(u.email.lower(), 0), u.email))
+        ranked = sorted(people, key=lambda u: (hours.get(u.email.lower(), 0), u.email))
         low, high = ranked[0], ranked[-1]
         gap = hours.get(high.email.lower(), 0) - hours.get(low.email.lower(), 0)
         if gap > turn:
@@ -385,7 +367,7 @@ def check_max_streak(sc: Scenario, tz: str, limit: int | None) -> str | None:
 def check_not_starved(sc: Scenario, tz: str, limit: int | None) -> str | None:
     for final in _finals(sc):
         hours = _schedule_hours(final)
-        for u in _members(final.schedule, sc.since, sc.until):
+        for u in members([final.schedule], sc.since, sc.until):
             key = u.email.lower()
             if key != sc.absent and hours.get(key, 0) == 0:
                 return (
@@ -462,27 +444,16 @@ def _bind(body: Callable[[Perturbation], None]) -> Callable[[Perturbation], None
     return run
 
 
-def audit(
-    plan: OnCallPlan,
-    properties: Iterable[str] | None = None,
-    max_examples: int = 100,
-    seed: int = 0,
-    *,
-    since: dt.datetime | None = None,
-    max_streak: dt.timedelta | None = None,
-    perturbations: Iterable[str] | None = None,
-) -> AuditReport:
-    """Search perturbations of ``plan`` for counterexamples to fairness properties.
-
-    ``properties`` picks from :data:`PROPERTIES` (all by default). ``since`` is where the
-    unperturbed window starts (default: when the last layer starts). ``max_streak`` is the longest
-    stretch on call allowed (default: the longest turn; a DST hour is tolerated).
-    ``perturbations`` limits the kinds searched (``window``, ``dst``, ``time_off``, ``join``,
-    ``leave``). The same plan, arguments and ``seed`` give the same report.
-    """
-    from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
-    from hypothesis import seed as hseed
-
+def _check_arguments(
+    plan: object,
+    properties: Iterable[str] | None,
+    perturbations: Iterable[str] | None,
+    since: object,
+    max_streak: object,
+    max_examples: object,
+    seed: object,
+) -> tuple[list[str], tuple[str, ...]]:
+    """:func:`audit`'s arguments checked: the property names and the perturbation kinds."""
     if not isinstance(plan, OnCallPlan):
         raise ValidationError(f"audit: plan must be an OnCallPlan, got {type(plan).__name__}")
     if isinstance(properties, str):
@@ -510,13 +481,40 @@ def audit(
         )
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValidationError(f"audit: seed must be an int, got {seed!r}")
-    allowed = ("window", "dst", "time_off", "join", "leave")
+    allowed = PERTURBATION_KINDS
     chosen = allowed if perturbations is None else tuple(perturbations)
     for kind in chosen:
         if kind not in allowed:
             raise ValidationError(
                 f"audit: unknown perturbation {kind!r}; choose from {list(allowed)}"
             )
+    return names, chosen
+
+
+def audit(
+    plan: OnCallPlan,
+    properties: Iterable[str] | None = None,
+    max_examples: int = 100,
+    seed: int = 0,
+    *,
+    since: dt.datetime | None = None,
+    max_streak: dt.timedelta | None = None,
+    perturbations: Iterable[str] | None = None,
+) -> AuditReport:
+    """Search perturbations of ``plan`` for counterexamples to fairness properties.
+
+    ``properties`` picks from :data:`PROPERTIES` (all by default). ``since`` is where the
+    unperturbed window starts (default: when the last layer starts). ``max_streak`` is the longest
+    stretch on call allowed (default: the longest turn; a DST hour is tolerated).
+    ``perturbations`` limits the kinds searched (``window``, ``dst``, ``time_off``, ``join``,
+    ``leave``). The same plan, arguments and ``seed`` give the same report.
+    """
+    from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
+    from hypothesis import seed as hseed
+
+    names, chosen = _check_arguments(
+        plan, properties, perturbations, since, max_streak, max_examples, seed
+    )
     start = since if since is not None else default_since(plan.schedules)
     if start is None:
         raise ValidationError("audit: the plan has no layers, so there is nothing to audit")

@@ -16,7 +16,7 @@ from typing import Literal
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import Layer, OnCallPlan, Schedule
+from oncall_planner.model import Layer, OnCallPlan, Schedule, User
 from oncall_planner.timeutil import (
     DAY,
     WEEK,
@@ -33,6 +33,11 @@ HUGE_CYCLE = 10_000 * 366 * DAY
 
 #: Longest cycle the default horizon follows; longer cycles are cut to this length (and said so).
 MAX_CYCLE = dt.timedelta(days=3 * 366)
+
+
+def local_time(at: dt.datetime, time_zone: str) -> str:
+    """``Mon 2025-03-03 09:00 CET``: an instant as the reports and audits show it."""
+    return at.astimezone(zone(time_zone)).strftime("%a %Y-%m-%d %H:%M %Z")
 
 
 @attrs.frozen
@@ -64,9 +69,9 @@ class Horizon:
 
     def describe_parts(self) -> tuple[str, str, str]:
         """:meth:`describe` in parts: the window, its length, and why it was used."""
-        z = zone(self.time_zone)
-        since, until = self.since.astimezone(z), self.until.astimezone(z)
-        span = f"{since:%a %Y-%m-%d %H:%M %Z} to {until:%a %Y-%m-%d %H:%M %Z}"
+        span = (
+            f"{local_time(self.since, self.time_zone)} to {local_time(self.until, self.time_zone)}"
+        )
         length = describe_duration(self.length)
         if self.cycle is None:
             cycle = "none"
@@ -102,22 +107,42 @@ def overlaps(layer: Layer, since: int | None, until: int | None = None) -> bool:
     return until is None or to_seconds(layer.start) < until
 
 
+def members(
+    schedules: Iterable[Schedule], since: int | None, until: int | None = None
+) -> list[User]:
+    """The people of the layers in force at some moment of ``[since, until)`` (see
+    :func:`overlaps`), each once (by email), in the order the schedules and layers list them."""
+    out: dict[str, User] = {}
+    for schedule in schedules:
+        for layer in schedule.layers:
+            if overlaps(layer, since, until):
+                for u in layer.users:
+                    out.setdefault(u.email.lower(), u)
+    return list(out.values())
+
+
+def layer_cycle(layer: Layer) -> int:
+    """The seconds after which ``layer`` repeats itself: whole rounds of its users, in step with
+    the days (daily restrictions) or weeks (weekly restrictions) of its restrictions."""
+    rounds = int(layer.turn_length.total_seconds()) * len(layer.users)
+    if any(r.kind == "weekly" for r in layer.restrictions):
+        return math.lcm(rounds, WEEK)
+    if layer.restrictions:
+        return math.lcm(rounds, DAY)
+    return rounds
+
+
 def layer_periods(
     schedules: Iterable[Schedule], since: int | None = None, until: int | None = None
 ) -> list[int]:
-    """Every period, in seconds, after which some layer in force in ``[since, until)`` repeats
-    itself (every layer when the window is open)."""
-    periods: list[int] = []
-    for schedule in schedules:
-        for layer in schedule.layers:
-            if not overlaps(layer, since, until):
-                continue
-            periods.append(int(layer.turn_length.total_seconds()) * len(layer.users))
-            if any(r.kind == "weekly" for r in layer.restrictions):
-                periods.append(WEEK)
-            elif layer.restrictions:
-                periods.append(DAY)
-    return periods
+    """The cycle, in seconds, of every layer in force in ``[since, until)`` (every layer when the
+    window is open); the plan repeats after their least common multiple."""
+    return [
+        layer_cycle(layer)
+        for schedule in schedules
+        for layer in schedule.layers
+        if overlaps(layer, since, until)
+    ]
 
 
 def cycle_length(
@@ -205,7 +230,10 @@ __all__ = [
     "Horizon",
     "cycle_length",
     "default_since",
+    "layer_cycle",
     "layer_periods",
+    "local_time",
+    "members",
     "overlaps",
     "resolve_horizon",
 ]

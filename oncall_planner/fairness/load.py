@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import OnCallPlan, User
+from oncall_planner.model import OnCallPlan, Target, User
 from oncall_planner.render import FinalSchedule
 from oncall_planner.timeutil import DAY, HOUR, ZoneClock, clock, iso_weekday, to_seconds
 
@@ -24,29 +24,29 @@ HolidayRegion = tuple[str, "str | None"]
 UNREFERENCED_LEVEL = 1
 
 
+def _most_urgent_levels(plan: OnCallPlan, key: Callable[[Target], str | None]) -> dict[str, int]:
+    """``key(target)`` -> the most urgent level (1 = first rule) of any policy with that target;
+    targets whose key is ``None`` are left out."""
+    levels: dict[str, int] = {}
+    for policy in plan.escalation_policies:
+        for level, rule in enumerate(policy.rules, start=1):
+            for target in rule.targets:
+                name = key(target)
+                if name is not None:
+                    levels[name] = min(levels.get(name, level), level)
+    return levels
+
+
 def schedule_levels(plan: OnCallPlan) -> dict[str, int]:
     """Schedule name -> the level it serves: 1 + the index of the first rule of a policy that
     targets it (the most urgent over all policies); schedules no policy targets get level 1."""
-    levels: dict[str, int] = {}
-    for policy in plan.escalation_policies:
-        for i, rule in enumerate(policy.rules):
-            for target in rule.targets:
-                if target.schedule is not None:
-                    name = target.schedule.name
-                    levels[name] = min(levels.get(name, i + 1), i + 1)
+    levels = _most_urgent_levels(plan, lambda t: None if t.schedule is None else t.schedule.name)
     return {s.name: levels.get(s.name, UNREFERENCED_LEVEL) for s in plan.schedules}
 
 
 def user_target_levels(plan: OnCallPlan) -> dict[str, int]:
     """Email (lower case) -> the most urgent level that targets that user directly."""
-    levels: dict[str, int] = {}
-    for policy in plan.escalation_policies:
-        for i, rule in enumerate(policy.rules):
-            for target in rule.targets:
-                if target.user is not None:
-                    key = target.user.email.lower()
-                    levels[key] = min(levels.get(key, i + 1), i + 1)
-    return levels
+    return _most_urgent_levels(plan, lambda t: None if t.user is None else t.user.email.lower())
 
 
 def union(spans: Iterable[Span]) -> list[Span]:
@@ -65,6 +65,11 @@ def union(spans: Iterable[Span]) -> list[Span]:
 
 def total(spans: Iterable[Span]) -> int:
     return sum(e - s for s, e in spans)
+
+
+#: Sleep (night) hours, local time: from 22:00 to 08:00; business hours end at 18:00.
+SLEEP_START_HOUR, SLEEP_END_HOUR = 22, 8
+BUSINESS_END_HOUR = 18
 
 
 @attrs.frozen
@@ -110,18 +115,21 @@ def bucket(spans: Sequence[Span], zclock: ZoneClock, holiday_dates: frozenset[dt
         last = zclock.to_local(e - 1) // DAY
         for day in range(first, last + 1):
             base = day * DAY
-            p0, p8, p18, p22, p24 = (zclock.from_local(base + h * HOUR) for h in (0, 8, 18, 22, 24))
+            hours = (0, SLEEP_END_HOUR, BUSINESS_END_HOUR, SLEEP_START_HOUR, 24)
+            midnight, wake, close, bedtime, next_midnight = (
+                zclock.from_local(base + h * HOUR) for h in hours
+            )
             weekend = iso_weekday(base) >= 6
-            sleep = overlap(p0, p8, s, e) + overlap(p22, p24, s, e)
-            day_part = overlap(p8, p18, s, e)
-            evening = overlap(p18, p22, s, e)
+            sleep = overlap(midnight, wake, s, e) + overlap(bedtime, next_midnight, s, e)
+            day_part = overlap(wake, close, s, e)
+            evening = overlap(close, bedtime, s, e)
             acc["sleep"] += sleep
             if weekend:
                 acc["off"] += day_part + evening
             else:
                 acc["business"] += day_part
                 acc["off"] += evening
-            whole = overlap(p0, p24, s, e)
+            whole = overlap(midnight, next_midnight, s, e)
             kind = day_type(day, holiday_dates)
             if weekend:
                 acc["weekend"] += whole
@@ -134,10 +142,16 @@ def bucket(spans: Sequence[Span], zclock: ZoneClock, holiday_dates: frozenset[dt
     return Buckets(**acc)
 
 
+def in_hours(hour: float, start: float, end: float) -> bool:
+    """Whether a local hour of the day (22.5 is 22:30) falls in ``[start, end)``, a window that
+    runs past midnight when ``start > end`` (22 to 8 is the night)."""
+    return start <= hour or hour < end if start > end else start <= hour < end
+
+
 def is_sleep_time(instant: int, zclock: ZoneClock) -> bool:
     """Whether an instant falls in 22:00–08:00 local time."""
     hour = (zclock.to_local(instant) % DAY) // HOUR
-    return hour >= 22 or hour < 8
+    return in_hours(hour, SLEEP_START_HOUR, SLEEP_END_HOUR)
 
 
 @functools.lru_cache(maxsize=256)
@@ -239,6 +253,7 @@ __all__ = [
     "clock",
     "day_type",
     "holiday_dates",
+    "in_hours",
     "is_sleep_time",
     "page_user_key",
     "schedule_levels",

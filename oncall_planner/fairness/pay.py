@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -9,9 +10,17 @@ import attrs
 from oncall_planner.errors import ValidationError
 
 
-def _non_negative(instance: Any, attribute: Any, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValidationError(f"PayRates: {attribute.name} must be a number ≥ 0, got {value!r}")
+def non_negative(where: str) -> Callable[[Any, Any, Any], None]:
+    """An attrs validator for a number ≥ 0 (not a bool); its error starts with ``where``."""
+
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ValidationError(f"{where}: {attribute.name} must be a number ≥ 0, got {value!r}")
+
+    return check
+
+
+_non_negative = non_negative("PayRates")
 
 
 def _currency(instance: Any, attribute: Any, value: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.fairness.horizon import Horizon, overlaps, resolve_horizon
+from oncall_planner.fairness.horizon import Horizon, members, resolve_horizon
 from oncall_planner.fairness.indices import Indices, above_average
 from oncall_planner.fairness.load import (
     Buckets,
@@ -27,16 +27,13 @@ from oncall_planner.fairness.load import (
     user_target_levels,
     zone_of,
 )
-from oncall_planner.fairness.pay import Pay, PayRates, pay_for
+from oncall_planner.fairness.pay import Pay, PayRates, non_negative, pay_for
 from oncall_planner.model import OnCallPlan, Override, User
 from oncall_planner.model.inputs import overrides_by_schedule
 from oncall_planner.render import FinalSchedule, render
 from oncall_planner.timeutil import DAY, HOUR, clock, is_aware, to_seconds
 
-
-def _weight(instance: Any, attribute: Any, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValidationError(f"Weights: {attribute.name} must be a number ≥ 0, got {value!r}")
+_weight = non_negative("Weights")
 
 
 @attrs.frozen(kw_only=True)
@@ -167,8 +164,28 @@ def shifts_of(spans: Sequence[Span], lo: int, hi: int, wrap: bool) -> list[Span]
     return out
 
 
-def _check_overrides(overrides: object) -> dict[str, tuple[Override, ...]]:
-    return overrides_by_schedule(overrides, "fairness_report")
+def _page_times(
+    pages: Iterable[Any], lo: int, hi: int, users: Sequence[User]
+) -> tuple[dict[str, list[int]], int]:
+    """The instants (POSIX seconds) of the pages in ``[lo, hi)`` per lower-case email they name,
+    and how many of those pages name nobody."""
+    times: dict[str, list[int]] = {}
+    unattributed = 0
+    for i, page in enumerate(pages):
+        at = getattr(page, "at", None)
+        if not isinstance(at, dt.datetime) or not is_aware(at):
+            raise ValidationError(
+                f"fairness_report: pages[{i}].at must be a timezone-aware datetime, got {at!r}"
+            )
+        t = to_seconds(at)  # pages keep their seconds; only schedules are whole minutes
+        if not lo <= t < hi:
+            continue
+        key = page_user_key(getattr(page, "user", None), users)
+        if key is None:
+            unattributed += 1
+        else:
+            times.setdefault(key, []).append(t)
+    return times, unattributed
 
 
 def fairness_report(
@@ -204,7 +221,7 @@ def fairness_report(
         raise ValidationError(f"fairness_report: weights must be Weights, got {weights!r}")
     if rates is not None and not isinstance(rates, PayRates):
         raise ValidationError(f"fairness_report: rates must be PayRates, got {rates!r}")
-    overrides_ = _check_overrides(overrides)
+    overrides_ = overrides_by_schedule(overrides, "fairness_report")
     unknown = sorted(set(overrides_) - {s.name for s in plan.schedules})
     if unknown:
         raise ValidationError(
@@ -222,33 +239,15 @@ def fairness_report(
     for email, level in user_target_levels(plan).items():
         by_user.setdefault(email, {}).setdefault(level, []).append((lo, hi))
 
-    rostered: set[str] = set()
+    rostered = {u.email.lower() for u in members(plan.schedules, lo, hi)}
     home: dict[str, str] = {}
     for schedule in plan.schedules:
         for layer in schedule.layers:
             for u in layer.users:
-                if overlaps(layer, lo, hi):
-                    rostered.add(u.email.lower())
                 home.setdefault(u.email.lower(), schedule.time_zone)
 
-    page_counts: dict[str, list[int]] = {}
-    unattributed = 0
     pages_given = pages is not None
-    if pages is not None:
-        for i, page in enumerate(pages):
-            at = getattr(page, "at", None)
-            if not isinstance(at, dt.datetime) or not is_aware(at):
-                raise ValidationError(
-                    f"fairness_report: pages[{i}].at must be a timezone-aware datetime, got {at!r}"
-                )
-            t = to_seconds(at)  # pages keep their seconds; only schedules are whole minutes
-            if not lo <= t < hi:
-                continue
-            key = page_user_key(getattr(page, "user", None), plan.users)
-            if key is None:
-                unattributed += 1
-            else:
-                page_counts.setdefault(key, []).append(t)
+    page_counts, unattributed = _page_times(() if pages is None else pages, lo, hi, plan.users)
 
     years = tuple(range(horizon.since.year - 1, horizon.until.year + 2))
     people: list[dict[str, Any]] = []
@@ -302,9 +301,9 @@ def fairness_report(
                 else None,
             )
         )
-    unattributed += sum(
-        len(v) for k, v in page_counts.items() if k not in {p["user"].email.lower() for p in people}
-    )
+    # Pages naming an email outside the plan count as unattributed too.
+    known = {u.email.lower() for u in plan.users}
+    unattributed += sum(len(v) for k, v in page_counts.items() if k not in known)
 
     hours_r = [p["hours"] for p in people if p["rostered"]]
     burden_r = [p["burden"] for p in people if p["rostered"]]

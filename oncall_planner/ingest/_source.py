@@ -104,24 +104,32 @@ def _hcl_block(rule: Any, file: str, options: Any, parent_path: str) -> Block:
     return block
 
 
-def read_hcl(text: str, file: str) -> list[Block]:
-    """The top-level blocks of an HCL file; a syntax error raises ImportError_ with its line."""
+def _parse_hcl(text: str, file: str, *, quote_line: bool) -> Any:
+    """python-hcl2's rule tree of ``text``; a syntax error raises ImportError_ with its line and
+    column (and, with ``quote_line``, the start of the line itself)."""
     import hcl2
-    from hcl2.rules.base import AttributeRule, BlockRule
     from lark.exceptions import LarkError, UnexpectedInput
 
     try:
-        tree = hcl2.parses(text, discard_comments=True)
+        return hcl2.parses(text, discard_comments=True)
     except UnexpectedInput as exc:
         line = getattr(exc, "line", None)
         column = getattr(exc, "column", None)
         where = f"{file}:{line}:{column}" if isinstance(line, int) and line > 0 else file
         snippet = ""
-        if isinstance(line, int) and 0 < line <= len(text.splitlines()):
+        if quote_line and isinstance(line, int) and 0 < line <= len(text.splitlines()):
             snippet = f": {text.splitlines()[line - 1].strip()[:60]!r}"
         raise ImportError_(f"{where}: HCL syntax error{snippet}") from None
     except (LarkError, RecursionError, ValueError, TypeError, RuntimeError, AttributeError) as exc:
         raise ImportError_(f"{file}: HCL syntax error: {_first_line(exc)}") from None
+
+
+def read_hcl(text: str, file: str) -> list[Block]:
+    """The top-level blocks of an HCL file; a syntax error raises ImportError_ with its line."""
+    from hcl2.rules.base import AttributeRule, BlockRule
+    from lark.exceptions import LarkError
+
+    tree = _parse_hcl(text, file, quote_line=True)
     options = _hcl_options()
     blocks = []
     try:
@@ -215,15 +223,19 @@ def _line_of(value: Any) -> int | None:
     return getattr(value, "line", None)
 
 
-def read_json(text: str, file: str) -> list[Block]:
-    """The blocks of a Terraform JSON file (``resource``, ``data``, ``variable``, ``locals``, …)."""
+def _decode_json(text: str, file: str) -> Any:
+    """``text`` decoded, every object remembering its line; bad JSON raises ImportError_."""
     try:
-        data = _lined_decoder(text).decode(text)
+        return _lined_decoder(text).decode(text)
     except json.JSONDecodeError as exc:
         raise ImportError_(f"{file}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise ImportError_(f"{file}: invalid JSON: nested too deeply") from None
-    return blocks_from_json(data, file)
+
+
+def read_json(text: str, file: str) -> list[Block]:
+    """The blocks of a Terraform JSON file (``resource``, ``data``, ``variable``, ``locals``, …)."""
+    return blocks_from_json(_decode_json(text, file), file)
 
 
 def blocks_from_json(data: Any, file: str) -> list[Block]:
@@ -319,14 +331,7 @@ def read_tfvars(path: Path) -> list[Attribute]:
     text = _read_text(path)
     file = str(path)
     if path.name.endswith(".json"):
-        try:
-            data = _lined_decoder(text).decode(text)
-        except json.JSONDecodeError as exc:
-            raise ImportError_(
-                f"{file}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
-            ) from None
-        except RecursionError:
-            raise ImportError_(f"{file}: invalid JSON: nested too deeply") from None
+        data = _decode_json(text, file)
         if not isinstance(data, dict):
             raise ImportError_(
                 f"{file}: a variable definitions file must hold an object, got {_kind_of(data)}"
@@ -336,19 +341,10 @@ def read_tfvars(path: Path) -> list[Attribute]:
             Attribute(name, _raw(value), attrs.evolve(where, path=name, json=True))
             for name, value in data.items()
         ]
-    import hcl2
     from hcl2.rules.base import AttributeRule
-    from lark.exceptions import LarkError, UnexpectedInput
+    from lark.exceptions import LarkError
 
-    try:
-        tree = hcl2.parses(text, discard_comments=True)
-    except UnexpectedInput as exc:
-        line = getattr(exc, "line", None)
-        column = getattr(exc, "column", None)
-        where_text = f"{file}:{line}:{column}" if isinstance(line, int) and line > 0 else file
-        raise ImportError_(f"{where_text}: HCL syntax error") from None
-    except (LarkError, RecursionError, ValueError, TypeError, RuntimeError, AttributeError) as exc:
-        raise ImportError_(f"{file}: HCL syntax error: {_first_line(exc)}") from None
+    tree = _parse_hcl(text, file, quote_line=False)
     options = _hcl_options()
     out = []
     for child in tree.body.children:

@@ -245,9 +245,8 @@ class _Importer:
                     )
             elif block.kind in ("resource", "data") and len(block.labels) == 2:
                 table = self.resources if block.kind == "resource" else self.data
-                address = ".".join(block.labels)
-                prefix = "data." if block.kind == "data" else ""
-                self._declare(table, block.labels, block, f"{prefix}{address}", block.location)
+                address = _Ref(block.kind, *block.labels).address()
+                self._declare(table, block.labels, block, address, block.location)
             elif block.kind in ("resource", "data"):
                 raise ImportError_(
                     f"{block.location}: a {block.kind} block needs two labels (type and name), "
@@ -344,9 +343,8 @@ class _Importer:
     def _resource_attribute(
         self, kind: str, rtype: str, name: str, steps: list[Any], loc: Location, text: str
     ) -> Any:
-        table = self.resources if kind == "resource" else self.data
-        block = table.get((rtype, name))
         ref = _Ref(kind, rtype, name)
+        block = self._block(ref)
         if not steps:
             raise _UnresolvedError(
                 loc, f"{text!r} refers to a whole {kind}; the importer needs .id"
@@ -525,6 +523,11 @@ class _Importer:
 
     # -- model objects --------------------------------------------------------------------
 
+    def _block(self, ref: _Ref) -> Block | None:
+        """The block that declares ``ref``, if the configuration read declares it."""
+        table = self.resources if ref.kind == "resource" else self.data
+        return table.get((ref.type, ref.name))
+
     def _once(
         self, ref: _Ref, build: Callable[[], Any], loc: Location, block: Block | None = None
     ) -> Any:
@@ -564,8 +567,7 @@ class _Importer:
     def user(self, ref: _Ref, loc: Location) -> User:
         if ref.type != "pagerduty_user":
             raise ImportError_(f"{loc}: expected a pagerduty_user, got {ref.address()}")
-        table = self.resources if ref.kind == "resource" else self.data
-        block = table.get((ref.type, ref.name))
+        block = self._block(ref)
         if block is None:
             user = self._placeholder(ref, loc)
             where = loc  # a placeholder is pointed at where it is first referenced
@@ -606,8 +608,7 @@ class _Importer:
     def team(self, ref: _Ref, loc: Location) -> Team:
         if ref.type != "pagerduty_team":
             raise ImportError_(f"{loc}: expected a pagerduty_team, got {ref.address()}")
-        table = self.resources if ref.kind == "resource" else self.data
-        block = table.get((ref.type, ref.name))
+        block = self._block(ref)
         if block is None:
             raise _UnresolvedError(loc, f"{ref.address()} is not declared in the configuration")
         return self._once(ref, lambda: self._build_team(ref, block), loc, block)  # type: ignore[no-any-return]
@@ -814,11 +815,10 @@ class _Importer:
                 rtype = block.labels[0]
                 modelled = MODELLED_RESOURCES if block.kind == "resource" else MODELLED_DATA
                 if rtype not in modelled:
-                    prefix = "data." if block.kind == "data" else ""
                     self.ignored.append(
                         Diagnostic(
                             block.location,
-                            f"{prefix}{'.'.join(block.labels)}",
+                            _Ref(block.kind, *block.labels).address(),
                             "does not change who is on call; ignored",
                         )
                     )

@@ -13,7 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from oncall_planner.render import Entry, FinalSchedule
-from oncall_planner.report.text import INDEX_ROWS, _columns, _row
+from oncall_planner.report.text import _columns, _indices, _row, _weights
 from oncall_planner.timeutil import zone
 
 if TYPE_CHECKING:
@@ -224,7 +224,6 @@ def _table(rows: Sequence[Sequence[str]], table_id: str) -> str:
 def to_html(report: FairnessReport) -> str:
     """The report as one offline HTML page."""
     colours = _colour_map(report)
-    w = report.weights
     legend = "".join(
         f'<span><i style="background:{colours[p.user.email.lower()]}"></i>'
         f"{escape(p.user.name)}</span>"
@@ -263,16 +262,9 @@ def to_html(report: FairnessReport) -> str:
         _table([_columns(report), *(_row(report, p) for p in report.people)], "load-table"),
         "</div>",
         "<h2>Fairness indices</h2>",
-        f'<p class="note">Over the {len(report.rostered)} rostered people; burden weights: night '
-        f"×{w.night:g}, weekend ×{w.weekend:g}, holiday ×{w.holiday:g}.</p>",
-        _table(
-            [["Index", "Hours", "Burden"]]
-            + [
-                [label, f"{getattr(report.hours, a):.3f}", f"{getattr(report.burden, a):.3f}"]
-                for a, label in INDEX_ROWS
-            ],
-            "indices-table",
-        ),
+        f'<p class="note">Over the {len(report.rostered)} rostered people; burden weights: '
+        f"{_weights(report)}.</p>",
+        _table(_indices(report), "indices-table"),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"

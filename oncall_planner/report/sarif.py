@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from oncall_planner.checks._engine import object_subject
+
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -25,17 +27,9 @@ _KINDS = frozenset({"Schedule", "EscalationPolicy", "User"})
 
 def _names(key: tuple[str, ...]) -> str:
     """How a finding's subject begins when it is about the object ``key`` names, for keys that
-    start with a kind: ``Schedule 'X', layer 'Y'``, ``EscalationPolicy 'X', level 2``,
-    ``User 'X' <x@example.com>``."""
+    start with a kind (see :func:`oncall_planner.checks._engine.object_subject`)."""
     kind, name, *rest = key
-    text = f"{kind} {name!r}"
-    if rest and kind == "Schedule":
-        text += f", layer {rest[0]!r}"
-    elif rest and kind == "EscalationPolicy":
-        text += f", {rest[0]}"
-    elif rest and kind == "User":
-        text += f" <{rest[0]}>"
-    return text
+    return object_subject(kind, name, rest[0] if rest else None)
 
 
 def _location(subject: str, locations: Locations) -> tuple[str, int | None] | None:
@@ -121,7 +115,8 @@ def to_sarif(
     }
 
 
-def _iso(value: dt.datetime) -> str:
+def iso_utc(value: dt.datetime) -> str:
+    """``2025-03-03T08:00:00Z``: an instant as the JSON outputs write it."""
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -137,7 +132,7 @@ def finding_dicts(findings: Iterable[Any]) -> list[dict[str, Any]]:
                 "subject": f.subject,
                 "message": f.message,
                 "hint": f.hint,
-                "intervals": [[_iso(i.start), _iso(i.end)] for i in f.intervals],
+                "intervals": [[iso_utc(i.start), iso_utc(i.end)] for i in f.intervals],
             }
         )
     return out

@@ -213,3 +213,17 @@ def test_relative_links_resolve(path: Path) -> None:
         assert linked.is_file(), f"{path.name}: the link {target!r} names no file"
         if anchor:
             assert anchor in _anchors(linked), f"{path.name}: the link {target!r} has no anchor"
+
+
+def test_nothing_points_outside_the_repository() -> None:
+    """A clone has no ``../shared`` folder: docs, examples and code name files inside the repo."""
+    files = [REPO / "README.md", REPO / "CHANGELOG.md"]
+    for folder in ("docs", "examples", "oncall_planner", "tests", "benchmarks"):
+        files += sorted(f for f in (REPO / folder).rglob("*") if f.suffix in (".md", ".py"))
+    offenders = [
+        str(file.relative_to(REPO))
+        for file in files
+        if file != Path(__file__).resolve()
+        and re.search(r"\.\./shared/|/work/", file.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -99,3 +99,13 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
                 if not dists & allowed:
                     missing.add(f"{path.relative_to(PACKAGE.parent)}: {top}")
     assert sorted(missing) == []
+
+
+def test_the_build_metadata_raises_no_deprecation() -> None:
+    """setuptools warns at length on every install (``make demo`` on a fresh clone printed 40
+    lines) about a ``license`` table and license classifiers, and will refuse them from 2027."""
+    tomllib = pytest.importorskip("tomllib")
+    meta = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())
+    assert isinstance(meta["project"]["license"], str)  # an SPDX expression
+    assert not [c for c in meta["project"]["classifiers"] if c.startswith("License ::")]
+    assert "setuptools>=77" in meta["build-system"]["requires"]  # the first to read SPDX

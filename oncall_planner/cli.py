@@ -737,7 +737,11 @@ _EPILOG = (
 )
 
 
-def _common(parser: argparse.ArgumentParser, *, input_arg: bool = True) -> None:
+def _common(
+    parser: argparse.ArgumentParser, *, input_arg: bool = True, pages: bool = False
+) -> None:
+    """Options every command takes; ``--pages`` only where page history is used (check and
+    report): elsewhere it was accepted and ignored, even naming a file that does not exist."""
     if input_arg:
         parser.add_argument(
             "input", metavar="INPUT", help="Terraform file or directory, or plan.py"
@@ -749,17 +753,16 @@ def _common(parser: argparse.ArgumentParser, *, input_arg: bool = True) -> None:
         metavar="NAME=VALUE",
         help="value for a Terraform variable (repeatable)",
     )
-    parser.add_argument(
-        "--pages",
-        metavar="FILE",
-        help="page history, PagerDuty JSON or CSV export (used by check and report)",
-    )
-    parser.add_argument(
-        "--pages-tz",
-        metavar="ZONE",
-        help="the zone a --pages CSV was written in, for times without a UTC offset "
-        "(never guessed)",
-    )
+    if pages:
+        parser.add_argument(
+            "--pages", metavar="FILE", help="page history, PagerDuty JSON or CSV export"
+        )
+        parser.add_argument(
+            "--pages-tz",
+            metavar="ZONE",
+            help="the zone a --pages CSV was written in, for times without a UTC offset "
+            "(never guessed)",
+        )
     parser.add_argument(
         "--tz",
         metavar="ZONE",
@@ -836,7 +839,7 @@ def build_parser() -> argparse.ArgumentParser:
         "some are, 2 for bad usage or input.",
         epilog=_EPILOG,
     )
-    _common(p)
+    _common(p, pages=True)
     _window_args(p)
     p.add_argument(
         "--format",
@@ -866,7 +869,7 @@ def build_parser() -> argparse.ArgumentParser:
         "from the start of the last layer.",
         epilog=_EPILOG,
     )
-    _common(p)
+    _common(p, pages=True)
     p.add_argument("--since", metavar="TIME", help="window start (default: whole rotation cycles)")
     p.add_argument("--until", metavar="TIME", help="window end (needs --since)")
     p.add_argument(

@@ -239,3 +239,14 @@ def test_audit_of_a_property_that_holds_exits_0(capsys: pytest.CaptureFixture[st
 def test_audit_unknown_property_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "audit", SEED, "-q", "--property", "kind")
     assert code == 2 and "--property: unknown 'kind'" in err
+
+
+@pytest.mark.parametrize("command", ["render", "audit", "ics", "emit"])
+def test_pages_is_refused_where_page_history_is_not_used(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --pages was accepted everywhere and ignored outside check and report, even for no file
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, SEED, "--pages", "no-such-incidents.csv"])
+    assert exit_info.value.code == 2
+    assert "unrecognized arguments: --pages" in capsys.readouterr().err

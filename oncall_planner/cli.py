@@ -196,14 +196,17 @@ def _window(args: argparse.Namespace, tz: str) -> tuple[dt.datetime, dt.datetime
     else:
         now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
         since = now.astimezone(zone(tz))
+    if args.until is not None and args.days is not None:
+        raise UsageError("--until and --days both give the end of the window; use one of them")
     if args.until is not None:
         until = parse_instant(args.until, tz, "--until")
     else:
-        if args.days <= 0:
-            raise UsageError(f"--days must be a positive number of days, got {args.days}")
-        out_of_range = UsageError(f"--days {args.days} ends the window out of range; {_YEARS}")
+        days = args.default_days if args.days is None else args.days
+        if days <= 0:
+            raise UsageError(f"--days must be a positive number of days, got {days}")
+        out_of_range = UsageError(f"--days {days} ends the window out of range; {_YEARS}")
         try:
-            until = since + dt.timedelta(days=args.days)
+            until = since + dt.timedelta(days=days)
         except OverflowError:
             raise out_of_range from None
         if not year_in_range(until):
@@ -787,9 +790,9 @@ def _window_args(parser: argparse.ArgumentParser, days: int = 28) -> None:
     parser.add_argument(
         "--days",
         type=int,
-        default=days,
-        help=f"window length in days when --until is not given (default {days})",
+        help=f"window length in days, instead of --until (default {days})",
     )
+    parser.set_defaults(default_days=days)
 
 
 def _out_arg(parser: argparse.ArgumentParser) -> None:

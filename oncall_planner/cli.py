@@ -903,8 +903,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="only this property (repeatable): balanced, max_streak, not_starved, distinct_levels",
     )
-    p.add_argument("--max-examples", type=int, default=100, help="cases per property (default 100)")
-    p.add_argument("--seed", type=int, default=0, help="search seed (same seed, same report)")
+    p.add_argument(
+        "--max-examples",
+        type=int,
+        default=100,
+        metavar="N",
+        help="cases per property, after the plan as written (default 100)",
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="search seed (same seed, same report)"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format")
     _out_arg(p)
     p.set_defaults(func=cmd_audit)

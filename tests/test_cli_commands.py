@@ -263,3 +263,10 @@ def test_until_and_days_together_are_refused(capsys: pytest.CaptureFixture[str])
     _, default, _ = run(capsys, "ics", SEED, "--since", "2025-03-03", "-q")
     _, ninety, _ = run(capsys, "ics", SEED, "--since", "2025-03-03", "--days", "90", "-q")
     assert default == ninety and default.count("BEGIN:VEVENT") == 14  # ics: 90 days
+
+
+def test_audit_usage_reads_as_the_docs_write_it(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["audit", "--help"])
+    usage = " ".join(capsys.readouterr().out.split())
+    assert "[--max-examples N] [--seed N]" in usage  # not MAX_EXAMPLES and SEED

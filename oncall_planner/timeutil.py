@@ -282,13 +282,15 @@ def parse_iso8601(text: str) -> dt.datetime:
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
-def parse_time_of_day(value: object, where: str = "Restriction") -> dt.time:
-    """``"09:00"``, ``"09:00:00"`` or a :class:`datetime.time` as a naive ``time``."""
+def parse_time_of_day(
+    value: object, where: str = "Restriction", field: str = "start_time_of_day"
+) -> dt.time:
+    """``"09:00"``, ``"09:00:00"`` or a :class:`datetime.time` as a naive ``time``; errors name
+    ``where`` and ``field``."""
     if isinstance(value, dt.time):
         if value.tzinfo is not None:
             raise ValidationError(
-                f"{where}: start_time_of_day must be a local wall-clock time without tzinfo, "
-                f"got {value!r}"
+                f"{where}: {field} must be a local wall-clock time without tzinfo, got {value!r}"
             )
         return value
     if isinstance(value, str):
@@ -298,7 +300,7 @@ def parse_time_of_day(value: object, where: str = "Restriction") -> dt.time:
             if hour < 24 and minute < 60 and second < 60:
                 return dt.time(hour, minute, second)
     raise ValidationError(
-        f"{where}: start_time_of_day must be a datetime.time or 'HH:MM' / 'HH:MM:SS', got {value!r}"
+        f"{where}: {field} must be a datetime.time or 'HH:MM' / 'HH:MM:SS', got {value!r}"
     )
 
 

@@ -13,6 +13,7 @@ from oncall_planner import (
     Ledger,
     LedgerEntry,
     OnCallPlan,
+    Override,
     TimeOff,
     User,
     ValidationError,
@@ -152,6 +153,31 @@ def test_holiday_swaps_go_in_the_ledger() -> None:
     assert result.ledger.entries and all(
         e.reason.startswith("holiday: ") for e in result.ledger.entries
     )
+
+
+def test_holidays_of_several_countries_are_balanced_together() -> None:
+    days = {**holiday_dates("US", 2025), **holiday_dates("GB", 2025)}
+
+    def spread(overrides: dict[str, tuple[Override, ...]]) -> float:
+        hours: dict[User, float] = {}
+        for schedule in PLAN.schedules:
+            for day in days:
+                a = dt.datetime.combine(day, dt.time(), tzinfo=NY)
+                final = render(
+                    schedule, a, a + dt.timedelta(days=1), overrides.get(schedule.name, ())
+                )
+                for e in final.entries:
+                    hours[e.user] = hours.get(e.user, 0.0) + e.duration.total_seconds() / 3600
+        return max(hours.values()) - min(hours.values())
+
+    result = balance_holidays(PLAN, ["US", "GB"], 2025)
+    assert spread({}) > 24
+    assert spread(result.overrides) <= 24
+
+
+def test_subdivision_needs_a_single_country() -> None:
+    with pytest.raises(ValidationError, match="subdiv 'NY' needs a single country"):
+        balance_holidays(PLAN, ["US", "GB"], 2025, subdiv="NY")
 
 
 def test_unknown_country_is_refused() -> None:

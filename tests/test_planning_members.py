@@ -244,3 +244,15 @@ def test_change_members_starts_the_new_order_at_the_handoff(
         # Each person of the new order goes on in turn, starting at the handoff.
         first = new.index(seen[0])
         assert seen[: len(new)] == [new[(first + i) % len(new)] for i in range(len(new))]
+
+
+def test_next_handoff_checks_its_arguments() -> None:
+    with pytest.raises(ValidationError, match="next_handoff: at must be timezone-aware"):
+        next_handoff(LAYER, "America/New_York", dt.datetime(2025, 3, 5))
+    with pytest.raises(ValidationError, match="next_handoff: time_zone must be one of"):
+        next_handoff(LAYER, "UTC", WEDNESDAY)
+
+
+def test_layers_given_as_one_string_are_refused() -> None:
+    with pytest.raises(ValidationError, match=r"layers must be a list of layer names such as \["):
+        change_schedule_members(two_layer_schedule(), [ERIN], WEDNESDAY, layers="Primary")  # type: ignore[arg-type]

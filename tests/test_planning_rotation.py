@@ -167,3 +167,14 @@ def test_secondary_is_never_the_primary(size: int, hours: int, secondary: str, z
         for s in second.entries:
             if p.start < s.end and s.start < p.end:
                 assert p.user != s.user
+
+
+@pytest.mark.parametrize("handoff", ["25:00", 9, "9am"])
+def test_a_bad_handoff_is_named_as_the_handoff(handoff: object) -> None:
+    with pytest.raises(ValidationError, match=r"^plan_rotation: handoff must be a datetime.time"):
+        plan_rotation(
+            [ALICE, BOB],
+            dt.datetime(2025, 1, 6, 9, tzinfo=NY),
+            "America/New_York",
+            handoff=handoff,  # type: ignore[arg-type]
+        )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oncall_planner import Region, User, ValidationError, follow_the_sun, render
@@ -139,3 +140,113 @@ def test_follow_the_sun_renders_without_gaps(regions: list[Region], zone: str) -
     final = render(plan.schedule, START, START + SHORT)
     assert final.gaps == ()
     assert all(hours > dt.timedelta() for hours in plan.hours.values())
+
+
+def test_handoff_moves_into_the_overlap_that_lasts_all_year() -> None:
+    # New York 08-20 overlaps Singapore 08-20 by an hour (00-01 UTC) in winter and only touches
+    # it (at 00:00 UTC) in summer: a handoff at 00:00 keeps both in their own hours all year,
+    # the middle of the winter overlap (00:30) put New York on call past 20:00 all summer.
+    regions = [
+        Region("EU", people("Eu"), "Europe/London", "08:00", "20:00"),
+        Region("US", people("Us"), "America/New_York", "08:00", "20:00"),
+        Region("SG", people("Sg"), "Asia/Singapore", "08:00", "20:00"),
+    ]
+    plan = follow_the_sun(regions, START)
+    windows = {layer.name: str(layer.restrictions[0]) for layer in plan.schedule.layers}
+    assert windows["SG"] == "daily from 00:00 for 10 hours"
+    assert all(v == dt.timedelta() for v in plan.outside_hours.values())
+    assert render(plan.schedule, START, START + dt.timedelta(days=365)).gaps == ()
+
+
+def test_without_a_lasting_overlap_the_handoff_stays_in_the_middle() -> None:
+    # In a Europe/London schedule New York and Singapore touch at different times across the
+    # year (00:00 in March, 01:00 in summer), so no single handoff keeps both in their hours.
+    regions = [
+        Region("EU", people("Eu"), "Europe/London", "08:00", "20:00"),
+        Region("US", people("Us"), "America/New_York", "08:00", "20:00"),
+        Region("SG", people("Sg"), "Asia/Singapore", "08:00", "20:00"),
+    ]
+    plan = follow_the_sun(regions, START, time_zone="Europe/London")
+    windows = {layer.name: str(layer.restrictions[0]) for layer in plan.schedule.layers}
+    assert windows["SG"] == "daily from 00:30 for 9 hours 30 minutes"
+    assert plan.outside_hours["SG"] > dt.timedelta()
+
+
+@pytest.mark.parametrize(
+    "horizon", [dt.timedelta(0), dt.timedelta(days=-3), dt.timedelta(hours=5), 7]
+)
+def test_horizon_must_be_at_least_a_day(horizon: object) -> None:
+    with pytest.raises(ValidationError, match="horizon must be a timedelta of at least 1 day"):
+        follow_the_sun([AMERICAS, EMEA, APAC], START, horizon=horizon)  # type: ignore[arg-type]
+
+
+DST_ZONES = ["Europe/London", "America/New_York", "America/Los_Angeles", "Australia/Sydney"]
+
+
+@st.composite
+def drifting_regions(draw: st.DrawFn) -> list[Region]:
+    """Three regions, about 8 hours apart in UTC in January, in zones that change their clocks."""
+    regions = []
+    for i, base in enumerate((0, 8, 16)):
+        zone = draw(st.sampled_from([*DST_ZONES, "Asia/Singapore"]))
+        begin = dt.datetime(2025, 1, 6, base, tzinfo=UTC) + dt.timedelta(
+            minutes=30 * draw(st.integers(-2, 2))
+        )
+        length = dt.timedelta(hours=8, minutes=30 * draw(st.integers(2, 8)))
+        local = begin.astimezone(ZoneInfo(zone))
+        regions.append(
+            Region(f"R{i}", people(f"D{i}x"), zone, local.time(), (local + length).time())
+        )
+    return regions
+
+
+def lasting_handoffs_exist(regions: list[Region], since: dt.datetime, days: int) -> bool:
+    """Brute force: for each pair of neighbours (by their start in UTC on the first day), is
+    there a quarter hour of the UTC day at which both are at work (ends included) every day?"""
+
+    def at_work(region: Region, t: dt.datetime) -> bool:
+        tz = ZoneInfo(region.time_zone)
+        for back in (0, 1):
+            day = t.astimezone(tz).date() - dt.timedelta(days=back)
+            a = dt.datetime.combine(day, region.start_time, tzinfo=tz).astimezone(UTC)
+            if a <= t <= a + region.hours:
+                return True
+        return False
+
+    first = dt.datetime.combine(since.date(), dt.time(), tzinfo=UTC)
+
+    def start_minute(region: Region) -> int:
+        local = dt.datetime.combine(
+            since.date(), region.start_time, tzinfo=ZoneInfo(region.time_zone)
+        )
+        return int((local.astimezone(UTC) - first).total_seconds() // 60) % 1440
+
+    order = sorted(regions, key=start_minute)
+    for i, region in enumerate(order):
+        after = order[(i + 1) % len(order)]
+        good = set(range(0, 1440, 15))
+        for k in range(days):
+            midnight = first + dt.timedelta(days=k)
+            good = {
+                m
+                for m in good
+                if at_work(region, midnight + dt.timedelta(minutes=m))
+                and at_work(after, midnight + dt.timedelta(minutes=m))
+            }
+            if not good:
+                return False
+    return True
+
+
+@settings(max_examples=15)
+@given(drifting_regions())
+def test_no_one_is_on_call_outside_their_hours_when_lasting_handoffs_exist(
+    regions: list[Region],
+) -> None:
+    horizon = dt.timedelta(days=365)
+    try:
+        plan = follow_the_sun(regions, START, horizon=horizon)
+    except ValidationError:
+        return  # the hours leave a gap somewhere in the year, or a region is inside another
+    if lasting_handoffs_exist(regions, START, 365):
+        assert all(v == dt.timedelta() for v in plan.outside_hours.values()), plan.to_text()

@@ -4,7 +4,8 @@
 - :func:`cover_time_off` and :func:`balance_holidays`: overrides that cover absences and spread
   public holidays fairly, with a :class:`Ledger` of who owes whom;
 - :func:`follow_the_sun`: one layer per :class:`Region`, each on call in its own daytime;
-- :func:`change_members`: a new rotation order from the next handoff on, nothing before it moves;
+- :func:`change_members`: a new rotation order from the next handoff on, nothing before it moves
+  (:func:`change_rotation_members` for a primary/secondary plan);
 - :func:`diff` and :func:`format_diff`: who is on call when, before vs after.
 """
 
@@ -19,7 +20,12 @@ from oncall_planner.planning.cover import (
     holiday_dates,
 )
 from oncall_planner.planning.diff import Change, diff, format_diff
-from oncall_planner.planning.members import change_members, change_schedule_members, next_handoff
+from oncall_planner.planning.members import (
+    change_members,
+    change_rotation_members,
+    change_schedule_members,
+    next_handoff,
+)
 from oncall_planner.planning.rotation import PolicyOptions, plan_rotation
 from oncall_planner.planning.sun import FollowTheSun, Region, follow_the_sun
 
@@ -35,6 +41,7 @@ __all__ = [
     "Region",
     "balance_holidays",
     "change_members",
+    "change_rotation_members",
     "change_schedule_members",
     "cover_time_off",
     "diff",

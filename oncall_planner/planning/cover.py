@@ -417,9 +417,33 @@ def holiday_dates(
     return dict(sorted(calendar.items()))
 
 
+def _holidays_of(
+    country: str | Sequence[str], year: int, subdiv: str | None, where: str
+) -> dict[dt.date, str]:
+    if isinstance(country, str):
+        return holiday_dates(country, year, subdiv)
+    countries = list(country)
+    if not countries or not all(isinstance(c, str) for c in countries):
+        raise ValidationError(
+            f"{where}: country must be an ISO code such as 'US' or a list of them, got {country!r}"
+        )
+    if subdiv is not None and len(countries) > 1:
+        raise ValidationError(
+            f"{where}: subdiv {subdiv!r} needs a single country, got {countries}; "
+            "pass the country with a subdivision alone"
+        )
+    merged: dict[dt.date, list[str]] = {}
+    for code in countries:
+        for day, label in holiday_dates(code, year, subdiv).items():
+            names = merged.setdefault(day, [])
+            if label not in names:
+                names.append(label)
+    return {day: "; ".join(names) for day, names in sorted(merged.items())}
+
+
 def balance_holidays(
     plan: OnCallPlan,
-    country: str,
+    country: str | Sequence[str],
     year: int,
     subdiv: str | None = None,
     time_off: Sequence[TimeOff] = (),
@@ -430,16 +454,18 @@ def balance_holidays(
 ) -> CoverResult:
     """Spread on-call time on public holidays evenly over ``year``, with overrides.
 
-    A holiday is the whole local day in each schedule's time zone. Holidays are taken in date
-    order; the holder of each holiday stretch hands it to the eligible person (same rules as
-    :func:`cover_time_off`) with the fewest holiday hours so far, when that narrows the gap
-    between the two (the holder has more than a stretch's worth of holiday hours above them).
+    ``country`` is an ISO code or a list of them (a team spread over ``["US", "GB"]`` balances
+    both calendars together). A holiday is the whole local day in each schedule's time zone.
+    Holidays are taken in date order; the holder of each holiday stretch hands it to the
+    eligible person (same rules as :func:`cover_time_off`) with the fewest holiday hours so far,
+    when that narrows the gap between the two (the holder has more than a stretch's worth of
+    holiday hours above them).
     Each hand-over is a ledger entry: the relieved holder owes the substitute.
     """
     where = "balance_holidays"
     if not isinstance(year, int) or isinstance(year, bool):
         raise ValidationError(f"{where}: year must be an int such as 2025, got {year!r}")
-    days = holiday_dates(country, year, subdiv)
+    days = _holidays_of(country, year, subdiv, where)
     since = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc) - dt.timedelta(days=1)
     until = dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(days=1)
     planner = _Planner(plan, since, until, time_off, overrides, ledger, mode, where)

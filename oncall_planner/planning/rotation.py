@@ -88,7 +88,7 @@ def rotation_anchor(
     ``time_zone`` at the ``handoff`` time of day (the day before when that is after ``start``)."""
     if handoff is None:
         return start
-    when = parse_time_of_day(handoff)
+    when = parse_time_of_day(handoff, "plan_rotation", "handoff")
     if when.second or when.microsecond:
         raise ValidationError(f"plan_rotation: handoff must be in whole minutes, got {when}")
     tz = zone(time_zone)

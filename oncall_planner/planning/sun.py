@@ -192,12 +192,21 @@ def follow_the_sun(
         )
     check_instant(start, where, "start")
     check_time_zone(time_zone, where)
+    if not isinstance(horizon, dt.timedelta) or horizon < dt.timedelta(days=1):
+        raise ValidationError(
+            f"{where}: horizon must be a timedelta of at least 1 day (the plan is checked by "
+            f"rendering every region's daily window over it), got {horizon!r}"
+        )
     until = start + horizon
     _check_hours_cover(regions_t, start, until, time_zone)
 
     arcs = _clock_arcs(regions_t, time_zone, start)
     order = sorted(range(len(regions_t)), key=lambda i: (arcs[i][0], i))
-    windows = _windows(regions_t, arcs, order, time_zone)
+    days = -(-horizon // dt.timedelta(days=1))
+    yearly = [
+        _clock_arcs(regions_t, time_zone, start + k * dt.timedelta(days=1)) for k in range(days)
+    ]
+    windows = _windows(regions_t, arcs, order, time_zone, yearly)
 
     zclock = clock(time_zone)
     start_local_day = zclock.to_local(to_seconds(start)) // DAY
@@ -258,14 +267,41 @@ def _check_hours_cover(
     )
 
 
+def _near(minute: int, reference: int) -> int:
+    """``minute`` of the day moved by whole days to within half a day of ``reference``."""
+    return reference + (minute - reference + _DAY_MIN // 2) % _DAY_MIN - _DAY_MIN // 2
+
+
+def _lasting_overlap(
+    i: int, j: int, start_i: int, end_i: int, start_j: int, daily: list[list[tuple[int, int]]]
+) -> tuple[int, int]:
+    """The part of the overlap of region ``i``'s end and region ``j``'s start (minutes on the
+    schedule's clock) that holds on every day of ``daily``; empty (lo > hi) when there is none."""
+    lo, hi = start_j, end_i
+    for arcs in daily:
+        lo = max(lo, _near(arcs[j][0], start_j))
+        hi = min(hi, _near(arcs[i][0], start_i) + arcs[i][1])
+    return lo, hi
+
+
 def _windows(
-    regions: tuple[Region, ...], arcs: list[tuple[int, int]], order: list[int], time_zone: str
+    regions: tuple[Region, ...],
+    arcs: list[tuple[int, int]],
+    order: list[int],
+    time_zone: str,
+    daily: list[list[tuple[int, int]]],
 ) -> dict[int, tuple[int, int]]:
-    """Each region's daily window (start minute, length) on the schedule's clock, abutting."""
+    """Each region's daily window (start minute, length) on the schedule's clock, abutting.
+
+    The handoff between neighbours is the middle of their overlap on the first day, moved into
+    the part of the overlap that lasts through every day of ``daily`` when there is one (their
+    clocks can drift an hour apart with daylight saving), so no one is on call outside their own
+    hours when that can be avoided."""
     n = len(order)
     if n == 1:
         return {order[0]: (arcs[order[0]][0], _DAY_MIN)}
     handoff_in: dict[int, int] = {}
+    middles: dict[int, int] = {}
     for pos, i in enumerate(order):
         j = order[(pos + 1) % n]
         start_i, len_i = arcs[i]
@@ -281,18 +317,32 @@ def _windows(
                 "the one before"
             )
         # The regions' hours were checked to cover the day, so end_i >= start_j here.
-        handoff_in[j] = (start_j + max(0, end_i - start_j) // 2) % _DAY_MIN
-    windows: dict[int, tuple[int, int]] = {}
-    for pos, i in enumerate(order):
-        j = order[(pos + 1) % n]
-        begin, end = handoff_in[i], handoff_in[j]
-        length = (end - begin) % _DAY_MIN
-        if length == 0:
+        middle = start_j + max(0, end_i - start_j) // 2
+        middles[j] = middle % _DAY_MIN
+        lo, hi = _lasting_overlap(i, j, start_i, end_i, start_j, daily)
+        if lo <= hi:
+            middle = min(max(middle, lo), hi)
+        handoff_in[j] = middle % _DAY_MIN
+    windows = _abutting(order, handoff_in)
+    lengths = [length for _, length in windows.values()]
+    if 0 in lengths or sum(lengths) != _DAY_MIN:
+        windows = _abutting(order, middles)  # the moved handoffs cross: keep the middles
+    for i in order:
+        if windows[i][1] == 0:
             raise ValidationError(
                 f"follow_the_sun: region {regions[i].name!r} is starved: its neighbours' hours "
                 "overlap all of its own, so it would never be on call"
             )
-        windows[i] = (begin, length)
+    return windows
+
+
+def _abutting(order: list[int], handoff_in: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """Each region's window (start minute, length) from its handoff to the next region's."""
+    windows: dict[int, tuple[int, int]] = {}
+    for pos, i in enumerate(order):
+        j = order[(pos + 1) % len(order)]
+        begin, end = handoff_in[i], handoff_in[j]
+        windows[i] = (begin, (end - begin) % _DAY_MIN)
     return windows
 
 

@@ -227,3 +227,12 @@ def test_nothing_points_outside_the_repository() -> None:
         and re.search(r"\.\./shared/|/work/", file.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_the_ci_example_uploads_the_findings_when_check_fails() -> None:
+    """`check` exits 1 on an error finding, and a failed step skips the steps after it unless
+    they say otherwise: the upload must run then, when the findings matter most."""
+    lines = (REPO / "docs" / "cli.md").read_text(encoding="utf-8").splitlines()
+    upload = next(i for i, line in enumerate(lines) if "upload-sarif" in line)
+    assert "check" in lines[upload - 1] and "--format sarif" in lines[upload - 1]
+    assert "failure()" in lines[upload + 1] or "always()" in lines[upload + 1]

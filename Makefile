@@ -22,9 +22,10 @@ export npm_config_update_notifier := false
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
+# -qq: warnings off, errors still shown (setuptools explains every editable install at length).
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,cdktf]'
+	$(PY) -m pip install -qq --upgrade pip
+	$(PY) -m pip install -qq -e '.[dev,cdktf]'
 	touch $(STAMP)
 
 $(NODE_STAMP): package.json package-lock.json

@@ -1,7 +1,7 @@
 """The seed's on-call set-up, built in Python.
 
-This is ``../shared/fixtures/seed-pagerduty.tf`` (the Terraform from the article this project started
-from) as it stands: one schedule, "Checkout Team On-Call", with a "Primary" and a "Secondary" layer
+This is ``tests/data/seed-pagerduty.tf`` (the Terraform from the article this project started from)
+as it stands: one schedule, "Checkout Team On-Call", with a "Primary" and a "Secondary" layer
 that both rotate the same four people weekly around the clock, and an escalation policy that pages
 the schedule, then the engineering manager, looping twice.
 

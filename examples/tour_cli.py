@@ -27,7 +27,7 @@ def run() -> None:
     print(result.report().replace(str(SEED_TF), "pagerduty.tf"))
     print("\n$ oncall-planner render pagerduty.tf --since 2025-03-03 --days 14 --layers")
     cli(["render", str(SEED_TF), *WINDOW, "--layers", "--quiet"])
-    print("$ oncall-planner check pagerduty.tf --since 2025-03-03 --days 28  # one whole cycle")
+    print("\n$ oncall-planner check pagerduty.tf --since 2025-03-03 --days 28  # one whole cycle")
     code = cli(["check", str(SEED_TF), "--since", "2025-03-03", "--days", "28", "--quiet"])
     print(f"(exit code {code}: the Primary layer is never on call, so CI would fail here)\n")
 

@@ -197,14 +197,17 @@ def _window(args: argparse.Namespace, tz: str) -> tuple[dt.datetime, dt.datetime
     else:
         now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
         since = now.astimezone(zone(tz))
+    if args.until is not None and args.days is not None:
+        raise UsageError("--until and --days both give the end of the window; use one of them")
     if args.until is not None:
         until = parse_instant(args.until, tz, "--until")
     else:
-        if args.days <= 0:
-            raise UsageError(f"--days must be a positive number of days, got {args.days}")
-        out_of_range = UsageError(f"--days {args.days} ends the window out of range; {_YEARS}")
+        days = args.default_days if args.days is None else args.days
+        if days <= 0:
+            raise UsageError(f"--days must be a positive number of days, got {days}")
+        out_of_range = UsageError(f"--days {days} ends the window out of range; {_YEARS}")
         try:
-            until = since + dt.timedelta(days=args.days)
+            until = since + dt.timedelta(days=days)
         except OverflowError:
             raise out_of_range from None
         if not year_in_range(until):
@@ -747,7 +750,11 @@ _EPILOG = (
 )
 
 
-def _common(parser: argparse.ArgumentParser, *, input_arg: bool = True) -> None:
+def _common(
+    parser: argparse.ArgumentParser, *, input_arg: bool = True, pages: bool = False
+) -> None:
+    """Options every command takes; ``--pages`` only where page history is used (check and
+    report): elsewhere it was accepted and ignored, even naming a file that does not exist."""
     if input_arg:
         parser.add_argument(
             "input", metavar="INPUT", help="Terraform file or directory, or plan.py"
@@ -759,17 +766,16 @@ def _common(parser: argparse.ArgumentParser, *, input_arg: bool = True) -> None:
         metavar="NAME=VALUE",
         help="value for a Terraform variable (repeatable)",
     )
-    parser.add_argument(
-        "--pages",
-        metavar="FILE",
-        help="page history, PagerDuty JSON or CSV export (used by check and report)",
-    )
-    parser.add_argument(
-        "--pages-tz",
-        metavar="ZONE",
-        help="the zone a --pages CSV was written in, for times without a UTC offset "
-        "(never guessed)",
-    )
+    if pages:
+        parser.add_argument(
+            "--pages", metavar="FILE", help="page history, PagerDuty JSON or CSV export"
+        )
+        parser.add_argument(
+            "--pages-tz",
+            metavar="ZONE",
+            help="the zone a --pages CSV was written in, for times without a UTC offset "
+            "(never guessed)",
+        )
     parser.add_argument(
         "--tz",
         metavar="ZONE",
@@ -794,9 +800,9 @@ def _window_args(parser: argparse.ArgumentParser, days: int = 28) -> None:
     parser.add_argument(
         "--days",
         type=int,
-        default=days,
-        help=f"window length in days when --until is not given (default {days})",
+        help=f"window length in days, instead of --until (default {days})",
     )
+    parser.set_defaults(default_days=days)
 
 
 def _out_arg(parser: argparse.ArgumentParser) -> None:
@@ -846,7 +852,7 @@ def build_parser() -> argparse.ArgumentParser:
         "some are, 2 for bad usage or input.",
         epilog=_EPILOG,
     )
-    _common(p)
+    _common(p, pages=True)
     _window_args(p)
     p.add_argument(
         "--format",
@@ -876,7 +882,7 @@ def build_parser() -> argparse.ArgumentParser:
         "from the start of the last layer.",
         epilog=_EPILOG,
     )
-    _common(p)
+    _common(p, pages=True)
     p.add_argument("--since", metavar="TIME", help="window start (default: whole rotation cycles)")
     p.add_argument("--until", metavar="TIME", help="window end (needs --since)")
     p.add_argument(
@@ -907,8 +913,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="only this property (repeatable): balanced, max_streak, not_starved, distinct_levels",
     )
-    p.add_argument("--max-examples", type=int, default=100, help="cases per property (default 100)")
-    p.add_argument("--seed", type=int, default=0, help="search seed (same seed, same report)")
+    p.add_argument(
+        "--max-examples",
+        type=int,
+        default=100,
+        metavar="N",
+        help="cases per property, after the plan as written (default 100)",
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="search seed (same seed, same report)"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format")
     _out_arg(p)
     p.set_defaults(func=cmd_audit)

@@ -1,6 +1,6 @@
 """A small checker of Terraform JSON against the PagerDuty provider's schema rules.
 
-The rules are those of ../shared/reference/pagerduty-semantics.md §7 (provider v3.32.4): which
+The rules are those of the PagerDuty provider's resource schemas (v3.32.4): which
 fields each block allows and requires, their types and ranges, the provider's CustomizeDiff rules
 (``start_day_of_week`` only on weekly restrictions, daily restrictions under 24 h), and the
 drift-safe forms the emitter promises on top (whole-minute ``…Z`` times, lower-case emails, at most

@@ -7,6 +7,9 @@ Only module-level imports count: a method may import an output format lazily as 
 from __future__ import annotations
 
 import ast
+import importlib.metadata
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +64,48 @@ def test_the_layering_test_sees_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from oncall_planner.report.text import to_text\nimport jsii\n")
     assert _top_level_imports(bad) == {"report", "jsii"}
+
+
+def _declared(requirements: list[str]) -> set[str]:
+    """Distribution names of PEP 508 requirement strings, normalised."""
+    return {
+        re.split(r"[\s<>=!~;\[]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements
+    }
+
+
+def test_every_third_party_import_is_a_declared_dependency() -> None:
+    """`pip install oncall-planner` must bring what the library imports, at any depth: a user
+    without the dev extra ran `oncall-planner audit` into a traceback for want of hypothesis.
+    Only ``oncall_planner.cdktf`` may need more (the ``cdktf`` extra, named in its error)."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
+    runtime = _declared(project["dependencies"])
+    with_cdktf = runtime | _declared(project["optional-dependencies"]["cdktf"])
+    provider = importlib.metadata.packages_distributions()
+    missing = set()
+    for path in _modules():
+        allowed = with_cdktf if path.name == "cdktf.py" else runtime
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            else:
+                continue
+            for top in {n.split(".")[0] for n in names}:
+                if top in sys.stdlib_module_names or top == "oncall_planner":
+                    continue
+                dists = {d.lower().replace("_", "-") for d in provider.get(top, [top])}
+                if not dists & allowed:
+                    missing.add(f"{path.relative_to(PACKAGE.parent)}: {top}")
+    assert sorted(missing) == []
+
+
+def test_the_build_metadata_raises_no_deprecation() -> None:
+    """setuptools warns at length on every install (``make demo`` on a fresh clone printed 40
+    lines) about a ``license`` table and license classifiers, and will refuse them from 2027."""
+    tomllib = pytest.importorskip("tomllib")
+    meta = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())
+    assert isinstance(meta["project"]["license"], str)  # an SPDX expression
+    assert not [c for c in meta["project"]["classifiers"] if c.startswith("License ::")]
+    assert "setuptools>=77" in meta["build-system"]["requires"]  # the first to read SPDX

@@ -239,3 +239,34 @@ def test_audit_of_a_property_that_holds_exits_0(capsys: pytest.CaptureFixture[st
 def test_audit_unknown_property_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "audit", SEED, "-q", "--property", "kind")
     assert code == 2 and "--property: unknown 'kind'" in err
+
+
+@pytest.mark.parametrize("command", ["render", "audit", "ics", "emit"])
+def test_pages_is_refused_where_page_history_is_not_used(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --pages was accepted everywhere and ignored outside check and report, even for no file
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, SEED, "--pages", "no-such-incidents.csv"])
+    assert exit_info.value.code == 2
+    assert "unrecognized arguments: --pages" in capsys.readouterr().err
+
+
+def test_until_and_days_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # the synopsis offers [--until T | --days N]; --days was silently ignored next to --until
+    argv = ["--since", "2025-03-03", "--until", "2025-03-10", "--days", "3", "-q"]
+    code, out, err = run(capsys, "render", SEED, *argv)
+    assert code == 2 and out == ""
+    assert "--until and --days both give the end of the window" in err
+    code, out, _ = run(capsys, "render", SEED, "--since", "2025-03-03", "-q")
+    assert code == 0 and "Mon 2025-03-03 00:00 -> Mon 2025-03-31 00:00" in out
+    _, default, _ = run(capsys, "ics", SEED, "--since", "2025-03-03", "-q")
+    _, ninety, _ = run(capsys, "ics", SEED, "--since", "2025-03-03", "--days", "90", "-q")
+    assert default == ninety and default.count("BEGIN:VEVENT") == 14  # ics: 90 days
+
+
+def test_audit_usage_reads_as_the_docs_write_it(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["audit", "--help"])
+    usage = " ".join(capsys.readouterr().out.split())
+    assert "[--max-examples N] [--seed N]" in usage  # not MAX_EXAMPLES and SEED

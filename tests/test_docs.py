@@ -4,10 +4,17 @@ Each file's blocks run in order in one namespace (a later block may use what an 
 defined), with the repository root as the working directory. A block that raises fails the test of
 its file, and the message names the file and the line where the block starts; tracebacks point at
 lines of the Markdown file itself.
+
+A ```text block that directly follows a python block (nothing but blank lines between them) is
+the output that block prints, and must match it: a line holding only ``...`` stands for any number
+of lines, ``...`` inside a line for any text, and trailing spaces do not count.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import sys
 import textwrap
 import traceback
@@ -47,6 +54,39 @@ def python_blocks(text: str) -> list[tuple[int, str]]:
     return blocks
 
 
+def printed_outputs(text: str) -> dict[int, str]:
+    """The ```text blocks that directly follow a ```python block, keyed by that python block's
+    first code line (as :func:`python_blocks` numbers it)."""
+    lines = text.splitlines()
+    outputs: dict[int, str] = {}
+    for line, _code in python_blocks(text):
+        i = line - 1
+        while lines[i].strip() != "```":
+            i += 1
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j < len(lines) and lines[j].strip() == "```text":
+            k = j + 1
+            while k < len(lines) and lines[k].strip() != "```":
+                k += 1
+            outputs[line] = "\n".join(lines[j + 1 : k])
+    return outputs
+
+
+def output_matches(expected: str, printed: str) -> bool:
+    """Whether ``printed`` is what ``expected`` shows, ``...`` being a wildcard."""
+    pattern = []
+    for line in expected.strip("\n").splitlines():
+        line = line.rstrip()
+        if line.strip() == "...":
+            pattern.append(r"(?:.*\n)*?")
+        else:
+            pattern.append(".*?".join(re.escape(part) for part in line.split("...")) + r"\n")
+    text = "".join(line.rstrip() + "\n" for line in printed.strip("\n").splitlines())
+    return re.fullmatch("".join(pattern), text) is not None
+
+
 class DocBlockError(AssertionError):
     """A block of a Markdown file raised."""
 
@@ -54,8 +94,10 @@ class DocBlockError(AssertionError):
 def run_blocks(path: Path, text: str, label: str) -> dict[str, object]:
     """Run the python blocks of ``text`` in order in one fresh module namespace; return it.
 
-    Raises DocBlockError naming ``label`` and the block's first line when a block raises.
+    Raises DocBlockError naming ``label`` and the block's first line when a block raises, or when
+    what it prints does not match the ```text block shown after it.
     """
+    outputs = printed_outputs(text)
     module = types.ModuleType(f"_docs_{Path(label).stem.replace('-', '_')}")
     module.__file__ = str(path)
     sys.modules[module.__name__] = module
@@ -63,14 +105,22 @@ def run_blocks(path: Path, text: str, label: str) -> dict[str, object]:
         for line, code in python_blocks(text):
             # Pad with newlines so that tracebacks give line numbers of the Markdown file.
             source = "\n" * (line - 1) + code
+            printed = io.StringIO()
             try:
-                exec(compile(source, str(path), "exec"), module.__dict__)
+                with contextlib.redirect_stdout(printed):
+                    exec(compile(source, str(path), "exec"), module.__dict__)
             except Exception as exc:
                 detail = "".join(traceback.format_exception(exc)[-12:])
                 raise DocBlockError(
                     f"{label}: the python block starting at line {line} raised "
                     f"{type(exc).__name__}: {exc}\n{detail}"
                 ) from exc
+            if line in outputs and not output_matches(outputs[line], printed.getvalue()):
+                raise DocBlockError(
+                    f"{label}: the python block starting at line {line} printed something else "
+                    f"than the text block after it shows.\n--- shown:\n{outputs[line]}\n"
+                    f"--- printed:\n{printed.getvalue()}"
+                )
     finally:
         del sys.modules[module.__name__]
     return module.__dict__
@@ -116,3 +166,73 @@ def test_text_and_sh_blocks_are_not_run() -> None:
 def test_indented_fences_are_dedented() -> None:
     text = "- item\n\n    ```python\n    x = 1\n    if x:\n        y = 2\n    ```\n"
     assert python_blocks(text) == [(4, "x = 1\nif x:\n    y = 2\n")]
+
+
+def test_printed_output_must_match_the_text_block_after_it(tmp_path: Path) -> None:
+    text = "```python\nprint('a  ')\nprint('b')\n```\n\n```text\na\nc\n```\n"
+    with pytest.raises(DocBlockError, match=r"line 2 printed something else"):
+        run_blocks(tmp_path / "a.md", text, "a.md")
+    run_blocks(tmp_path / "a.md", text.replace("\nc\n", "\nb\n"), "a.md")
+
+
+def test_only_a_text_block_right_after_a_python_block_is_its_output() -> None:
+    text = "```python\nx = 1\n```\nprose\n```text\nnot output\n```\n```python\npass\n```\n\n```text\nout\n```\n"
+    assert printed_outputs(text) == {9: "out"}
+
+
+def test_ellipsis_stands_for_lines_or_text() -> None:
+    assert output_matches("head\n  ...\ntail", "head\none\ntwo\ntail\n")
+    assert output_matches("head\n...\ntail", "head\ntail")
+    assert output_matches(
+        "read from /tmp/.../x.csv, 1 skipped", "read from /tmp/abc/x.csv, 1 skipped"
+    )
+    assert not output_matches("read from /tmp/.../x.csv", "read from /tmp/a\nb/x.csv")
+    assert not output_matches("a\nb", "a\nb\nc")
+
+
+def _anchors(path: Path) -> set[str]:
+    """GitHub's anchors for the headings of a Markdown file."""
+    anchors, in_code = set(), False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        elif line.startswith("#") and not in_code:
+            title = line.lstrip("#").strip().lower()
+            anchors.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
+    return anchors
+
+
+@pytest.mark.parametrize("path", DOC_FILES, ids=lambda p: str(p.relative_to(REPO)))
+def test_relative_links_resolve(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target):
+            continue
+        file, _, anchor = target.partition("#")
+        linked = (path.parent / file).resolve() if file else path
+        assert linked.is_file(), f"{path.name}: the link {target!r} names no file"
+        if anchor:
+            assert anchor in _anchors(linked), f"{path.name}: the link {target!r} has no anchor"
+
+
+def test_nothing_points_outside_the_repository() -> None:
+    """A clone has no ``../shared`` folder: docs, examples and code name files inside the repo."""
+    files = [REPO / "README.md", REPO / "CHANGELOG.md"]
+    for folder in ("docs", "examples", "oncall_planner", "tests", "benchmarks"):
+        files += sorted(f for f in (REPO / folder).rglob("*") if f.suffix in (".md", ".py"))
+    offenders = [
+        str(file.relative_to(REPO))
+        for file in files
+        if file != Path(__file__).resolve()
+        and re.search(r"\.\./shared/|/work/", file.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_the_ci_example_uploads_the_findings_when_check_fails() -> None:
+    """`check` exits 1 on an error finding, and a failed step skips the steps after it unless
+    they say otherwise: the upload must run then, when the findings matter most."""
+    lines = (REPO / "docs" / "cli.md").read_text(encoding="utf-8").splitlines()
+    upload = next(i for i, line in enumerate(lines) if "upload-sarif" in line)
+    assert "check" in lines[upload - 1] and "--format sarif" in lines[upload - 1]
+    assert "failure()" in lines[upload + 1] or "always()" in lines[upload + 1]

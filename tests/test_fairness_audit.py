@@ -201,3 +201,9 @@ def test_a_violation_found_at_once_says_one_case():
     assert "1 of 1 property held" not in text
     assert "0 of 1 property held" in text
     assert "VIOLATED after 1 case (" in text
+
+
+def test_held_counts_the_plan_apart_from_the_cases_of_the_header(seed_audit):
+    # "up to 25 cases per property" and then "held over 26 cases" contradicted each other
+    line = next(x for x in seed_audit.to_text().splitlines() if "balanced:" in x)
+    assert f"held on the plan as written and {FEW} more cases" in line

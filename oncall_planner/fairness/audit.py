@@ -115,7 +115,10 @@ class PropertyResult:
     def describe(self) -> str:
         if self.held:
             over = f"; searched: {', '.join(self.searched)}" if self.searched else ""
-            return f"{self.name}: held over {_count(self.tried, 'case')} ({self.promise}{over})"
+            # The header says "up to N cases per property": those are the perturbed ones, and the
+            # plan as written comes first, so count it apart (it read "held over 101 cases").
+            more = _count(self.tried - 1, "more case", "more cases")
+            return f"{self.name}: held on the plan as written and {more} ({self.promise}{over})"
         return (
             f"{self.name}: VIOLATED after {_count(self.tried, 'case')} ({self.promise})\n"
             f"    when: {self.counterexample}\n    then: {self.violation}"

@@ -17,7 +17,7 @@ import datetime as dt
 import functools
 import heapq
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 import attrs
@@ -155,7 +155,7 @@ def _entries(
         end = instants.get(e)
         if end is None:
             end = instants[e] = from_seconds(e)
-        out.append(Entry(start, end, users[u]))
+        out.append(_new_entry(start, end, users[u]))
     return tuple(out)
 
 
@@ -186,10 +186,32 @@ def _final(
         return _entries(merged, users, {}), tuple(gaps), covered
 
 
+def _entry_maker() -> Callable[[dt.datetime, dt.datetime, User], Entry]:
+    """A constructor of :class:`Entry` for the hot path: the renderer's own values need no
+    checks, and setting the slots directly skips the frozen class's ``__setattr__`` guard (the
+    object is the same as ``Entry(start, end, user)``, equal and hashed alike)."""
+    new = object.__new__
+    set_start = Entry.__dict__["start"].__set__
+    set_end = Entry.__dict__["end"].__set__
+    set_user = Entry.__dict__["user"].__set__
+
+    def make(start: dt.datetime, end: dt.datetime, user: User) -> Entry:
+        entry = new(Entry)
+        set_start(entry, start)
+        set_end(entry, end)
+        set_user(entry, user)
+        return entry
+
+    return make
+
+
+_new_entry = _entry_maker()
+
+
 def _final_fast(
     pieces: Sequence[Piece], users: Sequence[User], lo: int, hi: int
 ) -> tuple[tuple[Entry, ...], tuple[Interval, ...], int]:
-    fromtimestamp, utc = _fromtimestamp, dt.timezone.utc
+    fromtimestamp, utc, new_entry = _fromtimestamp, dt.timezone.utc, _new_entry
     entries: list[Entry] = []
     gaps: list[Interval] = []
     covered = 0
@@ -207,7 +229,7 @@ def _final_fast(
                 gaps.append(Interval(prev_end, start))
             prev_end = fromtimestamp(ce, utc)
             prev_e = ce
-            entries.append(Entry(start, prev_end, users[cu]))
+            entries.append(new_entry(start, prev_end, users[cu]))
             covered += ce - cs
         cs, ce, cu, have = s, e, u, True
     if have:
@@ -216,7 +238,7 @@ def _final_fast(
             gaps.append(Interval(prev_end, start))
         prev_end = fromtimestamp(ce, utc)
         prev_e = ce
-        entries.append(Entry(start, prev_end, users[cu]))
+        entries.append(new_entry(start, prev_end, users[cu]))
         covered += ce - cs
     if prev_e < hi:
         gaps.append(Interval(prev_end, fromtimestamp(hi, utc)))

@@ -9,6 +9,7 @@ import pytest
 import pytz
 
 from oncall_planner import (
+    Entry,
     Layer,
     Override,
     Restriction,
@@ -424,3 +425,15 @@ def test_final_schedule_on_call_at_needs_an_aware_datetime() -> None:
     assert final.on_call_at(utc(2024, 12, 31)) is None  # outside the window
     with pytest.raises(ValidationError, match="at must be a timezone-aware datetime"):
         final.on_call_at(dt.datetime(2025, 1, 2))
+
+
+def test_rendered_entries_are_ordinary_entries() -> None:
+    # The renderer builds entries through a fast path; they must equal, hash and print like
+    # entries built the ordinary way, and stay frozen.
+    s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), WEEK)])
+    final = render(s, utc(2025, 1, 1), utc(2025, 1, 29))
+    for entry in final.entries + final.layers[0]:
+        twin = Entry(entry.start, entry.end, entry.user)
+        assert entry == twin and hash(entry) == hash(twin) and repr(entry) == repr(twin)
+    with pytest.raises(AttributeError):
+        final.entries[0].user = C  # type: ignore[misc]

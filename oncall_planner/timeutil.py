@@ -14,6 +14,8 @@ import contextlib
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.parser import isoparse
@@ -277,6 +279,33 @@ def parse_iso8601(text: str) -> dt.datetime:
     if len(cleaned) > 10 and cleaned[10] in " t":
         cleaned = f"{cleaned[:10]}T{cleaned[11:]}"
     return isoparse(cleaned)
+
+
+def public_holidays(
+    country: str, years: Iterable[int], subdivision: str | None = None, where: str = "holidays"
+) -> dict[dt.date, str]:
+    """Public holidays (date -> name, sorted) of ``country`` (ISO 3166-1, e.g. ``"US"``) and
+    optionally one of its subdivisions, from the ``holidays`` package. An unknown country or
+    subdivision is a ValidationError that says which of the two is unknown."""
+    import holidays
+
+    try:
+        table: Any = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
+    except NotImplementedError:
+        known: Any = holidays.list_supported_countries()
+        if country in known and subdivision is not None:
+            subdivisions = ", ".join(known[country]) or "none"
+            raise ValidationError(
+                f"{where}: the holidays package does not know this subdivision of {country} "
+                f"({subdivision!r}; it knows: {subdivisions})"
+            ) from None
+        raise ValidationError(
+            f"{where}: no public-holiday calendar for country {country!r} in the holidays "
+            "package (use an ISO 3166-1 code such as 'US' or 'GB')"
+        ) from None
+    except Exception as exc:  # the package reports other bad arguments in its own ways
+        raise ValidationError(f"{where}: {exc}") from None
+    return dict(sorted(table.items()))
 
 
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")

@@ -12,6 +12,7 @@ from oncall_planner.timeutil import (
     check_time_zone,
     clock,
     parse_iso8601,
+    public_holidays,
     to_seconds,
 )
 
@@ -134,3 +135,16 @@ def test_clocks_work_at_the_edges_of_datetime(name: str, instant: dt.datetime) -
         zclock.from_local(local - 86400),
         seconds,
     ]
+
+
+def test_public_holidays_come_sorted_with_their_names() -> None:
+    days = public_holidays("US", [2025])
+    assert days[dt.date(2025, 7, 4)].startswith("Independence Day")
+    assert list(days) == sorted(days)
+
+
+def test_public_holidays_say_whether_the_country_or_the_subdivision_is_unknown() -> None:
+    with pytest.raises(ValidationError, match="x: no public-holiday calendar for country 'XX'"):
+        public_holidays("XX", [2025], where="x")
+    with pytest.raises(ValidationError, match="does not know this subdivision of US \\('ZZ'"):
+        public_holidays("US", [2025], "ZZ", where="x")

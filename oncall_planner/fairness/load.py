@@ -8,14 +8,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
 
 import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import OnCallPlan, Target, User
 from oncall_planner.render import FinalSchedule
-from oncall_planner.timeutil import DAY, HOUR, ZoneClock, clock, iso_weekday, to_seconds
+from oncall_planner.timeutil import (
+    DAY,
+    HOUR,
+    ZoneClock,
+    clock,
+    iso_weekday,
+    public_holidays,
+    to_seconds,
+)
 
 Span = tuple[int, int]
 HolidayRegion = tuple[str, "str | None"]
@@ -159,27 +166,8 @@ def holiday_dates(
     country: str, subdivision: str | None, years: tuple[int, ...]
 ) -> frozenset[dt.date]:
     """Public-holiday dates from the ``holidays`` package (unknown region: ValidationError)."""
-    import holidays
-
-    try:
-        table: Any = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
-    except NotImplementedError:
-        known: Any = holidays.list_supported_countries()
-        if country in known and subdivision is not None:
-            subdivisions = ", ".join(known[country]) or "none"
-            raise ValidationError(
-                f"fairness_report: holiday region ({country!r}, {subdivision!r}): the holidays "
-                f"package does not know this subdivision of {country} (it knows: {subdivisions})"
-            ) from None
-        raise ValidationError(
-            f"fairness_report: holiday region ({country!r}, {subdivision!r}): the holidays package "
-            "does not know this country (use an ISO 3166-1 code such as 'US' or 'GB')"
-        ) from None
-    except Exception as exc:  # the package raises NotImplementedError or ValueError-like errors
-        raise ValidationError(
-            f"fairness_report: holiday region ({country!r}, {subdivision!r}): {exc}"
-        ) from None
-    return frozenset(table.keys())
+    where = f"fairness_report: holiday region ({country!r}, {subdivision!r})"
+    return frozenset(public_holidays(country, years, subdivision, where))
 
 
 def check_regions(regions: object) -> dict[str, HolidayRegion]:

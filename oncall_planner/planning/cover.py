@@ -13,7 +13,7 @@ from oncall_planner.errors import ValidationError
 from oncall_planner.model import OnCallPlan, Override, Schedule, TimeOff, User
 from oncall_planner.model.inputs import overrides_by_schedule, sequence_of
 from oncall_planner.render import Mode, on_call_at, render
-from oncall_planner.timeutil import DAY, check_instant, clock, from_seconds
+from oncall_planner.timeutil import DAY, check_instant, clock, from_seconds, public_holidays
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -404,17 +404,8 @@ def holiday_dates(
     country: str, years: int | Iterable[int], subdiv: str | None = None
 ) -> dict[dt.date, str]:
     """Public holidays of ``country`` (ISO code, e.g. ``"US"``) from the ``holidays`` package."""
-    import holidays
-
     year_list = [years] if isinstance(years, int) else list(years)
-    try:
-        calendar = holidays.country_holidays(country, subdiv=subdiv, years=year_list)
-    except NotImplementedError as exc:
-        raise ValidationError(
-            f"holidays: no public-holiday calendar for country {country!r}"
-            f"{f' subdivision {subdiv!r}' if subdiv else ''} ({exc})"
-        ) from None
-    return dict(sorted(calendar.items()))
+    return public_holidays(country, year_list, subdiv)
 
 
 def _holidays_of(

@@ -331,9 +331,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             finals.append((schedule, render(schedule, since, until, mode=args.mode)))
             bar.step(schedule.name)
     if args.format == "json":
-        _output(
-            args, json.dumps(_render_json(finals, since, until), indent=2, sort_keys=True) + "\n"
-        )
+        _output(args, _json(_render_json(finals, since, until)))
         return 0
     _output(args, _render_text(finals, since, until, args.tz, args.layers))
     return 0

@@ -128,6 +128,16 @@ def test_python_plan_is_read_from_the_plan_variable(
     assert out.strip() == "Schedule 'Payments' at Tue 2025-01-14 09:00 (Europe/Berlin): Bob"
 
 
+def test_render_json_keeps_names_in_utf8_like_every_other_json_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = write(tmp_path, "plan.py", PLAN_PY.replace('"Payments"', '"Bereitschaft Zürich"'))
+    code, out, _ = run(capsys, "render", plan, "--since", "2025-01-06", "--format", "json", "-q")
+    assert code == 0
+    assert json.loads(out)["schedules"][0]["name"] == "Bereitschaft Zürich"
+    assert "Zürich" in out and "\\u00fc" not in out
+
+
 def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out.txt"
     code, out, err = run(capsys, "render", SEED, *WINDOW, "-q", "--output", str(target))

@@ -219,7 +219,8 @@ def _final_fast(
     prev_end = fromtimestamp(lo, utc)
     cs = ce = cu = 0
     have = False
-    for s, e, u in pieces:
+    # A sentinel piece (user -1 matches nobody) flushes the last entry through the same code.
+    for s, e, u in itertools.chain(pieces, ((hi, hi, -1),)):
         if have and ce == s and cu == u:
             ce = e
             continue
@@ -232,14 +233,6 @@ def _final_fast(
             entries.append(new_entry(start, prev_end, users[cu]))
             covered += ce - cs
         cs, ce, cu, have = s, e, u, True
-    if have:
-        start = prev_end if cs == prev_e else fromtimestamp(cs, utc)
-        if cs > prev_e:
-            gaps.append(Interval(prev_end, start))
-        prev_end = fromtimestamp(ce, utc)
-        prev_e = ce
-        entries.append(new_entry(start, prev_end, users[cu]))
-        covered += ce - cs
     if prev_e < hi:
         gaps.append(Interval(prev_end, fromtimestamp(hi, utc)))
     return tuple(entries), tuple(gaps), covered

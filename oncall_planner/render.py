@@ -216,6 +216,10 @@ class _Parts:
     def overrides(self, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
         raise NotImplementedError
 
+    def people_order(self, entry: Entry) -> tuple[int, ...]:
+        """Where ``entry``'s person goes among several on call at once."""
+        return ()
+
 
 class _LayerParts(_Parts):
     def __init__(
@@ -294,7 +298,8 @@ class FinalSchedule:
 
     def people_on_call_at(self, at: dt.datetime) -> tuple[User, ...]:
         """Everyone the final schedule has on call at ``at`` (inside the rendered window), each
-        once, in the order of their entries; empty in a gap."""
+        once; empty in a gap. Several people come in schedule order: by rotation (an override
+        counts as its rotation), then custom shifts, then in the order the schedule names them."""
         if not isinstance(at, dt.datetime) or not is_aware(at):
             raise ValidationError(
                 f"FinalSchedule.people_on_call_at: at must be a timezone-aware datetime, got {at!r}"
@@ -311,7 +316,7 @@ class FinalSchedule:
                 found.append(i)
             i -= 1
         people: dict[User, None] = {}
-        for j in sorted(found):
+        for j in sorted(found, key=lambda j: (self._parts.people_order(entries[j]), j)):
             people.setdefault(entries[j].user)
         return tuple(people)
 
@@ -855,8 +860,9 @@ def people_on_call_at(
     """Everyone on call on ``schedule`` at the instant ``at``, each once (empty in a gap).
 
     A layer-based schedule has at most one person on call; a shift-based one may have several
-    (overlapping rotations, every-member events, custom shifts), listed in the order
-    :func:`render` gives their entries. Agrees with ``render(...).people_on_call_at(at)``.
+    (overlapping rotations, every-member events, custom shifts), in schedule order: by rotation
+    (an override counts as its rotation), then custom shifts, then in the order the schedule names
+    them. Agrees with ``render(...).people_on_call_at(at)``.
     """
     if not isinstance(schedule, ShiftSchedule):
         user = on_call_at(schedule, at, overrides, mode, options=options)

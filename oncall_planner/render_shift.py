@@ -552,6 +552,14 @@ def _coalesce_by_source(pieces: list[SPiece]) -> list[SPiece]:
     return out
 
 
+def _people_key(source: Source, rank: int) -> tuple[int, int, int]:
+    """Schedule order of a person on call: rotations (overrides count as theirs), then custom
+    shifts, then the person's place in the schedule."""
+    if source.rotation is not None:
+        return (0, source.rotation, rank)
+    return (1, source.custom_shift or 0, rank)
+
+
 class _ShiftParts(_Parts):
     """The per-rotation views of a shift-based render, built on first use."""
 
@@ -561,11 +569,17 @@ class _ShiftParts(_Parts):
         rotations: list[list[SPiece]],
         visible: list[list[SPiece]],
         overrides: list[SPiece],
+        ranks: dict[User, int],
     ) -> None:
         self.make = make
         self._rotations = rotations
         self._visible = visible
         self._overrides = overrides
+        self._ranks = ranks
+
+    def people_order(self, entry: Entry) -> tuple[int, ...]:
+        assert entry.source is not None
+        return _people_key(entry.source, self._ranks[entry.user])
 
     def layers(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
         return tuple(self.make(p) for p in self._rotations)
@@ -675,7 +689,9 @@ def render_shift_schedule(
         entries=entries,
         gaps=tuple(gaps),
         coverage=covered / (hi - lo),
-        parts=_ShiftParts(make, rotations, visible, replaced),
+        parts=_ShiftParts(
+            make, rotations, visible, replaced, {u: i for i, u in enumerate(job.users)}
+        ),
         vacancies=vacancies,
         concurrent=True,
         options=options,
@@ -702,15 +718,14 @@ def people_at(
     """Everyone on call at the instant ``t`` (POSIX seconds), in the order of their entries."""
     overrides_ = _check_shift_overrides(overrides, "people_on_call_at")
     job, _, visible, customs, replaced = _compute(schedule, t, t + 1, overrides_, options)
-    ranks = _source_ranks(job)
-    pieces = sorted(
-        (p for p in [*(q for v in visible for q in v), *customs, *replaced] if p[0] <= t < p[1]),
-        key=lambda p: (p[0], p[1], ranks[p[3]], p[2]),
+    found = sorted(
+        _people_key(job.sources[src], member)
+        for s, e, member, src in [*(q for v in visible for q in v), *customs, *replaced]
+        if s <= t < e and member != EMPTY
     )
     people: dict[User, None] = {}
-    for _, _, member, _ in pieces:
-        if member != EMPTY:
-            people.setdefault(job.users[member])
+    for *_, member in found:
+        people.setdefault(job.users[member])
     return tuple(people)
 
 

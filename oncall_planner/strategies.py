@@ -334,8 +334,9 @@ def shift_events(
     until: dt.datetime | None = None,
     tidy: bool = False,
 ) -> ShiftEvent:
-    """An event whose first occurrence starts within a year of ``around`` at a whole quarter hour
-    of local time (04:00 to 21:45, clear of daylight-saving changes) in ``time_zone``.
+    """An event whose first occurrence starts at a whole quarter hour of local time (04:00 to
+    21:45, clear of daylight-saving changes) in ``time_zone``: within half a year of ``around``,
+    or, given ``since``, up to 90 days before it (or a week after).
 
     ``since``/``until`` set the effective range (default: a random one around ``start_time``).
     With ``tidy``, the start matches the rule and occurrences are no longer than the shortest
@@ -345,7 +346,12 @@ def shift_events(
     people = tuple(roster) if roster is not None else draw(rosters())
     rule, spacing = draw(recurrences())
     tz = ZoneInfo(time_zone)
-    day = (around - dt.timedelta(days=180)).date() + dt.timedelta(days=draw(st.integers(0, 365)))
+    if since is None:
+        day = (around - dt.timedelta(days=180)).date() + dt.timedelta(
+            days=draw(st.integers(0, 365))
+        )
+    else:  # the first occurrence a little before (or just after) the effective range opens
+        day = (since - dt.timedelta(days=90)).date() + dt.timedelta(days=draw(st.integers(0, 97)))
     local = dt.datetime.combine(
         day, dt.time(draw(st.integers(4, 21)), draw(st.sampled_from([0, 15, 30, 45])))
     )

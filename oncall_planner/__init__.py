@@ -3,7 +3,7 @@
 The public API is re-exported here; see README.md and docs/ for a tour.
 """
 
-from oncall_planner.checks import RULES, CheckConfig, Finding, check
+from oncall_planner.checks import RULES, CheckConfig, Finding, check, position_changes
 from oncall_planner.emit import (
     TerraformEmitWarning,
     overrides_api_body,
@@ -166,6 +166,7 @@ __all__ = [
     "page_metrics",
     "people_on_call_at",
     "plan_rotation",
+    "position_changes",
     "render",
     "to_terraform_json",
     "write_terraform_json",

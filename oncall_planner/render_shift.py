@@ -268,7 +268,8 @@ class _EventPlan:
     def first_kept(self) -> int | None:
         """The counting number of the first occurrence the effective range keeps."""
         exp = self.expansion
-        i, _ = exp.span(self.clock.to_local(self.es) - self.margin, -INFINITY)
+        local = self.clock.to_local(self.es) - self.margin
+        i, _ = exp.span(local, local)
         while True:
             if i >= len(exp.starts):
                 if exp.done:

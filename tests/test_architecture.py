@@ -242,7 +242,9 @@ def test_the_cycle_finder_resolves_relative_imports(tmp_path: Path) -> None:
     (root / "sub").mkdir(parents=True)
     (root / "__init__.py").write_text("")
     (root / "sub" / "__init__.py").write_text("from . import a\n")
-    (root / "sub" / "a.py").write_text("try:\n    from .b import x\nexcept ImportError:\n    pass\n")
+    (root / "sub" / "a.py").write_text(
+        "try:\n    from .b import x\nexcept ImportError:\n    pass\n"
+    )
     (root / "sub" / "b.py").write_text("from ..sub import a\n")
     graph = import_graph(root)
     assert graph["pkg.sub"] == {"pkg.sub.a"}

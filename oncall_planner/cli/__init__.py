@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from oncall_planner.cli._common import PROG, YEARS, Progress, UsageError
+from oncall_planner.cli._common import PROG, YEARS, Progress, UsageError, check_args, time_options
 from oncall_planner.errors import OnCallPlannerError
 
 #: The command modules (``oncall_planner.cli.<name>``), in the order ``--help`` lists them.
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         module = importlib.import_module(f"{__name__}.{name}")
         command_parser = module.register(sub)
-        command_parser.set_defaults(func=module.run)
+        command_parser.set_defaults(func=module.run, time_options=time_options(command_parser))
     return parser
 
 
@@ -51,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # usage errors exit with code 2 here
     try:
+        check_args(args)  # argument errors come first, before any input is read
         return int(args.func(args))
     except (UsageError, OnCallPlannerError) as exc:
         print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)

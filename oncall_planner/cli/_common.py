@@ -133,11 +133,18 @@ def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
         help="time zone for times given without an offset and for display "
         "(default: the first schedule's)",
     )
-    parser.add_argument(
+    notes = parser.add_mutually_exclusive_group()
+    notes.add_argument(
         "-q",
         "--quiet",
         action="store_true",
         help="do not print the import notes (placeholders, ignored resources)",
+    )
+    notes.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print every import note with its file and line, not only the one-line summary",
     )
 
 
@@ -181,16 +188,52 @@ def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def load_plan(path: str, variables: Sequence[str] = (), quiet: bool = False) -> Any:
-    """The plan in ``path`` and the Terraform import result (``None`` for a Python file)."""
+def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
+    """The plan in ``path`` (default: ``INPUT``) and the Terraform import result (``None`` for a
+    Python file). What the importer could not take as it is goes to stderr as one summary line
+    (:func:`import_summary`), every note with ``-v``, nothing with ``-q``."""
+    path = args.input if path is None else path
     if path.endswith(".py"):
         return plan_from_python(Path(path)), None
     from oncall_planner.ingest import import_terraform
 
-    result = import_terraform(path, variables=parse_vars(variables))
-    if not quiet and result.report():
-        print(result.report(), file=sys.stderr)
+    result = import_terraform(path, variables=parse_vars(args.var))
+    summary = import_summary(path, result, verbose=args.verbose)
+    if summary and not args.quiet:
+        print(summary, file=sys.stderr)
     return result.plan, result
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def import_summary(path: str, result: Any, *, verbose: bool = False) -> str:
+    """``note: main.tf: imported 1 schedule, 1 escalation policy; 5 placeholder users (-v for
+    details)``, or with ``verbose`` that line and every note under it; empty when the importer
+    took everything as written."""
+    if not result.report():
+        return ""
+    plan = result.plan
+    imported = ", ".join(
+        [
+            _count(len(plan.schedules), "schedule"),
+            _count(len(plan.escalation_policies), "escalation policy", "escalation policies"),
+        ]
+    )
+    notes = ", ".join(
+        text
+        for n, text in (
+            (len(result.warnings), f"{len(result.warnings)} not imported"),
+            (len(result.placeholders), _count(len(result.placeholders), "placeholder user")),
+            (len(result.ignored), f"{len(result.ignored)} ignored"),
+        )
+        if n
+    )
+    line = f"note: {path}: imported {imported}; {notes}"
+    if verbose:
+        return f"{line}\n{result.report()}"
+    return f"{line} (-v for details)"
 
 
 def plan_from_python(path: Path) -> OnCallPlan:
@@ -230,9 +273,7 @@ def plan_from_python(path: Path) -> OnCallPlan:
 def load_pages(args: argparse.Namespace) -> Any:
     """The page history of ``--pages`` (read with ``--pages-tz``); what was skipped and any
     warning (a truncated export) go to stderr unless ``--quiet``, so nothing is dropped unseen."""
-    if args.pages is None:
-        if args.pages_tz is not None:
-            raise UsageError("--pages-tz needs --pages")
+    if args.pages is None:  # --pages-tz without --pages is refused by check_args
         return ()
     from oncall_planner.ingest.pages import load_pages as read_pages
 
@@ -249,8 +290,9 @@ def load_pages(args: argparse.Namespace) -> Any:
 YEARS = f"use a time in the years {TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
 
 
-def parse_instant(text: str, tz: str, flag: str) -> dt.datetime:
-    """``2025-03-03``, ``2025-03-03T09:00`` (in ``tz``) or with an offset / ``Z``."""
+def parse_instant(text: str, tz: str | None, flag: str) -> dt.datetime:
+    """``2025-03-03``, ``2025-03-03T09:00`` (in ``tz``) or with an offset / ``Z``; with ``tz``
+    ``None`` (the zone is not known yet) a time without an offset stays naive."""
     try:
         parsed = parse_iso8601(text)
     except ValueError:
@@ -260,7 +302,7 @@ def parse_instant(text: str, tz: str, flag: str) -> dt.datetime:
         ) from None
     if not year_in_range(parsed):
         raise UsageError(f"{flag}: {text!r} is out of range; {YEARS}")
-    if parsed.tzinfo is None:
+    if parsed.tzinfo is None and tz is not None:
         parsed = parsed.replace(tzinfo=zone(tz))
     if parsed.second or parsed.microsecond:
         raise UsageError(f"{flag}: use whole minutes (PagerDuty drops seconds), got {text!r}")
@@ -277,13 +319,17 @@ def zone_arg(name: str | None, plan: OnCallPlan) -> str:
         raise UsageError(str(exc)) from None
 
 
-def window(args: argparse.Namespace, tz: str) -> tuple[dt.datetime, dt.datetime]:
-    """The window of ``--since``, ``--until`` and ``--days`` (see :func:`add_window`)."""
+def window(args: argparse.Namespace, tz: str | None) -> tuple[dt.datetime, dt.datetime]:
+    """The window of ``--since``, ``--until`` and ``--days`` (see :func:`add_window`).
+
+    ``tz`` ``None`` checks the options before the plan is read, when the zone that times
+    without an offset are in is not known yet: such times stay naive, and ``--until`` is
+    compared with ``--since`` only where no zone could change the answer."""
     if args.since is not None:
         since = parse_instant(args.since, tz, "--since")
     else:
         now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
-        since = now.astimezone(zone(tz))
+        since = now.astimezone(zone(tz)) if tz is not None else now
     if args.until is not None and args.days is not None:
         raise UsageError("--until and --days both give the end of the window; use one of them")
     if args.until is not None:
@@ -299,11 +345,95 @@ def window(args: argparse.Namespace, tz: str) -> tuple[dt.datetime, dt.datetime]
             raise out_of_range from None
         if not year_in_range(until):
             raise out_of_range
-    if until <= since:
+    if _not_after(until, since):
         raise UsageError(
             f"--until ({until.isoformat()}) must be after --since ({since.isoformat()})"
         )
     return since, until
+
+
+def _not_after(until: dt.datetime, since: dt.datetime) -> bool:
+    """``until <= since``; when only one of them is naive (its zone not known yet), only if
+    that holds in every zone: UTC offsets are within a day of each other."""
+    if (until.tzinfo is None) == (since.tzinfo is None):
+        return until <= since
+    utc = dt.timezone.utc
+    as_utc = [t.replace(tzinfo=utc) if t.tzinfo is None else t for t in (until, since)]
+    return as_utc[1] - as_utc[0] >= dt.timedelta(days=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Arguments are checked before any input is read
+# ---------------------------------------------------------------------------------------------
+
+
+def time_options(parser: argparse.ArgumentParser) -> tuple[tuple[str, str], ...]:
+    """``(dest, flag)`` of each option whose metavar is ``TIME``: :func:`check_args` checks
+    them all, so a command's own times (``--at``, ``--now``) are checked without more code."""
+    return tuple(
+        (action.dest, action.option_strings[-1])
+        for action in parser._actions
+        if action.metavar == "TIME" and action.option_strings
+    )
+
+
+def check_args(args: argparse.Namespace) -> None:
+    """Refuse bad shared options before a command reads its input, so an argument error is the
+    first and only thing printed: ``--var``, ``--tz``, ``--pages``/``--pages-tz``, every
+    ``TIME`` option, the window and ``-o``. ``main`` calls it before the command's ``run``;
+    what depends on the plan (a schedule's name, the default zone) is checked after reading it.
+    """
+    parse_vars(getattr(args, "var", ()))
+    tz = getattr(args, "tz", None)
+    if tz is not None:
+        try:
+            check_time_zone(tz, "--tz")
+        except OnCallPlannerError as exc:
+            raise UsageError(str(exc)) from None
+    if hasattr(args, "pages"):
+        _check_pages(args)
+    for dest, flag in getattr(args, "time_options", ()):
+        value = getattr(args, dest)
+        if value is not None:
+            parse_instant(value, tz, flag)
+    if hasattr(args, "days"):
+        window(args, tz)
+    if hasattr(args, "output"):
+        check_writable(args.output, "--output")
+
+
+def _check_pages(args: argparse.Namespace) -> None:
+    if args.pages is None:
+        if args.pages_tz is not None:
+            raise UsageError("--pages-tz needs --pages")
+        return
+    if args.pages_tz is not None:
+        try:
+            check_time_zone(args.pages_tz, "--pages-tz")
+        except OnCallPlannerError as exc:
+            raise UsageError(str(exc)) from None
+    if not Path(args.pages).exists():
+        raise UsageError(f"{args.pages}: no such file or directory")
+
+
+def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None:
+    """Refuse an output path that cannot be written before any work is done: a file where a
+    folder must be (on the way to it, or, for ``folder``, the path itself), or a folder where
+    the file would go. Missing folders are fine: writing makes them."""
+    if path in (None, "-"):
+        return
+    target = Path(path)
+    if target.exists():
+        if target.is_dir() != folder:
+            raise UsageError(
+                f"{flag} {target}: {'Not a directory' if folder else 'Is a directory'}"
+            )
+        return
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"{flag} {target}: Not a directory")
+            return
 
 
 # ---------------------------------------------------------------------------------------------

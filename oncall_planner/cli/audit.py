@@ -63,14 +63,14 @@ def run(args: argparse.Namespace) -> int:
     from oncall_planner.fairness import audit
     from oncall_planner.fairness.audit import PROPERTIES, AuditReport
 
-    plan, _ = load_plan(args.input, args.var, args.quiet)
-    since = parse_instant(args.since, zone_arg(args.tz, plan), "--since") if args.since else None
     names = args.property or list(PROPERTIES)
     unknown = [n for n in names if n not in PROPERTIES]
     if unknown:
         raise UsageError(f"--property: unknown {unknown[0]!r}; choose from {', '.join(PROPERTIES)}")
     if args.max_examples < 1:
         raise UsageError(f"--max-examples must be at least 1, got {args.max_examples}")
+    plan, _ = load_plan(args)
+    since = parse_instant(args.since, zone_arg(args.tz, plan), "--since") if args.since else None
     results: list[Any] = []
     with Progress(len(names), "Auditing") as bar:
         for name in names:

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     from oncall_planner.checks import RULES, CheckConfig, check
     from oncall_planner.report.sarif import iso_utc
 
-    plan, imported = load_plan(args.input, args.var, args.quiet)
+    plan, imported = load_plan(args)
     tz = zone_arg(args.tz, plan)
     since, until = window(args, tz)
     config = CheckConfig(select=_codes(args.select), ignore=_codes(args.ignore) or ())

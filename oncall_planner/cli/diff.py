@@ -36,8 +36,8 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from oncall_planner.planning import diff, format_diff
 
-    before, _ = load_plan(args.before, args.var, args.quiet)
-    after, _ = load_plan(args.after, args.var, args.quiet)
+    before, _ = load_plan(args, args.before)
+    after, _ = load_plan(args, args.after)
     tz = zone_arg(args.tz, after)
     since, until = window(args, tz)
     changes = diff(before, after, since, until)

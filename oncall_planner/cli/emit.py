@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from oncall_planner.emit import to_terraform_json
     from oncall_planner.emit.terraform_json import TerraformEmitWarning
 
-    plan, _ = load_plan(args.input, args.var, args.quiet)
+    plan, _ = load_plan(args)
     now = parse_instant(args.now, zone_arg(args.tz, plan), "--now") if args.now else None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TerraformEmitWarning)

@@ -41,7 +41,7 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from oncall_planner.escalation import escalation_timeline
 
-    plan, _ = load_plan(args.input, args.var, args.quiet)
+    plan, _ = load_plan(args)
     policies = plan.escalation_policies
     if args.policy is not None:
         found = [p for p in policies if p.name == args.policy]

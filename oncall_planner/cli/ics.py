@@ -20,6 +20,7 @@ from oncall_planner.cli._common import (
     add_input,
     add_output,
     add_window,
+    check_writable,
     load_plan,
     output,
     schedules,
@@ -79,10 +80,28 @@ def _file_names(names: Sequence[str]) -> list[str]:
     return out
 
 
+def _check(args: argparse.Namespace) -> None:
+    """The options that cannot go together, refused before the plan is read."""
+    if args.split:
+        if not args.output_dir:
+            raise UsageError("--split needs --output-dir DIR")
+        if args.output is not None:
+            raise UsageError("--split writes one file per calendar into --output-dir, not --output")
+        if args.split == "schedule" and args.person:
+            raise UsageError("--person picks one calendar; with --split schedule, leave it out")
+        check_writable(args.output_dir, "--output-dir", folder=True)
+    else:
+        if args.output_dir is not None:
+            raise UsageError("--output-dir is where --split writes; give --split schedule|person")
+        if args.person and len(args.person) > 1:
+            raise UsageError("give one --person, or --split person --output-dir DIR")
+
+
 def run(args: argparse.Namespace) -> int:
     from oncall_planner.report.ics import schedule_events, schedule_ics, to_ics
 
-    plan, _ = load_plan(args.input, args.var, args.quiet)
+    _check(args)
+    plan, _ = load_plan(args)
     since, until = window(args, zone_arg(args.tz, plan))
     chosen = schedules(plan, args.schedule)
 
@@ -92,12 +111,6 @@ def run(args: argparse.Namespace) -> int:
         return to_ics(f"On call: {person.name}", events, since)
 
     if args.split:
-        if not args.output_dir:
-            raise UsageError("--split needs --output-dir DIR")
-        if args.output is not None:
-            raise UsageError("--split writes one file per calendar into --output-dir, not --output")
-        if args.split == "schedule" and args.person:
-            raise UsageError("--person picks one calendar; with --split schedule, leave it out")
         out_dir = Path(args.output_dir)
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -117,8 +130,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {len(items)} calendar(s) to {out_dir}", file=sys.stderr)
         return 0
     if args.person:
-        if len(args.person) > 1:
-            raise UsageError("give one --person, or --split person --output-dir DIR")
         text = person_calendar(user(plan, args.person[0]))
     elif len(chosen) == 1:
         text = schedule_ics(chosen[0], since, until)

@@ -64,7 +64,7 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from oncall_planner.render import render
 
-    plan, _ = load_plan(args.input, args.var, args.quiet)
+    plan, _ = load_plan(args)
     chosen = schedules(plan, args.schedule)
     if not chosen:
         raise UsageError(f"{args.input}: the plan has no schedules to render")

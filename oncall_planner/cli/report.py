@@ -45,12 +45,12 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from oncall_planner.fairness import fairness_report
 
-    plan, _ = load_plan(args.input, args.var, args.quiet)
+    if args.until is not None and args.since is None:
+        raise UsageError("--until needs --since")
+    plan, _ = load_plan(args)
     tz = zone_arg(args.tz, plan)
     since = parse_instant(args.since, tz, "--since") if args.since else None
     until = parse_instant(args.until, tz, "--until") if args.until else None
-    if until is not None and since is None:
-        raise UsageError("--until needs --since")
     pages = load_pages(args)
     report = fairness_report(plan, since, until, pages=list(pages) or None)
     render_format: dict[str, Callable[[], str]] = {

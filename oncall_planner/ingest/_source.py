@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from oncall_planner.errors import ImportError_
+from oncall_planner.errors import InputReadError
 from oncall_planner.ingest._expr import Expr, ListExpr, Literal, ObjectExpr, from_hcl, from_json
 
 
@@ -96,7 +96,7 @@ def _hcl_block(rule: Any, file: str, options: Any, parent_path: str) -> Block:
             name = _label(child.identifier, options)
             where = Location(file, _line(child), f"{path}.{name}")
             if name in block.attributes:
-                raise ImportError_(f"{where}: attribute {name!r} is set twice in {path}")
+                raise InputReadError(f"{where}: attribute {name!r} is set twice in {path}")
             value = child.expression.serialize(options)
             block.attributes[name] = Attribute(name, from_hcl(value), where)
         elif isinstance(child, BlockRule):
@@ -105,7 +105,7 @@ def _hcl_block(rule: Any, file: str, options: Any, parent_path: str) -> Block:
 
 
 def _parse_hcl(text: str, file: str, *, quote_line: bool) -> Any:
-    """python-hcl2's rule tree of ``text``; a syntax error raises ImportError_ with its line and
+    """python-hcl2's rule tree of ``text``; a syntax error raises InputReadError with its line and
     column (and, with ``quote_line``, the start of the line itself)."""
     import hcl2
     from lark.exceptions import LarkError, UnexpectedInput
@@ -119,13 +119,13 @@ def _parse_hcl(text: str, file: str, *, quote_line: bool) -> Any:
         snippet = ""
         if quote_line and isinstance(line, int) and 0 < line <= len(text.splitlines()):
             snippet = f": {text.splitlines()[line - 1].strip()[:60]!r}"
-        raise ImportError_(f"{where}: HCL syntax error{snippet}") from None
+        raise InputReadError(f"{where}: HCL syntax error{snippet}") from None
     except (LarkError, RecursionError, ValueError, TypeError, RuntimeError, AttributeError) as exc:
-        raise ImportError_(f"{file}: HCL syntax error: {_first_line(exc)}") from None
+        raise InputReadError(f"{file}: HCL syntax error: {_first_line(exc)}") from None
 
 
 def read_hcl(text: str, file: str) -> list[Block]:
-    """The top-level blocks of an HCL file; a syntax error raises ImportError_ with its line."""
+    """The top-level blocks of an HCL file; a syntax error raises InputReadError with its line."""
     from hcl2.rules.base import AttributeRule, BlockRule
     from lark.exceptions import LarkError
 
@@ -138,14 +138,14 @@ def read_hcl(text: str, file: str) -> list[Block]:
                 blocks.append(_hcl_block(child, file, options, ""))
             elif isinstance(child, AttributeRule):
                 name = _label(child.identifier, options)
-                raise ImportError_(
+                raise InputReadError(
                     f"{file}:{_line(child)}: an attribute ({name!r}) outside any block; "
                     "Terraform files hold only blocks at the top level"
                 )
-    except ImportError_:
+    except InputReadError:
         raise
     except (LarkError, RecursionError, ValueError, TypeError, RuntimeError, AttributeError) as exc:
-        raise ImportError_(f"{file}: cannot read HCL: {_first_line(exc)}") from None
+        raise InputReadError(f"{file}: cannot read HCL: {_first_line(exc)}") from None
     return blocks
 
 
@@ -172,7 +172,7 @@ def _json_body(
     kind: str, labels: tuple[str, ...], body: Any, nested: dict[str, Any], loc: Location
 ) -> Block:
     if not isinstance(body, dict):
-        raise ImportError_(f"{loc}: {loc.path} must be a JSON object, got {_kind_of(body)}")
+        raise InputReadError(f"{loc}: {loc.path} must be a JSON object, got {_kind_of(body)}")
     loc = attrs.evolve(loc, line=_line_of(body), json=True)
     block = Block(kind, labels, loc)
     for key, value in body.items():
@@ -224,13 +224,13 @@ def _line_of(value: Any) -> int | None:
 
 
 def _decode_json(text: str, file: str) -> Any:
-    """``text`` decoded, every object remembering its line; bad JSON raises ImportError_."""
+    """``text`` decoded, every object remembering its line; bad JSON raises InputReadError."""
     try:
         return _lined_decoder(text).decode(text)
     except json.JSONDecodeError as exc:
-        raise ImportError_(f"{file}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        raise InputReadError(f"{file}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
-        raise ImportError_(f"{file}: invalid JSON: nested too deeply") from None
+        raise InputReadError(f"{file}: invalid JSON: nested too deeply") from None
 
 
 def read_json(text: str, file: str) -> list[Block]:
@@ -241,7 +241,7 @@ def read_json(text: str, file: str) -> list[Block]:
 def blocks_from_json(data: Any, file: str) -> list[Block]:
     """The blocks of already-parsed Terraform JSON."""
     if not isinstance(data, dict):
-        raise ImportError_(
+        raise InputReadError(
             f"{file}: a Terraform JSON file must hold an object, got {_kind_of(data)}"
         )
     blocks: list[Block] = []
@@ -261,7 +261,7 @@ def _json_section(kind: str, section: Any, file: str) -> list[Block]:
     if depth == 0:
         return [Block(kind, (), loc)]  # terraform, moved, import, …: kept only to be ignored
     if not isinstance(section, dict):
-        raise ImportError_(f"{loc}: {kind} must be a JSON object, got {_kind_of(section)}")
+        raise InputReadError(f"{loc}: {kind} must be a JSON object, got {_kind_of(section)}")
     out = []
     if depth == 1:
         for name, body in section.items():
@@ -276,7 +276,7 @@ def _json_section(kind: str, section: Any, file: str) -> list[Block]:
             continue
         where = Location(file, _line_of(by_name), f"{kind}.{rtype}", json=True)
         if not isinstance(by_name, dict):
-            raise ImportError_(f"{where}: must be a JSON object, got {_kind_of(by_name)}")
+            raise InputReadError(f"{where}: must be a JSON object, got {_kind_of(by_name)}")
         for name, body in by_name.items():
             if name == "//":
                 continue
@@ -295,13 +295,13 @@ def _json_section(kind: str, section: Any, file: str) -> list[Block]:
 def terraform_files(path: Path) -> list[Path]:
     """The files to read: the file itself, or a directory's ``*.tf`` and ``*.tf.json`` (sorted)."""
     if not path.exists():
-        raise ImportError_(f"{path}: no such file or directory")
+        raise InputReadError(f"{path}: no such file or directory")
     if path.is_dir():
         files = sorted(
             p for p in path.iterdir() if p.is_file() and (p.name.endswith((".tf", ".tf.json")))
         )
         if not files:
-            raise ImportError_(f"{path}: the directory holds no .tf or .tf.json files")
+            raise InputReadError(f"{path}: the directory holds no .tf or .tf.json files")
         return files
     return [path]
 
@@ -333,7 +333,7 @@ def read_tfvars(path: Path) -> list[Attribute]:
     if path.name.endswith(".json"):
         data = _decode_json(text, file)
         if not isinstance(data, dict):
-            raise ImportError_(
+            raise InputReadError(
                 f"{file}: a variable definitions file must hold an object, got {_kind_of(data)}"
             )
         where = Location(file, _line_of(data))
@@ -349,7 +349,7 @@ def read_tfvars(path: Path) -> list[Attribute]:
     out = []
     for child in tree.body.children:
         if not isinstance(child, AttributeRule):
-            raise ImportError_(
+            raise InputReadError(
                 f"{file}:{_line(child)}: a variable definitions file holds only assignments "
                 "such as name = value, not blocks"
             )
@@ -357,7 +357,7 @@ def read_tfvars(path: Path) -> list[Attribute]:
         try:
             value = from_hcl(child.expression.serialize(options))
         except (LarkError, RecursionError, ValueError, TypeError, RuntimeError) as exc:
-            raise ImportError_(
+            raise InputReadError(
                 f"{file}:{_line(child)}: cannot read HCL: {_first_line(exc)}"
             ) from None
         out.append(Attribute(name, value, Location(file, _line(child), name)))
@@ -377,9 +377,9 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportError_(f"{path}: not a UTF-8 text file (byte {exc.start})") from None
+        raise InputReadError(f"{path}: not a UTF-8 text file (byte {exc.start})") from None
     except OSError as exc:
-        raise ImportError_(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+        raise InputReadError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
 
 
 def read_file(path: Path) -> list[Block]:

@@ -5,7 +5,7 @@ function is evaluated. It understands what a reviewer can see on the page — li
 between resources (``pagerduty_user.alice.id``), ``data "pagerduty_user"`` lookups by email,
 ``variable`` defaults and ``locals`` — and reports everything else precisely:
 
-* **errors** (raised as :class:`~oncall_planner.ImportError_`, message starting ``file:line:``):
+* **errors** (raised as :class:`~oncall_planner.InputReadError`, message starting ``file:line:``):
   the input is wrong whatever the values of variables would be — a syntax error, a value of the
   wrong type, a time zone PagerDuty rejects, a timestamp that is not RFC 3339, a reference to an
   undeclared variable;
@@ -39,7 +39,7 @@ from typing import Any
 
 import attrs
 
-from oncall_planner.errors import ImportError_, ValidationError
+from oncall_planner.errors import InputReadError, ValidationError
 from oncall_planner.ingest._expr import (
     Expr,
     ListExpr,
@@ -182,7 +182,7 @@ _FIELD_TO_ATTRIBUTE = {
 
 
 def _validated(build: Callable[[], Any], block: Block, subject: str) -> Any:
-    """Run a model constructor; its ValidationError becomes ImportError_ at the best location."""
+    """Run a model constructor; its ValidationError becomes InputReadError at the best location."""
     try:
         return build()
     except ValidationError as exc:
@@ -192,7 +192,7 @@ def _validated(build: Callable[[], Any], block: Block, subject: str) -> Any:
             if f": {field} " in message and attribute in block.attributes:
                 where = block.attributes[attribute].location
                 break
-        raise ImportError_(f"{where}: {subject}: {message}") from None
+        raise InputReadError(f"{where}: {subject}: {message}") from None
 
 
 class _Importer:
@@ -230,7 +230,7 @@ class _Importer:
         if key in table:
             first = table[key]
             first_loc = first.location if hasattr(first, "location") else first
-            raise ImportError_(f"{loc}: {what} is declared twice (first at {first_loc})")
+            raise InputReadError(f"{loc}: {what} is declared twice (first at {first_loc})")
         table[key] = value
 
     def _index(self) -> None:
@@ -248,7 +248,7 @@ class _Importer:
                 address = _Ref(block.kind, *block.labels).address()
                 self._declare(table, block.labels, block, address, block.location)
             elif block.kind in ("resource", "data"):
-                raise ImportError_(
+                raise InputReadError(
                     f"{block.location}: a {block.kind} block needs two labels (type and name), "
                     f"got {len(block.labels)}"
                 )
@@ -266,7 +266,7 @@ class _Importer:
             self.defined[assignment.name] = _constant(assignment.expr, assignment.location)
         for name in sorted(self.given):
             if name not in self.variables:
-                raise ImportError_(
+                raise InputReadError(
                     f"variable {name!r} was given a value but the configuration declares no such "
                     f"variable (declared: {sorted(self.variables) or 'none'})"
                 )
@@ -297,7 +297,7 @@ class _Importer:
                         f"so the string {source_text(expr)} cannot be computed",
                     )
                 if isinstance(value, (list, dict)) or value is None:
-                    raise ImportError_(
+                    raise InputReadError(
                         f"{loc}: cannot put {_describe(value)} into the string {source_text(expr)}"
                     )
                 out.append(_to_string(value))
@@ -315,7 +315,7 @@ class _Importer:
 
         def name_step(i: int, what: str) -> str:
             if i >= len(steps) or not isinstance(steps[i], str):
-                raise ImportError_(f"{loc}: {text!r} needs {what} after {root!r}")
+                raise InputReadError(f"{loc}: {text!r} needs {what} after {root!r}")
             return str(steps[i])
 
         if root == "var":
@@ -371,23 +371,23 @@ class _Importer:
             key = step if isinstance(step, str) else self.evaluate(step, loc)
             if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool):
                 if not 0 <= key < len(value):
-                    raise ImportError_(
+                    raise InputReadError(
                         f"{loc}: {text!r}: index {key} is out of range for a list of {len(value)}"
                     )
                 value = value[key]
             elif isinstance(value, dict) and isinstance(key, str):
                 if key not in value:
-                    raise ImportError_(
+                    raise InputReadError(
                         f"{loc}: {text!r}: the object has no key {key!r} (keys: {sorted(value)})"
                     )
                 value = value[key]
             else:
-                raise ImportError_(f"{loc}: {text!r}: cannot take {key!r} of {_describe(value)}")
+                raise InputReadError(f"{loc}: {text!r}: cannot take {key!r} of {_describe(value)}")
         return value
 
     def _variable(self, name: str, loc: Location) -> Any:
         if name not in self.variables:
-            raise ImportError_(
+            raise InputReadError(
                 f"{loc}: var.{name} is not declared (declared variables: "
                 f"{sorted(self.variables) or 'none'})"
             )
@@ -408,13 +408,13 @@ class _Importer:
         if name in self._local_values:
             return self._local_values[name]
         if name not in self.locals:
-            raise ImportError_(
+            raise InputReadError(
                 f"{loc}: local.{name} is not declared "
                 f"(declared locals: {sorted(self.locals) or 'none'})"
             )
         if name in self._evaluating:
             cycle = " -> ".join([*self._evaluating[self._evaluating.index(name) :], name])
-            raise ImportError_(f"{loc}: locals refer to each other in a cycle: {cycle}")
+            raise InputReadError(f"{loc}: locals refer to each other in a cycle: {cycle}")
         self._evaluating.append(name)
         try:
             value = self.value(self.locals[name])
@@ -429,7 +429,7 @@ class _Importer:
         attribute = block.attributes.get(name)
         if attribute is None:
             if required:
-                raise ImportError_(f"{block.location}: {subject}: {name} is required but not set")
+                raise InputReadError(f"{block.location}: {subject}: {name} is required but not set")
             return None
         return self.value(attribute)
 
@@ -454,7 +454,7 @@ class _Importer:
         if value is None and not required:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ImportError_(
+            raise InputReadError(
                 f"{self.where(block, name)}: {subject}: {name} must be a string, "
                 f"got {_describe(value)}"
             )
@@ -468,7 +468,7 @@ class _Importer:
             return None
         number = _as_int(value)
         if number is None:
-            raise ImportError_(
+            raise InputReadError(
                 f"{self.where(block, name)}: {subject}: {name} must be a whole number, "
                 f"got {_describe(value)}"
             )
@@ -482,18 +482,18 @@ class _Importer:
             return None
         where = self.where(block, name)
         if not isinstance(value, str) or not _RFC3339.match(value):
-            raise ImportError_(
+            raise InputReadError(
                 f"{where}: {subject}: {name} must be an RFC 3339 timestamp with an offset such as "
                 f"'2025-01-01T00:00:00-05:00', got {_describe(value)}"
             )
         try:
             parsed = parse_iso8601(value)
         except ValueError as exc:
-            raise ImportError_(
+            raise InputReadError(
                 f"{where}: {subject}: {name} is not a valid timestamp: {exc}"
             ) from None
         if not year_in_range(parsed):
-            raise ImportError_(
+            raise InputReadError(
                 f"{where}: {subject}: {name} {value!r} is out of range; use a time in the years "
                 f"{TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
             )
@@ -504,7 +504,7 @@ class _Importer:
         if value is None:
             return []
         if not isinstance(value, list):
-            raise ImportError_(
+            raise InputReadError(
                 f"{self.where(block, name)}: {subject}: {name} must be a list of IDs, "
                 f"got {_describe(value)}"
             )
@@ -519,7 +519,7 @@ class _Importer:
                 f"{subject}: {name} holds the literal PagerDuty ID {value!r}; the importer "
                 "can only follow references to resources in the configuration",
             )
-        raise ImportError_(f"{loc}: {subject}: {name} must hold IDs, got {_describe(value)}")
+        raise InputReadError(f"{loc}: {subject}: {name} must hold IDs, got {_describe(value)}")
 
     # -- model objects --------------------------------------------------------------------
 
@@ -566,7 +566,7 @@ class _Importer:
 
     def user(self, ref: _Ref, loc: Location) -> User:
         if ref.type != "pagerduty_user":
-            raise ImportError_(f"{loc}: expected a pagerduty_user, got {ref.address()}")
+            raise InputReadError(f"{loc}: expected a pagerduty_user, got {ref.address()}")
         block = self._block(ref)
         if block is None:
             user = self._placeholder(ref, loc)
@@ -607,7 +607,7 @@ class _Importer:
 
     def team(self, ref: _Ref, loc: Location) -> Team:
         if ref.type != "pagerduty_team":
-            raise ImportError_(f"{loc}: expected a pagerduty_team, got {ref.address()}")
+            raise InputReadError(f"{loc}: expected a pagerduty_team, got {ref.address()}")
         block = self._block(ref)
         if block is None:
             raise _UnresolvedError(loc, f"{ref.address()} is not declared in the configuration")
@@ -627,7 +627,7 @@ class _Importer:
 
     def schedule(self, ref: _Ref, loc: Location) -> Schedule:
         if ref.type != "pagerduty_schedule":
-            raise ImportError_(f"{loc}: expected a pagerduty_schedule, got {ref.address()}")
+            raise InputReadError(f"{loc}: expected a pagerduty_schedule, got {ref.address()}")
         if ref.kind == "data":
             raise _UnresolvedError(
                 loc,
@@ -648,14 +648,14 @@ class _Importer:
         try:
             check_time_zone(tz, f"Schedule {name!r}")
         except ValidationError as exc:
-            raise ImportError_(f"{self.where(block, 'time_zone')}: {subject}: {exc}") from None
+            raise InputReadError(f"{self.where(block, 'time_zone')}: {subject}: {exc}") from None
         description = self.opt_string(block, "description", subject)
         layers = [
             self._build_layer(layer, f"{subject} layer {i + 1}", i, tz)
             for i, layer in enumerate(block.nested("layer"))
         ]
         if not layers:
-            raise ImportError_(
+            raise InputReadError(
                 f"{block.location}: {subject}: a schedule needs at least one layer block"
             )
         teams = []
@@ -705,7 +705,7 @@ class _Importer:
         duration = dt.timedelta(seconds=seconds)
         if kind == "daily_restriction":
             if "start_day_of_week" in block.attributes:
-                raise ImportError_(
+                raise InputReadError(
                     f"{self.where(block, 'start_day_of_week')}: {subject}: start_day_of_week is "
                     "only for weekly_restriction (the provider shows a permanent diff otherwise)"
                 )
@@ -714,7 +714,7 @@ class _Importer:
             day = self.integer(block, "start_day_of_week", subject)
             assert day is not None
             return _validated(lambda: Restriction.weekly(day, start, duration), block, subject)  # type: ignore[no-any-return]
-        raise ImportError_(
+        raise InputReadError(
             f"{self.where(block, 'type')}: {subject}: type must be 'daily_restriction' or "
             f"'weekly_restriction', got {kind!r}"
         )
@@ -730,7 +730,7 @@ class _Importer:
         loops = self.opt_integer(block, "num_loops", subject) or 0
         team_refs = self.refs(block, "teams", subject, required=False)
         if len(team_refs) > 1:
-            raise ImportError_(
+            raise InputReadError(
                 f"{self.where(block, 'teams')}: {subject}: PagerDuty allows one team per "
                 f"escalation policy, got {len(team_refs)}"
             )
@@ -740,7 +740,7 @@ class _Importer:
             for i, rule in enumerate(block.nested("rule"))
         ]
         if not rules:
-            raise ImportError_(
+            raise InputReadError(
                 f"{block.location}: {subject}: a policy needs at least one rule block"
             )
         policy = _validated(
@@ -768,7 +768,7 @@ class _Importer:
             elif kind in ("schedule_reference", "schedule"):
                 targets.append(Target.schedule(self.schedule(value, self.where(target, "id"))))
             else:
-                raise ImportError_(
+                raise InputReadError(
                     f"{self.where(target, 'type')}: {where}: type must be 'user_reference' or "
                     f"'schedule_reference', got {kind!r}"
                 )
@@ -776,7 +776,7 @@ class _Importer:
         for strategy in block.nested("escalation_rule_assignment_strategy"):
             kind = self.opt_string(strategy, "type", subject) or "assign_to_everyone"
             if kind not in ("round_robin", "assign_to_everyone"):
-                raise ImportError_(
+                raise InputReadError(
                     f"{self.where(strategy, 'type')}: {subject}: "
                     "escalation_rule_assignment_strategy type must be 'round_robin' or "
                     f"'assign_to_everyone', got {kind!r}"
@@ -849,7 +849,7 @@ class _Importer:
         try:
             return OnCallPlan(schedules, policies, _unique(users), _unique(teams))
         except ValidationError as exc:
-            raise ImportError_(
+            raise InputReadError(
                 f"{self.blocks[0].location.file if self.blocks else '?'}: {exc}"
             ) from None
 
@@ -870,7 +870,7 @@ class _Importer:
                 "user_id",
             )
             if team_ref.type != "pagerduty_team":
-                raise ImportError_(
+                raise InputReadError(
                     f"{self.where(block, 'team_id')}: {subject}: team_id must be a "
                     f"pagerduty_team ID, got {team_ref.address()}"
                 )
@@ -892,7 +892,7 @@ def _constant(expr: Expr, loc: Location) -> Any:
         return [_constant(item, loc) for item in expr.items]
     if isinstance(expr, ObjectExpr):
         return {key: _constant(item, loc) for key, item in expr.pairs}
-    raise ImportError_(
+    raise InputReadError(
         f"{loc}: a variable definitions file holds only constant values (Terraform allows no "
         f"references or function calls there), got `{source_text(expr)}`"
     )
@@ -956,7 +956,7 @@ def import_terraform(
     ``terraform.tfvars.json`` and ``*.auto.tfvars(.json)`` are read as Terraform reads them: they
     override defaults, and ``variables`` override them.
 
-    Raises :class:`~oncall_planner.ImportError_` (message ``file:line: …``) for input that is
+    Raises :class:`~oncall_planner.InputReadError` (message ``file:line: …``) for input that is
     wrong; see the module documentation for what is a warning instead.
     """
     definitions: list[Attribute] = []
@@ -973,7 +973,9 @@ def import_terraform(
     try:
         plan = importer.run()
     except RecursionError:
-        raise ImportError_(f"{files[0]}: the configuration is nested too deeply to read") from None
+        raise InputReadError(
+            f"{files[0]}: the configuration is nested too deeply to read"
+        ) from None
     return TerraformImport(
         plan,
         tuple(importer.warnings),

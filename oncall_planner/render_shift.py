@@ -355,7 +355,7 @@ class _Render:
         return found
 
     def source(self, key: tuple[int, int, int, int]) -> int:
-        """The id of the source with ``key`` = (kind, a, b, c); see :meth:`_label`."""
+        """The id of the source with ``key`` = (kind, a, b, c); see :meth:`_make_source`."""
         found = self._source_ids.get(key)
         if found is None:
             found = self._source_ids[key] = len(self.sources)

@@ -249,13 +249,24 @@ def fairness_report(
         for layer in schedule.layers:
             for u in layer.users:
                 home.setdefault(u.email.lower(), schedule.time_zone)
+    # Everyone on call counts, also people in no layer or policy who are on call only through an
+    # override (a contractor covering a day): listed after the plan's users, not rostered.
+    everyone = list(plan.users)
+    known = {u.email.lower() for u in everyone}
+    for final in finals:
+        for entry in final.entries:
+            key = entry.user.email.lower()
+            if key not in known:
+                known.add(key)
+                everyone.append(entry.user)
+            home.setdefault(key, final.schedule.time_zone)
 
     pages_given = pages is not None
-    page_counts, unattributed = _page_times(() if pages is None else pages, lo, hi, plan.users)
+    page_counts, unattributed = _page_times(() if pages is None else pages, lo, hi, everyone)
 
     years = tuple(range(horizon.since.year - 1, horizon.until.year + 2))
     people: list[dict[str, Any]] = []
-    for user in plan.users:
+    for user in everyone:
         key = user.email.lower()
         levels_spans = by_user.get(key, {})
         all_spans = union(s for spans in levels_spans.values() for s in spans)
@@ -305,8 +316,7 @@ def fairness_report(
                 else None,
             )
         )
-    # Pages naming an email outside the plan count as unattributed too.
-    known = {u.email.lower() for u in plan.users}
+    # Pages naming an email of nobody in the plan or on call count as unattributed too.
     unattributed += sum(len(v) for k, v in page_counts.items() if k not in known)
 
     hours_r = [p["hours"] for p in people if p["rostered"]]

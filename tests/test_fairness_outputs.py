@@ -178,3 +178,52 @@ def test_timeline_names_only_the_visible_parts_of_a_hidden_layer():
     layer_names = [x for x, t in texts if t == "Ann"]
     # Base row: two visible parts; final row: the same two. No third label at the faded bar's x.
     assert len(layer_names) == 4, texts
+
+
+# --- pages that all fall outside the horizon ----------------------------------------------------
+
+OLD_PAGES = [
+    SimpleNamespace(at=at(2024, 3, 8, 22), user=A),
+    SimpleNamespace(at=at(2024, 3, 29, 3), user=A),
+]
+
+
+@pytest.fixture(scope="module")
+def stale():
+    """Pages from a year before the horizon: none of them is counted."""
+    return fairness_report(build_plan(), pages=OLD_PAGES)
+
+
+def test_the_report_counts_the_pages_outside_its_horizon(stale, report):
+    assert (stale.pages_outside, report.pages_outside) == (2, 0)
+    assert all(p.pages == 0 for p in stale.people)
+
+
+def test_text_says_no_page_falls_in_the_horizon(stale):
+    text = " ".join(stale.to_text().split())
+    assert (
+        "Pages: none of the 2 pages given falls in the horizon (they run from 2024-03-08 to "
+        "2024-03-29), so every page count is 0." in text
+    )
+
+
+def test_markdown_and_html_say_no_page_falls_in_the_horizon(stale):
+    assert "none of the 2 pages given falls in the horizon" in stale.to_markdown()
+    assert "none of the 2 pages given falls in the horizon" in stale.to_html()
+
+
+def test_json_has_the_pages_outside_the_horizon(stale):
+    data = json.loads(stale.to_json())
+    assert data["pages_outside_horizon"] == 2
+    assert data["pages_note"].startswith("none of the 2 pages given falls in the horizon")
+
+
+def test_a_report_whose_pages_are_all_counted_has_no_pages_note(report):
+    assert "pages given" not in report.to_text()
+    assert json.loads(report.to_json())["pages_note"] is None
+
+
+def test_pages_partly_outside_the_horizon_are_said_to_be_left_out():
+    pages = [*OLD_PAGES, SimpleNamespace(at=at(2025, 1, 10, 2), user=A)]
+    text = " ".join(fairness_report(build_plan(), pages=pages).to_text().split())
+    assert "Pages: 2 of the 3 pages given fall outside the horizon and are not counted." in text

@@ -31,7 +31,7 @@ from oncall_planner.fairness.pay import Pay, PayRates, non_negative, pay_for
 from oncall_planner.model import OnCallPlan, Override, User
 from oncall_planner.model.inputs import overrides_by_schedule
 from oncall_planner.render import FinalSchedule, render
-from oncall_planner.timeutil import DAY, HOUR, clock, is_aware, to_seconds
+from oncall_planner.timeutil import DAY, HOUR, clock, from_seconds, is_aware, to_seconds, zone
 
 _weight = non_negative("Weights")
 
@@ -104,6 +104,31 @@ class FairnessReport:
     finals: tuple[FinalSchedule, ...] = attrs.field(eq=False, repr=False)
     pages_given: bool = False
     unattributed_pages: int = 0
+    #: Pages given that fall outside the horizon (not counted anywhere), and the first and last
+    #: instant of all the pages given (UTC), to say where they are.
+    pages_outside: int = 0
+    pages_span: tuple[dt.datetime, dt.datetime] | None = None
+
+    def pages_note(self) -> str | None:
+        """A sentence when pages given fall outside the horizon (every format shows it), else
+        ``None``: with all of them outside, the page columns are zeros that mean nothing."""
+        if not self.pages_given or not self.pages_outside or self.pages_span is None:
+            return None
+        tz = zone(self.horizon.time_zone)
+        first, last = (t.astimezone(tz).strftime("%Y-%m-%d") for t in self.pages_span)
+        total = self.pages_outside + sum(p.pages or 0 for p in self.people)
+        total += self.unattributed_pages
+        if self.pages_outside < total:
+            return (
+                f"{self.pages_outside} of the {total} pages given fall outside the horizon and "
+                "are not counted"
+            )
+        if total == 1:
+            return f"the 1 page given ({first}) is outside the horizon, so every page count is 0"
+        return (
+            f"none of the {total} pages given falls in the horizon (they run from {first} to "
+            f"{last}), so every page count is 0"
+        )
 
     @property
     def rostered(self) -> tuple[PersonLoad, ...]:
@@ -168,13 +193,20 @@ def shifts_of(spans: Sequence[Span], lo: int, hi: int, wrap: bool) -> list[Span]
     return out
 
 
-def _page_times(
-    pages: Iterable[Any], lo: int, hi: int, users: Sequence[User]
-) -> tuple[dict[str, list[int]], int]:
+@attrs.frozen
+class _PageTimes:
+    times: dict[str, list[int]]  # lower-case email -> instants in the horizon
+    unattributed: int  # pages in the horizon that name nobody
+    outside: int  # pages outside the horizon
+    span: tuple[dt.datetime, dt.datetime] | None  # first and last page given
+
+
+def _page_times(pages: Iterable[Any], lo: int, hi: int, users: Sequence[User]) -> _PageTimes:
     """The instants (POSIX seconds) of the pages in ``[lo, hi)`` per lower-case email they name,
-    and how many of those pages name nobody."""
+    how many of those pages name nobody, and how many fall outside ``[lo, hi)``."""
     times: dict[str, list[int]] = {}
-    unattributed = 0
+    unattributed = outside = 0
+    first = last = None
     for i, page in enumerate(pages):
         at = getattr(page, "at", None)
         if not isinstance(at, dt.datetime) or not is_aware(at):
@@ -182,14 +214,18 @@ def _page_times(
                 f"fairness_report: pages[{i}].at must be a timezone-aware datetime, got {at!r}"
             )
         t = to_seconds(at)  # pages keep their seconds; only schedules are whole minutes
+        first = t if first is None else min(first, t)
+        last = t if last is None else max(last, t)
         if not lo <= t < hi:
+            outside += 1
             continue
         key = page_user_key(getattr(page, "user", None), users)
         if key is None:
             unattributed += 1
         else:
             times.setdefault(key, []).append(t)
-    return times, unattributed
+    span = None if first is None or last is None else (from_seconds(first), from_seconds(last))
+    return _PageTimes(times, unattributed, outside, span)
 
 
 def fairness_report(
@@ -262,7 +298,8 @@ def fairness_report(
             home.setdefault(key, final.schedule.time_zone)
 
     pages_given = pages is not None
-    page_counts, unattributed = _page_times(() if pages is None else pages, lo, hi, everyone)
+    page_times = _page_times(() if pages is None else pages, lo, hi, everyone)
+    page_counts, unattributed = page_times.times, page_times.unattributed
 
     years = tuple(range(horizon.since.year - 1, horizon.until.year + 2))
     people: list[dict[str, Any]] = []
@@ -340,6 +377,8 @@ def fairness_report(
         finals=finals,
         pages_given=pages_given,
         unattributed_pages=unattributed,
+        pages_outside=page_times.outside,
+        pages_span=page_times.span,
     )
 
 

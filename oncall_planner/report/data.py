@@ -98,6 +98,8 @@ def report_dict(report: FairnessReport) -> dict[str, Any]:
         "people": [person_dict(p) for p in report.people],
         "pages_given": report.pages_given,
         "unattributed_pages": report.unattributed_pages,
+        "pages_outside_horizon": report.pages_outside,
+        "pages_note": report.pages_note(),
     }
 
 

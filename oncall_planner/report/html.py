@@ -41,6 +41,7 @@ th{background:#f3f3f3}
 svg text{font-size:11px;fill:#333}
 .scroll{overflow-x:auto}
 .note{color:#555;font-size:.9em}
+.warning{background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px}
 .legend span{display:inline-block;margin-right:14px;font-size:.85em}
 .legend i{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px}
 """
@@ -234,6 +235,11 @@ def to_html(report: FairnessReport) -> str:
         f"<style>{CSS}</style></head><body>",
         "<h1>Fairness report</h1>",
         f'<p class="note">Horizon: {escape(report.horizon.describe())}</p>',
+        *(
+            [f'<p class="warning">Pages: {escape(note)}.</p>']
+            if (note := report.pages_note())
+            else []
+        ),
         "<h2>Timelines</h2>",
         f'<p class="legend">{legend}</p>',
         '<p class="note">Each layer on its own (faded where a later layer or an override hides '

@@ -176,6 +176,12 @@ def _text_tables(report: FairnessReport) -> list[str]:
     return lines
 
 
+def _pages_line(report: FairnessReport) -> str:
+    """``Pages: …`` when pages given fall outside the horizon, else nothing."""
+    note = report.pages_note()
+    return f"Pages: {note}." if note else ""
+
+
 def to_text(report: FairnessReport) -> str:
     """The report as aligned plain text; every line fits :data:`WIDTH` (80) columns."""
     span, length, why = report.horizon.describe_parts()
@@ -184,6 +190,7 @@ def to_text(report: FairnessReport) -> str:
         f"Horizon: {span}",
         *(f"  {line}" for line in textwrap.wrap(f"{length}: {why}", WIDTH - 2)),
         *_prose(f"Schedules: {_levels(report)}"),
+        *_prose(_pages_line(report)),
         "",
         *_text_tables(report),
         "",
@@ -210,6 +217,7 @@ def to_markdown(report: FairnessReport) -> str:
         "",
         f"**Schedules:** {md_escape(_levels(report))}",
         "",
+        *([f"**Pages:** {report.pages_note()}.", ""] if report.pages_note() else []),
         "## Load per person",
         "",
         "Hours are in each person's own time zone: business 08–18 Mon–Fri, sleep 22–08, off the "

@@ -227,3 +227,32 @@ def test_pages_partly_outside_the_horizon_are_said_to_be_left_out():
     pages = [*OLD_PAGES, SimpleNamespace(at=at(2025, 1, 10, 2), user=A)]
     text = " ".join(fairness_report(build_plan(), pages=pages).to_text().split())
     assert "Pages: 2 of the 3 pages given fall outside the horizon and are not counted." in text
+
+
+# --- the escalation-level columns are named for what they count ---------------------------------
+
+
+def test_text_names_the_level_columns_by_escalation_level(report):
+    header = next(line for line in report.to_text().splitlines() if line.startswith("Person "))
+    assert header.split() == ["Person", "Rostered", "Hours", "Level", "1", "Level", "2+",
+                              "Shifts", "vs", "avg"]  # fmt: skip
+
+
+def test_markdown_and_html_name_the_level_columns_by_escalation_level(report):
+    assert "| Person | Rostered | Hours | Level 1 | Level 2+ |" in report.to_markdown()
+    assert "<th>Level 1</th>\n<th>Level 2+</th>" in report.to_html()
+    assert "<th>Primary</th>" not in report.to_html()
+
+
+def test_json_and_csv_name_level_1_hours_for_what_they_are(report):
+    person = json.loads(report.to_json())["people"][0]
+    assert (person["level1_hours"], person["later_hours"]) == (168.0, 0.0)
+    assert "primary_hours" not in person
+    header = next(csv.reader(io.StringIO(report.to_csv())))
+    assert header[6:8] == ["level1_hours", "later_hours"]
+
+
+def test_primary_hours_is_a_deprecated_name_of_level1_hours(report):
+    alice = report.people[0]
+    with pytest.warns(DeprecationWarning, match="level1_hours"):
+        assert alice.primary_hours == alice.level1_hours == 168.0

@@ -53,7 +53,7 @@ def test_everyone_rostered_appears_even_with_zero_hours(plan):
 def test_buckets_partition_each_persons_hours(plan, weights):
     for p in fairness_report(plan, *WINDOW, weights=weights).people:
         assert p.business_hours + p.off_hours + p.sleep_hours == pytest.approx(p.hours)
-        assert p.primary_hours + p.later_hours == pytest.approx(p.hours)
+        assert p.level1_hours + p.later_hours == pytest.approx(p.hours)
         assert 0 <= p.weekend_hours <= p.hours + 1e-9
         assert p.night_hours == p.sleep_hours
 

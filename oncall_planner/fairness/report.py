@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -64,7 +65,10 @@ class PersonLoad:
 
     ``rostered`` people are in some layer; the indices are computed over them only. Others appear
     because an escalation rule targets them directly (on call at that level for the whole
-    horizon) or because a team lists them.
+    horizon), because a team lists them, or because they cover through an override.
+
+    ``level1_hours`` is the time on call at escalation level 1 (the first person paged), whatever
+    the layers or schedules are called; ``later_hours`` the time on call only at later levels.
     """
 
     user: User
@@ -72,7 +76,7 @@ class PersonLoad:
     time_zone: str
     holiday_region: tuple[str, str | None] | None
     hours: float
-    primary_hours: float
+    level1_hours: float
     later_hours: float
     shifts: int
     longest_stretch_hours: float
@@ -88,6 +92,17 @@ class PersonLoad:
     above_average_hours: float | None
     above_average_burden: float | None
     pay: Pay | None
+
+    @property
+    def primary_hours(self) -> float:
+        """Deprecated name of :attr:`level1_hours` (it read like a layer called Primary)."""
+        warnings.warn(
+            "PersonLoad.primary_hours is deprecated; use level1_hours (hours at escalation "
+            "level 1)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.level1_hours
 
 
 @attrs.frozen
@@ -327,7 +342,7 @@ def fairness_report(
                 time_zone=zone,
                 holiday_region=region,
                 hours=hours,
-                primary_hours=total(primary) / HOUR,
+                level1_hours=total(primary) / HOUR,
                 later_hours=(total(all_spans) - total(primary)) / HOUR,
                 shifts=len(stretches),
                 longest_stretch_hours=max((e - s for s, e in stretches), default=0) / HOUR,

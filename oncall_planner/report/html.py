@@ -259,8 +259,9 @@ def to_html(report: FairnessReport) -> str:
         + "".join(f'<span><i style="background:{c}"></i>{k}</span>' for k, c in BUCKET_COLOURS)
         + '<span><i style="background:#b07aa1"></i>burden</span></p>',
         load_chart_svg(report),
-        '<p class="note">Hours in each person\'s own time zone: business 08–18 Mon–Fri, sleep '
-        "22–08, off the rest.</p>",
+        '<p class="note">Level 1: time on call as the first person an escalation policy pages; '
+        "Level 2+: time on call only at later levels. Hours in each person's own time zone: "
+        "business 08–18 Mon–Fri, sleep 22–08, off the rest.</p>",
         '<div class="scroll">',
         _table([_columns(report), *(_row(report, p) for p in report.people)], "load-table"),
         "</div>",

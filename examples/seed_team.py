@@ -33,7 +33,7 @@ UNTIL = SINCE + dt.timedelta(weeks=8)
 def _fmt(entry: Entry) -> str:
     start = entry.start.astimezone(NEW_YORK).strftime("%a %Y-%m-%d %H:%M %Z")
     end = entry.end.astimezone(NEW_YORK).strftime("%a %Y-%m-%d %H:%M %Z")
-    return f"  {start}  →  {end}   {entry.user.name}"
+    return f"  {start}  ->  {end}   {entry.user.name}"
 
 
 def show_render() -> None:

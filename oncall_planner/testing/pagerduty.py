@@ -109,7 +109,7 @@ def account_from_plan(
             "summary": u.name,
             "name": u.name,
             "email": u.email,
-            "time_zone": u.time_zone or time_zone,
+            "time_zone": u.time_zone,
             "role": "user",
             "self": f"{SELF}/users/{uid[u.email.lower()]}",
             "teams": [_ref("team", tid[n], n) for n in team_of.get(u.email.lower(), [])],

@@ -29,7 +29,7 @@ from oncall_planner.pagerduty_api.planfile import dumps, load_account
 from oncall_planner.testing import PagerDutyStandIn, account_from_plan
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
-from seed_plan import build_plan  # noqa: E402
+from seed_plan import build_plan
 
 DATA = Path(__file__).parent / "data" / "pagerduty"
 TOKEN = "pd-e2e-token-5c1d7a0b"
@@ -110,10 +110,12 @@ def test_a_plan_served_by_the_stand_in_is_pulled_back_as_it_was(plan: object) ->
     with PagerDutyStandIn(account_from_plan(plan), {TOKEN: None}) as server:  # type: ignore[arg-type]
         account = pull(client(server), since=SINCE, until=UNTIL, pages=False)
     assert sorted(account.plan.schedules, key=lambda s: s.name) == sorted(
-        plan.schedules, key=lambda s: s.name  # type: ignore[attr-defined]
+        plan.schedules,
+        key=lambda s: s.name,  # type: ignore[attr-defined]
     )
     assert sorted(account.plan.escalation_policies, key=lambda p: p.name) == sorted(
-        plan.escalation_policies, key=lambda p: p.name  # type: ignore[attr-defined]
+        plan.escalation_policies,
+        key=lambda p: p.name,  # type: ignore[attr-defined]
     )
 
 
@@ -142,7 +144,10 @@ def test_every_command_takes_the_plan_file(pd: PagerDutyStandIn, tmp_path: Path,
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(version=2), "reads version 1 of the plan file, got 2 (written by a newer"),
+        (
+            lambda d: d.update(version=2),
+            "reads version 1 of the plan file, got 2 (written by a newer",
+        ),
         (
             lambda d: d["schedules"][0]["layers"][0]["users"].append("zed@example.com"),
             "schedules[0].layers[0].users[2]: no user with email 'zed@example.com'",
@@ -224,7 +229,7 @@ def test_the_committed_recording_of_a_disagreement_replays(
     code = main(["verify", *WINDOW, "--replay", str(DATA / "recorded-dst"), "--format", "json"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 1
-    payments = [s for s in doc["schedules"] if s["name"] == "Payments"][0]
+    payments = next(s for s in doc["schedules"] if s["name"] == "Payments")
     assert payments["minutes_apart"] == 60
 
 
@@ -236,8 +241,14 @@ def test_compare_schedule_sees_a_split_only_difference_as_agreement() -> None:
     for e in final.entries:  # PagerDuty cuts the same stretch at midnight UTC
         middle = e.start + (e.end - e.start) / 2
         for a, b in ((e.start, middle), (middle, e.end)):
-            entries.append({"user": {"id": e.user.email}, "start": a.isoformat(), "end": b.isoformat()})
-    doc = {"id": "PX", "final_schedule": {"rendered_schedule_entries": entries}, "schedule_layers": []}
+            entries.append(
+                {"user": {"id": e.user.email}, "start": a.isoformat(), "end": b.isoformat()}
+            )
+    doc = {
+        "id": "PX",
+        "final_schedule": {"rendered_schedule_entries": entries},
+        "schedule_layers": [],
+    }
     check = compare_schedule(schedule, doc, since, until)
     assert check.ok
     assert any("only split differently" in n for n in check.notes)
@@ -266,8 +277,17 @@ def test_overrides_apply_is_a_dry_run_by_default(
 ) -> None:
     plan_file = tmp_path / "plan.json"
     main(["pull", "--base-url", pd.base_url, *WINDOW, "-o", str(plan_file), "--no-pages"])
-    code = main(["overrides", "apply", str(plan_file), "--from", str(_wanted(tmp_path)),
-                 "--base-url", pd.base_url])
+    code = main(
+        [
+            "overrides",
+            "apply",
+            str(plan_file),
+            "--from",
+            str(_wanted(tmp_path)),
+            "--base-url",
+            pd.base_url,
+        ]
+    )
     out = capsys.readouterr()
     assert code == 0 and _writes(pd) == []
     assert "Schedule 'Payments' (PSPAY01): 2 to create" in out.out
@@ -280,7 +300,16 @@ def test_overrides_apply_twice_changes_nothing_the_second_time_and_deletes_only_
     plan_file = tmp_path / "plan.json"
     main(["pull", "--base-url", pd.base_url, *WINDOW, "-o", str(plan_file), "--no-pages"])
     wanted = _wanted(tmp_path)
-    args = ["overrides", "apply", str(plan_file), "--from", str(wanted), "--base-url", pd.base_url, "--yes"]
+    args = [
+        "overrides",
+        "apply",
+        str(plan_file),
+        "--from",
+        str(wanted),
+        "--base-url",
+        pd.base_url,
+        "--yes",
+    ]
     assert main(args) == 0
     assert [m for m, _ in _writes(pd)] == ["POST", "POST"]
     ledger = OverrideLedger.load(tmp_path / "cover.ledger.json")
@@ -291,11 +320,20 @@ def test_overrides_apply_twice_changes_nothing_the_second_time_and_deletes_only_
     assert "Nothing to change" in capsys.readouterr().out
     # someone adds an override by hand; the rota drops its second line
     pd.account["overrides"]["PSPAY01"].append(
-        {"id": "PHAND99", "start": "2030-03-22T13:00:00Z", "end": "2030-03-22T20:00:00Z",
-         "user": {"id": "PUBEN02", "type": "user_reference"}}
+        {
+            "id": "PHAND99",
+            "start": "2030-03-22T13:00:00Z",
+            "end": "2030-03-22T20:00:00Z",
+            "user": {"id": "PUBEN02", "type": "user_reference"},
+        }
     )
-    wanted.write_text(wanted.read_text(encoding="utf-8").splitlines()[0] + "\n"
-                      + wanted.read_text(encoding="utf-8").splitlines()[1] + "\n", encoding="utf-8")
+    wanted.write_text(
+        wanted.read_text(encoding="utf-8").splitlines()[0]
+        + "\n"
+        + wanted.read_text(encoding="utf-8").splitlines()[1]
+        + "\n",
+        encoding="utf-8",
+    )
     before = len(pd.requests)
     assert main(args) == 0
     deleted = [p for m, p, _ in pd.requests[before:] if m == "DELETE"]
@@ -317,10 +355,14 @@ def test_overrides_apply_stops_at_the_first_error_and_says_what_was_done(
     diff = plan_overrides(c, account, load_overrides(wanted, account.plan), OverrideLedger())
     pd.fail_next(500, count=1, path="/schedules/PSPAY01/overrides")  # the first POST succeeds...
     pd.requests.clear()
-    first = apply_overrides(PagerDutyClient(TOKEN, pd.base_url, max_attempts=1), diff, ledger := OverrideLedger())
+    first = apply_overrides(
+        PagerDutyClient(TOKEN, pd.base_url, max_attempts=1), diff, ledger := OverrideLedger()
+    )
     assert not first.ok and len(first.done) == 0 and len(first.not_attempted) == 1
     assert "answered 500" in (first.error or "")
-    again = apply_overrides(c, plan_overrides(c, account, load_overrides(wanted, account.plan), ledger), ledger)
+    again = apply_overrides(
+        c, plan_overrides(c, account, load_overrides(wanted, account.plan), ledger), ledger
+    )
     assert again.ok and [a.kind for a in again.done] == ["create", "create"]
     text = first.to_text()
     assert text.splitlines()[0].startswith("Nothing to change") is False or "FAILED create" in text
@@ -340,13 +382,38 @@ def test_end_to_end_pull_verify_apply_twice_and_the_token_is_in_no_output(
     with PagerDutyStandIn(dst_account(), {TOKEN: None}, now=SINCE) as server:
         url = ["--base-url", server.base_url]
         plan_file = work / "plan.json"
-        assert main(["pull", *url, *WINDOW, "-o", str(plan_file), "--record", str(work / "pull")]) == 0
-        assert main(["verify", *url, *WINDOW, "--record", str(work / "verify"),
-                     "-o", str(work / "verify.txt")]) == 1
-        assert "ours Ben Okafor, PagerDuty Ana Ruiz" in (work / "verify.txt").read_text(encoding="utf-8")
+        assert (
+            main(["pull", *url, *WINDOW, "-o", str(plan_file), "--record", str(work / "pull")]) == 0
+        )
+        assert (
+            main(
+                [
+                    "verify",
+                    *url,
+                    *WINDOW,
+                    "--record",
+                    str(work / "verify"),
+                    "-o",
+                    str(work / "verify.txt"),
+                ]
+            )
+            == 1
+        )
+        assert "ours Ben Okafor, PagerDuty Ana Ruiz" in (work / "verify.txt").read_text(
+            encoding="utf-8"
+        )
         shutil.copy(_wanted(tmp_path), work / "cover.csv")
-        apply = ["overrides", "apply", str(plan_file), "--from", str(work / "cover.csv"), *url, "--yes",
-                 "--record", str(work / "apply")]
+        apply = [
+            "overrides",
+            "apply",
+            str(plan_file),
+            "--from",
+            str(work / "cover.csv"),
+            *url,
+            "--yes",
+            "--record",
+            str(work / "apply"),
+        ]
         assert main(apply) == 0
         posts = sum(1 for m, _, _ in server.requests if m == "POST")
         assert main(apply) == 0

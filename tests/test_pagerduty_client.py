@@ -34,13 +34,17 @@ def pd() -> Iterator[PagerDutyStandIn]:
         yield server
 
 
-def client(pd: PagerDutyStandIn, token: str = TOKEN, **options: object) -> tuple[PagerDutyClient, list[float]]:
+def client(
+    pd: PagerDutyStandIn, token: str = TOKEN, **options: object
+) -> tuple[PagerDutyClient, list[float]]:
     slept: list[float] = []
     made = PagerDutyClient(token, pd.base_url, sleep=slept.append, seed=7, **options)  # type: ignore[arg-type]
     return made, slept
 
 
-def test_classic_pagination_follows_more_and_advances_by_what_came_back(pd: PagerDutyStandIn) -> None:
+def test_classic_pagination_follows_more_and_advances_by_what_came_back(
+    pd: PagerDutyStandIn,
+) -> None:
     c, _ = client(pd)
     users = list(c.iter_all("/users", "users", limit=3))
     assert [u["id"] for u in users] == ["PUANA01", "PUBEN02", "PUCEM03", "PUDIA04"]
@@ -101,7 +105,9 @@ def test_5xx_gives_up_after_max_attempts_with_one_line(pd: PagerDutyStandIn) -> 
     assert len(slept) == 2
 
 
-def test_401_says_to_check_the_token_and_the_region_without_showing_it(pd: PagerDutyStandIn) -> None:
+def test_401_says_to_check_the_token_and_the_region_without_showing_it(
+    pd: PagerDutyStandIn,
+) -> None:
     c, _ = client(pd, token="wrong-token-123456")
     with pytest.raises(APIError) as caught:
         c.get("/users")

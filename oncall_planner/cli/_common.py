@@ -16,7 +16,7 @@ import runpy
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO, TypeAlias
 
 from oncall_planner.errors import OnCallPlannerError
 from oncall_planner.timeutil import (
@@ -287,7 +287,7 @@ def plan_from_python(path: Path) -> OnCallPlan:
 def load_pages(args: argparse.Namespace) -> Any:
     """The page history of ``--pages`` (read with ``--pages-tz``); what was skipped and any
     warning (a truncated export) go to stderr unless ``--quiet``, so nothing is dropped unseen."""
-    from oncall_planner.pagerduty_api.planfile import load_account, sniff_plan_file
+    from oncall_planner.pagerduty_api.planfile import sniff_plan_file
 
     if args.pages is None:  # --pages-tz without --pages is refused by check_args
         # a pulled plan carries its page history: it counts unless --pages names another
@@ -359,7 +359,11 @@ def api_client(args: argparse.Namespace) -> Any:
 class PhaseProgress:
     """A :class:`Progress` bar per phase of a pull (``progress(phase, done, total, label)``)."""
 
-    TITLES = {"schedules": "Schedules", "overrides": "Overrides", "incidents": "Incidents"}
+    TITLES: ClassVar[dict[str, str]] = {
+        "schedules": "Schedules",
+        "overrides": "Overrides",
+        "incidents": "Incidents",
+    }
 
     def __init__(self) -> None:
         self.bar: Progress | None = None

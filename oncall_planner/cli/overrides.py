@@ -38,14 +38,25 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
         "this tool created that are no longer wanted (never one made by hand). A second run "
         "changes nothing. The overrides it created are listed in a ledger file.",
     )
-    apply.add_argument("input", metavar="PLAN", help="the plan: a pulled plan file (best: it "
-                       "has PagerDuty's IDs), Terraform or plan.py")
-    apply.add_argument("--from", dest="wanted", required=True, metavar="FILE",
-                       help="the wanted overrides (JSON or CSV)")
+    apply.add_argument(
+        "input",
+        metavar="PLAN",
+        help="the plan: a pulled plan file (best: it has PagerDuty's IDs), Terraform or plan.py",
+    )
+    apply.add_argument(
+        "--from",
+        dest="wanted",
+        required=True,
+        metavar="FILE",
+        help="the wanted overrides (JSON or CSV)",
+    )
     apply.add_argument("--yes", action="store_true", help="apply the changes (default: dry run)")
-    apply.add_argument("--ledger", metavar="FILE",
-                       help="the ledger of overrides this tool created (default: beside FILE, "
-                       "cover.json -> cover.ledger.json)")
+    apply.add_argument(
+        "--ledger",
+        metavar="FILE",
+        help="the ledger of overrides this tool created (default: beside FILE, "
+        "cover.json -> cover.ledger.json)",
+    )
     add_common(apply)
     add_api(apply, replay=False)
     apply.set_defaults(func=run)

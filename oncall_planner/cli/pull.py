@@ -53,9 +53,7 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
         help="page history: the incidents of the window and of the N days before it "
         "(default 28; 0 for the window only)",
     )
-    p.add_argument(
-        "--no-pages", action="store_true", help="do not pull incidents and log entries"
-    )
+    p.add_argument("--no-pages", action="store_true", help="do not pull incidents and log entries")
     add_api(p, replay=True)
     add_output(p)
     return p

@@ -78,7 +78,7 @@ class UrllibTransport:
 
         request = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
                 return Response(answer.status, _lower(answer.headers.items()), answer.read())
         except urllib.error.HTTPError as error:
             with error:
@@ -247,9 +247,7 @@ def base_url_from(value: str | None, environ: Mapping[str, str] | None = None) -
         )
     parts = urllib.parse.urlsplit(value.strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise APIError(
-            f"--base-url must look like https://api.pagerduty.com, got {value!r}"
-        )
+        raise APIError(f"--base-url must look like https://api.pagerduty.com, got {value!r}")
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
         raise APIError(
             f"--base-url {value}: use https:// (plain http is only for a stand-in on this "
@@ -273,7 +271,8 @@ def _retry_after(headers: Mapping[str, str], now: float) -> float | None:
         if when is not None:
             if when.tzinfo is None:
                 when = when.replace(tzinfo=dt.timezone.utc)
-            return max(0.0, when.timestamp() - now)
+            seconds: float = when.timestamp() - now
+            return max(0.0, seconds)
     reset = headers.get("ratelimit-reset", "").strip()
     if re.fullmatch(r"\d+(\.\d+)?", reset):
         return float(reset)
@@ -338,9 +337,7 @@ class PagerDutyClient:
     ) -> PagerDutyClient:
         """A client with the token of ``PAGERDUTY_TOKEN`` (or ``PAGERDUTY_USER_TOKEN``) and the
         base URL of :func:`base_url_from`."""
-        return cls(
-            token_from_environment(environ), base_url_from(base_url, environ), **options
-        )
+        return cls(token_from_environment(environ), base_url_from(base_url, environ), **options)
 
     def __repr__(self) -> str:  # never the token
         return f"PagerDutyClient(base_url={self.base_url!r}, token=<hidden>)"
@@ -398,7 +395,8 @@ class PagerDutyClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _backoff(self, attempt: int) -> float:
-        return min(self.max_wait, self.backoff * 2**attempt) * (0.5 + 0.5 * self._random.random())
+        base: float = min(self.max_wait, self.backoff * 2.0**attempt)
+        return base * (0.5 + 0.5 * self._random.random())
 
     def _wait(self, seconds: float) -> None:
         self.waited += seconds
@@ -453,7 +451,9 @@ class PagerDutyClient:
                 status,
             )
         if status == 404:
-            return APIError(f"PagerDuty has no {_what(path)} (404 Not Found on {shown}){said}", status)
+            return APIError(
+                f"PagerDuty has no {_what(path)} (404 Not Found on {shown}){said}", status
+            )
         if status == 429:
             return APIError(
                 f"PagerDuty kept rate-limiting {shown} (429 Too Many Requests) after "

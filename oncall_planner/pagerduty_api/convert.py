@@ -226,9 +226,8 @@ def schedule(
                 )
             )
             ids.append(_ref_id(layer))
-        team_list = [
-            teams_by_id[t] for t in (_ref_id(r) for r in doc.get("teams") or []) if t in teams_by_id
-        ]
+        team_refs = [_ref_id(r) for r in doc.get("teams") or []]
+        team_list = [teams_by_id[t] for t in team_refs if t is not None and t in teams_by_id]
         return Schedule(name, zone, built, doc.get("description") or None, team_list), ids
     except (OnCallPlannerError, TypeError, ValueError) as error:
         notes.add(f"{where} left out: {error}")
@@ -283,12 +282,14 @@ def policy(
                 else:
                     raise OnCallPlannerError(f"level {level}: unknown target type {kind!r}")
             rules.append(
-                EscalationRule(int(rule.get("escalation_delay_in_minutes") or 0), targets, _strategy(rule))
+                EscalationRule(
+                    int(rule.get("escalation_delay_in_minutes") or 0), targets, _strategy(rule)
+                )
             )
         team_refs = [t for t in (_ref_id(r) for r in doc.get("teams") or []) if t]
         if len(team_refs) > 1:
             notes.add(f"{where}: has {len(team_refs)} teams; kept the first")
-        team = teams_by_id.get(team_refs[0]) if team_refs else None
+        team = teams_by_id.get(str(team_refs[0])) if team_refs else None
         return EscalationPolicy(
             name, rules, int(doc.get("num_loops") or 0), team, doc.get("description") or None
         )
@@ -399,9 +400,9 @@ def page(
             if _entry_type(entry) == "resolve_log_entry":
                 resolved = when
                 break
-        if resolved is None and incident.get("status") == "resolved":
-            if incident.get("last_status_change_at"):
-                resolved = instant(incident["last_status_change_at"], f"{where} resolved")
+        changed = incident.get("last_status_change_at")
+        if resolved is None and incident.get("status") == "resolved" and changed:
+            resolved = instant(changed, f"{where} resolved")
     reason = incident.get("resolve_reason")
     urgency = incident.get("urgency")
     return Page(

@@ -124,7 +124,9 @@ def overrides_from_rows(
     return {name: tuple(items) for name, items in out.items()}
 
 
-def load_overrides(path: str | os.PathLike[str], plan: OnCallPlan) -> dict[str, tuple[Override, ...]]:
+def load_overrides(
+    path: str | os.PathLike[str], plan: OnCallPlan
+) -> dict[str, tuple[Override, ...]]:
     """The wanted overrides in ``path``: the JSON of :func:`overrides_to_json`, or a CSV rota
     with the header ``schedule,start,end,user``; told apart by content."""
     source = os.fspath(path)
@@ -185,7 +187,9 @@ class LedgerItem:
 class OverrideLedger:
     """The overrides oncall-planner created, kept in a JSON file (see the module text)."""
 
-    def __init__(self, items: Iterable[LedgerItem] = (), path: str | os.PathLike[str] | None = None):
+    def __init__(
+        self, items: Iterable[LedgerItem] = (), path: str | os.PathLike[str] | None = None
+    ):
         self.items = list(items)
         self.path = Path(path) if path is not None else None
 
@@ -198,7 +202,9 @@ class OverrideLedger:
         data = read_json(target)
         source = os.fspath(path)
         if not isinstance(data, dict) or data.get("format") != LEDGER_FORMAT:
-            raise InputReadError(f'{source}: not an override ledger (no "format": {LEDGER_FORMAT!r})')
+            raise InputReadError(
+                f'{source}: not an override ledger (no "format": {LEDGER_FORMAT!r})'
+            )
         items = []
         for n, row in enumerate(data.get("overrides") or [], start=1):
             try:
@@ -422,9 +428,7 @@ def plan_overrides(
         spans = [(o.start, o.end) for o, _ in want] + [(i.start, i.end) for i in ours]
         lo = min(a for a, _ in spans)
         hi = max(b for _, b in spans)
-        answer = client.get(
-            f"/schedules/{sid}/overrides", {"since": _iso(lo), "until": _iso(hi)}
-        )
+        answer = client.get(f"/schedules/{sid}/overrides", {"since": _iso(lo), "until": _iso(hi)})
         existing = []
         for item in (answer.get("overrides") if isinstance(answer, dict) else None) or []:
             user = item.get("user") or {}
@@ -444,11 +448,12 @@ def plan_overrides(
                 (
                     e
                     for e in existing
-                    if e[0] not in matched and (e[1], e[2], e[3]) == (override.start, override.end, uid)
+                    if e[0] not in matched
+                    and (e[1], e[2], e[3]) == (override.start, override.end, uid)
                 ),
                 None,
             )
-            base = dict(
+            base: dict[str, Any] = dict(
                 schedule=name,
                 schedule_id=sid,
                 start=override.start,
@@ -460,7 +465,7 @@ def plan_overrides(
             if same is not None:
                 matched.add(same[0])
                 why = "made by oncall-planner" if same[0] in mine else "already in PagerDuty"
-                actions.append(OverrideAction("keep", override_id=same[0], why=why, **base))  # type: ignore[arg-type]
+                actions.append(OverrideAction("keep", override_id=same[0], why=why, **base))
                 continue
             others = [
                 e
@@ -470,7 +475,7 @@ def plan_overrides(
             why = "wanted"
             if others:
                 why += f"; overlaps an override made by hand ({others[0][4]}): the newest wins"
-            actions.append(OverrideAction("create", why=why, **base))  # type: ignore[arg-type]
+            actions.append(OverrideAction("create", why=why, **base))
         present = {e[0]: e for e in existing}
         for item in ours:
             if item.override_id in matched:
@@ -486,16 +491,18 @@ def plan_overrides(
                 override_id=item.override_id,
             )
             if item.override_id not in present:
-                actions.append(OverrideAction("forget", why="no longer in PagerDuty", **base))  # type: ignore[arg-type]
+                actions.append(OverrideAction("forget", why="no longer in PagerDuty", **base))
             elif item.end <= now:
                 actions.append(
-                    OverrideAction("skip", why="over already: PagerDuty keeps past overrides", **base)  # type: ignore[arg-type]
+                    OverrideAction(
+                        "skip", why="over already: PagerDuty keeps past overrides", **base
+                    )
                 )
             else:
                 why = "made by oncall-planner, no longer wanted"
                 if item.start < now:
                     why += "; in progress, so PagerDuty ends it now"
-                actions.append(OverrideAction("delete", why=why, **base))  # type: ignore[arg-type]
+                actions.append(OverrideAction("delete", why=why, **base))
     return OverridesPlan(tuple(actions))
 
 
@@ -520,7 +527,9 @@ def apply_overrides(
             if action.kind == "create":
                 created = _create(client, action)
                 ledger.items.append(
-                    LedgerItem(action.schedule_id, created, action.start, action.end, action.user_id)
+                    LedgerItem(
+                        action.schedule_id, created, action.start, action.end, action.user_id
+                    )
                 )
                 action = attrs.evolve(action, override_id=created)
             elif action.kind == "delete":

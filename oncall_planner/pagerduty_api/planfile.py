@@ -44,6 +44,10 @@ VERSION = 1
 UTC = dt.timezone.utc
 
 
+def _tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(value)
+
+
 def _frozen_map(value: Any) -> dict[Any, Any]:
     return dict(value or {})
 
@@ -74,14 +78,12 @@ class Account:
     pull left out."""
 
     plan: OnCallPlan
-    overrides: Mapping[str, tuple[Override, ...]] = attrs.field(
-        factory=dict, converter=_frozen_map
-    )
-    pages: tuple[Page, ...] = attrs.field(default=(), converter=tuple)
+    overrides: Mapping[str, tuple[Override, ...]] = attrs.field(factory=dict, converter=_frozen_map)
+    pages: tuple[Page, ...] = attrs.field(default=(), converter=_tuple)
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     ids: PagerDutyIds = attrs.field(factory=PagerDutyIds)
-    notes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,18 +211,14 @@ def account_to_json(account: Account | OnCallPlan) -> dict[str, Any]:
             }
             for p in policies
         ],
-        "pages": [
-            _page_json(p) for p in sorted(account.pages, key=lambda p: (p.at, p.id or ""))
-        ],
+        "pages": [_page_json(p) for p in sorted(account.pages, key=lambda p: (p.at, p.id or ""))],
         "notes": list(account.notes),
     }
 
 
 def dumps(account: Account | OnCallPlan) -> str:
     """The plan file's text: the same account gives the same bytes."""
-    return (
-        json.dumps(account_to_json(account), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    )
+    return json.dumps(account_to_json(account), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def write_account(account: Account | OnCallPlan, path: str | os.PathLike[str]) -> Path:
@@ -331,8 +329,11 @@ def account_from_json(data: Any, source: str = "plan file") -> Account:
         raise r.fail(
             "version",
             f"this oncall-planner reads version {VERSION} of the plan file, got {version!r}"
-            + (" (written by a newer oncall-planner: upgrade)" if isinstance(version, int)
-               and version > VERSION else ""),
+            + (
+                " (written by a newer oncall-planner: upgrade)"
+                if isinstance(version, int) and version > VERSION
+                else ""
+            ),
         )
     users: dict[str, User] = {}
     user_ids: dict[str, str] = {}
@@ -446,9 +447,7 @@ def account_from_json(data: Any, source: str = "plan file") -> Account:
     ids_policies: dict[str, str] = {}
     for i, item in enumerate(r.array(top.get("escalation_policies", []), "escalation_policies")):
         w = f"escalation_policies[{i}]"
-        p = r.obj(
-            item, w, ["name", "rules"], ["description", "num_loops", "team", "pagerduty_id"]
-        )
+        p = r.obj(item, w, ["name", "rules"], ["description", "num_loops", "team", "pagerduty_id"])
         rules = []
         for j, rule in enumerate(r.array(p["rules"], f"{w}.rules")):
             rw = f"{w}.rules[{j}]"
@@ -470,7 +469,9 @@ def account_from_json(data: Any, source: str = "plan file") -> Account:
                     raise r.fail(tw, f"type must be 'user' or 'schedule', got {kind!r}")
             round_robin = rd.get("round_robin", False)
             if not isinstance(round_robin, bool):
-                raise r.fail(f"{rw}.round_robin", f"must be true or false, got {_kind(round_robin)}")
+                raise r.fail(
+                    f"{rw}.round_robin", f"must be true or false, got {_kind(round_robin)}"
+                )
             delay = r.integer(rd["delay_minutes"], f"{rw}.delay_minutes")
             rules.append(
                 r.build(rw, lambda d=delay, t=targets, rr=round_robin: EscalationRule(d, t, rr))
@@ -495,9 +496,7 @@ def account_from_json(data: Any, source: str = "plan file") -> Account:
         _page(r, page, f"pages[{i}]", users)
         for i, page in enumerate(r.array(top.get("pages", []), "pages"))
     ]
-    notes = [
-        r.text(n, f"notes[{i}]") for i, n in enumerate(r.array(top.get("notes", []), "notes"))
-    ]
+    notes = [r.text(n, f"notes[{i}]") for i, n in enumerate(r.array(top.get("notes", []), "notes"))]
     since = until = None
     if top.get("window") is not None:
         wd = r.obj(top["window"], "window", ["since", "until"])
@@ -631,9 +630,7 @@ def load_account(path: str | os.PathLike[str]) -> Account:
     source = os.fspath(path)
     data = read_json(path)
     if not is_plan_file(data):
-        raise InputReadError(
-            f"{source}: not an oncall-planner plan file (no \"format\": {FORMAT!r})"
-        )
+        raise InputReadError(f'{source}: not an oncall-planner plan file (no "format": {FORMAT!r})')
     return account_from_json(data, source)
 
 

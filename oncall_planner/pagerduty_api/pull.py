@@ -221,7 +221,12 @@ def pull(
     page_list: list[Page] = []
     if pages:
         page_list = _pages(
-            client, p, since - history, min(until, now), team_ids, set(policy_ids.values()),
+            client,
+            p,
+            since - history,
+            min(until, now),
+            team_ids,
+            set(policy_ids.values()),
             bool(schedule_ids),
         )
 

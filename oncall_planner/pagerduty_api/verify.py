@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -272,7 +273,7 @@ def compare_schedule(
     cuts = sorted({since, until} | ours.edges() | theirs.edges())
     cuts = [c for c in cuts if since <= c <= until]
     raw: list[tuple[dt.datetime, dt.datetime, str | None, str | None]] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         o, t = ours.at(a), theirs.at(a)
         if o != t:
             if raw and raw[-1][1] == a and raw[-1][2:] == (o, t):
@@ -284,9 +285,19 @@ def compare_schedule(
     for a, b, o, t in raw:
         found.append(
             _explain(
-                schedule, a, b, o, t, names, tz,
-                ours_layers, ours_visible, ours_overrides,
-                theirs_layers, theirs_overrides, their_layer_docs,
+                schedule,
+                a,
+                b,
+                o,
+                t,
+                names,
+                tz,
+                ours_layers,
+                ours_visible,
+                ours_overrides,
+                theirs_layers,
+                theirs_overrides,
+                their_layer_docs,
             )
         )
     if not raw and len(final.entries) != len(their_entries):
@@ -384,9 +395,14 @@ def _layer_hints(
             out.append(f"{name} starts at {at}")
         if layer.end is not None and edge == layer.end:
             out.append(f"{name} ends at {at}")
-        if i < len(ours_layers) and edge in ours_layers[i].edges() and edge not in (
-            layer.start,
-            layer.end,
+        if (
+            i < len(ours_layers)
+            and edge in ours_layers[i].edges()
+            and edge
+            not in (
+                layer.start,
+                layer.end,
+            )
         ):
             what = "a restriction window edge or handoff" if layer.restrictions else "a handoff"
             out.append(f"{name} has {what} in our render at {at}")
@@ -455,9 +471,7 @@ def verify(
         pairs = convert.overrides(items or [], by_id, notes, f"schedule {ident}")
         email_ids = {u.email.lower(): uid for uid, u in by_id.items()}
         checks.append(
-            compare_schedule(
-                schedule, doc, since, until, [o for o, _ in pairs], email_ids, mode
-            )
+            compare_schedule(schedule, doc, since, until, [o for o, _ in pairs], email_ids, mode)
         )
         if progress is not None:
             progress("schedules", n, len(ids), schedule.name)

@@ -357,7 +357,9 @@ def render_schedule(
     }
 
 
-def _clip(entries: Iterable[Mapping[str, Any]], since: dt.datetime, until: dt.datetime) -> list[dict[str, Any]]:
+def _clip(
+    entries: Iterable[Mapping[str, Any]], since: dt.datetime, until: dt.datetime
+) -> list[dict[str, Any]]:
     out = []
     for e in entries:
         start, end = max(_parse(e["start"]), since), min(_parse(e["end"]), until)
@@ -402,7 +404,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, str]] = [
 ]
 
 
-class _Answer(Exception):
+class _Answer(Exception):  # noqa: N818 (an answer to send, not an error)
     def __init__(self, status: int, body: Any = None, headers: Mapping[str, str] | None = None):
         self.status, self.body, self.headers = status, body, dict(headers or {})
 
@@ -464,7 +466,7 @@ class PagerDutyStandIn:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = do_DELETE = do_PUT = _serve
+            do_GET = do_POST = do_DELETE = do_PUT = _serve  # noqa: N815 (http.server's names)
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -528,9 +530,11 @@ class PagerDutyStandIn:
         authorization: str,
         raw: bytes,
     ) -> tuple[int, Any, dict[str, str]]:
-        token = authorization.removeprefix("Token token=") if authorization.startswith(
-            "Token token="
-        ) else None
+        token = (
+            authorization.removeprefix("Token token=")
+            if authorization.startswith("Token token=")
+            else None
+        )
         if token is None or token not in self.tokens:
             raise _error(401, "Unauthorized", 2006)
         for fail in self._failures:
@@ -565,7 +569,9 @@ class PagerDutyStandIn:
             limit = int(self._one(query, "limit") or 25)
             offset = int(self._one(query, "offset") or 0)
         except ValueError:
-            raise _error(400, "Invalid Input Provided", 2001, "limit and offset are numbers") from None
+            raise _error(
+                400, "Invalid Input Provided", 2001, "limit and offset are numbers"
+            ) from None
         limit = max(1, min(limit, 100))
         if offset + limit > 10_000:
             raise _error(400, "Invalid Input Provided", 2001, "Offset must be less than 10000")
@@ -580,7 +586,9 @@ class PagerDutyStandIn:
         }
 
     @staticmethod
-    def _filter(items: list[dict[str, Any]], query: Mapping[str, list[str]], *fields: str) -> list[dict[str, Any]]:
+    def _filter(
+        items: list[dict[str, Any]], query: Mapping[str, list[str]], *fields: str
+    ) -> list[dict[str, Any]]:
         text = (query.get("query") or [""])[-1].lower()
         teams = set(query.get("team_ids[]") or [])
         out = []
@@ -606,7 +614,9 @@ class PagerDutyStandIn:
             start = _parse(since) if since else _parse(str(until)) - dt.timedelta(weeks=2)
             end = _parse(until) if until else start + dt.timedelta(weeks=2)
         except ValueError:
-            raise _error(400, "Invalid Input Provided", 2001, "since/until must be ISO 8601") from None
+            raise _error(
+                400, "Invalid Input Provided", 2001, "since/until must be ISO 8601"
+            ) from None
         if end <= start:
             raise _error(400, "Invalid Input Provided", 2001, "until must be after since")
         return start, end
@@ -624,7 +634,9 @@ class PagerDutyStandIn:
         return 200, {"user": self._find("users", id)}
 
     def list_teams(self, query: Any, body: Any) -> tuple[int, Any]:
-        return self._page(query, "teams", self._filter(list(self.account.get("teams") or []), query, "name"))
+        return self._page(
+            query, "teams", self._filter(list(self.account.get("teams") or []), query, "name")
+        )
 
     def list_schedules(self, query: Any, body: Any) -> tuple[int, Any]:
         items = [
@@ -687,7 +699,13 @@ class PagerDutyStandIn:
                 out.append({"status": 400, "errors": ["Invalid override"], "override": item})
                 continue
             if end <= start:
-                out.append({"status": 400, "errors": ["Override must end after its start"], "override": item})
+                out.append(
+                    {
+                        "status": 400,
+                        "errors": ["Override must end after its start"],
+                        "override": item,
+                    }
+                )
                 continue
             if user is None:
                 out.append({"status": 400, "errors": ["User not found"], "override": item})
@@ -715,7 +733,9 @@ class PagerDutyStandIn:
             if item["id"] == oid:
                 now = self._now().replace(second=0, microsecond=0)
                 if _parse(item["end"]) <= now:
-                    raise _error(400, "Invalid Input Provided", 2001, "cannot remove a past override")
+                    raise _error(
+                        400, "Invalid Input Provided", 2001, "cannot remove a past override"
+                    )
                 if _parse(item["start"]) < now:
                     item["end"] = _iso(now)
                     return 200, None
@@ -742,7 +762,12 @@ class PagerDutyStandIn:
 
     def list_v3(self, query: Any, body: Any) -> tuple[int, Any]:
         items = [
-            {"id": s["id"], "type": "schedule_v3_reference", "summary": s.get("name"), "self": f"{SELF}/v3/schedules/{s['id']}"}
+            {
+                "id": s["id"],
+                "type": "schedule_v3_reference",
+                "summary": s.get("name"),
+                "self": f"{SELF}/v3/schedules/{s['id']}",
+            }
             for s in self._filter(list(self.account.get("v3_schedules") or []), query, "name")
         ]
         return self._page(query, "schedules", items)
@@ -752,7 +777,9 @@ class PagerDutyStandIn:
             if item.get("id") == id:
                 return 200, {"schedule": item}
         if any(s.get("id") == id for s in self.account.get("schedules") or []):
-            raise _error(400, "This is a layer-based schedule. Use the v2 Schedules API to access it.", 2001)
+            raise _error(
+                400, "This is a layer-based schedule. Use the v2 Schedules API to access it.", 2001
+            )
         raise _error(404, "Not Found", 2100)
 
     def list_audit(self, query: Any, body: Any) -> tuple[int, Any]:

@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from seed_plan import BOB, CAROL, NEW_YORK, build_plan  # noqa: E402
+from seed_plan import BOB, CAROL, NEW_YORK, build_plan
 
-from oncall_planner import Override  # noqa: E402
-from oncall_planner.cli import main as cli  # noqa: E402
-from oncall_planner.testing import PagerDutyStandIn, account_from_plan, pd_id  # noqa: E402
+from oncall_planner import Override
+from oncall_planner.cli import main as cli
+from oncall_planner.testing import PagerDutyStandIn, account_from_plan, pd_id
 
 OUT = Path(__file__).resolve().parent / "out" / "api"
 TOKEN = "demo-token-not-a-secret"

@@ -26,7 +26,7 @@ def test_same_output_on_every_run_without_the_port_the_paths_or_the_token(
 ) -> None:
     first = _run(capsys)
     assert _run(capsys) == first
-    assert "127.0.0.1" not in first and str(REPO) not in first
+    assert "http://127.0.0.1" not in first and str(REPO) not in first
     assert tour_api.TOKEN not in first
 
 

@@ -30,9 +30,9 @@ from typing import Any, Literal
 
 import attrs
 
+import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.errors import APIError, InputReadError, OnCallPlannerError
 from oncall_planner.model import OnCallPlan, Override, User
-from oncall_planner.pagerduty_api import convert
 from oncall_planner.pagerduty_api.client import PagerDutyClient
 from oncall_planner.pagerduty_api.planfile import Account, read_json
 from oncall_planner.timeutil import parse_iso8601, zone

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.errors import APIError, OnCallPlannerError
 from oncall_planner.model import EscalationPolicy, OnCallPlan, Override, Schedule, User
-from oncall_planner.pagerduty_api import convert
 from oncall_planner.pagerduty_api.client import PagerDutyClient
 from oncall_planner.pagerduty_api.planfile import Account, PagerDutyIds
 from oncall_planner.pages import Page

@@ -23,8 +23,8 @@ from typing import Any
 
 import attrs
 
+import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.model import Layer, Override, Schedule, User
-from oncall_planner.pagerduty_api import convert
 from oncall_planner.pagerduty_api.client import PagerDutyClient
 from oncall_planner.render import Entry, Mode, render
 from oncall_planner.timeutil import zone

@@ -386,10 +386,16 @@ def test_commands_not_run_are_few_and_say_why() -> None:
     assert all(len(reason) >= 20 for _, _, reason in markers), markers
 
 
+def _is_synopsis(command: str) -> bool:
+    """``oncall-planner verify [--since TIME]``: a usage line with placeholders, not a command."""
+    return "[" in command or any(re.fullmatch(r"[A-Z][A-Z_]+", w) for w in command.split())
+
+
 def test_no_command_of_the_docs_hides_in_a_text_block() -> None:
-    """A `$ oncall-planner …` transcript or a CI `run: oncall-planner …` step in another kind of
-    block would not be run: commands go in ```sh blocks (their output in a ```text block after),
-    and a CI step that cannot run here carries NOT_RUN and its reason."""
+    """A command in another kind of block (a `$ oncall-planner …` transcript, a plain command
+    line, a CI `run: oncall-planner …` step) would not be run: commands go in ```sh blocks (their
+    output in a ```text block after), and one that cannot run here carries NOT_RUN and its
+    reason. Usage lines with placeholders (``INPUT``, ``[--since TIME]``) are not commands."""
     hidden = []
     for path in DOC_FILES:
         for info, first, body in fenced_blocks(path.read_text(encoding="utf-8")):
@@ -397,8 +403,9 @@ def test_no_command_of_the_docs_hides_in_a_text_block() -> None:
                 continue
             for k, line in enumerate([text_line.strip() for text_line in body]):
                 command = re.sub(r"^(\$ |- run: )", "", line)
-                is_command = command != line and command.startswith("oncall-planner ")
-                if is_command and NOT_RUN not in line and not (k and NOT_RUN in body[k - 1]):
+                if not command.startswith("oncall-planner ") or _is_synopsis(command):
+                    continue
+                if NOT_RUN not in line and not (k and NOT_RUN in body[k - 1]):
                     hidden.append(f"{path.name}:{first + k}: {line}")
     assert hidden == []
 

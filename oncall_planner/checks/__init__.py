@@ -5,7 +5,7 @@ returns the findings sorted by severity, code, subject and first interval.
 """
 
 # Importing the families registers their rules, in code order.
-from oncall_planner.checks import coverage, escalation, pages, rest, rotation  # noqa: F401
+from oncall_planner.checks import coverage, escalation, pages, rest, rotation, shifts  # noqa: F401
 from oncall_planner.checks._engine import (
     RULES,
     SEVERITIES,
@@ -17,6 +17,7 @@ from oncall_planner.checks._engine import (
     check,
     rule,
 )
+from oncall_planner.checks.shifts import position_changes
 
 __all__ = [
     "RULES",
@@ -27,5 +28,6 @@ __all__ = [
     "Hit",
     "Rule",
     "check",
+    "position_changes",
     "rule",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -75,6 +74,8 @@ def _file_names(names: Sequence[str]) -> list[str]:
     out = []
     for name, slug in zip(names, slugs, strict=True):
         if slugs.count(slug) > 1:
+            import hashlib  # here: it loads OpenSSL, which `--help` does not need
+
             slug += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
         out.append(f"{slug}.ics")
     return out

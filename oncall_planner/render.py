@@ -110,9 +110,11 @@ class Entry(NamedTuple):
         return self.start <= at < self.end
 
 
-@attrs.frozen
-class Interval:
-    """A half-open stretch of time ``[start, end)``, e.g. a gap with nobody on call."""
+class Interval(NamedTuple):
+    """A half-open stretch of time ``[start, end)``, e.g. a gap with nobody on call.
+
+    A named tuple, like :class:`Entry`: read by name or unpack (``start, end = interval``).
+    """
 
     start: dt.datetime
     end: dt.datetime
@@ -210,9 +212,17 @@ class ShiftRenderOptions:
 
 
 class _Parts:
-    """What :attr:`FinalSchedule.layers`, ``.visible`` and ``.overrides`` are built from, on first
-    use: most callers only read ``entries``, and building Entry objects is most of the cost of
-    rendering."""
+    """What :attr:`FinalSchedule.layers`, ``.visible``, ``.overrides`` (and, for shift-based
+    schedules, ``.gaps`` and ``.coverage``) are built from, on first use: most callers only read
+    ``entries``, and building Entry objects is most of the cost of rendering."""
+
+    def __init__(self, gaps: tuple[tuple[Interval, ...], float] | None = None) -> None:
+        self._gaps = gaps
+
+    def gaps(self) -> tuple[tuple[Interval, ...], float]:
+        """The gaps and the share of the window covered."""
+        assert self._gaps is not None
+        return self._gaps
 
     def layers(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
         raise NotImplementedError
@@ -259,8 +269,13 @@ class _LayerJob:
 
 class _LayerParts(_Parts):
     def __init__(
-        self, job: _LayerJob, users: tuple[User, ...], override_pieces: tuple[Piece, ...]
+        self,
+        job: _LayerJob,
+        users: tuple[User, ...],
+        override_pieces: tuple[Piece, ...],
+        gaps: tuple[tuple[Interval, ...], float],
     ) -> None:
+        super().__init__(gaps)
         self.job = job
         self.users = users
         self.override_pieces = override_pieces
@@ -294,6 +309,9 @@ class FinalSchedule:
     - ``overrides``: the part of the overrides that shows in the final schedule;
     - ``vacancies``: a shift-based schedule's time held by an empty slot (nobody on call);
     - ``gaps``: the stretches with nobody on call; ``coverage``: the share of the window covered.
+
+    ``layers``, ``visible``, ``overrides`` (and a shift-based schedule's ``gaps`` and
+    ``coverage``) are worked out on first use and kept.
     """
 
     schedule: Schedule | ShiftSchedule
@@ -301,12 +319,20 @@ class FinalSchedule:
     until: dt.datetime
     mode: str
     entries: tuple[Entry, ...]
-    gaps: tuple[Interval, ...]
-    coverage: float
     _parts: _Parts = attrs.field(repr=False, eq=False)
     vacancies: tuple[Vacancy, ...] = ()
     concurrent: bool = False
     options: ShiftRenderOptions | None = None
+
+    @functools.cached_property
+    def gaps(self) -> tuple[Interval, ...]:
+        """The stretches of the window with nobody on call."""
+        return self._parts.gaps()[0]
+
+    @functools.cached_property
+    def coverage(self) -> float:
+        """The share of the window with someone on call."""
+        return self._parts.gaps()[1]
 
     @functools.cached_property
     def layers(self) -> tuple[tuple[Entry, ...], ...]:
@@ -399,6 +425,11 @@ def _instant_cache(entries: Iterable[Entry]) -> dict[int, dt.datetime]:
 _tuple_new = tuple.__new__
 
 
+def _new_interval(start: dt.datetime, end: dt.datetime) -> Interval:
+    """``Interval(start, end)`` without the named tuple's Python-level ``__new__``."""
+    return _tuple_new(Interval, (start, end))
+
+
 def _entries(
     pieces: Iterable[Piece], users: Sequence[User], instants: dict[int, dt.datetime]
 ) -> tuple[Entry, ...]:
@@ -482,7 +513,7 @@ def _final(
             zip(starts, ends, map(users.__getitem__, who), itertools.repeat(None)),
         )
     )
-    gaps = [Interval(times[p - 1], times[p]) for p in after_gap]
+    gaps = [_new_interval(times[p - 1], times[p]) for p in after_gap]
     if points[0] > lo:
         gaps.insert(0, Interval(from_seconds(lo), times[0]))
     if points[-1] < hi:
@@ -1015,9 +1046,9 @@ def render(
         until=until,
         mode=mode_,
         entries=entries,
-        gaps=gaps,
-        coverage=covered / (hi - lo),
-        parts=_LayerParts(job, tuple(users), tuple(_coalesce(override_pieces))),
+        parts=_LayerParts(
+            job, tuple(users), tuple(_coalesce(override_pieces)), (gaps, covered / (hi - lo))
+        ),
     )
 
 

@@ -29,6 +29,7 @@ import bisect
 import datetime as dt
 import functools
 import itertools
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -61,8 +62,10 @@ from oncall_planner.render import (
     Vacancy,
     _check_window,
     _latest_wins,
+    _new_interval,
     _Parts,
-    _union,
+    _Timedeltas,
+    _tuple_new,
 )
 from oncall_planner.timeutil import DAY, ZoneClock, clock, from_seconds, to_seconds
 
@@ -387,19 +390,47 @@ class _EventPlan:
             return (s, e) if es <= s < eu and s < e else None
         return (s, e) if es <= s and e <= eu and s < e else None
 
-    def pieces(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
-        """Kept occurrences meeting ``[lo, hi)`` as (start, end, k), not cut to the window."""
+    def pieces(self, lo: int, hi: int) -> tuple[list[int], list[int], list[int]]:
+        """Kept occurrences meeting ``[lo, hi)``, not cut to the window, as three columns:
+        starts, ends and counting numbers ``k``."""
         top = min(hi, self.eu)
         lower = min(max(lo, self.es), top)
         i, j = self.expansion.span(
             self.clock.to_local(lower) - self.margin, self.clock.to_local(top) + self.margin
         )
-        out = []
-        for s, e, k in self._occurrences(i, j):
+        if i >= j:
+            return [], [], []
+        exp = self.expansion
+        locals_ = exp.starts[i:j]
+        ks = exp.index[i:j]
+        starts = self.clock.from_local_sorted(locals_)
+        if self.wallclock:
+            ends = self.clock.from_local_sorted([local + self.d_wall for local in locals_])
+        else:
+            ends = list(map(operator.add, starts, itertools.repeat(self.d_exact)))
+        if locals_[0] == self.l0:  # the first occurrence is start_time itself
+            starts[0], ends[0] = self.s0, self.e0
+        if (
+            starts[0] >= self.es
+            and max(ends) <= self.eu
+            and (len(ends) < 2 or ends[0] <= ends[1])
+            and all(map(operator.lt, starts, ends))
+        ):
+            # Every occurrence lies in the effective range, starts and ends in order: keep
+            # those that meet the window, found by bisection.
+            a = bisect.bisect_right(ends, lo)
+            b = bisect.bisect_left(starts, hi)
+            return starts[a:b], ends[a:b], ks[a:b]
+        out_s: list[int] = []
+        out_e: list[int] = []
+        out_k: list[int] = []
+        for s, e, k in zip(starts, ends, ks, strict=True):
             piece = self.kept(s, e, self.es, self.eu)
             if piece is not None and piece[0] < hi and piece[1] > lo:
-                out.append((piece[0], piece[1], k))
-        return out
+                out_s.append(piece[0])
+                out_e.append(piece[1])
+                out_k.append(k)
+        return out_s, out_e, out_k
 
     def first_kept(self) -> int | None:
         """The counting number of the first occurrence the effective range keeps."""
@@ -433,6 +464,17 @@ class _EventPlan:
             if self.kept(s, e, self.es, end) is not None:
                 return k
         return None
+
+    def holders_of(self, ks: Sequence[int]) -> Iterable[int]:
+        """The member holding each of the occurrences ``ks`` (counting numbers, in order) of a
+        rotating event. Consecutive numbers (no excluded date between them) follow a fixed
+        pattern, each member ``spm`` times in turn, which ``cycle`` repeats in C."""
+        members, spm, n = self.members, self.spm, len(self.members)
+        if ks[-1] - ks[0] != len(ks) - 1:
+            return [members[((k - self.base) // spm) % n] for k in ks]
+        pattern = [m for m in members for _ in range(spm)]
+        phase = (ks[0] - self.base) % len(pattern)
+        return itertools.islice(itertools.cycle(pattern[phase:] + pattern[:phase]), len(ks))
 
     def holders(self, k: int) -> list[int]:
         """The member ids holding occurrence ``k``."""
@@ -560,11 +602,17 @@ class _Render:
     def rotation_pieces(self, ri: int, lo: int, hi: int) -> list[SPiece]:
         """What rotation ``ri`` alone produces meeting ``[lo, hi)``, before overrides."""
         out: list[SPiece] = []
+        repeat = itertools.repeat
         for ei, plan in enumerate(self.plans[ri]):
+            starts, ends, ks = plan.pieces(lo, hi)
+            if not starts or not plan.members:
+                continue
             src = self.source((0, ri, ei, 0))
-            for s, e, k in plan.pieces(lo, hi):
-                for member in plan.holders(k):
-                    out.append((s, e, member, src))
+            if plan.every:
+                for member in plan.members:
+                    out.extend(zip(starts, ends, repeat(member), repeat(src)))
+                continue
+            out.extend(zip(starts, ends, plan.holders_of(ks), repeat(src)))
         return out
 
     def custom_pieces(self, ci: int, lo: int, hi: int) -> list[SPiece]:
@@ -698,7 +746,7 @@ def _people_key(source: Source, rank: int) -> tuple[int, int, int]:
 
 
 class _ShiftParts(_Parts):
-    """The per-rotation views of a shift-based render, built on first use."""
+    """The per-rotation views of a shift-based render, and its gaps, built on first use."""
 
     def __init__(
         self,
@@ -707,12 +755,22 @@ class _ShiftParts(_Parts):
         visible: list[list[SPiece]],
         overrides: list[SPiece],
         ranks: dict[User, int],
+        covering: tuple[Sequence[int], Sequence[int], int, int],
     ) -> None:
+        super().__init__()
         self.make = make
         self._rotations = rotations
         self._visible = visible
         self._overrides = overrides
         self._ranks = ranks
+        self._covering = covering
+
+    def gaps(self) -> tuple[tuple[Interval, ...], float]:
+        if self._gaps is None:
+            starts, ends, lo, hi = self._covering
+            gaps, uncovered = _gaps(starts, ends, lo, hi)
+            self._gaps = (gaps, (hi - lo - uncovered) / (hi - lo))
+        return self._gaps
 
     def people_order(self, entry: Entry) -> tuple[int, ...]:
         assert entry.source is not None
@@ -743,20 +801,26 @@ def _compute(
     visible, customs, replaced = job.apply_overrides(rotations, customs)
     if not options.overflow:
         cut = _cutter(lo, hi)
+        unchanged = visible is rotations  # no overrides: one list serves both
         rotations = [cut(p) for p in rotations]
-        visible = [cut(p) for p in visible]
+        visible = rotations if unchanged else [cut(p) for p in visible]
         customs, replaced = cut(customs), cut(replaced)
     return job, rotations, visible, customs, replaced
 
 
+_START = operator.itemgetter(0)
+_END = operator.itemgetter(1)
+
+
 def _cutter(lo: int, hi: int) -> Any:
     def cut(pieces: list[SPiece]) -> list[SPiece]:
-        out = []
-        for s, e, m, src in pieces:
-            a, b = max(s, lo), min(e, hi)
-            if a < b:
-                out.append((a, b, m, src))
-        return out
+        if not pieces or (min(map(_START, pieces)) >= lo and max(map(_END, pieces)) <= hi):
+            return pieces  # all inside the window (checked in C)
+        return [
+            (s if s > lo else lo, e if e < hi else hi, m, src)
+            for s, e, m, src in pieces
+            if s < hi and e > lo and s < e
+        ]
 
     return cut
 
@@ -774,65 +838,144 @@ def render_shift_schedule(
     job, rotations, visible, customs, replaced = _compute(schedule, lo, hi, overrides_, options)
 
     ranks = _source_ranks(job)
-    instants: dict[int, dt.datetime] = {}
+    users, sources = job.users, job.sources
+    repeat = itertools.repeat
 
-    def when(seconds: int) -> dt.datetime:
-        found = instants.get(seconds)
-        if found is None:
-            found = instants[seconds] = from_seconds(seconds)
-        return found
-
-    def order(pieces: list[SPiece]) -> list[SPiece]:
+    def order(pieces: list[SPiece]) -> list[tuple[int, int, int, int, int]]:
+        """Sorted as entries list them: by start, end, source, person; as (start, end, rank,
+        member, source), sorted natively rather than through a key function."""
         if options.merge_adjacent:
             pieces = _coalesce_by_source(pieces)
-        return sorted(pieces, key=lambda p: (p[0], p[1], ranks[p[3]], p[2]))
+        if not pieces:
+            return []
+        starts, ends, members, srcs = zip(*pieces, strict=True)
+        return sorted(zip(starts, ends, map(ranks.__getitem__, srcs), members, srcs))
 
     def make(pieces: list[SPiece]) -> tuple[Entry, ...]:
-        users, sources = job.users, job.sources
-        return tuple(
-            Entry(when(s), when(e), users[m], sources[src])
-            for s, e, m, src in order(pieces)
-            if m != EMPTY
-        )
+        return _shift_entries(order(pieces), users, sources)
 
     final = order([p for v in visible for p in v] + customs + replaced)
-    entries = tuple(
-        Entry(when(s), when(e), job.users[m], job.sources[src])
-        for s, e, m, src in final
-        if m != EMPTY
-    )
+    entries = _shift_entries(final, users, sources)
     vacancies = tuple(
-        Vacancy(when(s), when(e), job.sources[src]) for s, e, m, src in final if m == EMPTY
+        Vacancy(from_seconds(s), from_seconds(e), sources[src])
+        for s, e, _, m, src in final
+        if m == EMPTY
     )
-    covering = [
-        (max(s, lo), min(e, hi))
-        for s, e, m, _ in final
-        if (m != EMPTY or options.empty_covers) and max(s, lo) < min(e, hi)
-    ]
-    gaps: list[Interval] = []
-    cursor, covered = lo, 0
-    for s, e in _union(covering, ()):
-        if s > cursor:
-            gaps.append(Interval(when(cursor), when(s)))
-        covered += e - s
-        cursor = e
-    if cursor < hi:
-        gaps.append(Interval(when(cursor), when(hi)))
+    if final:
+        starts, ends, _, members, _ = zip(*final, strict=True)
+        if not options.empty_covers and EMPTY in members:
+            held = list(map(operator.ne, members, repeat(EMPTY)))
+            starts = tuple(itertools.compress(starts, held))
+            ends = tuple(itertools.compress(ends, held))
+    else:
+        starts = ends = ()
     return FinalSchedule(
         schedule=schedule,
         since=since,
         until=until,
         mode="wall",
         entries=entries,
-        gaps=tuple(gaps),
-        coverage=covered / (hi - lo),
         parts=_ShiftParts(
-            make, rotations, visible, replaced, {u: i for i, u in enumerate(job.users)}
+            make,
+            rotations,
+            visible,
+            replaced,
+            {u: i for i, u in enumerate(job.users)},
+            (starts, ends, lo, hi),
         ),
         vacancies=vacancies,
         concurrent=True,
         options=options,
     )
+
+
+def _instants(values: Sequence[int]) -> list[dt.datetime]:
+    """The datetimes of ascending POSIX seconds: each the one before it plus a cached timedelta
+    (as the layer renderer makes them), a quarter of the cost of ``fromtimestamp``."""
+    if not values:
+        return []
+    try:
+        return list(
+            itertools.accumulate(
+                map(_Timedeltas().__getitem__, map(operator.sub, values[1:], values)),
+                operator.add,
+                initial=from_seconds(values[0]),
+            )
+        )
+    except (OverflowError, OSError, ValueError):  # beyond what datetime holds
+        return [from_seconds(v) for v in values]
+
+
+def _ends(
+    starts: Sequence[int], ends: Sequence[int], start_times: list[dt.datetime]
+) -> list[dt.datetime]:
+    """The datetimes of ``ends``: each its start's plus the (cached) length."""
+    try:
+        return list(
+            map(
+                operator.add,
+                start_times,
+                map(_Timedeltas().__getitem__, map(operator.sub, ends, starts)),
+            )
+        )
+    except (OverflowError, OSError, ValueError):
+        return [from_seconds(v) for v in ends]
+
+
+def _shift_entries(
+    final: list[tuple[int, int, int, int, int]], users: Sequence[User], sources: Sequence[Source]
+) -> tuple[Entry, ...]:
+    """Sorted pieces (start, end, rank, member, source) as entries; empty slots left out."""
+    if not final:
+        return ()
+    starts, ends, _, members, srcs = zip(*final, strict=True)
+    if EMPTY in members:
+        held = list(map(operator.ne, members, itertools.repeat(EMPTY)))
+        starts, ends, members, srcs = (
+            tuple(itertools.compress(column, held)) for column in (starts, ends, members, srcs)
+        )
+    start_times = _instants(starts)
+    return tuple(
+        map(
+            _tuple_new,
+            itertools.repeat(Entry),
+            zip(
+                start_times,
+                _ends(starts, ends, start_times),
+                map(users.__getitem__, members),
+                map(sources.__getitem__, srcs),
+            ),
+        )
+    )
+
+
+def _gaps(
+    starts: Sequence[int], ends: Sequence[int], lo: int, hi: int
+) -> tuple[tuple[Interval, ...], int]:
+    """The stretches of ``[lo, hi)`` that no piece (sorted by start) covers, and their seconds.
+    The end of the covered time so far is a running maximum (``accumulate``); a piece that
+    starts after it leaves a gap."""
+    if not starts:
+        return (_new_interval(from_seconds(lo), from_seconds(hi)),), hi - lo
+    covered_to = list(itertools.accumulate(ends, max))
+    after = list(map(operator.gt, starts[1:], covered_to))  # a gap before piece i + 1
+    gap_starts = [lo, *itertools.compress(covered_to, after), covered_to[-1]]
+    gap_ends = [starts[0], *itertools.compress(starts[1:], after), hi]
+    # Pieces may cross the window's ends (``overflow``): keep the gaps' parts inside it.
+    gap_starts = [a if a > lo else lo for a in gap_starts]
+    gap_ends = [b if b < hi else hi for b in gap_ends]
+    kept = list(map(operator.lt, gap_starts, gap_ends))
+    if not all(kept):
+        gap_starts = list(itertools.compress(gap_starts, kept))
+        gap_ends = list(itertools.compress(gap_ends, kept))
+    gaps = tuple(
+        map(
+            _tuple_new,
+            itertools.repeat(Interval),
+            zip(_instants(gap_starts), _instants(gap_ends)),
+        )
+    )
+    return gaps, sum(gap_ends) - sum(gap_starts)
 
 
 def _source_ranks(job: _Render) -> list[int]:

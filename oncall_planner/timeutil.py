@@ -370,7 +370,6 @@ class ZoneClock:
     """
 
     _SAMPLE = DAY
-    _YEAR = 365 * DAY  # the approximate year used to decide which years must be known
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -450,10 +449,11 @@ class ZoneClock:
         return starts, offsets
 
     def _ensure(self, seconds: int) -> None:
-        year = 1970 + seconds // self._YEAR  # approximate; one year of margin either side
-        # Years 1 and 9999 are the edges of datetime: instants beyond the table keep its first
-        # or last offset.
-        lo_year, hi_year = min(max(year - 1, 1), 9998), max(min(year + 1, 9998), 1)
+        # The years of the instants within two days either side (a local time and its instant
+        # are at most 26 hours apart). Years 1 and 9999 are the edges of datetime: instants
+        # beyond the table keep its first or last offset.
+        lo_year = min(max(_year(seconds - _MARGIN), 1), 9998)
+        hi_year = max(min(_year(seconds + _MARGIN), 9998), 1)
         if self._last_year < self._first_year:
             starts, offsets = self._scan_years(lo_year, hi_year)
             first, last = lo_year, hi_year
@@ -472,8 +472,8 @@ class ZoneClock:
         self._starts, self._offsets = starts, offsets
         self._local_starts = [s + o for s, o in zip(starts, offsets, strict=True)]
         self._first_year, self._last_year = first, last
-        self._ok_lo = (first + 1 - 1970) * self._YEAR
-        self._ok_hi = (last - 1970) * self._YEAR
+        self._ok_lo = to_seconds(dt.datetime(first, 1, 1, tzinfo=UTC)) + _MARGIN
+        self._ok_hi = to_seconds(dt.datetime(last + 1, 1, 1, tzinfo=UTC)) - _MARGIN
 
     def offset(self, seconds: int) -> int:
         """UTC offset in seconds at an instant."""
@@ -540,6 +540,20 @@ class ZoneClock:
                 out.extend([local - off for local in locals_[i:stop]])
             i = stop
         return out
+
+
+_MARGIN = 2 * DAY
+_FIRST = to_seconds(dt.datetime(1, 1, 2, tzinfo=UTC))
+_LAST = to_seconds(dt.datetime(9999, 12, 31, tzinfo=UTC))
+
+
+def _year(seconds: int) -> int:
+    """The UTC year of an instant (1 and 9999 beyond datetime's range)."""
+    if seconds < _FIRST:
+        return 1
+    if seconds >= _LAST:
+        return 9999
+    return (EPOCH + dt.timedelta(seconds=seconds)).year
 
 
 @functools.cache

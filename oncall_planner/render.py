@@ -281,18 +281,18 @@ class _LayerParts(_Parts):
         self.override_pieces = override_pieces
 
     def layers(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
-        instants = _instant_cache(entries)
+        shared = _Shared(entries)
         return tuple(
-            _entries(zip(*layer.pieces()), self.users, instants) for layer in self.job.layers()
+            shared.entries_of(zip(*layer.pieces()), self.users) for layer in self.job.layers()
         )
 
     def visible(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
-        instants = _instant_cache(entries)
+        shared = _Shared(entries)
         visible = _visible(self.job.layers(), self.override_pieces, self.job.lo, self.job.hi)
-        return tuple(_entries(zip(*p), self.users, instants) for p in visible)
+        return tuple(shared.entries_of(zip(*p), self.users) for p in visible)
 
     def overrides(self, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
-        return _entries(self.override_pieces, self.users, _instant_cache(entries))
+        return _Shared(entries).entries_of(self.override_pieces, self.users)
 
 
 @attrs.frozen
@@ -413,15 +413,6 @@ class FinalSchedule:
         return hours
 
 
-def _instant_cache(entries: Iterable[Entry]) -> dict[int, dt.datetime]:
-    """The instants of ``entries`` by POSIX seconds, to share datetime objects."""
-    cache: dict[int, dt.datetime] = {}
-    for entry in entries:
-        cache[to_seconds(entry.start)] = entry.start
-        cache[to_seconds(entry.end)] = entry.end
-    return cache
-
-
 _tuple_new = tuple.__new__
 
 
@@ -430,18 +421,37 @@ def _new_interval(start: dt.datetime, end: dt.datetime) -> Interval:
     return _tuple_new(Interval, (start, end))
 
 
-def _entries(
-    pieces: Iterable[Piece], users: Sequence[User], instants: dict[int, dt.datetime]
-) -> tuple[Entry, ...]:
-    """Pieces as Entry objects; ``instants`` caches the datetimes (boundaries recur)."""
+class _Shared:
+    """What a per-layer view shares with the final schedule it was rendered with: the datetime of
+    each instant, and the Entry itself where a layer's piece is a final entry unchanged (two in
+    three are, in a typical schedule), so that a kept result with its ``layers`` holds each once."""
 
-    def when(seconds: int) -> dt.datetime:
-        found = instants.get(seconds)
-        if found is None:
-            found = instants[seconds] = from_seconds(seconds)
-        return found
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.instants: dict[int, dt.datetime] = {}
+        self.entries: dict[tuple[int, int, int], Entry] = {}
+        instants, by_id = self.instants, self.entries
+        for entry in entries:
+            start, end = entry.start, entry.end
+            instants[to_seconds(start)] = start
+            instants[to_seconds(end)] = end
+            by_id[id(start), id(end), id(entry.user)] = entry
 
-    return tuple([_tuple_new(Entry, (when(s), when(e), users[u], None)) for s, e, u in pieces])
+    def entries_of(self, pieces: Iterable[Piece], users: Sequence[User]) -> tuple[Entry, ...]:
+        """Pieces as Entry objects, sharing datetimes and entries with the final schedule."""
+        instants, by_id = self.instants, self.entries
+
+        def when(seconds: int) -> dt.datetime:
+            found = instants.get(seconds)
+            if found is None:
+                found = instants[seconds] = from_seconds(seconds)
+            return found
+
+        out = []
+        for s, e, u in pieces:
+            start, end, user = when(s), when(e), users[u]
+            found = by_id.get((id(start), id(end), id(user)))
+            out.append(_tuple_new(Entry, (start, end, user, None)) if found is None else found)
+        return tuple(out)
 
 
 _fromtimestamp = dt.datetime.fromtimestamp

@@ -17,6 +17,7 @@ from oncall_planner.cli._common import (
     add_output,
     add_window,
     json_text,
+    load_overrides,
     load_pages,
     load_plan,
     output,
@@ -73,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
     tz = zone_arg(args.tz, plan)
     since, until = window(args, tz)
     config = CheckConfig(select=_codes(args.select), ignore=_codes(args.ignore) or ())
-    findings = check(plan, since, until, pages=load_pages(args), config=config)
+    findings = check(
+        plan, since, until, pages=load_pages(args), config=config, overrides=load_overrides(args)
+    )
     errors = sum(1 for f in findings if f.severity == "error")
     if args.format == "json":
         from oncall_planner.report.sarif import finding_dicts

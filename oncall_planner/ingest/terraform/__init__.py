@@ -259,6 +259,7 @@ def _run_config(
     if is_dir and not parsed.files:
         raise ImportError_(f"{folder}: the folder holds no .tf or .tf.json files")
     inputs = _root_inputs(world, parsed, given, var_strings, var_files, auto_var_files, root, ignored)
+    world.files.extend(str(p) for p in [*auto_var_files, *var_files])
     module = ModuleInstance(world, parsed, "", inputs)
     ctx = Build()
     todo: list[Any] = []
@@ -275,6 +276,8 @@ def _run_config(
             try:
                 made = item.instances(mode, rtype, name)
             except EvalError as exc:
+                if exc.fatal:
+                    raise ImportError_(str(exc)) from None
                 ctx.note("OCP601", exc.where or block.where(), address, f"not imported: Terraform would refuse this: {exc.message}")
                 continue
             if isinstance(made, Unknown):
@@ -284,6 +287,10 @@ def _run_config(
                 if entry is not None and entry.kind == "membership":
                     ctx.memberships.append(inst)
                 todo.append((entry.kind if entry else "unmodelled", inst))
+    for block in parsed.blocks:
+        if block.type not in _SILENT:
+            name = ".".join([block.type, *block.labels])
+            ignored.append(Diagnostic(Location.parse(block.where()), name, "ignored", "ignored"))
     return _assemble(ctx, todo, notes, ignored, tuple(world.files), "configuration")
 
 
@@ -297,6 +304,8 @@ def _walk(module: ModuleInstance, ctx: Build) -> Any:
             try:
                 children = current.children(name)
             except EvalError as exc:
+                if exc.fatal:
+                    raise ImportError_(str(exc)) from None
                 ctx.note("OCP603", exc.where or block.where(), address, f"not read: Terraform would refuse this: {exc.message}")
                 continue
             if isinstance(children, Unknown):
@@ -305,6 +314,10 @@ def _walk(module: ModuleInstance, ctx: Build) -> Any:
             stack.extend(children)
 
 
+_SILENT = frozenset(
+    {"terraform", "provider", "locals", "variable", "moved", "import", "removed", "check",
+     "resource", "data", "module"}
+)  # fmt: skip
 _ORDER = {"membership": 0, "user": 1, "team": 2, "schedule": 3, "policy": 4, "unmodelled": 5}
 
 
@@ -322,12 +335,12 @@ def _assemble(
             try:
                 ctx.build(obj)
             except Skip as exc:
-                ctx.note("OCP601", obj.where(), obj.address, f"not imported: {exc.reason}")
+                ctx.note("OCP601", exc.where or obj.where(), obj.address, f"not imported: {exc.reason}")
             continue
         try:
             built[kind_name].append((ctx.build(obj), obj))
         except Skip as exc:
-            ctx.note("OCP601", obj.where(), obj.address, f"not imported: {exc.reason}")
+            ctx.note("OCP601", exc.where or obj.where(), obj.address, f"not imported: {exc.reason}")
     _check_names(built)
     users = _unique(x for x, _ in built["user"])
     teams = _unique(x for x, _ in built["team"])
@@ -435,7 +448,10 @@ def _var_file(
 
 
 def _constant(world: World, attr: Attribute) -> Any:
+    from oncall_planner.ingest.terraform.modules import check_constant
+
     try:
+        check_constant(attr.expr)
         return world.ev.ev(attr.expr, constant_scope())
     except EvalError as exc:
         raise ImportError_(str(exc) if exc.where else f"{attr.where()}: {exc.message}") from None

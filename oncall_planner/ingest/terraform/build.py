@@ -43,11 +43,13 @@ _RFC3339 = re.compile(
 
 
 class Skip(Exception):
-    """The object cannot be built offline; ``reason`` says why (with ``file:line``)."""
+    """The object cannot be built offline: ``reason`` says why, ``where`` (``file:line``)
+    points at the argument that needs the unknown value."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, where: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.where = where
 
 
 class Obj(Protocol):
@@ -147,7 +149,7 @@ class Build:
         entry = BUILDERS.get((obj.mode, obj.type))
         if entry is None:
             why = NOT_MODELLED.get((obj.mode, obj.type), "the importer does not model it")
-            result: Any = Skip(f"{obj.where()}: {address}: {why}")
+            result: Any = Skip(why, obj.where())
         else:
             self._building.add(address)
             try:
@@ -155,7 +157,9 @@ class Build:
             except Skip as exc:
                 result = exc
             except EvalError as exc:
-                result = Skip(f"{exc.where or obj.where()}: Terraform would refuse this: {exc.message}")
+                if exc.fatal:
+                    raise ImportError_(str(exc)) from None
+                result = Skip(f"Terraform would refuse this: {exc.message}", exc.where or obj.where())
             finally:
                 self._building.discard(address)
         self._built[address] = result
@@ -163,11 +167,12 @@ class Build:
             raise result
         return result
 
-    def referenced(self, obj: Obj, by: str) -> Any:
+    def referenced(self, obj: Obj, where: str) -> Any:
         try:
             return self.build(obj)
         except Skip as exc:
-            raise Skip(f"{by}: needs {obj.address}, which is not imported ({exc.reason})") from None
+            cause = f"{exc.where}: {exc.reason}" if exc.where else exc.reason
+            raise Skip(f"needs {obj.address}, which is not imported ({cause})", where) from None
 
     # -- typed reads -----------------------------------------------------------------------------
 
@@ -175,9 +180,11 @@ class Build:
         try:
             value = obj.get(name)
         except EvalError as exc:
-            raise Skip(f"{exc.where or obj.where(name)}: Terraform would refuse this: {exc.message}") from None
+            if exc.fatal:
+                raise ImportError_(str(exc)) from None
+            raise Skip(f"Terraform would refuse this: {exc.message}", exc.where or obj.where(name)) from None
         if isinstance(value, Unknown):
-            raise Skip(f"{obj.where(name)}: {obj.address}.{name} is unknown: {value.reason}")
+            raise Skip(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
         if value is None and required:
             raise ImportError_(f"{obj.where()}: {obj.address}: {name} is required but not set")
         return value
@@ -187,7 +194,7 @@ class Build:
         if value is None:
             return None
         if isinstance(value, Ref):
-            raise Skip(f"{obj.where(name)}: {obj.address}.{name} holds the ID of {value.address}, which only PagerDuty knows")
+            raise Skip(f"{obj.address}.{name} holds the ID of {value.address}, which only PagerDuty knows", obj.where(name))
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, (int, float)):
@@ -253,14 +260,14 @@ class Build:
             raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must be a list of IDs, got {describe(value)}")
         for item in value:
             if isinstance(item, Unknown):
-                raise Skip(f"{obj.where(name)}: an element of {obj.address}.{name} is unknown: {item.reason}")
+                raise Skip(f"an element of {obj.address}.{name} is unknown: {item.reason}", obj.where(name))
         return value
 
     # -- references --------------------------------------------------------------------------------
 
     def _target(self, value: Any, obj: Obj, name: str) -> Obj | str:
         if isinstance(value, Unknown):
-            raise Skip(f"{obj.where(name)}: {obj.address}.{name} is unknown: {value.reason}")
+            raise Skip(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
         if isinstance(value, Ref):
             target = value.target
             if target is None or isinstance(target, str):
@@ -284,11 +291,13 @@ class Build:
             return self._placeholder_user(target, obj.where(name), f"{obj.address}.{name}", f"the literal PagerDuty ID {target!r} names a user outside the configuration")
         if target.type != "pagerduty_user":
             raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must name a user, got {target.address}")
-        user = self.referenced(target, obj.address)
+        user = self.referenced(target, obj.where(name))
         assert isinstance(user, User)
         return user
 
-    def _placeholder_user(self, key: str, where: str, subject: str, why: str) -> User:
+    def _placeholder_user(
+        self, key: str, where: str, subject: str, why: str, note: bool = True
+    ) -> User:
         if key not in self._placeholder_users:
             email = f"{key}@{PLACEHOLDER_DOMAIN}"
             try:
@@ -296,7 +305,8 @@ class Build:
             except ValidationError as exc:
                 raise ImportError_(f"{where}: {subject}: {exc}") from None
             self._placeholder_users[key] = user
-            self.note("OCP602", where, subject, f"{why}: placeholder user {key!r}, {email}")
+            if note:
+                self.note("OCP602", where, subject, f"{why}: placeholder user {key!r}, {email}")
         return self._placeholder_users[key]
 
     def schedule(self, value: Any, obj: Obj, name: str) -> Schedule:
@@ -309,15 +319,15 @@ class Build:
             return self._placeholder_schedule(looked_up, target.where(), target.address, f"looks up the schedule {looked_up!r} defined outside the configuration")
         if target.type != "pagerduty_schedule" or target.mode != "managed":
             if (target.mode, target.type) in NOT_MODELLED:
-                self.referenced(target, obj.address)
+                self.referenced(target, obj.where(name))
             raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must name a schedule, got {target.address}")
-        schedule = self.referenced(target, obj.address)
+        schedule = self.referenced(target, obj.where(name))
         assert isinstance(schedule, Schedule)
         return schedule
 
     def _placeholder_schedule(self, key: str, where: str, subject: str, why: str) -> Schedule:
         if key not in self._placeholder_schedules:
-            person = self._placeholder_user(f"on-call-{_slug(key)}", where, subject, f"someone on call on the schedule {key!r}")
+            person = self._placeholder_user(f"on-call-{_slug(key)}", where, subject, f"someone on call on the schedule {key!r}", note=False)
             layer = Layer("placeholder", [person], _PLACEHOLDER_START, dt.timedelta(weeks=1))
             self._placeholder_schedules[key] = Schedule(key, "Etc/UTC", [layer])
             self.note("OCP602", where, subject, f"{why}: placeholder schedule {key!r} where one placeholder person is always on call")
@@ -326,10 +336,10 @@ class Build:
     def team(self, value: Any, obj: Obj, name: str) -> Team:
         target = self._target(value, obj, name)
         if isinstance(target, str):
-            raise Skip(f"{obj.where(name)}: {obj.address}.{name} names the team {target!r} by its PagerDuty ID, which the configuration does not declare")
+            raise Skip(f"{obj.address}.{name} names the team {target!r} by its PagerDuty ID, which the configuration does not declare", obj.where(name))
         if target.type != "pagerduty_team":
             raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must name a team, got {target.address}")
-        team = self.referenced(target, obj.address)
+        team = self.referenced(target, obj.where(name))
         assert isinstance(team, Team)
         return team
 
@@ -405,7 +415,7 @@ def build_membership(obj: Obj, ctx: Build) -> tuple[str, User]:
     team_value = ctx.value(obj, "team_id")
     target = ctx._target(team_value, obj, "team_id")
     if isinstance(target, str):
-        raise Skip(f"{obj.where('team_id')}: {obj.address}: team_id {target!r} names a team outside the configuration")
+        raise Skip(f"{obj.address}: team_id {target!r} names a team outside the configuration", obj.where('team_id'))
     if target.type != "pagerduty_team":
         raise ImportError_(f"{obj.where('team_id')}: {obj.address}: team_id must name a team, got {target.address}")
     user = ctx.user(ctx.value(obj, "user_id"), obj, "user_id")
@@ -424,7 +434,7 @@ def build_schedule(obj: Obj, ctx: Build) -> Schedule:
     description = ctx.string(obj, "description", required=False)
     blocks = obj.blocks("layer")
     if isinstance(blocks, Unknown):
-        raise Skip(f"{obj.where()}: the layers of {obj.address} are unknown: {blocks.reason}")
+        raise Skip(f"the layers of {obj.address} are unknown: {blocks.reason}", obj.where())
     if not blocks:
         raise ImportError_(f"{obj.where()}: {obj.address}: a schedule needs at least one layer block")
     layers = [_layer(b, ctx, i, tz) for i, b in enumerate(blocks)]
@@ -448,7 +458,7 @@ def _layer(obj: Obj, ctx: Build, index: int, tz: str) -> Layer:
     users = [ctx.user(v, obj, "users") for v in ctx.ids(obj, "users", required=True)]
     blocks = obj.blocks("restriction")
     if isinstance(blocks, Unknown):
-        raise Skip(f"{obj.where()}: the restrictions of {obj.address} are unknown: {blocks.reason}")
+        raise Skip(f"the restrictions of {obj.address} are unknown: {blocks.reason}", obj.where())
     restrictions = [_restriction(b, ctx) for b in blocks]
     return _validated(  # type: ignore[no-any-return]
         lambda: Layer(
@@ -499,7 +509,7 @@ def build_policy(obj: Obj, ctx: Build) -> EscalationPolicy:
     team = ctx.team(team_ids[0], obj, "teams") if team_ids else None
     blocks = obj.blocks("rule")
     if isinstance(blocks, Unknown):
-        raise Skip(f"{obj.where()}: the rules of {obj.address} are unknown: {blocks.reason}")
+        raise Skip(f"the rules of {obj.address} are unknown: {blocks.reason}", obj.where())
     if not blocks:
         raise ImportError_(f"{obj.where()}: {obj.address}: a policy needs at least one rule block")
     rules = [_rule(b, ctx) for b in blocks]
@@ -516,7 +526,7 @@ def _rule(obj: Obj, ctx: Build) -> EscalationRule:
     delay = ctx.integer(obj, "escalation_delay_in_minutes", 1, 525_600)
     blocks = obj.blocks("target")
     if isinstance(blocks, Unknown):
-        raise Skip(f"{obj.where()}: the targets of {obj.address} are unknown: {blocks.reason}")
+        raise Skip(f"the targets of {obj.address} are unknown: {blocks.reason}", obj.where())
     targets = []
     for target in blocks:
         kind = ctx.string(target, "type", required=False) or "user_reference"
@@ -533,7 +543,7 @@ def _rule(obj: Obj, ctx: Build) -> EscalationRule:
     round_robin = False
     strategies = obj.blocks("escalation_rule_assignment_strategy")
     if isinstance(strategies, Unknown):
-        raise Skip(f"{obj.where()}: the assignment strategy of {obj.address} is unknown: {strategies.reason}")
+        raise Skip(f"the assignment strategy of {obj.address} is unknown: {strategies.reason}", obj.where())
     for strategy in strategies:
         kind = ctx.string(strategy, "type", required=False) or "assign_to_everyone"
         if kind not in ("round_robin", "assign_to_everyone"):

@@ -250,6 +250,15 @@ class Evaluator:
             return obj
         if isinstance(obj, Lazy):
             if not obj.has(name):
+                fatal = obj.label in ("var", "local", "module")
+                what = {"var": "variable", "local": "local value", "module": "module"}.get(obj.label)
+                if fatal:
+                    raise EvalError(
+                        f"{obj.label}.{name}: no {what} {name!r} is declared (declared: "
+                        f"{sorted(obj.names()) or 'none'})",
+                        node.where(),
+                        fatal=True,
+                    )
                 raise EvalError(f"{obj.label} has no attribute {name!r}", node.where())
             return obj.get(name)
         if isinstance(obj, dict):

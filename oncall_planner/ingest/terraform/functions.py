@@ -895,7 +895,7 @@ def _yamldecode(a: list[Any], n: Call, ev: Any) -> Any:
     _arity(a, n, 1)
     text = _str(a[0], n)
     try:
-        import yaml  # type: ignore[import-untyped]
+        import yaml
     except ImportError:
         return Unknown(f"{n.where()}: `{n.text()}`: yamldecode needs PyYAML, which is not installed")
     try:

@@ -345,7 +345,7 @@ class _Parser:
         if self.pos >= self.limit:
             self.fail("expected an expression, found the end of the file")
         ch = text[self.pos]
-        if ch.isdigit():
+        if ch in "0123456789":
             m = _NUMBER.match(text, self.pos)
             assert m is not None
             self.pos = m.end()

@@ -321,6 +321,7 @@ class ModuleInstance:
                 f"default and no value was given (variables={{{name!r}: …}}, --var {name}=… or "
                 "a .tfvars file)"
             )
+        check_constant(attr.expr)
         return self.world.ev.ev(attr.expr, constant_scope())
 
     def _local(self, name: str) -> Any:
@@ -390,7 +391,7 @@ class ModuleInstance:
                 "was given (give a higher folder as the root to follow it)"
             )
         if not folder.is_dir():
-            raise ImportError_(f"{block.where()}: {address}: the source folder {source!r} does not exist")
+            return Unknown(f"{address}: not read: its source folder {source!r} does not exist")
         if self.depth >= MAX_MODULE_DEPTH:
             raise ImportError_(f"{block.where()}: modules nest more than {MAX_MODULE_DEPTH} deep (a module that calls itself?)")
         parsed = self.world.parsed(folder)
@@ -558,11 +559,41 @@ def _nullable_false(block: Block) -> bool:
 def constant_scope() -> Scope:
     def root(name: str, node: Node) -> Any:
         raise EvalError(
-            f"a variable's default or a .tfvars value must be a constant; it refers to {name!r}",
+            "a variable definitions file or a variable's default holds only constant values "
+            f"(Terraform allows no references or function calls there), got `{node.text()}`",
             node.where(),
         )
 
     return Scope(root)
+
+
+def check_constant(node: Node) -> None:
+    """Refuse references and function calls where Terraform takes only constants."""
+    from oncall_planner.ingest.terraform.syntax import Template, UnaryOp
+
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Lit):
+            continue
+        if isinstance(n, TupleCons):
+            stack.extend(n.items)
+        elif isinstance(n, ObjectCons):
+            for k, v in n.items:
+                stack.extend((k, v))
+        elif isinstance(n, Parens):
+            stack.append(n.inner)
+        elif isinstance(n, UnaryOp) and n.op == "-":
+            stack.append(n.operand)
+        elif isinstance(n, Template) and all(isinstance(p, str) for p in n.parts):
+            continue
+        else:
+            raise EvalError(
+                "a variable definitions file or a variable's default holds only constant values "
+                f"(Terraform allows no references or function calls there), got `{n.text()}`",
+                n.where(),
+                fatal=True,
+            )
 
 
 # ---------------------------------------------------------------------------------------------

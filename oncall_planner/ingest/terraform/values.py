@@ -31,10 +31,12 @@ MAX_STEPS = 30_000_000
 class EvalError(Exception):
     """Terraform itself would refuse this expression (a type error, a missing key, …)."""
 
-    def __init__(self, message: str, where: str = "") -> None:
+    def __init__(self, message: str, where: str = "", fatal: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.where = where
+        #: Wrong whatever the values are (an undeclared variable or local): refuse the import.
+        self.fatal = fatal
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message

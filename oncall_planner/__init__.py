@@ -3,6 +3,8 @@
 The public API is re-exported here; see README.md and docs/ for a tour.
 """
 
+from typing import TYPE_CHECKING
+
 from oncall_planner.checks import RULES, CheckConfig, Finding, check
 from oncall_planner.emit import (
     TerraformEmitWarning,
@@ -10,7 +12,12 @@ from oncall_planner.emit import (
     to_terraform_json,
     write_terraform_json,
 )
-from oncall_planner.errors import ImportError_, OnCallPlannerError, ValidationError
+from oncall_planner.errors import (
+    InputReadError,
+    OnCallPlannerError,
+    ValidationError,
+    deprecated_error,
+)
 from oncall_planner.escalation import Notification, escalation_timeline
 from oncall_planner.fairness import (
     AuditReport,
@@ -65,6 +72,15 @@ from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:
+    ImportError_ = InputReadError  # deprecated: use InputReadError
+else:
+
+    def __getattr__(name: str) -> type[OnCallPlannerError]:
+        """``ImportError_``, the old name of :class:`InputReadError`, warns for one release."""
+        return deprecated_error(name, __name__)
+
+
 __all__ = [
     "PAGERDUTY_TIME_ZONES",
     "RULES",
@@ -81,7 +97,7 @@ __all__ = [
     "FinalSchedule",
     "Finding",
     "FollowTheSun",
-    "ImportError_",
+    "InputReadError",
     "Interval",
     "Layer",
     "Ledger",

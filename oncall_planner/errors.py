@@ -6,6 +6,9 @@ command line) can catch one type and show its message without a traceback.
 
 from __future__ import annotations
 
+import warnings
+from typing import TYPE_CHECKING
+
 
 class OnCallPlannerError(Exception):
     """Base class of every error this library raises on purpose."""
@@ -19,5 +22,34 @@ class ValidationError(OnCallPlannerError, ValueError):
     """
 
 
-class ImportError_(OnCallPlannerError):  # noqa: N801, N818 - the underscore avoids the builtin
-    """An input file (Terraform, page history) cannot be read or resolved."""
+class InputReadError(OnCallPlannerError):
+    """An input (Terraform, page history) cannot be read as written: a syntax error, a value of
+    the wrong type, an unknown time zone, a reference to nothing. The message starts with where:
+    ``main.tf:5: ...`` or ``incidents.csv: row 4 ...``."""
+
+
+#: Names kept for one release, each with the name that replaces it.
+DEPRECATED = {"ImportError_": "InputReadError"}
+
+if TYPE_CHECKING:
+    ImportError_ = InputReadError  # deprecated: use InputReadError
+else:
+
+    def __getattr__(name: str) -> type[OnCallPlannerError]:
+        return deprecated_error(name, __name__)
+
+
+def deprecated_error(name: str, module: str) -> type[OnCallPlannerError]:
+    """The error a deprecated ``name`` stands for, with a :class:`DeprecationWarning`; for the
+    module ``__getattr__`` of this module and of the package."""
+    new = DEPRECATED.get(name)
+    if new is None:
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+    warnings.warn(
+        f"{module}.{name} is deprecated and will be removed in the next release; "
+        f"use {module}.{new}, the same class",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    cls: type[OnCallPlannerError] = globals()[new]
+    return cls

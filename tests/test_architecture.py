@@ -1,7 +1,8 @@
 """The imports point one way (DESIGN.md §1): the pure core never reaches the edge.
 
-Only module-level imports count: a method may import an output format lazily as a convenience
-(``FairnessReport.to_html()``), which keeps ``import oncall_planner.fairness`` free of it.
+Only module-level imports count for the layers; a method may import an output format lazily as
+a convenience (``FairnessReport.to_html()``), which keeps ``import oncall_planner.fairness`` free
+of it. That exception is listed below, and no module may import itself back at load time.
 """
 
 from __future__ import annotations
@@ -109,3 +110,170 @@ def test_the_build_metadata_raises_no_deprecation() -> None:
     assert isinstance(meta["project"]["license"], str)  # an SPDX expression
     assert not [c for c in meta["project"]["classifiers"] if c.startswith("License ::")]
     assert "setuptools>=77" in meta["build-system"]["requires"]  # the first to read SPDX
+
+
+# --- no import cycles ---------------------------------------------------------------------------
+#
+# The report package renders what the fairness package produces, never the reverse: report/
+# imports fairness.report at module level, and fairness imports report only inside the
+# convenience methods FairnessReport.to_text() and friends (docs/architecture.md says why).
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _load_time_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """Import statements that run when the module is loaded: at module level, in class bodies
+    and in ``if``/``try``/``with`` blocks, but not in functions or ``if TYPE_CHECKING:``."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        elif isinstance(node, ast.If) and _is_type_checking(node):
+            pending.extend(node.orelse)
+        elif isinstance(node, ast.stmt):
+            pending.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def import_graph(root: Path) -> dict[str, set[str]]:
+    """Each module of the package in ``root`` and the package's modules it imports at load
+    time. ``from a import b`` counts as importing ``a`` and, when ``a.b`` is a module, ``a.b``."""
+    package = root.name
+    files = {_module_name(p, root): p for p in sorted(root.rglob("*.py"))}
+    graph: dict[str, set[str]] = {}
+    for name, path in files.items():
+        is_package = path.name == "__init__.py"
+        targets: set[str] = set()
+        for node in _load_time_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(a.name for a in node.names)
+                continue
+            base = node.module or ""
+            if node.level:
+                anchor = name.split(".")
+                anchor = anchor[: len(anchor) - node.level + (1 if is_package else 0)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            targets.add(base)
+            targets.update(f"{base}.{a.name}" for a in node.names)
+        graph[name] = {t for t in targets if t in files and t != name and t.startswith(package)}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(cycles)
+
+
+def test_no_module_imports_itself_back_at_load_time() -> None:
+    assert import_cycles(import_graph(PACKAGE)) == []
+
+
+def test_the_cycle_finder_sees_a_cycle_through_a_package(tmp_path: Path) -> None:
+    root = tmp_path / "pkg"
+    (root / "fairness").mkdir(parents=True)
+    (root / "report").mkdir()
+    (root / "__init__.py").write_text("")
+    (root / "fairness" / "__init__.py").write_text("from pkg.fairness.report import Report\n")
+    (root / "fairness" / "report.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "from pkg.report import text\n"
+        "if TYPE_CHECKING:\n"
+        "    from pkg import fairness\n"
+        "class Report:\n"
+        "    def to_text(self):\n"
+        "        from pkg.fairness import Report\n"
+    )
+    (root / "report" / "__init__.py").write_text("")
+    (root / "report" / "text.py").write_text("from pkg.fairness import Report\n")
+    graph = import_graph(root)
+    assert graph["pkg.report.text"] == {"pkg.fairness"}
+    assert graph["pkg.fairness.report"] == {"pkg.report", "pkg.report.text"}
+    assert import_cycles(graph) == [["pkg.fairness", "pkg.fairness.report", "pkg.report.text"]]
+
+
+def test_the_cycle_finder_resolves_relative_imports(tmp_path: Path) -> None:
+    root = tmp_path / "pkg"
+    (root / "sub").mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "sub" / "__init__.py").write_text("from . import a\n")
+    (root / "sub" / "a.py").write_text(
+        "try:\n    from .b import x\nexcept ImportError:\n    pass\n"
+    )
+    (root / "sub" / "b.py").write_text("from ..sub import a\n")
+    graph = import_graph(root)
+    assert graph["pkg.sub"] == {"pkg.sub.a"}
+    assert graph["pkg.sub.a"] == {"pkg.sub.b"}
+    assert graph["pkg.sub.b"] == {"pkg.sub", "pkg.sub.a"}
+    assert import_cycles(graph) == [["pkg.sub", "pkg.sub.a", "pkg.sub.b"]]
+
+
+def _lazy_edge_imports() -> set[tuple[str, str]]:
+    """``(core module, edge module)`` for every import of the edge inside a core function."""
+    found = set()
+    for path in _modules():
+        if _family(path) not in CORE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        load_time = {id(node) for node in _load_time_imports(tree)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and id(node) not in load_time:
+                parts = node.module.split(".")
+                if parts[0] == "oncall_planner" and len(parts) > 1 and parts[1] in EDGE:
+                    found.add((_module_name(path, PACKAGE), node.module))
+    return found
+
+
+def test_the_core_reaches_the_edge_only_through_the_fairness_report_conveniences() -> None:
+    """The one documented exception to "the core never imports the edge": FairnessReport's
+    to_text/to_markdown/to_html/to_json/to_csv/to_dict delegate to the report package."""
+    assert _lazy_edge_imports() == {
+        ("oncall_planner.fairness.report", "oncall_planner.report.data"),
+        ("oncall_planner.fairness.report", "oncall_planner.report.text"),
+        ("oncall_planner.fairness.report", "oncall_planner.report.html"),
+    }

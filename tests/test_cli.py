@@ -74,7 +74,7 @@ def test_unknown_option_is_a_usage_error_with_code_2(capsys: pytest.CaptureFixtu
 
 
 def test_render_seed_shows_primary_layer_never_shown(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "render", SEED, *WINDOW, "--layers")
+    code, out, err = run(capsys, "render", SEED, *WINDOW, "--layers", "-v")
     assert code == 0
     assert "Layer 1 'Primary' alone (shown in the final: 0%)" in out
     assert "Layer 2 'Secondary' alone (shown in the final: 100%)" in out

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall_planner import ImportError_, import_terraform
+from oncall_planner import InputReadError, import_terraform
 from oncall_planner.cli import main
 
 BYOT = Path(__file__).resolve().parent / "data" / "byot"
@@ -91,7 +91,7 @@ def test_tfvars_for_an_undeclared_variable_is_listed_as_ignored(tmp_path: Path) 
 def test_bad_tfvars_is_an_error_with_its_location(tmp_path: Path, text: str, message: str) -> None:
     config = copy_dir(PAYMENTS, tmp_path / "payments")
     (config / "terraform.tfvars").write_text(text, encoding="utf-8")
-    with pytest.raises(ImportError_, match=message) as info:
+    with pytest.raises(InputReadError, match=message) as info:
         import_terraform(config)
     assert str(info.value).startswith(f"{config / 'terraform.tfvars'}:")
 
@@ -131,7 +131,7 @@ def test_terraform_timestamp_out_of_range_names_its_line(tmp_path: Path) -> None
         ),
         encoding="utf-8",
     )
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(InputReadError) as info:
         import_terraform(config)
     assert str(info.value) == (
         f"{schedules}:37: pagerduty_schedule.payments_primary.layer[2]: end "

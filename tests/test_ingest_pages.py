@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall_planner import ImportError_, load_pages, load_pages_csv, load_pages_json
+from oncall_planner import InputReadError, load_pages, load_pages_csv, load_pages_json
 from oncall_planner.ingest.pages import CSV_ROW_CAP, pages_from_csv, pages_from_json
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -102,7 +102,7 @@ def test_json_malformed_incident_names_the_row():
     page = json.loads(JSON_FILE.read_text())
     page["incidents"][1]["created_at"] = "yesterday"
     with pytest.raises(
-        ImportError_, match=r"incident 2 \(id PQ3ESC9\): created_at must be an ISO-8601"
+        InputReadError, match=r"incident 2 \(id PQ3ESC9\): created_at must be an ISO-8601"
     ):
         pages_from_json(page, "x.json")
 
@@ -118,14 +118,14 @@ def test_json_skips_and_counts_objects_that_are_not_incidents():
 
 
 def test_json_log_entries_are_refused_clearly():
-    with pytest.raises(ImportError_, match="log-entries export"):
+    with pytest.raises(InputReadError, match="log-entries export"):
         pages_from_json({"log_entries": []})
 
 
 def test_json_invalid_file_names_the_file(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
-    with pytest.raises(ImportError_, match=r"bad\.json: not valid JSON"):
+    with pytest.raises(InputReadError, match=r"bad\.json: not valid JSON"):
         load_pages_json(bad)
 
 
@@ -168,21 +168,21 @@ def test_csv_blank_rows_are_skipped_and_counted():
 def test_csv_malformed_row_names_the_row():
     text = CSV_FILE.read_text().replace("2024-03-09T09:05:00-05:00", "soon")
     with pytest.raises(
-        ImportError_, match=r"x.csv: row 2 \(line 3\): created_on must be an ISO-8601"
+        InputReadError, match=r"x.csv: row 2 \(line 3\): created_on must be an ISO-8601"
     ):
         pages_from_csv(text, "x.csv")
 
 
 def test_csv_row_with_missing_cells_names_the_row():
     text = HEADER + "\nPXA1B2C,4101\n"
-    with pytest.raises(ImportError_, match=r"row 1 \(line 2\): has 2 cells, the header has 23"):
+    with pytest.raises(InputReadError, match=r"row 1 \(line 2\): has 2 cells, the header has 23"):
         pages_from_csv(text)
 
 
 def test_csv_row_spanning_lines_is_named_by_its_first_line():
     # PagerDuty's descriptions may hold quoted newlines; an editor shows the row where it starts.
     text = 'id,description,created_on\nP1,"disk full\non two lines",soon\n'
-    with pytest.raises(ImportError_, match=r"row 1 \(line 2\): created_on must be"):
+    with pytest.raises(InputReadError, match=r"row 1 \(line 2\): created_on must be"):
         pages_from_csv(text, "x.csv")
 
 
@@ -195,7 +195,7 @@ def test_csv_row_spanning_lines_is_named_by_its_first_line():
 )
 def test_csv_absurd_durations_name_the_row(cell, message):
     text = f"id,created_on,seconds_to_first_ack\nP1,2025-01-07T02:10:00Z,{cell}\n"
-    with pytest.raises(ImportError_, match=rf"x.csv: row 1 \(line 2\): {message}"):
+    with pytest.raises(InputReadError, match=rf"x.csv: row 1 \(line 2\): {message}"):
         pages_from_csv(text, "x.csv")
 
 
@@ -208,7 +208,7 @@ def test_csv_absurd_durations_name_the_row(cell, message):
 )
 def test_csv_times_out_of_range_name_the_row(created, ack, message):
     text = f"id,created_on,seconds_to_first_ack\nP1,{created},{ack}\n"
-    with pytest.raises(ImportError_, match=rf"x.csv: row 1 \(line 2\): {message}"):
+    with pytest.raises(InputReadError, match=rf"x.csv: row 1 \(line 2\): {message}"):
         pages_from_csv(text, "x.csv")
 
 
@@ -223,7 +223,7 @@ def test_csv_saved_again_by_a_spreadsheet_with_another_delimiter(delimiter):
 
 def test_csv_time_without_offset_needs_a_zone():
     row = "P1,1,t,S,svc,E,ep,2024-03-08T22:12:40,,,,0,0,0,0,1,,,,,,,high"
-    with pytest.raises(ImportError_, match="has no UTC offset"):
+    with pytest.raises(InputReadError, match="has no UTC offset"):
         pages_from_csv(HEADER + "\n" + row)
     page = pages_from_csv(HEADER + "\n" + row, time_zone="America/New_York").pages[0]
     assert page.at == utc(2024, 3, 9, 3, 12, 40)
@@ -232,13 +232,13 @@ def test_csv_time_without_offset_needs_a_zone():
 def test_csv_bad_urgency_is_an_error():
     text = CSV_FILE.read_text().replace(",low\n", ",urgent\n")
     with pytest.raises(
-        ImportError_, match=r"row 2 .*urgency must be 'high', 'low' or empty, got 'urgent'"
+        InputReadError, match=r"row 2 .*urgency must be 'high', 'low' or empty, got 'urgent'"
     ):
         pages_from_csv(text)
 
 
 def test_csv_that_is_not_an_incident_report_is_refused():
-    with pytest.raises(ImportError_, match="no created_on column"):
+    with pytest.raises(InputReadError, match="no created_on column"):
         pages_from_csv("name,email\nAnn,ann@example.com\n")
 
 
@@ -257,5 +257,5 @@ def test_load_pages_tells_json_from_csv():
 
 
 def test_load_pages_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(ImportError_, match="cannot read page history"):
+    with pytest.raises(InputReadError, match="cannot read page history"):
         load_pages(tmp_path / "nope.csv")

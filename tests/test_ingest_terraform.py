@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_planner import ImportError_, Restriction, User, render
+from oncall_planner import InputReadError, Restriction, User, render
 from oncall_planner.ingest import import_terraform, load_terraform
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -334,7 +334,7 @@ def test_directory_reads_tf_and_tf_json_together(tmp_path: Path) -> None:
 
 
 def error_of(tmp_path: Path, text: str, name: str = "main.tf") -> str:
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(InputReadError) as info:
         import_terraform(write(tmp_path, text, name))
     return str(info.value)
 
@@ -373,12 +373,12 @@ def test_model_limit_is_reported_at_the_attribute(tmp_path: Path) -> None:
 
 
 def test_missing_file_is_an_import_error(tmp_path: Path) -> None:
-    with pytest.raises(ImportError_, match="no such file or directory"):
+    with pytest.raises(InputReadError, match="no such file or directory"):
         load_terraform(tmp_path / "absent.tf")
 
 
 def test_directory_without_terraform_is_an_import_error(tmp_path: Path) -> None:
-    with pytest.raises(ImportError_, match=r"holds no \.tf or \.tf\.json files"):
+    with pytest.raises(InputReadError, match=r"holds no \.tf or \.tf\.json files"):
         load_terraform(tmp_path)
 
 
@@ -397,7 +397,7 @@ def test_duplicate_resource_is_an_error(tmp_path: Path) -> None:
     assert "pagerduty_user.alice is declared twice (first at" in message
 
 
-# --- robustness: malformed input never escapes as anything but ImportError_ --------------------
+# --- robustness: malformed input never escapes as anything but InputReadError --------------------
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 
@@ -412,7 +412,7 @@ def test_mutated_hcl_raises_only_import_errors(tmp_path_factory, data) -> None: 
         text = text[:i] + insert + text[j:]
     path = tmp_path_factory.mktemp("fuzz") / "main.tf"
     path.write_text(text, encoding="utf-8")
-    with contextlib.suppress(ImportError_):
+    with contextlib.suppress(InputReadError):
         import_terraform(path)
 
 
@@ -451,7 +451,7 @@ JSON_VALUES = st.recursive(
     )
 )
 def test_random_terraform_json_raises_only_import_errors(doc) -> None:  # type: ignore[no-untyped-def]
-    with contextlib.suppress(ImportError_):
+    with contextlib.suppress(InputReadError):
         import_terraform(doc)
 
 

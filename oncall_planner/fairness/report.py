@@ -119,6 +119,10 @@ class FairnessReport:
             f"{[p.user.email for p in self.people]}"
         )
 
+    # The output formats live in the report package, which imports this module; the methods
+    # import it when called, so fairness never imports report at load time (the one exception
+    # docs/architecture.md allows, listed in tests/test_architecture.py).
+
     def to_dict(self) -> dict[str, Any]:
         from oncall_planner.report.data import report_dict
 

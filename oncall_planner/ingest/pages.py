@@ -2,7 +2,7 @@
 CSV. The file readers are thin; :func:`pages_from_json` and :func:`pages_from_csv` do the work on
 data already in memory.
 
-A malformed record raises :class:`~oncall_planner.errors.ImportError_` naming the file and the
+A malformed record raises :class:`~oncall_planner.errors.InputReadError` naming the file and the
 row. Records that are deliberately left out (blank CSV rows, duplicates of an incident already
 read, non-incident objects) are listed in :attr:`PageHistory.skipped`, never dropped silently.
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from oncall_planner.errors import ImportError_, OnCallPlannerError
+from oncall_planner.errors import InputReadError, OnCallPlannerError
 from oncall_planner.pages import Page
 from oncall_planner.timeutil import check_time_zone, parse_iso8601, zone
 
@@ -69,16 +69,16 @@ class PageHistory:
 
 def _parse_time(value: Any, where: str, field: str, time_zone: str | None = None) -> dt.datetime:
     if not isinstance(value, str) or not value.strip():
-        raise ImportError_(f"{where}: {field} must be an ISO-8601 date-time, got {value!r}")
+        raise InputReadError(f"{where}: {field} must be an ISO-8601 date-time, got {value!r}")
     try:
         parsed = parse_iso8601(value)
     except ValueError:
-        raise ImportError_(
+        raise InputReadError(
             f"{where}: {field} must be an ISO-8601 date-time, got {value!r}"
         ) from None
     if parsed.tzinfo is None:
         if time_zone is None:
-            raise ImportError_(
+            raise InputReadError(
                 f"{where}: {field} has no UTC offset ({value!r}); give the zone the export "
                 "was written in (time_zone='America/New_York', or --pages-tz on the command "
                 "line) rather than guessing"
@@ -87,7 +87,7 @@ def _parse_time(value: Any, where: str, field: str, time_zone: str | None = None
     try:
         return parsed.astimezone(dt.timezone.utc)
     except OverflowError:
-        raise ImportError_(f"{where}: {field} is out of range, got {value!r}") from None
+        raise InputReadError(f"{where}: {field} is out of range, got {value!r}") from None
 
 
 def _later(at: dt.datetime, seconds: int | None, where: str, field: str) -> dt.datetime | None:
@@ -97,7 +97,7 @@ def _later(at: dt.datetime, seconds: int | None, where: str, field: str) -> dt.d
     try:
         return at + dt.timedelta(seconds=seconds)
     except OverflowError:
-        raise ImportError_(f"{where}: {field} goes past the year 9999, got {seconds}") from None
+        raise InputReadError(f"{where}: {field} goes past the year 9999, got {seconds}") from None
 
 
 def _label(obj: Any) -> str | None:
@@ -119,19 +119,19 @@ def _make_page(where: str, **fields: Any) -> Page:
     try:
         return Page(**fields)
     except OnCallPlannerError as err:
-        raise ImportError_(f"{where}: {err}") from None
+        raise InputReadError(f"{where}: {err}") from None
 
 
 def _incident_to_page(item: Any, where: str) -> Page:
     if not isinstance(item, Mapping):
-        raise ImportError_(f"{where}: must be a JSON object, got {type(item).__name__}")
+        raise InputReadError(f"{where}: must be a JSON object, got {type(item).__name__}")
     at = _parse_time(item.get("created_at"), where, "created_at")
     urgency = item.get("urgency")
     if urgency is not None and urgency not in ("high", "low"):
-        raise ImportError_(f"{where}: urgency must be 'high', 'low' or null, got {urgency!r}")
+        raise InputReadError(f"{where}: urgency must be 'high', 'low' or null, got {urgency!r}")
     acks = item.get("acknowledgements") or []
     if not isinstance(acks, list):
-        raise ImportError_(f"{where}: acknowledgements must be a list, got {acks!r}")
+        raise InputReadError(f"{where}: acknowledgements must be a list, got {acks!r}")
     # A service can acknowledge too (an integration): only people count for time to acknowledge.
     ack_times = [
         _parse_time(a.get("at") if isinstance(a, Mapping) else a, where, "acknowledgements[].at")
@@ -183,16 +183,16 @@ def _envelopes(data: Any, source: str) -> list[tuple[list[Any], bool]]:
         if "incidents" in data:
             incidents = data["incidents"]
             if not isinstance(incidents, list):
-                raise ImportError_(
+                raise InputReadError(
                     f"{source}: 'incidents' must be a list, got {type(incidents).__name__}"
                 )
             return [(incidents, bool(data.get("more")))]
         if "log_entries" in data:
-            raise ImportError_(
+            raise InputReadError(
                 f"{source}: this is a log-entries export; load the incidents (GET /incidents) "
                 "instead"
             )
-        raise ImportError_(
+        raise InputReadError(
             f"{source}: expected PagerDuty incidents ({{'incidents': [...]}}, a list of such "
             f"pages, or a list of incidents), got an object with keys {sorted(map(str, data))[:8]}"
         )
@@ -203,7 +203,7 @@ def _envelopes(data: Any, source: str) -> list[tuple[list[Any], bool]]:
                 out.extend(_envelopes(d, source))
             return out
         return [(data, False)]
-    raise ImportError_(
+    raise InputReadError(
         f"{source}: expected a JSON object or list of incidents, got {type(data).__name__}"
     )
 
@@ -272,11 +272,11 @@ def _seconds(value: str, where: str, field: str) -> int | None:
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
-        raise ImportError_(f"{where}: {field} must be a number of seconds, got {value!r}")
+        raise InputReadError(f"{where}: {field} must be a number of seconds, got {value!r}")
     if number < 0:
-        raise ImportError_(f"{where}: {field} must not be negative, got {value!r}")
+        raise InputReadError(f"{where}: {field} must not be negative, got {value!r}")
     if number > _MAX_SECONDS:
-        raise ImportError_(
+        raise InputReadError(
             f"{where}: {field} must be at most {_MAX_SECONDS} seconds (ten years), got {value!r}"
         )
     return int(number)
@@ -326,7 +326,7 @@ def pages_from_csv(text: str, source: str = "CSV", time_zone: str | None = None)
                             cols[key] = header.index(name)
                             break
                 if "created" not in cols:
-                    raise ImportError_(
+                    raise InputReadError(
                         f"{source}: no created_on column; this does not look like PagerDuty's "
                         f"incidents report (columns found: {', '.join(header)})"
                     )
@@ -338,7 +338,9 @@ def pages_from_csv(text: str, source: str = "CSV", time_zone: str | None = None)
                 skipped.append(SkippedRow(row, "blank row"))
                 continue
             if len(cells) != len(header):
-                raise ImportError_(f"{where}: has {len(cells)} cells, the header has {len(header)}")
+                raise InputReadError(
+                    f"{where}: has {len(cells)} cells, the header has {len(header)}"
+                )
             pages_or_skip = _csv_row(cells, cols, where, time_zone)
             ident = pages_or_skip.id
             if ident is not None and ident in seen:
@@ -348,9 +350,9 @@ def pages_from_csv(text: str, source: str = "CSV", time_zone: str | None = None)
                 seen[ident] = row
             pages.append(pages_or_skip)
     except csv.Error as err:
-        raise ImportError_(f"{source}: line {reader.line_num}: not valid CSV: {err}") from None
+        raise InputReadError(f"{source}: line {reader.line_num}: not valid CSV: {err}") from None
     if header is None:
-        raise ImportError_(f"{source}: empty file, expected PagerDuty's incidents report CSV")
+        raise InputReadError(f"{source}: empty file, expected PagerDuty's incidents report CSV")
     warnings = []
     if rows >= CSV_ROW_CAP:
         warnings.append(
@@ -377,7 +379,7 @@ def _csv_row(
     tta = _seconds(get("tta"), where, "seconds_to_first_ack")
     urgency = get("urgency").lower() or None
     if urgency is not None and urgency not in ("high", "low"):
-        raise ImportError_(
+        raise InputReadError(
             f"{where}: urgency must be 'high', 'low' or empty, got {get('urgency')!r}"
         )
     return _make_page(
@@ -399,9 +401,11 @@ def _read(path: str | os.PathLike[str]) -> str:
         with open(path, encoding="utf-8-sig") as handle:
             return handle.read()
     except OSError as err:
-        raise ImportError_(f"{os.fspath(path)}: cannot read page history: {err.strerror}") from None
+        raise InputReadError(
+            f"{os.fspath(path)}: cannot read page history: {err.strerror}"
+        ) from None
     except UnicodeDecodeError as err:
-        raise ImportError_(f"{os.fspath(path)}: not UTF-8 text: {err}") from None
+        raise InputReadError(f"{os.fspath(path)}: not UTF-8 text: {err}") from None
 
 
 def load_pages_json(path: str | os.PathLike[str]) -> PageHistory:
@@ -411,7 +415,7 @@ def load_pages_json(path: str | os.PathLike[str]) -> PageHistory:
     try:
         data = json.loads(_read(path))
     except json.JSONDecodeError as err:
-        raise ImportError_(f"{source}: not valid JSON: {err}") from None
+        raise InputReadError(f"{source}: not valid JSON: {err}") from None
     return pages_from_json(data, source)
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-if TYPE_CHECKING:
-    from oncall_planner.fairness.report import FairnessReport, PersonLoad
+from oncall_planner.fairness.report import FairnessReport, PersonLoad
 
 #: Decimal places kept for hours and ratios in JSON and CSV.
 PLACES = 4

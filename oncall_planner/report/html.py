@@ -10,14 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING
 
+from oncall_planner.fairness.report import FairnessReport
 from oncall_planner.render import Entry, FinalSchedule
 from oncall_planner.report.text import _columns, _indices, _row, _weights
 from oncall_planner.timeutil import zone
-
-if TYPE_CHECKING:
-    from oncall_planner.fairness.report import FairnessReport
 
 PALETTE = (
     "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",

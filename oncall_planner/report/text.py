@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from oncall_planner.fairness.report import FairnessReport, PersonLoad
+from oncall_planner.fairness.report import FairnessReport, PersonLoad
 
 INDEX_ROWS = (
     ("balance", "balance (mean pairwise min/max, 1 = even)"),

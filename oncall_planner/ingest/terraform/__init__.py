@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from oncall_planner.errors import ImportError_, ValidationError
+from oncall_planner.errors import InputReadError, ValidationError
 from oncall_planner.ingest.terraform.build import BUILDERS, NOT_MODELLED, Build, Note, Skip
 from oncall_planner.ingest.terraform.files import inside, read_text, read_tfvars, tfvars_files
 from oncall_planner.ingest.terraform.hcl import HclSyntaxError, parse_expression
@@ -143,7 +143,7 @@ def _plain(variables: Mapping[str, Any] | None) -> dict[str, Any]:
     if variables is None:
         return {}
     if not isinstance(variables, Mapping):
-        raise ImportError_(f"variables must be a mapping of names to values, got {type(variables).__name__}")
+        raise InputReadError(f"variables must be a mapping of names to values, got {type(variables).__name__}")
     return {str(k): given_value(v, str(k)) for k, v in variables.items()}
 
 
@@ -171,13 +171,13 @@ def import_terraform(
     ``root`` is the folder nothing is read outside of (default: the folder given, or the
     folder of the file given); name a higher folder to follow modules above it.
 
-    Raises :class:`~oncall_planner.ImportError_` (message ``file:line: …``) for input that is
+    Raises :class:`~oncall_planner.InputReadError` (message ``file:line: …``) for input that is
     wrong whatever the variables are; see docs/import.md for what is a finding instead.
     """
     try:
         return _import(source, variables, var_strings or {}, var_files, root)
     except RecursionError:
-        raise ImportError_(f"{_shown(source)}: the input is nested too deeply to read") from None
+        raise InputReadError(f"{_shown(source)}: the input is nested too deeply to read") from None
 
 
 def _shown(source: Any) -> str:
@@ -206,11 +206,11 @@ def _import(
         return _run_config(root, root, parsed_fn, given, var_strings, var_files, [], False)
     path = Path(source)
     if not path.exists() and not path.is_symlink():
-        raise ImportError_(f"{path}: no such file or directory")
+        raise InputReadError(f"{path}: no such file or directory")
     folder = path if path.is_dir() else path.parent
     root = Path(os.path.realpath(root_arg if root_arg is not None else folder))
     if not inside(path, root):
-        raise ImportError_(f"{path}: is outside the root folder {root} (a symbolic link?); not read")
+        raise InputReadError(f"{path}: is outside the root folder {root} (a symbolic link?); not read")
     if path.is_dir():
         parsed_fn = lambda world: world.parsed(path)  # noqa: E731
         return _run_config(root, path, parsed_fn, given, var_strings, var_files, tfvars_files(path), True)
@@ -221,7 +221,7 @@ def _import(
         if state_json.detect(data):
             return state_json.import_document(data, str(path), (src, offsets))
         if path.name.endswith(".tfstate"):
-            raise ImportError_(f"{path}: not a Terraform state file (no version 4 \"resources\")")
+            raise InputReadError(f"{path}: not a Terraform state file (no version 4 \"resources\")")
     if path.name.endswith(".json"):
         src = Source(str(path), text)
         data, offsets = read_document(src)
@@ -257,7 +257,7 @@ def _run_config(
     if not world.files:
         world.files.extend(parsed.files)
     if is_dir and not parsed.files:
-        raise ImportError_(f"{folder}: the folder holds no .tf or .tf.json files")
+        raise InputReadError(f"{folder}: the folder holds no .tf or .tf.json files")
     inputs = _root_inputs(world, parsed, given, var_strings, var_files, auto_var_files, root, ignored)
     world.files.extend(str(p) for p in [*auto_var_files, *var_files])
     module = ModuleInstance(world, parsed, "", inputs)
@@ -277,7 +277,7 @@ def _run_config(
                 made = item.instances(mode, rtype, name)
             except EvalError as exc:
                 if exc.fatal:
-                    raise ImportError_(str(exc)) from None
+                    raise InputReadError(str(exc)) from None
                 ctx.note("OCP601", exc.where or block.where(), address, f"not imported: Terraform would refuse this: {exc.message}")
                 continue
             if isinstance(made, Unknown):
@@ -305,7 +305,7 @@ def _walk(module: ModuleInstance, ctx: Build) -> Any:
                 children = current.children(name)
             except EvalError as exc:
                 if exc.fatal:
-                    raise ImportError_(str(exc)) from None
+                    raise InputReadError(str(exc)) from None
                 ctx.note("OCP603", exc.where or block.where(), address, f"not read: Terraform would refuse this: {exc.message}")
                 continue
             if isinstance(children, Unknown):
@@ -350,7 +350,7 @@ def _assemble(
         plan = OnCallPlan(schedules, policies, users, teams)
     except ValidationError as exc:
         text = str(exc)
-        raise ImportError_(f"{files[0] if files else '<input>'}: {text[:300]}") from None
+        raise InputReadError(f"{files[0] if files else '<input>'}: {text[:300]}") from None
     for note in ctx.notes:
         notes.append(Diagnostic(Location.parse(note.where), note.subject, note.message, note.code))
     warnings = tuple(d for d in notes if d.code in ("OCP601", "OCP603", "OCP604"))
@@ -387,7 +387,7 @@ def _check_names(built: dict[str, list[tuple[Any, Any]]]) -> None:
             if k in seen and seen[k][0] != value:
                 first = seen[k][1]
                 what = "email" if kind == "user" else "name"
-                raise ImportError_(
+                raise InputReadError(
                     f"{obj.where()}: {obj.address} has the same {what} {k!r} as "
                     f"{first.address} ({first.where()}), but they differ; PagerDuty needs "
                     f"each {kind}'s {what} to be unique"
@@ -413,11 +413,11 @@ def _root_inputs(
         _var_file(world, parsed, read_tfvars(Path(path), real.parent), inputs, ignored)
     for name, text in var_strings.items():
         if name not in parsed.variables:
-            raise ImportError_(_undeclared(name, parsed))
+            raise InputReadError(_undeclared(name, parsed))
         inputs[name] = _var_string(parsed, name, str(text))
     for name, value in given.items():
         if name not in parsed.variables:
-            raise ImportError_(_undeclared(name, parsed))
+            raise InputReadError(_undeclared(name, parsed))
         inputs[name] = lambda v=value: v
     return inputs
 
@@ -454,7 +454,7 @@ def _constant(world: World, attr: Attribute) -> Any:
         check_constant(attr.expr)
         return world.ev.ev(attr.expr, constant_scope())
     except EvalError as exc:
-        raise ImportError_(str(exc) if exc.where else f"{attr.where()}: {exc.message}") from None
+        raise InputReadError(str(exc) if exc.where else f"{attr.where()}: {exc.message}") from None
 
 
 def _var_string(parsed: Parsed, name: str, text: str) -> Any:
@@ -468,7 +468,7 @@ def _var_string(parsed: Parsed, name: str, text: str) -> Any:
     try:
         node = parse_expression(Source(f"--var {name}", text))
     except HclSyntaxError as exc:
-        raise ImportError_(f"--var {name}: not a valid value for its type: {exc.message}") from None
+        raise InputReadError(f"--var {name}: not a valid value for its type: {exc.message}") from None
     world_ev = None
 
     def value() -> Any:
@@ -480,7 +480,7 @@ def _var_string(parsed: Parsed, name: str, text: str) -> Any:
         try:
             return world_ev.ev(node, constant_scope())
         except EvalError as exc:
-            raise ImportError_(f"--var {name}: {exc.message}") from None
+            raise InputReadError(f"--var {name}: {exc.message}") from None
 
     return value
 

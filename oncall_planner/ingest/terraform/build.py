@@ -10,7 +10,7 @@ module that imports it) plus, for ``.tf.json`` input, its nested block names in
 
 A value that cannot be known offline raises :class:`Skip`: the object is left out and a finding
 (OCP601) says where and why; objects that need it are left out too, naming it. Values that break
-PagerDuty's rules raise :class:`~oncall_planner.ImportError_`.
+PagerDuty's rules raise :class:`~oncall_planner.InputReadError`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from oncall_planner.errors import ImportError_, ValidationError
+from oncall_planner.errors import InputReadError, ValidationError
 from oncall_planner.ingest.terraform.values import EvalError, Ref, TfSet, Unknown, describe
 from oncall_planner.model import (
     EscalationPolicy,
@@ -145,7 +145,7 @@ class Build:
                 raise result
             return result
         if address in self._building:
-            raise ImportError_(f"{obj.where()}: {address} refers to itself through its references")
+            raise InputReadError(f"{obj.where()}: {address} refers to itself through its references")
         entry = BUILDERS.get((obj.mode, obj.type))
         if entry is None:
             why = NOT_MODELLED.get((obj.mode, obj.type), "the importer does not model it")
@@ -158,7 +158,7 @@ class Build:
                 result = exc
             except EvalError as exc:
                 if exc.fatal:
-                    raise ImportError_(str(exc)) from None
+                    raise InputReadError(str(exc)) from None
                 result = Skip(f"Terraform would refuse this: {exc.message}", exc.where or obj.where())
             finally:
                 self._building.discard(address)
@@ -181,12 +181,12 @@ class Build:
             value = obj.get(name)
         except EvalError as exc:
             if exc.fatal:
-                raise ImportError_(str(exc)) from None
+                raise InputReadError(str(exc)) from None
             raise Skip(f"Terraform would refuse this: {exc.message}", exc.where or obj.where(name)) from None
         if isinstance(value, Unknown):
             raise Skip(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
         if value is None and required:
-            raise ImportError_(f"{obj.where()}: {obj.address}: {name} is required but not set")
+            raise InputReadError(f"{obj.where()}: {obj.address}: {name} is required but not set")
         return value
 
     def string(self, obj: Obj, name: str, required: bool = True) -> str | None:
@@ -202,7 +202,7 @@ class Build:
 
             return format_number(value)
         if not isinstance(value, str):
-            raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must be a string, got {describe(value)}")
+            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must be a string, got {describe(value)}")
         return value
 
     def integer(self, obj: Obj, name: str, low: int, high: int | None, required: bool = True) -> int | None:
@@ -215,11 +215,11 @@ class Build:
         if isinstance(number, float) and number.is_integer() and abs(number) < 1e300:
             number = int(number)
         if isinstance(number, bool) or not isinstance(number, int):
-            raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must be a whole number, got {describe(value)}")
+            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must be a whole number, got {describe(value)}")
         if number < low or (high is not None and number > high):
             limit = f"between {low:,} and {high:,}" if high is not None else f"at least {low:,}"
             shown = describe(number).removeprefix("the number ")
-            raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must be {limit}, got {shown}")
+            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must be {limit}, got {shown}")
         return number
 
     def timestamp(self, obj: Obj, name: str, tz: str, required: bool = True) -> dt.datetime | None:
@@ -228,16 +228,16 @@ class Build:
             return None
         where = obj.where(name)
         if not _RFC3339.match(value):
-            raise ImportError_(
+            raise InputReadError(
                 f"{where}: {obj.address}: {name} must be an RFC 3339 timestamp with an offset such as "
                 f"'2025-01-01T00:00:00-05:00', got {describe(value)}"
             )
         try:
             parsed = parse_iso8601(value)
         except ValueError as exc:
-            raise ImportError_(f"{where}: {obj.address}: {name} is not a valid timestamp: {exc}") from None
+            raise InputReadError(f"{where}: {obj.address}: {name} is not a valid timestamp: {exc}") from None
         if parsed.year not in TIMESTAMP_YEARS:
-            raise ImportError_(
+            raise InputReadError(
                 f"{where}: {obj.address}: {name} {value!r} is out of range; use a time in the years "
                 f"{TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
             )
@@ -257,7 +257,7 @@ class Build:
         if isinstance(value, TfSet):
             value = list(value.items)
         if not isinstance(value, list):
-            raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must be a list of IDs, got {describe(value)}")
+            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must be a list of IDs, got {describe(value)}")
         for item in value:
             if isinstance(item, Unknown):
                 raise Skip(f"an element of {obj.address}.{name} is unknown: {item.reason}", obj.where(name))
@@ -279,7 +279,7 @@ class Build:
                 if found is not None:
                     return found
             return value
-        raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must hold IDs, got {describe(value)}")
+        raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must hold IDs, got {describe(value)}")
 
     def user(self, value: Any, obj: Obj, name: str) -> User:
         from oncall_planner.ingest.terraform.modules import Placeholder
@@ -290,7 +290,7 @@ class Build:
         if isinstance(target, str):
             return self._placeholder_user(target, obj.where(name), f"{obj.address}.{name}", f"the literal PagerDuty ID {target!r} names a user outside the configuration")
         if target.type != "pagerduty_user":
-            raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must name a user, got {target.address}")
+            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must name a user, got {target.address}")
         user = self.referenced(target, obj.where(name))
         assert isinstance(user, User)
         return user
@@ -303,7 +303,7 @@ class Build:
             try:
                 user = User(key, email)
             except ValidationError as exc:
-                raise ImportError_(f"{where}: {subject}: {exc}") from None
+                raise InputReadError(f"{where}: {subject}: {exc}") from None
             self._placeholder_users[key] = user
             if note:
                 self.note("OCP602", where, subject, f"{why}: placeholder user {key!r}, {email}")
@@ -320,7 +320,7 @@ class Build:
         if target.type != "pagerduty_schedule" or target.mode != "managed":
             if (target.mode, target.type) in NOT_MODELLED:
                 self.referenced(target, obj.where(name))
-            raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must name a schedule, got {target.address}")
+            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must name a schedule, got {target.address}")
         schedule = self.referenced(target, obj.where(name))
         assert isinstance(schedule, Schedule)
         return schedule
@@ -338,7 +338,7 @@ class Build:
         if isinstance(target, str):
             raise Skip(f"{obj.address}.{name} names the team {target!r} by its PagerDuty ID, which the configuration does not declare", obj.where(name))
         if target.type != "pagerduty_team":
-            raise ImportError_(f"{obj.where(name)}: {obj.address}: {name} must name a team, got {target.address}")
+            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must name a team, got {target.address}")
         team = self.referenced(target, obj.where(name))
         assert isinstance(team, Team)
         return team
@@ -371,7 +371,7 @@ def _validated(build: Callable[[], Any], obj: Obj) -> Any:
     try:
         return build()
     except ValidationError as exc:
-        raise ImportError_(f"{obj.where()}: {obj.address}: {exc}") from None
+        raise InputReadError(f"{obj.where()}: {obj.address}: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,7 +417,7 @@ def build_membership(obj: Obj, ctx: Build) -> tuple[str, User]:
     if isinstance(target, str):
         raise Skip(f"{obj.address}: team_id {target!r} names a team outside the configuration", obj.where('team_id'))
     if target.type != "pagerduty_team":
-        raise ImportError_(f"{obj.where('team_id')}: {obj.address}: team_id must name a team, got {target.address}")
+        raise InputReadError(f"{obj.where('team_id')}: {obj.address}: team_id must name a team, got {target.address}")
     user = ctx.user(ctx.value(obj, "user_id"), obj, "user_id")
     return target.address, user
 
@@ -430,13 +430,13 @@ def build_schedule(obj: Obj, ctx: Build) -> Schedule:
     try:
         check_time_zone(tz, f"Schedule {name!r}")
     except ValidationError as exc:
-        raise ImportError_(f"{obj.where('time_zone')}: {obj.address}: {exc}") from None
+        raise InputReadError(f"{obj.where('time_zone')}: {obj.address}: {exc}") from None
     description = ctx.string(obj, "description", required=False)
     blocks = obj.blocks("layer")
     if isinstance(blocks, Unknown):
         raise Skip(f"the layers of {obj.address} are unknown: {blocks.reason}", obj.where())
     if not blocks:
-        raise ImportError_(f"{obj.where()}: {obj.address}: a schedule needs at least one layer block")
+        raise InputReadError(f"{obj.where()}: {obj.address}: a schedule needs at least one layer block")
     layers = [_layer(b, ctx, i, tz) for i, b in enumerate(blocks)]
     teams = [ctx.team(v, obj, "teams") for v in ctx.ids(obj, "teams", required=False)]
     schedule = _validated(
@@ -483,7 +483,7 @@ def _restriction(obj: Obj, ctx: Build) -> Restriction:
     if kind == "daily_restriction":
         day = ctx.value(obj, "start_day_of_week", required=False)
         if day not in (None, 0, "0"):
-            raise ImportError_(
+            raise InputReadError(
                 f"{obj.where('start_day_of_week')}: {obj.address}: start_day_of_week is only for "
                 "weekly_restriction (the provider shows a permanent diff otherwise)"
             )
@@ -492,7 +492,7 @@ def _restriction(obj: Obj, ctx: Build) -> Restriction:
         day = ctx.integer(obj, "start_day_of_week", 1, 7)
         assert day is not None
         return _validated(lambda: Restriction.weekly(day, start, duration), obj)  # type: ignore[no-any-return]
-    raise ImportError_(
+    raise InputReadError(
         f"{obj.where('type')}: {obj.address}: type must be 'daily_restriction' or "
         f"'weekly_restriction', got {kind!r}"
     )
@@ -505,13 +505,13 @@ def build_policy(obj: Obj, ctx: Build) -> EscalationPolicy:
     loops = ctx.integer(obj, "num_loops", 0, 9, required=False) or 0
     team_ids = ctx.ids(obj, "teams", required=False)
     if len(team_ids) > 1:
-        raise ImportError_(f"{obj.where('teams')}: {obj.address}: PagerDuty allows one team per escalation policy, got {len(team_ids)}")
+        raise InputReadError(f"{obj.where('teams')}: {obj.address}: PagerDuty allows one team per escalation policy, got {len(team_ids)}")
     team = ctx.team(team_ids[0], obj, "teams") if team_ids else None
     blocks = obj.blocks("rule")
     if isinstance(blocks, Unknown):
         raise Skip(f"the rules of {obj.address} are unknown: {blocks.reason}", obj.where())
     if not blocks:
-        raise ImportError_(f"{obj.where()}: {obj.address}: a policy needs at least one rule block")
+        raise InputReadError(f"{obj.where()}: {obj.address}: a policy needs at least one rule block")
     rules = [_rule(b, ctx) for b in blocks]
     policy = _validated(
         lambda: EscalationPolicy(name, rules, loops, team=team, description=description), obj
@@ -536,7 +536,7 @@ def _rule(obj: Obj, ctx: Build) -> EscalationRule:
         elif kind in ("schedule_reference", "schedule", "schedule_v3_reference"):
             targets.append(Target.schedule(ctx.schedule(value, target, "id")))
         else:
-            raise ImportError_(
+            raise InputReadError(
                 f"{target.where('type')}: {target.address}: type must be 'user_reference' or "
                 f"'schedule_reference', got {kind!r}"
             )
@@ -547,7 +547,7 @@ def _rule(obj: Obj, ctx: Build) -> EscalationRule:
     for strategy in strategies:
         kind = ctx.string(strategy, "type", required=False) or "assign_to_everyone"
         if kind not in ("round_robin", "assign_to_everyone"):
-            raise ImportError_(
+            raise InputReadError(
                 f"{strategy.where('type')}: {strategy.address}: escalation_rule_assignment_strategy "
                 f"type must be 'round_robin' or 'assign_to_everyone', got {kind!r}"
             )

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from oncall_planner.errors import ImportError_
+from oncall_planner.errors import InputReadError
 from oncall_planner.ingest.terraform.hcl import HclSyntaxError, parse_attributes, parse_file
 from oncall_planner.ingest.terraform.jsonsyntax import blocks_from_document, read_document
 from oncall_planner.ingest.terraform.syntax import Attribute, Block, Source
@@ -37,18 +37,18 @@ def inside(path: Path, root: Path) -> bool:
 def read_text(path: Path, root: Path, shown: str) -> str:
     """The UTF-8 text of ``path``; refuses a path whose real path leaves ``root``."""
     if not inside(path, root):
-        raise ImportError_(f"{shown}: leads outside the folder {root} (a symbolic link?); not read")
+        raise InputReadError(f"{shown}: leads outside the folder {root} (a symbolic link?); not read")
     try:
         with open(os.path.realpath(path), "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ImportError_(f"{shown}: cannot read the file: {exc.strerror or exc}") from None
+        raise InputReadError(f"{shown}: cannot read the file: {exc.strerror or exc}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise ImportError_(f"{shown}: larger than {MAX_FILE_BYTES:,} bytes; not read")
+        raise InputReadError(f"{shown}: larger than {MAX_FILE_BYTES:,} bytes; not read")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportError_(f"{shown}: not a UTF-8 text file (byte {exc.start})") from None
+        raise InputReadError(f"{shown}: not a UTF-8 text file (byte {exc.start})") from None
 
 
 def parse_source(src: Source) -> list[Block]:
@@ -59,7 +59,7 @@ def parse_source(src: Source) -> list[Block]:
     try:
         return parse_file(src)
     except HclSyntaxError as exc:
-        raise ImportError_(exc.describe()) from None
+        raise InputReadError(exc.describe()) from None
 
 
 def _mentions_pagerduty(text: str) -> bool:
@@ -72,7 +72,7 @@ def module_files(folder: Path, root: Path, warn: Warn) -> list[Path]:
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as exc:
-        raise ImportError_(f"{folder}: cannot list the folder: {exc.strerror or exc}") from None
+        raise InputReadError(f"{folder}: cannot list the folder: {exc.strerror or exc}") from None
     out = []
     for entry in entries:
         if not entry.name.endswith((".tf", ".tf.json")) or entry.name.startswith("."):
@@ -105,7 +105,7 @@ def read_one(path: Path, root: Path, warn: Warn) -> list[Block]:
     src = Source(str(path), text)
     try:
         return parse_source(src)
-    except ImportError_ as exc:
+    except InputReadError as exc:
         if _mentions_pagerduty(text):
             raise
         warn(
@@ -140,7 +140,7 @@ def read_tfvars(path: Path, root: Path) -> dict[str, Attribute]:
     if path.name.endswith(".json"):
         data, offsets = read_document(src, keep_depth=1)
         if not isinstance(data, dict):
-            raise ImportError_(f"{path}: a variable definitions file must hold a JSON object")
+            raise InputReadError(f"{path}: a variable definitions file must hold a JSON object")
         from oncall_planner.ingest.terraform.jsonsyntax import _Converter
 
         conv = _Converter(src, offsets)
@@ -151,4 +151,4 @@ def read_tfvars(path: Path, root: Path) -> dict[str, Attribute]:
     try:
         return parse_attributes(src)
     except HclSyntaxError as exc:
-        raise ImportError_(exc.describe()) from None
+        raise InputReadError(exc.describe()) from None

@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from oncall_planner.errors import ImportError_
+from oncall_planner.errors import InputReadError
 from oncall_planner.ingest.terraform.hcl import HclSyntaxError, parse_template
 from oncall_planner.ingest.terraform.syntax import (
     MAX_NUMBER_DIGITS,
@@ -51,7 +51,7 @@ def scan(src: Source, keep_depth: int = 8) -> Offsets:
                 frame = stack[-1]
                 if key in frame[2]:
                     where = f"{src.name}:{src.line(m.start())}"
-                    raise ImportError_(
+                    raise InputReadError(
                         f"{where}: duplicate key {ascii(key[:60])} in one object (first on line "
                         f"{src.line(frame[2][key])}); Terraform refuses this"
                     )
@@ -63,7 +63,7 @@ def scan(src: Source, keep_depth: int = 8) -> Offsets:
             continue
         if c in "{[":
             if len(stack) >= MAX_JSON_DEPTH:
-                raise ImportError_(
+                raise InputReadError(
                     f"{src.name}:{src.line(m.start())}: JSON nested more than {MAX_JSON_DEPTH} "
                     "levels deep"
                 )
@@ -88,7 +88,7 @@ def scan(src: Source, keep_depth: int = 8) -> Offsets:
         elif c == ":":
             pass
         else:  # a run of digits longer than any PagerDuty field
-            raise ImportError_(
+            raise InputReadError(
                 f"{src.name}:{src.line(m.start())}: a number with more than "
                 f"{MAX_NUMBER_DIGITS} digits is beyond any PagerDuty field"
             )
@@ -96,17 +96,17 @@ def scan(src: Source, keep_depth: int = 8) -> Offsets:
 
 
 def decode(src: Source) -> Any:
-    """The JSON value of ``src``; invalid JSON raises ImportError_ with line and column."""
+    """The JSON value of ``src``; invalid JSON raises InputReadError with line and column."""
     try:
         return json.loads(src.text)
     except json.JSONDecodeError as exc:
-        raise ImportError_(
+        raise InputReadError(
             f"{src.name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
         ) from None
     except RecursionError:
-        raise ImportError_(f"{src.name}: invalid JSON: nested too deeply") from None
+        raise InputReadError(f"{src.name}: invalid JSON: nested too deeply") from None
     except ValueError as exc:  # e.g. Python's own limit on digits in an integer
-        raise ImportError_(f"{src.name}: invalid JSON: {str(exc).splitlines()[0][:120]}") from None
+        raise InputReadError(f"{src.name}: invalid JSON: {str(exc).splitlines()[0][:120]}") from None
 
 
 def read_document(src: Source, keep_depth: int = 8) -> tuple[Any, Offsets]:
@@ -150,7 +150,7 @@ class _Converter:
                 try:
                     return parse_template(Source(f"{self.src.name}:{self.src.line(pos)}", value))
                 except HclSyntaxError as exc:
-                    raise ImportError_(
+                    raise InputReadError(
                         f"{self.src.name}:{self.src.line(pos)}: invalid template in a JSON "
                         f"string: {exc.message}"
                     ) from None
@@ -185,7 +185,7 @@ class _Converter:
     ) -> Block:
         where = f"{self.src.name}:{self.src.line(self.pos(path))}"
         if not isinstance(body, dict):
-            raise ImportError_(f"{where}: the body of {type_} must be a JSON object")
+            raise InputReadError(f"{where}: the body of {type_} must be a JSON object")
         block = Block(type_, labels, self.src, self.pos(path))
         for key, value in body.items():
             if key == "//":
@@ -214,7 +214,7 @@ class _Converter:
 def blocks_from_document(data: Any, src: Source, offsets: Offsets) -> list[Block]:
     """The blocks of a Terraform JSON document."""
     if not isinstance(data, dict):
-        raise ImportError_(f"{src.name}: a Terraform JSON file must hold an object")
+        raise InputReadError(f"{src.name}: a Terraform JSON file must hold an object")
     conv = _Converter(src, offsets)
     out: list[Block] = []
     for kind, content in data.items():
@@ -235,7 +235,7 @@ def _section(conv: _Converter, kind: str, section: Any, path: tuple[Any, ...]) -
     if depth == 0:
         return [Block(kind, (), conv.src, conv.pos(path))]
     if not isinstance(section, dict):
-        raise ImportError_(f"{where}: {kind} must be a JSON object")
+        raise InputReadError(f"{where}: {kind} must be a JSON object")
     out: list[Block] = []
     if depth == 1:
         for name, body in section.items():
@@ -251,7 +251,7 @@ def _section(conv: _Converter, kind: str, section: Any, path: tuple[Any, ...]) -
         if rtype == "//":
             continue
         if not isinstance(by_name, dict):
-            raise ImportError_(f"{where}: {kind}.{rtype} must be a JSON object")
+            raise InputReadError(f"{where}: {kind}.{rtype} must be a JSON object")
         schema = BLOCK_SCHEMA.get(rtype, {})
         for name, body in by_name.items():
             if name == "//":

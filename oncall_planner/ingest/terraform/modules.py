@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from oncall_planner.errors import ImportError_
+from oncall_planner.errors import InputReadError
 from oncall_planner.ingest.terraform.expand import instance_keys, key_text, nested_blocks
 from oncall_planner.ingest.terraform.expressions import Evaluator, Scope
 from oncall_planner.ingest.terraform.files import Warn, inside, read_module, read_text
@@ -70,7 +70,7 @@ class Parsed:
                     self._add(self.locals, name, attr, f"local.{name}")
             elif block.type in ("resource", "data"):
                 if len(block.labels) != 2:
-                    raise ImportError_(
+                    raise InputReadError(
                         f"{block.where()}: a {block.type} block needs two labels (type and "
                         f"name), got {len(block.labels)}"
                     )
@@ -93,7 +93,7 @@ class Parsed:
     @staticmethod
     def _add(table: dict[Any, Any], key: Any, item: Any, what: str) -> None:
         if key in table:
-            raise ImportError_(
+            raise InputReadError(
                 f"{item.where()}: {what} is declared twice (first at {table[key].where()}); "
                 "Terraform refuses this"
             )
@@ -393,7 +393,7 @@ class ModuleInstance:
         if not folder.is_dir():
             return Unknown(f"{address}: not read: its source folder {source!r} does not exist")
         if self.depth >= MAX_MODULE_DEPTH:
-            raise ImportError_(f"{block.where()}: modules nest more than {MAX_MODULE_DEPTH} deep (a module that calls itself?)")
+            raise InputReadError(f"{block.where()}: modules nest more than {MAX_MODULE_DEPTH} deep (a module that calls itself?)")
         parsed = self.world.parsed(folder)
         keys = instance_keys(block, self.scope, self.world.ev)
         if isinstance(keys, Unknown):
@@ -409,7 +409,7 @@ class ModuleInstance:
             }
             for arg in inputs:
                 if arg not in parsed.variables:
-                    raise ImportError_(
+                    raise InputReadError(
                         f"{block.attributes[arg].where()}: {address} is given {arg!r}, which the "
                         "module does not declare as a variable"
                     )
@@ -476,7 +476,7 @@ class ModuleInstance:
             raise EvalError(f"no file {path!r} in the module's folder", node.where())
         try:
             return read_text(real, self.world.root, path)
-        except ImportError_ as exc:
+        except InputReadError as exc:
             raise EvalError(str(exc), node.where()) from None
 
     def _list(self, spec: str, node: Node) -> list[str]:
@@ -699,7 +699,7 @@ def given_value(value: Any, name: str) -> Any:
     try:
         return from_plain(_tuples_to_lists(value, 0))
     except EvalError as exc:
-        raise ImportError_(f"variables[{name!r}]: {exc.message}") from None
+        raise InputReadError(f"variables[{name!r}]: {exc.message}") from None
 
 
 def _tuples_to_lists(value: Any, depth: int) -> Any:

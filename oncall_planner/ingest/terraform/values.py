@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from oncall_planner.errors import ImportError_
+from oncall_planner.errors import InputReadError
 
 #: The longest string any expression may build, in characters.
 MAX_STRING = 1_000_000
@@ -42,7 +42,7 @@ class EvalError(Exception):
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
-class TooLargeError(ImportError_):
+class TooLargeError(InputReadError):
     """A value or an evaluation beyond the importer's limits (refused, with where and why)."""
 
 

@@ -1,0 +1,76 @@
+"""The ``oncall-planner`` command line: render, check, report, audit, escalation, emit, ics, diff.
+
+Every command reads a plan from a Terraform file or directory (read, never executed), or from a
+Python file that defines an :class:`~oncall_planner.OnCallPlan` named ``plan`` (that file *is*
+executed: it is your own code). Exit codes follow linters such as ruff: 0 when all is well,
+1 when ``check`` finds errors (or ``diff --exit-code`` finds changes), 2 for bad usage or input
+that cannot be read. Errors are one line on stderr, never a traceback.
+
+Each command is a module of this package with two functions, ``register(sub)`` (adds its
+parser) and ``run(args) -> int`` (the exit code); :data:`COMMANDS` lists them in the order
+``--help`` shows them. docs/architecture.md ("Adding a command") says how to add one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from oncall_planner.cli._common import PROG, YEARS, Progress, UsageError, check_args, time_options
+from oncall_planner.errors import OnCallPlannerError
+
+#: The command modules (``oncall_planner.cli.<name>``), in the order ``--help`` lists them.
+COMMANDS = ("render", "check", "report", "audit", "escalation", "emit", "ics", "diff")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command in :data:`COMMANDS`."""
+    from oncall_planner import __version__
+    from oncall_planner.cli._common import EPILOG
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Know who will be on call, when, before you terraform apply.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        module = importlib.import_module(f"{__name__}.{name}")
+        command_parser = module.register(sub)
+        command_parser.set_defaults(func=module.run, time_options=time_options(command_parser))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)  # usage errors exit with code 2 here
+    try:
+        check_args(args)  # argument errors come first, before any input is read
+        return int(args.func(args))
+    except (UsageError, OnCallPlannerError) as exc:
+        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except OverflowError:  # a date beyond what datetime holds, however the input reached it
+        print(f"{PROG} {args.command}: error: a date is out of range; {YEARS}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+__all__ = ["COMMANDS", "Progress", "UsageError", "build_parser", "main", "run"]

@@ -1,0 +1,540 @@
+"""What every command shares: the shared options, reading inputs, the window, writing output.
+
+The shared options are defined here and nowhere else (:func:`add_input`, :func:`add_common`,
+:func:`add_window`, :func:`add_output`), and so is their validation (:func:`check_args`), which
+``main`` runs before a command reads any input. Heavy parts of the library (the importer,
+render, checks, fairness, reports) are imported inside the functions that use them, so that
+``oncall-planner --help`` does not load them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import runpy
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
+
+from oncall_planner.errors import OnCallPlannerError
+from oncall_planner.timeutil import (
+    TIMESTAMP_YEARS,
+    check_time_zone,
+    parse_iso8601,
+    year_in_range,
+    zone,
+)
+
+if TYPE_CHECKING:
+    from oncall_planner.model import OnCallPlan, Schedule, User
+
+PROG = "oncall-planner"
+WIDTH = 80
+#: The subparsers object that each command module's ``register`` adds its parser to.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+EPILOG = (
+    "INPUT is a Terraform file (.tf, .tf.json, cdk.tf.json) or directory, read and never "
+    "executed, or a Python file defining an OnCallPlan named 'plan', which is executed. "
+    "Exit codes: 0 ok, 1 check found errors (audit: a counterexample; diff --exit-code: "
+    "changes), 2 bad usage or unreadable input."
+)
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: one message, exit code 2."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress: a small bar on stderr, only when stderr is a terminal
+# ---------------------------------------------------------------------------------------------
+
+
+class Progress:
+    """``with Progress(total, "Rendering") as bar: bar.step(label)``; silent unless on a TTY."""
+
+    def __init__(self, total: int, title: str, stream: TextIO | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.total = max(total, 1)
+        self.title = title
+        self.done = 0
+        isatty = getattr(self.stream, "isatty", None)
+        self.enabled = bool(isatty and isatty()) and total > 1
+
+    def __enter__(self) -> Progress:
+        self._draw("")
+        return self
+
+    def step(self, label: str = "") -> None:
+        self.done += 1
+        self._draw(label)
+
+    def _draw(self, label: str) -> None:
+        if not self.enabled:
+            return
+        width = 24
+        filled = width * self.done // self.total
+        bar = "#" * filled + "." * (width - filled)
+        text = f"{self.title} [{bar}] {self.done}/{self.total} {label}"
+        self.stream.write("\r" + text[: WIDTH - 1].ljust(WIDTH - 1))
+        self.stream.flush()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * (WIDTH - 1) + "\r")
+            self.stream.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# The shared options, defined once
+# ---------------------------------------------------------------------------------------------
+
+
+def add_command(
+    sub: Subparsers, name: str, *, help: str, description: str
+) -> argparse.ArgumentParser:
+    """A command's parser, with the epilog every command shows."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=help, description=description, epilog=EPILOG
+    )
+    return parser
+
+
+def add_input(parser: argparse.ArgumentParser) -> None:
+    """The ``INPUT`` positional: the plan a command reads."""
+    parser.add_argument("input", metavar="INPUT", help="Terraform file or directory, or plan.py")
+
+
+def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
+    """Options every command takes; ``--pages`` only where page history is used (check and
+    report): elsewhere it was accepted and ignored, even naming a file that does not exist."""
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="value for a Terraform variable (repeatable)",
+    )
+    if pages:
+        parser.add_argument(
+            "--pages", metavar="FILE", help="page history, PagerDuty JSON or CSV export"
+        )
+        parser.add_argument(
+            "--pages-tz",
+            metavar="ZONE",
+            help="the zone a --pages CSV was written in, for times without a UTC offset "
+            "(never guessed)",
+        )
+    parser.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="time zone for times given without an offset and for display "
+        "(default: the first schedule's)",
+    )
+    notes = parser.add_mutually_exclusive_group()
+    notes.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="do not print the import notes (placeholders, ignored resources)",
+    )
+    notes.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print every import note with its file and line, not only the one-line summary",
+    )
+
+
+def add_window(parser: argparse.ArgumentParser, days: int = 28) -> None:
+    """``--since``, ``--until`` and ``--days``: the window a command looks at."""
+    parser.add_argument(
+        "--since",
+        metavar="TIME",
+        help="window start, e.g. 2025-03-03 or 2025-03-03T09:00-05:00 (default: now)",
+    )
+    parser.add_argument("--until", metavar="TIME", help="window end (default: --since + --days)")
+    parser.add_argument(
+        "--days",
+        type=int,
+        help=f"window length in days, instead of --until (default {days})",
+    )
+    parser.set_defaults(default_days=days)
+
+
+def add_output(parser: argparse.ArgumentParser) -> None:
+    """``-o/--output FILE``: where :func:`output` writes."""
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
+    """``--var NAME=VALUE`` pairs; a value that reads as JSON is taken as JSON."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--var must look like NAME=VALUE, got {pair!r}")
+        try:
+            out[name] = json.loads(value)  # numbers, lists and quoted strings as JSON
+        except json.JSONDecodeError:
+            out[name] = value
+    return out
+
+
+def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
+    """The plan in ``path`` (default: ``INPUT``) and the Terraform import result (``None`` for a
+    Python file). What the importer could not take as it is goes to stderr as one summary line
+    (:func:`import_summary`), every note with ``-v``, nothing with ``-q``."""
+    path = args.input if path is None else path
+    if path.endswith(".py"):
+        return plan_from_python(Path(path)), None
+    from oncall_planner.ingest import import_terraform
+
+    result = import_terraform(path, variables=parse_vars(args.var))
+    summary = import_summary(path, result, verbose=args.verbose)
+    if summary and not args.quiet:
+        print(summary, file=sys.stderr)
+    return result.plan, result
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def import_summary(path: str, result: Any, *, verbose: bool = False) -> str:
+    """``note: main.tf: imported 1 schedule, 1 escalation policy; 5 placeholder users (-v for
+    details)``, or with ``verbose`` that line and every note under it; empty when the importer
+    took everything as written."""
+    if not result.report():
+        return ""
+    plan = result.plan
+    imported = ", ".join(
+        [
+            _count(len(plan.schedules), "schedule"),
+            _count(len(plan.escalation_policies), "escalation policy", "escalation policies"),
+        ]
+    )
+    notes = ", ".join(
+        text
+        for n, text in (
+            (len(result.warnings), f"{len(result.warnings)} not imported"),
+            (len(result.placeholders), _count(len(result.placeholders), "placeholder user")),
+            (len(result.ignored), f"{len(result.ignored)} ignored"),
+        )
+        if n
+    )
+    line = f"note: {path}: imported {imported}; {notes}"
+    if verbose:
+        return f"{line}\n{result.report()}"
+    return f"{line} (-v for details)"
+
+
+def plan_from_python(path: Path) -> OnCallPlan:
+    """The ``plan`` a Python file defines (the file is run: it is the user's own code)."""
+    from oncall_planner.model import OnCallPlan
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    sys.path.insert(0, str(path.resolve().parent))
+    try:
+        namespace = runpy.run_path(str(path), run_name="__oncall_planner__")
+    except OnCallPlannerError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    except SystemExit:
+        raise UsageError(f"{path}: the file called exit() while defining the plan") from None
+    except SyntaxError as exc:  # the file does not even compile: its own line and message
+        line = f":{exc.lineno}" if exc.lineno else ""
+        where = exc.filename or path  # a module it imports may be the one that does not compile
+        raise UsageError(f"{where}{line}: {type(exc).__name__}: {exc.msg}") from None
+    except Exception as exc:  # the user's own code failed: say where, without a traceback
+        line = ""
+        tb = exc.__traceback__
+        while tb is not None:
+            if Path(tb.tb_frame.f_code.co_filename).resolve() == path.resolve():
+                line = f":{tb.tb_lineno}"
+            tb = tb.tb_next
+        raise UsageError(f"{path}{line}: {type(exc).__name__}: {exc}") from None
+    finally:
+        sys.path.pop(0)
+    plan = namespace.get("plan")
+    if not isinstance(plan, OnCallPlan):
+        got = "nothing" if plan is None else type(plan).__name__
+        raise UsageError(f"{path}: must define an OnCallPlan named 'plan', found {got}")
+    return plan
+
+
+def load_pages(args: argparse.Namespace) -> Any:
+    """The page history of ``--pages`` (read with ``--pages-tz``); what was skipped and any
+    warning (a truncated export) go to stderr unless ``--quiet``, so nothing is dropped unseen."""
+    if args.pages is None:  # --pages-tz without --pages is refused by check_args
+        return ()
+    from oncall_planner.ingest.pages import load_pages as read_pages
+
+    history = read_pages(args.pages, args.pages_tz)
+    if not args.quiet and (history.skipped or history.warnings):
+        print(history.summary(), file=sys.stderr)
+    return history
+
+
+# ---------------------------------------------------------------------------------------------
+# Times, zones and the window
+# ---------------------------------------------------------------------------------------------
+
+YEARS = f"use a time in the years {TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
+
+
+def parse_instant(text: str, tz: str | None, flag: str) -> dt.datetime:
+    """``2025-03-03``, ``2025-03-03T09:00`` (in ``tz``) or with an offset / ``Z``; with ``tz``
+    ``None`` (the zone is not known yet) a time without an offset stays naive."""
+    try:
+        parsed = parse_iso8601(text)
+    except ValueError:
+        raise UsageError(
+            f"{flag}: invalid timestamp {text!r}; use 2025-03-03, 2025-03-03T09:00 or "
+            "2025-03-03T09:00:00-05:00"
+        ) from None
+    if not year_in_range(parsed):
+        raise UsageError(f"{flag}: {text!r} is out of range; {YEARS}")
+    if parsed.tzinfo is None and tz is not None:
+        parsed = parsed.replace(tzinfo=zone(tz))
+    if parsed.second or parsed.microsecond:
+        raise UsageError(f"{flag}: use whole minutes (PagerDuty drops seconds), got {text!r}")
+    return parsed
+
+
+def zone_arg(name: str | None, plan: OnCallPlan) -> str:
+    """``--tz``, or the plan's first schedule's zone."""
+    if name is None:
+        return plan.schedules[0].time_zone if plan.schedules else "Etc/UTC"
+    try:
+        return check_time_zone(name, "--tz")
+    except OnCallPlannerError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def window(args: argparse.Namespace, tz: str | None) -> tuple[dt.datetime, dt.datetime]:
+    """The window of ``--since``, ``--until`` and ``--days`` (see :func:`add_window`).
+
+    ``tz`` ``None`` checks the options before the plan is read, when the zone that times
+    without an offset are in is not known yet: such times stay naive, and ``--until`` is
+    compared with ``--since`` only where no zone could change the answer."""
+    if args.since is not None:
+        since = parse_instant(args.since, tz, "--since")
+    else:
+        now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+        since = now.astimezone(zone(tz)) if tz is not None else now
+    if args.until is not None and args.days is not None:
+        raise UsageError("--until and --days both give the end of the window; use one of them")
+    if args.until is not None:
+        until = parse_instant(args.until, tz, "--until")
+    else:
+        days = args.default_days if args.days is None else args.days
+        if days <= 0:
+            raise UsageError(f"--days must be a positive number of days, got {days}")
+        out_of_range = UsageError(f"--days {days} ends the window out of range; {YEARS}")
+        try:
+            until = since + dt.timedelta(days=days)
+        except OverflowError:
+            raise out_of_range from None
+        if not year_in_range(until):
+            raise out_of_range
+    if _not_after(until, since):
+        raise UsageError(
+            f"--until ({until.isoformat()}) must be after --since ({since.isoformat()})"
+        )
+    return since, until
+
+
+def _not_after(until: dt.datetime, since: dt.datetime) -> bool:
+    """``until <= since``; when only one of them is naive (its zone not known yet), only if
+    that holds in every zone: UTC offsets are within a day of each other."""
+    if (until.tzinfo is None) == (since.tzinfo is None):
+        return until <= since
+    utc = dt.timezone.utc
+    as_utc = [t.replace(tzinfo=utc) if t.tzinfo is None else t for t in (until, since)]
+    return as_utc[1] - as_utc[0] >= dt.timedelta(days=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Arguments are checked before any input is read
+# ---------------------------------------------------------------------------------------------
+
+
+def time_options(parser: argparse.ArgumentParser) -> tuple[tuple[str, str], ...]:
+    """``(dest, flag)`` of each option whose metavar is ``TIME``: :func:`check_args` checks
+    them all, so a command's own times (``--at``, ``--now``) are checked without more code."""
+    return tuple(
+        (action.dest, action.option_strings[-1])
+        for action in parser._actions
+        if action.metavar == "TIME" and action.option_strings
+    )
+
+
+def check_args(args: argparse.Namespace) -> None:
+    """Refuse bad shared options before a command reads its input, so an argument error is the
+    first and only thing printed: ``--var``, ``--tz``, ``--pages``/``--pages-tz``, every
+    ``TIME`` option, the window and ``-o``. ``main`` calls it before the command's ``run``;
+    what depends on the plan (a schedule's name, the default zone) is checked after reading it.
+    """
+    parse_vars(getattr(args, "var", ()))
+    tz = getattr(args, "tz", None)
+    if tz is not None:
+        try:
+            check_time_zone(tz, "--tz")
+        except OnCallPlannerError as exc:
+            raise UsageError(str(exc)) from None
+    if hasattr(args, "pages"):
+        _check_pages(args)
+    for dest, flag in getattr(args, "time_options", ()):
+        value = getattr(args, dest)
+        if value is not None:
+            parse_instant(value, tz, flag)
+    if hasattr(args, "days"):
+        window(args, tz)
+    if hasattr(args, "output"):
+        check_writable(args.output, "--output")
+
+
+def _check_pages(args: argparse.Namespace) -> None:
+    if args.pages is None:
+        if args.pages_tz is not None:
+            raise UsageError("--pages-tz needs --pages")
+        return
+    if args.pages_tz is not None:
+        try:
+            check_time_zone(args.pages_tz, "--pages-tz")
+        except OnCallPlannerError as exc:
+            raise UsageError(str(exc)) from None
+    if not Path(args.pages).exists():
+        raise UsageError(f"{args.pages}: no such file or directory")
+
+
+def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None:
+    """Refuse an output path that cannot be written before any work is done: a file where a
+    folder must be (on the way to it, or, for ``folder``, the path itself), or a folder where
+    the file would go. Missing folders are fine: writing makes them."""
+    if path in (None, "-"):
+        return
+    target = Path(path)
+    if target.exists():
+        if target.is_dir() != folder:
+            raise UsageError(
+                f"{flag} {target}: {'Not a directory' if folder else 'Is a directory'}"
+            )
+        return
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"{flag} {target}: Not a directory")
+            return
+
+
+# ---------------------------------------------------------------------------------------------
+# Looking things up in the plan
+# ---------------------------------------------------------------------------------------------
+
+
+def schedules(plan: OnCallPlan, names: Sequence[str] | None) -> list[Schedule]:
+    """The schedules named by ``--schedule`` (all of them without it)."""
+    if not names:
+        return list(plan.schedules)
+    out = []
+    for name in names:
+        found = [s for s in plan.schedules if s.name == name]
+        if not found:
+            known = ", ".join(repr(s.name) for s in plan.schedules) or "none"
+            raise UsageError(f"--schedule: no schedule named {name!r} (schedules: {known})")
+        out.extend(found)
+    return out
+
+
+def user(plan: OnCallPlan, who: str) -> User:
+    """The user a ``--person`` names, by email or name."""
+    for candidate in plan.users:
+        if who.lower() in (candidate.email.lower(), candidate.name.lower()):
+            return candidate
+    known = ", ".join(u.email for u in plan.users) or "none"
+    raise UsageError(f"--person: nobody with email or name {who!r} (users: {known})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------------------------
+
+
+def write(path: Path, text: str, flag: str) -> None:
+    """Write ``text`` exactly (line endings included), making missing parent directories."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise UsageError(f"{flag} {path}: {exc.strerror or exc}") from None
+
+
+def output(args: argparse.Namespace, text: str) -> None:
+    """``text`` to ``--output`` (a file, made with its folders) or to standard output."""
+    path = getattr(args, "output", None)
+    if path in (None, "-"):
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a text-only stream, e.g. under redirect_stdout
+            sys.stdout.write(text)
+        else:  # bytes as they are: no newline translation, so ICS keeps its CRLF
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        return
+    write(Path(path), text, "--output")
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def json_text(doc: Any) -> str:
+    """A JSON document as the commands write it: sorted keys, two-space indent, UTF-8 kept."""
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables that fit 80 columns
+# ---------------------------------------------------------------------------------------------
+
+
+def when(value: dt.datetime, tz: str) -> str:
+    """``Mon 2025-03-03 09:00`` in ``tz``."""
+    return value.astimezone(zone(tz)).strftime("%a %Y-%m-%d %H:%M")
+
+
+def hours(delta: dt.timedelta) -> str:
+    """``48h`` or ``1.5h``."""
+    value = delta.total_seconds() / 3600
+    return f"{value:.0f}h" if value == int(value) else f"{value:.1f}h"
+
+
+def table(rows: Sequence[Sequence[str]], header: Sequence[str], width: int = WIDTH) -> str:
+    """Left-aligned columns; the last column is cut with … so each line fits ``width``."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    fixed = sum(widths[:-1]) + 2 * (len(header) - 1) + 2
+    last = max(width - fixed, 8)
+    lines = []
+    for row in [header, *rows]:
+        cells = [str(c).ljust(widths[i]) for i, c in enumerate(row[:-1])]
+        tail = str(row[-1])
+        if len(tail) > last:
+            tail = tail[: last - 1] + "…"
+        lines.append(("  " + "  ".join([*cells, tail])).rstrip())
+    return "\n".join(lines)
+
+
+def entries_table(entries: Sequence[Any], tz: str) -> str:
+    """Who is on call when, one row per entry, or ``nobody``."""
+    if not entries:
+        return "  nobody"
+    rows = [
+        [when(e.start, tz), when(e.end, tz), hours(e.end - e.start), e.user.name] for e in entries
+    ]
+    return table(rows, ["Start", "End", "Hours", "Who"])

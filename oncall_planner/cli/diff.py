@@ -1,0 +1,45 @@
+"""``oncall-planner diff``: who is on call differently between two plans."""
+
+from __future__ import annotations
+
+import argparse
+
+from oncall_planner.cli._common import (
+    Subparsers,
+    add_command,
+    add_common,
+    add_output,
+    add_window,
+    load_plan,
+    output,
+    window,
+    zone_arg,
+)
+
+
+def register(sub: Subparsers) -> argparse.ArgumentParser:
+    p = add_command(
+        sub,
+        "diff",
+        help="who is on call differently between two plans",
+        description="Compare the final schedules of BEFORE and AFTER.",
+    )
+    p.add_argument("before", metavar="BEFORE", help="the current plan (Terraform or plan.py)")
+    p.add_argument("after", metavar="AFTER", help="the proposed plan")
+    add_common(p)
+    add_window(p)
+    p.add_argument("--exit-code", action="store_true", help="exit 1 when there are changes")
+    add_output(p)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from oncall_planner.planning import diff, format_diff
+
+    before, _ = load_plan(args, args.before)
+    after, _ = load_plan(args, args.after)
+    tz = zone_arg(args.tz, after)
+    since, until = window(args, tz)
+    changes = diff(before, after, since, until)
+    output(args, format_diff(changes, tz))
+    return 1 if (args.exit_code and changes) else 0

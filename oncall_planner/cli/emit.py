@@ -1,0 +1,61 @@
+"""``oncall-planner emit``: the plan as Terraform JSON for the PagerDuty provider."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+from oncall_planner.cli._common import (
+    Subparsers,
+    add_command,
+    add_common,
+    add_input,
+    add_output,
+    json_text,
+    load_plan,
+    output,
+    parse_instant,
+    zone_arg,
+)
+
+
+def register(sub: Subparsers) -> argparse.ArgumentParser:
+    p = add_command(
+        sub,
+        "emit",
+        help="the plan as Terraform JSON (pagerduty.tf.json)",
+        description="Write the plan as Terraform JSON for the PagerDuty provider.",
+    )
+    add_input(p)
+    add_common(p)
+    p.add_argument(
+        "--users",
+        choices=["data", "resource"],
+        default="data",
+        help="look users up by email (data, default) or manage them (resource)",
+    )
+    p.add_argument(
+        "--now",
+        metavar="TIME",
+        help="leave out layers that have ended by TIME: a past end makes the provider "
+        "re-add the layer on every plan (default: keep every layer)",
+    )
+    add_output(p)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from oncall_planner.emit import to_terraform_json
+    from oncall_planner.emit.terraform_json import TerraformEmitWarning
+
+    plan, _ = load_plan(args)
+    now = parse_instant(args.now, zone_arg(args.tz, plan), "--now") if args.now else None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TerraformEmitWarning)
+        doc = to_terraform_json(plan, users=args.users, now=now)
+    for warning in caught:
+        if not args.quiet and issubclass(warning.category, TerraformEmitWarning):
+            print(f"left out: {warning.message}", file=sys.stderr)
+    output(args, json_text(doc))
+    return 0

@@ -54,6 +54,9 @@ class Finding:
     message: str
     intervals: tuple[Interval, ...] = ()
     hint: str = ""
+    #: ``(file, line)`` where the finding is written, when it is about the input itself
+    #: (import findings, OCP6xx); other findings are placed through the importer's locations.
+    location: tuple[str, int | None] | None = None
 
     def to_text(self) -> str:
         """``error OCP103 shadowed-layer: Schedule 'X', layer 'Y': message``."""
@@ -75,6 +78,11 @@ class Finding:
                 for iv in self.intervals
             ],
             "hint": self.hint,
+            **(
+                {"location": {"file": self.location[0], "line": self.location[1]}}
+                if self.location is not None
+                else {}
+            ),
         }
 
 
@@ -87,6 +95,7 @@ class Hit:
     intervals: tuple[Interval, ...] = ()
     hint: str = ""
     severity: Severity | None = None
+    location: tuple[str, int | None] | None = None
 
 
 RuleFunc = Callable[["Context", Mapping[str, Any]], Iterable[Hit]]
@@ -405,8 +414,12 @@ class Context:
         pages: tuple[Page, ...],
         overrides: Mapping[str, tuple[Override, ...]],
         time_off: tuple[TimeOff, ...],
+        import_notes: tuple[Any, ...] = (),
     ) -> None:
         self.plan = plan
+        #: What the importer left out or stood in for (see checks/imports.py), when the plan
+        #: came from Terraform: objects with ``code``, ``location``, ``subject``, ``message``.
+        self.import_notes = import_notes
         self.since = since
         self.until = until
         self.pages = pages
@@ -553,12 +566,15 @@ def check(
     config: CheckConfig | None = None,
     overrides: Mapping[str, Sequence[Override]] | None = None,
     time_off: Iterable[TimeOff] = (),
+    import_notes: Iterable[Any] = (),
 ) -> tuple[Finding, ...]:
     """Run the enabled rules over ``plan`` in ``[since, until)``; findings sorted by severity,
     code, subject and first interval.
 
     ``pages`` is page history (see :mod:`oncall_planner.pages`), ``overrides`` maps schedule names
-    to their overrides, ``time_off`` lists who is away when.
+    to their overrides, ``time_off`` lists who is away when. ``import_notes`` are
+    :attr:`oncall_planner.ingest.TerraformImport.notes`: what the import left out becomes
+    findings (OCP6xx), so what was not checked is never silent.
     """
     check_instant(since, "check", "since")
     check_instant(until, "check", "until")
@@ -577,7 +593,7 @@ def check(
     # Durations are differences of instants: two datetimes that share a ZoneInfo subtract on the
     # wall clock (a DST week would count 168 h instead of 167 h), so the horizon is kept in UTC.
     since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
-    ctx = Context(plan, since, until, pages_t, ov, off)
+    ctx = Context(plan, since, until, pages_t, ov, off, tuple(import_notes))
     findings: list[Finding] = []
     for code in sorted(RULES):
         if not config.enabled(code):
@@ -594,6 +610,7 @@ def check(
                     message=hit.message,
                     intervals=hit.intervals,
                     hint=hit.hint,
+                    location=hit.location,
                 )
             )
     return tuple(sorted(findings, key=sort_key))

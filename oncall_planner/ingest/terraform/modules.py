@@ -511,10 +511,10 @@ class _TypeNamespace(Lazy):
         self.prefix = prefix
 
     def has(self, name: str) -> bool:
-        return self.placeholder or name in self.names()
+        return self.placeholder or super().has(name)
 
     def get(self, name: str) -> Any:
-        if self.placeholder and name not in self.names():
+        if self.placeholder and not super().has(name):
             return _placeholder_instance(self.prefix, name)
         return super().get(name)
 

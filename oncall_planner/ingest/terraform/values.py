@@ -130,7 +130,7 @@ def _key(value: Any) -> Any:
 class Lazy:
     """A namespace or object whose members are computed on first access, each once."""
 
-    __slots__ = ("_cache", "_compute", "_names", "label")
+    __slots__ = ("_cache", "_compute", "_nameset", "_names", "label")
 
     def __init__(
         self, label: str, names: Callable[[], list[str]], compute: Callable[[str], Any]
@@ -139,9 +139,14 @@ class Lazy:
         self._names = names
         self._compute = compute
         self._cache: dict[str, Any] = {}
+        self._nameset: frozenset[str] | None = None
 
     def has(self, name: str) -> bool:
-        return name in self.names()
+        if name in self._cache:
+            return True
+        if self._nameset is None:
+            self._nameset = frozenset(self._names())
+        return name in self._nameset
 
     def names(self) -> list[str]:
         return self._names()

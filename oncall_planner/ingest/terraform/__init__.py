@@ -122,7 +122,9 @@ class TerraformImport:
         ):
             if items:
                 lines.append(f"{title} ({len(items)}):")
-                lines.extend(f"  {item.code} {item}" if title != "ignored" else f"  {item}" for item in items)
+                lines.extend(
+                    f"  {item.code} {item}" if title != "ignored" else f"  {item}" for item in items
+                )
         return "\n".join(lines)
 
     def summary(self) -> str:
@@ -143,7 +145,9 @@ def _plain(variables: Mapping[str, Any] | None) -> dict[str, Any]:
     if variables is None:
         return {}
     if not isinstance(variables, Mapping):
-        raise InputReadError(f"variables must be a mapping of names to values, got {type(variables).__name__}")
+        raise InputReadError(
+            f"variables must be a mapping of names to values, got {type(variables).__name__}"
+        )
     return {str(k): given_value(v, str(k)) for k, v in variables.items()}
 
 
@@ -201,7 +205,11 @@ def _import(
         src = Source("<terraform json>", json.dumps(data))
         _, offsets = read_document(src)
         blocks = blocks_from_document(data, src, offsets)
-        root = Path(os.path.realpath(root_arg)) if root_arg is not None else Path(os.path.realpath("."))
+        root = (
+            Path(os.path.realpath(root_arg))
+            if root_arg is not None
+            else Path(os.path.realpath("."))
+        )
         parsed_fn = lambda world: Parsed(root, blocks, ["<terraform json>"])  # noqa: E731
         return _run_config(root, root, parsed_fn, given, var_strings, var_files, [], False)
     path = Path(source)
@@ -210,10 +218,14 @@ def _import(
     folder = path if path.is_dir() else path.parent
     root = Path(os.path.realpath(root_arg if root_arg is not None else folder))
     if not inside(path, root):
-        raise InputReadError(f"{path}: is outside the root folder {root} (a symbolic link?); not read")
+        raise InputReadError(
+            f"{path}: is outside the root folder {root} (a symbolic link?); not read"
+        )
     if path.is_dir():
         parsed_fn = lambda world: world.parsed(path)  # noqa: E731
-        return _run_config(root, path, parsed_fn, given, var_strings, var_files, tfvars_files(path), True)
+        return _run_config(
+            root, path, parsed_fn, given, var_strings, var_files, tfvars_files(path), True
+        )
     text = read_text(path, root, str(path))
     if path.name.endswith((".json", ".tfstate")) and not path.name.endswith(".tf.json"):
         src = Source(str(path), text)
@@ -221,7 +233,7 @@ def _import(
         if state_json.detect(data):
             return state_json.import_document(data, str(path), (src, offsets))
         if path.name.endswith(".tfstate"):
-            raise InputReadError(f"{path}: not a Terraform state file (no version 4 \"resources\")")
+            raise InputReadError(f'{path}: not a Terraform state file (no version 4 "resources")')
     if path.name.endswith(".json"):
         src = Source(str(path), text)
         data, offsets = read_document(src)
@@ -258,7 +270,9 @@ def _run_config(
         world.files.extend(parsed.files)
     if is_dir and not parsed.files:
         raise InputReadError(f"{folder}: the folder holds no .tf or .tf.json files")
-    inputs = _root_inputs(world, parsed, given, var_strings, var_files, auto_var_files, root, ignored)
+    inputs = _root_inputs(
+        world, parsed, given, var_strings, var_files, auto_var_files, root, ignored
+    )
     world.files.extend(str(p) for p in [*auto_var_files, *var_files])
     module = ModuleInstance(world, parsed, "", inputs)
     ctx = Build()
@@ -271,17 +285,34 @@ def _run_config(
             prefix = "data." if mode == "data" else ""
             address = f"{item.address + '.' if item.address else ''}{prefix}{rtype}.{name}"
             if entry is None and (mode, rtype) not in NOT_MODELLED:
-                ignored.append(Diagnostic(Location.parse(block.where()), address, "does not change who is on call; ignored", "ignored"))
+                ignored.append(
+                    Diagnostic(
+                        Location.parse(block.where()),
+                        address,
+                        "does not change who is on call; ignored",
+                        "ignored",
+                    )
+                )
                 continue
             try:
                 made = item.instances(mode, rtype, name)
             except EvalError as exc:
                 if exc.fatal:
                     raise InputReadError(str(exc)) from None
-                ctx.note("OCP601", exc.where or block.where(), address, f"not imported: Terraform would refuse this: {exc.message}")
+                ctx.note(
+                    "OCP601",
+                    exc.where or block.where(),
+                    address,
+                    f"not imported: Terraform would refuse this: {exc.message}",
+                )
                 continue
             if isinstance(made, Unknown):
-                ctx.note("OCP601", block.where(), address, f"not imported: its instances are unknown: {made.reason}")
+                ctx.note(
+                    "OCP601",
+                    block.where(),
+                    address,
+                    f"not imported: its instances are unknown: {made.reason}",
+                )
                 continue
             for inst in made:
                 if entry is not None and entry.kind == "membership":
@@ -306,10 +337,17 @@ def _walk(module: ModuleInstance, ctx: Build) -> Any:
             except EvalError as exc:
                 if exc.fatal:
                     raise InputReadError(str(exc)) from None
-                ctx.note("OCP603", exc.where or block.where(), address, f"not read: Terraform would refuse this: {exc.message}")
+                ctx.note(
+                    "OCP603",
+                    exc.where or block.where(),
+                    address,
+                    f"not read: Terraform would refuse this: {exc.message}",
+                )
                 continue
             if isinstance(children, Unknown):
-                ctx.note("OCP603", block.where(), address, children.reason.removeprefix(f"{address}: "))
+                ctx.note(
+                    "OCP603", block.where(), address, children.reason.removeprefix(f"{address}: ")
+                )
                 continue
             stack.extend(children)
 
@@ -335,7 +373,9 @@ def _assemble(
             try:
                 ctx.build(obj)
             except Skip as exc:
-                ctx.note("OCP601", exc.where or obj.where(), obj.address, f"not imported: {exc.reason}")
+                ctx.note(
+                    "OCP601", exc.where or obj.where(), obj.address, f"not imported: {exc.reason}"
+                )
             continue
         try:
             built[kind_name].append((ctx.build(obj), obj))
@@ -430,7 +470,11 @@ def _undeclared(name: str, parsed: Parsed) -> str:
 
 
 def _var_file(
-    world: World, parsed: Parsed, attrs_: dict[str, Attribute], inputs: dict[str, Any], ignored: list[Diagnostic]
+    world: World,
+    parsed: Parsed,
+    attrs_: dict[str, Attribute],
+    inputs: dict[str, Any],
+    ignored: list[Diagnostic],
 ) -> None:
     for name, attr in attrs_.items():
         if name not in parsed.variables:
@@ -463,12 +507,14 @@ def _var_string(parsed: Parsed, name: str, text: str) -> Any:
     type_ = type_node(type_attr) if type_attr is not None else None
     from oncall_planner.ingest.terraform.syntax import Var
 
-    if type_ is None or (isinstance(type_, Var) and type_.name in ("string", "number", "bool", "any")):
+    if type_ is None or (isinstance(type_, Var) and type_.name in ("string", "number", "bool")):
         return lambda: text
     try:
         node = parse_expression(Source(f"--var {name}", text))
     except HclSyntaxError as exc:
-        raise InputReadError(f"--var {name}: not a valid value for its type: {exc.message}") from None
+        raise InputReadError(
+            f"--var {name}: not a valid value for its type: {exc.message}"
+        ) from None
     world_ev = None
 
     def value() -> Any:

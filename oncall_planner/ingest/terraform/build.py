@@ -145,7 +145,9 @@ class Build:
                 raise result
             return result
         if address in self._building:
-            raise InputReadError(f"{obj.where()}: {address} refers to itself through its references")
+            raise InputReadError(
+                f"{obj.where()}: {address} refers to itself through its references"
+            )
         entry = BUILDERS.get((obj.mode, obj.type))
         if entry is None:
             why = NOT_MODELLED.get((obj.mode, obj.type), "the importer does not model it")
@@ -159,7 +161,9 @@ class Build:
             except EvalError as exc:
                 if exc.fatal:
                     raise InputReadError(str(exc)) from None
-                result = Skip(f"Terraform would refuse this: {exc.message}", exc.where or obj.where())
+                result = Skip(
+                    f"Terraform would refuse this: {exc.message}", exc.where or obj.where()
+                )
             finally:
                 self._building.discard(address)
         self._built[address] = result
@@ -182,7 +186,9 @@ class Build:
         except EvalError as exc:
             if exc.fatal:
                 raise InputReadError(str(exc)) from None
-            raise Skip(f"Terraform would refuse this: {exc.message}", exc.where or obj.where(name)) from None
+            raise Skip(
+                f"Terraform would refuse this: {exc.message}", exc.where or obj.where(name)
+            ) from None
         if isinstance(value, Unknown):
             raise Skip(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
         if value is None and required:
@@ -194,7 +200,10 @@ class Build:
         if value is None:
             return None
         if isinstance(value, Ref):
-            raise Skip(f"{obj.address}.{name} holds the ID of {value.address}, which only PagerDuty knows", obj.where(name))
+            raise Skip(
+                f"{obj.address}.{name} holds the ID of {value.address}, which only PagerDuty knows",
+                obj.where(name),
+            )
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, (int, float)):
@@ -202,10 +211,14 @@ class Build:
 
             return format_number(value)
         if not isinstance(value, str):
-            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must be a string, got {describe(value)}")
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must be a string, got {describe(value)}"
+            )
         return value
 
-    def integer(self, obj: Obj, name: str, low: int, high: int | None, required: bool = True) -> int | None:
+    def integer(
+        self, obj: Obj, name: str, low: int, high: int | None, required: bool = True
+    ) -> int | None:
         value = self.value(obj, name, required)
         if value is None:
             return None
@@ -215,11 +228,15 @@ class Build:
         if isinstance(number, float) and number.is_integer() and abs(number) < 1e300:
             number = int(number)
         if isinstance(number, bool) or not isinstance(number, int):
-            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must be a whole number, got {describe(value)}")
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must be a whole number, got {describe(value)}"
+            )
         if number < low or (high is not None and number > high):
             limit = f"between {low:,} and {high:,}" if high is not None else f"at least {low:,}"
             shown = describe(number).removeprefix("the number ")
-            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must be {limit}, got {shown}")
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must be {limit}, got {shown}"
+            )
         return number
 
     def timestamp(self, obj: Obj, name: str, tz: str, required: bool = True) -> dt.datetime | None:
@@ -235,7 +252,9 @@ class Build:
         try:
             parsed = parse_iso8601(value)
         except ValueError as exc:
-            raise InputReadError(f"{where}: {obj.address}: {name} is not a valid timestamp: {exc}") from None
+            raise InputReadError(
+                f"{where}: {obj.address}: {name} is not a valid timestamp: {exc}"
+            ) from None
         if parsed.year not in TIMESTAMP_YEARS:
             raise InputReadError(
                 f"{where}: {obj.address}: {name} {value!r} is out of range; use a time in the years "
@@ -257,10 +276,14 @@ class Build:
         if isinstance(value, TfSet):
             value = list(value.items)
         if not isinstance(value, list):
-            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must be a list of IDs, got {describe(value)}")
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must be a list of IDs, got {describe(value)}"
+            )
         for item in value:
             if isinstance(item, Unknown):
-                raise Skip(f"an element of {obj.address}.{name} is unknown: {item.reason}", obj.where(name))
+                raise Skip(
+                    f"an element of {obj.address}.{name} is unknown: {item.reason}", obj.where(name)
+                )
         return value
 
     # -- references --------------------------------------------------------------------------------
@@ -279,18 +302,29 @@ class Build:
                 if found is not None:
                     return found
             return value
-        raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must hold IDs, got {describe(value)}")
+        raise InputReadError(
+            f"{obj.where(name)}: {obj.address}: {name} must hold IDs, got {describe(value)}"
+        )
 
     def user(self, value: Any, obj: Obj, name: str) -> User:
         from oncall_planner.ingest.terraform.modules import Placeholder
 
         target = self._target(value, obj, name)
         if isinstance(target, Placeholder):
-            return self._placeholder_user(target.name, obj.where(name), target.address, "not declared in the configuration")
+            return self._placeholder_user(
+                target.name, obj.where(name), target.address, "not declared in the configuration"
+            )
         if isinstance(target, str):
-            return self._placeholder_user(target, obj.where(name), f"{obj.address}.{name}", f"the literal PagerDuty ID {target!r} names a user outside the configuration")
+            return self._placeholder_user(
+                target,
+                obj.where(name),
+                f"{obj.address}.{name}",
+                f"the literal PagerDuty ID {target!r} names a user outside the configuration",
+            )
         if target.type != "pagerduty_user":
-            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must name a user, got {target.address}")
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must name a user, got {target.address}"
+            )
         user = self.referenced(target, obj.where(name))
         assert isinstance(user, User)
         return user
@@ -312,33 +346,61 @@ class Build:
     def schedule(self, value: Any, obj: Obj, name: str) -> Schedule:
         target = self._target(value, obj, name)
         if isinstance(target, str):
-            return self._placeholder_schedule(target, obj.where(name), f"{obj.address}.{name}", f"the literal PagerDuty ID {target!r} names a schedule outside the configuration")
+            return self._placeholder_schedule(
+                target,
+                obj.where(name),
+                f"{obj.address}.{name}",
+                f"the literal PagerDuty ID {target!r} names a schedule outside the configuration",
+            )
         if target.mode == "data" and target.type == "pagerduty_schedule":
             looked_up = self.string(target, "name")
             assert looked_up is not None
-            return self._placeholder_schedule(looked_up, target.where(), target.address, f"looks up the schedule {looked_up!r} defined outside the configuration")
+            return self._placeholder_schedule(
+                looked_up,
+                target.where(),
+                target.address,
+                f"looks up the schedule {looked_up!r} defined outside the configuration",
+            )
         if target.type != "pagerduty_schedule" or target.mode != "managed":
             if (target.mode, target.type) in NOT_MODELLED:
                 self.referenced(target, obj.where(name))
-            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must name a schedule, got {target.address}")
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must name a schedule, got {target.address}"
+            )
         schedule = self.referenced(target, obj.where(name))
         assert isinstance(schedule, Schedule)
         return schedule
 
     def _placeholder_schedule(self, key: str, where: str, subject: str, why: str) -> Schedule:
         if key not in self._placeholder_schedules:
-            person = self._placeholder_user(f"on-call-{_slug(key)}", where, subject, f"someone on call on the schedule {key!r}", note=False)
+            person = self._placeholder_user(
+                f"on-call-{_slug(key)}",
+                where,
+                subject,
+                f"someone on call on the schedule {key!r}",
+                note=False,
+            )
             layer = Layer("placeholder", [person], _PLACEHOLDER_START, dt.timedelta(weeks=1))
             self._placeholder_schedules[key] = Schedule(key, "Etc/UTC", [layer])
-            self.note("OCP602", where, subject, f"{why}: placeholder schedule {key!r} where one placeholder person is always on call")
+            self.note(
+                "OCP602",
+                where,
+                subject,
+                f"{why}: placeholder schedule {key!r} where one placeholder person is always on call",
+            )
         return self._placeholder_schedules[key]
 
     def team(self, value: Any, obj: Obj, name: str) -> Team:
         target = self._target(value, obj, name)
         if isinstance(target, str):
-            raise Skip(f"{obj.address}.{name} names the team {target!r} by its PagerDuty ID, which the configuration does not declare", obj.where(name))
+            raise Skip(
+                f"{obj.address}.{name} names the team {target!r} by its PagerDuty ID, which the configuration does not declare",
+                obj.where(name),
+            )
         if target.type != "pagerduty_team":
-            raise InputReadError(f"{obj.where(name)}: {obj.address}: {name} must name a team, got {target.address}")
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must name a team, got {target.address}"
+            )
         team = self.referenced(target, obj.where(name))
         assert isinstance(team, Team)
         return team
@@ -415,9 +477,14 @@ def build_membership(obj: Obj, ctx: Build) -> tuple[str, User]:
     team_value = ctx.value(obj, "team_id")
     target = ctx._target(team_value, obj, "team_id")
     if isinstance(target, str):
-        raise Skip(f"{obj.address}: team_id {target!r} names a team outside the configuration", obj.where('team_id'))
+        raise Skip(
+            f"{obj.address}: team_id {target!r} names a team outside the configuration",
+            obj.where("team_id"),
+        )
     if target.type != "pagerduty_team":
-        raise InputReadError(f"{obj.where('team_id')}: {obj.address}: team_id must name a team, got {target.address}")
+        raise InputReadError(
+            f"{obj.where('team_id')}: {obj.address}: team_id must name a team, got {target.address}"
+        )
     user = ctx.user(ctx.value(obj, "user_id"), obj, "user_id")
     return target.address, user
 
@@ -436,7 +503,9 @@ def build_schedule(obj: Obj, ctx: Build) -> Schedule:
     if isinstance(blocks, Unknown):
         raise Skip(f"the layers of {obj.address} are unknown: {blocks.reason}", obj.where())
     if not blocks:
-        raise InputReadError(f"{obj.where()}: {obj.address}: a schedule needs at least one layer block")
+        raise InputReadError(
+            f"{obj.where()}: {obj.address}: a schedule needs at least one layer block"
+        )
     layers = [_layer(b, ctx, i, tz) for i, b in enumerate(blocks)]
     teams = [ctx.team(v, obj, "teams") for v in ctx.ids(obj, "teams", required=False)]
     schedule = _validated(
@@ -505,13 +574,17 @@ def build_policy(obj: Obj, ctx: Build) -> EscalationPolicy:
     loops = ctx.integer(obj, "num_loops", 0, 9, required=False) or 0
     team_ids = ctx.ids(obj, "teams", required=False)
     if len(team_ids) > 1:
-        raise InputReadError(f"{obj.where('teams')}: {obj.address}: PagerDuty allows one team per escalation policy, got {len(team_ids)}")
+        raise InputReadError(
+            f"{obj.where('teams')}: {obj.address}: PagerDuty allows one team per escalation policy, got {len(team_ids)}"
+        )
     team = ctx.team(team_ids[0], obj, "teams") if team_ids else None
     blocks = obj.blocks("rule")
     if isinstance(blocks, Unknown):
         raise Skip(f"the rules of {obj.address} are unknown: {blocks.reason}", obj.where())
     if not blocks:
-        raise InputReadError(f"{obj.where()}: {obj.address}: a policy needs at least one rule block")
+        raise InputReadError(
+            f"{obj.where()}: {obj.address}: a policy needs at least one rule block"
+        )
     rules = [_rule(b, ctx) for b in blocks]
     policy = _validated(
         lambda: EscalationPolicy(name, rules, loops, team=team, description=description), obj
@@ -543,7 +616,9 @@ def _rule(obj: Obj, ctx: Build) -> EscalationRule:
     round_robin = False
     strategies = obj.blocks("escalation_rule_assignment_strategy")
     if isinstance(strategies, Unknown):
-        raise Skip(f"the assignment strategy of {obj.address} is unknown: {strategies.reason}", obj.where())
+        raise Skip(
+            f"the assignment strategy of {obj.address} is unknown: {strategies.reason}", obj.where()
+        )
     for strategy in strategies:
         kind = ctx.string(strategy, "type", required=False) or "assign_to_everyone"
         if kind not in ("round_robin", "assign_to_everyone"):

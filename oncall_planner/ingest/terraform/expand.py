@@ -49,7 +49,9 @@ def instance_keys(block: Block, scope: Scope, ev: Evaluator) -> Instances | Unkn
         attr = block.attributes["count"]
         value = to_number(ev.ev(attr.expr, scope), attr.expr)
         if isinstance(value, Unknown):
-            return Unknown(f"{attr.where()}: count = `{attr.expr.text()}` is unknown: {value.reason}")
+            return Unknown(
+                f"{attr.where()}: count = `{attr.expr.text()}` is unknown: {value.reason}"
+            )
         if isinstance(value, float) and not value.is_integer() or value < 0:
             raise EvalError(f"count must be a whole number ≥ 0, got {value}", attr.where())
         check_items(int(value), attr.where())
@@ -70,7 +72,9 @@ def instance_keys(block: Block, scope: Scope, ev: Evaluator) -> Instances | Unkn
             out = []
             for item in value.items:
                 if isinstance(item, Unknown):
-                    return Unknown(f"{attr.where()}: for_each holds an unknown value: {item.reason}")
+                    return Unknown(
+                        f"{attr.where()}: for_each holds an unknown value: {item.reason}"
+                    )
                 if isinstance(item, Ref):
                     return Unknown(f"{attr.where()}: for_each holds the ID of {item.address}")
                 if not isinstance(item, str):

@@ -251,7 +251,9 @@ class Evaluator:
         if isinstance(obj, Lazy):
             if not obj.has(name):
                 fatal = obj.label in ("var", "local", "module")
-                what = {"var": "variable", "local": "local value", "module": "module"}.get(obj.label)
+                what = {"var": "variable", "local": "local value", "module": "module"}.get(
+                    obj.label
+                )
                 if fatal:
                     raise EvalError(
                         f"{obj.label}.{name}: no {what} {name!r} is declared (declared: "
@@ -290,9 +292,7 @@ class Evaluator:
                 raise EvalError(f"a list index must be a whole number, got {k}", node.where())
             i = int(k)
             if not 0 <= i < len(obj):
-                raise EvalError(
-                    f"index {i} is out of range for a list of {len(obj)}", node.where()
-                )
+                raise EvalError(f"index {i} is out of range for a list of {len(obj)}", node.where())
             return obj[i]
         if isinstance(obj, (dict, Lazy)):
             if isinstance(key, Ref):

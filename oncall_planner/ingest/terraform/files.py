@@ -37,7 +37,9 @@ def inside(path: Path, root: Path) -> bool:
 def read_text(path: Path, root: Path, shown: str) -> str:
     """The UTF-8 text of ``path``; refuses a path whose real path leaves ``root``."""
     if not inside(path, root):
-        raise InputReadError(f"{shown}: leads outside the folder {root} (a symbolic link?); not read")
+        raise InputReadError(
+            f"{shown}: leads outside the folder {root} (a symbolic link?); not read"
+        )
     try:
         with open(os.path.realpath(path), "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)

@@ -124,7 +124,11 @@ def _num(value: Any, node: Node) -> int | float:
         return value
     if isinstance(value, str):
         try:
-            return normal_number(float(value)) if not value.strip().lstrip("+-").isdigit() else int(value)
+            return (
+                normal_number(float(value))
+                if not value.strip().lstrip("+-").isdigit()
+                else int(value)
+            )
         except ValueError:
             pass
     raise EvalError(f"a number is required, got {describe(value)}", node.where())
@@ -286,8 +290,10 @@ def _format(spec: str, args: list[Any], n: Call) -> str:
         else:
             raise EvalError(f"format(): unsupported verb %{verb}", n.where())
         if width:
-            text = text.ljust(int(width)) if "-" in flags else text.rjust(
-                int(width), "0" if "0" in flags and verb in "dfeg" else " "
+            text = (
+                text.ljust(int(width))
+                if "-" in flags
+                else text.rjust(int(width), "0" if "0" in flags and verb in "dfeg" else " ")
             )
         out.append(text)
     out.append(spec[pos:])
@@ -390,7 +396,9 @@ def _replace(a: list[Any], n: Call, ev: Any) -> Any:
     text, search, repl = _str(a[0], n), _str(a[1], n), _str(a[2], n)
     if len(search) >= 2 and search.startswith("/") and search.endswith("/"):
         pattern = _regex_pattern(search[1:-1], n)
-        repl_py = re.sub(r"\$(\d+|\{(\w+)\})", lambda m: "\\g<" + (m.group(2) or m.group(1)) + ">", repl)
+        repl_py = re.sub(
+            r"\$(\d+|\{(\w+)\})", lambda m: "\\g<" + (m.group(2) or m.group(1)) + ">", repl
+        )
         return _out_str(pattern.sub(repl_py, text), n)
     if not search:
         return text
@@ -672,7 +680,11 @@ def _one(a: list[Any], n: Call, ev: Any) -> Any:
 def _range(a: list[Any], n: Call, ev: Any) -> Any:
     _arity(a, n, 1, 3)
     nums = [_num(x, n) for x in a]
-    start, stop, step = (0, nums[0], 1) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) == 3 else (1 if nums[1] >= nums[0] else -1))
+    start, stop, step = (
+        (0, nums[0], 1)
+        if len(nums) == 1
+        else (nums[0], nums[1], nums[2] if len(nums) == 3 else (1 if nums[1] >= nums[0] else -1))
+    )
     if step == 0:
         raise EvalError("range(): the step must not be zero", n.where())
     count = max(0, math.ceil((stop - start) / step))
@@ -818,7 +830,10 @@ def _toset(a: list[Any], n: Call, ev: Any) -> Any:
         if isinstance(x, Unknown):
             return x
     if any(isinstance(x, str) for x in items):  # a set of strings: numbers become strings
-        items = [format_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else x for x in items]
+        items = [
+            format_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else x
+            for x in items
+        ]
     return TfSet(items)
 
 
@@ -897,11 +912,15 @@ def _yamldecode(a: list[Any], n: Call, ev: Any) -> Any:
     try:
         import yaml
     except ImportError:
-        return Unknown(f"{n.where()}: `{n.text()}`: yamldecode needs PyYAML, which is not installed")
+        return Unknown(
+            f"{n.where()}: `{n.text()}`: yamldecode needs PyYAML, which is not installed"
+        )
     try:
         return from_plain(yaml.safe_load(text))
     except yaml.YAMLError as exc:
-        raise EvalError(f"yamldecode(): invalid YAML: {str(exc).splitlines()[0]}", n.where()) from None
+        raise EvalError(
+            f"yamldecode(): invalid YAML: {str(exc).splitlines()[0]}", n.where()
+        ) from None
     except RecursionError:
         raise EvalError("yamldecode(): nested too deeply", n.where()) from None
 
@@ -1041,7 +1060,9 @@ for _name, _why in (
     FUNCTIONS[_name] = _unknowable(_why)
 
 
-def file_functions(read: Callable[[str, Call], str], listdir: Callable[[str, Call], list[str]]) -> dict[str, Function]:
+def file_functions(
+    read: Callable[[str, Call], str], listdir: Callable[[str, Call], list[str]]
+) -> dict[str, Function]:
     """``file``, ``fileexists``, ``fileset`` and ``templatefile`` bound to a reader that only
     reads inside the module's own folder (see :mod:`.modules`)."""
 
@@ -1075,7 +1096,9 @@ def file_functions(read: Callable[[str, Call], str], listdir: Callable[[str, Cal
             raise EvalError(f"templatefile(): {exc.message}", n.where()) from None
 
         def root(name: str, where: Node) -> Any:
-            raise EvalError(f"templatefile(): the template uses {name!r}, which is not given", where.where())
+            raise EvalError(
+                f"templatefile(): the template uses {name!r}, which is not given", where.where()
+            )
 
         return ev.ev(node, Scope(root, dict(names)))
 

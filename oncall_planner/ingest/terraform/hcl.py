@@ -349,7 +349,12 @@ class _Parser:
             m = _NUMBER.match(text, self.pos)
             assert m is not None
             self.pos = m.end()
-            return Lit(parse_number(m.group(), lambda msg: self.fail(msg, start)), self.src, start, self.pos)
+            return Lit(
+                parse_number(m.group(), lambda msg: self.fail(msg, start)),
+                self.src,
+                start,
+                self.pos,
+            )
         if ch == '"':
             return self.quoted()
         if text.startswith("<<", self.pos):
@@ -453,7 +458,9 @@ class _Parser:
             expr = self.expression()
             cond = self._for_if()
             self.expect("]")
-            node: Node = ForExpr(key, value, coll, None, expr, cond, False, self.src, start, self.pos)
+            node: Node = ForExpr(
+                key, value, coll, None, expr, cond, False, self.src, start, self.pos
+            )
         else:
             items: list[Node] = []
             while True:
@@ -749,7 +756,13 @@ def _template(parts: list[Any], src: Source, start: int, end: int, parser: _Pars
                     parser.fail("a %{for} directive is not closed with %{endfor}", start)
                 out.append(
                     TemplateFor(
-                        part[1], part[2], part[3], Template(tuple(body), src, start, end), src, start, end
+                        part[1],
+                        part[2],
+                        part[3],
+                        Template(tuple(body), src, start, end),
+                        src,
+                        start,
+                        end,
                     )
                 )
             else:
@@ -761,8 +774,10 @@ def _template(parts: list[Any], src: Source, start: int, end: int, parser: _Pars
         return Lit("", src, start, end)
     if len(nodes) == 1 and isinstance(nodes[0], str):
         return Lit(nodes[0], src, start, end)
-    if len(nodes) == 1 and isinstance(nodes[0], Node) and not isinstance(
-        nodes[0], (TemplateIf, TemplateFor)
+    if (
+        len(nodes) == 1
+        and isinstance(nodes[0], Node)
+        and not isinstance(nodes[0], (TemplateIf, TemplateFor))
     ):
         only: Node = nodes[0]
         return only

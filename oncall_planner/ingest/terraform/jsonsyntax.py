@@ -123,7 +123,9 @@ def decode(src: Source) -> Any:
     except RecursionError:
         raise InputReadError(f"{src.name}: invalid JSON: nested too deeply") from None
     except ValueError as exc:  # e.g. Python's own limit on digits in an integer
-        raise InputReadError(f"{src.name}: invalid JSON: {str(exc).splitlines()[0][:120]}") from None
+        raise InputReadError(
+            f"{src.name}: invalid JSON: {str(exc).splitlines()[0][:120]}"
+        ) from None
 
 
 def read_document(src: Source, keep_depth: int = 8) -> tuple[Any, Offsets]:
@@ -214,7 +216,9 @@ class _Converter:
                 for label, spec in value.items():
                     for i, item in enumerate(spec if isinstance(spec, list) else [spec]):
                         ipath = (*kpath, label, i) if isinstance(spec, list) else (*kpath, label)
-                        dyn = self.body("dynamic", (label,), item, {"content": schema.get(label, {})}, ipath)
+                        dyn = self.body(
+                            "dynamic", (label,), item, {"content": schema.get(label, {})}, ipath
+                        )
                         block.blocks.append(dyn)
                 continue
             sub = schema.get(key, _META_BLOCKS.get(key) if type_ in ("resource", "data") else None)

@@ -360,7 +360,9 @@ class ModuleInstance:
     def resource_value(self, mode: str, rtype: str, name: str) -> Any:
         if (mode, rtype, name) not in self.parsed.resources:
             prefix = "data." if mode == "data" else ""
-            return Unknown(f"{prefix}{rtype}.{name} is not declared in the configuration that was read")
+            return Unknown(
+                f"{prefix}{rtype}.{name} is not declared in the configuration that was read"
+            )
         self.instances(mode, rtype, name)
         result = self._values[(mode, rtype, name)]
         return result if isinstance(result, Unknown) else result[0]
@@ -376,7 +378,9 @@ class ModuleInstance:
         block = self.parsed.modules[name]
         address = f"{self.address}.module.{name}" if self.address else f"module.{name}"
         source_attr = block.attributes.get("source")
-        source = source_attr.expr.value if source_attr and isinstance(source_attr.expr, Lit) else None
+        source = (
+            source_attr.expr.value if source_attr and isinstance(source_attr.expr, Lit) else None
+        )
         if not isinstance(source, str):
             return Unknown(f"{block.where()}: {address} has no literal source")
         if not source.startswith(("./", "../")) and source not in (".", ".."):
@@ -393,7 +397,9 @@ class ModuleInstance:
         if not folder.is_dir():
             return Unknown(f"{address}: not read: its source folder {source!r} does not exist")
         if self.depth >= MAX_MODULE_DEPTH:
-            raise InputReadError(f"{block.where()}: modules nest more than {MAX_MODULE_DEPTH} deep (a module that calls itself?)")
+            raise InputReadError(
+                f"{block.where()}: modules nest more than {MAX_MODULE_DEPTH} deep (a module that calls itself?)"
+            )
         parsed = self.world.parsed(folder)
         keys = instance_keys(block, self.scope, self.world.ev)
         if isinstance(keys, Unknown):
@@ -413,7 +419,9 @@ class ModuleInstance:
                         f"{block.attributes[arg].where()}: {address} is given {arg!r}, which the "
                         "module does not declare as a variable"
                     )
-            out.append(ModuleInstance(self.world, parsed, address + key_text(key), inputs, self.depth + 1))
+            out.append(
+                ModuleInstance(self.world, parsed, address + key_text(key), inputs, self.depth + 1)
+            )
         return out
 
     def _module_value(self, name: str) -> Any:
@@ -661,7 +669,9 @@ def convert(value: Any, type_: Node, ev: Evaluator, what: str, depth: int = 0) -
         if name == "map" and args:
             if not isinstance(value, dict):
                 raise EvalError(f"{what} must be a map, got {describe(value)}")
-            return {k: convert(v, args[0], ev, f"{what}[{k!r}]", depth + 1) for k, v in value.items()}
+            return {
+                k: convert(v, args[0], ev, f"{what}[{k!r}]", depth + 1) for k, v in value.items()
+            }
         if name == "tuple" and args and isinstance(args[0], TupleCons):
             if not isinstance(value, list) or len(value) != len(args[0].items):
                 raise EvalError(f"{what} must be a tuple of {len(args[0].items)}")

@@ -174,7 +174,9 @@ class Call(Node):
 class Cond(Node):
     __slots__ = ("cond", "else_", "then")
 
-    def __init__(self, cond: Node, then: Node, else_: Node, src: Source, pos: int, end: int) -> None:
+    def __init__(
+        self, cond: Node, then: Node, else_: Node, src: Source, pos: int, end: int
+    ) -> None:
         super().__init__(src, pos, end)
         self.cond, self.then, self.else_ = cond, then, else_
 

@@ -133,8 +133,7 @@ def test_import_notes_are_one_summary_line(capsys: pytest.CaptureFixture[str]) -
     code, _, err = run(capsys, "render", SEED, *WINDOW)
     assert code == 0
     assert err == (
-        f"note: {SEED}: imported 1 schedule, 1 escalation policy; 5 placeholders "
-        "(-v for details)\n"
+        f"note: {SEED}: imported 1 schedule, 1 escalation policy; 5 placeholders (-v for details)\n"
     )
 
 
@@ -142,9 +141,7 @@ def test_verbose_prints_every_note_with_its_line(capsys: pytest.CaptureFixture[s
     code, _, err = run(capsys, "render", SEED, *WINDOW, "-v")
     lines = err.splitlines()
     assert code == 0
-    assert (
-        lines[0] == f"note: {SEED}: imported 1 schedule, 1 escalation policy; 5 placeholders"
-    )
+    assert lines[0] == f"note: {SEED}: imported 1 schedule, 1 escalation policy; 5 placeholders"
     assert lines[1] == "placeholders (5):"
     assert (
         f"  OCP602 {SEED}:12: pagerduty_user.alice: not declared in the configuration: "

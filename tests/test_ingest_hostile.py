@@ -184,7 +184,7 @@ def test_a_5000_digit_json_number_is_refused(tmp_path: Path) -> None:
 
 def test_deeply_nested_tf_json_is_refused(tmp_path: Path) -> None:
     deep = "[" * 100_000 + "]" * 100_000
-    root = folder(tmp_path, {"main.tf.json": '{"locals": {"pagerduty": %s}}' % deep})
+    root = folder(tmp_path, {"main.tf.json": f'{{"locals": {{"pagerduty": {deep}}}}}'})
     with pytest.raises(InputReadError, match="nested more than"):
         import_terraform(root)
 

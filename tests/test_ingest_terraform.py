@@ -200,7 +200,7 @@ resource "pagerduty_escalation_policy" "p" {
 }
 """
     )
-    result = load_text(tmp_path, text.replace("max(1, 2)", "timeadd(timestamp(), \"1h\")"))
+    result = load_text(tmp_path, text.replace("max(1, 2)", 'timeadd(timestamp(), "1h")'))
     assert result.plan.escalation_policies == ()
     assert [w.subject for w in result.warnings] == [
         "pagerduty_schedule.s",
@@ -384,7 +384,9 @@ def test_directory_without_terraform_is_an_import_error(tmp_path: Path) -> None:
 
 def test_undeclared_variable_is_an_error(tmp_path: Path) -> None:
     message = error_of(tmp_path, USERS_TF + LAYER % "var.nope")
-    assert message.startswith(f"{tmp_path / 'main.tf'}:18: var.nope: no variable 'nope' is declared")
+    assert message.startswith(
+        f"{tmp_path / 'main.tf'}:18: var.nope: no variable 'nope' is declared"
+    )
 
 
 def test_invalid_json_names_line_and_column(tmp_path: Path) -> None:
@@ -479,7 +481,9 @@ def test_json_errors_name_the_object_line_and_the_path(tmp_path: Path) -> None:
         i for i, row in enumerate(text.splitlines(), 1) if "rotation_turn_length_seconds" in row
     )
     message = error_of(tmp_path, text, "main.tf.json")
-    assert message.startswith(f"{tmp_path / 'main.tf.json'}:{line}: pagerduty_schedule.s.layer[0]: ")
+    assert message.startswith(
+        f"{tmp_path / 'main.tf.json'}:{line}: pagerduty_schedule.s.layer[0]: "
+    )
     assert "must be a whole number, got a list of 1" in message
 
 

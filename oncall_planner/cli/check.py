@@ -10,8 +10,8 @@ from typing import Any
 
 from oncall_planner.cli._common import (
     WIDTH,
-    UsageError,
     Subparsers,
+    UsageError,
     add_command,
     add_common,
     add_input,

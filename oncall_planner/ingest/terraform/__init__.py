@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from oncall_planner.errors import InputReadError, ValidationError
-from oncall_planner.ingest.terraform.build import BUILDERS, NOT_MODELLED, Build, Note, Skip
+from oncall_planner.ingest.terraform.build import BUILDERS, NOT_MODELLED, Build, SkipError
 from oncall_planner.ingest.terraform.files import inside, read_text, read_tfvars, tfvars_files
 from oncall_planner.ingest.terraform.hcl import HclSyntaxError, parse_expression
 from oncall_planner.ingest.terraform.jsonsyntax import blocks_from_document, read_document
@@ -372,14 +372,14 @@ def _assemble(
         if kind_name == "membership":
             try:
                 ctx.build(obj)
-            except Skip as exc:
+            except SkipError as exc:
                 ctx.note(
                     "OCP601", exc.where or obj.where(), obj.address, f"not imported: {exc.reason}"
                 )
             continue
         try:
             built[kind_name].append((ctx.build(obj), obj))
-        except Skip as exc:
+        except SkipError as exc:
             ctx.note("OCP601", exc.where or obj.where(), obj.address, f"not imported: {exc.reason}")
     _check_names(built)
     users = _unique(x for x, _ in built["user"])
@@ -415,12 +415,13 @@ def _unique(items: Any) -> list[Any]:
 def _check_names(built: dict[str, list[tuple[Any, Any]]]) -> None:
     """Two different objects of one kind with the same name (email for users) are refused,
     naming both places, before the plan is made."""
-    for kind, key in (
+    keys: tuple[tuple[str, Callable[[Any], Any]], ...] = (
         ("schedule", lambda o: o.name),
         ("policy", lambda o: o.name),
         ("team", lambda o: o.name),
         ("user", lambda o: o.email.lower()),
-    ):
+    )
+    for kind, key in keys:
         seen: dict[Any, tuple[Any, Any]] = {}
         for value, obj in built[kind]:
             k = key(value)

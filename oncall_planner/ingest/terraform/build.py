@@ -8,7 +8,7 @@ placeholders, notes). **Adding a resource type is one builder function** in this
 module that imports it) plus, for ``.tf.json`` input, its nested block names in
 :data:`~.jsonsyntax.BLOCK_SCHEMA`.
 
-A value that cannot be known offline raises :class:`Skip`: the object is left out and a finding
+A value that cannot be known offline raises :class:`SkipError`: the object is left out and a finding
 (OCP601) says where and why; objects that need it are left out too, naming it. Values that break
 PagerDuty's rules raise :class:`~oncall_planner.InputReadError`.
 """
@@ -42,7 +42,7 @@ _RFC3339 = re.compile(
 )
 
 
-class Skip(Exception):
+class SkipError(Exception):
     """The object cannot be built offline: ``reason`` says why, ``where`` (``file:line``)
     points at the argument that needs the unknown value."""
 
@@ -137,46 +137,49 @@ class Build:
     # -- building objects ------------------------------------------------------------------------
 
     def build(self, obj: Obj) -> Any:
-        """The model object of ``obj``, built once; raises Skip when it cannot be built."""
+        """The model object of ``obj``, built once; raises SkipError when it cannot be built."""
         address = obj.address
         if address in self._built:
-            result = self._built[address]
-            if isinstance(result, Skip):
-                raise result
-            return result
+            done = self._built[address]
+            if isinstance(done, SkipError):
+                raise done
+            return done
         if address in self._building:
             raise InputReadError(
                 f"{obj.where()}: {address} refers to itself through its references"
             )
         entry = BUILDERS.get((obj.mode, obj.type))
+        result: Any
         if entry is None:
             why = NOT_MODELLED.get((obj.mode, obj.type), "the importer does not model it")
-            result: Any = Skip(why, obj.where())
+            result = SkipError(why, obj.where())
         else:
             self._building.add(address)
             try:
                 result = entry.func(obj, self)
-            except Skip as exc:
+            except SkipError as exc:
                 result = exc
             except EvalError as exc:
                 if exc.fatal:
                     raise InputReadError(str(exc)) from None
-                result = Skip(
+                result = SkipError(
                     f"Terraform would refuse this: {exc.message}", exc.where or obj.where()
                 )
             finally:
                 self._building.discard(address)
         self._built[address] = result
-        if isinstance(result, Skip):
+        if isinstance(result, SkipError):
             raise result
         return result
 
     def referenced(self, obj: Obj, where: str) -> Any:
         try:
             return self.build(obj)
-        except Skip as exc:
+        except SkipError as exc:
             cause = f"{exc.where}: {exc.reason}" if exc.where else exc.reason
-            raise Skip(f"needs {obj.address}, which is not imported ({cause})", where) from None
+            raise SkipError(
+                f"needs {obj.address}, which is not imported ({cause})", where
+            ) from None
 
     # -- typed reads -----------------------------------------------------------------------------
 
@@ -186,21 +189,26 @@ class Build:
         except EvalError as exc:
             if exc.fatal:
                 raise InputReadError(str(exc)) from None
-            raise Skip(
+            raise SkipError(
                 f"Terraform would refuse this: {exc.message}", exc.where or obj.where(name)
             ) from None
         if isinstance(value, Unknown):
-            raise Skip(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
+            raise SkipError(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
         if value is None and required:
             raise InputReadError(f"{obj.where()}: {obj.address}: {name} is required but not set")
         return value
 
-    def string(self, obj: Obj, name: str, required: bool = True) -> str | None:
+    def string(self, obj: Obj, name: str) -> str:
+        value = self.opt_string(obj, name, required=True)
+        assert value is not None
+        return value
+
+    def opt_string(self, obj: Obj, name: str, required: bool = False) -> str | None:
         value = self.value(obj, name, required)
         if value is None:
             return None
         if isinstance(value, Ref):
-            raise Skip(
+            raise SkipError(
                 f"{obj.address}.{name} holds the ID of {value.address}, which only PagerDuty knows",
                 obj.where(name),
             )
@@ -216,8 +224,13 @@ class Build:
             )
         return value
 
-    def integer(
-        self, obj: Obj, name: str, low: int, high: int | None, required: bool = True
+    def integer(self, obj: Obj, name: str, low: int, high: int | None) -> int:
+        value = self.opt_integer(obj, name, low, high, required=True)
+        assert value is not None
+        return value
+
+    def opt_integer(
+        self, obj: Obj, name: str, low: int, high: int | None, required: bool = False
     ) -> int | None:
         value = self.value(obj, name, required)
         if value is None:
@@ -240,7 +253,7 @@ class Build:
         return number
 
     def timestamp(self, obj: Obj, name: str, tz: str, required: bool = True) -> dt.datetime | None:
-        value = self.string(obj, name, required)
+        value = self.opt_string(obj, name, required)
         if value is None:
             return None
         where = obj.where(name)
@@ -281,7 +294,7 @@ class Build:
             )
         for item in value:
             if isinstance(item, Unknown):
-                raise Skip(
+                raise SkipError(
                     f"an element of {obj.address}.{name} is unknown: {item.reason}", obj.where(name)
                 )
         return value
@@ -290,7 +303,7 @@ class Build:
 
     def _target(self, value: Any, obj: Obj, name: str) -> Obj | str:
         if isinstance(value, Unknown):
-            raise Skip(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
+            raise SkipError(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
         if isinstance(value, Ref):
             target = value.target
             if target is None or isinstance(target, str):
@@ -393,7 +406,7 @@ class Build:
     def team(self, value: Any, obj: Obj, name: str) -> Team:
         target = self._target(value, obj, name)
         if isinstance(target, str):
-            raise Skip(
+            raise SkipError(
                 f"{obj.address}.{name} names the team {target!r} by its PagerDuty ID, which the configuration does not declare",
                 obj.where(name),
             )
@@ -411,7 +424,7 @@ class Build:
             for membership in self.memberships:
                 try:
                     team_address, user = self.build(membership)
-                except Skip:
+                except SkipError:
                     continue
                 members = self._members.setdefault(team_address, [])
                 if user not in members:
@@ -445,7 +458,7 @@ def _validated(build: Callable[[], Any], obj: Obj) -> Any:
 def build_user(obj: Obj, ctx: Build) -> User:
     name = ctx.string(obj, "name")
     email = ctx.string(obj, "email")
-    tz = ctx.string(obj, "time_zone", required=False)
+    tz = ctx.opt_string(obj, "time_zone")
     user = _validated(lambda: User(name, email, tz), obj)
     ctx.where_key(("User", user.name, user.email), obj)
     return user  # type: ignore[no-any-return]
@@ -462,7 +475,7 @@ def build_data_user(obj: Obj, ctx: Build) -> User:
 @builder("managed", "pagerduty_team", "team")
 def build_team(obj: Obj, ctx: Build) -> Team:
     name = ctx.string(obj, "name")
-    description = ctx.string(obj, "description", required=False)
+    description = ctx.opt_string(obj, "description")
     return _validated(lambda: Team(name, ctx.members(obj), description), obj)  # type: ignore[no-any-return]
 
 
@@ -477,7 +490,7 @@ def build_membership(obj: Obj, ctx: Build) -> tuple[str, User]:
     team_value = ctx.value(obj, "team_id")
     target = ctx._target(team_value, obj, "team_id")
     if isinstance(target, str):
-        raise Skip(
+        raise SkipError(
             f"{obj.address}: team_id {target!r} names a team outside the configuration",
             obj.where("team_id"),
         )
@@ -498,10 +511,10 @@ def build_schedule(obj: Obj, ctx: Build) -> Schedule:
         check_time_zone(tz, f"Schedule {name!r}")
     except ValidationError as exc:
         raise InputReadError(f"{obj.where('time_zone')}: {obj.address}: {exc}") from None
-    description = ctx.string(obj, "description", required=False)
+    description = ctx.opt_string(obj, "description")
     blocks = obj.blocks("layer")
     if isinstance(blocks, Unknown):
-        raise Skip(f"the layers of {obj.address} are unknown: {blocks.reason}", obj.where())
+        raise SkipError(f"the layers of {obj.address} are unknown: {blocks.reason}", obj.where())
     if not blocks:
         raise InputReadError(
             f"{obj.where()}: {obj.address}: a schedule needs at least one layer block"
@@ -518,7 +531,7 @@ def build_schedule(obj: Obj, ctx: Build) -> Schedule:
 
 
 def _layer(obj: Obj, ctx: Build, index: int, tz: str) -> Layer:
-    name = ctx.string(obj, "name", required=False) or f"Layer {index + 1}"
+    name = ctx.opt_string(obj, "name") or f"Layer {index + 1}"
     start = ctx.timestamp(obj, "start", tz)
     virtual = ctx.timestamp(obj, "rotation_virtual_start", tz, required=False)
     end = ctx.timestamp(obj, "end", tz, required=False)
@@ -527,7 +540,9 @@ def _layer(obj: Obj, ctx: Build, index: int, tz: str) -> Layer:
     users = [ctx.user(v, obj, "users") for v in ctx.ids(obj, "users", required=True)]
     blocks = obj.blocks("restriction")
     if isinstance(blocks, Unknown):
-        raise Skip(f"the restrictions of {obj.address} are unknown: {blocks.reason}", obj.where())
+        raise SkipError(
+            f"the restrictions of {obj.address} are unknown: {blocks.reason}", obj.where()
+        )
     restrictions = [_restriction(b, ctx) for b in blocks]
     return _validated(  # type: ignore[no-any-return]
         lambda: Layer(
@@ -570,8 +585,8 @@ def _restriction(obj: Obj, ctx: Build) -> Restriction:
 @builder("managed", "pagerduty_escalation_policy", "policy")
 def build_policy(obj: Obj, ctx: Build) -> EscalationPolicy:
     name = ctx.string(obj, "name")
-    description = ctx.string(obj, "description", required=False)
-    loops = ctx.integer(obj, "num_loops", 0, 9, required=False) or 0
+    description = ctx.opt_string(obj, "description")
+    loops = ctx.opt_integer(obj, "num_loops", 0, 9) or 0
     team_ids = ctx.ids(obj, "teams", required=False)
     if len(team_ids) > 1:
         raise InputReadError(
@@ -580,7 +595,7 @@ def build_policy(obj: Obj, ctx: Build) -> EscalationPolicy:
     team = ctx.team(team_ids[0], obj, "teams") if team_ids else None
     blocks = obj.blocks("rule")
     if isinstance(blocks, Unknown):
-        raise Skip(f"the rules of {obj.address} are unknown: {blocks.reason}", obj.where())
+        raise SkipError(f"the rules of {obj.address} are unknown: {blocks.reason}", obj.where())
     if not blocks:
         raise InputReadError(
             f"{obj.where()}: {obj.address}: a policy needs at least one rule block"
@@ -599,10 +614,10 @@ def _rule(obj: Obj, ctx: Build) -> EscalationRule:
     delay = ctx.integer(obj, "escalation_delay_in_minutes", 1, 525_600)
     blocks = obj.blocks("target")
     if isinstance(blocks, Unknown):
-        raise Skip(f"the targets of {obj.address} are unknown: {blocks.reason}", obj.where())
+        raise SkipError(f"the targets of {obj.address} are unknown: {blocks.reason}", obj.where())
     targets = []
     for target in blocks:
-        kind = ctx.string(target, "type", required=False) or "user_reference"
+        kind = ctx.opt_string(target, "type") or "user_reference"
         value = ctx.value(target, "id")
         if kind in ("user_reference", "user"):
             targets.append(Target.user(ctx.user(value, target, "id")))
@@ -616,11 +631,11 @@ def _rule(obj: Obj, ctx: Build) -> EscalationRule:
     round_robin = False
     strategies = obj.blocks("escalation_rule_assignment_strategy")
     if isinstance(strategies, Unknown):
-        raise Skip(
+        raise SkipError(
             f"the assignment strategy of {obj.address} is unknown: {strategies.reason}", obj.where()
         )
     for strategy in strategies:
-        kind = ctx.string(strategy, "type", required=False) or "assign_to_everyone"
+        kind = ctx.opt_string(strategy, "type") or "assign_to_everyone"
         if kind not in ("round_robin", "assign_to_everyone"):
             raise InputReadError(
                 f"{strategy.where('type')}: {strategy.address}: escalation_rule_assignment_strategy "

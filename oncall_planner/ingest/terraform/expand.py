@@ -52,25 +52,25 @@ def instance_keys(block: Block, scope: Scope, ev: Evaluator) -> Instances | Unkn
             return Unknown(
                 f"{attr.where()}: count = `{attr.expr.text()}` is unknown: {value.reason}"
             )
-        if isinstance(value, float) and not value.is_integer() or value < 0:
+        if (isinstance(value, float) and not value.is_integer()) or value < 0:
             raise EvalError(f"count must be a whole number ≥ 0, got {value}", attr.where())
         check_items(int(value), attr.where())
         return [(i, {"count": {"index": i}}) for i in range(int(value))]
     if "for_each" in block.attributes:
         attr = block.attributes["for_each"]
-        value = ev.ev(attr.expr, scope)
-        if isinstance(value, Unknown):
+        each: Any = ev.ev(attr.expr, scope)
+        if isinstance(each, Unknown):
             return Unknown(
-                f"{attr.where()}: for_each = `{attr.expr.text()}` is unknown: {value.reason}"
+                f"{attr.where()}: for_each = `{attr.expr.text()}` is unknown: {each.reason}"
             )
-        if isinstance(value, Lazy):
-            value = value.materialise()
-        if isinstance(value, dict):
-            check_items(len(value), attr.where())
-            return [(k, {"each": {"key": k, "value": value[k]}}) for k in sorted(value)]
-        if isinstance(value, TfSet):
+        if isinstance(each, Lazy):
+            each = each.materialise()
+        if isinstance(each, dict):
+            check_items(len(each), attr.where())
+            return [(k, {"each": {"key": k, "value": each[k]}}) for k in sorted(each)]
+        if isinstance(each, TfSet):
             out = []
-            for item in value.items:
+            for item in each.items:
                 if isinstance(item, Unknown):
                     return Unknown(
                         f"{attr.where()}: for_each holds an unknown value: {item.reason}"
@@ -85,10 +85,10 @@ def instance_keys(block: Block, scope: Scope, ev: Evaluator) -> Instances | Unkn
                     )
                 out.append((item, {"each": {"key": item, "value": item}}))
             return out
-        if value is None:
+        if each is None:
             raise EvalError("for_each cannot be null", attr.where())
         raise EvalError(
-            f"for_each needs a map or a set of strings, got {describe(value)} (Terraform refuses "
+            f"for_each needs a map or a set of strings, got {describe(each)} (Terraform refuses "
             "a list: wrap it in toset())",
             attr.where(),
         )

@@ -297,16 +297,16 @@ class Evaluator:
         if isinstance(obj, (dict, Lazy)):
             if isinstance(key, Ref):
                 return Unknown(f"{node.where()}: indexing by the ID of {key.address}")
-            k = to_string(key, node)
-            if isinstance(k, Unknown):
-                return k
+            ks = to_string(key, node)
+            if isinstance(ks, Unknown):
+                return ks
             if isinstance(obj, Lazy):
-                if not obj.has(k):
-                    raise EvalError(f"{obj.label} has no element {k!r}", node.where())
-                return obj.get(k)
-            if k not in obj:
-                raise EvalError(f"the map has no element for the key {ascii(k[:60])}", node.where())
-            return obj[k]
+                if not obj.has(ks):
+                    raise EvalError(f"{obj.label} has no element {ks!r}", node.where())
+                return obj.get(ks)
+            if ks not in obj:
+                raise EvalError(f"the map has no element for the key {ks[:60]!a}", node.where())
+            return obj[ks]
         if isinstance(obj, TfSet):
             raise EvalError("a set cannot be indexed; convert it with tolist()", node.where())
         if obj is None:
@@ -503,7 +503,7 @@ class Evaluator:
                     out_obj.setdefault(key, []).append(value)
                 elif key in out_obj:
                     raise EvalError(
-                        f"two elements have the key {ascii(key[:60])}; add '...' after the "
+                        f"two elements have the key {key[:60]!a}; add '...' after the "
                         "value to group them",
                         node.where(),
                     )

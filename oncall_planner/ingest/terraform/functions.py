@@ -644,7 +644,7 @@ def _lookup(a: list[Any], n: Call, ev: Any) -> Any:
         return m[key]
     if len(a) == 3:
         return a[2]
-    raise EvalError(f"lookup(): no element for the key {ascii(key[:60])}", n.where())
+    raise EvalError(f"lookup(): no element for the key {key[:60]!a}", n.where())
 
 
 @register("matchkeys")
@@ -719,7 +719,7 @@ def _setproduct(a: list[Any], n: Call, ev: Any) -> Any:
     check_items(total, n.where())
     out: list[list[Any]] = [[]]
     for lst in lists:
-        out = [row + [x] for row in out for x in lst]
+        out = [[*row, x] for row in out for x in lst]
     return out
 
 
@@ -962,7 +962,7 @@ _DURATION = re.compile(r"([+-]?\d+(?:\.\d+)?)(h|m|s|ms|us|µs|ns)")
 
 def _parse_time(text: str, n: Call) -> dt.datetime:
     if not _RFC3339.match(text):
-        raise EvalError(f"not an RFC 3339 timestamp: {ascii(text[:40])}", n.where())
+        raise EvalError(f"not an RFC 3339 timestamp: {text[:40]!a}", n.where())
     value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     if not 1970 <= value.year < 9000:
         raise EvalError(f"the timestamp {text!r} is out of range", n.where())
@@ -984,7 +984,7 @@ def _timeadd(a: list[Any], n: Call, ev: Any) -> Any:
     sign = -1 if spec.startswith("-") else 1
     body = spec.lstrip("+-")
     if not body or _DURATION.sub("", body):
-        raise EvalError(f"timeadd(): invalid duration {ascii(spec[:40])}", n.where())
+        raise EvalError(f"timeadd(): invalid duration {spec[:40]!a}", n.where())
     seconds = 0.0
     scale = {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
     for m in _DURATION.finditer(body):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NoReturn
 
 from oncall_planner.ingest.terraform.syntax import (
     MAX_DEPTH,
@@ -105,6 +105,12 @@ def parse_number(text: str, fail: Any) -> int | float:
     return float(value)
 
 
+def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """The end of ``pattern`` (which also matches nothing) at ``pos``."""
+    m = pattern.match(text, pos)
+    return m.end() if m is not None else pos
+
+
 class _Parser:
     def __init__(self, src: Source, start: int = 0, end: int | None = None) -> None:
         self.src = src
@@ -116,14 +122,14 @@ class _Parser:
 
     # -- basics -------------------------------------------------------------------------------
 
-    def fail(self, message: str, pos: int | None = None) -> Any:
+    def fail(self, message: str, pos: int | None = None) -> NoReturn:
         raise HclSyntaxError(self.src, self.pos if pos is None else pos, message)
 
     def ws(self) -> None:
-        self.pos = (_WS_NL if self.depth else _WS).match(self.text, self.pos).end()
+        self.pos = _skip(_WS_NL if self.depth else _WS, self.text, self.pos)
 
     def ws_nl(self) -> None:
-        self.pos = _WS_NL.match(self.text, self.pos).end()
+        self.pos = _skip(_WS_NL, self.text, self.pos)
 
     def peek(self, s: str) -> bool:
         return self.text.startswith(s, self.pos)
@@ -216,7 +222,7 @@ class _Parser:
             return node.value
         if isinstance(node, Template) and not node.parts:
             return ""
-        return self.fail("a block label cannot hold an interpolation", start)  # type: ignore[no-any-return]
+        self.fail("a block label cannot hold an interpolation", start)
 
     # -- expressions --------------------------------------------------------------------------
 
@@ -243,7 +249,7 @@ class _Parser:
         text = self.text
         while True:
             self.ws()
-            for op, prec in _BINARY:
+            for op, prec in _BINARY:  # noqa: B007 - the loop finds the operator and its precedence
                 if text.startswith(op, self.pos):
                     break
             else:
@@ -375,7 +381,7 @@ class _Parser:
             return self.call(m.group(), m.end())
         m = _IDENT.match(text, self.pos)
         if m is None:
-            return self.fail(f"expected an expression, found {self._found()}")  # type: ignore[no-any-return]
+            self.fail(f"expected an expression, found {self._found()}")
         self.pos = m.end()
         word = m.group()
         if word == "true":
@@ -520,7 +526,7 @@ class _Parser:
                 m = _IDENT.match(text, self.pos)
                 k: Node
                 if m is not None:
-                    after = _WS.match(text, m.end()).end()
+                    after = _skip(_WS, text, m.end())
                     if (text.startswith("=", after) and not text.startswith("==", after)) or (
                         text.startswith(":", after)
                     ):
@@ -532,9 +538,9 @@ class _Parser:
                 else:
                     k = self.expression()
                 self.ws()
-                if text.startswith("=", self.pos) and not text.startswith("==", self.pos):
-                    self.pos += 1
-                elif text.startswith(":", self.pos):
+                if (
+                    text.startswith("=", self.pos) and not text.startswith("==", self.pos)
+                ) or text.startswith(":", self.pos):
                     self.pos += 1
                 else:
                     self.fail(f"expected '=' or ':' after an object key, found {self._found()}")
@@ -656,11 +662,11 @@ class _Parser:
         else:
             m = _IDENT.match(self.text, self.pos)
             word = m.group() if m else ""
-            if word == "if":
-                self.pos = m.end()  # type: ignore[union-attr]
+            if word == "if" and m is not None:
+                self.pos = m.end()
                 item = ("if", self.expression())
-            elif word in ("else", "endif", "endfor"):
-                self.pos = m.end()  # type: ignore[union-attr]
+            elif word in ("else", "endif", "endfor") and m is not None:
+                self.pos = m.end()
                 item = (word,)
             elif word == "for":
                 key, value, coll = self._for_header_directive()

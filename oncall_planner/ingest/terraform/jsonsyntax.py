@@ -30,7 +30,9 @@ from oncall_planner.ingest.terraform.syntax import (
 
 #: The deepest JSON nesting accepted (real Terraform JSON stays under 15 levels).
 MAX_JSON_DEPTH = 200
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|-?\d{%d,}' % (MAX_NUMBER_DIGITS + 1), re.S)
+_TOKENS = re.compile(
+    r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|-?\d{' + str(MAX_NUMBER_DIGITS + 1) + ",}", re.S
+)
 
 #: ``${a.b.c}``, by far the most common string in generated JSON, read without the parser.
 _SIMPLE = re.compile(r"\$\{([^\W\d][\w-]*(?:\.[^\W\d][\w-]*)*)\}\Z")
@@ -69,7 +71,7 @@ def scan(src: Source, keep_depth: int = 8) -> Offsets:
                 if key in frame[2]:
                     where = f"{src.name}:{src.line(m.start())}"
                     raise InputReadError(
-                        f"{where}: duplicate key {ascii(key[:60])} in one object (first on line "
+                        f"{where}: duplicate key {key[:60]!a} in one object (first on line "
                         f"{src.line(frame[2][key])}); Terraform refuses this"
                     )
                 frame[2][key] = m.start()
@@ -146,7 +148,7 @@ BLOCK_SCHEMA: dict[str, dict[str, Any]] = {
     },
     "pagerduty_schedulev2": {"rotation": {"event": {"assignment_strategy": {"member": {}}}}},
 }
-_META_BLOCKS = {"lifecycle": {}, "provisioner": {}, "connection": {}}
+_META_BLOCKS: dict[str, dict[str, Any]] = {"lifecycle": {}, "provisioner": {}, "connection": {}}
 _LABELS = {"resource": 2, "data": 2, "variable": 1, "module": 1, "output": 1, "provider": 1}
 
 

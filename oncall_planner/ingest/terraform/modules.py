@@ -342,7 +342,7 @@ class ModuleInstance:
         if key not in self._values:
             self._values[key] = self._expand(mode, rtype, name)
         result = self._values[key]
-        return result[1] if not isinstance(result, Unknown) else result  # type: ignore[no-any-return]
+        return result[1] if not isinstance(result, Unknown) else result
 
     def _expand(self, mode: str, rtype: str, name: str) -> Any:
         block = self.parsed.resources[(mode, rtype, name)]
@@ -685,13 +685,14 @@ def convert(value: Any, type_: Node, ev: Evaluator, what: str, depth: int = 0) -
                 if not isinstance(key, str):
                     continue
                 optional = isinstance(tnode, Call) and tnode.name == "optional"
-                inner = tnode.args[0] if optional and tnode.args else tnode  # type: ignore[union-attr]
+                opt_args = tnode.args if isinstance(tnode, Call) else ()
+                inner = opt_args[0] if optional and opt_args else tnode
                 if key in value and value[key] is not None:
                     out[key] = convert(value[key], inner, ev, f"{what}.{key}", depth + 1)
                 elif optional:
                     default = None
-                    if len(tnode.args) > 1:  # type: ignore[union-attr]
-                        default = ev.ev(tnode.args[1], constant_scope())  # type: ignore[union-attr]
+                    if len(opt_args) > 1:
+                        default = ev.ev(opt_args[1], constant_scope())
                         default = convert(default, inner, ev, f"{what}.{key}", depth + 1)
                     out[key] = default
                 elif key in value:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from typing import Any, Union
+from typing import Any
 
 #: The deepest nesting of brackets, blocks or templates any reader accepts. Real configurations
 #: stay far below it; deeper input is refused with a message instead of exhausting the stack.
@@ -218,7 +218,7 @@ class ObjectCons(Node):
 
 
 class ForExpr(Node):
-    __slots__ = ("cond", "group", "key_expr", "key_var", "coll", "value_expr", "value_var")
+    __slots__ = ("coll", "cond", "group", "key_expr", "key_var", "value_expr", "value_var")
 
     def __init__(
         self,
@@ -286,4 +286,4 @@ class Block:
         return (b for b in self.blocks if b.type == type_)
 
 
-Expr = Union[Node]
+Expr = Node

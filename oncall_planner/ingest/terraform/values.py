@@ -88,9 +88,9 @@ class TfSet:
         for item in items:
             unique.setdefault(_key(item), item)
         values = list(unique.values())
-        if all(isinstance(v, str) for v in values):
-            values.sort()
-        elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        if all(isinstance(v, str) for v in values) or all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+        ):
             values.sort()
         self.items = values
 
@@ -130,7 +130,7 @@ def _key(value: Any) -> Any:
 class Lazy:
     """A namespace or object whose members are computed on first access, each once."""
 
-    __slots__ = ("_cache", "_compute", "_nameset", "_names", "label")
+    __slots__ = ("_cache", "_compute", "_names", "_nameset", "label")
 
     def __init__(
         self, label: str, names: Callable[[], list[str]], compute: Callable[[str], Any]
@@ -200,7 +200,7 @@ def describe(value: Any) -> str:
         text = format_number(value)
         return f"the number {text if len(text) <= 30 else text[:27] + '…'}"
     if isinstance(value, str):
-        return f"the string {ascii(value[:60])}" + ("…" if len(value) > 60 else "")
+        return f"the string {value[:60]!a}" + ("…" if len(value) > 60 else "")
     if isinstance(value, list):
         return f"a list of {len(value)}"
     if isinstance(value, TfSet):

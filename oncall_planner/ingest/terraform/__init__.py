@@ -229,7 +229,7 @@ def _import(
     text = read_text(path, root, str(path))
     if path.name.endswith((".json", ".tfstate")) and not path.name.endswith(".tf.json"):
         src = Source(str(path), text)
-        data, offsets = read_document(src)
+        data, offsets = read_document(src, keep_depth=12)
         if state_json.detect(data):
             return state_json.import_document(data, str(path), (src, offsets))
         if path.name.endswith(".tfstate"):

@@ -122,9 +122,15 @@ def root_resources() -> list[dict[str, Any]]:
         "pagerduty_team.ops",
         "pagerduty_team",
         "ops",
-        {"default_role": "manager", "description": "Operations", "html_url": "", "id": TEAM,
-         "name": "Ops", "parent": None},
-    )  # fmt: skip
+        {
+            "default_role": "manager",
+            "description": "Operations",
+            "html_url": "",
+            "id": TEAM,
+            "name": "Ops",
+            "parent": None,
+        },
+    )
     memberships = [
         resource(
             f'pagerduty_team_membership.ops["{key}"]',
@@ -137,7 +143,7 @@ def root_resources() -> list[dict[str, Any]]:
                 "user_id": PEOPLE[key][0],
             },
             key,
-        )  # fmt: skip
+        )
         for key in sorted(PEOPLE)
     ]
     return [policy, team, *memberships, *(user(k) for k in sorted(PEOPLE))]
@@ -164,8 +170,12 @@ def raw_state() -> dict[str, Any]:
     def instances(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out = []
         for r in group:
-            inst: dict[str, Any] = {"schema_version": 0, "attributes": r["values"],
-                                    "sensitive_attributes": [], "private": "bnVsbA=="}  # fmt: skip
+            inst: dict[str, Any] = {
+                "schema_version": 0,
+                "attributes": r["values"],
+                "sensitive_attributes": [],
+                "private": "bnVsbA==",
+            }
             if "index" in r:
                 inst = {"index_key": r["index"], **inst}
             out.append(inst)

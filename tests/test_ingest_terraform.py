@@ -611,3 +611,62 @@ def test_an_object_left_out_because_of_another_says_which_one(tmp_path: Path) ->
         f"{tmp_path / 'escalation.tf'}:10: pagerduty_escalation_policy.payments: not imported: "
         f"needs pagerduty_schedule.payments_primary, which is not imported ({cause})",
     ]
+
+
+def test_a_restriction_of_32101_seconds_is_accepted_as_the_provider_accepts_it(
+    tmp_path: Path,
+) -> None:
+    text = USERS_TF + (LAYER % "86400").replace(
+        "users                        = [pagerduty_user.alice.id]",
+        'users = [pagerduty_user.alice.id]\n    restriction {\n      type = "daily_restriction"\n'
+        '      start_time_of_day = "08:00:00"\n      duration_seconds = 32101\n    }',
+    )
+    (schedule,) = load_text(tmp_path, text).plan.schedules
+    assert schedule.layers[0].restrictions == (
+        Restriction.daily("08:00", dt.timedelta(seconds=32101)),
+    )
+
+
+def test_seconds_in_a_layer_start_are_dropped_as_pagerduty_drops_them(tmp_path: Path) -> None:
+    text = USERS_TF + (LAYER % "86400").replace(
+        'start                        = "2025-01-06T09:00:00Z"',
+        'start                        = "2025-01-06T09:00:30Z"',
+    )
+    result = load_text(tmp_path, text)
+    assert result.plan.schedules[0].layers[0].start == dt.datetime(
+        2025, 1, 6, 9, tzinfo=dt.timezone.utc
+    )
+    (note,) = [n for n in result.notes if n.code == "OCP605"]
+    assert "'2025-01-06T09:00:30Z' has seconds; PagerDuty drops them" in note.message
+
+
+def test_a_file_that_does_not_parse_and_mentions_no_pagerduty_is_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, USERS_TF + LAYER % "86400")
+    (tmp_path / "aws.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = = "x"\n}\n')
+    result = import_terraform(tmp_path)
+    assert len(result.plan.schedules) == 1
+    (note,) = result.warnings
+    assert note.code == "OCP604" and "declares nothing PagerDuty" in note.message
+
+
+def test_a_newline_inside_an_interpolation_is_valid_hcl(tmp_path: Path) -> None:
+    text = USERS_TF + (LAYER % "86400").replace('name      = "S"', 'name      = "S${\n  ""\n}"')
+    (schedule,) = load_text(tmp_path, text).plan.schedules
+    assert schedule.name == "S"
+
+
+def test_schedulev2_is_reported_as_not_imported_never_as_irrelevant(tmp_path: Path) -> None:
+    text = (
+        USERS_TF
+        + """
+resource "pagerduty_schedulev2" "flex" {
+  name      = "Flex"
+  time_zone = "Etc/UTC"
+}
+"""
+    )
+    result = load_text(tmp_path, text)
+    (warning,) = result.warnings
+    assert warning.code == "OCP601" and warning.subject == "pagerduty_schedulev2.flex"
+    assert "not modelled yet" in warning.message
+    assert all(i.subject != "pagerduty_schedulev2.flex" for i in result.ignored)

@@ -134,8 +134,8 @@ def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
     parser.add_argument(
         "--root",
         metavar="DIR",
-        help="the folder nothing is read outside of (default: INPUT's folder); name a higher "
-        "one to follow modules above INPUT",
+        help="where local module sources may lead (default: the git work tree holding INPUT, "
+        "else INPUT's folder); files are always read only inside their own folder",
     )
     if pages:
         parser.add_argument(

@@ -27,7 +27,13 @@ import attrs
 
 from oncall_planner.errors import InputReadError, ValidationError
 from oncall_planner.ingest.terraform.build import BUILDERS, NOT_MODELLED, Build, SkipError
-from oncall_planner.ingest.terraform.files import inside, read_text, read_tfvars, tfvars_files
+from oncall_planner.ingest.terraform.files import (
+    default_root,
+    inside,
+    read_text,
+    read_tfvars,
+    tfvars_files,
+)
 from oncall_planner.ingest.terraform.hcl import HclSyntaxError, parse_expression
 from oncall_planner.ingest.terraform.jsonsyntax import blocks_from_document, read_document
 from oncall_planner.ingest.terraform.modules import (
@@ -172,8 +178,9 @@ def import_terraform(
     map or object); ``var_files`` are ``-var-file`` files. Later sources win: ``.tfvars`` in
     the folder, then ``var_files`` in order, then ``var_strings``, then ``variables``.
 
-    ``root`` is the folder nothing is read outside of (default: the folder given, or the
-    folder of the file given); name a higher folder to follow modules above it.
+    Files are read only inside the folder they belong to (a symbolic link out of it is not
+    read). ``root`` bounds where a module ``source`` may lead (default: the git work tree
+    holding the input, else the input's folder).
 
     Raises :class:`~oncall_planner.InputReadError` (message ``file:line: …``) for input that is
     wrong whatever the variables are; see docs/import.md for what is a finding instead.
@@ -216,17 +223,18 @@ def _import(
     if not path.exists() and not path.is_symlink():
         raise InputReadError(f"{path}: no such file or directory")
     folder = path if path.is_dir() else path.parent
-    root = Path(os.path.realpath(root_arg if root_arg is not None else folder))
+    root = Path(os.path.realpath(root_arg)) if root_arg is not None else default_root(folder)
     if not inside(path, root):
         raise InputReadError(
             f"{path}: is outside the root folder {root} (a symbolic link?); not read"
         )
+    own = Path(os.path.realpath(folder))
     if path.is_dir():
         parsed_fn = lambda world: world.parsed(path)  # noqa: E731
         return _run_config(
             root, path, parsed_fn, given, var_strings, var_files, tfvars_files(path), True
         )
-    text = read_text(path, root, str(path))
+    text = read_text(path, own, str(path))
     if path.name.endswith((".json", ".tfstate")) and not path.name.endswith(".tf.json"):
         src = Source(str(path), text)
         data, offsets = read_document(src, keep_depth=12)
@@ -448,7 +456,8 @@ def _root_inputs(
 ) -> dict[str, Any]:
     inputs: dict[str, Any] = {}
     for path in auto_var_files:
-        _var_file(world, parsed, read_tfvars(path, root), inputs, ignored)
+        own = Path(os.path.realpath(path.parent))
+        _var_file(world, parsed, read_tfvars(path, own), inputs, ignored)
     for path in var_files:
         real = Path(os.path.realpath(path))
         _var_file(world, parsed, read_tfvars(Path(path), real.parent), inputs, ignored)

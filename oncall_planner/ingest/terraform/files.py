@@ -1,8 +1,9 @@
 """Find and read the files of a Terraform module, never outside the folder the user named.
 
-Every path is resolved to its real path first; a file or folder whose real path leaves the root
-(a symbolic link to ``/proc/self/environ`` or ``../.env``, a module ``source = "../../x"``
-above the root) is not read, and the import says so. Files are decoded as UTF-8 and parsed
+Every path is resolved to its real path first. A module's files are read only when their real
+path is inside that module's own folder (a symbolic link to ``/proc/self/environ`` or
+``../.env`` is not read, and the import says so); a module ``source`` is followed only inside the
+root (by default the git work tree holding the folder given, else that folder). Files are decoded as UTF-8 and parsed
 with :mod:`.hcl` or :mod:`.jsonsyntax`; a file that does not parse is an error when it mentions
 PagerDuty and a warning otherwise (nothing in it could change who is on call). Messages quote
 at most a short, escaped excerpt of the offending line.
@@ -70,16 +71,18 @@ def _mentions_pagerduty(text: str) -> bool:
 
 def module_files(folder: Path, root: Path, warn: Warn) -> list[Path]:
     """A module folder's ``*.tf`` and ``*.tf.json`` files, sorted by name, with those that lead
-    outside the root left out (and reported)."""
+    outside the folder itself left out (and reported): a symbolic link may point at another
+    file of the same folder, never elsewhere."""
+    own = Path(os.path.realpath(folder))
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as exc:
         raise InputReadError(f"{folder}: cannot list the folder: {exc.strerror or exc}") from None
-    out = []
+    out: list[Path] = []
     for entry in entries:
         if not entry.name.endswith((".tf", ".tf.json")) or entry.name.startswith("."):
             continue
-        if not inside(entry, root):
+        if not inside(entry, own):
             warn(
                 "OCP604",
                 str(entry),
@@ -96,8 +99,9 @@ def read_module(folder: Path, root: Path, warn: Warn) -> tuple[list[Block], list
     """The blocks of every file of a module folder, and the names of the files read."""
     blocks: list[Block] = []
     names: list[str] = []
+    own = Path(os.path.realpath(folder))
     for path in module_files(folder, root, warn):
-        blocks.extend(read_one(path, root, warn))
+        blocks.extend(read_one(path, own, warn))
         names.append(str(path))
     return blocks, names
 
@@ -122,6 +126,16 @@ def read_one(path: Path, root: Path, warn: Warn) -> list[Block]:
 def _first(exc: Exception) -> str:
     text = str(exc)
     return text.split(": ", 1)[1] if ": " in text else text
+
+
+def default_root(folder: Path) -> Path:
+    """The folder module sources may lead into: the git work tree holding ``folder`` (a
+    repository's examples call its modules by relative paths), else ``folder`` itself."""
+    real = Path(os.path.realpath(folder))
+    for candidate in (real, *real.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return real
 
 
 def tfvars_files(folder: Path) -> list[Path]:

@@ -925,6 +925,25 @@ def _yamldecode(a: list[Any], n: Call, ev: Any) -> Any:
         raise EvalError("yamldecode(): nested too deeply", n.where()) from None
 
 
+@register("csvdecode")
+def _csvdecode(a: list[Any], n: Call, ev: Any) -> Any:
+    import csv
+    import io
+
+    _arity(a, n, 1)
+    rows = list(csv.reader(io.StringIO(_str(a[0], n))))
+    if not rows:
+        return []
+    header, body = rows[0], rows[1:]
+    check_items(len(body), n.where())
+    out = []
+    for i, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise EvalError(f"csvdecode(): line {i} has {len(row)} fields, the header {len(header)}", n.where())
+        out.append(dict(zip(header, row)))
+    return out
+
+
 @register("base64encode")
 def _b64e(a: list[Any], n: Call, ev: Any) -> Any:
     _arity(a, n, 1)

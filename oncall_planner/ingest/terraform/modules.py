@@ -388,7 +388,7 @@ class ModuleInstance:
                 f"{address}: not read: its source {source!r} is not a local folder; what it "
                 "declares is not imported"
             )
-        folder = Path(self.parsed.folder) / source
+        folder = Path(os.path.normpath(Path(self.parsed.folder) / source))
         if not inside(folder, self.world.root):
             return Unknown(
                 f"{address}: not read: its source {source!r} is outside the folder the import "

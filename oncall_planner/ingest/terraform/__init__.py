@@ -376,6 +376,14 @@ def _assemble(
     kind: str,
 ) -> TerraformImport:
     built: dict[str, list[tuple[Any, Any]]] = {k: [] for k in _ORDER}
+    for kind_name, obj in todo:
+        if kind_name == "user" and obj.mode == "managed":
+            try:
+                email = obj.get("email")
+            except EvalError:
+                continue
+            if isinstance(email, str):
+                ctx.managed_users.setdefault(email.lower(), obj)
     for kind_name, obj in sorted(todo, key=lambda t: _ORDER[t[0]]):
         if kind_name == "membership":
             try:
@@ -433,7 +441,7 @@ def _check_names(built: dict[str, list[tuple[Any, Any]]]) -> None:
         seen: dict[Any, tuple[Any, Any]] = {}
         for value, obj in built[kind]:
             k = key(value)
-            if k in seen and seen[k][0] != value:
+            if k in seen and seen[k][0] != value and obj.mode != "data":
                 first = seen[k][1]
                 what = "email" if kind == "user" else "name"
                 raise InputReadError(

@@ -129,7 +129,9 @@ class Build:
         self._members: dict[str, list[User]] | None = None
         self.locations: dict[tuple[str, ...], tuple[str, int | None]] = {}
         self.addresses: dict[tuple[str, ...], str] = {}
-        self.declared: dict[tuple[str, str], tuple[str, Any]] = {}
+        #: Managed users by lower-case email: a ``data "pagerduty_user"`` that looks up a user
+        #: the same configuration creates is that user, not a second one.
+        self.managed_users: dict[str, Obj] = {}
 
     def note(self, code: str, where: str, subject: str, message: str) -> None:
         self.notes.append(Note(code, where, subject, message))
@@ -467,6 +469,11 @@ def build_user(obj: Obj, ctx: Build) -> User:
 @builder("data", "pagerduty_user", "user")
 def build_data_user(obj: Obj, ctx: Build) -> User:
     email = ctx.string(obj, "email")
+    managed = ctx.managed_users.get(email.lower())
+    if managed is not None:
+        user = ctx.referenced(managed, obj.where("email"))
+        assert isinstance(user, User)
+        return user
     user = _validated(lambda: User(email, email), obj)
     ctx.where_key(("User", user.name, user.email), obj)
     return user  # type: ignore[no-any-return]

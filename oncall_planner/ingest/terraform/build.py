@@ -21,7 +21,15 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from oncall_planner.errors import InputReadError, ValidationError
-from oncall_planner.ingest.terraform.values import EvalError, Ref, TfSet, Unknown, describe
+from oncall_planner.ingest.terraform.values import (
+    ID_MARK,
+    EvalError,
+    Ref,
+    TfSet,
+    Unknown,
+    describe,
+    readable,
+)
 from oncall_planner.model import (
     EscalationPolicy,
     EscalationRule,
@@ -223,6 +231,12 @@ class Build:
         if not isinstance(value, str):
             raise InputReadError(
                 f"{obj.where(name)}: {obj.address}: {name} must be a string, got {describe(value)}"
+            )
+        if ID_MARK in value:
+            raise SkipError(
+                f"{obj.address}.{name} is built from a PagerDuty ID ({readable(value)}), which "
+                "only PagerDuty knows",
+                obj.where(name),
             )
         return value
 

@@ -16,6 +16,9 @@ from oncall_planner.ingest.terraform.expressions import Evaluator, Scope, to_num
 from oncall_planner.ingest.terraform.syntax import Block, Var
 from oncall_planner.ingest.terraform.values import (
     EvalError,
+    OpaqueOrderError,
+    id_key,
+    readable,
     Lazy,
     Ref,
     TfSet,
@@ -34,7 +37,7 @@ def key_text(key: Any) -> str:
         return ""
     if isinstance(key, int):
         return f"[{key}]"
-    return f"[{json.dumps(key, ensure_ascii=False)}]"
+    return f"[{json.dumps(readable(key), ensure_ascii=False)}]"
 
 
 def instance_keys(block: Block, scope: Scope, ev: Evaluator) -> Instances | Unknown | None:
@@ -76,7 +79,9 @@ def instance_keys(block: Block, scope: Scope, ev: Evaluator) -> Instances | Unkn
                         f"{attr.where()}: for_each holds an unknown value: {item.reason}"
                     )
                 if isinstance(item, Ref):
-                    return Unknown(f"{attr.where()}: for_each holds the ID of {item.address}")
+                    key = id_key(item)
+                    out.append((key, {"each": {"key": key, "value": item}}))
+                    continue
                 if not isinstance(item, str):
                     raise EvalError(
                         f"for_each needs a map or a set of strings, got a set holding "
@@ -139,5 +144,10 @@ def _dynamic(
         pairs = iterate(value)
     except EvalError as exc:
         raise EvalError(exc.message, attr.where()) from None
+    except OpaqueOrderError:
+        return Unknown(
+            f'{attr.where()}: dynamic "{type_}" iterates a map keyed by PagerDuty IDs, whose '
+            "order only PagerDuty knows"
+        )
     check_items(len(pairs), attr.where())
     return [(content, scope.child({name: {"key": k, "value": v}})) for k, v in pairs]

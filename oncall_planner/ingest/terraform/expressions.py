@@ -35,6 +35,8 @@ from oncall_planner.ingest.terraform.syntax import (
 )
 from oncall_planner.ingest.terraform.values import (
     MAX_STEPS,
+    OpaqueOrderError,
+    id_key,
     EvalError,
     Lazy,
     Ref,
@@ -196,12 +198,21 @@ def equal(a: Any, b: Any) -> bool | Unknown:
     return bool(a == b)
 
 
+def _opaque(node: Node) -> Unknown:
+    return Unknown(
+        f"{node.where()}: `{node.text()}` is a map keyed by PagerDuty IDs; its order depends on "
+        "IDs only PagerDuty knows"
+    )
+
+
 class Evaluator:
     """Evaluates nodes; one per import, so the step budget covers the whole import."""
 
     def __init__(self, functions: dict[str, Callable[..., Any]]) -> None:
         self.functions = functions
         self.steps = 0
+        #: Set while a map key is evaluated: an ID then reads as an opaque mark (see ID_MARK).
+        self.key_mode = False
         self._dispatch: dict[type, Callable[[Any, Scope], Any]] = {
             Lit: self._lit,
             Var: self._var,
@@ -452,8 +463,17 @@ class Evaluator:
         if isinstance(key, Unknown):
             return key
         if isinstance(key, Ref):
-            return Unknown(f"{node.where()}: a map key holds the ID of {key.address}")
+            return id_key(key)
         return to_string(key, node)
+
+    def key(self, node: Node, scope: Scope) -> Any:
+        """A map key's value: IDs inside templates read as opaque marks."""
+        saved = self.key_mode
+        self.key_mode = True
+        try:
+            return self.ev(node, scope)
+        finally:
+            self.key_mode = saved
 
     def _object(self, node: ObjectCons, scope: Scope) -> Any:
         out: dict[str, Any] = {}
@@ -462,7 +482,7 @@ class Evaluator:
                 key: Any = knode.value
             else:
                 inner = knode.inner if isinstance(knode, Parens) else knode
-                key = self.object_key(self.ev(inner, scope), knode)
+                key = self.object_key(self.key(inner, scope), knode)
                 if isinstance(key, Unknown):
                     return key
             out[key] = self.ev(vnode, scope)
@@ -478,6 +498,8 @@ class Evaluator:
             pairs = iterate(coll)
         except EvalError as exc:
             raise EvalError(exc.message, node.coll.where()) from None
+        except OpaqueOrderError:
+            return _opaque(node.coll)
         check_items(len(pairs), node.where())
         is_object = node.key_expr is not None
         out_list: list[Any] = []
@@ -495,7 +517,7 @@ class Evaluator:
                     continue
             if is_object:
                 assert node.key_expr is not None
-                key = self.object_key(self.ev(node.key_expr, inner), node.key_expr)
+                key = self.object_key(self.key(node.key_expr, inner), node.key_expr)
                 if isinstance(key, Unknown):
                     return key
                 value = self.ev(node.value_expr, inner)
@@ -542,7 +564,10 @@ class Evaluator:
                     if found is not None:
                         return found
                     continue
-                value = to_string(self.ev(part, scope), part)
+                raw = self.ev(part, scope)
+                if isinstance(raw, Ref) and self.key_mode:
+                    raw = id_key(raw)
+                value = to_string(raw, part)
                 if isinstance(value, Unknown):
                     return value
                 out.append(value)
@@ -560,7 +585,11 @@ class Evaluator:
             coll = self.ev(node.coll, scope)
             if isinstance(coll, Unknown):
                 return coll
-            for k, v in iterate(coll):
+            try:
+                pairs = iterate(coll)
+            except OpaqueOrderError:
+                return _opaque(node.coll)
+            for k, v in pairs:
                 names = {node.value: v}
                 if node.key is not None:
                     names[node.key] = k

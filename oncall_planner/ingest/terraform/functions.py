@@ -21,6 +21,7 @@ from typing import Any
 from oncall_planner.ingest.terraform.syntax import Call, Node
 from oncall_planner.ingest.terraform.values import (
     EvalError,
+    has_id_key,
     Lazy,
     Ref,
     TfSet,
@@ -606,17 +607,27 @@ def _index(a: list[Any], n: Call, ev: Any) -> Any:
     raise EvalError("index(): the value is not in the list", n.where())
 
 
+def _opaque(m: dict[str, Any], n: Call) -> Unknown | None:
+    if has_id_key(m):
+        return Unknown(
+            f"{n.where()}: `{n.text()}` orders a map keyed by PagerDuty IDs, which only PagerDuty "
+            "knows"
+        )
+    return None
+
+
 @register("keys")
 def _keys(a: list[Any], n: Call, ev: Any) -> Any:
     _arity(a, n, 1)
-    return sorted(_map(a[0], n))
+    m = _map(a[0], n)
+    return _opaque(m, n) or sorted(m)
 
 
 @register("values")
 def _values(a: list[Any], n: Call, ev: Any) -> Any:
     _arity(a, n, 1)
     m = _map(a[0], n)
-    return [m[k] for k in sorted(m)]
+    return _opaque(m, n) or [m[k] for k in sorted(m)]
 
 
 @register("length")

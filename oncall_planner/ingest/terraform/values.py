@@ -42,6 +42,10 @@ class EvalError(Exception):
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
+class OpaqueOrderError(Exception):
+    """Iterating a map whose keys hold IDs: the order depends on IDs only PagerDuty knows."""
+
+
 class TooLargeError(InputReadError):
     """A value or an evaluation beyond the importer's limits (refused, with where and why)."""
 
@@ -165,6 +169,32 @@ class Lazy:
         return f"Lazy({self.label})"
 
 
+#: How the ID of an object is written where only its identity matters: a map key in a ``for``
+#: expression or ``for_each`` built from IDs (``"${u}" => …`` over user IDs). Instances can be
+#: told apart by it, but nothing is ever ordered by it or shown as text: iterating such a map is
+#: unknown (the order depends on IDs only PagerDuty knows), and builders refuse strings holding it.
+ID_MARK = "\x00ID("
+
+
+def id_key(ref: Ref) -> str:
+    return f"{ID_MARK}{ref.address})\x00"
+
+
+def has_id_key(value: Any) -> bool:
+    if isinstance(value, str):
+        return ID_MARK in value
+    if isinstance(value, dict):
+        return any(ID_MARK in k for k in value)
+    return False
+
+
+def readable(text: str) -> str:
+    """``text`` with ID marks shown as ``<ID of address>``."""
+    import re
+
+    return re.sub(r"\x00ID\((.*?)\)\x00", r"<ID of \1>", text)
+
+
 def type_name(value: Any) -> str:
     """How Terraform names the type of ``value`` in its messages."""
     if value is None:
@@ -250,6 +280,8 @@ def iterate(value: Any) -> list[tuple[Any, Any]]:
     if isinstance(value, TfSet):
         return [(v, v) for v in value.items]
     if isinstance(value, dict):
+        if any(ID_MARK in k for k in value):
+            raise OpaqueOrderError()
         return [(k, value[k]) for k in sorted(value)]
     if isinstance(value, Lazy):
         return [(k, value.get(k)) for k in sorted(value.names())]

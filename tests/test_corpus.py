@@ -16,17 +16,35 @@ from typing import Any
 
 import pytest
 
+from oncall_planner import InputReadError
 from oncall_planner.ingest import TerraformImport, import_terraform
 
 CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
-CASES = sorted(p.parent.name for p in CORPUS.glob("*/expected.json"))
+ALL = sorted(p.parent.name for p in CORPUS.glob("*/expected.json"))
+
+
+def expectation(name: str) -> dict[str, Any]:
+    return json.loads((CORPUS / name / "expected.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+#: Configurations Terraform (with the provider) accepts, and those it refuses.
+CASES = [n for n in ALL if "error" not in expectation(n)]
+REFUSED = [n for n in ALL if "error" in expectation(n)]
 
 
 def load(name: str) -> tuple[dict[str, Any], TerraformImport]:
-    expected = json.loads((CORPUS / name / "expected.json").read_text(encoding="utf-8"))
+    expected = expectation(name)
     source = CORPUS / name / expected.get("input", ".")
     result = import_terraform(source, variables=expected.get("variables"))
     return expected, result
+
+
+@pytest.mark.parametrize("name", REFUSED)
+def test_refused_configurations_are_refused_naming_the_line(name: str) -> None:
+    expected = expectation(name)
+    with pytest.raises(InputReadError) as info:
+        import_terraform(CORPUS / name / expected.get("input", "."))
+    assert expected["error"] in str(info.value)
 
 
 def utc(text: str) -> dt.datetime:
@@ -49,12 +67,12 @@ def target_fact(target: Any) -> str:
 
 
 def test_the_corpus_has_at_least_thirty_configurations() -> None:
-    assert len(CASES) >= 30
+    assert len(ALL) >= 30
 
 
 def test_every_configuration_names_its_source() -> None:
     sources = (CORPUS / "SOURCES.md").read_text(encoding="utf-8")
-    for name in CASES:
+    for name in ALL:
         assert f"`{name}`" in sources, f"SOURCES.md does not name {name}"
 
 

@@ -670,3 +670,26 @@ resource "pagerduty_schedulev2" "flex" {
     assert warning.code == "OCP601" and warning.subject == "pagerduty_schedulev2.flex"
     assert "not modelled yet" in warning.message
     assert all(i.subject != "pagerduty_schedulev2.flex" for i in result.ignored)
+
+
+JSON_KEYS = st.text(alphabet='ab"\\:{} ,é\n', max_size=4)
+JSON_DOCS = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='ab"\\:{}[], é\n', max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(JSON_KEYS, children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(JSON_KEYS, JSON_DOCS, max_size=4), st.booleans())
+def test_json_key_offsets_point_at_their_keys(doc: dict[str, object], indent: bool) -> None:
+    from oncall_planner.ingest.terraform.jsonsyntax import read_document
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    text = json.dumps(doc, indent=2 if indent else None)
+    data, offsets = read_document(Source("x", text), keep_depth=64)
+    assert data == doc
+    for path, pos in offsets.items():
+        if isinstance(path[-1], str):
+            assert text.startswith(json.dumps(path[-1]), pos), (path, pos)

@@ -182,13 +182,14 @@ class Build:
             raise result
         return result
 
-    def referenced(self, obj: Obj, where: str) -> Any:
+    def referenced(self, obj: Obj, by: Obj, name: str) -> Any:
+        """``obj`` built for ``by.name``; when it cannot be, ``by`` says which object it needs."""
         try:
             return self.build(obj)
         except SkipError as exc:
             cause = f"{exc.where}: {exc.reason}" if exc.where else exc.reason
             raise SkipError(
-                f"needs {obj.address}, which is not imported ({cause})", where
+                f"needs {obj.address}, which is not imported ({cause})", by.where(name)
             ) from None
 
     # -- typed reads -----------------------------------------------------------------------------
@@ -272,26 +273,25 @@ class Build:
         value = self.opt_string(obj, name, required)
         if value is None:
             return None
-        where = obj.where(name)
         if not _RFC3339.match(value):
             raise InputReadError(
-                f"{where}: {obj.address}: {name} must be an RFC 3339 timestamp with an offset such as "
+                f"{obj.where(name)}: {obj.address}: {name} must be an RFC 3339 timestamp with an offset such as "
                 f"'2025-01-01T00:00:00-05:00', got {describe(value)}"
             )
         try:
             parsed = parse_iso8601(value)
         except ValueError as exc:
             raise InputReadError(
-                f"{where}: {obj.address}: {name} is not a valid timestamp: {exc}"
+                f"{obj.where(name)}: {obj.address}: {name} is not a valid timestamp: {exc}"
             ) from None
         if parsed.year not in TIMESTAMP_YEARS:
             raise InputReadError(
-                f"{where}: {obj.address}: {name} {value!r} is out of range; use a time in the years "
+                f"{obj.where(name)}: {obj.address}: {name} {value!r} is out of range; use a time in the years "
                 f"{TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
             )
         if parsed.second or parsed.microsecond:
             self.note(
-                "OCP605", where, obj.address,
+                "OCP605", obj.where(name), obj.address,
                 f"{name} {value!r} has seconds; PagerDuty drops them, and so does the import "
                 f"({parsed.replace(second=0, microsecond=0).isoformat()})",
             )  # fmt: skip
@@ -354,7 +354,7 @@ class Build:
             raise InputReadError(
                 f"{obj.where(name)}: {obj.address}: {name} must name a user, got {target.address}"
             )
-        user = self.referenced(target, obj.where(name))
+        user = self.referenced(target, obj, name)
         assert isinstance(user, User)
         return user
 
@@ -392,11 +392,11 @@ class Build:
             )
         if target.type != "pagerduty_schedule" or target.mode != "managed":
             if (target.mode, target.type) in NOT_MODELLED:
-                self.referenced(target, obj.where(name))
+                self.referenced(target, obj, name)
             raise InputReadError(
                 f"{obj.where(name)}: {obj.address}: {name} must name a schedule, got {target.address}"
             )
-        schedule = self.referenced(target, obj.where(name))
+        schedule = self.referenced(target, obj, name)
         assert isinstance(schedule, Schedule)
         return schedule
 
@@ -430,7 +430,7 @@ class Build:
             raise InputReadError(
                 f"{obj.where(name)}: {obj.address}: {name} must name a team, got {target.address}"
             )
-        team = self.referenced(target, obj.where(name))
+        team = self.referenced(target, obj, name)
         assert isinstance(team, Team)
         return team
 
@@ -485,7 +485,7 @@ def build_data_user(obj: Obj, ctx: Build) -> User:
     email = ctx.string(obj, "email")
     managed = ctx.managed_users.get(email.lower())
     if managed is not None:
-        user = ctx.referenced(managed, obj.where("email"))
+        user = ctx.referenced(managed, obj, "email")
         assert isinstance(user, User)
         return user
     user = _validated(lambda: User(email, email), obj)

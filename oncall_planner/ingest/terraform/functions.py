@@ -950,7 +950,9 @@ def _csvdecode(a: list[Any], n: Call, ev: Any) -> Any:
     out = []
     for i, row in enumerate(body, start=2):
         if len(row) != len(header):
-            raise EvalError(f"csvdecode(): line {i} has {len(row)} fields, the header {len(header)}", n.where())
+            raise EvalError(
+                f"csvdecode(): line {i} has {len(row)} fields, the header {len(header)}", n.where()
+            )
         out.append(dict(zip(header, row)))
     return out
 

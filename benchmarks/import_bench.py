@@ -27,13 +27,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from emit_bench import build_plan  # noqa: E402
+from emit_bench import build_plan
 
-from oncall_planner.emit.terraform_json import dumps, to_terraform_json  # noqa: E402
-from oncall_planner.ingest import import_terraform  # noqa: E402
-from oncall_planner.ingest.terraform.hcl import parse_file  # noqa: E402
-from oncall_planner.ingest.terraform.jsonsyntax import BLOCK_SCHEMA  # noqa: E402
-from oncall_planner.ingest.terraform.syntax import Source  # noqa: E402
+from oncall_planner.emit.terraform_json import dumps, to_terraform_json
+from oncall_planner.ingest import import_terraform
+from oncall_planner.ingest.terraform.hcl import parse_file
+from oncall_planner.ingest.terraform.jsonsyntax import BLOCK_SCHEMA
+from oncall_planner.ingest.terraform.syntax import Source
 
 TEAMS = 1000
 

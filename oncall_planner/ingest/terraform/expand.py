@@ -16,16 +16,16 @@ from oncall_planner.ingest.terraform.expressions import Evaluator, Scope, to_num
 from oncall_planner.ingest.terraform.syntax import Block, Var
 from oncall_planner.ingest.terraform.values import (
     EvalError,
-    OpaqueOrderError,
-    id_key,
-    readable,
     Lazy,
+    OpaqueOrderError,
     Ref,
     TfSet,
     Unknown,
     check_items,
     describe,
+    id_key,
     iterate,
+    readable,
 )
 
 Instances = list[tuple[Any, dict[str, Any]]]

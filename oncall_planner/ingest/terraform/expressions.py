@@ -35,10 +35,9 @@ from oncall_planner.ingest.terraform.syntax import (
 )
 from oncall_planner.ingest.terraform.values import (
     MAX_STEPS,
-    OpaqueOrderError,
-    id_key,
     EvalError,
     Lazy,
+    OpaqueOrderError,
     Ref,
     TfSet,
     TooLargeError,
@@ -47,6 +46,7 @@ from oncall_planner.ingest.terraform.values import (
     check_string,
     describe,
     format_number,
+    id_key,
     iterate,
     normal_number,
 )

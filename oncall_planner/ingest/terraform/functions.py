@@ -21,7 +21,6 @@ from typing import Any
 from oncall_planner.ingest.terraform.syntax import Call, Node
 from oncall_planner.ingest.terraform.values import (
     EvalError,
-    has_id_key,
     Lazy,
     Ref,
     TfSet,
@@ -30,6 +29,7 @@ from oncall_planner.ingest.terraform.values import (
     check_string,
     describe,
     format_number,
+    has_id_key,
     iterate,
     normal_number,
 )

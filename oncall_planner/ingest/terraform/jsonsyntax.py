@@ -178,7 +178,7 @@ def read_document(src: Source, keep_depth: int = 8) -> tuple[Any, Offsets]:
         raise InputReadError(
             f"{src.name}: invalid JSON: {str(exc).splitlines()[0][:120]}"
         ) from None
-    keys = [m.start() for m in _STRINGS.finditer(src.text) if m.group(1)]
+    keys = [m.start() for m in _STRINGS.finditer(src.text) if m.lastindex]
     offsets: Offsets = {}
     _assign(data, (), iter(keys), offsets, keep_depth, src)
     return data, offsets
@@ -248,9 +248,12 @@ class _Converter:
             path = path[:-1]
         return 0
 
-    def expr(self, value: Any, path: tuple[Any, ...], template: bool = True) -> Node:
-        pos = self.pos(path)
-        if isinstance(value, str):
+    def expr(
+        self, value: Any, path: tuple[Any, ...], template: bool = True, pos: int | None = None
+    ) -> Node:
+        if pos is None:
+            pos = self.pos(path)
+        if type(value) is str:
             if template and value.startswith("${") and (m := _SIMPLE.match(value)):
                 return _traversal(m.group(1), self.src, pos)
             if template and ("${" in value or "%{" in value):
@@ -262,17 +265,21 @@ class _Converter:
                         f"string: {exc.message}"
                     ) from None
             return Lit(value, self.src, pos, pos)
-        if isinstance(value, list):
+        if type(value) is list:
             return TupleCons(
-                tuple(self.expr(v, (*path, i), template) for i, v in enumerate(value)),
+                tuple(
+                    self.expr(v, (*path, i), template, pos if type(v) is not dict else None)
+                    for i, v in enumerate(value)
+                ),
                 self.src,
                 pos,
                 pos,
             )
-        if isinstance(value, dict):
+        if type(value) is dict:
+            get = self.offsets.get
             items = tuple(
                 (self.expr(k, (*path, k), template) if "${" in k else Lit(k, self.src, pos, pos),
-                 self.expr(v, (*path, k), template))
+                 self.expr(v, (*path, k), template, get((*path, k), pos)))
                 for k, v in value.items()
                 if k != "//"
             )  # fmt: skip
@@ -290,10 +297,12 @@ class _Converter:
         path: tuple[Any, ...],
         literal: frozenset[str] = frozenset(),
     ) -> Block:
-        where = f"{self.src.name}:{self.src.line(self.pos(path))}"
+        bpos = self.pos(path)
         if not isinstance(body, dict):
+            where = f"{self.src.name}:{self.src.line(bpos)}"
             raise InputReadError(f"{where}: the body of {type_} must be a JSON object")
-        block = Block(type_, labels, self.src, self.pos(path))
+        block = Block(type_, labels, self.src, bpos)
+        get = self.offsets.get
         for key, value in body.items():
             if key == "//":
                 continue
@@ -314,8 +323,9 @@ class _Converter:
                     ipath = (*kpath, i) if isinstance(value, list) else kpath
                     block.blocks.append(self.body(key, (), item, sub, ipath))
                 continue
+            apos = get(kpath, bpos)
             block.attributes[key] = Attribute(
-                key, self.expr(value, kpath, key not in literal), self.src, self.pos(kpath)
+                key, self.expr(value, kpath, key not in literal, apos), self.src, apos
             )
         return block
 

@@ -135,20 +135,20 @@ def decode(src: Source) -> Any:
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?', re.S)
 
 
-class _Duplicate(Exception):
+class _RereadError(Exception):
     pass
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
-        raise _Duplicate
+        raise _RereadError
     return out
 
 
 def _number(text: str) -> Any:
     if len(text) > MAX_NUMBER_DIGITS:
-        raise _Duplicate  # re-read by the slow scanner, which names the line
+        raise _RereadError  # re-read by the slow scanner, which names the line
     return float(text) if any(c in text for c in ".eE") else int(text)
 
 
@@ -163,7 +163,7 @@ def read_document(src: Source, keep_depth: int = 8) -> tuple[Any, Offsets]:
         data = json.loads(
             src.text, object_pairs_hook=_pairs, parse_int=_number, parse_float=_number
         )
-    except _Duplicate:
+    except _RereadError:
         scan(src, keep_depth)  # raises, naming the line
         raise InputReadError(f"{src.name}: invalid JSON") from None  # pragma: no cover
     except json.JSONDecodeError as exc:

@@ -126,3 +126,28 @@ def test_a_var_for_an_undeclared_variable_is_refused(
     code, _, err = run(capsys, "check", folder, *WINDOW, "--var", "nope=1")
     assert code == 2
     assert "variable 'nope' was given a value but the configuration declares no such" in err
+
+
+def test_emit_keeps_the_terraform_names_of_an_imported_configuration(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "emit", DATA / "byot" / "payments", "-q")
+    assert code == 0
+    doc = json.loads(out)
+    assert sorted(doc["resource"]["pagerduty_schedule"]) == [
+        "payments_primary",
+        "payments_secondary",
+    ]
+    assert list(doc["resource"]["pagerduty_escalation_policy"]) == ["payments"]
+    assert sorted(doc["data"]["pagerduty_user"]) == ["amara", "bjorn", "chen", "dolores", "lead"]
+
+
+def test_emit_writes_a_placeholder_email_only_with_a_note_that_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "emit", DATA / "seed-pagerduty.tf", "-q")
+    assert code == 0
+    alice = json.loads(out)["data"]["pagerduty_user"]["alice"]
+    assert alice["email"] == "alice@unknown.invalid"
+    assert alice["//"].startswith("placeholder:")
+    assert "placeholder: OCP602" in err and "placeholder user 'alice'" in err

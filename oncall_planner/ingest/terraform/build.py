@@ -497,7 +497,9 @@ def build_data_user(obj: Obj, ctx: Build) -> User:
 def build_team(obj: Obj, ctx: Build) -> Team:
     name = ctx.string(obj, "name")
     description = ctx.opt_string(obj, "description")
-    return _validated(lambda: Team(name, ctx.members(obj), description), obj)  # type: ignore[no-any-return]
+    team = _validated(lambda: Team(name, ctx.members(obj), description), obj)
+    ctx.addresses.setdefault(("Team", name), obj.address)
+    return team  # type: ignore[no-any-return]
 
 
 @builder("data", "pagerduty_team", "team")

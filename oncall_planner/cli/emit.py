@@ -48,9 +48,7 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from oncall_planner.emit import to_terraform_json
-    from oncall_planner.emit.terraform_json import TerraformEmitWarning
-
-    from oncall_planner.emit.terraform_json import Names
+    from oncall_planner.emit.terraform_json import Names, TerraformEmitWarning
 
     plan, imported = load_plan(args)
     now = parse_instant(args.now, zone_arg(args.tz, plan), "--now") if args.now else None

@@ -444,7 +444,9 @@ class Evaluator:
         if op == "%":
             if b == 0:
                 raise EvalError("modulo by zero", node.where())
-            return normal_number(a % b)
+            # Terraform's remainder takes the sign of the dividend (-7 % 3 is -1)
+            rest = abs(a) % abs(b)
+            return normal_number(-rest if a < 0 else rest)
         if op == "<":
             return a < b
         if op == ">":

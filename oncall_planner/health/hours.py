@@ -54,12 +54,12 @@ def parse_days(value: Any, where: str = "Window") -> frozenset[int]:
         if text in ("every day", "daily", "all"):
             return EVERY_DAY
         if "-" in text:
-            first, _, last = text.partition("-")
+            first, _, last = value.strip().partition("-")
             a, b = _day(first, where), _day(last, where)
             if a > b:
                 raise ValidationError(f"{where}: days range {value!r} must run forwards")
             return frozenset(range(a, b + 1))
-        return frozenset((_day(text, where),))
+        return frozenset((_day(value.strip(), where),))
     if isinstance(value, int) and not isinstance(value, bool):
         return frozenset((_day(value, where),))
     if isinstance(value, Iterable):

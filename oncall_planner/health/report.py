@@ -33,7 +33,7 @@ from oncall_planner.checks._engine import Context, sort_key
 from oncall_planner.checks.health import HEALTH_KEY
 from oncall_planner.errors import ValidationError
 from oncall_planner.fairness.indices import Indices
-from oncall_planner.fairness.load import union
+from oncall_planner.fairness.load import holiday_dates, union
 from oncall_planner.health.config import HealthConfig
 from oncall_planner.health.history import History, LogEntry, PersonRef
 from oncall_planner.health.hours import BUCKETS, hour_of_week, local_date
@@ -56,7 +56,6 @@ from oncall_planner.timeutil import (
     clock,
     from_seconds,
     iso_weekday,
-    public_holidays,
     to_seconds,
     zone,
 )
@@ -406,6 +405,7 @@ def _weeks(since: dt.datetime, until: dt.datetime, tz: str) -> list[tuple[dt.dat
 
 @attrs.frozen
 class _LogFacts:
+    first_at: dt.datetime
     triggered_at: dt.datetime | None
     first_ack: dt.datetime | None
     resolved_at: dt.datetime | None
@@ -438,6 +438,7 @@ def _log_facts(entries: Sequence[LogEntry]) -> _LogFacts:
     for who, at in notified.items():  # notified without an assign entry: the notification shows it
         assigned.setdefault(who, at)
     return _LogFacts(
+        first_at=ordered[0].at,
         triggered_at=triggered,
         first_ack=min(acks.values()) if acks else None,
         resolved_at=resolved,
@@ -484,6 +485,7 @@ def _join(
             or (page.at if page else None)
             or (arow.created_at if arow else None)
             or (min(r.created_at for r in rows) if rows else None)
+            or (log.first_at if log else None)  # no trigger entry: its earliest entry
         )
         if triggered is None:
             undated.append(key)
@@ -731,11 +733,7 @@ def health_report(
         )
         dates: frozenset[dt.date] = frozenset()
         if region is not None:
-            dates = frozenset(
-                public_holidays(
-                    region[0], years, region[1], f"health_report: holidays of {user.email}"
-                )
-            )
+            dates = holiday_dates(region[0], region[1], years)
         buckets = dict.fromkeys(BUCKETS, 0)
         weekend = holiday = 0
         pay_hours: dict[str, float] = {}

@@ -223,7 +223,7 @@ def _log_entry(item: Any, where: _Where) -> LogEntry | str:
             method=method,
             address=address,
         )
-    except OnCallPlannerError as err:
+    except ValidationError as err:
         raise _fail(where, str(err)) from None
 
 
@@ -348,9 +348,7 @@ def analytics_from_json(
                 else:
                     made = _incident_row(row, where, tz, severity_field)
                     key = (made.id, "")
-            except OnCallPlannerError as err:
-                if isinstance(err, InputReadError):
-                    raise
+            except ValidationError as err:
                 raise _fail(where, str(err)) from None
             if key in seen:
                 skipped.append(SkippedRecord(source, where.text, "duplicate row"))

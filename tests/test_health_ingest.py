@@ -282,3 +282,13 @@ def test_incidents_alone_leave_interruptions_not_available_never_zero():
     data = out.to_dict()
     assert data["people"][0]["interruptions"] == {"unavailable": kim.interruptions.reason}
     assert "interruptions,not available from this input" in out.to_csv()
+
+
+def test_entries_read_from_a_file_equal_the_ones_the_checked_constructor_builds():
+    import attrs
+
+    from oncall_planner.health import LogEntry
+
+    for e in log_entries_from_json(_load("log_entries.json"), "log.json").log_entries:
+        assert LogEntry(**attrs.asdict(e, recurse=False)) == e
+        assert hash(LogEntry(**attrs.asdict(e, recurse=False))) == hash(e)

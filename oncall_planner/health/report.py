@@ -21,6 +21,7 @@ number; the short version:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -468,8 +469,10 @@ def _join(
     for alert in history.alerts:
         if alert.incident not in alerts or alert.created_at < alerts[alert.incident]:
             alerts[alert.incident] = alert.created_at
+    known = set(ids)
     for key in [*analytics, *logs, *responders]:
-        if key not in pages and key not in ids:
+        if key not in known:
+            known.add(key)
             ids.append(key)
     seen: set[str] = set()
     out: list[IncidentRecord] = []
@@ -719,6 +722,8 @@ def health_report(
         else:
             rows_by_user.setdefault(user.email.lower(), []).append(row)
 
+    from_logs = _log_responses(index, logs, window_ids) if have_logs else {}
+    anyone_assigned = any(r.assigned for r in records)
     years = tuple(range(since.year - 1, until.year + 2))
     people: list[PersonHealth] = []
     for user in plan.users:
@@ -823,13 +828,11 @@ def health_report(
             if have_logs
             else Unavailable("needs log entries with notify entries (include[]=channels)")
         )
-        mtta, engaged = _response(
-            key, index, by_incident, logs, window_ids, rows, have_logs, have_rows
-        )
+        mtta, engaged = _response(key, from_logs, rows, have_logs, have_rows)
         mine_incidents = [r for r in in_window if key in r.assigned]
         incidents_n: int | Unavailable = (
             len(mine_incidents)
-            if any(r.assigned for r in records)
+            if anyone_assigned
             else Unavailable("the history names nobody as assigned")
         )
         mttr = _mean_or(
@@ -900,38 +903,47 @@ def health_report(
     return attrs.evolve(report, findings=_findings(plan, report, history, ov))
 
 
+def _log_responses(
+    index: PersonIndex, logs: Mapping[str, _LogFacts], window_ids: set[str]
+) -> dict[str, tuple[list[float], int]]:
+    """Email -> (assignment-to-acknowledgement delays, engaged seconds), from the log entries of
+    the window's incidents, each person's first assignment and first acknowledgement."""
+    out: dict[str, tuple[list[float], int]] = {}
+    for incident, facts in logs.items():
+        if incident not in window_ids or not facts.acks:
+            continue
+        assigned: dict[str, dt.datetime] = {}
+        for ref, at in facts.assigned.items():
+            user = index.find(ref)
+            if user is not None:
+                key = user.email.lower()
+                assigned[key] = min(at, assigned.get(key, at))
+        acks: dict[str, dt.datetime] = {}
+        for ref, at in facts.acks.items():
+            user = index.find(ref)
+            if user is not None:
+                key = user.email.lower()
+                acks[key] = min(at, acks.get(key, at))
+        for key, ack in acks.items():
+            delays, engaged = out.setdefault(key, ([], 0))
+            if key in assigned and ack >= assigned[key]:
+                delays.append((ack - assigned[key]).total_seconds())
+            if facts.resolved_at is not None and facts.resolved_at >= ack:
+                engaged += int((facts.resolved_at - ack).total_seconds())
+            out[key] = (delays, engaged)
+    return out
+
+
 def _response(
     key: str,
-    index: PersonIndex,
-    by_incident: Mapping[str, list[LogEntry]],
-    logs: Mapping[str, _LogFacts],
-    window_ids: set[str],
+    from_logs: Mapping[str, tuple[list[float], int]],
     rows: Sequence[Any],
     have_logs: bool,
     have_rows: bool,
 ) -> tuple[float | Unavailable, int | Unavailable]:
     """(MTTA, engaged seconds) of one person: from log entries, else Analytics rows."""
     if have_logs:
-        delays: list[float] = []
-        engaged = 0
-        for incident, facts in logs.items():
-            if incident not in window_ids:
-                continue
-            assigned = {
-                u.email.lower(): at
-                for ref, at in facts.assigned.items()
-                if (u := index.find(ref)) is not None
-            }
-            acks = {
-                u.email.lower(): at
-                for ref, at in facts.acks.items()
-                if (u := index.find(ref)) is not None
-            }
-            if key in acks:
-                if key in assigned and acks[key] >= assigned[key]:
-                    delays.append((acks[key] - assigned[key]).total_seconds())
-                if facts.resolved_at is not None and facts.resolved_at >= acks[key]:
-                    engaged += int((facts.resolved_at - acks[key]).total_seconds())
+        delays, engaged = from_logs.get(key, ([], 0))
         return _mean_or(delays, "acknowledged none of their incidents in the window"), engaged
     if have_rows:
         acked = [
@@ -1114,44 +1126,49 @@ def _trend(
     lo: int,
     hi: int,
 ) -> tuple[WeekTrend, ...]:
+    weeks = _weeks(since, until, tz)
+    starts = [w_lo for _, w_lo, _ in weeks]
+
+    def week_of(t: int) -> int | None:
+        i = bisect.bisect_right(starts, t) - 1
+        return i if i >= 0 and t < weeks[i][2] else None
+
+    inside: list[list[IncidentRecord]] = [[] for _ in weeks]
+    for r in records:
+        if r.triggered_at is not None and (i := week_of(to_seconds(r.triggered_at))) is not None:
+            inside[i].append(r)
+    counts = [0] * len(weeks)
+    if have_logs:
+        for one in found:
+            t = to_seconds(one.at)
+            if lo <= t < hi and (i := week_of(t)) is not None and index.find(one.person):
+                counts[i] += 1
+    elif history.responders:
+        for row in history.responders:
+            t = to_seconds(row.created_at)
+            if lo <= t < hi and (i := week_of(t)) is not None and index.find(row.responder):
+                counts[i] += row.interruptions or 0
     out = []
-    for start, w_lo, w_hi in _weeks(since, until, tz):
-        inside = [
-            r
-            for r in records
-            if r.triggered_at is not None and w_lo <= to_seconds(r.triggered_at) < w_hi
-        ]
+    for (start, _, _), mine, count in zip(weeks, inside, counts, strict=True):
         acked = [
             (r.acknowledged_at - r.triggered_at).total_seconds()
-            for r in inside
+            for r in mine
             if r.acknowledged_at is not None and r.triggered_at is not None
         ]
         resolved = [
             (r.resolved_at - r.triggered_at).total_seconds()
-            for r in inside
+            for r in mine
             if r.resolved_at is not None and r.triggered_at is not None and not r.merged
         ]
-        intr: int | Unavailable
-        if have_logs:
-            intr = sum(
-                1
-                for i in found
-                if max(w_lo, lo) <= to_seconds(i.at) < min(w_hi, hi)
-                and index.find(i.person) is not None
-            )
-        elif history.responders:
-            intr = sum(
-                r.interruptions or 0
-                for r in history.responders
-                if max(w_lo, lo) <= to_seconds(r.created_at) < min(w_hi, hi)
-                and index.find(r.responder) is not None
-            )
-        else:
-            intr = Unavailable("needs log entries or Analytics responder rows")
+        intr: int | Unavailable = (
+            count
+            if have_logs or history.responders
+            else Unavailable("needs log entries or Analytics responder rows")
+        )
         out.append(
             WeekTrend(
                 start=start,
-                incidents=len(inside),
+                incidents=len(mine),
                 interruptions=intr,
                 mtta_seconds=_mean_or(acked, "no acknowledged incident that week"),
                 mttr_seconds=_mean_or(resolved, "no resolved incident that week"),

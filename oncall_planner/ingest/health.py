@@ -31,6 +31,8 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from oncall_planner.errors import InputReadError, OnCallPlannerError, ValidationError
 from oncall_planner.health.config import HealthConfig, config_from_dict
 from oncall_planner.health.history import (
@@ -100,10 +102,27 @@ def _time(value: Any, where: Any, field: str, tz: dt.tzinfo | None) -> dt.dateti
         raise _fail(where, f"{field} is out of range, got {value!r}") from None
 
 
+_REFS: dict[tuple[Any, ...], PersonRef] = {}
+
+
 def _ref(obj: Any, where: Any, field: str) -> PersonRef | None:
-    """A user reference (``{id, summary}``, or a full user with ``name``/``email``)."""
+    """A user reference (``{id, summary}``, or a full user with ``name``/``email``); equal
+    references are made once (an export names the same few people thousands of times)."""
     if obj is None:
         return None
+    if isinstance(obj, dict):
+        key = (obj.get("id"), obj.get("email"), obj.get("name"), obj.get("summary"))
+        known = _REFS.get(key)
+        if known is not None:
+            return known
+        made = _make_ref(obj, where, field)
+        if len(_REFS) < 100_000:
+            _REFS[key] = made
+        return made
+    return _make_ref(obj, where, field)
+
+
+def _make_ref(obj: Any, where: Any, field: str) -> PersonRef:
     if not isinstance(obj, Mapping):
         raise _fail(where, f"{field} must be an object with an id, got {obj!r}")
     ident = obj.get("id")
@@ -207,24 +226,34 @@ def _log_entry(item: Any, where: _Where) -> LogEntry | str:
     assignees = item.get("assignees") or ()
     if not isinstance(assignees, list | tuple):
         raise _fail(where, f"assignees must be a list, got {assignees!r}")
-    try:
-        return LogEntry(
-            id=ident,
-            kind=kind,
-            at=at,
-            incident=inc_id,
-            user=_ref(item.get("user"), where, "user") if kind == "notify" else None,
-            agent=_ref(agent, where, "agent") if agent is not None else None,
-            agent_type=_kind_of(agent),
-            assignees=tuple(
-                r for a in assignees if (r := _ref(a, where, "assignees[]")) is not None
-            ),
-            channel=channel_type or None,
-            method=method,
-            address=address,
-        )
-    except ValidationError as err:
-        raise _fail(where, str(err)) from None
+    # Every field is checked above, so the entry is built without running the validators
+    # again (a large export has a hundred thousand of them; benchmarks/health_bench.py).
+    return _new_entry(
+        ident,
+        kind,
+        at,
+        inc_id,
+        _ref(item.get("user"), where, "user") if kind == "notify" else None,
+        _ref(agent, where, "agent") if agent is not None else None,
+        _kind_of(agent) or None,
+        tuple(r for a in assignees if (r := _ref(a, where, "assignees[]")) is not None),
+        channel_type or None,
+        method,
+        address,
+    )
+
+
+_LOG_FIELDS = tuple(f.name for f in attrs.fields(LogEntry))
+_set = object.__setattr__
+
+
+def _new_entry(*values: Any) -> LogEntry:
+    """A :class:`LogEntry` from values already checked, in field order: the same object as
+    ``LogEntry(...)`` builds (equal, hashed alike), without its validators."""
+    entry = object.__new__(LogEntry)
+    for name, value in zip(_LOG_FIELDS, values, strict=True):
+        _set(entry, name, value)
+    return entry
 
 
 def _envelopes(data: Any, key: str, source: str) -> list[tuple[list[Any], bool]]:

@@ -59,55 +59,49 @@ def plan() -> OnCallPlan:
     )
 
 
+def _incident(n: int, rng: random.Random, entries: list[dict[str, object]]) -> None:
+    """One incident's log entries, as PagerDuty writes them, appended to ``entries``."""
+    incident = {"id": f"Q{n:06d}", "type": "incident_reference"}
+    span = int((UNTIL - SINCE).total_seconds())
+    at = SINCE + dt.timedelta(seconds=rng.randrange(span))
+    who = PEOPLE[rng.randrange(len(PEOPLE))]
+    user = {"id": f"PU{who.name}", "type": "user_reference", "summary": who.name}
+    service = {"id": "PSVC1", "type": "service_reference", "summary": "api"}
+
+    def add(kind: str, seconds: int, **fields: object) -> None:
+        entries.append(
+            {
+                "id": f"L{len(entries):07d}",
+                "type": f"{kind}_log_entry",
+                "created_at": (at + dt.timedelta(seconds=seconds)).astimezone(NY).isoformat(),
+                "incident": incident,
+                **fields,
+            }
+        )
+
+    def note(seconds: int, method: str, address: str | None) -> None:
+        notification = {"type": f"{method}_notification", "address": address, "status": "success"}
+        add("notify", seconds, user=user, channel={"type": "auto", "notification": notification})
+
+    add("trigger", 0, agent=service, channel={"type": "api"})
+    add("assign", 0, agent=service, channel={"type": "auto"}, assignees=[user])
+    note(1, "push", None)
+    note(2, "sms", "+15550100")
+    note(3, "email", f"{who.name}@example.com")
+    ack = rng.choice((40, 90, 200, 400))
+    if ack > 120:
+        note(120, "phone", "+15550100")
+    add("acknowledge", ack, agent=user, channel={"type": "mobile"})
+    add("resolve", ack + rng.randrange(300, 3600), agent=user, channel={"type": "website"})
+
+
 def write_log(path: Path, count: int, rng: random.Random) -> int:
     """About ``count`` log entries, as 100-entry responses; returns how many were written."""
     entries: list[dict[str, object]] = []
     n = 0
-    span = int((UNTIL - SINCE).total_seconds())
     while len(entries) < count:
         n += 1
-        incident = {"id": f"Q{n:06d}", "type": "incident_reference"}
-        at = SINCE + dt.timedelta(seconds=rng.randrange(span))
-        who = PEOPLE[rng.randrange(len(PEOPLE))]
-        user = {"id": f"PU{who.name}", "type": "user_reference", "summary": who.name}
-        service = {"id": "PSVC1", "type": "service_reference", "summary": "api"}
-
-        def add(kind: str, seconds: int, **fields: object) -> None:
-            entries.append(
-                {
-                    "id": f"L{len(entries):07d}",
-                    "type": f"{kind}_log_entry",
-                    "created_at": (at + dt.timedelta(seconds=seconds)).astimezone(NY).isoformat(),
-                    "incident": incident,
-                    **fields,
-                }
-            )
-
-        def note(seconds: int, method: str, address: str | None) -> None:
-            add(
-                "notify",
-                seconds,
-                user=user,
-                channel={
-                    "type": "auto",
-                    "notification": {
-                        "type": f"{method}_notification",
-                        "address": address,
-                        "status": "success",
-                    },
-                },
-            )
-
-        add("trigger", 0, agent=service, channel={"type": "api"})
-        add("assign", 0, agent=service, channel={"type": "auto"}, assignees=[user])
-        note(1, "push", None)
-        note(2, "sms", "+15550100")
-        note(3, "email", f"{who.name}@example.com")
-        ack = rng.choice((40, 90, 200, 400))
-        if ack > 120:
-            note(120, "phone", "+15550100")
-        add("acknowledge", ack, agent=user, channel={"type": "mobile"})
-        add("resolve", ack + rng.randrange(300, 3600), agent=user, channel={"type": "website"})
+        _incident(n, rng, entries)
     entries = entries[:count]
     pages = [
         {

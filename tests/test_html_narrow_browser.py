@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from health_helpers import REPO, NY
+from health_helpers import NY, REPO
 
 from oncall_planner import fairness_report
 from oncall_planner.health import health_report

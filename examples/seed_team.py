@@ -6,8 +6,9 @@ The tour builds it in Python (examples/seed_plan.py) and shows who is on call fo
 fixed date, the checks (the Primary layer is never on call), the fairness report and audit, the
 health report on a month of made-up page history, the set-up planned the right way with a
 membership change and its diff, the corrected set-up as Terraform (native JSON and `cdktf
-synth`), and the seed's own pagerduty.tf imported through the command line. Every date is fixed,
-so the output is the same on every run.
+synth`), the seed's own pagerduty.tf imported through the command line, and an account pulled
+from a local stand-in of PagerDuty's API and verified against it. Every date is fixed, so the
+output is the same on every run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import tour_api
 import tour_checks
 import tour_cli
 import tour_fairness
@@ -65,6 +67,7 @@ SECTIONS = (
     ("Planning: primary and secondary done right, and a membership change", tour_planning.run),
     ("Terraform out: the corrected set-up as JSON and through cdktf synth", tour_terraform.run),
     ("Bring your own Terraform: import and the command line", tour_cli.run),
+    ("PagerDuty's own API: pull an account and verify our render against it", tour_api.run),
 )
 
 

@@ -24,7 +24,20 @@ from oncall_planner.cli._common import PROG, YEARS, Progress, UsageError, check_
 from oncall_planner.errors import OnCallPlannerError
 
 #: The command modules (``oncall_planner.cli.<name>``), in the order ``--help`` lists them.
-COMMANDS = ("render", "check", "report", "health", "audit", "escalation", "emit", "ics", "diff")
+COMMANDS = (
+    "render",
+    "check",
+    "report",
+    "health",
+    "audit",
+    "escalation",
+    "emit",
+    "ics",
+    "diff",
+    "pull",
+    "verify",
+    "overrides",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

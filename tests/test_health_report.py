@@ -296,3 +296,25 @@ def test_not_available_is_shown_as_such_in_every_format():
 def test_the_text_report_fits_80_columns():
     text = _busy_report().to_text()
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_history_left_out_is_listed_in_every_format():
+    from oncall_planner.health import History, SkippedRecord
+
+    t0 = utc(2025, 1, 7, 15)
+    skipped = (SkippedRecord("log.json", "log entry 7 (id X7)", "duplicate of log entry 2"),)
+    out = health_report(
+        weekly_plan(MONDAY),
+        History(log_entries=(notify(ANN, t0, "push"),), skipped=skipped),
+        MONDAY,
+        MONDAY + WEEK,
+    )
+    for text in (out.to_text(), out.to_markdown(), out.to_html(), out.to_csv()):
+        assert "duplicate of log entry 2" in " ".join(text.split())
+    assert json.loads(out.to_json())["history"]["skipped"] == [
+        {
+            "source": "log.json",
+            "record": "log entry 7 (id X7)",
+            "reason": "duplicate of log entry 2",
+        }
+    ]

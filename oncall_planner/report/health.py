@@ -413,6 +413,10 @@ def csv_rows(report: HealthReport) -> list[tuple[Any, ...]]:
                     )
     for f in report.findings:
         rows.append(("finding", f.subject, f.severity, f.code, f.message))
+    for skipped in report.history.skipped:
+        rows.append(("skipped", skipped.source, "", skipped.record, skipped.reason))
+    for label, n in report.unattributed.items():
+        rows.append(("unattributed", label, "", "interruptions", n))
     return rows
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from oncall_planner.health.hours import DAY_NAMES
 from oncall_planner.health.report import NOT_AVAILABLE, HealthReport, PersonHealth, Unavailable
 from oncall_planner.report.health import (
+    _history_lines,
     _incident_lines,
     _people_rows,
     _postmortem_lines,
@@ -244,6 +245,9 @@ def to_html(report: HealthReport) -> str:
     reasons = _reasons(report)
     if reasons:
         parts += ["<h2>Not available from this input</h2>", _list(reasons)]
+    extra = _history_lines(report)
+    if extra:
+        parts += ["<h2>History left out</h2>", _list(extra)]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

@@ -37,7 +37,7 @@ from oncall_planner.fairness.indices import Indices
 from oncall_planner.fairness.load import holiday_dates, union
 from oncall_planner.health.config import HealthConfig
 from oncall_planner.health.history import History, LogEntry, PersonRef
-from oncall_planner.health.hours import BUCKETS, hour_of_week, local_date
+from oncall_planner.health.hours import BUCKETS, HourWindows, hour_of_week, local_date
 from oncall_planner.health.interruptions import Interruption, interruptions
 from oncall_planner.health.people import (
     PersonIndex,
@@ -53,6 +53,7 @@ from oncall_planner.pages import Page
 from oncall_planner.render import FinalSchedule, Interval, render
 from oncall_planner.timeutil import (
     HOUR,
+    ZoneClock,
     check_instant,
     clock,
     from_seconds,
@@ -739,27 +740,7 @@ def health_report(
         dates: frozenset[dt.date] = frozenset()
         if region is not None:
             dates = holiday_dates(region[0], region[1], years)
-        buckets = dict.fromkeys(BUCKETS, 0)
-        weekend = holiday = 0
-        pay_hours: dict[str, float] = {}
-        for level, spans in (("level_1", one), ("level_2_plus", two)):
-            for s, e in spans:
-                for a, b in windows.pieces(s, e, zclock):
-                    bucket = windows.bucket_of(a, zclock)
-                    buckets[bucket] += b - a
-                    day = local_date(a, zclock)
-                    weekday = iso_weekday(zclock.to_local(a))
-                    if day in dates:
-                        kind = "holiday"
-                        holiday += b - a
-                    elif weekday >= 6:
-                        kind = "weekend"
-                    else:
-                        kind = "business" if bucket == "business" else "off_hours"
-                    if weekday >= 6:
-                        weekend += b - a
-                    pay_key = f"{level}/{kind}"
-                    pay_hours[pay_key] = pay_hours.get(pay_key, 0) + (b - a) / HOUR
+        buckets, weekend, holiday, pay_hours = _kinds_of_hours(one, two, windows, zclock, dates)
         on_call = _total(all_spans)
         longest = max(all_spans, key=lambda sp: (sp[1] - sp[0], -sp[0]), default=None)
         person_periods = []
@@ -774,48 +755,9 @@ def health_report(
         # Interruptions and response.
         mine = per_user_intr.get(key, [])
         rows = rows_by_user.get(key, [])
-        source = ""
-        intr_count: int | Unavailable
-        intr_buckets: Mapping[str, int] | Unavailable
-        heat: tuple[tuple[int, ...], ...] | Unavailable
-        if have_logs:
-            source = "log entries"
-            intr_count = len(mine)
-            counts = dict.fromkeys(BUCKETS, 0)
-            grid = [[0] * 24 for _ in range(7)]
-            for intr in mine:
-                t = to_seconds(intr.at)
-                counts[windows.bucket_of(t, zclock)] += 1
-                weekday, hour = hour_of_week(t, zclock)
-                grid[weekday - 1][hour] += 1
-            intr_buckets = counts
-            heat = tuple(tuple(r) for r in grid)
-        elif have_rows:
-            source = "Analytics responder rows"
-            if windows.counting == "acknowledgements":
-                intr_count = sum(r.acknowledgements or 0 for r in rows)
-            else:
-                intr_count = sum(r.interruptions or 0 for r in rows)
-            if windows.name == "pagerduty" and windows.counting == "notifications":
-                intr_buckets = {
-                    "business": sum(r.business or 0 for r in rows),
-                    "off": sum(r.off or 0 for r in rows),
-                    "sleep": sum(r.sleep or 0 for r in rows),
-                }
-            else:
-                intr_buckets = Unavailable(
-                    f"Analytics counts interruptions in PagerDuty's own windows, not the "
-                    f"{windows.name!r} preset's; give log entries"
-                )
-            heat = Unavailable(
-                "Analytics rows count interruptions but do not say when each happened; give "
-                "log entries"
-            )
-        else:
-            why = "needs log entries (GET /log_entries with include[]=channels) or Analytics responder rows"
-            intr_count = Unavailable(why)
-            intr_buckets = Unavailable(why)
-            heat = Unavailable(why)
+        intr_count, intr_buckets, heat, source = _interruption_numbers(
+            mine, rows, windows, zclock, have_logs, have_rows
+        )
         rate: float | Unavailable
         if isinstance(intr_count, Unavailable):
             rate = intr_count
@@ -901,6 +843,88 @@ def health_report(
         undated=tuple(undated),
     )
     return attrs.evolve(report, findings=_findings(plan, report, history, ov))
+
+
+def _kinds_of_hours(
+    one: Sequence[Span],
+    two: Sequence[Span],
+    windows: HourWindows,
+    zclock: ZoneClock,
+    dates: frozenset[dt.date],
+) -> tuple[dict[str, int], int, int, dict[str, float]]:
+    """Seconds on call in each bucket, on weekends and on holidays, and the hours per
+    ``level/kind`` that pay is computed from (kind: holiday, else weekend, else business or
+    off_hours). The spans are cut at every window edge and local midnight first."""
+    buckets = dict.fromkeys(BUCKETS, 0)
+    weekend = holiday = 0
+    pay_hours: dict[str, float] = {}
+    for level, spans in (("level_1", one), ("level_2_plus", two)):
+        for s, e in spans:
+            for a, b in windows.pieces(s, e, zclock):
+                bucket = windows.bucket_of(a, zclock)
+                buckets[bucket] += b - a
+                weekday = iso_weekday(zclock.to_local(a))
+                if local_date(a, zclock) in dates:
+                    kind = "holiday"
+                    holiday += b - a
+                elif weekday >= 6:
+                    kind = "weekend"
+                else:
+                    kind = "business" if bucket == "business" else "off_hours"
+                if weekday >= 6:
+                    weekend += b - a
+                key = f"{level}/{kind}"
+                pay_hours[key] = pay_hours.get(key, 0) + (b - a) / HOUR
+    return buckets, weekend, holiday, pay_hours
+
+
+def _interruption_numbers(
+    mine: Sequence[Interruption],
+    rows: Sequence[Any],
+    windows: HourWindows,
+    zclock: ZoneClock,
+    have_logs: bool,
+    have_rows: bool,
+) -> tuple[
+    int | Unavailable,
+    Mapping[str, int] | Unavailable,
+    tuple[tuple[int, ...], ...] | Unavailable,
+    str,
+]:
+    """(count, per bucket, heat map, source) of one person's interruptions: from log entries
+    (merged here), else from PagerDuty's Analytics rows, else not available."""
+    if have_logs:
+        counts = dict.fromkeys(BUCKETS, 0)
+        grid = [[0] * 24 for _ in range(7)]
+        for intr in mine:
+            t = to_seconds(intr.at)
+            counts[windows.bucket_of(t, zclock)] += 1
+            weekday, hour = hour_of_week(t, zclock)
+            grid[weekday - 1][hour] += 1
+        return len(mine), counts, tuple(tuple(r) for r in grid), "log entries"
+    if have_rows:
+        if windows.counting == "acknowledgements":
+            count = sum(r.acknowledgements or 0 for r in rows)
+        else:
+            count = sum(r.interruptions or 0 for r in rows)
+        by_bucket: Mapping[str, int] | Unavailable
+        if windows.name == "pagerduty" and windows.counting == "notifications":
+            by_bucket = {
+                "business": sum(r.business or 0 for r in rows),
+                "off": sum(r.off or 0 for r in rows),
+                "sleep": sum(r.sleep or 0 for r in rows),
+            }
+        else:
+            by_bucket = Unavailable(
+                f"Analytics counts interruptions in PagerDuty's own windows, not the "
+                f"{windows.name!r} preset's; give log entries"
+            )
+        heat = Unavailable(
+            "Analytics rows count interruptions but do not say when each happened; give log entries"
+        )
+        return count, by_bucket, heat, "Analytics responder rows"
+    why = "needs log entries (GET /log_entries with include[]=channels) or Analytics responder rows"
+    return Unavailable(why), Unavailable(why), Unavailable(why), ""
 
 
 def _log_responses(

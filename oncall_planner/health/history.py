@@ -370,7 +370,7 @@ class History:
             counts.append(f"{len(self.alerts)} alert(s)")
         text = f"read {', '.join(counts)} from {len(self.sources)} file(s)"
         if self.skipped:
-            text += f", {len(self.skipped)} record(s) skipped:"
+            text += f", {len(self.skipped)} record(s) left out on purpose:"
             text += "".join(f"\n  {s}" for s in self.skipped)
         for warning in self.warnings:
             text += f"\nwarning: {warning}"

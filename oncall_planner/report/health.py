@@ -628,7 +628,7 @@ def _history_lines(report: HealthReport) -> list[str]:
     lines = []
     history = report.history
     for s in history.skipped:
-        lines.append(f"skipped {s}")
+        lines.append(f"left out {s}")
     for w in history.warnings:
         lines.append(f"warning: {w}")
     for label, n in report.unattributed.items():

@@ -292,3 +292,22 @@ def test_entries_read_from_a_file_equal_the_ones_the_checked_constructor_builds(
     for e in log_entries_from_json(_load("log_entries.json"), "log.json").log_entries:
         assert LogEntry(**attrs.asdict(e, recurse=False)) == e
         assert hash(LogEntry(**attrs.asdict(e, recurse=False))) == hash(e)
+
+
+def test_the_garbage_collector_runs_again_after_reading_even_on_an_error(tmp_path):
+    import gc
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"log_entries": [{"id": "X", "type": "notify_log_entry"}]}')
+    assert gc.isenabled()
+    load_history(DATA / "log_entries.json")
+    assert gc.isenabled()
+    with pytest.raises(InputReadError):
+        load_history(broken)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_history(DATA / "log_entries.json")
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

@@ -5,7 +5,7 @@ The public API is re-exported here; see README.md and docs/ for a tour.
 
 from typing import TYPE_CHECKING
 
-from oncall_planner.checks import RULES, CheckConfig, Finding, check
+from oncall_planner.checks import RULES, CheckConfig, Finding, check, position_changes
 from oncall_planner.emit import (
     TerraformEmitWarning,
     overrides_api_body,
@@ -35,13 +35,23 @@ from oncall_planner.ingest.health import load_health_config, load_history
 from oncall_planner.ingest.pages import PageHistory, load_pages, load_pages_csv, load_pages_json
 from oncall_planner.ingest.postmortems import load_postmortems
 from oncall_planner.model import (
+    EMPTY_MEMBER,
+    CustomShift,
+    EmptyMember,
     EscalationPolicy,
     EscalationRule,
+    EveryMember,
     Layer,
     OnCallPlan,
     Override,
     Restriction,
+    RotatingMembers,
+    Rotation,
     Schedule,
+    ShiftEvent,
+    ShiftMember,
+    ShiftOverride,
+    ShiftSchedule,
     Target,
     Team,
     TimeOff,
@@ -70,7 +80,17 @@ from oncall_planner.planning import (
     next_handoff,
     plan_rotation,
 )
-from oncall_planner.render import Entry, FinalSchedule, Interval, on_call_at, render
+from oncall_planner.render import (
+    Entry,
+    FinalSchedule,
+    Interval,
+    ShiftRenderOptions,
+    Source,
+    Vacancy,
+    on_call_at,
+    people_on_call_at,
+    render,
+)
 from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
 
 __version__ = "0.1.0"
@@ -85,6 +105,7 @@ else:
 
 
 __all__ = [
+    "EMPTY_MEMBER",
     "PAGERDUTY_TIME_ZONES",
     "RULES",
     "AuditReport",
@@ -92,10 +113,13 @@ __all__ = [
     "CheckConfig",
     "Cover",
     "CoverResult",
+    "CustomShift",
     "Debt",
+    "EmptyMember",
     "Entry",
     "EscalationPolicy",
     "EscalationRule",
+    "EveryMember",
     "FairnessReport",
     "FinalSchedule",
     "Finding",
@@ -120,13 +144,22 @@ __all__ = [
     "PolicyOptions",
     "Region",
     "Restriction",
+    "RotatingMembers",
+    "Rotation",
     "Schedule",
+    "ShiftEvent",
+    "ShiftMember",
+    "ShiftOverride",
+    "ShiftRenderOptions",
+    "ShiftSchedule",
+    "Source",
     "Target",
     "Team",
     "TerraformEmitWarning",
     "TerraformImport",
     "TimeOff",
     "User",
+    "Vacancy",
     "ValidationError",
     "Weights",
     "__version__",
@@ -157,7 +190,9 @@ __all__ = [
     "on_call_at",
     "overrides_api_body",
     "page_metrics",
+    "people_on_call_at",
     "plan_rotation",
+    "position_changes",
     "render",
     "to_terraform_json",
     "write_terraform_json",

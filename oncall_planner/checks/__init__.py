@@ -12,6 +12,7 @@ from oncall_planner.checks import (  # noqa: F401
     pages,
     rest,
     rotation,
+    shifts,
 )
 from oncall_planner.checks._engine import (
     RULES,
@@ -24,6 +25,7 @@ from oncall_planner.checks._engine import (
     check,
     rule,
 )
+from oncall_planner.checks.shifts import position_changes
 
 __all__ = [
     "RULES",
@@ -34,5 +36,6 @@ __all__ = [
     "Hit",
     "Rule",
     "check",
+    "position_changes",
     "rule",
 ]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from html import escape
 
 from oncall_planner.fairness.report import FairnessReport
+from oncall_planner.model import Schedule
 from oncall_planner.render import Entry, FinalSchedule
 from oncall_planner.report.text import _columns, _indices, _row, _weights
 from oncall_planner.timeutil import zone
@@ -118,16 +119,21 @@ def _bars(
 
 
 def timeline_svg(final: FinalSchedule, colours: dict[str, str], index: int) -> str:
-    """One schedule's timeline: each layer alone (faded where hidden), overrides, final."""
+    """One schedule's timeline: each layer (rotation) alone, faded where hidden (replaced),
+    overrides, final."""
     schedule = final.schedule
+    if isinstance(schedule, Schedule):
+        labels = [f"Layer {layer.name}" for layer in schedule.layers]
+    else:
+        labels = [f"Rotation {r.name or i + 1}" for i, r in enumerate(schedule.rotations)]
     rows: list[tuple[str, list[str]]] = []
     y = AXIS_H
-    for layer, alone, shown in zip(schedule.layers, final.layers, final.visible, strict=True):
+    for label, alone, shown in zip(labels, final.layers, final.visible, strict=True):
         names: list[str] = []
         tz = schedule.time_zone
         parts = _bars(alone, y, colours, final, "0.28", tz, names, covered=shown)
         parts += _bars(shown, y, colours, final, "1", tz, names)
-        rows.append((f"Layer {layer.name}", parts + names))
+        rows.append((label, parts + names))
         y += ROW_H + ROW_GAP
     if final.overrides:
         rows.append(

@@ -329,3 +329,49 @@ def test_an_entry_by_a_person_counts_as_acting_on_an_incident():
 def test_entry_helper_builds_what_the_loader_builds():
     e = entry("trigger", utc(2025, 3, 4))
     assert e.kind == "trigger" and e.incident == "Q1"
+
+
+def test_a_shift_based_schedule_counts_everyone_it_has_on_call():
+    from oncall_planner import EveryMember, Rotation, ShiftEvent, ShiftSchedule
+
+    # Saturdays and Sundays 09:00-21:00, both Ann and Ben at once, as level 1 of the policy.
+    weekend = ShiftEvent(
+        "Weekend",
+        start_time=dt.datetime(2025, 3, 8, 9, tzinfo=NY),  # a Saturday
+        end_time=dt.datetime(2025, 3, 8, 21, tzinfo=NY),
+        recurrence="RRULE:FREQ=WEEKLY;BYDAY=SA,SU",
+        assignment=EveryMember([ANN, BEN]),
+    )
+    shifts = ShiftSchedule("Weekend support", "America/New_York", [Rotation([weekend])])
+    plan = OnCallPlan(
+        escalation_policies=[
+            EscalationPolicy(
+                "Support",
+                [
+                    EscalationRule(10, [Target.schedule(shifts)]),
+                    EscalationRule(10, [Target.user(BOSS)]),
+                ],
+            )
+        ]
+    )
+    t = dt.datetime(2025, 3, 8, 15, tzinfo=NY).astimezone(dt.timezone.utc)  # Saturday 15:00
+    out = report(notify(ANN, t, "push"), notify(BEN, t, "push"), plan=plan)
+    # Two weekend days of 12 hours in the week, at level 1, for each of them.
+    for person in (ANN, BEN):
+        numbers = out.person(person.email)
+        assert (numbers.level_1_seconds, numbers.level_2_plus_seconds) == (24 * 3600, 0)
+        # Saturday 15:00 in New York is 20:00 in London: off hours for both.
+        assert numbers.interruptions_by_bucket == {"business": 0, "off": 1, "sleep": 0}
+    # Ann's weekend daytime is all off hours in New York. Ben lives in London: Saturday's shift
+    # runs 14:00-02:00 there (4 hours after 22:00) and Sunday's, New York having sprung
+    # forward, 13:00-01:00 (3 hours): 7 hours of sleep time.
+    assert out.person(ANN.email).hours_by_bucket == {"business": 0, "off": 24 * 3600, "sleep": 0}
+    assert out.person(BEN.email).hours_by_bucket == {
+        "business": 0,
+        "off": (24 - 7) * 3600,
+        "sleep": 7 * 3600,
+    }
+    # The boss, a user target at level 2, is on call all week (167 hours: New York springs
+    # forward on Sunday) and at level 1 never.
+    assert out.person(BOSS.email).level_2_plus_seconds == (7 * 24 - 1) * 3600
+    assert out.person(BOSS.email).level_1_seconds == 0

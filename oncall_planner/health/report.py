@@ -47,8 +47,8 @@ from oncall_planner.health.people import (
     schedule_roster,
 )
 from oncall_planner.health.postmortems import Postmortem, PostmortemStats, postmortem_stats
-from oncall_planner.model import OnCallPlan, Override, User
-from oncall_planner.model.inputs import overrides_by_schedule, sequence_of
+from oncall_planner.model import OnCallPlan, Override, ShiftOverride, User
+from oncall_planner.model.inputs import mixed_overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
 from oncall_planner.render import FinalSchedule, Interval, render
 from oncall_planner.timeutil import (
@@ -620,7 +620,7 @@ def health_report(
     *,
     config: HealthConfig | None = None,
     postmortems: Iterable[Postmortem] | None = None,
-    overrides: Mapping[str, Sequence[Override]] | None = None,
+    overrides: Mapping[str, Sequence[Override] | Sequence[ShiftOverride]] | None = None,
     now: dt.datetime | None = None,
 ) -> HealthReport:
     """The health report of ``plan`` over ``[since, until)`` with the page ``history``.
@@ -664,7 +664,12 @@ def health_report(
         if postmortems is None
         else sequence_of(postmortems, Postmortem, "health_report", "postmortems")
     )
-    ov = overrides_by_schedule(overrides, "health_report", [s.name for s in schedules])
+    ov = mixed_overrides_by_schedule(
+        overrides,
+        "health_report",
+        [s.name for s in plan.schedules],
+        [s.name for s in getattr(plan, "shift_schedules", ())],
+    )
     since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
     lo, hi = to_seconds(since), to_seconds(until)
     windows = config.hours
@@ -1205,7 +1210,7 @@ def _findings(
     plan: OnCallPlan,
     report: HealthReport,
     history: History,
-    overrides: Mapping[str, tuple[Override, ...]],
+    overrides: Mapping[str, tuple[Override, ...] | tuple[ShiftOverride, ...]],
 ) -> tuple[Finding, ...]:
     """The enabled rules (the health findings ``OCP8xx`` by default) run on a check context that
     carries this report."""

@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     _check(args)
     config = load_health_config(args.config) if args.config else HealthConfig()
     plan, _ = load_plan(args)
-    schedules = getattr(plan, "all_schedules", plan.schedules)
+    schedules = plan.all_schedules
     tz = args.tz or config.time_zone or (schedules[0].time_zone if schedules else "Etc/UTC")
     since = parse_instant(args.since, tz, "--since") if args.since else None
     until = parse_instant(args.until, tz, "--until") if args.until else None

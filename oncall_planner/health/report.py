@@ -288,8 +288,8 @@ class HealthReport:
 
 
 def _schedules(plan: OnCallPlan) -> tuple[Any, ...]:
-    """Both kinds of schedule when the plan has them (``all_schedules``), else ``schedules``."""
-    return tuple(getattr(plan, "all_schedules", plan.schedules))
+    """Both kinds of schedule, layer-based first (``plan.all_schedules``)."""
+    return tuple(plan.all_schedules)
 
 
 def _level_spans(
@@ -668,7 +668,7 @@ def health_report(
         overrides,
         "health_report",
         [s.name for s in plan.schedules],
-        [s.name for s in getattr(plan, "shift_schedules", ())],
+        [s.name for s in plan.shift_schedules],
     )
     since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
     lo, hi = to_seconds(since), to_seconds(until)

@@ -8,10 +8,12 @@ returns the findings sorted by severity, code, subject and first interval.
 from oncall_planner.checks import (  # noqa: F401
     coverage,
     escalation,
+    health,
     imports,
     pages,
     rest,
     rotation,
+    shifts,
 )
 from oncall_planner.checks._engine import (
     RULES,
@@ -24,6 +26,7 @@ from oncall_planner.checks._engine import (
     check,
     rule,
 )
+from oncall_planner.checks.shifts import position_changes
 
 __all__ = [
     "RULES",
@@ -34,5 +37,6 @@ __all__ = [
     "Hit",
     "Rule",
     "check",
+    "position_changes",
     "rule",
 ]

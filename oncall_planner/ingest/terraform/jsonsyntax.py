@@ -208,7 +208,8 @@ def _assign(
             child_path = (*path, key)
             offsets[child_path] = pos
             if first and path and path not in offsets:
-                offsets[path] = pos
+                # an object in a list: it starts at its brace, just before its first key
+                offsets[path] = max(src.text.rfind("{", 0, pos), 0)
             first = False
             if type(child) is dict or type(child) is list:
                 _assign(child, child_path, keys, offsets, keep, src)

@@ -51,7 +51,7 @@ def test_state_keeps_each_objects_full_address() -> None:
     file, line = result.locations[("Schedule", "Payments Primary")]
     assert file == str(DATA / "state.json")
     text = (DATA / "state.json").read_text().splitlines()
-    assert '"address": "module.rota[\\"payments\\"].pagerduty_schedule.primary"' in text[line - 1]
+    assert '"address": "module.rota[\\"payments\\"].pagerduty_schedule.primary"' in text[line]
 
 
 def _state() -> dict[str, Any]:

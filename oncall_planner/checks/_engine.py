@@ -630,7 +630,14 @@ def check(
     # wall clock (a DST week would count 168 h instead of 167 h), so the horizon is kept in UTC.
     since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
     ctx = Context(
-        plan, since, until, pages_t, ov, off, now=now, previous=previous,
+        plan,
+        since,
+        until,
+        pages_t,
+        ov,
+        off,
+        now=now,
+        previous=previous,
         import_notes=tuple(import_notes),
     )
     findings: list[Finding] = []

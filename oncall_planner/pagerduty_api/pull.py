@@ -233,6 +233,8 @@ def pull(
         and t.get("id")
         and t["id"] not in schedule_docs
         and t["id"] not in shift_docs
+        # a shift-based schedule the v3 list did not give cannot be read (the policy is noted)
+        and (t.get("type") != "schedule_v3_reference" or t["id"] in v3_known)
     ]
     extra = list(dict.fromkeys(extra))
     if extra:

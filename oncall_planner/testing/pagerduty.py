@@ -8,6 +8,13 @@ unmodified against it through its base URL. It implements the calls oncall-plann
   ``/incidents/{id}/log_entries``, ``/v3/schedules`` with classic pagination (``limit`` up to
   100, ``offset``, ``more``, ``total``; ``offset + limit`` over 10,000 is a 400) and the filters
   ``query`` and ``team_ids[]``; ``GET /audit/records`` with cursor pagination;
+- ``GET /v3/schedules/{id}`` with its rotations and events (or, when the account says
+  ``"v3_events_apart": true``, rotations without them, read from ``/rotations/{id}/events``), and
+  with ``include[]=final_schedule&since&until`` the ``final_schedule`` rendered by a renderer of
+  its own that expands one occurrence at a time with python-dateutil (the account's
+  ``"v3_rendering"`` may make it stretch occurrences on the wall clock, to stand for a PagerDuty
+  that disagrees); ``/custom_shifts`` and ``/overrides`` of a window (``since`` and ``until``
+  required, as the schema says);
 - ``GET /schedules/{id}`` with layers newest first, as PagerDuty lists them, and with
   ``since``/``until`` each layer's ``rendered_schedule_entries``, the ``final_schedule`` and the
   ``overrides_subschedule``, rendered by a minute-by-minute renderer of its own (independent of
@@ -1180,6 +1187,10 @@ class PagerDutyStandIn:
 
     def get_v3(self, query: Any, body: Any, id: str) -> tuple[int, Any]:
         doc = json.loads(json.dumps(self._v3_doc(id)))
+        full = json.loads(json.dumps(doc))  # what is rendered, whatever is shown
+        if self.account.get("v3_events_apart"):  # rotations listed without their events
+            for rotation in doc.get("rotations") or []:
+                rotation.pop("events", None)
         include = query.get("include[]") or []
         if any(value != "final_schedule" for value in include):
             raise _v3_error(400, "Invalid Input Provided", {"include": ["must be final_schedule"]})
@@ -1187,7 +1198,7 @@ class PagerDutyStandIn:
             since, until = self._v3_window(query)
             zone = self._one(query, "time_zone") or doc["time_zone"]
             doc["final_schedule"] = render_v3_schedule(
-                doc,
+                full,
                 (self.account.get("v3_custom_shifts") or {}).get(id, []),
                 (self.account.get("v3_overrides") or {}).get(id, []),
                 since,

@@ -696,10 +696,12 @@ def compare_shift_schedule(
     def who(keys: frozenset[str]) -> str | None:
         return ", ".join(sorted(names.get(k, k) for k in keys)) or None
 
-    alternatives = [(f, v, ours_of(alt)) for f, v, alt in _alternatives(options)]
+    stretches = _stretches(ours, theirs, since, until)
+    # rendered again under each other option only when there is something to explain
+    alternatives = [(f, v, ours_of(alt)) for f, v, alt in _alternatives(options) if stretches]
     tz = zone(schedule.time_zone)
     found = []
-    for a, b, o, t in _stretches(ours, theirs, since, until):
+    for a, b, o, t in stretches:
         ours_from = [
             f"{names.get(k, k)} from {'; '.join(ours.sources(a, k)) or '?'}" for k in sorted(o - t)
         ]

@@ -43,6 +43,7 @@ def test_rule_families_match_their_code_hundreds():
         "4": "rest",
         "5": "pages",
         "7": "shifts",
+        "8": "health",
     }
     assert {code: r.family for code, r in RULES.items()} == {
         code: families[code[3]] for code in RULES

@@ -132,8 +132,13 @@ def _render_text(
         out.append(
             f"  {when(since, tz)} -> {when(until, tz)}: coverage {final.coverage:.0%}, "
             f"{len(final.gaps)} gap{'s' if len(final.gaps) != 1 else ''}"
-            + (", people on call at once" if final.concurrent else "")
         )
+        if final.concurrent:
+            count = len(final.layers)
+            out.append(
+                f"  shift-based: {count} rotation{'s' if count != 1 else ''} side by side, "
+                "several people may be on call at once"
+            )
         if layers:
             for label, entries, visible in zip(
                 _parts(schedule), final.layers, final.visible, strict=True

@@ -259,6 +259,7 @@ def _hours(seconds: int) -> str:
 def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenario:
     """The scenario a perturbation makes of ``plan``."""
     words: list[str] = []
+    every = "every layer and event" if plan.shift_schedules else "every layer"
     roster = members(plan.all_schedules, base_since)
     if p.leave is not None and len(roster) > 1:
         gone = roster[p.leave % len(roster)]
@@ -272,16 +273,14 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
             return kept if any(isinstance(m, User) for m in kept) else people
 
         plan = _map_layers(plan, drop, drop_member)
-        words.append(f"{gone.name} leaves every layer")
+        words.append(f"{gone.name} leaves {every}")
     if p.join:
         plan = _map_layers(
             plan,
             lambda layer: attrs.evolve(layer, users=[*layer.users, NEWCOMER]),
             lambda people: (*people, NEWCOMER) if NEWCOMER not in people else people,
         )
-        words.append(
-            f"{NEWCOMER.name} ({NEWCOMER.email}) joins every layer at the end of the order"
-        )
+        words.append(f"{NEWCOMER.name} ({NEWCOMER.email}) joins {every} at the end of the order")
     cycle = cycle_length(plan.all_schedules, from_seconds(base_since))
     length = int(min(cycle or dt.timedelta(weeks=1), MAX_CYCLE).total_seconds())
     start = base_since

@@ -482,9 +482,10 @@ def _cover_stretch(
         for s, e in itertools.pairwise(points):
             _cover_stretch(planner, name, s, e, absent, split=False, source=source)
         return
-    planner.uncovered.append(
-        Cover(name, a, b, absent, None, "everyone else is away or on call on another level")
-    )
+    why = "everyone else is away or on call on another level"
+    if isinstance(planner.schedules[name], ShiftSchedule):
+        why = "everyone else is away, on call on another level or on call here already"
+    planner.uncovered.append(Cover(name, a, b, absent, None, why))
 
 
 def holiday_dates(

@@ -114,8 +114,11 @@ def _uid(
     start: dt.datetime,
     end: dt.datetime,
     source: Source | None = None,
+    copy: int = 0,
 ) -> str:
     parts = [schedule, user.email.lower() if user is not None else "", _utc(start), _utc(end)]
+    if copy:  # the same shift twice (two occurrences of one event overlapping): one UID each
+        parts.append(f"copy {copy}")
     if source is not None:  # a shift-based entry: two rotations may give one person one interval
         parts.append(
             ":".join(
@@ -201,6 +204,12 @@ def schedule_events(
     else:
         entries = _whole_entries(schedule, since, until, overrides)  # type: ignore[arg-type]
     out = []
+    copies: dict[object, int] = {}
+
+    def copy(key: object) -> int:
+        copies[key] = copies.get(key, -1) + 1
+        return copies[key]
+
     for entry in entries:
         if person is not None and entry.user.email.lower() != person.email.lower():
             continue
@@ -216,7 +225,14 @@ def schedule_events(
         description += f": {entry.source}." if entry.source is not None else "."
         out.append(
             Event(
-                _uid(schedule.name, entry.user, entry.start, entry.end, entry.source),
+                _uid(
+                    schedule.name,
+                    entry.user,
+                    entry.start,
+                    entry.end,
+                    entry.source,
+                    copy(entry) if entry.source is not None else 0,
+                ),
                 entry.start,
                 entry.end,
                 summary,
@@ -227,7 +243,14 @@ def schedule_events(
         for vacancy in vacancies:
             out.append(
                 Event(
-                    _uid(schedule.name, None, vacancy.start, vacancy.end, vacancy.source),
+                    _uid(
+                        schedule.name,
+                        None,
+                        vacancy.start,
+                        vacancy.end,
+                        vacancy.source,
+                        copy(vacancy),
+                    ),
                     vacancy.start,
                     vacancy.end,
                     f"Empty slot ({schedule.name})",

@@ -100,3 +100,24 @@ def test_change_rotation_members_keeps_the_shift_based_schedules_of_the_plan() -
     )
     changed = change_rotation_members(plan, [C, D, E], T0 + WEEK)
     assert changed.shift_schedules == (support(),)
+
+
+def test_the_overrides_file_refuses_shift_overrides_in_words() -> None:
+    from oncall_planner.pagerduty_api.overrides import overrides_to_json
+
+    result = cover_time_off(OnCallPlan(shift_schedules=[support()]), [MONDAY_OFF], T0, T0 + WEEK)
+    with pytest.raises(ValidationError, match=r"overrides\['Support'\] must hold Override"):
+        overrides_to_json(result.overrides)  # type: ignore[arg-type]
+
+
+def test_a_rota_row_for_a_shift_based_schedule_is_refused_in_words() -> None:
+    from oncall_planner import InputReadError
+    from oncall_planner.pagerduty_api.overrides import overrides_from_rows
+
+    row = {"schedule": "Support", "start": "2025-01-06T09:00Z", "end": "2025-01-06T17:00Z"}
+    with pytest.raises(InputReadError, match="'Support' is a shift-based schedule"):
+        overrides_from_rows(
+            [{**row, "user": "dan@example.com"}],
+            OnCallPlan(shift_schedules=[support()]),
+            "rota.csv",
+        )

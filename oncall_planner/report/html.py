@@ -305,6 +305,16 @@ def to_html(report: FairnessReport) -> str:
         f'<p class="legend">{legend}</p>',
         '<p class="note">Each layer on its own (faded where a later layer or an override hides '
         "it), then the overrides and the final schedule.</p>",
+        *(
+            [
+                '<p class="note">A shift-based schedule shows each rotation (faded where an '
+                "override replaces someone), the overrides, its empty slots (outlined) and the "
+                "final schedule; where several people are on call at once, a row splits into "
+                "lanes.</p>"
+            ]
+            if any(f.concurrent for f in report.finals)
+            else []
+        ),
     ]
     levels = dict(report.levels)
     for i, final in enumerate(report.finals):

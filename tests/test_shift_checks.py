@@ -35,6 +35,7 @@ from oncall_planner import (
     ShiftOverride,
     ValidationError,
     escalation_timeline,
+    render,
 )
 from oncall_planner.escalation import DUPLICATE
 
@@ -229,3 +230,24 @@ def test_check_on_a_mixed_plan_with_overrides_of_both_kinds() -> None:
         ("User 'Ann' <ann@example.com>", 9, 10),
         ("User 'Cat' <cat@example.com>", 12, 13),
     ]
+
+
+def test_ocp202_sees_time_off_during_a_shift_based_shift() -> None:
+    from oncall_planner import TimeOff
+
+    (found,) = run(
+        "OCP202", OnCallPlan(shift_schedules=[support()]), 1, time_off=[TimeOff(E, T0, T0 + DAY)]
+    )
+    assert found.subject == "User 'Eve' <eve@example.com>"
+    assert found.message.startswith("on call for 2 h during time off")
+
+
+def test_the_checks_lookup_finds_everyone_inside_and_past_the_rendered_window() -> None:
+    from oncall_planner.checks._engine import Lookup
+
+    schedule = support()
+    table = Lookup(render(schedule, T0, T0 + DAY), schedule, ())
+    inside, past = T0 + 13 * HOUR, T0 + DAY + 13 * HOUR  # past: asked without rendering
+    assert table.at(inside) == (C, E)
+    assert table.at(past) == (C, E)
+    assert table.at(T0 + 3 * HOUR) == ()

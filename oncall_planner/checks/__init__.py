@@ -9,6 +9,7 @@ from oncall_planner.checks import (  # noqa: F401
     coverage,
     escalation,
     health,
+    imports,
     pages,
     rest,
     rotation,

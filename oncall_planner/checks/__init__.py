@@ -5,7 +5,7 @@ returns the findings sorted by severity, code, subject and first interval.
 """
 
 # Importing the families registers their rules, in code order.
-from oncall_planner.checks import coverage, escalation, pages, rest, rotation  # noqa: F401
+from oncall_planner.checks import coverage, escalation, pages, rest, rotation, slo  # noqa: F401
 from oncall_planner.checks._engine import (
     RULES,
     SEVERITIES,

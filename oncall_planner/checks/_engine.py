@@ -31,6 +31,8 @@ from oncall_planner.model import (
 from oncall_planner.model.inputs import overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
 from oncall_planner.render import FinalSchedule, Interval, on_call_at, render
+from oncall_planner.slo.forecast import Forecast
+from oncall_planner.slo.incident import IncidentSetup
 from oncall_planner.timeutil import check_instant, from_seconds, to_seconds, zone
 
 T = TypeVar("T")
@@ -395,7 +397,11 @@ class Lookup:
 
 class Context:
     """Everything a rule may read: the plan, the horizon ``[since, until)``, page history, time off
-    and overrides, with every schedule rendered once and cached."""
+    and overrides, with every schedule rendered once and cached; and, for the SLO rules, the
+    incident set-up and the page forecast when they are given (``None`` otherwise)."""
+
+    incident: IncidentSetup | None = None
+    forecast: Forecast | None = None
 
     def __init__(
         self,
@@ -553,12 +559,17 @@ def check(
     config: CheckConfig | None = None,
     overrides: Mapping[str, Sequence[Override]] | None = None,
     time_off: Iterable[TimeOff] = (),
+    *,
+    incident: IncidentSetup | None = None,
+    forecast: Forecast | None = None,
 ) -> tuple[Finding, ...]:
     """Run the enabled rules over ``plan`` in ``[since, until)``; findings sorted by severity,
     code, subject and first interval.
 
     ``pages`` is page history (see :mod:`oncall_planner.pages`), ``overrides`` maps schedule names
-    to their overrides, ``time_off`` lists who is away when.
+    to their overrides, ``time_off`` lists who is away when. ``incident`` (severities, incident
+    roles) and ``forecast`` (an SLO page forecast) feed the OCP9xx rules, which stay quiet
+    without them (docs/slo.md).
     """
     check_instant(since, "check", "since")
     check_instant(until, "check", "until")
@@ -578,6 +589,19 @@ def check(
     # wall clock (a DST week would count 168 h instead of 167 h), so the horizon is kept in UTC.
     since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
     ctx = Context(plan, since, until, pages_t, ov, off)
+    if incident is not None:
+        if not isinstance(incident, IncidentSetup):
+            raise ValidationError(
+                f"check: incident must be an IncidentSetup or None, got {type(incident).__name__}"
+            )
+        incident.validate(plan)
+        ctx.incident = incident
+    if forecast is not None:
+        if not isinstance(forecast, Forecast):
+            raise ValidationError(
+                f"check: forecast must be a Forecast or None, got {type(forecast).__name__}"
+            )
+        ctx.forecast = forecast
     findings: list[Finding] = []
     for code in sorted(RULES):
         if not config.enabled(code):

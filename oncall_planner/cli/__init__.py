@@ -1,4 +1,5 @@
-"""The ``oncall-planner`` command line: render, check, report, audit, escalation, emit, ics, diff.
+"""The ``oncall-planner`` command line: render, check, report, audit, escalation, emit, ics, diff,
+slo and forecast.
 
 Every command reads a plan from a Terraform file or directory (read, never executed), or from a
 Python file that defines an :class:`~oncall_planner.OnCallPlan` named ``plan`` (that file *is*
@@ -23,7 +24,18 @@ from oncall_planner.cli._common import PROG, YEARS, Progress, UsageError, check_
 from oncall_planner.errors import OnCallPlannerError
 
 #: The command modules (``oncall_planner.cli.<name>``), in the order ``--help`` lists them.
-COMMANDS = ("render", "check", "report", "audit", "escalation", "emit", "ics", "diff")
+COMMANDS = (
+    "render",
+    "check",
+    "report",
+    "audit",
+    "escalation",
+    "emit",
+    "ics",
+    "diff",
+    "slo",
+    "forecast",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -46,6 +46,7 @@ Values = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
 
 UTC = dt.timezone.utc
+_MINUTE = dt.timedelta(minutes=1)
 
 
 def _ms(value: dt.datetime) -> int:
@@ -412,7 +413,8 @@ def replay(
     left_open: bool = False,
 ) -> Backtest:
     """Evaluate ``rules`` over ``history`` every ``interval`` seconds in ``[since, until)``
-    (default: from the first sample to just after the last one) into firing episodes.
+    (default: from the minute of the first sample to the minute after the last one's) into
+    firing episodes.
 
     ``history`` is one :class:`SLIHistory` for every rule, or a mapping from SLO key
     (``service/name``) to each SLO's history. ``left_open`` selects Prometheus 3's range
@@ -435,11 +437,12 @@ def replay(
         return history[rule.slo.key]
 
     histories = {id(h): h for h in (history_of(r) for r in rules_t)}
-    if since is None:
-        since = min((h.start for h in histories.values()), default=None)
-    if until is None:
+    if since is None:  # the minute of the first sample
+        first = min((h.start for h in histories.values()), default=None)
+        since = None if first is None else first.replace(second=0, microsecond=0)
+    if until is None:  # the minute after the last sample's
         last = max((h.end for h in histories.values()), default=None)
-        until = None if last is None else last + dt.timedelta(milliseconds=1)
+        until = None if last is None else last.replace(second=0, microsecond=0) + _MINUTE
     if since is None or until is None:
         raise ValidationError("replay: give since and until, or at least one rule and its history")
     lo, hi = _ms(since), _ms(until)

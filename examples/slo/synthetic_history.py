@@ -50,7 +50,8 @@ def rows() -> list[tuple[int, int, int]]:
     good = total = 0
     out = []
     first = int(START.timestamp())
-    for minute in range(int((END - START).total_seconds()) // 60):
+    elapsed = END.astimezone(dt.timezone.utc) - START.astimezone(dt.timezone.utc)
+    for minute in range(int(elapsed.total_seconds()) // 60):
         stamp = first + minute * 60
         at = dt.datetime.fromtimestamp(stamp, NEW_YORK)
         hour = at.hour + at.minute / 60

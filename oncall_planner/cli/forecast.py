@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 
 from oncall_planner.cli._common import (
     Subparsers,
@@ -138,9 +137,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--history-until must be after --history-since")
     if args.since is not None:
         since = parse_instant(args.since, tz, "--since")
-    else:  # the window starts where the history ends, on the minute
-        last = h_until or history.end
-        since = dt.datetime.fromtimestamp(math.ceil(last.timestamp() / 60) * 60, dt.timezone.utc)
+    else:  # the window starts where the replay ends: the minute after the last sample's
+        since = h_until or history.end.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
     if args.until is not None:
         until = parse_instant(args.until, tz, "--until")
     else:

@@ -30,9 +30,7 @@ def binaries() -> tuple[str, str]:
     return promtool, prometheus
 
 
-def openmetrics(
-    family: str, series: Iterable[tuple[str, Sequence[float], Sequence[float]]]
-) -> str:
+def openmetrics(family: str, series: Iterable[tuple[str, Sequence[float], Sequence[float]]]) -> str:
     """OpenMetrics text of one counter family: ``series`` are (labels such as
     ``code="200"``, times in seconds, values)."""
     lines = [f"# HELP {family} Requests.", f"# TYPE {family} counter"]

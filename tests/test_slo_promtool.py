@@ -316,8 +316,8 @@ def test_the_generated_rules_fire_exactly_when_the_articles_rules_fire(
         ((EXAMPLES / "alerts.yaml").read_text(encoding="utf-8"), dict(theirs["labels"]),  # type: ignore[arg-type]
          dict(theirs["annotations"])),  # type: ignore[arg-type]
     ]  # fmt: skip
-    for text, labels, annotations in runs:
+    for text, labels, notes in runs:
         folder = tmp_path / str(len(list(tmp_path.iterdir())))
         folder.mkdir()
-        result = promtool_test(folder, text, alert, labels, annotations, good, bad, firing, every)
+        result = promtool_test(folder, text, alert, labels, notes, good, bad, firing, every)
         assert result.returncode == 0, result.stdout + result.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import textwrap
 from collections.abc import Sequence
 from html import escape
 from typing import Any
@@ -40,16 +41,28 @@ def _who(user: User | str | None) -> str:
     return user.name if isinstance(user, User) else user
 
 
-def _grid(rows: Sequence[Sequence[str]], header: Sequence[str]) -> list[str]:
+def _grid(rows: Sequence[Sequence[str]], header: Sequence[str], width: int = 80) -> list[str]:
+    """Columns, numbers to the right; the last column is cut with … to fit ``width``."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    room = max(width - 2 - sum(w + 2 for w in widths[:-1]), 8)
+    widths[-1] = min(widths[-1], room)
     lines = []
     for row in [header, *rows]:
-        cells = [
-            str(c).ljust(w) if i == 0 or not _numeric(str(c)) else str(c).rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
+        cells = []
+        for c, w in zip(row, widths, strict=True):
+            text = str(c)
+            if len(text) > w:
+                text = text[: w - 1] + "…"
+            cells.append(text.rjust(w) if _numeric(text) or text == "-" else text.ljust(w))
         lines.append(("  " + "  ".join(cells)).rstrip())
     return lines
+
+
+def _wrap(text: str, indent: str = "", width: int = 80) -> list[str]:
+    return textwrap.wrap(
+        text, width, initial_indent=indent, subsequent_indent=indent + "    ",
+        break_on_hyphens=False,
+    )  # fmt: skip
 
 
 def _numeric(text: str) -> bool:
@@ -62,94 +75,74 @@ def _interval(low: int, high: int) -> str:
 
 def rate_rows(report: SLOReport) -> list[list[str]]:
     episodes = report.backtest.by_rule()
-    rows = []
-    for rate in report.forecast.rates:
-        rows.append(
-            [
-                rate.slo,
-                rate.alert,
-                str(len(episodes.get(rate.key, ()))),
-                str(rate.pages),
-                f"{rate.per_week:.2f}",
-            ]
-        )
-    return rows
+    return [
+        [rate.slo, rate.alert, str(len(episodes.get(rate.key, ()))), str(rate.pages),
+         f"{rate.per_week:.2f}"]
+        for rate in report.forecast.rates
+    ]  # fmt: skip
+
+
+def _firing(report: SLOReport, key: str) -> str:
+    seconds = int(report.backtest.firing_time(key).total_seconds())
+    return format_duration(seconds) if seconds else "0m"
 
 
 def to_text(report: SLOReport, tz: str, findings: Sequence[Finding] = ()) -> str:
     """A plain-text report that fits 80 columns."""
     bt, fc = report.backtest, report.forecast
     days = (bt.until - bt.since).total_seconds() / 86400
-    lines = [
+    lines = _wrap(
         f"Backtest: {_when(bt.since, tz)} to {_when(bt.until, tz)} ({tz}), {days:.1f} days, "
-        f"evaluated every {format_duration(bt.interval)}",
-        "",
-        "Paging alerts in the history:",
-        *_grid(rate_rows(report), ["SLO", "Alert", "Episodes", "Pages", "Per week"]),
-    ]
-    tickets = [r for r in bt.rules if not r.page]
-    if tickets:
-        lines.append("Ticket alerts (they page nobody):")
-        rows = [
-            [
-                r.slo.key,
-                r.alert,
-                str(len(bt.by_rule()[r.key])),
-                format_duration(max(1, int(bt.firing_time(r.key).total_seconds())))
-                if bt.firing_time(r.key)
-                else "0",
-            ]
-            for r in tickets
-        ]
-        lines += _grid(rows, ["SLO", "Alert", "Episodes", "Firing"])
+        f"evaluated every {format_duration(bt.interval)}"
+    )
+    by_rule = bt.by_rule()
+    rates = {r.key: r for r in fc.rates}
+    slos = {r.slo.key: r.slo for r in bt.rules}
+    for key, slo in slos.items():
+        lines += ["", f"SLO {key}: {slo.objective * 100:.6g}% over {format_duration(slo.window)}"]
+        rows = []
+        for r in (r for r in bt.rules if r.slo.key == key):
+            rate = rates.get(r.key)
+            rows.append(
+                [str(len(by_rule[r.key])), _firing(report, r.key),
+                 str(rate.pages) if rate else "-", f"{rate.per_week:.2f}" if rate else "-",
+                 r.alert]
+            )  # fmt: skip
+        lines += _grid(rows, ["Episodes", "Firing", "Pages", "Per week", "Alert"])
     lines += ["", "Pages the backtest sends through the rota:"]
     if report.pages:
         rows = [
-            [
-                _when(p.at, tz),
-                _who(p.user),
-                (p.title or "").split(" (")[0],
-                _when(p.resolved_at, tz)[4:] if p.resolved_at else "open",
-            ]
+            [_when(p.at, tz), _who(p.user),
+             format_duration(int((p.resolved_at - p.at).total_seconds()) or 60)
+             if p.resolved_at else "open",
+             (p.title or "").split(" (")[0]]
             for p in report.pages
-        ]
-        lines += _grid(rows, ["Paged", "Who", "Alert", "Resolved"])
+        ]  # fmt: skip
+        lines += _grid(rows, ["Paged", "Who", "For", "Alert"])
     else:
         lines.append("  none")
-    lines += [
-        "",
+    lines.append("")
+    lines += _wrap(
         f"Forecast for EscalationPolicy {fc.policy!r}, {_when(fc.since, tz)} to "
-        f"{_when(fc.until, tz)}: {fc.per_week:.2f} pages a week",
-        "Shifts (first to be paged; pages expected, 90% interval, chance of more than "
-        f"{fc.max_pages}):",
-    ]
+        f"{_when(fc.until, tz)}: {fc.per_week:.2f} pages a week. Shifts (the first to be "
+        f"paged), pages expected, 90% interval, chance of more than {fc.max_pages}:"
+    )
     rows = [
-        [
-            _when(s.start, tz),
-            _when(s.end, tz),
-            _who(s.user),
-            f"{s.expected:.2f}",
-            _interval(s.low, s.high),
-            f"{s.p_over:.0%}",
-        ]
+        [_when(s.start, tz), _when(s.end, tz), f"{s.expected:.2f}", _interval(s.low, s.high),
+         f"{s.p_over:.0%}", _who(s.user)]
         for s in fc.shifts
-    ]
-    lines += _grid(rows, ["Start", "End", "Who", "Pages", "90%", f">{fc.max_pages}"])
+    ]  # fmt: skip
+    lines += _grid(rows, ["Start", "End", "Pages", "90%", f">{fc.max_pages}", "Who"])
     lines += ["People:"]
     rows = [
-        [
-            p.user.name,
-            str(p.shifts),
-            f"{p.hours:.0f}",
-            f"{p.expected:.2f}",
-            _interval(p.low, p.high),
-        ]
+        [p.user.name, str(p.shifts), f"{p.hours:.0f}", f"{p.expected:.2f}",
+         _interval(p.low, p.high)]
         for p in fc.people
-    ]
+    ]  # fmt: skip
     lines += _grid(rows, ["Who", "Shifts", "Hours", "Pages", "90%"])
     lines += ["", "Findings:" if findings else "Findings: none"]
     for f in findings:
-        lines.append(f"  {f.to_text()}")
+        lines += _wrap(f.to_text(), "  ")
     return "\n".join(lines) + "\n"
 
 

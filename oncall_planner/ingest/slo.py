@@ -27,6 +27,7 @@ samples, or Prometheus ``query_range``/``query`` JSON (see docs/slo.md);
 from __future__ import annotations
 
 import contextlib
+import base64
 import csv
 import datetime as dt
 import io
@@ -734,8 +735,21 @@ def counter_selector(query: str) -> str:
     )
 
 
-def _get_json(url: str, timeout: float) -> Any:
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+def _split_credentials(url: str) -> tuple[str, dict[str, str]]:
+    """The URL without ``user:password@`` and the Basic authorization header it gave, so that
+    credentials go in a header and never into a message."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return url, {}
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    token = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+    header = "Basic " + base64.b64encode(token.encode("utf-8")).decode("ascii")
+    return parts._replace(netloc=netloc).geturl(), {"Authorization": header}
+
+
+def _get_json(url: str, timeout: float, headers: Mapping[str, str] | None = None) -> Any:
+    request = urllib.request.Request(url, headers={"Accept": "application/json", **(headers or {})})
     shown = urllib.parse.urlsplit(url)._replace(query="", fragment="").geturl()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -764,7 +778,7 @@ def fetch_sli_history(
     """The raw samples of the SLO's counters in ``[since, until]`` from the Prometheus at
     ``url`` (``/api/v1/query`` with a range selector, a day at a time), so the replay sees
     exactly what Prometheus's rules would. Credentials in the URL are never shown in errors."""
-    base = url.rstrip("/")
+    base, headers = _split_credentials(url.rstrip("/"))
     sides = {"total": slo.sli.total}
     sides["bad" if slo.sli.bad is not None else "good"] = slo.sli.bad or slo.sli.good or ""
     selectors = {side: counter_selector(q) for side, q in sides.items()}
@@ -777,7 +791,7 @@ def fetch_sli_history(
             stop = min(at + chunk, end)
             query = f"{selector}[{round(stop - at)}s]"
             params = urllib.parse.urlencode({"query": query, "time": f"{stop:.3f}"})
-            doc = _get_json(f"{base}/api/v1/query?{params}", timeout)
+            doc = _get_json(f"{base}/api/v1/query?{params}", timeout, headers)
             for metric, times, values in _matrix(doc, base, side):
                 series = merged.setdefault(_label_text(metric), {})
                 series.update(zip(times, values, strict=True))

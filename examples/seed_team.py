@@ -5,8 +5,9 @@ layers rotate the same four people weekly, and a policy that pages the schedule,
 The tour builds it in Python (examples/seed_plan.py) and shows who is on call for 8 weeks from a
 fixed date, the checks (the Primary layer is never on call), the fairness report and audit, the
 set-up planned the right way with a membership change and its diff, the corrected set-up as
-Terraform (native JSON and `cdktf synth`), and the seed's own pagerduty.tf imported through the
-command line. Every date is fixed, so the output is the same on every run.
+Terraform (native JSON and `cdktf synth`), the seed's own pagerduty.tf imported through the
+command line, and the article's SLO turned into alert rules, a backtest and a forecast of pages per
+shift through the corrected rota. Every date is fixed, so the output is the same on every run.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import tour_checks
 import tour_cli
 import tour_fairness
 import tour_planning
+import tour_slo
 import tour_terraform
 from seed_plan import NEW_YORK, build_plan
 
@@ -62,6 +64,7 @@ SECTIONS = (
     ("Planning: primary and secondary done right, and a membership change", tour_planning.run),
     ("Terraform out: the corrected set-up as JSON and through cdktf synth", tour_terraform.run),
     ("Bring your own Terraform: import and the command line", tour_cli.run),
+    ("SLOs to pages per shift: burn-rate rules, a backtest, the forecast", tour_slo.run),
 )
 
 

@@ -162,7 +162,7 @@ def default_manager(slack: Any, events: Any) -> IncidentManager:
     from corrected_plan import build_corrected_plan
 
     plan = build_corrected_plan()
-    primary, secondary = plan.schedules
+    _primary, secondary = plan.schedules
     (policy,) = plan.escalation_policies
     return IncidentManager(
         plan,

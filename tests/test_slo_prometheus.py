@@ -145,11 +145,9 @@ def test_prometheus_and_the_replay_give_the_same_episodes(
         assert len(mine) == len(real), rule.alert
         for a, b in zip(mine, real, strict=True):
             assert abs((a.start - b.start).total_seconds()) <= INTERVAL
-            assert (
-                (a.end is None
-                and b.end is None)
-                or abs(((a.end or a.start) - (b.end or b.start)).total_seconds()) <= INTERVAL
-            )
+            assert (a.end is None and b.end is None) or abs(
+                ((a.end or a.start) - (b.end or b.start)).total_seconds()
+            ) <= INTERVAL
         compared += len(mine)
     assert compared >= 4  # the history's incidents fire the page and ticket alerts
 

@@ -117,7 +117,10 @@ ARTICLE_TEXT = ARTICLE.read_text(encoding="utf-8")
         (("30d", "thirty days"), "slos[0].window: must be a duration such as 5m, 1h or 30d"),
         (("window: 30d", "window: 30"), "slos[0].window: must be a duration"),
         (
-            ('      good: sum(rate(http_requests_total{service="checkout",code!~"5.."}[5m]))\n', ""),
+            (
+                '      good: sum(rate(http_requests_total{service="checkout",code!~"5.."}[5m]))\n',
+                "",
+            ),
             "slos[0].sli.good: is missing: the SLI needs a PromQL query here",
         ),
         (("type: ratio", "type: threshold"), "slos[0].sli.type: only ratio SLIs are supported"),
@@ -203,7 +206,7 @@ def test_model_values_refuse_what_makes_no_sense() -> None:
         SLO(service="s", name="n", objective=1.0, sli=sli)
     with pytest.raises(ValidationError, match="exactly one of good and bad"):
         SLI(total="x", good="y", bad="z")
-    with pytest.raises(ValidationError, match="short .* must be shorter than long"):
+    with pytest.raises(ValidationError, match=r"short .* must be shorter than long"):
         BurnWindow(long=300, short=3600, burn_rate=1)
     with pytest.raises(ValidationError, match="windows must not be empty"):
         BurnRateAlert(severity="critical", windows=[])

@@ -11,8 +11,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 sys.path.insert(0, str(EXAMPLES))
 sys.path.insert(0, str(EXAMPLES / "slo"))
 
-import synthetic_history
-import tour_slo
+import synthetic_history  # noqa: E402
+import tour_slo  # noqa: E402
 
 
 def test_demo_output_is_the_same_on_every_run(capsys: pytest.CaptureFixture[str]) -> None:

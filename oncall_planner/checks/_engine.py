@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
@@ -31,9 +31,11 @@ from oncall_planner.model import (
 from oncall_planner.model.inputs import overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
 from oncall_planner.render import FinalSchedule, Interval, on_call_at, render
-from oncall_planner.slo.forecast import Forecast
-from oncall_planner.slo.incident import IncidentSetup
 from oncall_planner.timeutil import check_instant, from_seconds, to_seconds, zone
+
+if TYPE_CHECKING:  # the SLO inputs load numpy: only check() calls that pass them import them
+    from oncall_planner.slo.forecast import Forecast
+    from oncall_planner.slo.incident import IncidentSetup
 
 T = TypeVar("T")
 Severity = Literal["error", "warning", "info"]
@@ -590,6 +592,8 @@ def check(
     since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
     ctx = Context(plan, since, until, pages_t, ov, off)
     if incident is not None:
+        from oncall_planner.slo.incident import IncidentSetup
+
         if not isinstance(incident, IncidentSetup):
             raise ValidationError(
                 f"check: incident must be an IncidentSetup or None, got {type(incident).__name__}"
@@ -597,6 +601,8 @@ def check(
         incident.validate(plan)
         ctx.incident = incident
     if forecast is not None:
+        from oncall_planner.slo.forecast import Forecast
+
         if not isinstance(forecast, Forecast):
             raise ValidationError(
                 f"check: forecast must be a Forecast or None, got {type(forecast).__name__}"

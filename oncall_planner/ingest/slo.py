@@ -26,8 +26,8 @@ samples, or Prometheus ``query_range``/``query`` JSON (see docs/slo.md);
 
 from __future__ import annotations
 
-import contextlib
 import base64
+import contextlib
 import csv
 import datetime as dt
 import io

@@ -359,7 +359,7 @@ def _openslo(docs: Sequence[Mapping[str, Any]], file: str) -> SLOSpec:
             raise where.error(f"refers to {kind} {name!r}, which the file does not define")
         return named[(kind, name)]
 
-    def metric_query(spec: Mapping[str, Any], key: str, w: _Where, counter: bool) -> str:
+    def metric_query(spec: Mapping[str, Any], key: str, w: _Where) -> str:
         part = _mapping(_get(spec, key, w, dict), w / key)
         source_w = w / key / "metricSource"
         source = _mapping(_get(part, "metricSource", w / key, dict), source_w)
@@ -391,13 +391,12 @@ def _openslo(docs: Sequence[Mapping[str, Any]], file: str) -> SLOSpec:
             raise ind_spec_w.error("only ratioMetric indicators are supported")
         ratio_w = ind_spec_w / "ratioMetric"
         ratio = _mapping(ind_spec["ratioMetric"], ratio_w)
-        counter = bool(ratio.get("counter", True))
         side = "bad" if ratio.get("bad") is not None else "good"
         if ratio.get(side) is None:
             raise (ratio_w / "good").error("is missing: give good or bad, and total")
         queries = {
-            side: metric_query(ratio, side, ratio_w, counter),
-            "total": metric_query(ratio, "total", ratio_w, counter),
+            side: metric_query(ratio, side, ratio_w),
+            "total": metric_query(ratio, "total", ratio_w),
         }
         windows = _get(spec, "timeWindow", spec_w, list)
         if not windows:

@@ -5,6 +5,10 @@ The package is pure: reading spec files and history (:mod:`oncall_planner.ingest
 writing rule files (:mod:`oncall_planner.emit.prometheus_rules`) live at the edge.
 """
 
+from oncall_planner.slo.forecast import Forecast, PersonForecast, ShiftForecast, forecast
+from oncall_planner.slo.incident import DEFAULT_SEVERITIES, ROLES, IncidentSetup, Severity
+from oncall_planner.slo.paging import Incident, incidents, pages_through_rota
+from oncall_planner.slo.pipeline import SLOReport, slo_report
 from oncall_planner.slo.replay import (
     Backtest,
     CounterSeries,
@@ -26,6 +30,8 @@ from oncall_planner.slo.spec import (
 )
 
 __all__ = [
+    "DEFAULT_SEVERITIES",
+    "ROLES",
     "SLI",
     "SLO",
     "AlertRule",
@@ -35,12 +41,23 @@ __all__ = [
     "Condition",
     "CounterSeries",
     "Episode",
+    "Forecast",
+    "Incident",
+    "IncidentSetup",
+    "PersonForecast",
     "SLIHistory",
+    "SLOReport",
     "SLOSpec",
+    "Severity",
+    "ShiftForecast",
     "alert_rules",
     "default_alerts",
     "extrapolated_rate",
+    "forecast",
     "format_duration",
+    "incidents",
+    "pages_through_rota",
     "parse_duration",
     "replay",
+    "slo_report",
 ]

@@ -163,7 +163,9 @@ class SLIHistory:
     def _all(self) -> tuple[CounterSeries, ...]:
         series = (*self.total, *self.good, *self.bad)
         if not any(len(s) for s in series):
-            raise ValidationError(f"SLIHistory {self.source or ''}: no samples".replace("  ", " "))
+            raise ValidationError(
+                f"SLIHistory {self.source}: no samples" if self.source else "SLIHistory: no samples"
+            )
         return series
 
     @property

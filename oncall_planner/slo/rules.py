@@ -154,17 +154,13 @@ def _default_name(slo: SLO, alert: BurnRateAlert) -> str:
     return f"{camel(slo.service)}{camel(slo.name)}{speed}ErrorBudgetBurn"
 
 
-def _hours(seconds: int) -> str:
-    return format_duration(seconds)
-
-
 def _annotations(
     slo: SLO, alert: BurnRateAlert, conditions: tuple[Condition, ...]
 ) -> dict[str, str]:
     target = f"{slo.objective * 100:.6g}%"
     windows = "; ".join(
-        f"{_number(c.burn_rate)}x over {_hours(c.long)}"
-        + (f" and {_hours(c.short)}" if c.short else "")
+        f"{_number(c.burn_rate)}x over {format_duration(c.long)}"
+        + (f" and {format_duration(c.short)}" if c.short else "")
         for c in conditions
     )
     speed = "fast" if alert.page else "slowly"

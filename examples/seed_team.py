@@ -6,8 +6,9 @@ The tour builds it in Python (examples/seed_plan.py) and shows who is on call fo
 fixed date, the checks (the Primary layer is never on call), the fairness report and audit, the
 set-up planned the right way with a membership change and its diff, the corrected set-up as
 Terraform (native JSON and `cdktf synth`), the seed's own pagerduty.tf imported through the
-command line, and the article's SLO turned into alert rules, a backtest and a forecast of pages per
-shift through the corrected rota. Every date is fixed, so the output is the same on every run.
+command line, an account pulled from a local stand-in of PagerDuty's API and verified against it,
+and the article's SLO turned into alert rules, a backtest and a forecast of pages per shift
+through the corrected rota. Every date is fixed, so the output is the same on every run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import tour_api
 import tour_checks
 import tour_cli
 import tour_fairness
@@ -64,6 +66,7 @@ SECTIONS = (
     ("Planning: primary and secondary done right, and a membership change", tour_planning.run),
     ("Terraform out: the corrected set-up as JSON and through cdktf synth", tour_terraform.run),
     ("Bring your own Terraform: import and the command line", tour_cli.run),
+    ("PagerDuty's own API: pull an account and verify our render against it", tour_api.run),
     ("SLOs to pages per shift: burn-rate rules, a backtest, the forecast", tour_slo.run),
 )
 

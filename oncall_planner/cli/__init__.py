@@ -33,6 +33,9 @@ COMMANDS = (
     "emit",
     "ics",
     "diff",
+    "pull",
+    "verify",
+    "overrides",
     "slo",
     "forecast",
 )

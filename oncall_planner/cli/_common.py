@@ -16,7 +16,7 @@ import runpy
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO, TypeAlias
 
 from oncall_planner.errors import OnCallPlannerError
 from oncall_planner.timeutil import (
@@ -37,7 +37,8 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 EPILOG = (
     "INPUT is a Terraform file (.tf, .tf.json, cdk.tf.json) or directory, read and never "
-    "executed, or a Python file defining an OnCallPlan named 'plan', which is executed. "
+    "executed, a plan file written by 'oncall-planner pull' (told by its content), or a Python "
+    "file defining an OnCallPlan named 'plan', which is executed. "
     "Exit codes: 0 ok, 1 check found errors (audit: a counterexample; diff --exit-code: "
     "changes), 2 bad usage or unreadable input."
 )
@@ -195,6 +196,19 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
     path = args.input if path is None else path
     if path.endswith(".py"):
         return plan_from_python(Path(path)), None
+    from oncall_planner.pagerduty_api.planfile import load_account, sniff_plan_file
+
+    if sniff_plan_file(path):
+        account = load_account(path)
+        if account.notes and not args.quiet:
+            count = _count(len(account.notes), "note")
+            if args.verbose:
+                print(f"note: {path}: {count} from the pull:", file=sys.stderr)
+                for note in account.notes:
+                    print(f"  {note}", file=sys.stderr)
+            else:
+                print(f"note: {path}: {count} from the pull (-v for details)", file=sys.stderr)
+        return account.plan, None
     from oncall_planner.ingest import import_terraform
 
     result = import_terraform(path, variables=parse_vars(args.var))
@@ -273,14 +287,100 @@ def plan_from_python(path: Path) -> OnCallPlan:
 def load_pages(args: argparse.Namespace) -> Any:
     """The page history of ``--pages`` (read with ``--pages-tz``); what was skipped and any
     warning (a truncated export) go to stderr unless ``--quiet``, so nothing is dropped unseen."""
+    from oncall_planner.pagerduty_api.planfile import sniff_plan_file
+
     if args.pages is None:  # --pages-tz without --pages is refused by check_args
+        # a pulled plan carries its page history: it counts unless --pages names another
+        source = getattr(args, "input", None)
+        if source and sniff_plan_file(source):
+            return _pulled_pages(source)
         return ()
+    if sniff_plan_file(args.pages):
+        return _pulled_pages(args.pages)
     from oncall_planner.ingest.pages import load_pages as read_pages
 
     history = read_pages(args.pages, args.pages_tz)
     if not args.quiet and (history.skipped or history.warnings):
         print(history.summary(), file=sys.stderr)
     return history
+
+
+def _pulled_pages(path: str) -> Any:
+    from oncall_planner.ingest.pages import PageHistory
+    from oncall_planner.pagerduty_api.planfile import load_account
+
+    return PageHistory(load_account(path).pages, source=path)
+
+
+# ---------------------------------------------------------------------------------------------
+# PagerDuty's API: the options of pull, verify and overrides apply
+# ---------------------------------------------------------------------------------------------
+
+
+def add_api(parser: argparse.ArgumentParser, *, replay: bool = True) -> None:
+    """``--base-url``, ``--record DIR`` and (where reading is all a command does) ``--replay
+    DIR``: where PagerDuty is, and saving or serving its answers. The token is never an
+    option: it comes from ``PAGERDUTY_TOKEN`` (or ``PAGERDUTY_USER_TOKEN``)."""
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="PagerDuty's API (default https://api.pagerduty.com, or the EU one when "
+        "PAGERDUTY_SERVICE_REGION=eu; http:// only for a stand-in on 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--record",
+        metavar="DIR",
+        help="save every API response (without the token) into DIR, e.g. for a bug report",
+    )
+    if replay:
+        parser.add_argument(
+            "--replay",
+            metavar="DIR",
+            help="answer from the responses saved with --record instead of calling PagerDuty",
+        )
+
+
+def api_client(args: argparse.Namespace) -> Any:
+    """The API client the options and the environment describe (the token from
+    ``PAGERDUTY_TOKEN``; none needed with ``--replay``)."""
+    from oncall_planner.pagerduty_api.client import PagerDutyClient, Recorder, ReplayTransport
+
+    recorder = Recorder(args.record) if args.record else None
+    replay = getattr(args, "replay", None)
+    if replay:
+        if args.record:
+            raise UsageError("--record and --replay: use one of them")
+        return PagerDutyClient(
+            "replay", "https://api.pagerduty.com", recorder=None, transport=ReplayTransport(replay)
+        )
+    return PagerDutyClient.from_environment(args.base_url, recorder=recorder)
+
+
+class PhaseProgress:
+    """A :class:`Progress` bar per phase of a pull (``progress(phase, done, total, label)``)."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "schedules": "Schedules",
+        "overrides": "Overrides",
+        "incidents": "Incidents",
+    }
+
+    def __init__(self) -> None:
+        self.bar: Progress | None = None
+
+    def __call__(self, phase: str, done: int, total: int, label: str) -> None:
+        if done == 0:
+            self.close()
+            self.bar = Progress(total if total > 20 else 0, self.TITLES.get(phase, phase))
+            self.bar.__enter__()
+            return
+        if self.bar is not None:
+            self.bar.step(label)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__()
+            self.bar = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,6 +500,10 @@ def check_args(args: argparse.Namespace) -> None:
         window(args, tz)
     if hasattr(args, "output"):
         check_writable(args.output, "--output")
+    if getattr(args, "record", None):
+        check_writable(args.record, "--record", folder=True)
+    if getattr(args, "replay", None) and not Path(args.replay).is_dir():
+        raise UsageError(f"--replay {args.replay}: no such directory")
 
 
 def _check_pages(args: argparse.Namespace) -> None:

@@ -152,7 +152,6 @@ def run() -> None:
         )  # fmt: skip
         for finding in found:
             print(f"  {name}: {finding.to_text()}")
-    print()
 
 
 if __name__ == "__main__":

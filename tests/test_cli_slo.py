@@ -138,3 +138,20 @@ def test_a_history_row_that_is_not_a_number(
     code, _, err = run(capsys, "forecast", PLAN, "--slo", SPEC, "--history", str(bad))
     assert code == 2
     assert f"{bad}: row 2 (line 3): good must be a number, got 'x'" in err
+
+
+def test_a_history_file_needs_one_slo_of_a_spec_with_several(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sloth = str(REPO / "tests" / "data" / "slo" / "sloth.yaml")
+    code, _, err = run(capsys, "forecast", PLAN, "--slo", sloth, "--history", HISTORY)
+    assert code == 2 and "the spec has 2 SLOs" in err and "--slo-name" in err
+    code, _, err = run(
+        capsys, "forecast", PLAN, "--slo", sloth, "--history", HISTORY, "--slo-name", "nope"
+    )
+    assert code == 2 and "--slo-name: the spec has no SLO named 'nope'" in err
+    code, out, _ = run(
+        capsys, "forecast", PLAN, "--slo", sloth, "--history", HISTORY,
+        "--slo-name", "requests-availability",
+    )  # fmt: skip
+    assert code == 0 and "SLO search/requests-availability: 99.9% over 30d" in out

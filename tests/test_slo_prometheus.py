@@ -222,5 +222,19 @@ def test_forecast_reads_prometheus_as_it_reads_the_same_history_from_a_file(
     path.write_text(json.dumps(saved), encoding="utf-8")
     live = run("--prometheus", server.url)
     assert "Pages the backtest sends through the rota:" in live
+    strict = tmp_path / "two.yaml"  # each SLO of a spec reads its own counters
+    strict.write_text(
+        spec.read_text(encoding="utf-8")
+        + "  - name: strict\n    target: 99.99%\n    window: 30d\n    sli:\n"
+        '      good: sum(rate(slo_requests_total{code="ok",instance="a"}[5m]))\n'
+        '      total: sum(rate(slo_requests_total{instance="a"}[5m]))\n',
+        encoding="utf-8",
+    )
+    both = io.StringIO()
+    with contextlib.redirect_stdout(both):
+        assert main(["forecast", str(plan), "--slo", str(strict), *window, "-q",
+                     "--prometheus", server.url]) == 0  # fmt: skip
+    assert "SLO shop/availability: 99.9% over 30d" in both.getvalue()
+    assert "SLO shop/strict: 99.99% over 30d" in both.getvalue()
     assert "CheckoutAvailability" not in live and "ShopAvailabilityHighErrorBudgetBurn" in live
     assert live == run("--history", str(path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import Any
 
 from oncall_planner.cli._common import (
     Subparsers,
@@ -58,6 +59,11 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
     )
     add_window(p)
     p.add_argument("--policy", metavar="NAME", help="the escalation policy that pages for the SLOs")
+    p.add_argument(
+        "--slo-name",
+        metavar="NAME",
+        help="only this SLO of the spec (a --history file holds one SLO's samples)",
+    )
     p.add_argument(
         "--interval", metavar="DURATION", default="1m", help="rule evaluation interval (default 1m)"
     )
@@ -115,6 +121,12 @@ def run(args: argparse.Namespace) -> int:
             f"--prometheus must be an http:// or https:// URL, got {args.prometheus!r}"
         )
     spec = load_slo_spec(args.slo)
+    slos = spec.slos
+    if args.slo_name is not None:
+        slos = tuple(s for s in spec.slos if s.name == args.slo_name)
+        if not slos:
+            known = ", ".join(repr(s.name) for s in spec.slos)
+            raise UsageError(f"--slo-name: the spec has no SLO named {args.slo_name!r} ({known})")
     plan, _ = load_plan(args)
     tz = zone_arg(args.tz, plan)
     policy = _policy(plan, args.policy, args.input)
@@ -124,14 +136,19 @@ def run(args: argparse.Namespace) -> int:
     h_until = (
         parse_instant(args.history_until, tz, "--history-until") if args.history_until else None
     )
+    history: Any
     if args.history is not None:
+        if len(slos) != 1:
+            names = ", ".join(repr(s.name) for s in slos)
+            raise UsageError(
+                f"--history holds one SLO's samples and the spec has {len(slos)} SLOs ({names}); "
+                "choose one with --slo-name"
+            )
         history = load_sli_history(args.history)
-    else:
+    else:  # each SLO's own counters
         end = h_until or dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
         start = h_since or end - dt.timedelta(days=args.history_days)
-        if len(spec.slos) != 1:
-            raise UsageError("--prometheus reads one SLO's counters; give a spec with one SLO")
-        history = fetch_sli_history(args.prometheus, spec.slos[0], start, end)
+        history = {s.key: fetch_sli_history(args.prometheus, s, start, end) for s in slos}
         h_since, h_until = start, end
     if h_since is not None and h_until is not None and h_until <= h_since:
         raise UsageError("--history-until must be after --history-since")
@@ -148,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
             f"--until ({until.isoformat()}) must be after --since ({since.isoformat()})"
         )
     result = slo_report(
-        alert_rules(spec),
+        alert_rules(slos),
         history,
         policy,  # type: ignore[arg-type]
         since,

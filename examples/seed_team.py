@@ -37,7 +37,7 @@ UNTIL = SINCE + dt.timedelta(weeks=8)
 def _fmt(entry: Entry) -> str:
     start = entry.start.astimezone(NEW_YORK).strftime("%a %Y-%m-%d %H:%M %Z")
     end = entry.end.astimezone(NEW_YORK).strftime("%a %Y-%m-%d %H:%M %Z")
-    return f"  {start}  →  {end}   {entry.user.name}"
+    return f"  {start}  ->  {end}   {entry.user.name}"
 
 
 def show_render() -> None:
@@ -71,13 +71,21 @@ SECTIONS = (
 )
 
 
-def main() -> None:
+def main() -> int:
+    """Run every section; one that fails says so in one line and the tour goes on (exit 1)."""
+    failed = 0
     for number, (title, run) in enumerate(SECTIONS, start=1):
         rule = "=" * 78
         print(f"{rule}\n {number}. {title}\n{rule}\n", flush=True)
-        run()
+        try:
+            run()
+        except Exception as error:  # a tour, not a library: say what broke, keep going
+            failed += 1
+            message = " ".join(str(error).split()) or "(no message)"
+            print(f"section {number} ({title}) failed: {type(error).__name__}: {message}")
         print(flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

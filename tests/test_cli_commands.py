@@ -145,6 +145,25 @@ def test_report_csv_lists_each_person(capsys: pytest.CaptureFixture[str]) -> Non
     assert emails[:4] == [f"{n}@unknown.invalid" for n in ("alice", "bob", "carol", "dave")]
 
 
+PAGES_2024 = str(DATA / "pagerduty-incidents.csv")  # page history of 2024
+REPORT_2025 = ["--since", "2025-03-03", "--until", "2025-03-31", "--pages", PAGES_2024]
+
+
+def test_report_says_when_no_page_falls_in_its_window(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "report", SEED, "-q", *REPORT_2025)
+    assert code == 0
+    assert "Pages: none of the" in out and "pages given falls in the horizon" in out
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_report_data_formats_say_on_stderr_when_no_page_falls_in_the_window(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "report", SEED, *REPORT_2025, "--format", fmt)
+    assert code == 0
+    assert "note: none of the" in err and "pages given falls in the horizon" in err
+
+
 def test_report_until_without_since_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "report", SEED, "-q", "--until", "2025-03-31")
     assert code == 2 and "--until needs --since" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 
 from oncall_planner.cli._common import (
@@ -61,5 +62,9 @@ def run(args: argparse.Namespace) -> int:
         "html": report.to_html,
     }
     text = render_format[args.format]()
+    note = report.pages_note()
+    if note and args.format in ("csv", "json") and not args.quiet:
+        # Text, Markdown and HTML say it in the report; a CSV row has no room for it.
+        print(f"note: {note}", file=sys.stderr)
     output(args, text if text.endswith("\n") else text + "\n")
     return 0

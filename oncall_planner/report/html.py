@@ -41,6 +41,7 @@ th{background:#f3f3f3}
 svg text{font-size:11px;fill:#333}
 .scroll{overflow-x:auto}
 .note{color:#555;font-size:.9em}
+.warning{background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px}
 .legend span{display:inline-block;margin-right:14px;font-size:.85em}
 .legend i{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px}
 """
@@ -234,6 +235,11 @@ def to_html(report: FairnessReport) -> str:
         f"<style>{CSS}</style></head><body>",
         "<h1>Fairness report</h1>",
         f'<p class="note">Horizon: {escape(report.horizon.describe())}</p>',
+        *(
+            [f'<p class="warning">Pages: {escape(note)}.</p>']
+            if (note := report.pages_note())
+            else []
+        ),
         "<h2>Timelines</h2>",
         f'<p class="legend">{legend}</p>',
         '<p class="note">Each layer on its own (faded where a later layer or an override hides '
@@ -253,8 +259,9 @@ def to_html(report: FairnessReport) -> str:
         + "".join(f'<span><i style="background:{c}"></i>{k}</span>' for k, c in BUCKET_COLOURS)
         + '<span><i style="background:#b07aa1"></i>burden</span></p>',
         load_chart_svg(report),
-        '<p class="note">Hours in each person\'s own time zone: business 08–18 Mon–Fri, sleep '
-        "22–08, off the rest.</p>",
+        '<p class="note">Level 1: time on call as the first person an escalation policy pages; '
+        "Level 2+: time on call only at later levels. Hours in each person's own time zone: "
+        "business 08–18 Mon–Fri, sleep 22–08, off the rest.</p>",
         '<div class="scroll">',
         _table([_columns(report), *(_row(report, p) for p in report.people)], "load-table"),
         "</div>",

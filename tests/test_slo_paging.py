@@ -121,6 +121,14 @@ def test_each_incident_pages_whoever_the_policy_reaches_first() -> None:
     assert pages[0].id == pages_through_rota([ep(PAGE, 60, 70)], policy())[0].id  # stable
 
 
+def test_an_incident_between_minutes_is_paged_too() -> None:
+    half = Episode(
+        rule=PAGE, key=PAGE.key, pending_at=at(60.5), start=at(60.5), end=at(70.5)
+    )  # a 30-second evaluation interval
+    (page,) = pages_through_rota([half], policy())
+    assert page.user == ANN and page.at == at(60.5)
+
+
 def test_overrides_and_empty_levels_are_followed() -> None:
     schedule = weekly()
     cover = Override(at(0), at(120), BEN)

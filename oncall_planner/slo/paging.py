@@ -35,6 +35,7 @@ from oncall_planner.render import FinalSchedule, on_call_at, render
 from oncall_planner.slo.replay import Backtest, Episode
 
 GROUP_BY = ("alert", "slo", "service")
+_MINUTE = dt.timedelta(minutes=1)
 
 
 @attrs.frozen
@@ -120,7 +121,10 @@ class RotaLookup:
         until: dt.datetime,
         overrides: Mapping[str, Sequence[Override]] | None = None,
     ) -> None:
-        self.since, self.until = since, until
+        # render takes whole minutes; evaluation instants need not be (a 30 s interval)
+        utc = dt.timezone.utc
+        self.since = since.astimezone(utc).replace(second=0, microsecond=0)
+        self.until = until.astimezone(utc).replace(second=0, microsecond=0) + _MINUTE
         self.overrides = overrides_by_schedule(overrides, "pages_through_rota")
         self._finals: dict[str, FinalSchedule] = {}
 

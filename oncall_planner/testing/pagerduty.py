@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from oncall_planner.errors import ValidationError
 from oncall_planner.model import OnCallPlan, Override, Schedule, User
 
 UTC = dt.timezone.utc
@@ -181,8 +182,13 @@ def account_from_plan(
             for target in rule.targets:
                 if isinstance(target.ref, Schedule):
                     targets.append(_ref("schedule", sid[target.ref.name], target.ref.name))
-                else:
+                elif isinstance(target.ref, User):
                     targets.append(user_ref(target.ref))
+                else:  # this stand-in serves the v2 (layer-based) API only
+                    raise ValidationError(
+                        f"the PagerDuty stand-in serves layer-based schedules only; "
+                        f"{target.ref.name!r} is a ShiftSchedule"
+                    )
             rules.append(
                 {
                     "id": pd_id("rule", f"{p.name}/{level}"),

@@ -298,3 +298,26 @@ def test_incident_setup_checks_its_names() -> None:
     plan = OnCallPlan(escalation_policies=[policy()])
     with pytest.raises(ValidationError, match="names escalation policy 'Nope'"):
         check(plan, T0, at(60), incident=IncidentSetup(policy_severity={"Nope": "SEV-2"}))
+
+
+def test_a_shift_based_schedule_is_read_through_render() -> None:
+    """A policy whose schedule is shift-based (pagerduty_schedulev2): pages and the forecast's
+    shifts come from what render() gives for it, like for a layer-based one."""
+    from oncall_planner import RotatingMembers, Rotation, ShiftEvent, ShiftSchedule
+
+    daily = ShiftEvent(
+        "Day",
+        T0,
+        T0 + dt.timedelta(days=1),
+        "RRULE:FREQ=DAILY",
+        RotatingMembers([ANN, BEN]),
+    )
+    shifts = ShiftSchedule("Shifts", "Etc/UTC", [Rotation([daily])])
+    day = 24 * 60
+    pages = pages_through_rota([ep(PAGE, 600, 610), ep(PAGE, day + 600, day + 610)], policy(shifts))
+    assert [p.user for p in pages] == [ANN, BEN]
+    bt = backtest(*(ep(PAGE, 1000 * i, 1000 * i + 5) for i in range(14)), days=14)
+    since = T0 + dt.timedelta(weeks=3)
+    fc = forecast(bt, incidents(bt), policy(shifts), since, since + dt.timedelta(days=4))
+    assert [(s.user, s.hours) for s in fc.shifts] == [(BEN, 24), (ANN, 24), (BEN, 24), (ANN, 24)]
+    assert fc.shifts[0].expected == pytest.approx(1.0)

@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
@@ -34,6 +34,10 @@ from oncall_planner.model.inputs import mixed_overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
 from oncall_planner.render import FinalSchedule, Interval, people_on_call_at, render
 from oncall_planner.timeutil import check_instant, from_seconds, to_seconds, zone
+
+if TYPE_CHECKING:  # the SLO inputs load numpy: only check() calls that pass them import them
+    from oncall_planner.slo.forecast import Forecast
+    from oncall_planner.slo.incident import IncidentSetup
 
 T = TypeVar("T")
 Severity = Literal["error", "warning", "info"]
@@ -416,7 +420,11 @@ class Context:
     """Everything a rule may read: the plan, the horizon ``[since, until)``, page history, time off
     and overrides, with every schedule rendered once and cached; ``now`` (the moment the plan
     would be applied) and ``previous`` (the plan it replaces, if given) for the rules about
-    changes."""
+    changes; and, for the SLO rules, the incident set-up and the page forecast when they are
+    given (``None`` otherwise)."""
+
+    incident: IncidentSetup | None = None
+    forecast: Forecast | None = None
 
     def __init__(
         self,
@@ -604,6 +612,8 @@ def check(
     now: dt.datetime | None = None,
     previous: OnCallPlan | None = None,
     import_notes: Iterable[Any] = (),
+    incident: IncidentSetup | None = None,
+    forecast: Forecast | None = None,
 ) -> tuple[Finding, ...]:
     """Run the enabled rules over ``plan`` in ``[since, until)``; findings sorted by severity,
     code, subject and first interval.
@@ -615,6 +625,8 @@ def check(
     OCP712 compares the two.
     ``import_notes`` are :attr:`oncall_planner.ingest.TerraformImport.notes`: what the import
     left out becomes findings (OCP6xx), so what was not checked is never silent.
+    ``incident`` (severities, incident roles) and ``forecast`` (an SLO page forecast) feed the
+    OCP9xx rules, which stay quiet without them (docs/slo.md).
     """
     check_instant(since, "check", "since")
     check_instant(until, "check", "until")
@@ -650,6 +662,23 @@ def check(
         previous=previous,
         import_notes=tuple(import_notes),
     )
+    if incident is not None:
+        from oncall_planner.slo.incident import IncidentSetup
+
+        if not isinstance(incident, IncidentSetup):
+            raise ValidationError(
+                f"check: incident must be an IncidentSetup or None, got {type(incident).__name__}"
+            )
+        incident.validate(plan)
+        ctx.incident = incident
+    if forecast is not None:
+        from oncall_planner.slo.forecast import Forecast
+
+        if not isinstance(forecast, Forecast):
+            raise ValidationError(
+                f"check: forecast must be a Forecast or None, got {type(forecast).__name__}"
+            )
+        ctx.forecast = forecast
     findings: list[Finding] = []
     for code in sorted(RULES):
         if not config.enabled(code):

@@ -6,7 +6,7 @@ The public API is re-exported here; see README.md and docs/ for a tour.
 (``from oncall_planner import render`` loads the renderer and what it needs, not the importer or
 the reports), so the command line and scripts start fast. Type checkers and IDEs read the
 imports under ``TYPE_CHECKING`` below; :data:`_EXPORTS` says where each name lives at run time,
-and a test keeps the two in step.
+and ``tests/test_package.py`` keeps the two in step.
 """
 
 from __future__ import annotations
@@ -51,16 +51,29 @@ if TYPE_CHECKING:
         audit,
         fairness_report,
     )
+    from oncall_planner.health import (
+        HealthConfig,
+        HealthReport,
+        History,
+        health_report,
+    )
     from oncall_planner.ingest import (
         TerraformImport,
         import_terraform,
         load_terraform,
+    )
+    from oncall_planner.ingest.health import (
+        load_health_config,
+        load_history,
     )
     from oncall_planner.ingest.pages import (
         PageHistory,
         load_pages,
         load_pages_csv,
         load_pages_json,
+    )
+    from oncall_planner.ingest.postmortems import (
+        load_postmortems,
     )
     from oncall_planner.model import (
         EMPTY_MEMBER,
@@ -148,6 +161,9 @@ _EXPORTS: dict[str, str] = {
     "FinalSchedule": "oncall_planner.render",
     "Finding": "oncall_planner.checks",
     "FollowTheSun": "oncall_planner.planning",
+    "HealthConfig": "oncall_planner.health",
+    "HealthReport": "oncall_planner.health",
+    "History": "oncall_planner.health",
     "InputReadError": "oncall_planner.errors",
     "Interval": "oncall_planner.render",
     "Layer": "oncall_planner.model",
@@ -198,11 +214,15 @@ _EXPORTS: dict[str, str] = {
     "fairness_report": "oncall_planner.fairness",
     "follow_the_sun": "oncall_planner.planning",
     "format_diff": "oncall_planner.planning",
+    "health_report": "oncall_planner.health",
     "holiday_dates": "oncall_planner.planning",
     "import_terraform": "oncall_planner.ingest",
+    "load_health_config": "oncall_planner.ingest.health",
+    "load_history": "oncall_planner.ingest.health",
     "load_pages": "oncall_planner.ingest.pages",
     "load_pages_csv": "oncall_planner.ingest.pages",
     "load_pages_json": "oncall_planner.ingest.pages",
+    "load_postmortems": "oncall_planner.ingest.postmortems",
     "load_terraform": "oncall_planner.ingest",
     "next_handoff": "oncall_planner.planning",
     "on_call_at": "oncall_planner.render",
@@ -268,6 +288,9 @@ __all__ = [
     "FinalSchedule",
     "Finding",
     "FollowTheSun",
+    "HealthConfig",
+    "HealthReport",
+    "History",
     "InputReadError",
     "Interval",
     "Layer",
@@ -317,11 +340,15 @@ __all__ = [
     "fairness_report",
     "follow_the_sun",
     "format_diff",
+    "health_report",
     "holiday_dates",
     "import_terraform",
+    "load_health_config",
+    "load_history",
     "load_pages",
     "load_pages_csv",
     "load_pages_json",
+    "load_postmortems",
     "load_terraform",
     "next_handoff",
     "on_call_at",

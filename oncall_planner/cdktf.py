@@ -134,7 +134,7 @@ class PagerDutyOnCall(Construct):
 
         for item in plan_layout(plan, _Ref, users=users, now=now):
             kind, name, data = item.address
-            fields = resolve(item.attributes)
+            fields = resolve({k: v for k, v in item.attributes.items() if k != "//"})
             node_id = f"{'data.' if data else ''}{kind}.{name}"
             construct = _BUILDERS[(kind, data)](self, node_id, fields)
             construct.override_logical_id(name)

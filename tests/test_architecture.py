@@ -17,7 +17,17 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "oncall_planner"
 BOTTOM = {"errors", "timeutil", "model"}
-CORE = BOTTOM | {"render", "render_shift", "escalation", "pages", "checks", "fairness", "planning"}
+CORE = BOTTOM | {
+    "render",
+    "render_shift",
+    "escalation",
+    "pages",
+    "checks",
+    "fairness",
+    "planning",
+    "health",
+    "slo",
+}
 EDGE = {"ingest", "emit", "report", "cli", "cdktf", "pagerduty_api", "testing"}
 NODE_BINDINGS = {"cdktf", "jsii", "constructs", "cdktf_cdktf_provider_pagerduty"}
 
@@ -271,11 +281,14 @@ def _lazy_edge_imports() -> set[tuple[str, str]]:
     return found
 
 
-def test_the_core_reaches_the_edge_only_through_the_fairness_report_conveniences() -> None:
-    """The one documented exception to "the core never imports the edge": FairnessReport's
-    to_text/to_markdown/to_html/to_json/to_csv/to_dict delegate to the report package."""
+def test_the_core_reaches_the_edge_only_through_the_report_conveniences() -> None:
+    """The one documented exception to "the core never imports the edge": FairnessReport's and
+    HealthReport's to_text/to_markdown/to_html/to_json/to_csv/to_dict delegate to the report
+    package."""
     assert _lazy_edge_imports() == {
         ("oncall_planner.fairness.report", "oncall_planner.report.data"),
         ("oncall_planner.fairness.report", "oncall_planner.report.text"),
         ("oncall_planner.fairness.report", "oncall_planner.report.html"),
+        ("oncall_planner.health.report", "oncall_planner.report.health"),
+        ("oncall_planner.health.report", "oncall_planner.report.health_html"),
     }

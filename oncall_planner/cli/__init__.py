@@ -1,4 +1,5 @@
-"""The ``oncall-planner`` command line: render, check, report, audit, escalation, emit, ics, diff.
+"""The ``oncall-planner`` command line: render, check, report, health, audit, escalation, emit, ics,
+diff, slo and forecast.
 
 Every command reads a plan from a Terraform file or directory (read, never executed), or from a
 Python file that defines an :class:`~oncall_planner.OnCallPlan` named ``plan`` (that file *is*
@@ -27,6 +28,7 @@ COMMANDS = (
     "render",
     "check",
     "report",
+    "health",
     "audit",
     "escalation",
     "emit",
@@ -35,6 +37,8 @@ COMMANDS = (
     "pull",
     "verify",
     "overrides",
+    "slo",
+    "forecast",
 )
 
 

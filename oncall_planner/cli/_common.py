@@ -27,7 +27,7 @@ from oncall_planner.timeutil import (
 )
 
 if TYPE_CHECKING:
-    from oncall_planner.model import OnCallPlan, Schedule, User
+    from oncall_planner.model import OnCallPlan, Schedule, ShiftSchedule, User
 
 PROG = "oncall-planner"
 WIDTH = 80
@@ -104,7 +104,12 @@ def add_command(
 
 def add_input(parser: argparse.ArgumentParser) -> None:
     """The ``INPUT`` positional: the plan a command reads."""
-    parser.add_argument("input", metavar="INPUT", help="Terraform file or directory, or plan.py")
+    parser.add_argument(
+        "input",
+        metavar="INPUT",
+        help="Terraform folder or file (.tf, .tf.json, cdk.tf.json), the JSON of "
+        "`terraform show -json` on a plan or state, a .tfstate file, or plan.py",
+    )
 
 
 def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
@@ -112,10 +117,25 @@ def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
     report): elsewhere it was accepted and ignored, even naming a file that does not exist."""
     parser.add_argument(
         "--var",
+        "-var",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="value for a Terraform variable (repeatable)",
+        help="value for a root Terraform variable, read as terraform -var reads it (repeatable)",
+    )
+    parser.add_argument(
+        "--var-file",
+        "-var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a .tfvars or .tfvars.json file, as terraform -var-file (repeatable)",
+    )
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        help="where local module sources may lead (default: the git work tree holding INPUT, "
+        "else INPUT's folder); files are always read only inside their own folder",
     )
     if pages:
         parser.add_argument(
@@ -174,17 +194,16 @@ def add_output(parser: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
-    """``--var NAME=VALUE`` pairs; a value that reads as JSON is taken as JSON."""
-    out: dict[str, Any] = {}
+def parse_vars(pairs: Sequence[str]) -> dict[str, str]:
+    """``--var NAME=VALUE`` pairs as text; the importer reads each value as ``terraform -var``
+    does, by the variable's type (as is for a string, as an HCL expression for a list, map or
+    object), with nesting bounded."""
+    out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            raise UsageError(f"--var must look like NAME=VALUE, got {pair!r}")
-        try:
-            out[name] = json.loads(value)  # numbers, lists and quoted strings as JSON
-        except json.JSONDecodeError:
-            out[name] = value
+            raise UsageError(f"--var must look like NAME=VALUE, got {pair[:60]!r}")
+        out[name.strip()] = value
     return out
 
 
@@ -195,10 +214,10 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
     path = args.input if path is None else path
     if path.endswith(".py"):
         return plan_from_python(Path(path)), None
-    from oncall_planner.pagerduty_api.planfile import load_account, sniff_plan_file
+    from oncall_planner.pagerduty_api.planfile import sniff_plan_file
 
     if sniff_plan_file(path):
-        account = load_account(path)
+        account = _account(path)
         if account.notes and not args.quiet:
             count = _count(len(account.notes), "note")
             if args.verbose:
@@ -210,11 +229,56 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
         return account.plan, None
     from oncall_planner.ingest import import_terraform
 
-    result = import_terraform(path, variables=parse_vars(args.var))
+    result = import_terraform(
+        path,
+        var_strings=parse_vars(getattr(args, "var", ())),
+        var_files=getattr(args, "var_file", ()) or (),
+        root=getattr(args, "root", None),
+    )
     summary = import_summary(path, result, verbose=args.verbose)
     if summary and not args.quiet:
         print(summary, file=sys.stderr)
     return result.plan, result
+
+
+_ACCOUNTS: dict[tuple[str, int, int], Any] = {}
+
+
+def _account(path: str) -> Any:
+    """The :class:`~oncall_planner.pagerduty_api.Account` in the plan file at ``path``, read once
+    per command (the plan, its overrides and its pages are asked for separately)."""
+    from oncall_planner.pagerduty_api.planfile import load_account
+
+    try:
+        stat = Path(path).stat()
+        key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return load_account(path)
+    if key not in _ACCOUNTS:
+        _ACCOUNTS.clear()  # one file at a time is all a command needs
+        _ACCOUNTS[key] = load_account(path)
+    return _ACCOUNTS[key]
+
+
+def load_overrides(args: argparse.Namespace, path: str | None = None) -> dict[str, Any]:
+    """The overrides that the plan file in ``path`` (default: ``INPUT``) carries, by schedule
+    name (``Override`` objects for a layer-based schedule, ``ShiftOverride`` for a shift-based
+    one), as ``pull`` found them in its window; ``{}`` for Terraform or a Python file, which hold
+    no overrides. Commands apply them, so ``render`` of a pulled plan shows what PagerDuty
+    shows during an override."""
+    from oncall_planner.pagerduty_api.planfile import sniff_plan_file
+
+    path = args.input if path is None else path
+    if path.endswith(".py") or not sniff_plan_file(path):
+        return {}
+    return dict(_account(path).overrides)
+
+
+def layered_overrides(overrides: dict[str, Any], plan: OnCallPlan) -> dict[str, Any]:
+    """The overrides of the plan's layer-based schedules only: for the functions that take
+    ``Override`` lists and no ``ShiftOverride`` ones yet."""
+    names = {s.name for s in plan.schedules}
+    return {name: items for name, items in overrides.items() if name in names}
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -230,7 +294,7 @@ def import_summary(path: str, result: Any, *, verbose: bool = False) -> str:
     plan = result.plan
     imported = ", ".join(
         [
-            _count(len(plan.schedules), "schedule"),
+            _count(len(plan.all_schedules), "schedule"),
             _count(len(plan.escalation_policies), "escalation policy", "escalation policies"),
         ]
     )
@@ -238,7 +302,7 @@ def import_summary(path: str, result: Any, *, verbose: bool = False) -> str:
         text
         for n, text in (
             (len(result.warnings), f"{len(result.warnings)} not imported"),
-            (len(result.placeholders), _count(len(result.placeholders), "placeholder user")),
+            (len(result.placeholders), _count(len(result.placeholders), "placeholder")),
             (len(result.ignored), f"{len(result.ignored)} ignored"),
         )
         if n
@@ -308,9 +372,8 @@ def load_pages(args: argparse.Namespace) -> Any:
 
 def _pulled_pages(path: str) -> Any:
     from oncall_planner.ingest.pages import PageHistory
-    from oncall_planner.pagerduty_api.planfile import load_account
 
-    return PageHistory(load_account(path).pages, source=path)
+    return PageHistory(_account(path).pages, source=path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,9 +474,9 @@ def parse_instant(text: str, tz: str | None, flag: str) -> dt.datetime:
 
 
 def zone_arg(name: str | None, plan: OnCallPlan) -> str:
-    """``--tz``, or the plan's first schedule's zone."""
+    """``--tz``, or the zone of the plan's first schedule (of either kind)."""
     if name is None:
-        return plan.schedules[0].time_zone if plan.schedules else "Etc/UTC"
+        return plan.all_schedules[0].time_zone if plan.all_schedules else "Etc/UTC"
     try:
         return check_time_zone(name, "--tz")
     except OnCallPlannerError as exc:
@@ -546,15 +609,15 @@ def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None
 # ---------------------------------------------------------------------------------------------
 
 
-def schedules(plan: OnCallPlan, names: Sequence[str] | None) -> list[Schedule]:
-    """The schedules named by ``--schedule`` (all of them without it)."""
+def schedules(plan: OnCallPlan, names: Sequence[str] | None) -> list[Schedule | ShiftSchedule]:
+    """The schedules (of either kind) named by ``--schedule`` (all of them without it)."""
     if not names:
-        return list(plan.schedules)
-    out = []
+        return list(plan.all_schedules)
+    out: list[Schedule | ShiftSchedule] = []
     for name in names:
-        found = [s for s in plan.schedules if s.name == name]
+        found = [s for s in plan.all_schedules if s.name == name]
         if not found:
-            known = ", ".join(repr(s.name) for s in plan.schedules) or "none"
+            known = ", ".join(repr(s.name) for s in plan.all_schedules) or "none"
             raise UsageError(f"--schedule: no schedule named {name!r} (schedules: {known})")
         out.extend(found)
     return out
@@ -635,11 +698,27 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str], width: int = WID
     return "\n".join(lines)
 
 
+def source_text(source: Any) -> str:
+    """A shift's source in a few words for a table: ``rotation 2``, ``custom 1``,
+    ``override 3, rot 1`` (positions from 1)."""
+    if source.kind == "rotation":
+        return f"rotation {source.rotation + 1}"
+    if source.kind == "custom_shift":
+        return f"custom {source.custom_shift + 1}"
+    if source.kind == "rotation_override":
+        return f"override {source.override + 1}, rot {source.rotation + 1}"
+    return f"override {source.override + 1}, custom {source.custom_shift + 1}"
+
+
 def entries_table(entries: Sequence[Any], tz: str) -> str:
-    """Who is on call when, one row per entry, or ``nobody``."""
+    """Who is on call when, one row per entry, or ``nobody``. Entries of a shift-based schedule
+    (they carry a ``source``) add a column saying where each comes from."""
     if not entries:
         return "  nobody"
+    sourced = any(getattr(e, "source", None) is not None for e in entries)
     rows = [
-        [when(e.start, tz), when(e.end, tz), hours(e.end - e.start), e.user.name] for e in entries
+        [when(e.start, tz), when(e.end, tz), hours(e.end - e.start), e.user.name]
+        + ([source_text(e.source) if e.source is not None else ""] if sourced else [])
+        for e in entries
     ]
-    return table(rows, ["Start", "End", "Hours", "Who"])
+    return table(rows, ["Start", "End", "Hours", "Who"] + (["From"] if sourced else []))

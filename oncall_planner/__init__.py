@@ -135,6 +135,7 @@ if TYPE_CHECKING:
         on_call_at,
         people_on_call_at,
         render,
+        render_each,
     )
     from oncall_planner.timeutil import (
         PAGERDUTY_TIME_ZONES,
@@ -232,6 +233,7 @@ _EXPORTS: dict[str, str] = {
     "plan_rotation": "oncall_planner.planning",
     "position_changes": "oncall_planner.checks",
     "render": "oncall_planner.render",
+    "render_each": "oncall_planner.render",
     "to_terraform_json": "oncall_planner.emit",
     "write_terraform_json": "oncall_planner.emit",
 }
@@ -358,6 +360,7 @@ __all__ = [
     "plan_rotation",
     "position_changes",
     "render",
+    "render_each",
     "to_terraform_json",
     "write_terraform_json",
 ]

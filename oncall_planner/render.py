@@ -283,17 +283,15 @@ class _LayerParts(_Parts):
 
     def layers(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
         shared = _Shared(entries)
-        return tuple(
-            shared.entries_of(zip(*layer.pieces()), self.users) for layer in self.job.layers()
-        )
+        return tuple(shared.entries_of(layer.pieces(), self.users) for layer in self.job.layers())
 
     def visible(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
         shared = _Shared(entries)
         visible = _visible(self.job.layers(), self.override_pieces, self.job.lo, self.job.hi)
-        return tuple(shared.entries_of(zip(*p), self.users) for p in visible)
+        return tuple(shared.entries_of(p, self.users) for p in visible)
 
     def overrides(self, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
-        return _Shared(entries).entries_of(self.override_pieces, self.users)
+        return _Shared(entries).entries_of(_columns(self.override_pieces), self.users)
 
 
 @attrs.frozen
@@ -427,32 +425,55 @@ class _Shared:
     each instant, and the Entry itself where a layer's piece is a final entry unchanged (two in
     three are, in a typical schedule), so that a kept result with its ``layers`` holds each once."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
-        self.instants: dict[int, dt.datetime] = {}
-        self.entries: dict[tuple[int, int, int], Entry] = {}
-        instants, by_id = self.instants, self.entries
-        for entry in entries:
-            start, end = entry.start, entry.end
-            instants[to_seconds(start)] = start
-            instants[to_seconds(end)] = end
-            by_id[id(start), id(end), id(entry.user)] = entry
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        starts = [e.start for e in entries]
+        ends = [e.end for e in entries]
+        self.instants: dict[int, dt.datetime] = dict(zip(_seconds(starts), starts))
+        self.instants.update(zip(_seconds(ends), ends))
+        self.entries: dict[tuple[int, int, int], Entry] = dict(
+            zip(zip(map(id, starts), map(id, ends), (id(e.user) for e in entries)), entries)
+        )
 
-    def entries_of(self, pieces: Iterable[Piece], users: Sequence[User]) -> tuple[Entry, ...]:
+    def entries_of(self, pieces: Columns, users: Sequence[User]) -> tuple[Entry, ...]:
         """Pieces as Entry objects, sharing datetimes and entries with the final schedule."""
-        instants, by_id = self.instants, self.entries
+        starts, ends, who = pieces
+        instants = self.instants
+        missing = sorted(set(starts).union(ends).difference(instants))
+        if missing:
+            instants.update(zip(missing, _datetimes(missing)))
+        when = instants.__getitem__
+        start_times = list(map(when, starts))
+        end_times = list(map(when, ends))
+        people = list(map(users.__getitem__, who))
+        found = map(
+            self.entries.get, zip(map(id, start_times), map(id, end_times), map(id, people))
+        )
+        return tuple(
+            [
+                entry if entry is not None else _tuple_new(Entry, (s, e, u, None))
+                for entry, s, e, u in zip(found, start_times, end_times, people)
+            ]
+        )
 
-        def when(seconds: int) -> dt.datetime:
-            found = instants.get(seconds)
-            if found is None:
-                found = instants[seconds] = from_seconds(seconds)
-            return found
 
-        out = []
-        for s, e, u in pieces:
-            start, end, user = when(s), when(e), users[u]
-            found = by_id.get((id(start), id(end), id(user)))
-            out.append(_tuple_new(Entry, (start, end, user, None)) if found is None else found)
-        return tuple(out)
+def _seconds(values: Iterable[dt.datetime]) -> Iterator[int]:
+    """``to_seconds`` of the renderer's own aware datetimes (whole seconds), in C."""
+    return map(int, map(dt.datetime.timestamp, values))
+
+
+def _datetimes(values: Sequence[int]) -> list[dt.datetime]:
+    """The datetimes of ascending POSIX seconds: each the one before it plus a cached
+    timedelta."""
+    try:
+        return list(
+            itertools.accumulate(
+                map(_Timedeltas().__getitem__, map(operator.sub, values[1:], values)),
+                operator.add,
+                initial=_fromtimestamp(values[0], dt.timezone.utc),
+            )
+        )
+    except (OverflowError, OSError, ValueError):  # outside the platform's time_t or datetime
+        return [from_seconds(t) for t in values]
 
 
 _fromtimestamp = dt.datetime.fromtimestamp

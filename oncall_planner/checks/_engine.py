@@ -376,30 +376,36 @@ def subtract(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval
 class Lookup:
     """Who is on call on one schedule at an instant, answered from rendered entries (instants as
     datetimes, or as POSIX seconds in hot loops): everyone, in schedule order, so several people
-    on a shift-based schedule. Outside the rendered window it asks
+    on a shift-based schedule. ``finals`` is a render, or renders of consecutive windows (the
+    horizon, then a little past it); outside them it asks
     :func:`oncall_planner.render.people_on_call_at`."""
 
     def __init__(
         self,
-        final: FinalSchedule,
+        finals: FinalSchedule | Sequence[FinalSchedule],
         schedule: Schedule | ShiftSchedule,
         overrides: Sequence[Override] | Sequence[ShiftOverride],
     ) -> None:
-        self.starts = [to_seconds(e.start) for e in final.entries]
-        self.ends = [to_seconds(e.end) for e in final.entries]
-        self.users = [(e.user,) for e in final.entries]
-        self.lo, self.hi = to_seconds(final.since), to_seconds(final.until)
+        if isinstance(finals, FinalSchedule):
+            finals = (finals,)
+        entries = [e for f in finals for e in f.entries]
+        self.starts = [to_seconds(e.start) for e in entries]
+        self.ends = [to_seconds(e.end) for e in entries]
+        self.users = [(e.user,) for e in entries]
+        self.lo, self.hi = to_seconds(finals[0].since), to_seconds(finals[-1].until)
         self.schedule = schedule
         self.overrides = overrides
         self.changes = sorted({*self.starts, *self.ends, self.lo, self.hi})
-        # A shift-based schedule's entries may overlap: the final schedule finds everyone.
-        self.final = final if final.concurrent else None
+        # A shift-based schedule's entries may overlap: the final schedules find everyone.
+        self.finals = finals if any(f.concurrent for f in finals) else None
+        self.bounds = [to_seconds(f.until) for f in finals]
 
     def at_seconds(self, t: int) -> tuple[User, ...]:
         if not self.lo <= t < self.hi:
             return people_on_call_at(self.schedule, from_seconds(t), self.overrides)
-        if self.final is not None:
-            return self.final.people_on_call_at(from_seconds(t))
+        if self.finals is not None:
+            final = self.finals[bisect.bisect_right(self.bounds, t)]
+            return final.people_on_call_at(from_seconds(t))
         i = bisect.bisect_right(self.starts, t) - 1
         if i >= 0 and t < self.ends[i]:
             return self.users[i]
@@ -480,12 +486,14 @@ class Context:
         return self._memo[key]  # type: ignore[no-any-return]
 
     def lookup(self, schedule: Schedule | ShiftSchedule) -> Lookup:
-        """Who is on call on ``schedule``, rendered over the horizon and a little past it (the
-        longest escalation), so timelines triggered inside the horizon stay in rendered time."""
+        """Who is on call on ``schedule`` over the horizon and a little past it (the longest
+        escalation), so timelines triggered inside the horizon stay in rendered time. The horizon
+        is :meth:`final`'s render, shared with the rules that read it; only the short stretch
+        past it is rendered here."""
         if schedule.name not in self._lookups:
             overrides = self.overrides.get(schedule.name, ())
-            final = render(schedule, self.since, self.until + self.pad, overrides)
-            self._lookups[schedule.name] = Lookup(final, schedule, overrides)
+            past = render(schedule, self.until, self.until + self.pad, overrides)
+            self._lookups[schedule.name] = Lookup([self.final(schedule), past], schedule, overrides)
         return self._lookups[schedule.name]
 
     def on_call(self, schedule: Schedule | ShiftSchedule, at: dt.datetime) -> tuple[User, ...]:

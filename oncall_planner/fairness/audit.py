@@ -75,6 +75,8 @@ PERTURBATIONS: dict[str, tuple[str, ...]] = {
 }
 
 NEWCOMER = User("Newcomer", "newcomer@example.com")
+#: How many perturbed scenarios (with their renders) one audit keeps for the other properties.
+SCENARIOS_KEPT = 512
 #: What a DST change can add to a wall-clock turn; streak limits tolerate it.
 DST_SLACK = HOUR
 
@@ -92,7 +94,10 @@ class Perturbation:
 
 @attrs.frozen
 class Scenario:
-    """A perturbed plan, its window and overrides, and what was done in plain words."""
+    """A perturbed plan, its window and overrides, and what was done in plain words.
+
+    Its schedules are rendered once, when a property first asks (:func:`_finals`), and the
+    render is kept with the scenario for the other properties."""
 
     plan: OnCallPlan
     since: int
@@ -100,6 +105,9 @@ class Scenario:
     overrides: Mapping[str, tuple[Override, ...] | tuple[ShiftOverride, ...]]
     absent: str | None
     words: str
+    _rendered: list[list[FinalSchedule]] = attrs.field(
+        factory=list, init=False, eq=False, repr=False
+    )
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -391,10 +399,17 @@ def _cover_overrides(
 
 
 def _finals(sc: Scenario) -> list[FinalSchedule]:
-    return [
-        render(s, from_seconds(sc.since), from_seconds(sc.until), sc.overrides.get(s.name, ()))
-        for s in sc.plan.all_schedules
-    ]
+    """The scenario's schedules rendered over its window, once per scenario."""
+    if not sc._rendered:
+        sc._rendered.append(
+            [
+                render(
+                    s, from_seconds(sc.since), from_seconds(sc.until), sc.overrides.get(s.name, ())
+                )
+                for s in sc.plan.all_schedules
+            ]
+        )
+    return sc._rendered[0]
 
 
 def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
@@ -629,6 +644,18 @@ def audit(
     capped = min(cycle, MAX_CYCLE)
     cycle_hours = int(capped.total_seconds()) // HOUR
 
+    # The properties search the same perturbations (hypothesis draws the same examples from the
+    # same strategy and seed): each scenario is made, and rendered, once for all of them.
+    scenarios: dict[Perturbation, Scenario] = {}
+
+    def scenario(p: Perturbation) -> Scenario:
+        found = scenarios.get(p)
+        if found is None:
+            if len(scenarios) >= SCENARIOS_KEPT:
+                del scenarios[next(iter(scenarios))]
+            found = scenarios[p] = apply(plan, base, p, tz)
+        return found
+
     results = []
     for name in names:
         kinds = [k for k in PERTURBATIONS[name] if k in chosen]
@@ -639,7 +666,7 @@ def audit(
             p: Perturbation, check: Any = _CHECKS[name], state: dict[str, Any] = state
         ) -> None:
             state["runs"] += 1
-            sc = apply(plan, base, p, tz)
+            sc = scenario(p)
             problem = check(sc, tz, limit)
             if problem is not None:
                 if state["first"] is None:

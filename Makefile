@@ -66,7 +66,10 @@ prometheus:
 
 ## bench: benchmarks that print ratios against a baseline measured in the same run
 bench: $(STAMP) $(NODE_STAMP) prometheus
+	$(PY) benchmarks/startup_bench.py
 	$(PY) benchmarks/render_bench.py
+	$(PY) benchmarks/shift_bench.py
+	$(PY) benchmarks/scale_bench.py
 	$(PY) benchmarks/fairness_bench.py
 	$(PY) benchmarks/checks_bench.py
 	$(PY) benchmarks/emit_bench.py

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import math
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -659,17 +660,39 @@ def check(
     # Durations are differences of instants: two datetimes that share a ZoneInfo subtract on the
     # wall clock (a DST week would count 168 h instead of 167 h), so the horizon is kept in UTC.
     since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
-    ctx = Context(
-        plan,
-        since,
-        until,
-        pages_t,
-        ov,
-        off,
-        now=now,
-        previous=previous,
-        import_notes=tuple(import_notes),
-    )
+    # The rules keep what they render and compute (every schedule's final schedule, intervals)
+    # until the end and make no reference cycles: as the importer does, the cyclic collector is
+    # paused meanwhile (and what the rules kept is let go before it runs again), since its full
+    # passes over everything kept so far made a large organisation's check grow faster than the
+    # organisation.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        findings = _run_rules(
+            Context(
+                plan,
+                since,
+                until,
+                pages_t,
+                ov,
+                off,
+                now=now,
+                previous=previous,
+                import_notes=tuple(import_notes),
+            ),
+            config,
+            incident,
+            forecast,
+        )
+    finally:
+        if collecting:
+            gc.enable()
+    return tuple(sorted(findings, key=sort_key))
+
+
+def _run_rules(
+    ctx: Context, config: CheckConfig, incident: object, forecast: object
+) -> list[Finding]:
     if incident is not None:
         from oncall_planner.slo.incident import IncidentSetup
 
@@ -677,7 +700,7 @@ def check(
             raise ValidationError(
                 f"check: incident must be an IncidentSetup or None, got {type(incident).__name__}"
             )
-        incident.validate(plan)
+        incident.validate(ctx.plan)
         ctx.incident = incident
     if forecast is not None:
         from oncall_planner.slo.forecast import Forecast
@@ -706,7 +729,7 @@ def check(
                     location=hit.location,
                 )
             )
-    return tuple(sorted(findings, key=sort_key))
+    return findings
 
 
 def iter_layers(

@@ -156,9 +156,7 @@ class Names:
             "membership",
         )
         # Layer-based first, so a plan that gains shift-based schedules renames none of them.
-        schedules = unique_identifiers(
-            [(s.name, s.name) for s in plan.all_schedules], "schedule"
-        )
+        schedules = unique_identifiers([(s.name, s.name) for s in plan.all_schedules], "schedule")
         policies = unique_identifiers(
             [(p.name, p.name) for p in plan.escalation_policies], "escalation_policy"
         )
@@ -327,7 +325,9 @@ def plan_layout(
         address = ("pagerduty_schedulev2", names.schedules[shift_schedule.name], False)
         schedule_addresses[shift_schedule.name] = address
         out.append(
-            Resource(address, schedulev2_attributes(shift_schedule, ref, user_address, team_address))
+            Resource(
+                address, schedulev2_attributes(shift_schedule, ref, user_address, team_address)
+            )
         )
 
     for policy in plan.escalation_policies:

@@ -31,6 +31,14 @@ from oncall_planner.fairness import (
 )
 from oncall_planner.ingest import TerraformImport, import_terraform, load_terraform
 from oncall_planner.ingest.pages import PageHistory, load_pages, load_pages_csv, load_pages_json
+from oncall_planner.migration import (
+    Conversion,
+    ConversionProof,
+    PlanConversion,
+    prove_conversion,
+    to_shift_plan,
+    to_shift_schedule,
+)
 from oncall_planner.model import (
     EMPTY_MEMBER,
     CustomShift,
@@ -108,6 +116,8 @@ __all__ = [
     "AuditReport",
     "Change",
     "CheckConfig",
+    "Conversion",
+    "ConversionProof",
     "Cover",
     "CoverResult",
     "CustomShift",
@@ -135,6 +145,7 @@ __all__ = [
     "PageMetrics",
     "PayRates",
     "PersonLoad",
+    "PlanConversion",
     "PolicyOptions",
     "Region",
     "Restriction",
@@ -183,7 +194,10 @@ __all__ = [
     "people_on_call_at",
     "plan_rotation",
     "position_changes",
+    "prove_conversion",
     "render",
+    "to_shift_plan",
+    "to_shift_schedule",
     "to_terraform_json",
     "write_terraform_json",
 ]

@@ -17,7 +17,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "oncall_planner"
 BOTTOM = {"errors", "timeutil", "model"}
-CORE = BOTTOM | {"render", "render_shift", "escalation", "pages", "checks", "fairness", "planning"}
+CORE = BOTTOM | {
+    "render",
+    "render_shift",
+    "escalation",
+    "pages",
+    "checks",
+    "fairness",
+    "planning",
+    "migration",
+}
 EDGE = {"ingest", "emit", "report", "cli", "cdktf", "cdktn", "pagerduty_api", "testing"}
 NODE_BINDINGS = {
     "cdktf",

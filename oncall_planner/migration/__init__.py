@@ -2,7 +2,7 @@
 
 :func:`to_shift_schedule` converts one :class:`~oncall_planner.Schedule` into a
 :class:`~oncall_planner.ShiftSchedule` (Terraform ``pagerduty_schedulev2``), :func:`to_shift_plan`
-a whole plan, escalation policies retargeted; :func:`prove` renders both over the horizon and
+a whole plan, escalation policies retargeted; :func:`prove_conversion` renders both over the horizon and
 compares who is on call minute by minute, listing every difference with its reason.
 docs/schedulev2.md ("Migrating from layers") describes the conversion, the class of schedules it
 converts exactly and the proof.
@@ -16,17 +16,17 @@ from oncall_planner.migration.convert import (
     to_shift_plan,
     to_shift_schedule,
 )
-from oncall_planner.migration.proof import Difference, MigrationProof, Reading, prove
+from oncall_planner.migration.proof import ConversionProof, Difference, Reading, prove_conversion
 
 __all__ = [
     "DEFAULT_HORIZON",
     "Conversion",
     "Difference",
     "Limitation",
-    "MigrationProof",
+    "ConversionProof",
     "PlanConversion",
     "Reading",
-    "prove",
+    "prove_conversion",
     "to_shift_plan",
     "to_shift_schedule",
 ]

@@ -116,7 +116,7 @@ class Conversion:
     ``effective_since``): the first instant at or after the ``since`` asked for where no shift is
     cut in two, preferably one where every pattern starts a turn. Before it the layer-based
     schedule should stay in charge. ``horizon`` is how far the conversion was checked (and how
-    far :func:`~oncall_planner.migration.prove` compares by default). ``limitations`` lists what
+    far :func:`~oncall_planner.migration.prove_conversion` compares by default). ``limitations`` lists what
     could not be expressed (empty: the conversion is exact), ``notes`` the choices made.
     """
 
@@ -645,7 +645,7 @@ def to_shift_schedule(
 
     ``horizon`` (default: a year, or one full rotation cycle of the longest layer if that is
     longer) is how far ahead the conversion is checked for daylight-saving changes and what
-    :func:`~oncall_planner.migration.prove` compares. What cannot be expressed (PagerDuty's
+    :func:`~oncall_planner.migration.prove_conversion` compares. What cannot be expressed (PagerDuty's
     limits, turns that hold an uneven number of windows, ...) is left out and listed in
     :attr:`Conversion.limitations`. The layer-based schedule is read with wall-clock turns, the
     library's default (docs/semantics.md).

@@ -1,7 +1,7 @@
 """The proof of a conversion: both schedules rendered, compared as sets of people over time.
 
 Who is on call is a step function of time: a set of people that changes only where an entry
-starts or ends. :func:`prove` renders the layer-based schedule and the shift-based one over the
+starts or ends. :func:`prove_conversion` renders the layer-based schedule and the shift-based one over the
 same window, turns each into its steps and walks the union of their change points once; between
 two change points both sets are constant, so comparing them there compares every minute of the
 stretch at once. Each stretch where the sets differ becomes a :class:`Difference`, with the
@@ -28,7 +28,7 @@ from oncall_planner.model import User
 from oncall_planner.render import FinalSchedule, ShiftRenderOptions, render
 from oncall_planner.timeutil import MINUTE, check_instant, from_seconds, to_seconds
 
-__all__ = ["Difference", "MigrationProof", "Reading", "compare", "prove"]
+__all__ = ["Difference", "ConversionProof", "Reading", "compare", "prove_conversion"]
 
 #: The other readings of PagerDuty's open questions the proof tries, by register number.
 READINGS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -74,7 +74,7 @@ class Reading:
 
 
 @attrs.frozen
-class MigrationProof:
+class ConversionProof:
     """Both schedules of ``conversion`` compared over ``[since, until)``.
 
     ``differences`` are the stretches where the people on call differ (none: :attr:`exact`),
@@ -210,13 +210,13 @@ def _sorted(people: Iterable[User]) -> tuple[User, ...]:
     return tuple(sorted(people, key=lambda u: (u.name, u.email)))
 
 
-def prove(
+def prove_conversion(
     conversion: Conversion,
     *,
     until: dt.datetime | None = None,
     options: ShiftRenderOptions | None = None,
     readings: bool = True,
-) -> MigrationProof:
+) -> ConversionProof:
     """Render ``conversion.source`` (wall-clock turns) and ``conversion.schedule`` (with
     ``options``, default the reference model's) from ``conversion.switch_at`` to ``until``
     (default: the conversion's horizon later), and compare who is on call.
@@ -225,14 +225,14 @@ def prove(
     PagerDuty's open questions in :data:`READINGS`.
     """
     if not isinstance(conversion, Conversion):
-        raise ValidationError(f"prove: conversion must be a Conversion, got {conversion!r}")
+        raise ValidationError(f"prove_conversion: conversion must be a Conversion, got {conversion!r}")
     since = conversion.switch_at
     if until is None:
         until = since + conversion.horizon
-    check_instant(until, "prove", "until")
+    check_instant(until, "prove_conversion", "until")
     if until <= since:
         raise ValidationError(
-            f"prove: until must be after the switch ({since.isoformat()}), got {until.isoformat()}"
+            f"prove_conversion: until must be after the switch ({since.isoformat()}), got {until.isoformat()}"
         )
     if options is None:
         options = ShiftRenderOptions()
@@ -259,7 +259,7 @@ def prove(
         for label, change in _readings(options):
             other = compare(before, after(attrs.evolve(options, **change)), hi)
             checked.append(Reading(label, sum(e - s for s, e, _, _ in other) // MINUTE))
-    return MigrationProof(
+    return ConversionProof(
         conversion=conversion,
         since=since,
         until=until,

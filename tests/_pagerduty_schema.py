@@ -271,6 +271,7 @@ MEMBERSHIP = Block(
     }
 )
 
+
 def _rfc3339(v: Any) -> str | None:
     """What the provider parses with Go's ``time.RFC3339`` and the emitter writes: ``…Z``."""
     return _time(v)
@@ -360,9 +361,7 @@ def _rotation_rules(body: dict[str, Any]) -> list[str]:
     return []
 
 
-SCHEDULEV2_ROTATION = Block(
-    {}, {"event": (True, SCHEDULEV2_EVENT, 1, 5)}, extra=_rotation_rules
-)
+SCHEDULEV2_ROTATION = Block({}, {"event": (True, SCHEDULEV2_EVENT, 1, 5)}, extra=_rotation_rules)
 
 
 def _lifecycle(v: Any) -> str | None:

@@ -81,7 +81,10 @@ def test_a_shift_schedule_is_a_valid_schedulev2_block():
 def test_start_and_end_are_the_instants_of_the_local_times_in_utc():
     # 09:00-17:00 in New York in June is 13:00Z-21:00Z: the local anchor, not 09:00Z (§2.4).
     body = first_event(emitted(schedule()))
-    assert (body["start_time"], body["end_time"]) == ("2026-06-01T13:00:00Z", "2026-06-01T21:00:00Z")
+    assert (body["start_time"], body["end_time"]) == (
+        "2026-06-01T13:00:00Z",
+        "2026-06-01T21:00:00Z",
+    )
     assert body["effective_since"] == "2026-06-01T13:00:00Z"
 
 

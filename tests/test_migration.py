@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from oncall_planner import (
     Conversion,
     Layer,
-    OnCallPlan,
     Restriction,
     Schedule,
     ShiftSchedule,

@@ -1,4 +1,5 @@
-"""The ``oncall-planner`` command line: render, check, report, audit, escalation, emit, ics, diff.
+"""The ``oncall-planner`` command line: render, check, report, audit, escalation, emit, migrate,
+ics, diff, and PagerDuty's API (pull, verify, overrides).
 
 Every command reads a plan from a Terraform file or directory (read, never executed), or from a
 Python file that defines an :class:`~oncall_planner.OnCallPlan` named ``plan`` (that file *is*
@@ -30,6 +31,7 @@ COMMANDS = (
     "audit",
     "escalation",
     "emit",
+    "migrate",
     "ics",
     "diff",
     "pull",

@@ -880,19 +880,33 @@ def _fit(
 
 
 def to_shift_plan(
-    plan: OnCallPlan, since: dt.datetime, *, horizon: dt.timedelta | None = None
+    plan: OnCallPlan,
+    since: dt.datetime,
+    *,
+    horizon: dt.timedelta | None = None,
+    schedules: Sequence[str] | None = None,
 ) -> PlanConversion:
-    """Every layer-based schedule of ``plan`` converted (:func:`to_shift_schedule`), in a plan
-    where escalation policies target the shift-based schedules instead (Terraform
-    ``schedule_reference`` to the ``pagerduty_schedulev2``). Shift-based schedules already in
-    the plan stay as they are."""
+    """The layer-based schedules of ``plan`` converted (:func:`to_shift_schedule`), all of them
+    or those named in ``schedules``, in a plan where escalation policies target the
+    shift-based schedules instead (Terraform ``schedule_reference`` to the
+    ``pagerduty_schedulev2``). Other schedules stay as they are."""
     if not isinstance(plan, OnCallPlan):
         raise ValidationError(f"to_shift_plan: plan must be an OnCallPlan, got {plan!r}")
-    conversions = tuple(to_shift_schedule(s, since, horizon=horizon) for s in plan.schedules)
+    chosen = list(plan.schedules)
+    if schedules is not None:
+        known = {s.name: s for s in plan.schedules}
+        missing = [name for name in schedules if name not in known]
+        if missing:
+            raise ValidationError(
+                f"to_shift_plan: no layer-based schedule named {missing[0]!r}; the plan has "
+                f"{sorted(known)}"
+            )
+        chosen = [s for s in plan.schedules if s.name in set(schedules)]
+    conversions = tuple(to_shift_schedule(s, since, horizon=horizon) for s in chosen)
     replaced = {c.source.name: c.schedule for c in conversions}
 
     def target(t: Target) -> Target:
-        if isinstance(t.ref, Schedule):
+        if isinstance(t.ref, Schedule) and t.ref.name in replaced:
             return Target("schedule", replaced[t.ref.name])
         return t
 
@@ -910,6 +924,7 @@ def to_shift_plan(
         for p in plan.escalation_policies
     ]
     new_plan = OnCallPlan(
+        schedules=[s for s in plan.schedules if s.name not in replaced],
         escalation_policies=policies,
         users=plan.users,
         teams=plan.teams,

@@ -28,7 +28,7 @@ from oncall_planner.model import User
 from oncall_planner.render import FinalSchedule, ShiftRenderOptions, render
 from oncall_planner.timeutil import MINUTE, check_instant, from_seconds, to_seconds
 
-__all__ = ["Difference", "ConversionProof", "Reading", "compare", "prove_conversion"]
+__all__ = ["ConversionProof", "Difference", "Reading", "compare", "prove_conversion"]
 
 #: The other readings of PagerDuty's open questions the proof tries, by register number.
 READINGS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -101,6 +101,36 @@ class ConversionProof:
     @property
     def differing_minutes(self) -> int:
         return sum(d.minutes for d in self.differences)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The proof as JSON-ready data: instants in UTC, people by email."""
+
+        def iso(value: dt.datetime) -> str:
+            return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+        conv = self.conversion
+        return {
+            "schedule": conv.source.name,
+            "since": iso(self.since),
+            "until": iso(self.until),
+            "minutes": self.minutes,
+            "exact": self.exact,
+            "differing_minutes": self.differing_minutes,
+            "rotations": len(conv.schedule.rotations),
+            "differences": [
+                {
+                    "start": iso(d.start),
+                    "end": iso(d.end),
+                    "layer_based": [u.email for u in d.before],
+                    "shift_based": [u.email for u in d.after],
+                    "reason": d.reason,
+                }
+                for d in self.differences
+            ],
+            "readings": {r.label: r.minutes for r in self.readings},
+            "limitations": [{"code": lim.code, "message": lim.message} for lim in conv.limitations],
+            "notes": list(conv.notes),
+        }
 
     def to_text(self, limit: int = 20) -> str:
         """The proof in words: the verdict, the readings, then the differences (at most
@@ -225,7 +255,9 @@ def prove_conversion(
     PagerDuty's open questions in :data:`READINGS`.
     """
     if not isinstance(conversion, Conversion):
-        raise ValidationError(f"prove_conversion: conversion must be a Conversion, got {conversion!r}")
+        raise ValidationError(
+            f"prove_conversion: conversion must be a Conversion, got {conversion!r}"
+        )
     since = conversion.switch_at
     if until is None:
         until = since + conversion.horizon

@@ -5,9 +5,11 @@ layers rotate the same four people weekly, and a policy that pages the schedule,
 The tour builds it in Python (examples/seed_plan.py) and shows who is on call for 8 weeks from a
 fixed date, the checks (the Primary layer is never on call), the fairness report and audit, the
 set-up planned the right way with a membership change and its diff, the corrected set-up as
-Terraform (native JSON and `cdktf synth`), and the seed's own pagerduty.tf imported through the
-command line, and an account pulled from a local stand-in of PagerDuty's API and verified
-against it. Every date is fixed, so the output is the same on every run.
+Terraform (native JSON and `cdktf synth`), the seed's schedule migrated to a shift-based
+pagerduty_schedulev2 with the proof that nobody's time changes (and `cdktn synth`), the seed's own
+pagerduty.tf imported through the command line, and an account pulled from a local stand-in of
+PagerDuty's API and verified against it. Every date is fixed, so the output is the same on every
+run.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import tour_api
 import tour_checks
 import tour_cli
 import tour_fairness
+import tour_migrate
 import tour_planning
 import tour_terraform
 from seed_plan import NEW_YORK, build_plan
@@ -63,6 +66,7 @@ SECTIONS = (
     ("Fairness: load per person, indices and a hypothesis audit", tour_fairness.run),
     ("Planning: primary and secondary done right, and a membership change", tour_planning.run),
     ("Terraform out: the corrected set-up as JSON and through cdktf synth", tour_terraform.run),
+    ("Migration: the seed's schedule to pagerduty_schedulev2, with its proof", tour_migrate.run),
     ("Bring your own Terraform: import and the command line", tour_cli.run),
     ("PagerDuty's own API: pull an account and verify our render against it", tour_api.run),
 )

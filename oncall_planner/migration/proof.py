@@ -15,6 +15,7 @@ differ if PagerDuty behaved that way.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -132,46 +133,57 @@ class ConversionProof:
             "notes": list(conv.notes),
         }
 
-    def to_text(self, limit: int = 20) -> str:
-        """The proof in words: the verdict, the readings, then the differences (at most
-        ``limit`` of them, with a count of the rest)."""
+    def to_text(self, limit: int = 20, width: int = 80) -> str:
+        """The proof in words, lines wrapped at ``width``: the verdict, the differences (at most
+        ``limit`` of them, with a count of the rest), the readings and what was left out."""
         conv = self.conversion
         zone = ZoneInfo(conv.source.time_zone)
 
         def when(value: dt.datetime) -> str:
             return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
-        rotations = len(conv.schedule.rotations)
+        def wrapped(text: str, indent: str, more: str | None = None) -> list[str]:
+            return textwrap.wrap(
+                text,
+                width,
+                initial_indent=indent,
+                subsequent_indent=more if more is not None else indent + "  ",
+                break_on_hyphens=False,
+            )
+
+        layers, rotations = len(conv.source.layers), len(conv.schedule.rotations)
         lines = [
-            f"Schedule {conv.source.name!r}: {len(conv.source.layers)} layer(s) -> "
-            f"{rotations} rotation(s), from {when(self.since)} to {when(self.until)} "
-            f"({self.minutes:,} minutes)"
+            f"Schedule {conv.source.name!r}: {layers} layer{'s' if layers != 1 else ''} -> "
+            f"{rotations} rotation{'s' if rotations != 1 else ''}",
+            f"  compared from {when(self.since)} to {when(self.until)} ({self.minutes:,} minutes)",
         ]
         if self.exact:
             lines.append("  exact: the same people are on call every minute")
         else:
-            lines.append(
-                f"  DIFFERS for {self.differing_minutes:,} of {self.minutes:,} minutes, in "
-                f"{len(self.differences):,} stretch(es):"
+            lines += wrapped(
+                f"DIFFERS for {self.differing_minutes:,} of {self.minutes:,} minutes, in "
+                f"{len(self.differences):,} stretch(es):",
+                "  ",
             )
             for d in self.differences[:limit]:
                 before = ", ".join(u.name for u in d.before) or "nobody"
                 after = ", ".join(u.name for u in d.after) or "nobody"
-                lines.append(
-                    f"    {when(d.start)} -> {when(d.end)}: layers {before}; shifts {after}"
+                lines += wrapped(
+                    f"{when(d.start)} -> {when(d.end)}: layers {before}; shifts {after}", "    "
                 )
-                lines.append(f"      why: {d.reason}")
+                lines += wrapped(f"why: {d.reason}", "      ", "        ")
             if len(self.differences) > limit:
                 lines.append(f"    ... and {len(self.differences) - limit:,} more")
-        if self.readings:
-            holds = [r.label for r in self.readings if r.holds]
-            fails = [f"{r.label} ({r.minutes:,} min)" for r in self.readings if not r.holds]
-            if holds:
-                lines.append("  also holds if PagerDuty reads: " + "; ".join(holds))
-            if fails:
-                lines.append("  differs if PagerDuty reads: " + "; ".join(fails))
+        holds = [r.label for r in self.readings if r.holds]
+        fails = [f"{r.label} ({r.minutes:,} minutes)" for r in self.readings if not r.holds]
+        if holds:
+            lines.append("  also holds if PagerDuty reads:")
+            lines += [f"    {label}" for label in holds]
+        if fails:
+            lines.append("  differs if PagerDuty reads:")
+            lines += [f"    {label}" for label in fails]
         for limitation in conv.limitations:
-            lines.append(f"  left out ({limitation.code}): {limitation.message}")
+            lines += wrapped(f"left out ({limitation.code}): {limitation.message}", "  ")
         return "\n".join(lines)
 
 

@@ -151,7 +151,7 @@ def test_the_cdktf_construct_refuses_a_shift_schedule_in_words(tmp_path):
     )
     plan = OnCallPlan(shift_schedules=[ShiftSchedule("Ops", "Etc/UTC", [Rotation([event])])])
     stack = TerraformStack(App(outdir=str(tmp_path)), "ops")
-    with pytest.raises(ValidationError, match="use oncall_planner.cdktn.PagerDutyOnCall"):
+    with pytest.raises(ValidationError, match=r"use oncall_planner\.cdktn\.PagerDutyOnCall"):
         PagerDutyOnCall(stack, "oncall", plan)
 
 

@@ -492,51 +492,114 @@ def _bridged(
 # --- events ------------------------------------------------------------------------------------
 
 
-def _event(
+def _clean_back(
+    zclock: ZoneClock, pattern: _Pattern, candidates: Iterable[int]
+) -> tuple[int, int] | None:
+    """The first of ``candidates`` (local starts, nearest first) whose occurrence spans no clock
+    change, with its position among them."""
+    for number, local in enumerate(candidates):
+        if _clean(zclock, local, pattern.length):
+            return local, number
+    return None
+
+
+def _next_block(plan: _Plan, local: int) -> int:
+    """The first occurrence after ``local`` held by someone else: where the next block starts."""
+    person = plan.pattern.layer.person(local)
+    step = WEEK * (plan.spm + 1)
+    while True:
+        for start in plan.pattern.starts(local + 1, local + step):
+            if plan.pattern.layer.person(start) != person:
+                return start
+        local += step - 1
+
+
+def _events(
     plan: _Plan,
     zclock: ZoneClock,
     since: int,
     until: int | None,
-    name: str,
-) -> tuple[ShiftEvent, list[str]]:
-    """The event of ``plan`` in force over ``[since, until)``: anchored at the first block that
-    holds an occurrence at or after ``since``, whole periods earlier if that occurrence spans a
-    clock change."""
+    *,
+    lead_in: bool,
+) -> tuple[list[ShiftEvent], list[str]]:
+    """The events of ``plan`` in force over ``[since, until)``, each anchored at the start of a
+    block, whole periods earlier when that occurrence spans a clock change.
+
+    With ``lead_in``, a ``since`` in the middle of a block (the switch, where no instant starts
+    every pattern's block) gets a *lead-in* event for the rest of that block, held by its one
+    person, and the main event starts at the next block. The lead-in's ``start_time`` lies a
+    whole number of cycles of the main event before the block ends, so a count carried from it
+    into the main event (U4 ``"rotation"``) lands on a block start too.
+    """
     pattern = plan.pattern
+    name = pattern.name()
+    f = zclock.from_local
     notes: list[str] = []
+    events: list[ShiftEvent] = []
     local = zclock.to_local(since)
     # The occurrence in progress at `since`, else the next one (an effective_since inside an
     # occurrence cuts it: only a later layer's start or end does that).
     first = next(
         s
         for s in pattern.starts(local - pattern.length - DAY, local + 2 * WEEK + DAY)
-        if zclock.from_local(s + pattern.length) > since
+        if f(s + pattern.length) > since
     )
     start = _block_start(plan, first)
+    if lead_in and start != first and f(first) >= since:
+        block = _next_block(plan, first)
+        if until is None or f(block) < until:
+            remaining = len(pattern.starts(first, block))
+            cycle = plan.spm * plan.cycle
+            back = cycle * (_MAX_PERIODS_BACK + 1)
+            earlier = pattern.starts(first - (back + 1) * WEEK - DAY, first)[::-1]
+            found = _clean_back(
+                zclock,
+                pattern,
+                (earlier[k * cycle - remaining - 1] for k in range(1, _MAX_PERIODS_BACK + 1)),
+            )
+            if found is not None:
+                anchor, _ = found
+                events.append(
+                    ShiftEvent(
+                        f"{name[:-1]}, lead-in)",
+                        from_seconds(f(anchor)),
+                        from_seconds(f(anchor + pattern.length)),
+                        pattern.rrule(),
+                        RotatingMembers([pattern.layer.person(first)]),
+                        effective_since=from_seconds(since),
+                        effective_until=from_seconds(f(block)),
+                    )
+                )
+                notes.append(
+                    f"{name}: the switch falls inside a turn, so a lead-in event keeps "
+                    f"{pattern.layer.person(first).name} on until the next turn, "
+                    f"{_when(zclock, f(block))}"
+                )
+                since, first, start = f(block), block, block
     members = _members(plan, start)
     period = pattern.period()
-    for back in range(_MAX_PERIODS_BACK + 1):
-        anchor = start - back * period
-        if _clean(zclock, anchor, pattern.length):
-            if back:
-                notes.append(
-                    f"{name}: start_time goes back {back} cycle(s), to "
-                    f"{_when(zclock, zclock.from_local(anchor))}, a shift that spans no clock "
-                    "change, so both readings of its length agree"
-                )
-            start = anchor
-            break
-    s0 = zclock.from_local(start)
-    event = ShiftEvent(
-        name,
-        from_seconds(s0),
-        from_seconds(zclock.from_local(start + pattern.length)),
-        pattern.rrule(),
-        RotatingMembers(members, shifts_per_member=plan.spm),
-        effective_since=from_seconds(since),
-        effective_until=None if until is None else from_seconds(until),
+    found = _clean_back(
+        zclock, pattern, (start - back * period for back in range(_MAX_PERIODS_BACK + 1))
     )
-    return event, notes
+    if found is not None:
+        start, back = found
+        if back:
+            notes.append(
+                f"{name}: start_time goes back {back} cycle(s), to {_when(zclock, f(start))}, "
+                "a shift that spans no clock change, so both readings of its length agree"
+            )
+    events.append(
+        ShiftEvent(
+            name,
+            from_seconds(f(start)),
+            from_seconds(f(start + pattern.length)),
+            pattern.rrule(),
+            RotatingMembers(members, shifts_per_member=plan.spm),
+            effective_since=from_seconds(since),
+            effective_until=None if until is None else from_seconds(until),
+        )
+    )
+    return events, notes
 
 
 def _spans(zclock: ZoneClock, pattern: _Pattern, lo: int, hi: int) -> tuple[Interval, ...]:
@@ -720,11 +783,11 @@ def to_shift_schedule(
                 )
             )
         for slot, plan in enumerate(kept):
-            event, event_notes = _event(plan, zclock, start, epoch.until, plan.pattern.name())
+            made, event_notes = _events(plan, zclock, start, epoch.until, lead_in=number == 0)
             notes += event_notes
             while len(slots) <= slot:
                 slots.append([])
-            slots[slot].append(event)
+            slots[slot] += made
     rotations = [Rotation(slot, name=slot[0].name) for slot in slots]
     shift = ShiftSchedule(
         schedule.name,

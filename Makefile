@@ -62,6 +62,8 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/fairness_bench.py
 	$(PY) benchmarks/checks_bench.py
 	$(PY) benchmarks/emit_bench.py
+	$(PY) benchmarks/import_bench.py
+	$(PY) benchmarks/health_bench.py
 
 ## lint: ruff (lint and format check) and mypy on the library
 lint: $(STAMP)

@@ -4,12 +4,12 @@ The seed is the Terraform this project started from: one schedule whose "Primary
 layers rotate the same four people weekly, and a policy that pages the schedule, then the manager.
 The tour builds it in Python (examples/seed_plan.py) and shows who is on call for 8 weeks from a
 fixed date, the checks (the Primary layer is never on call), the fairness report and audit, the
-set-up planned the right way with a membership change and its diff, the corrected set-up as
-Terraform (native JSON and `cdktf synth`), the seed's schedule migrated to a shift-based
-pagerduty_schedulev2 with the proof that nobody's time changes (and `cdktn synth`), the seed's own
-pagerduty.tf imported through the command line, and an account pulled from a local stand-in of
-PagerDuty's API and verified against it. Every date is fixed, so the output is the same on every
-run.
+health report on a month of made-up page history, the set-up planned the right way with a
+membership change and its diff, the corrected set-up as Terraform (native JSON and `cdktf
+synth`), the seed's schedule migrated to a shift-based pagerduty_schedulev2 with the proof that
+nobody's time changes (and `cdktn synth`), the seed's own pagerduty.tf imported through the
+command line, and an account pulled from a local stand-in of PagerDuty's API and verified
+against it. Every date is fixed, so the output is the same on every run.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import tour_api
 import tour_checks
 import tour_cli
 import tour_fairness
+import tour_health
 import tour_migrate
 import tour_planning
 import tour_terraform
@@ -64,6 +65,7 @@ SECTIONS = (
     ("Who is on call: the seed's set-up, built in Python", show_render),
     ("Checks before terraform apply", tour_checks.run),
     ("Fairness: load per person, indices and a hypothesis audit", tour_fairness.run),
+    ("On-call health: interruptions, hours, response, caps and pay (March 2025)", tour_health.run),
     ("Planning: primary and secondary done right, and a membership change", tour_planning.run),
     ("Terraform out: the corrected set-up as JSON and through cdktf synth", tour_terraform.run),
     ("Migration: the seed's schedule to pagerduty_schedulev2, with its proof", tour_migrate.run),

@@ -29,8 +29,11 @@ from oncall_planner.fairness import (
     audit,
     fairness_report,
 )
+from oncall_planner.health import HealthConfig, HealthReport, History, health_report
 from oncall_planner.ingest import TerraformImport, import_terraform, load_terraform
+from oncall_planner.ingest.health import load_health_config, load_history
 from oncall_planner.ingest.pages import PageHistory, load_pages, load_pages_csv, load_pages_json
+from oncall_planner.ingest.postmortems import load_postmortems
 from oncall_planner.migration import (
     Conversion,
     ConversionProof,
@@ -131,6 +134,9 @@ __all__ = [
     "FinalSchedule",
     "Finding",
     "FollowTheSun",
+    "HealthConfig",
+    "HealthReport",
+    "History",
     "InputReadError",
     "Interval",
     "Layer",
@@ -181,11 +187,15 @@ __all__ = [
     "fairness_report",
     "follow_the_sun",
     "format_diff",
+    "health_report",
     "holiday_dates",
     "import_terraform",
+    "load_health_config",
+    "load_history",
     "load_pages",
     "load_pages_csv",
     "load_pages_json",
+    "load_postmortems",
     "load_terraform",
     "next_handoff",
     "on_call_at",

@@ -26,6 +26,7 @@ CORE = BOTTOM | {
     "fairness",
     "planning",
     "migration",
+    "health",
 }
 EDGE = {"ingest", "emit", "report", "cli", "cdktf", "cdktn", "pagerduty_api", "testing"}
 NODE_BINDINGS = {
@@ -39,11 +40,7 @@ NODE_BINDINGS = {
 #: The adapter modules, the only ones that load a CDK's bindings, each its own.
 ADAPTERS = {
     "cdktf": {"cdktf", "cdktf_cdktf_provider_pagerduty", "constructs"},
-    "cdktn": {
-        "cdktn",
-        "cdktn_provider_pagerduty",
-        "constructs",
-    },
+    "cdktn": {"cdktn", "cdktn_provider_pagerduty", "constructs"},
 }
 
 
@@ -301,11 +298,14 @@ def _lazy_edge_imports() -> set[tuple[str, str]]:
     return found
 
 
-def test_the_core_reaches_the_edge_only_through_the_fairness_report_conveniences() -> None:
-    """The one documented exception to "the core never imports the edge": FairnessReport's
-    to_text/to_markdown/to_html/to_json/to_csv/to_dict delegate to the report package."""
+def test_the_core_reaches_the_edge_only_through_the_report_conveniences() -> None:
+    """The one documented exception to "the core never imports the edge": FairnessReport's and
+    HealthReport's to_text/to_markdown/to_html/to_json/to_csv/to_dict delegate to the report
+    package."""
     assert _lazy_edge_imports() == {
         ("oncall_planner.fairness.report", "oncall_planner.report.data"),
         ("oncall_planner.fairness.report", "oncall_planner.report.text"),
         ("oncall_planner.fairness.report", "oncall_planner.report.html"),
+        ("oncall_planner.health.report", "oncall_planner.report.health"),
+        ("oncall_planner.health.report", "oncall_planner.report.health_html"),
     }

@@ -42,7 +42,9 @@ def test_rule_families_match_their_code_hundreds():
         "3": "escalation",
         "4": "rest",
         "5": "pages",
+        "6": "imports",
         "7": "shifts",
+        "8": "health",
     }
     assert {code: r.family for code, r in RULES.items()} == {
         code: families[code[3]] for code in RULES

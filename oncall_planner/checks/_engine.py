@@ -56,6 +56,9 @@ class Finding:
     message: str
     intervals: tuple[Interval, ...] = ()
     hint: str = ""
+    #: ``(file, line)`` where the finding is written, when it is about the input itself
+    #: (import findings, OCP6xx); other findings are placed through the importer's locations.
+    location: tuple[str, int | None] | None = None
 
     def to_text(self) -> str:
         """``error OCP103 shadowed-layer: Schedule 'X', layer 'Y': message``."""
@@ -77,6 +80,11 @@ class Finding:
                 for iv in self.intervals
             ],
             "hint": self.hint,
+            **(
+                {"location": {"file": self.location[0], "line": self.location[1]}}
+                if self.location is not None
+                else {}
+            ),
         }
 
 
@@ -89,6 +97,7 @@ class Hit:
     intervals: tuple[Interval, ...] = ()
     hint: str = ""
     severity: Severity | None = None
+    location: tuple[str, int | None] | None = None
 
 
 RuleFunc = Callable[["Context", Mapping[str, Any]], Iterable[Hit]]
@@ -419,8 +428,12 @@ class Context:
         time_off: tuple[TimeOff, ...],
         now: dt.datetime | None = None,
         previous: OnCallPlan | None = None,
+        import_notes: tuple[Any, ...] = (),
     ) -> None:
         self.plan = plan
+        #: What the importer left out or stood in for (see checks/imports.py), when the plan
+        #: came from Terraform: objects with ``code``, ``location``, ``subject``, ``message``.
+        self.import_notes = import_notes
         self.since = since
         self.until = until
         self.now = since if now is None else now
@@ -580,6 +593,7 @@ def check(
     *,
     now: dt.datetime | None = None,
     previous: OnCallPlan | None = None,
+    import_notes: Iterable[Any] = (),
 ) -> tuple[Finding, ...]:
     """Run the enabled rules over ``plan`` in ``[since, until)``; findings sorted by severity,
     code, subject and first interval.
@@ -589,6 +603,8 @@ def check(
     is away when. ``now`` is the moment the plan would be applied (default: ``since``); the rules
     about shift-based events' dates compare with it. ``previous`` is the plan this one replaces:
     OCP712 compares the two.
+    ``import_notes`` are :attr:`oncall_planner.ingest.TerraformImport.notes`: what the import
+    left out becomes findings (OCP6xx), so what was not checked is never silent.
     """
     check_instant(since, "check", "since")
     check_instant(until, "check", "until")
@@ -613,7 +629,17 @@ def check(
     # Durations are differences of instants: two datetimes that share a ZoneInfo subtract on the
     # wall clock (a DST week would count 168 h instead of 167 h), so the horizon is kept in UTC.
     since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
-    ctx = Context(plan, since, until, pages_t, ov, off, now=now, previous=previous)
+    ctx = Context(
+        plan,
+        since,
+        until,
+        pages_t,
+        ov,
+        off,
+        now=now,
+        previous=previous,
+        import_notes=tuple(import_notes),
+    )
     findings: list[Finding] = []
     for code in sorted(RULES):
         if not config.enabled(code):
@@ -630,6 +656,7 @@ def check(
                     message=hit.message,
                     intervals=hit.intervals,
                     hint=hit.hint,
+                    location=hit.location,
                 )
             )
     return tuple(sorted(findings, key=sort_key))

@@ -1,5 +1,5 @@
-"""The ``oncall-planner`` command line: render, check, report, audit, escalation, emit, migrate,
-ics, diff, and PagerDuty's API (pull, verify, overrides).
+"""The ``oncall-planner`` command line: render, check, report, health, audit, escalation, emit,
+migrate, ics, diff, and PagerDuty's API (pull, verify, overrides).
 
 Every command reads a plan from a Terraform file or directory (read, never executed), or from a
 Python file that defines an :class:`~oncall_planner.OnCallPlan` named ``plan`` (that file *is*
@@ -28,6 +28,7 @@ COMMANDS = (
     "render",
     "check",
     "report",
+    "health",
     "audit",
     "escalation",
     "emit",

@@ -105,7 +105,12 @@ def add_command(
 
 def add_input(parser: argparse.ArgumentParser) -> None:
     """The ``INPUT`` positional: the plan a command reads."""
-    parser.add_argument("input", metavar="INPUT", help="Terraform file or directory, or plan.py")
+    parser.add_argument(
+        "input",
+        metavar="INPUT",
+        help="Terraform folder or file (.tf, .tf.json, cdk.tf.json), the JSON of "
+        "`terraform show -json` on a plan or state, a .tfstate file, or plan.py",
+    )
 
 
 def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
@@ -113,10 +118,25 @@ def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
     report): elsewhere it was accepted and ignored, even naming a file that does not exist."""
     parser.add_argument(
         "--var",
+        "-var",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="value for a Terraform variable (repeatable)",
+        help="value for a root Terraform variable, read as terraform -var reads it (repeatable)",
+    )
+    parser.add_argument(
+        "--var-file",
+        "-var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a .tfvars or .tfvars.json file, as terraform -var-file (repeatable)",
+    )
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        help="where local module sources may lead (default: the git work tree holding INPUT, "
+        "else INPUT's folder); files are always read only inside their own folder",
     )
     if pages:
         parser.add_argument(
@@ -175,17 +195,16 @@ def add_output(parser: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
-    """``--var NAME=VALUE`` pairs; a value that reads as JSON is taken as JSON."""
-    out: dict[str, Any] = {}
+def parse_vars(pairs: Sequence[str]) -> dict[str, str]:
+    """``--var NAME=VALUE`` pairs as text; the importer reads each value as ``terraform -var``
+    does, by the variable's type (as is for a string, as an HCL expression for a list, map or
+    object), with nesting bounded."""
+    out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            raise UsageError(f"--var must look like NAME=VALUE, got {pair!r}")
-        try:
-            out[name] = json.loads(value)  # numbers, lists and quoted strings as JSON
-        except json.JSONDecodeError:
-            out[name] = value
+            raise UsageError(f"--var must look like NAME=VALUE, got {pair[:60]!r}")
+        out[name.strip()] = value
     return out
 
 
@@ -211,7 +230,12 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
         return account.plan, None
     from oncall_planner.ingest import import_terraform
 
-    result = import_terraform(path, variables=parse_vars(args.var))
+    result = import_terraform(
+        path,
+        var_strings=parse_vars(getattr(args, "var", ())),
+        var_files=getattr(args, "var_file", ()) or (),
+        root=getattr(args, "root", None),
+    )
     summary = import_summary(path, result, verbose=args.verbose)
     if summary and not args.quiet:
         print(summary, file=sys.stderr)
@@ -239,7 +263,7 @@ def import_summary(path: str, result: Any, *, verbose: bool = False) -> str:
         text
         for n, text in (
             (len(result.warnings), f"{len(result.warnings)} not imported"),
-            (len(result.placeholders), _count(len(result.placeholders), "placeholder user")),
+            (len(result.placeholders), _count(len(result.placeholders), "placeholder")),
             (len(result.ignored), f"{len(result.ignored)} ignored"),
         )
         if n

@@ -40,7 +40,8 @@ th,td{border:1px solid #ccc;padding:3px 7px;text-align:right}
 th:first-child,td:first-child{text-align:left}
 th{background:#f3f3f3}
 svg text{font-size:11px;fill:#333}
-.scroll{overflow-x:auto}
+.scroll{overflow-x:auto;max-width:100%}
+@media (max-width:600px){body{margin:12px}}
 .note{color:#555;font-size:.9em}
 .warning{background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px}
 .legend span{display:inline-block;margin-right:14px;font-size:.85em}
@@ -258,13 +259,15 @@ def to_html(report: FairnessReport) -> str:
             f"<h3>{escape(name)} <small>({escape(final.schedule.time_zone)}, level "
             f"{levels.get(name, '?')})</small></h3>"
         )
-        parts.append(timeline_svg(final, colours, i))
+        # Wide charts and tables scroll inside their own box: on a narrow screen (400 px) the
+        # page itself never scrolls sideways, and the charts keep a readable size.
+        parts.append(f'<div class="scroll">{timeline_svg(final, colours, i)}</div>')
     parts += [
         "<h2>Load per person</h2>",
         '<p class="legend">'
         + "".join(f'<span><i style="background:{c}"></i>{k}</span>' for k, c in BUCKET_COLOURS)
         + '<span><i style="background:#b07aa1"></i>burden</span></p>',
-        load_chart_svg(report),
+        f'<div class="scroll">{load_chart_svg(report)}</div>',
         '<p class="note">Level 1: time on call as the first person an escalation policy pages; '
         "Level 2+: time on call only at later levels. Hours in each person's own time zone: "
         "business 08–18 Mon–Fri, sleep 22–08, off the rest.</p>",
@@ -274,7 +277,9 @@ def to_html(report: FairnessReport) -> str:
         "<h2>Fairness indices</h2>",
         f'<p class="note">Over the {len(report.rostered)} rostered people; burden weights: '
         f"{_weights(report)}.</p>",
+        '<div class="scroll">',
         _table(_indices(report), "indices-table"),
+        "</div>",
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"

@@ -89,7 +89,7 @@ def to_sarif(
             "level": _LEVELS.get(finding.severity, "warning"),
             "message": {"text": text},
         }
-        where = _location(finding.subject, locations or {})
+        where = getattr(finding, "location", None) or _location(finding.subject, locations or {})
         uri = where[0] if where else artifact
         if uri is not None:
             physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}

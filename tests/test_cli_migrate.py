@@ -53,6 +53,9 @@ def test_the_seed_migrates_to_valid_terraform_with_an_exact_proof(
     doc = json.loads(target.read_text())
     assert check_document(doc) == []
     assert list(doc["resource"]) == ["pagerduty_escalation_policy", "pagerduty_schedulev2"]
+    # The seed's Terraform names stay: the policy is not re-created, the schedule keeps its name.
+    assert list(doc["resource"]["pagerduty_escalation_policy"]) == ["checkout"]
+    assert list(doc["resource"]["pagerduty_schedulev2"]) == ["checkout_oncall"]
     assert "exact: the same people are on call every minute" in out
     assert "takes over at 2025-03-05 00:00 EST" in out
 

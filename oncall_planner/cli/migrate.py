@@ -24,6 +24,7 @@ from oncall_planner.cli._common import (
     add_output,
     check_writable,
     json_text,
+    kept_names,
     load_plan,
     output,
     parse_instant,
@@ -89,13 +90,14 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from oncall_planner.emit import to_terraform_json
+    from oncall_planner.emit.terraform_json import Names
     from oncall_planner.errors import ValidationError
     from oncall_planner.migration import prove_conversion, to_shift_plan
 
     if args.horizon is not None and args.horizon < 1:
         raise UsageError(f"--horizon must be a positive number of days, got {args.horizon}")
     check_writable(args.proof, "--proof")  # -o is checked with the shared options
-    plan, _ = load_plan(args)
+    plan, imported = load_plan(args)
     if not plan.schedules:
         raise UsageError("the input has no layer-based schedule (pagerduty_schedule) to migrate")
     tz = zone_arg(args.tz, plan)
@@ -111,7 +113,10 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--schedule: {exc}") from None
         raise
     proofs = [prove_conversion(c, readings=not args.no_readings) for c in migrated.conversions]
-    terraform = json_text(to_terraform_json(migrated.plan, users=args.users))
+    # Terraform names are kept: a schedule's under its new type, and above all the policies',
+    # which a rename would make Terraform destroy and create again.
+    names = Names.of(migrated.plan, kept_names(imported)) if imported is not None else None
+    terraform = json_text(to_terraform_json(migrated.plan, users=args.users, names=names))
     if args.proof is not None and args.proof.endswith(".json"):
         report = json_text({"proofs": [p.to_dict() for p in proofs]})
     else:

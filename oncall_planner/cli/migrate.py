@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -135,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _text(proof: ConversionProof) -> str:
     lines = [proof.to_text()]
-    lines += [f"  note: {note}" for note in proof.conversion.notes]
+    for note in proof.conversion.notes:
+        lines += textwrap.wrap(note, 80, initial_indent="  note: ", subsequent_indent="    ")
     return "\n".join(lines)
 
 

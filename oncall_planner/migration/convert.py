@@ -783,7 +783,9 @@ def to_shift_schedule(
                 )
             )
         for slot, plan in enumerate(kept):
-            made, event_notes = _events(plan, zclock, start, epoch.until, lead_in=number == 0)
+            # A lead-in is one more event in the rotation: only while PagerDuty's five allow it.
+            lead_in = number == 0 and len(epochs) < MAX_EVENTS
+            made, event_notes = _events(plan, zclock, start, epoch.until, lead_in=lead_in)
             notes += event_notes
             while len(slots) <= slot:
                 slots.append([])

@@ -27,6 +27,7 @@ CORE = BOTTOM | {
     "planning",
     "migration",
     "health",
+    "slo",
 }
 EDGE = {"ingest", "emit", "report", "cli", "cdktf", "cdktn", "pagerduty_api", "testing"}
 NODE_BINDINGS = {

@@ -1,5 +1,5 @@
-"""The ``oncall-planner`` command line: render, check, report, health, audit, escalation, emit, ics,
-diff, slo and forecast.
+"""The ``oncall-planner`` command line: render, check, report, health, audit, escalation, emit,
+migrate, ics, diff, slo and forecast, and PagerDuty's API (pull, verify, overrides).
 
 Every command reads a plan from a Terraform file or directory (read, never executed), or from a
 Python file that defines an :class:`~oncall_planner.OnCallPlan` named ``plan`` (that file *is*
@@ -32,6 +32,7 @@ COMMANDS = (
     "audit",
     "escalation",
     "emit",
+    "migrate",
     "ics",
     "diff",
     "pull",

@@ -721,3 +721,30 @@ def entries_table(entries: Sequence[Any], tz: str) -> str:
         for e in entries
     ]
     return table(rows, ["Start", "End", "Hours", "Who"] + (["From"] if sourced else []))
+
+
+def kept_names(imported: Any) -> dict[str, dict[str, str]]:
+    """The Terraform names an imported plan's objects had, where they can be kept: a root
+    module's object without ``count``/``for_each`` (``pagerduty_schedule.primary``) keeps
+    ``primary``; an object in a module or with an instance key gets a name of its own. A
+    schedule migrated to ``pagerduty_schedulev2`` keeps its name under the new type."""
+    keep: dict[str, dict[str, str]] = {"users": {}, "teams": {}, "schedules": {}, "policies": {}}
+    kinds = {
+        "Schedule": "schedules",
+        "ShiftSchedule": "schedules",
+        "EscalationPolicy": "policies",
+        "User": "users",
+        "Team": "teams",
+    }
+    for key, address in imported.addresses.items():
+        kind = kinds.get(key[0])
+        if kind is None or (kind != "users" and len(key) != 2):
+            continue
+        parts = address.split(".")
+        if parts[0] == "data":
+            parts = parts[1:]
+        if len(parts) != 2 or "[" in address or address.startswith("module."):
+            continue
+        name = key[2].lower() if kind == "users" else key[1]
+        keep[kind][name] = parts[1]
+    return keep

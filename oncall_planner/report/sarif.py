@@ -22,7 +22,7 @@ Locations = Mapping[tuple[str, ...], tuple[str, "int | None"]]
 
 
 #: Kinds of object that findings name at the start of their subject, as the importer keys them.
-_KINDS = frozenset({"Schedule", "EscalationPolicy", "User"})
+_KINDS = frozenset({"Schedule", "ShiftSchedule", "EscalationPolicy", "User"})
 
 
 def _names(key: tuple[str, ...]) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 import attrs
 
 from oncall_planner.fairness.report import FairnessReport, PersonLoad
+from oncall_planner.report.csvfile import csv_text
 
 #: Decimal places kept for hours and ratios in JSON and CSV.
 PLACES = 4
@@ -107,14 +106,11 @@ def to_json(report: FairnessReport) -> str:
 
 
 def to_csv(report: FairnessReport) -> str:
-    """One row per person (columns :data:`CSV_COLUMNS`); empty cells for values not computed."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for p in report.people:
-        row = person_dict(p)
-        writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
-    return out.getvalue()
+    """One row per person (columns :data:`CSV_COLUMNS`); empty cells for values not computed.
+    Written by :func:`oncall_planner.report.csvfile.csv_text`: a name or email that a spreadsheet
+    would run as a formula starts with a single quote; numbers stay numbers."""
+    rows = (person_dict(p) for p in report.people)
+    return csv_text(CSV_COLUMNS, ([row[c] for c in CSV_COLUMNS] for row in rows))
 
 
 __all__ = ["CSV_COLUMNS", "person_dict", "report_dict", "to_csv", "to_json"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "oncall_planner"
-BOTTOM = {"errors", "timeutil", "model"}
+BOTTOM = {"errors", "textutil", "timeutil", "model"}
 CORE = BOTTOM | {"render", "escalation", "pages", "checks", "fairness", "planning"}
 EDGE = {"ingest", "emit", "report", "cli", "cdktf"}
 NODE_BINDINGS = {"cdktf", "jsii", "constructs", "cdktf_cdktf_provider_pagerduty"}

@@ -213,8 +213,10 @@ def test_policy_name_characters() -> None:
     rule = EscalationRule(5, [Target.user(ALICE)])
     with raises("EscalationPolicy: name must not end with a space nor contain \\ / & < >"):
         EscalationPolicy("Checkout & Payments", [rule])
-    with raises("EscalationPolicy: name must be printable"):
+    with raises("EscalationPolicy 'Checkout\\tPayments': name must not hold control characters"):
         EscalationPolicy("Checkout\tPayments", [rule])
+    with raises("EscalationPolicy: name must be printable"):
+        EscalationPolicy("Checkout\u00a0Payments", [rule])
 
 
 def test_team_description_is_text_of_at_most_1024_characters() -> None:

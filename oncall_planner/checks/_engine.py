@@ -31,6 +31,7 @@ from oncall_planner.model import (
 from oncall_planner.model.inputs import overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
 from oncall_planner.render import FinalSchedule, Interval, on_call_at, render
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import check_instant, from_seconds, to_seconds, zone
 
 T = TypeVar("T")
@@ -57,7 +58,7 @@ class Finding:
 
     def to_text(self) -> str:
         """``error OCP103 shadowed-layer: Schedule 'X', layer 'Y': message``."""
-        return f"{self.severity} {self.code} {self.rule}: {self.subject}: {self.message}"
+        return printable(f"{self.severity} {self.code} {self.rule}: {self.subject}: {self.message}")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON or SARIF reports; instants as ISO-8601 UTC strings."""

@@ -19,7 +19,15 @@ import os
 import sys
 from collections.abc import Sequence
 
-from oncall_planner.cli._common import PROG, YEARS, Progress, UsageError, check_args, time_options
+from oncall_planner.cli._common import (
+    PROG,
+    YEARS,
+    Progress,
+    UsageError,
+    check_args,
+    note,
+    time_options,
+)
 from oncall_planner.errors import OnCallPlannerError
 
 #: The command modules (``oncall_planner.cli.<name>``), in the order ``--help`` lists them.
@@ -54,10 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_args(args)  # argument errors come first, before any input is read
         return int(args.func(args))
     except (UsageError, OnCallPlannerError) as exc:
-        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
+        note(f"{PROG} {args.command}: error: {exc}")
         return 2
     except OverflowError:  # a date beyond what datetime holds, however the input reached it
-        print(f"{PROG} {args.command}: error: a date is out of range; {YEARS}", file=sys.stderr)
+        note(f"{PROG} {args.command}: error: a date is out of range; {YEARS}")
         return 2
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)

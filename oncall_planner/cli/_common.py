@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from oncall_planner.errors import OnCallPlannerError
+from oncall_planner.textutil import json_safe, printable
 from oncall_planner.timeutil import (
     TIMESTAMP_YEARS,
     check_time_zone,
@@ -77,7 +78,7 @@ class Progress:
         width = 24
         filled = width * self.done // self.total
         bar = "#" * filled + "." * (width - filled)
-        text = f"{self.title} [{bar}] {self.done}/{self.total} {label}"
+        text = printable(f"{self.title} [{bar}] {self.done}/{self.total} {label}")
         self.stream.write("\r" + text[: WIDTH - 1].ljust(WIDTH - 1))
         self.stream.flush()
 
@@ -200,7 +201,7 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
     result = import_terraform(path, variables=parse_vars(args.var))
     summary = import_summary(path, result, verbose=args.verbose)
     if summary and not args.quiet:
-        print(summary, file=sys.stderr)
+        note(summary)
     return result.plan, result
 
 
@@ -279,7 +280,7 @@ def load_pages(args: argparse.Namespace) -> Any:
 
     history = read_pages(args.pages, args.pages_tz)
     if not args.quiet and (history.skipped or history.warnings):
-        print(history.summary(), file=sys.stderr)
+        note(history.summary())
     return history
 
 
@@ -469,8 +470,15 @@ def user(plan: OnCallPlan, who: str) -> User:
 # ---------------------------------------------------------------------------------------------
 
 
+def note(text: str) -> None:
+    """One message on standard error, shown through :func:`~oncall_planner.textutil.printable`:
+    text from an input (a page id, a file name) never sends a control sequence to the terminal."""
+    print(printable(text), file=sys.stderr)
+
+
 def write(path: Path, text: str, flag: str) -> None:
     """Write ``text`` exactly (line endings included), making missing parent directories."""
+    text = printable(text)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="")
@@ -482,6 +490,7 @@ def output(args: argparse.Namespace, text: str) -> None:
     """``text`` to ``--output`` (a file, made with its folders) or to standard output."""
     path = getattr(args, "output", None)
     if path in (None, "-"):
+        text = printable(text)  # no raw control character reaches the terminal
         buffer = getattr(sys.stdout, "buffer", None)
         if buffer is None:  # a text-only stream, e.g. under redirect_stdout
             sys.stdout.write(text)
@@ -491,12 +500,12 @@ def output(args: argparse.Namespace, text: str) -> None:
             buffer.flush()
         return
     write(Path(path), text, "--output")
-    print(f"wrote {path}", file=sys.stderr)
+    note(f"wrote {path}")
 
 
 def json_text(doc: Any) -> str:
     """A JSON document as the commands write it: sorted keys, two-space indent, UTF-8 kept."""
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------

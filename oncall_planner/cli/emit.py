@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import warnings
 
 from oncall_planner.cli._common import (
@@ -14,6 +13,7 @@ from oncall_planner.cli._common import (
     add_output,
     json_text,
     load_plan,
+    note,
     output,
     parse_instant,
     zone_arg,
@@ -56,6 +56,6 @@ def run(args: argparse.Namespace) -> int:
         doc = to_terraform_json(plan, users=args.users, now=now)
     for warning in caught:
         if not args.quiet and issubclass(warning.category, TerraformEmitWarning):
-            print(f"left out: {warning.message}", file=sys.stderr)
+            note(f"left out: {warning.message}")
     output(args, json_text(doc))
     return 0

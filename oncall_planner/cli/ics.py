@@ -6,7 +6,6 @@ import argparse
 import functools
 import hashlib
 import re
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from oncall_planner.cli._common import (
     add_window,
     check_writable,
     load_plan,
+    note,
     output,
     schedules,
     user,
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             for (name, build), file_name in zip(items, names, strict=True):
                 write(out_dir / file_name, build(), "--output-dir")
                 bar.step(name)
-        print(f"wrote {len(items)} calendar(s) to {out_dir}", file=sys.stderr)
+        note(f"wrote {len(items)} calendar(s) to {out_dir}")
         return 0
     if args.person:
         text = person_calendar(user(plan, args.person[0]))

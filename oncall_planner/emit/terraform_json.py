@@ -41,6 +41,7 @@ from oncall_planner.model import (
     Team,
     User,
 )
+from oncall_planner.textutil import json_safe
 
 UTC = dt.timezone.utc
 
@@ -443,7 +444,7 @@ def dumps(doc: Mapping[str, Any]) -> str:
     out: list[str] = []
     _append(dict(doc), "", out)
     out.append("\n")
-    return "".join(out)
+    return json_safe("".join(out))
 
 
 def write_terraform_json(

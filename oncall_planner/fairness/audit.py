@@ -34,6 +34,7 @@ from oncall_planner.model import (
     User,
 )
 from oncall_planner.render import FinalSchedule, render
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import (
     DAY,
     HOUR,
@@ -155,7 +156,7 @@ class AuditReport:
             f"{len(self.results) - len(self.violated)} of "
             f"{_count(len(self.results), 'property', 'properties')} held"
         )
-        return "\n".join([head, *("  " + r.describe() for r in self.results)]) + "\n"
+        return printable("\n".join([head, *("  " + r.describe() for r in self.results)]) + "\n")
 
     def to_dict(self) -> dict[str, Any]:
         return {

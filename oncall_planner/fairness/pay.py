@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import ValidationError
+from oncall_planner.textutil import check_name_text
 
 
 def non_negative(where: str) -> Callable[[Any, Any, Any], None]:
@@ -28,6 +29,7 @@ def _currency(instance: Any, attribute: Any, value: Any) -> None:
         raise ValidationError(
             f"PayRates: currency must be a short code such as 'USD', got {value!r}"
         )
+    check_name_text(value, "PayRates", "currency")
 
 
 @attrs.frozen(kw_only=True)

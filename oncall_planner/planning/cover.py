@@ -13,6 +13,7 @@ from oncall_planner.errors import ValidationError
 from oncall_planner.model import OnCallPlan, Override, Schedule, TimeOff, User
 from oncall_planner.model.inputs import overrides_by_schedule, sequence_of
 from oncall_planner.render import Mode, on_call_at, render
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import DAY, check_instant, clock, from_seconds, public_holidays
 
 MINUTE = dt.timedelta(minutes=1)
@@ -110,7 +111,7 @@ class Ledger:
         for d in debts:
             hours = d.amount.total_seconds() / 3600
             lines.append(f"  {d.debtor.name} owes {d.creditor.name} {hours:g} h")
-        return "\n".join(lines) + "\n"
+        return printable("\n".join(lines) + "\n")
 
 
 @attrs.frozen
@@ -158,7 +159,7 @@ class CoverResult:
             end = c.end.astimezone(info).strftime("%a %Y-%m-%d %H:%M %Z")
             who = c.substitute.name if c.substitute else "NOBODY"
             lines.append(f"  {c.schedule}: {start} → {end}  {c.absent.name} → {who} ({c.reason})")
-        return "\n".join(lines) + ("\n" if lines else "")
+        return printable("\n".join(lines) + ("\n" if lines else ""))
 
 
 class _Planner:

@@ -12,6 +12,7 @@ from oncall_planner.errors import ValidationError
 from oncall_planner.model import OnCallPlan, Override, Schedule, User
 from oncall_planner.model.inputs import overrides_by_schedule
 from oncall_planner.render import Mode, render
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import check_instant, check_time_zone, from_seconds, to_seconds, zone
 
 Overrides = Mapping[str, Sequence[Override]]
@@ -170,4 +171,4 @@ def format_diff(
         else:
             who = "      " + who
             lines += [when, who if len(who) <= width else who[: width - 1] + "…"]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")

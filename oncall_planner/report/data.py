@@ -9,6 +9,7 @@ import attrs
 
 from oncall_planner.fairness.report import FairnessReport, PersonLoad
 from oncall_planner.report.csvfile import csv_text
+from oncall_planner.textutil import json_safe
 
 #: Decimal places kept for hours and ratios in JSON and CSV.
 PLACES = 4
@@ -102,7 +103,10 @@ def report_dict(report: FairnessReport) -> dict[str, Any]:
 
 def to_json(report: FairnessReport) -> str:
     """The report as JSON with sorted keys and a final newline."""
-    return json.dumps(report_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return (
+        json_safe(json.dumps(report_dict(report), indent=2, sort_keys=True, ensure_ascii=False))
+        + "\n"
+    )
 
 
 def to_csv(report: FairnessReport) -> str:

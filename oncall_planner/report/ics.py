@@ -20,6 +20,7 @@ import attrs
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import OnCallPlan, Override, Schedule, User
 from oncall_planner.render import Entry, render
+from oncall_planner.textutil import printable
 
 PRODID = "-//oncall-planner//oncall-planner//EN"
 UTC = dt.timezone.utc
@@ -37,15 +38,14 @@ class Event:
 
 
 def escape_text(value: str) -> str:
-    """A TEXT value escaped as RFC 5545 §3.3.11 asks: backslash, semicolon, comma, newline."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """A TEXT value escaped as RFC 5545 §3.3.11 asks: backslash, semicolon, comma, newline.
+
+    RFC 5545 allows no control character in TEXT but the tab: line breaks become ``\\n``, and
+    any other control character (or lone surrogate) is written as the text ``\\x1b`` through
+    :func:`oncall_planner.textutil.printable`, its backslash escaped like any other.
+    """
+    text = printable(value.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line: str) -> str:

@@ -4,17 +4,28 @@ Each finding becomes a result with its rule code, level and message. When the pl
 Terraform, ``locations`` (object keys -> ``(file, line)``, see
 :attr:`oncall_planner.ingest.TerraformImport.locations`) points each result at the block that
 declares the schedule, layer, policy, level or user it is about.
+
+File locations follow SARIF's convention for portable logs: a file inside the repository root
+(``root``; the command line passes the folder it runs in, which is the checkout in CI) is a
+percent-encoded URI relative to it, with ``"uriBaseId": "%SRCROOT%"``, and the run declares
+``%SRCROOT%`` in ``originalUriBaseIds`` without saying where it is on this machine (so the log is
+the same on every machine); a file outside the root is an absolute ``file://`` URI.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from oncall_planner.checks._engine import object_subject
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: The base that relative artifact URIs are relative to: the repository root.
+SRCROOT = "%SRCROOT%"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
@@ -58,6 +69,26 @@ def _location(subject: str, locations: Locations) -> tuple[str, int | None] | No
     return best
 
 
+def artifact_location(
+    path: str, root: str | os.PathLike[str] | None = None
+) -> dict[str, str]:
+    """A SARIF ``artifactLocation`` for a file ``path`` (absolute, or relative to the current
+    directory): percent-encoded and relative to ``root`` with ``uriBaseId`` ``%SRCROOT%`` when it
+    lies inside ``root``, else an absolute ``file://`` URI. Without ``root``, a relative path is
+    taken as relative to the repository root already."""
+    given = Path(path)
+    if root is None:
+        if given.is_absolute():
+            return {"uri": given.as_uri()}
+        return {"uri": quote(given.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+    full = Path(os.path.abspath(given))
+    try:
+        inside = full.relative_to(os.path.abspath(root))
+    except ValueError:
+        return {"uri": full.as_uri()}
+    return {"uri": quote(inside.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+
+
 def to_sarif(
     findings: Sequence[Any],
     rules: Mapping[str, Any],
@@ -65,8 +96,12 @@ def to_sarif(
     tool_version: str,
     artifact: str | None = None,
     locations: Locations | None = None,
+    root: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
-    """A SARIF log (as a dict) for ``findings``; ``rules`` is the registry (code -> Rule)."""
+    """A SARIF log (as a dict) for ``findings``; ``rules`` is the registry (code -> Rule).
+
+    ``artifact`` is the file a finding points at when ``locations`` knows no block for it;
+    file paths are written relative to the repository ``root`` (see the module docstring)."""
     used = sorted({f.code for f in findings} | set(rules))
     rule_index = {code: i for i, code in enumerate(used)}
     driver_rules = []
@@ -92,27 +127,30 @@ def to_sarif(
         where = _location(finding.subject, locations or {})
         uri = where[0] if where else artifact
         if uri is not None:
-            physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+            physical: dict[str, Any] = {"artifactLocation": artifact_location(uri, root)}
             if where and where[1] is not None:
                 physical["region"] = {"startLine": where[1]}
             result["locations"] = [{"physicalLocation": physical}]
         results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "oncall-planner",
-                        "version": tool_version,
-                        "rules": driver_rules,
-                    }
-                },
-                "results": results,
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "oncall-planner",
+                "version": tool_version,
+                "rules": driver_rules,
             }
-        ],
+        },
+        "results": results,
     }
+    if any(
+        loc["physicalLocation"]["artifactLocation"].get("uriBaseId") == SRCROOT
+        for result in results
+        for loc in result.get("locations", ())
+    ):
+        run["originalUriBaseIds"] = {
+            SRCROOT: {"description": {"text": "The repository root: the folder the tool ran in."}}
+        }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def iso_utc(value: dt.datetime) -> str:

@@ -69,9 +69,7 @@ def _location(subject: str, locations: Locations) -> tuple[str, int | None] | No
     return best
 
 
-def artifact_location(
-    path: str, root: str | os.PathLike[str] | None = None
-) -> dict[str, str]:
+def artifact_location(path: str, root: str | os.PathLike[str] | None = None) -> dict[str, str]:
     """A SARIF ``artifactLocation`` for a file ``path`` (absolute, or relative to the current
     directory): percent-encoded and relative to ``root`` with ``uriBaseId`` ``%SRCROOT%`` when it
     lies inside ``root``, else an absolute ``file://`` URI. Without ``root``, a relative path is

@@ -72,7 +72,14 @@ def steps(policy: EscalationPolicy, at: dt.datetime, lookup: OnCallLookup) -> It
     minute = 0
     for loop in range(1, policy.num_loops + 2):
         for level, rule in enumerate(policy.rules, start=1):
-            when = at + dt.timedelta(minutes=minute)
+            try:
+                when = at + dt.timedelta(minutes=minute)
+            except OverflowError:
+                raise ValidationError(
+                    f"EscalationPolicy {policy.name!r}: the escalation timeline from "
+                    f"{at.isoformat()} reaches level {level} of loop {loop} {minute} minutes "
+                    "later, past the year 9999 where dates end"
+                ) from None
             people = tuple(
                 t.user if t.user is not None else lookup(t.schedule, when) for t in rule.targets
             )

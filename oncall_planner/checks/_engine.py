@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import math
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypeVar
@@ -231,6 +230,11 @@ class CheckConfig:
         return values
 
 
+#: The largest number a threshold takes: far above any sensible count of days, hours, minutes
+#: or pages, and small enough that every threshold fits in a date or a duration.
+MAX_THRESHOLD = 1_000_000
+
+
 def _check_threshold_type(code: str, key: str, default: Any, value: Any) -> None:
     where = f"CheckConfig: thresholds[{code!r}][{key!r}]"
     if isinstance(default, bool):
@@ -240,10 +244,9 @@ def _check_threshold_type(code: str, key: str, default: Any, value: Any) -> None
         ok = (
             isinstance(value, (int, float))
             and not isinstance(value, bool)
-            and math.isfinite(value)
-            and value >= 0
+            and 0 <= value <= MAX_THRESHOLD  # False for nan; compared exactly for huge ints
         )
-        want = "a number ≥ 0"
+        want = f"a number ≥ 0 and at most {MAX_THRESHOLD:,}"
     else:
         ok = isinstance(value, type(default))
         want = f"a {type(default).__name__}"
@@ -359,6 +362,10 @@ def subtract(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval
 # The context: the plan and horizon, with each schedule rendered once
 
 
+#: How far past the horizon each schedule is rendered for escalation timelines, at most.
+MAX_PAD = dt.timedelta(days=14)
+
+
 class Lookup:
     """Who is on call on one schedule at an instant, answered from rendered entries by bisection
     (instants as datetimes, or as POSIX seconds in hot loops); outside the rendered window it asks
@@ -423,7 +430,9 @@ class Context:
             ),
             default=0,
         )
-        self.pad = dt.timedelta(minutes=longest + 1)
+        # Past the pad, Lookup asks on_call_at: policies with delays of days are rare, and
+        # rendering weeks more for them would cost every check.
+        self.pad = min(dt.timedelta(minutes=longest + 1), MAX_PAD)
 
     @property
     def horizon(self) -> Interval:

@@ -64,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, OnCallPlannerError) as exc:
         note(f"{PROG} {args.command}: error: {exc}")
         return 2
+    except RecursionError:  # a safety net: every reader refuses deep nesting on its own
+        note(f"{PROG} {args.command}: error: the input is nested too deeply to read")
+        return 2
     except OverflowError:  # a date beyond what datetime holds, however the input reached it
         note(f"{PROG} {args.command}: error: a date is out of range; {YEARS}")
         return 2

@@ -186,6 +186,12 @@ def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
             out[name] = json.loads(value)  # numbers, lists and quoted strings as JSON
         except json.JSONDecodeError:
             out[name] = value
+        except RecursionError:
+            raise UsageError(f"--var {name}: the value is nested too deeply") from None
+        except ValueError:  # an integer of more than 4300 digits
+            raise UsageError(
+                f"--var {name}: a number has more than {sys.get_int_max_str_digits()} digits"
+            ) from None
     return out
 
 

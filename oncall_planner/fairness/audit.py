@@ -55,6 +55,9 @@ PROPERTIES: dict[str, str] = {
     "distinct_levels": "the person reached at level 1 of a policy is never also reached at level 2",
 }
 
+#: The most cases :func:`audit` searches per property: more would run for days.
+MAX_EXAMPLES = 1_000_000
+
 #: Every kind of perturbation, as :func:`audit`'s ``perturbations`` names them.
 PERTURBATION_KINDS = ("window", "dst", "time_off", "join", "leave")
 
@@ -479,9 +482,14 @@ def _check_arguments(
             raise ValidationError(
                 f"audit: unknown property {name!r}; choose from {list(PROPERTIES)}"
             )
-    if not isinstance(max_examples, int) or isinstance(max_examples, bool) or max_examples < 1:
+    if (
+        not isinstance(max_examples, int)
+        or isinstance(max_examples, bool)
+        or not 1 <= max_examples <= MAX_EXAMPLES
+    ):
         raise ValidationError(
-            f"audit: max_examples must be a whole number ≥ 1, got {max_examples!r}"
+            f"audit: max_examples must be a whole number ≥ 1 and at most {MAX_EXAMPLES:,}, "
+            f"got {max_examples!r}"
         )
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValidationError(f"audit: seed must be an int, got {seed!r}")

@@ -49,7 +49,7 @@ def test_a_timeline_that_runs_past_the_dates_the_library_handles_is_refused() ->
     levels = [EscalationRule(year, [Target.schedule(SCHEDULE)]) for _ in range(1000)]
     policy = EscalationPolicy("Slow", levels, num_loops=9)
     at = dt.datetime(8999, 6, 1, tzinfo=UTC)
-    with pytest.raises(ValidationError, match="EscalationPolicy 'Slow'.*past the year"):
+    with pytest.raises(ValidationError, match=r"EscalationPolicy 'Slow'.*past the year"):
         escalation_timeline(policy, at)
 
 
@@ -83,7 +83,7 @@ def test_weights_and_rates_must_be_finite_and_sane(value: float) -> None:
 
 
 def test_audit_refuses_an_endless_number_of_examples() -> None:
-    with pytest.raises(ValidationError, match="max_examples must be .* at most"):
+    with pytest.raises(ValidationError, match=r"max_examples must be .* at most"):
         audit(PLAN, max_examples=10**22)
 
 
@@ -95,7 +95,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_a_5000_digit_number_in_page_history_is_an_input_error(tmp_path: Path) -> None:
     path = _write(tmp_path, '[{"created_at": "2025-01-01T00:00:00Z", "id": ' + "9" * 5000 + "}]")
-    with pytest.raises(InputReadError, match="incidents.json: not valid JSON: .*digits"):
+    with pytest.raises(InputReadError, match=r"incidents.json: not valid JSON: .*digits"):
         load_pages(path)
 
 

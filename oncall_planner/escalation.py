@@ -20,7 +20,7 @@ from oncall_planner.errors import ValidationError
 from oncall_planner.model import EscalationPolicy, EscalationRule, Override, Schedule, Target, User
 from oncall_planner.model.inputs import overrides_by_schedule
 from oncall_planner.render import on_call_at
-from oncall_planner.timeutil import is_aware
+from oncall_planner.timeutil import RENDER_YEARS, check_aware
 
 SKIPPED = "skipped: nobody on call"
 ROUND_ROBIN = "round robin: this incident goes to one target of this level, the next in the ring"
@@ -75,11 +75,14 @@ def steps(policy: EscalationPolicy, at: dt.datetime, lookup: OnCallLookup) -> It
             try:
                 when = at + dt.timedelta(minutes=minute)
             except OverflowError:
+                when = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+            if when.year not in RENDER_YEARS:
                 raise ValidationError(
                     f"EscalationPolicy {policy.name!r}: the escalation timeline from "
                     f"{at.isoformat()} reaches level {level} of loop {loop} {minute} minutes "
-                    "later, past the year 9999 where dates end"
-                ) from None
+                    f"later, past the year {RENDER_YEARS.stop - 1}, the last the library "
+                    "computes in"
+                )
             people = tuple(
                 t.user if t.user is not None else lookup(t.schedule, when) for t in rule.targets
             )
@@ -130,10 +133,7 @@ def escalation_timeline(
         raise ValidationError(
             f"escalation_timeline: policy must be an EscalationPolicy, got {type(policy).__name__}"
         )
-    if not isinstance(at, dt.datetime) or not is_aware(at):
-        raise ValidationError(
-            f"escalation_timeline: at must be a timezone-aware datetime, got {at!r}"
-        )
+    check_aware(at, "escalation_timeline", "at")
     by_name = overrides_by_schedule(overrides, "escalation_timeline")
 
     def lookup(schedule: Schedule, when: dt.datetime) -> User | None:

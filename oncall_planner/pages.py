@@ -19,7 +19,7 @@ from oncall_planner.model import User
 from oncall_planner.model.inputs import sequence_of
 from oncall_planner.render import Entry
 from oncall_planner.textutil import check_unicode, printable
-from oncall_planner.timeutil import is_aware
+from oncall_planner.timeutil import check_aware, check_year, is_aware
 
 URGENCIES = ("high", "low")
 
@@ -30,10 +30,7 @@ def _describe(page: Any) -> str:
 
 
 def _check_at(instance: Any, attribute: Any, value: Any) -> None:
-    if not isinstance(value, dt.datetime) or not is_aware(value):
-        raise ValidationError(
-            f"{_describe(instance)}: at must be a timezone-aware datetime, got {value!r}"
-        )
+    check_aware(value, _describe(instance), "at")
 
 
 def _check_optional_text(instance: Any, attribute: Any, value: Any) -> None:
@@ -81,6 +78,7 @@ def _check_later(instance: Any, attribute: Any, value: Any) -> None:
             f"{_describe(instance)}: {attribute.name} must be a timezone-aware datetime or None, "
             f"got {value!r}"
         )
+    check_year(value, _describe(instance), attribute.name)
     if value < instance.at:
         raise ValidationError(
             f"{_describe(instance)}: {attribute.name} must not be before at "

@@ -27,8 +27,11 @@ from oncall_planner.model import Layer, Override, Restriction, Schedule, User
 from oncall_planner.model.inputs import sequence_of
 from oncall_planner.timeutil import (
     DAY,
+    RENDER_YEARS,
     ZoneClock,
+    check_aware,
     check_instant,
+    check_time_zone,
     clock,
     from_seconds,
     is_aware,
@@ -461,8 +464,8 @@ def _visible(layer_pieces: Sequence[Sequence[Piece]], cover: Sequence[Span]) -> 
 
 
 def _check_window(since: object, until: object) -> tuple[int, int]:
-    check_instant(since, "render", "since")
-    check_instant(until, "render", "until")
+    check_instant(since, "render", "since", RENDER_YEARS)
+    check_instant(until, "render", "until", RENDER_YEARS)
     assert isinstance(since, dt.datetime) and isinstance(until, dt.datetime)
     if until <= since:
         raise ValidationError(
@@ -549,7 +552,12 @@ def layer_on_call_at(
     layer: Layer, time_zone: str, at: dt.datetime, mode: Mode = "wall"
 ) -> User | None:
     """Who ``layer`` alone has on call at ``at`` (``None`` outside its dates or restrictions)."""
-    t = to_seconds(at)
+    if not isinstance(layer, Layer):
+        raise ValidationError(
+            f"layer_on_call_at: layer must be a Layer, got {type(layer).__name__}"
+        )
+    check_time_zone(time_zone, "layer_on_call_at")
+    t = to_seconds(check_aware(at, "layer_on_call_at", "at", RENDER_YEARS))
     if t < to_seconds(layer.start) or (layer.end is not None and t >= to_seconds(layer.end)):
         return None
     zclock = clock(time_zone)
@@ -571,8 +579,7 @@ def on_call_at(
     ``at``, else the last layer that has someone on call at ``at``.
     """
     schedule = _check_schedule(schedule, "on_call_at")
-    if not isinstance(at, dt.datetime) or not is_aware(at):
-        raise ValidationError(f"on_call_at: at must be a timezone-aware datetime, got {at!r}")
+    check_aware(at, "on_call_at", "at", RENDER_YEARS)
     mode_ = _check_mode(mode, "on_call_at")
     for ov in reversed(_check_overrides(overrides, "on_call_at")):
         if ov.start <= at < ov.end:

@@ -215,8 +215,29 @@ def is_aware(value: dt.datetime) -> bool:
     return value.tzinfo is not None and value.tzinfo.utcoffset(value) is not None
 
 
-def check_instant(value: object, where: str, field: str) -> dt.datetime:
-    """Check that ``value`` is an aware datetime in whole minutes; return it unchanged."""
+#: The years every instant the library takes must fall in: from the Python API (models, windows,
+#: ``at``), files and the command line alike. Every real schedule fits, and the arithmetic on top
+#: (turns of up to a year, horizons of whole rotation cycles, escalations, calendar margins) stays
+#: far from the year 9999 where Python's datetime ends.
+TIMESTAMP_YEARS = range(1970, 9000)
+YEARS_TEXT = f"{TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
+#: The wider years :func:`~oncall_planner.render.render` and ``on_call_at`` take: other functions
+#: call them with margins around the caller's dates (a calendar's whole shifts, a check's
+#: escalation timelines, a cycle past the horizon), which may step a little outside
+#: :data:`TIMESTAMP_YEARS`.
+RENDER_YEARS = range(1960, 9990)
+
+
+def year_in_range(value: dt.datetime) -> bool:
+    """Whether ``value`` (naive or aware, as written) falls in :data:`TIMESTAMP_YEARS`."""
+    return value.year in TIMESTAMP_YEARS
+
+
+def check_aware(
+    value: object, where: str, field: str, years: range = TIMESTAMP_YEARS
+) -> dt.datetime:
+    """Check that ``value`` is an aware datetime in ``years`` (seconds allowed, as page history
+    has them); return it unchanged."""
     if not isinstance(value, dt.datetime):
         raise ValidationError(
             f"{where}: {field} must be a timezone-aware datetime, got {type(value).__name__} {value!r}"
@@ -226,6 +247,27 @@ def check_instant(value: object, where: str, field: str) -> dt.datetime:
             f"{where}: {field} must be timezone-aware (give tzinfo, e.g. ZoneInfo('Etc/UTC')), "
             f"got naive {value.isoformat()}"
         )
+    check_year(value, where, field, years)
+    return value
+
+
+def check_year(value: dt.datetime, where: str, field: str, years: range = TIMESTAMP_YEARS) -> None:
+    """Refuse a datetime (as written) outside ``years``, by default :data:`TIMESTAMP_YEARS`."""
+    if value.year not in years:
+        raise ValidationError(
+            f"{where}: {field} must be in the years {years.start} to {years.stop - 1} (the "
+            "library computes turns, cycles and escalations on top of it within the dates "
+            f"Python holds), got {value.isoformat()}"
+        )
+
+
+def check_instant(
+    value: object, where: str, field: str, years: range = TIMESTAMP_YEARS
+) -> dt.datetime:
+    """Check that ``value`` is an aware datetime in ``years`` (by default
+    :data:`TIMESTAMP_YEARS`), in whole minutes; return it unchanged."""
+    check_aware(value, where, field, years)
+    assert isinstance(value, dt.datetime)
     tz = value.tzinfo
     # pytz: a zone attached with tzinfo= (not localize) carries the wrong offset.
     normalize = getattr(tz, "localize", None) and getattr(tz, "normalize", None)
@@ -257,17 +299,6 @@ def check_duration(value: object, where: str, field: str) -> dt.timedelta:
     if value.microseconds or value.seconds % MINUTE:
         raise ValidationError(f"{where}: {field} must be in whole minutes, got {value}")
     return value
-
-
-#: The years a timestamp read from a file or a command line may fall in. Every real schedule fits,
-#: and the arithmetic on top (turns of up to a year, horizons of whole rotation cycles) stays far
-#: from the year 9999 where Python's datetime ends.
-TIMESTAMP_YEARS = range(1970, 9000)
-
-
-def year_in_range(value: dt.datetime) -> bool:
-    """Whether ``value`` (naive or aware, as written) falls in :data:`TIMESTAMP_YEARS`."""
-    return value.year in TIMESTAMP_YEARS
 
 
 def parse_iso8601(text: str) -> dt.datetime:

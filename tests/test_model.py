@@ -194,7 +194,9 @@ def test_time_off_end_must_follow_start() -> None:
 
 
 def test_escalation_rule_limits() -> None:
-    with raises("EscalationRule: delay_minutes must be a whole number ≥ 1, got 0"):
+    with raises(
+        "EscalationRule: delay_minutes must be a whole number ≥ 1 and at most 525600 (a year), got 0"
+    ):
         EscalationRule(0, [Target.user(ALICE)])
     with raises("EscalationRule: targets must have at least 1 Target, got 0"):
         EscalationRule(5, [])

@@ -367,7 +367,7 @@ def test_on_call_at_names_itself_in_its_errors() -> None:
 def test_on_call_at_accepts_seconds_and_needs_awareness() -> None:
     s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), WEEK)])
     assert on_call_at(s, utc(2025, 1, 7, 23, 59) + dt.timedelta(seconds=59)) == A
-    with pytest.raises(ValidationError, match="at must be a timezone-aware datetime"):
+    with pytest.raises(ValidationError, match=r"at must be (a )?timezone-aware"):
         on_call_at(s, dt.datetime(2025, 1, 1))
 
 
@@ -423,7 +423,7 @@ def test_final_schedule_on_call_at_needs_an_aware_datetime() -> None:
     assert [final.on_call_at(utc(2025, 1, d, 12)) for d in (1, 2, 3)] == [A, B, A]
     assert final.on_call_at(utc(2025, 1, 2)) == B  # a handoff: the incoming person
     assert final.on_call_at(utc(2024, 12, 31)) is None  # outside the window
-    with pytest.raises(ValidationError, match="at must be a timezone-aware datetime"):
+    with pytest.raises(ValidationError, match=r"at must be (a )?timezone-aware"):
         final.on_call_at(dt.datetime(2025, 1, 2))
 
 

@@ -14,7 +14,15 @@ from oncall_planner.model import OnCallPlan, Override, Schedule, TimeOff, User
 from oncall_planner.model.inputs import overrides_by_schedule, sequence_of
 from oncall_planner.render import Mode, on_call_at, render
 from oncall_planner.textutil import printable
-from oncall_planner.timeutil import DAY, check_instant, clock, from_seconds, public_holidays
+from oncall_planner.timeutil import (
+    DAY,
+    TIMESTAMP_YEARS,
+    YEARS_TEXT,
+    check_instant,
+    clock,
+    from_seconds,
+    public_holidays,
+)
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -457,6 +465,8 @@ def balance_holidays(
     where = "balance_holidays"
     if not isinstance(year, int) or isinstance(year, bool):
         raise ValidationError(f"{where}: year must be an int such as 2025, got {year!r}")
+    if year not in TIMESTAMP_YEARS:
+        raise ValidationError(f"{where}: year must be in the years {YEARS_TEXT}, got {year}")
     days = _holidays_of(country, year, subdiv, where)
     since = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc) - dt.timedelta(days=1)
     until = dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(days=1)

@@ -21,6 +21,7 @@ from oncall_planner.errors import ValidationError
 from oncall_planner.model import OnCallPlan, Override, Schedule, User
 from oncall_planner.render import Entry, render
 from oncall_planner.textutil import printable
+from oncall_planner.timeutil import check_instant
 
 PRODID = "-//oncall-planner//oncall-planner//EN"
 UTC = dt.timezone.utc
@@ -101,6 +102,16 @@ def to_ics(name: str, events: Iterable[Event], dtstamp: dt.datetime) -> str:
     return "".join(fold(line) for line in lines)
 
 
+def _check_window(since: object, until: object, where: str) -> None:
+    check_instant(since, where, "since")
+    check_instant(until, where, "until")
+    assert isinstance(since, dt.datetime) and isinstance(until, dt.datetime)
+    if until <= since:
+        raise ValidationError(
+            f"{where}: until must be after since ({since.isoformat()}), got {until.isoformat()}"
+        )
+
+
 def _uid(schedule: str, user: User, start: dt.datetime, end: dt.datetime) -> str:
     key = "\n".join([schedule, user.email.lower(), _utc(start), _utc(end)])
     return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@oncall-planner"
@@ -140,6 +151,7 @@ def schedule_events(
 ) -> list[Event]:
     """Events of a schedule's final schedule that overlap ``[since, until)``, each a whole shift
     (only ``person``'s if given)."""
+    _check_window(since, until, "schedule_events")
     out = []
     for entry in _whole_entries(schedule, since, until, overrides):
         if person is not None and entry.user.email.lower() != person.email.lower():
@@ -183,6 +195,7 @@ def person_ics(
     overrides: Mapping[str, Sequence[Override]] | None = None,
 ) -> str:
     """The calendar of one person: their on-call time on every schedule of ``plan``."""
+    _check_window(since, until, "person_ics")
     overrides = overrides or {}
     events = [
         event

@@ -26,6 +26,7 @@ from oncall_planner.cli._common import (
     UsageError,
     check_args,
     note,
+    stdout_failed,
     time_options,
 )
 from oncall_planner.errors import OnCallPlannerError
@@ -80,8 +81,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point. Standard output is flushed here, so that a write that fails
+    only then is one line and exit code 2 like any other (argparse's own ``--help`` ignores
+    write errors)."""
+    try:
+        code = main()
+    except SystemExit as done:  # --help, --version and argument errors exit from argparse
+        code = done.code if isinstance(done.code, int) else 2
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        stdout_failed(BrokenPipeError())
+    except OSError as exc:
+        note(f"{PROG}: error: {stdout_failed(exc)}")
+        code = 2
+    sys.exit(code)
 
 
 __all__ = ["COMMANDS", "Progress", "UsageError", "build_parser", "main", "run"]

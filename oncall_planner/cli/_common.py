@@ -10,8 +10,10 @@ render, checks, fairness, reports) are imported inside the functions that use th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import runpy
 import sys
 from collections.abc import Sequence
@@ -46,6 +48,19 @@ EPILOG = (
 
 class UsageError(Exception):
     """Bad arguments or unreadable input: one message, exit code 2."""
+
+
+class OutputError(UsageError):
+    """Standard output cannot be written (a full disk, ``/dev/full``): one message, exit code 2."""
+
+
+def stdout_failed(exc: OSError) -> OutputError:
+    """The error for a failed write to standard output; standard output is pointed at the null
+    device, so that Python's last flush at exit does not fail again with a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return OutputError(f"cannot write to standard output: {exc.strerror or exc}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -498,12 +513,17 @@ def output(args: argparse.Namespace, text: str) -> None:
     if path in (None, "-"):
         text = printable(text)  # no raw control character reaches the terminal
         buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is None:  # a text-only stream, e.g. under redirect_stdout
-            sys.stdout.write(text)
-        else:  # bytes as they are: no newline translation, so ICS keeps its CRLF
-            sys.stdout.flush()
-            buffer.write(text.encode("utf-8"))
-            buffer.flush()
+        try:
+            if buffer is None:  # a text-only stream, e.g. under redirect_stdout
+                sys.stdout.write(text)
+            else:  # bytes as they are: no newline translation, so ICS keeps its CRLF
+                sys.stdout.flush()
+                buffer.write(text.encode("utf-8"))
+                buffer.flush()
+        except BrokenPipeError:  # `| head`: the reader has seen enough; main exits quietly
+            raise
+        except OSError as exc:
+            raise stdout_failed(exc) from None
         return
     write(Path(path), text, "--output")
     note(f"wrote {path}")

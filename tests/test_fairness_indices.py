@@ -57,27 +57,27 @@ def test_even_loads_score_perfectly_on_every_index():
     assert Indices.of([7, 7, 7]) == Indices(1.0, 1.0, 0.0, 1.0)
 
 
+def _counting(name: str):  # type: ignore[no-untyped-def]
+    base = getattr(float, name)
+
+    def op(self, other):  # type: ignore[no-untyped-def]
+        Counted.ops += 1
+        return base(self, other)
+
+    return op
+
+
 class Counted(float):
     """A load that counts the comparisons and divisions made with it."""
 
     ops = 0
-
-    def _count(name: str):  # type: ignore[no-untyped-def]
-        base = getattr(float, name)
-
-        def op(self, other):  # type: ignore[no-untyped-def]
-            Counted.ops += 1
-            return base(self, other)
-
-        return op
-
-    __lt__ = _count("__lt__")
-    __le__ = _count("__le__")
-    __gt__ = _count("__gt__")
-    __ge__ = _count("__ge__")
-    __eq__ = _count("__eq__")
-    __truediv__ = _count("__truediv__")
-    __rtruediv__ = _count("__rtruediv__")
+    __lt__ = _counting("__lt__")
+    __le__ = _counting("__le__")
+    __gt__ = _counting("__gt__")
+    __ge__ = _counting("__ge__")
+    __eq__ = _counting("__eq__")
+    __truediv__ = _counting("__truediv__")
+    __rtruediv__ = _counting("__rtruediv__")
     __hash__ = float.__hash__
 
 

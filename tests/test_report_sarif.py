@@ -104,3 +104,33 @@ def test_the_run_declares_the_repository_root_without_saying_where_it_is() -> No
     assert run["originalUriBaseIds"] == {
         "%SRCROOT%": {"description": {"text": "The repository root: the folder the tool ran in."}}
     }
+
+
+class CountingLocations(dict):  # type: ignore[type-arg]
+    """Locations that count how many entries are looked at."""
+
+    seen = 0
+
+    def items(self):  # type: ignore[no-untyped-def]
+        for item in super().items():
+            CountingLocations.seen += 1
+            yield item
+
+
+def test_locations_are_indexed_once_not_searched_per_finding() -> None:
+    # 300 teams: --format sarif took 32 s where text took 12 s, matching every finding against
+    # every location.
+    locations = CountingLocations(
+        {("Schedule", f"S{i}", "Primary"): ("pagerduty.tf", i) for i in range(300)}
+    )
+    findings = [
+        attrs.evolve(SHADOWED, subject=f"Schedule 'S{i}', layer 'Primary'") for i in range(300)
+    ]
+    CountingLocations.seen = 0
+    doc = to_sarif(findings, RULES, tool_version="0", artifact="pagerduty.tf", locations=locations)
+    lines = [
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        for r in doc["runs"][0]["results"]
+    ]
+    assert lines == list(range(300))
+    assert CountingLocations.seen <= 2 * len(locations)

@@ -43,30 +43,42 @@ def _names(key: tuple[str, ...]) -> str:
     return object_subject(kind, name, rest[0] if rest else None)
 
 
-def _location(subject: str, locations: Locations) -> tuple[str, int | None] | None:
-    """The most specific known object that ``subject`` is about.
+class _LocationIndex:
+    """The locations, indexed once, by the most specific known object a subject is about.
 
     Keys that start with a kind (``("Schedule", name)``, ``("Schedule", name, layer)``,
     ``("EscalationPolicy", name, "level 2")``, ``("User", name, email)``) match a subject that
-    begins with that object, so a schedule and a policy of the same name stay apart. Other keys are
-    plain names, matched quoted (``'Primary'``) anywhere in the subject. A longer key beats a
-    shorter one (a layer beats its schedule).
+    begins with that object, followed by the end, a comma or a space, so a schedule and a policy
+    of the same name stay apart: they are found by looking up each such beginning of the subject
+    in a dict. Other keys are plain names, matched quoted (``'Primary'``) anywhere in the
+    subject, by a scan of those keys only (the importer makes none). A longer key beats a shorter
+    one (a layer beats its schedule); among equals, the first in ``locations``.
     """
-    best: tuple[str, int | None] | None = None
-    best_key: tuple[int, int] = (0, 0)
-    for names, where in locations.items():
-        if len(names) >= 2 and names[0] in _KINDS:
-            prefix = _names(names)
-            found = subject == prefix or subject.startswith((prefix + ",", prefix + " "))
-            size = len(names) - 1
-        else:
-            found = bool(names) and all(repr(name) in subject for name in names)
-            size = len(names)
-        if found:
-            key = (size, sum(len(n) for n in names))
-            if key > best_key:
-                best, best_key = where, key
-    return best
+
+    def __init__(self, locations: Locations) -> None:
+        self.by_prefix: dict[str, tuple[tuple[int, int, int], tuple[str, int | None]]] = {}
+        self.plain: list[tuple[tuple[str, ...], tuple[int, int, int], tuple[str, int | None]]] = []
+        for order, (names, where) in enumerate(locations.items()):
+            if len(names) >= 2 and names[0] in _KINDS:
+                rank = (len(names) - 1, sum(len(n) for n in names), -order)
+                prefix = _names(names)
+                if prefix not in self.by_prefix or rank > self.by_prefix[prefix][0]:
+                    self.by_prefix[prefix] = (rank, where)
+            elif names:
+                self.plain.append((names, (len(names), sum(len(n) for n in names), -order), where))
+
+    def find(self, subject: str) -> tuple[str, int | None] | None:
+        """The location of the most specific known object ``subject`` is about, or ``None``."""
+        best: tuple[tuple[int, int, int], tuple[str, int | None]] | None = None
+        ends = [i for i, c in enumerate(subject) if c in ", "]
+        for end in [*ends, len(subject)]:
+            found = self.by_prefix.get(subject[:end])
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
+        for names, rank, where in self.plain:
+            if all(repr(name) in subject for name in names) and (best is None or rank > best[0]):
+                best = (rank, where)
+        return None if best is None else best[1]
 
 
 def artifact_location(path: str, root: str | os.PathLike[str] | None = None) -> dict[str, str]:
@@ -112,6 +124,7 @@ def to_sarif(
             entry["defaultConfiguration"] = {"level": _LEVELS.get(rule.severity, "warning")}
         driver_rules.append(entry)
     results = []
+    index = _LocationIndex(locations or {})
     for finding in findings:
         text = f"{finding.subject}: {finding.message}"
         if finding.hint:
@@ -122,7 +135,7 @@ def to_sarif(
             "level": _LEVELS.get(finding.severity, "warning"),
             "message": {"text": text},
         }
-        where = _location(finding.subject, locations or {})
+        where = index.find(finding.subject)
         uri = where[0] if where else artifact
         if uri is not None:
             physical: dict[str, Any] = {"artifactLocation": artifact_location(uri, root)}

@@ -18,7 +18,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "oncall_planner"
 BOTTOM = {"errors", "textutil", "timeutil", "model"}
 CORE = BOTTOM | {"render", "escalation", "pages", "checks", "fairness", "planning"}
-EDGE = {"ingest", "emit", "report", "cli", "cdktf"}
+EDGE = {"ingest", "emit", "report", "cli", "cdktf", "files"}
 NODE_BINDINGS = {"cdktf", "jsii", "constructs", "cdktf_cdktf_provider_pagerduty"}
 
 

@@ -440,8 +440,9 @@ def _check_pages(args: argparse.Namespace) -> None:
 
 def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None:
     """Refuse an output path that cannot be written before any work is done: a file where a
-    folder must be (on the way to it, or, for ``folder``, the path itself), or a folder where
-    the file would go. Missing folders are fine: writing makes them."""
+    folder must be (on the way to it, or, for ``folder``, the path itself), a folder where the
+    file would go, or (for a file) a folder that does not exist: a typo in ``-o`` is an error,
+    not a new folder. ``--output-dir`` (``folder``) is made when missing."""
     if path in (None, "-"):
         return
     target = Path(path)
@@ -455,7 +456,9 @@ def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None
         if parent.exists():
             if not parent.is_dir():
                 raise UsageError(f"{flag} {target}: Not a directory")
-            return
+            break
+    if not folder and not target.parent.is_dir():
+        raise UsageError(f"{flag} {target}: the folder {target.parent} does not exist")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -498,17 +501,20 @@ def note(text: str) -> None:
 
 
 def write(path: Path, text: str, flag: str) -> None:
-    """Write ``text`` exactly (line endings included), making missing parent directories."""
-    text = printable(text)
+    """Write ``text`` exactly (line endings included) through the shared atomic writer
+    (:func:`oncall_planner.files.write_atomic`): a failed write leaves the old file whole, and
+    the folder must exist."""
+    from oncall_planner.files import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="")
+        write_atomic(path, printable(text))
     except OSError as exc:
         raise UsageError(f"{flag} {path}: {exc.strerror or exc}") from None
 
 
 def output(args: argparse.Namespace, text: str) -> None:
-    """``text`` to ``--output`` (a file, made with its folders) or to standard output."""
+    """``text`` to ``--output`` (a file, replaced whole; its folder must exist) or to standard
+    output."""
     path = getattr(args, "output", None)
     if path in (None, "-"):
         text = printable(text)  # no raw control character reaches the terminal

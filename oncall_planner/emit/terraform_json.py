@@ -31,6 +31,7 @@ from typing import Any, Literal
 import attrs
 
 from oncall_planner.errors import ValidationError
+from oncall_planner.files import write_atomic
 from oncall_planner.model import (
     EscalationPolicy,
     Layer,
@@ -463,10 +464,8 @@ def write_terraform_json(
     if now is None:
         now = dt.datetime.now(UTC)
     text = dumps(to_terraform_json(plan, users, required_providers, now=now))
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(text.encode("utf-8"))
-    return target
+    # Through a temporary file renamed over the old one: a failed write leaves it whole.
+    return write_atomic(path, text, make_folders=True)
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,12 +7,17 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
-# The CDKTF path (docs/terraform.md): cdktf-cli 0.21.0 from the npm registry, pinned by
-# package-lock.json, in ./node_modules. No telemetry; jsii's Node 20 end-of-life banner silenced
-# with jsii's own switch (Node 20 only). `cdktf synth` needs no terraform binary.
+# The CDK paths (docs/terraform.md): cdktf-cli 0.21.0 and Node.js 22 (the npm package `node`,
+# a binary for this machine, x86_64 or aarch64) from the npm registry, pinned by
+# package-lock.json, in ./node_modules. Its .bin comes first on PATH, so the CLIs and jsii run on
+# Node.js 22 whatever the system has (a later CDK Terrain CLI, which needs 22.19, shares it). No
+# telemetry. `cdktf synth` needs no terraform binary. Node.js and npm are needed only here:
+# without npm, `make demo` runs every other section and says how to enable this one.
 NODE_STAMP := node_modules/.installed
+NODE_BIN   := $(CURDIR)/node_modules/.bin
+HAVE_NPM   := $(shell command -v npm 2>/dev/null)
+export PATH := $(NODE_BIN):$(PATH)
 export CHECKPOINT_DISABLE := 1
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export npm_config_fund := false
 export npm_config_audit := false
 export npm_config_update_notifier := false
@@ -29,11 +34,12 @@ $(STAMP): pyproject.toml | $(PY)
 	touch $(STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: the CDKTF path and its tests need Node.js 20 or newer with npm (https://nodejs.org), which installs the rest into ./node_modules" >&2; exit 1; }
 	npm ci --loglevel=error --no-progress >/dev/null
 	touch $(NODE_STAMP)
 
 ## demo: the main job on the bundled example (the seed team's schedule and policy)
-demo: $(STAMP) $(NODE_STAMP)
+demo: $(STAMP) $(if $(HAVE_NPM),$(NODE_STAMP))
 	$(PY) examples/seed_team.py
 
 ## test: the whole test suite (HYPOTHESIS_PROFILE=long for a longer property search)
@@ -55,6 +61,8 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/fairness_bench.py
 	$(PY) benchmarks/checks_bench.py
 	$(PY) benchmarks/emit_bench.py
+	$(PY) benchmarks/import_bench.py
+	$(PY) benchmarks/health_bench.py
 
 ## lint: ruff (lint and format check) and mypy on the library
 lint: $(STAMP)

@@ -4,9 +4,11 @@ The seed is the Terraform this project started from: one schedule whose "Primary
 layers rotate the same four people weekly, and a policy that pages the schedule, then the manager.
 The tour builds it in Python (examples/seed_plan.py) and shows who is on call for 8 weeks from a
 fixed date, the checks (the Primary layer is never on call), the fairness report and audit, the
-set-up planned the right way with a membership change and its diff, the corrected set-up as
-Terraform (native JSON and `cdktf synth`), and the seed's own pagerduty.tf imported through the
-command line. Every date is fixed, so the output is the same on every run.
+health report on a month of made-up page history, the set-up planned the right way with a
+membership change and its diff, the corrected set-up as Terraform (native JSON and `cdktf
+synth`), the seed's own pagerduty.tf imported through the command line, and an account pulled
+from a local stand-in of PagerDuty's API and verified against it. Every date is fixed, so the
+output is the same on every run.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import tour_api
 import tour_checks
 import tour_cli
 import tour_fairness
+import tour_health
 import tour_planning
 import tour_terraform
 from seed_plan import NEW_YORK, build_plan
@@ -33,7 +37,7 @@ UNTIL = SINCE + dt.timedelta(weeks=8)
 def _fmt(entry: Entry) -> str:
     start = entry.start.astimezone(NEW_YORK).strftime("%a %Y-%m-%d %H:%M %Z")
     end = entry.end.astimezone(NEW_YORK).strftime("%a %Y-%m-%d %H:%M %Z")
-    return f"  {start}  →  {end}   {entry.user.name}"
+    return f"  {start}  ->  {end}   {entry.user.name}"
 
 
 def show_render() -> None:
@@ -59,19 +63,29 @@ SECTIONS = (
     ("Who is on call: the seed's set-up, built in Python", show_render),
     ("Checks before terraform apply", tour_checks.run),
     ("Fairness: load per person, indices and a hypothesis audit", tour_fairness.run),
+    ("On-call health: interruptions, hours, response, caps and pay (March 2025)", tour_health.run),
     ("Planning: primary and secondary done right, and a membership change", tour_planning.run),
     ("Terraform out: the corrected set-up as JSON and through cdktf synth", tour_terraform.run),
     ("Bring your own Terraform: import and the command line", tour_cli.run),
+    ("PagerDuty's own API: pull an account and verify our render against it", tour_api.run),
 )
 
 
-def main() -> None:
+def main() -> int:
+    """Run every section; one that fails says so in one line and the tour goes on (exit 1)."""
+    failed = 0
     for number, (title, run) in enumerate(SECTIONS, start=1):
         rule = "=" * 78
         print(f"{rule}\n {number}. {title}\n{rule}\n", flush=True)
-        run()
+        try:
+            run()
+        except Exception as error:  # a tour, not a library: say what broke, keep going
+            failed += 1
+            message = " ".join(str(error).split()) or "(no message)"
+            print(f"section {number} ({title}) failed: {type(error).__name__}: {message}")
         print(flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

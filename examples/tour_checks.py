@@ -30,7 +30,7 @@ def _show(finding: Finding) -> None:
     if finding.intervals:
         first = finding.intervals[0]
         more = f" (+{len(finding.intervals) - 1} more)" if len(finding.intervals) > 1 else ""
-        print(f"      proof: {_local(first.start)} → {_local(first.end)}{more}")
+        print(f"      when: {_local(first.start)} -> {_local(first.end)}{more}")
     print(f"      hint: {finding.hint}")
 
 

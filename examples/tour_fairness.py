@@ -33,11 +33,11 @@ def run(out_dir: Path | None = None) -> None:
     (out / "seed-fairness.html").write_text(report.to_html(), encoding="utf-8")
 
     print(f"Horizon: {report.horizon.describe()}")
-    print("Person                 hours  primary  later  night  weekend  holiday  burden   pay")
+    print("Person                 hours  level 1 lvl 2+  night  weekend  holiday  burden   pay")
     for p in report.people:
         pay = f"{p.pay.total:8.2f}" if p.pay is not None else ""
         print(
-            f"{p.user.name:<21} {p.hours:6.0f} {p.primary_hours:8.0f} {p.later_hours:6.0f} "
+            f"{p.user.name:<21} {p.hours:6.0f} {p.level1_hours:8.0f} {p.later_hours:6.0f} "
             f"{p.night_hours:6.0f} {p.weekend_hours:8.0f} {p.holiday_hours:8.0f} "
             f"{p.burden:7.0f} {pay}"
         )

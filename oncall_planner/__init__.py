@@ -5,7 +5,7 @@ The public API is re-exported here; see README.md and docs/ for a tour.
 
 from typing import TYPE_CHECKING
 
-from oncall_planner.checks import RULES, CheckConfig, Finding, check
+from oncall_planner.checks import RULES, CheckConfig, Finding, check, position_changes
 from oncall_planner.emit import (
     TerraformEmitWarning,
     overrides_api_body,
@@ -29,16 +29,29 @@ from oncall_planner.fairness import (
     audit,
     fairness_report,
 )
+from oncall_planner.health import HealthConfig, HealthReport, History, health_report
 from oncall_planner.ingest import TerraformImport, import_terraform, load_terraform
+from oncall_planner.ingest.health import load_health_config, load_history
 from oncall_planner.ingest.pages import PageHistory, load_pages, load_pages_csv, load_pages_json
+from oncall_planner.ingest.postmortems import load_postmortems
 from oncall_planner.model import (
+    EMPTY_MEMBER,
+    CustomShift,
+    EmptyMember,
     EscalationPolicy,
     EscalationRule,
+    EveryMember,
     Layer,
     OnCallPlan,
     Override,
     Restriction,
+    RotatingMembers,
+    Rotation,
     Schedule,
+    ShiftEvent,
+    ShiftMember,
+    ShiftOverride,
+    ShiftSchedule,
     Target,
     Team,
     TimeOff,
@@ -67,7 +80,17 @@ from oncall_planner.planning import (
     next_handoff,
     plan_rotation,
 )
-from oncall_planner.render import Entry, FinalSchedule, Interval, on_call_at, render
+from oncall_planner.render import (
+    Entry,
+    FinalSchedule,
+    Interval,
+    ShiftRenderOptions,
+    Source,
+    Vacancy,
+    on_call_at,
+    people_on_call_at,
+    render,
+)
 from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
 
 __version__ = "0.1.0"
@@ -82,6 +105,7 @@ else:
 
 
 __all__ = [
+    "EMPTY_MEMBER",
     "PAGERDUTY_TIME_ZONES",
     "RULES",
     "AuditReport",
@@ -89,14 +113,20 @@ __all__ = [
     "CheckConfig",
     "Cover",
     "CoverResult",
+    "CustomShift",
     "Debt",
+    "EmptyMember",
     "Entry",
     "EscalationPolicy",
     "EscalationRule",
+    "EveryMember",
     "FairnessReport",
     "FinalSchedule",
     "Finding",
     "FollowTheSun",
+    "HealthConfig",
+    "HealthReport",
+    "History",
     "InputReadError",
     "Interval",
     "Layer",
@@ -114,13 +144,22 @@ __all__ = [
     "PolicyOptions",
     "Region",
     "Restriction",
+    "RotatingMembers",
+    "Rotation",
     "Schedule",
+    "ShiftEvent",
+    "ShiftMember",
+    "ShiftOverride",
+    "ShiftRenderOptions",
+    "ShiftSchedule",
+    "Source",
     "Target",
     "Team",
     "TerraformEmitWarning",
     "TerraformImport",
     "TimeOff",
     "User",
+    "Vacancy",
     "ValidationError",
     "Weights",
     "__version__",
@@ -137,17 +176,23 @@ __all__ = [
     "fairness_report",
     "follow_the_sun",
     "format_diff",
+    "health_report",
     "holiday_dates",
     "import_terraform",
+    "load_health_config",
+    "load_history",
     "load_pages",
     "load_pages_csv",
     "load_pages_json",
+    "load_postmortems",
     "load_terraform",
     "next_handoff",
     "on_call_at",
     "overrides_api_body",
     "page_metrics",
+    "people_on_call_at",
     "plan_rotation",
+    "position_changes",
     "render",
     "to_terraform_json",
     "write_terraform_json",

@@ -18,6 +18,15 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from oncall_planner.emit.cdktf_synth import cdktf_environment, run_cdktf_synth
+from oncall_planner.emit.node import apply_jsii_defaults
+from oncall_planner.emit.terraform_json import Address, UsersMode, plan_layout
+from oncall_planner.model import OnCallPlan
+
+# Before the bindings load (they start jsii's Node.js process): the project's pinned Node.js and
+# jsii's own switches for its banners, unless the user set them, so a stack is quiet outside make.
+apply_jsii_defaults()
+
 try:
     from cdktf_cdktf_provider_pagerduty import (
         data_pagerduty_user,
@@ -33,10 +42,6 @@ except ImportError as error:
         "oncall_planner.cdktf needs the CDKTF extra: pip install 'oncall-planner[cdktf]' "
         f"(cdktf 0.21 and cdktf-cdktf-provider-pagerduty 14.3); missing: {error.name}"
     ) from error
-
-from oncall_planner.emit.cdktf_synth import cdktf_environment, run_cdktf_synth
-from oncall_planner.emit.terraform_json import Address, UsersMode, plan_layout
-from oncall_planner.model import OnCallPlan
 
 __all__ = ["PagerDutyOnCall", "cdktf_environment", "run_cdktf_synth"]
 
@@ -129,7 +134,7 @@ class PagerDutyOnCall(Construct):
 
         for item in plan_layout(plan, _Ref, users=users, now=now):
             kind, name, data = item.address
-            fields = resolve(item.attributes)
+            fields = resolve({k: v for k, v in item.attributes.items() if k != "//"})
             node_id = f"{'data.' if data else ''}{kind}.{name}"
             construct = _BUILDERS[(kind, data)](self, node_id, fields)
             construct.override_logical_id(name)

@@ -28,6 +28,16 @@ class InputReadError(OnCallPlannerError):
     ``main.tf:5: ...`` or ``incidents.csv: row 4 ...``."""
 
 
+class APIError(OnCallPlannerError):
+    """PagerDuty's API refused a request or could not be reached. One line that says which call,
+    what PagerDuty answered (``status``, ``None`` when it could not be reached) and what to do;
+    never the API token."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 #: Names kept for one release, each with the name that replaces it.
 DEPRECATED = {"ImportError_": "InputReadError"}
 

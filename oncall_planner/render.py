@@ -1,6 +1,11 @@
 """The renderer: who is on call on a schedule, layer by layer and in the final schedule.
 
-The semantics (docs/semantics.md) in one paragraph: turn ``k`` of a layer covers
+:func:`render` takes both kinds of schedule and returns a :class:`FinalSchedule` either way: a
+layer-based :class:`~oncall_planner.model.Schedule` is rendered here, a shift-based
+:class:`~oncall_planner.model.ShiftSchedule` by :mod:`oncall_planner.render_shift`
+(docs/schedulev2.md). A consumer reads both the same way (docs/architecture.md says how).
+
+The layer semantics (docs/semantics.md) in one paragraph: turn ``k`` of a layer covers
 ``[b_k, b_(k+1))`` and belongs to ``users[k mod n]``; in ``"wall"`` mode ``b_k`` is the local time
 ``local(rotation_virtual_start) + k * turn_length`` in the schedule's zone, in ``"elapsed"`` mode it is
 ``rotation_virtual_start + k * turn_length``. Restrictions mask turns without pausing them. Later
@@ -18,12 +23,20 @@ import functools
 import heapq
 import itertools
 from collections.abc import Callable, Iterable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import Layer, Override, Restriction, Schedule, User
+from oncall_planner.model import (
+    Layer,
+    Override,
+    Restriction,
+    Schedule,
+    ShiftOverride,
+    ShiftSchedule,
+    User,
+)
 from oncall_planner.model.inputs import sequence_of
 from oncall_planner.timeutil import (
     DAY,
@@ -47,13 +60,43 @@ Piece = tuple[int, int, int]
 Span = tuple[int, int]
 
 
+SourceKind = Literal["rotation", "custom_shift", "rotation_override", "custom_shift_override"]
+
+
+@attrs.frozen
+class Source:
+    """Where an entry of a shift-based schedule comes from (PagerDuty's ``source``).
+
+    ``kind`` is ``"rotation"`` (an occurrence of ``event`` of ``rotation``), ``"custom_shift"``,
+    ``"rotation_override"`` (an override, number ``override`` in the list given to
+    :func:`render`, on a shift of ``rotation``/``event``) or ``"custom_shift_override"``. Positions
+    count from 0 in the schedule's lists; ``label`` says the same in words (it does not take part
+    in comparisons).
+    """
+
+    kind: SourceKind
+    rotation: int | None = None
+    event: int | None = None
+    custom_shift: int | None = None
+    override: int | None = None
+    label: str = attrs.field(default="", eq=False)
+
+    def __str__(self) -> str:
+        return self.label or self.kind
+
+
 @attrs.frozen
 class Entry:
-    """One stretch ``[start, end)`` of one person on call. Instants are aware UTC datetimes."""
+    """One stretch ``[start, end)`` of one person on call. Instants are aware UTC datetimes.
+
+    ``source`` says where an entry of a shift-based schedule comes from; it is ``None`` for a
+    layer-based schedule, whose entries merge what layers and overrides give one person.
+    """
 
     start: dt.datetime
     end: dt.datetime
     user: User
+    source: Source | None = None
 
     @property
     def duration(self) -> dt.timedelta:
@@ -76,61 +119,236 @@ class Interval:
 
 
 @attrs.frozen
+class Vacancy:
+    """A stretch ``[start, end)`` in which a shift-based schedule's slot is held by
+    :data:`~oncall_planner.model.EMPTY_MEMBER`: PagerDuty lists it, but nobody is on call."""
+
+    start: dt.datetime
+    end: dt.datetime
+    source: Source
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return self.end - self.start
+
+
+def _choice(*values: str) -> Any:
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        if value not in values:
+            raise ValidationError(
+                f"ShiftRenderOptions: {attribute.name} must be one of "
+                f"{', '.join(repr(v) for v in values)}, got {value!r}"
+            )
+
+    return check
+
+
+def _flag(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ValidationError(
+            f"ShiftRenderOptions: {attribute.name} must be True or False, got {value!r}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ShiftRenderOptions:
+    """The choices PagerDuty does not document for rendering shift-based schedules.
+
+    Each default is the reference rendering model's (docs/schedulev2.md says why, and how to
+    settle a question on your own account); the register number is the reference's §7.
+
+    - ``expand_in`` (U1): ``"event_zone"`` repeats the recurrence on the wall clock of the event's
+      zone; ``"utc"`` on the UTC clock.
+    - ``duration`` (U2): ``"exact"`` makes every occurrence last ``end_time - start_time`` of real
+      time; ``"wallclock"`` keeps the first occurrence's local end time.
+    - ``unsynced_start`` (U3): a ``start_time`` the rule does not match is an occurrence anyway
+      (``"rfc5545"``) or not (``"dateutil"``).
+    - ``member_anchor`` (U4): rotating members count occurrences from the event's ``start_time``
+      (``"start_time"``), from its first shift in its effective range (``"effective_since"``),
+      or with one count carried across the rotation's events (``"rotation"``).
+    - ``excluded_dates`` (U5): an EXDATE occurrence does not take a turn (``"not_counted"``) or
+      takes one that nobody covers (``"counted"``).
+    - ``effective_bounds`` (U6): an occurrence across ``effective_since``/``effective_until`` is
+      cut at the bound (``"clip"``), kept whole if it starts inside (``"by_start"``), or kept only
+      if it lies wholly inside (``"drop"``).
+    - ``merge_adjacent`` (U7): join touching entries of one person from one source.
+    - ``empty_covers`` (U8): time held only by an empty slot counts as covered (not a gap).
+    - ``overflow`` (U11): keep entries that cross the window's ends whole instead of cutting them.
+    - ``unmatched_overrides`` (U13): an override whose ``overridden_member`` has no shift of its
+      rotation or custom shift in the override's time is an ``"error"``, or is ignored
+      (``"ignore"``).
+    """
+
+    expand_in: Literal["event_zone", "utc"] = attrs.field(
+        default="event_zone", validator=_choice("event_zone", "utc")
+    )
+    duration: Literal["exact", "wallclock"] = attrs.field(
+        default="exact", validator=_choice("exact", "wallclock")
+    )
+    unsynced_start: Literal["rfc5545", "dateutil"] = attrs.field(
+        default="rfc5545", validator=_choice("rfc5545", "dateutil")
+    )
+    member_anchor: Literal["start_time", "effective_since", "rotation"] = attrs.field(
+        default="start_time", validator=_choice("start_time", "effective_since", "rotation")
+    )
+    excluded_dates: Literal["not_counted", "counted"] = attrs.field(
+        default="not_counted", validator=_choice("not_counted", "counted")
+    )
+    effective_bounds: Literal["clip", "by_start", "drop"] = attrs.field(
+        default="clip", validator=_choice("clip", "by_start", "drop")
+    )
+    merge_adjacent: bool = attrs.field(default=False, validator=_flag)
+    empty_covers: bool = attrs.field(default=False, validator=_flag)
+    overflow: bool = attrs.field(default=False, validator=_flag)
+    unmatched_overrides: Literal["error", "ignore"] = attrs.field(
+        default="error", validator=_choice("error", "ignore")
+    )
+
+
+class _Parts:
+    """What :attr:`FinalSchedule.layers`, ``.visible`` and ``.overrides`` are built from, on first
+    use: most callers only read ``entries``, and building Entry objects is most of the cost of
+    rendering."""
+
+    def layers(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
+        raise NotImplementedError
+
+    def visible(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
+        raise NotImplementedError
+
+    def overrides(self, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        raise NotImplementedError
+
+    def people_order(self, entry: Entry) -> tuple[int, ...]:
+        """Where ``entry``'s person goes among several on call at once."""
+        return ()
+
+
+class _LayerParts(_Parts):
+    def __init__(
+        self,
+        users: tuple[User, ...],
+        layer_pieces: tuple[tuple[Piece, ...], ...],
+        override_pieces: tuple[Piece, ...],
+    ) -> None:
+        self.users = users
+        self.layer_pieces = layer_pieces
+        self.override_pieces = override_pieces
+
+    def layers(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
+        instants = _instant_cache(entries)
+        return tuple(_entries(p, self.users, instants) for p in self.layer_pieces)
+
+    def visible(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
+        instants = _instant_cache(entries)
+        visible = _visible(self.layer_pieces, _union((), self.override_pieces))
+        return tuple(_entries(p, self.users, instants) for p in visible)
+
+    def overrides(self, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        return _entries(self.override_pieces, self.users, _instant_cache(entries))
+
+
+@attrs.frozen
 class FinalSchedule:
     """What :func:`render` returns for one schedule over ``[since, until)``.
 
-    - ``entries``: the final schedule, sorted, disjoint, adjacent entries of one user merged;
-    - ``layers``: what each layer would produce on its own, in layer order;
-    - ``visible``: the part of each layer that shows in the final schedule (not hidden by a later
-      layer or an override), in layer order;
+    - ``entries``: the final schedule, sorted by start. For a layer-based schedule they are
+      disjoint and adjacent entries of one user are merged. For a shift-based one
+      (``concurrent`` is true) they may overlap (several people on call at once) and each says
+      where it comes from (``entry.source``);
+    - ``layers``: what each layer (each rotation) would produce on its own, in order;
+    - ``visible``: the part of each layer (each rotation) that shows in the final schedule (not
+      hidden by a later layer or replaced by an override), in order;
     - ``overrides``: the part of the overrides that shows in the final schedule;
+    - ``vacancies``: a shift-based schedule's time held by an empty slot (nobody on call);
     - ``gaps``: the stretches with nobody on call; ``coverage``: the share of the window covered.
     """
 
-    schedule: Schedule
+    schedule: Schedule | ShiftSchedule
     since: dt.datetime
     until: dt.datetime
     mode: str
     entries: tuple[Entry, ...]
     gaps: tuple[Interval, ...]
     coverage: float
-    # What ``layers``, ``visible`` and ``overrides`` are built from, on first use: most callers
-    # only read ``entries``, and building Entry objects is most of the cost of rendering.
-    _users: tuple[User, ...] = attrs.field(repr=False)
-    _layer_pieces: tuple[tuple[Piece, ...], ...] = attrs.field(repr=False)
-    _override_pieces: tuple[Piece, ...] = attrs.field(repr=False)
+    _parts: _Parts = attrs.field(repr=False, eq=False)
+    vacancies: tuple[Vacancy, ...] = ()
+    concurrent: bool = False
+    options: ShiftRenderOptions | None = None
 
     @functools.cached_property
     def layers(self) -> tuple[tuple[Entry, ...], ...]:
-        """What each layer would produce on its own, in layer order."""
-        instants = _instant_cache(self.entries)
-        return tuple(_entries(p, self._users, instants) for p in self._layer_pieces)
+        """What each layer (each rotation) would produce on its own, in order."""
+        return self._parts.layers(self.entries)
 
     @functools.cached_property
     def visible(self) -> tuple[tuple[Entry, ...], ...]:
-        """The part of each layer that shows in the final schedule, in layer order."""
-        instants = _instant_cache(self.entries)
-        visible = _visible(self._layer_pieces, _union((), self._override_pieces))
-        return tuple(_entries(p, self._users, instants) for p in visible)
+        """The part of each layer (each rotation) that shows in the final schedule, in order."""
+        return self._parts.visible(self.entries)
 
     @functools.cached_property
     def overrides(self) -> tuple[Entry, ...]:
         """The part of the overrides that shows in the final schedule."""
-        return _entries(self._override_pieces, self._users, _instant_cache(self.entries))
+        return self._parts.overrides(self.entries)
+
+    @functools.cached_property
+    def _starts(self) -> list[int]:
+        return [to_seconds(e.start) for e in self.entries]
+
+    @functools.cached_property
+    def _longest(self) -> int:
+        return max((to_seconds(e.end) - s for e, s in zip(self.entries, self._starts)), default=0)
+
+    def people_on_call_at(self, at: dt.datetime) -> tuple[User, ...]:
+        """Everyone the final schedule has on call at ``at`` (inside the rendered window), each
+        once; empty in a gap. Several people come in schedule order: by rotation (an override
+        counts as its rotation), then custom shifts, then in the order the schedule names them."""
+        if not isinstance(at, dt.datetime) or not is_aware(at):
+            raise ValidationError(
+                f"FinalSchedule.people_on_call_at: at must be a timezone-aware datetime, got {at!r}"
+            )
+        if not self.concurrent:
+            user = self.on_call_at(at)
+            return () if user is None else (user,)
+        t = to_seconds(at)
+        starts, entries = self._starts, self.entries
+        i = bisect.bisect_right(starts, t) - 1
+        found: list[int] = []
+        while i >= 0 and starts[i] > t - self._longest - 1:
+            if at < entries[i].end:
+                found.append(i)
+            i -= 1
+        people: dict[User, None] = {}
+        for j in sorted(found, key=lambda j: (self._parts.people_order(entries[j]), j)):
+            people.setdefault(entries[j].user)
+        return tuple(people)
 
     def on_call_at(self, at: dt.datetime) -> User | None:
-        """Who the final schedule has on call at ``at`` (inside the rendered window)."""
+        """Who the final schedule has on call at ``at`` (inside the rendered window).
+
+        Where several people are on call (a shift-based schedule), the first of
+        :meth:`people_on_call_at`: code that may meet such a schedule should ask for everyone.
+        """
         if not isinstance(at, dt.datetime) or not is_aware(at):
             raise ValidationError(
                 f"FinalSchedule.on_call_at: at must be a timezone-aware datetime, got {at!r}"
             )
+        if self.concurrent:
+            people = self.people_on_call_at(at)
+            return people[0] if people else None
         i = bisect.bisect_right(self.entries, at, key=lambda entry: entry.start) - 1
         if i >= 0 and at < self.entries[i].end:
             return self.entries[i].user
         return None
 
     def hours_by_user(self) -> dict[User, float]:
-        """Hours on call per user in the final schedule, in order of first appearance."""
+        """Hours on call per user in the final schedule, in order of first appearance. Time a
+        person holds twice at once (two overlapping entries) counts once."""
+        if self.concurrent:
+            spans: dict[User, list[Span]] = {}
+            for entry, start in zip(self.entries, self._starts):
+                spans.setdefault(entry.user, []).append((start, to_seconds(entry.end)))
+            return {user: sum(e - s for s, e in _union(v, ())) / 3600 for user, v in spans.items()}
         hours: dict[User, float] = {}
         for entry in self.entries:
             hours[entry.user] = hours.get(entry.user, 0.0) + entry.duration.total_seconds() / 3600
@@ -197,12 +415,14 @@ def _entry_maker() -> Callable[[dt.datetime, dt.datetime, User], Entry]:
     set_start = Entry.__dict__["start"].__set__
     set_end = Entry.__dict__["end"].__set__
     set_user = Entry.__dict__["user"].__set__
+    set_source = Entry.__dict__["source"].__set__
 
     def make(start: dt.datetime, end: dt.datetime, user: User) -> Entry:
         entry = new(Entry)
         set_start(entry, start)
         set_end(entry, end)
         set_user(entry, user)
+        set_source(entry, None)
         return entry
 
     return make
@@ -511,25 +731,60 @@ def _check_mode(mode: object, where: str = "render") -> str:
 
 
 def _check_overrides(overrides: object, where: str = "render") -> tuple[Override, ...]:
+    if not isinstance(overrides, (str, bytes)) and isinstance(overrides, Iterable):
+        overrides = tuple(overrides)
+        for ov in overrides:
+            if isinstance(ov, ShiftOverride):
+                raise ValidationError(
+                    f"{where}: a ShiftOverride goes with a ShiftSchedule; a layer-based Schedule "
+                    "takes Override objects"
+                )
     return sequence_of(overrides, Override, where, "overrides")
 
 
 def _check_schedule(schedule: object, where: str = "render") -> Schedule:
     if not isinstance(schedule, Schedule):
         raise ValidationError(
-            f"{where}: schedule must be a Schedule, got {type(schedule).__name__}"
+            f"{where}: schedule must be a Schedule or a ShiftSchedule, got "
+            f"{type(schedule).__name__}"
         )
     return schedule
 
 
+def _check_options(options: object, where: str) -> ShiftRenderOptions:
+    if options is None:
+        return ShiftRenderOptions()
+    if not isinstance(options, ShiftRenderOptions):
+        raise ValidationError(
+            f"{where}: options must be ShiftRenderOptions or None, got {type(options).__name__}"
+        )
+    return options
+
+
 def render(
-    schedule: Schedule,
+    schedule: Schedule | ShiftSchedule,
     since: dt.datetime,
     until: dt.datetime,
-    overrides: Iterable[Override] = (),
+    overrides: Iterable[Override] | Iterable[ShiftOverride] = (),
     mode: Mode = "wall",
+    *,
+    options: ShiftRenderOptions | None = None,
 ) -> FinalSchedule:
-    """Render ``schedule`` over ``[since, until)`` as PagerDuty would (see docs/semantics.md)."""
+    """Render ``schedule`` over ``[since, until)`` as PagerDuty would.
+
+    A layer-based :class:`Schedule` takes :class:`Override` objects and ``mode``
+    (docs/semantics.md); a shift-based :class:`ShiftSchedule` takes :class:`ShiftOverride`
+    objects and ``options`` (docs/schedulev2.md). Each kind ignores the other's setting, so one
+    call serves a plan that mixes them.
+    """
+    if isinstance(schedule, ShiftSchedule):
+        from oncall_planner.render_shift import render_shift_schedule
+
+        return render_shift_schedule(
+            schedule, since, until, overrides, _check_options(options, "render")
+        )
+    if options is not None:
+        _check_options(options, "render")
     schedule = _check_schedule(schedule)
     lo, hi = _check_window(since, until)
     mode_ = _check_mode(mode)
@@ -573,9 +828,11 @@ def render(
         entries=entries,
         gaps=gaps,
         coverage=covered / (hi - lo),
-        users=tuple(users),
-        layer_pieces=tuple(tuple(p) for p in layer_pieces),
-        override_pieces=tuple(_coalesce(override_pieces)),
+        parts=_LayerParts(
+            tuple(users),
+            tuple(tuple(p) for p in layer_pieces),
+            tuple(_coalesce(override_pieces)),
+        ),
     )
 
 
@@ -599,16 +856,24 @@ def layer_on_call_at(
 
 
 def on_call_at(
-    schedule: Schedule,
+    schedule: Schedule | ShiftSchedule,
     at: dt.datetime,
-    overrides: Iterable[Override] = (),
+    overrides: Iterable[Override] | Iterable[ShiftOverride] = (),
     mode: Mode = "wall",
+    *,
+    options: ShiftRenderOptions | None = None,
 ) -> User | None:
     """Who is on call on ``schedule`` at the instant ``at``, or ``None`` in a gap.
 
     Answers from the rules directly, without rendering a window: the last override that covers
-    ``at``, else the last layer that has someone on call at ``at``.
+    ``at``, else the last layer that has someone on call at ``at``. On a shift-based schedule,
+    where several people may be on call, the first of :func:`people_on_call_at`.
     """
+    if isinstance(schedule, ShiftSchedule):
+        people = people_on_call_at(schedule, at, overrides, mode, options=options)
+        return people[0] if people else None
+    if options is not None:
+        _check_options(options, "on_call_at")
     schedule = _check_schedule(schedule, "on_call_at")
     check_aware(at, "on_call_at", "at", RENDER_YEARS)
     mode_ = _check_mode(mode, "on_call_at")
@@ -622,12 +887,45 @@ def on_call_at(
     return None
 
 
+def people_on_call_at(
+    schedule: Schedule | ShiftSchedule,
+    at: dt.datetime,
+    overrides: Iterable[Override] | Iterable[ShiftOverride] = (),
+    mode: Mode = "wall",
+    *,
+    options: ShiftRenderOptions | None = None,
+) -> tuple[User, ...]:
+    """Everyone on call on ``schedule`` at the instant ``at``, each once (empty in a gap).
+
+    A layer-based schedule has at most one person on call; a shift-based one may have several
+    (overlapping rotations, every-member events, custom shifts), in schedule order: by rotation
+    (an override counts as its rotation), then custom shifts, then in the order the schedule names
+    them. Agrees with ``render(...).people_on_call_at(at)``.
+    """
+    if not isinstance(schedule, ShiftSchedule):
+        user = on_call_at(schedule, at, overrides, mode, options=options)
+        return () if user is None else (user,)
+    if not isinstance(at, dt.datetime) or not is_aware(at):
+        raise ValidationError(
+            f"people_on_call_at: at must be a timezone-aware datetime, got {at!r}"
+        )
+    from oncall_planner.render_shift import people_at
+
+    return people_at(
+        schedule, to_seconds(at), overrides, _check_options(options, "people_on_call_at")
+    )
+
+
 __all__ = [
     "Entry",
     "FinalSchedule",
     "Interval",
+    "ShiftRenderOptions",
+    "Source",
+    "Vacancy",
     "layer_on_call_at",
     "on_call_at",
+    "people_on_call_at",
     "render",
     "restriction_windows",
 ]

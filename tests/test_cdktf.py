@@ -197,3 +197,104 @@ def test_construct_leaves_out_layers_that_ended_before_now(tmp_path):
     with pytest.warns(TerraformEmitWarning):
         native = to_terraform_json(plan, now=now)
     assert without_metadata(synthesised["resource"]) == native["resource"]
+
+
+# --- Node.js 22 from npm, and quiet outside make ------------------------------------------------
+
+NODE_BIN = REPO / "node_modules" / ".bin"
+
+
+def _outside_make(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """An environment as a user's shell has it outside make: the system's Node.js 20 first on
+    PATH, none of jsii's switches, telemetry on, no CI."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+    } | extra
+
+
+def _noise(text: str) -> list[str]:
+    """Lines of jsii's banner (written as byte-string reprs) and of the CLI's logged errors."""
+    return [line for line in text.splitlines() if "!!" in line or "b'" in line or "[ERROR]" in line]
+
+
+def test_package_json_pins_a_node_22_that_cdk_terrain_can_use_too():
+    pins = json.loads((REPO / "package.json").read_text())["devDependencies"]
+    major, minor, _ = (int(p) for p in pins["node"].split("."))
+    assert (major, minor) >= (22, 19)
+    lock = json.loads((REPO / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/node"]["version"] == pins["node"]
+
+
+def test_npm_ci_installs_the_pinned_node_into_node_modules():
+    from oncall_planner.emit.node import node_bin_dir, pinned_node_version
+
+    assert node_bin_dir(REPO / "examples" / "cdktf") == NODE_BIN
+    done = subprocess.run([str(NODE_BIN / "node"), "--version"], capture_output=True, text=True)
+    version = tuple(int(p) for p in done.stdout.strip().lstrip("v").split("."))
+    assert version == pinned_node_version(NODE_BIN) and version[:2] >= (22, 19)
+
+
+def test_environment_runs_the_cli_and_jsii_on_the_pinned_node():
+    env = cdktf_environment({"PATH": "/usr/bin"}, bin_dir=NODE_BIN)
+    assert env["PATH"].split(":")[:2] == [str(Path(sys.executable).parent), str(NODE_BIN)]
+    assert env["JSII_NODE"] == str(NODE_BIN / "node")
+
+
+def test_the_construct_is_quiet_outside_make(tmp_path):
+    script = (
+        "import oncall_planner.cdktf, os\n"
+        "from cdktf import App, TerraformStack\n"
+        "from cdktf_cdktf_provider_pagerduty.provider import PagerdutyProvider\n"
+        "from oncall_planner import OnCallPlan, Team, User\n"
+        "app = App(outdir=os.environ['OUT'])\n"
+        "stack = TerraformStack(app, 'team')\n"
+        "PagerdutyProvider(stack, 'pagerduty')\n"
+        "plan = OnCallPlan(teams=[Team('Checkout', [User('Alice', 'alice@example.com')])])\n"
+        "oncall_planner.cdktf.PagerDutyOnCall(stack, 'oncall', plan)\n"
+        "app.synth()\n"
+        "print(os.environ['JSII_NODE'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=_outside_make(tmp_path, OUT=str(tmp_path / "out")),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert _noise(done.stdout + done.stderr) == []
+    assert done.stdout.strip() == str(NODE_BIN / "node")
+    assert (tmp_path / "out" / "stacks" / "team" / "cdk.tf.json").is_file()
+
+
+def test_cdktf_synth_of_the_example_is_quiet_outside_make(tmp_path):
+    # The CLI reads its telemetry switch from the environment only: CHECKPOINT_DISABLE is what
+    # docs/terraform.md tells users to set. The app it runs (main.py) is quiet by itself.
+    env = _outside_make(tmp_path, CHECKPOINT_DISABLE="1", CI="true")
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    done = subprocess.run(
+        [str(CLI), "synth", "--output", str(tmp_path / "out")],
+        cwd=REPO / "examples" / "cdktf",
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert _noise(done.stdout + done.stderr) == []
+    assert (tmp_path / "out" / "stacks" / "checkout" / "cdk.tf.json").is_file()
+
+
+def test_the_example_app_synthesises_by_itself_quietly(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "cdktf" / "main.py")],
+        cwd=tmp_path,
+        env=_outside_make(tmp_path),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert _noise(done.stdout + done.stderr) == []
+    assert (tmp_path / "cdktf.out" / "stacks" / "checkout" / "cdk.tf.json").is_file()

@@ -91,10 +91,17 @@ def test_render_at_an_instant(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "render", SEED, "--at", "2025-03-06T12:00", "--layers", "-q")
     assert code == 0
     assert out.splitlines() == [
-        "Schedule 'Checkout Team On-Call' at Thu 2025-03-06 12:00 (America/New_York): alice",
+        "Schedule 'Checkout Team On-Call' (America/New_York)",
+        "  Thu 2025-03-06 12:00: alice",
         "  layer 1 'Primary': bob",
         "  layer 2 'Secondary': alice",
     ]
+
+
+def test_render_at_fits_80_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    # The header said schedule, instant, zone and person on one line of 82 characters.
+    _, out, _ = run(capsys, "render", SEED, "--at", "2025-03-06T12:00", "-q")
+    assert max(len(line) for line in out.splitlines()) <= 80
 
 
 def test_render_json_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,7 +132,10 @@ def test_python_plan_is_read_from_the_plan_variable(
     plan = write(tmp_path, "plan.py", PLAN_PY)
     code, out, _ = run(capsys, "render", plan, "--at", "2025-01-14T09:00+01:00")
     assert code == 0
-    assert out.strip() == "Schedule 'Payments' at Tue 2025-01-14 09:00 (Europe/Berlin): Bob"
+    assert out.splitlines() == [
+        "Schedule 'Payments' (Europe/Berlin)",
+        "  Tue 2025-01-14 09:00: Bob",
+    ]
 
 
 def test_render_json_keeps_names_in_utf8_like_every_other_json_output(

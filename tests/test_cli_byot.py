@@ -134,7 +134,7 @@ def test_terraform_timestamp_out_of_range_names_its_line(tmp_path: Path) -> None
     with pytest.raises(InputReadError) as info:
         import_terraform(config)
     assert str(info.value) == (
-        f"{schedules}:37: pagerduty_schedule.payments_primary layer 3: end "
+        f"{schedules}:37: pagerduty_schedule.payments_primary.layer[2]: end "
         "'9999-12-31T23:59:00Z' is out of range; use a time in the years 1970 to 8999"
     )
 

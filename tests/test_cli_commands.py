@@ -31,7 +31,8 @@ def test_check_finds_the_seed_shadowed_layer_and_exits_1(
     assert out.startswith(
         "error OCP103 shadowed-layer: Schedule 'Checkout Team On-Call', layer 'Primary'\n"
     )
-    assert out.endswith("1 error(s), 1 warning(s), 0 info\n")
+    # five OCP602 warnings: the seed's users are placeholders (it never declares them)
+    assert out.endswith("1 error(s), 6 warning(s), 0 info\n")
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
@@ -50,7 +51,7 @@ def test_check_select_runs_only_the_chosen_codes(capsys: pytest.CaptureFixture[s
 def test_check_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "check", SEED, *WINDOW, "--format", "json")
     doc = json.loads(out)
-    assert doc["summary"] == {"error": 1, "warning": 1, "info": 0}
+    assert doc["summary"] == {"error": 1, "warning": 6, "info": 0}
     assert doc["findings"][0]["intervals"] == [["2025-03-03T05:00:00Z", "2025-03-31T04:00:00Z"]]
 
 
@@ -147,6 +148,25 @@ def test_report_csv_lists_each_person(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0
     emails = [line.split(",")[1] for line in out.splitlines()[1:]]
     assert emails[:4] == [f"{n}@unknown.invalid" for n in ("alice", "bob", "carol", "dave")]
+
+
+PAGES_2024 = str(DATA / "pagerduty-incidents.csv")  # page history of 2024
+REPORT_2025 = ["--since", "2025-03-03", "--until", "2025-03-31", "--pages", PAGES_2024]
+
+
+def test_report_says_when_no_page_falls_in_its_window(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "report", SEED, "-q", *REPORT_2025)
+    assert code == 0
+    assert "Pages: none of the" in out and "pages given falls in the horizon" in out
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_report_data_formats_say_on_stderr_when_no_page_falls_in_the_window(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "report", SEED, *REPORT_2025, "--format", fmt)
+    assert code == 0
+    assert "note: none of the" in err and "pages given falls in the horizon" in err
 
 
 def test_report_until_without_since_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,5 @@
-"""The docs are tested: every ```python block in README.md and docs/*.md runs as it is.
+"""The docs are tested: every ```python block in README.md and docs/*.md runs as it is, and so
+does every `oncall-planner` line of a ```sh block (see "shell examples" below).
 
 Each file's blocks run in order in one namespace (a later block may use what an earlier one
 defined), with the repository root as the working directory. A block that raises fails the test of
@@ -14,7 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
+import shlex
+import subprocess
 import sys
 import textwrap
 import traceback
@@ -236,3 +240,185 @@ def test_the_ci_example_uploads_the_findings_when_check_fails() -> None:
     upload = next(i for i, line in enumerate(lines) if "upload-sarif" in line)
     assert "check" in lines[upload - 1] and "--format sarif" in lines[upload - 1]
     assert "failure()" in lines[upload + 1] or "always()" in lines[upload + 1]
+
+
+# --- shell examples -----------------------------------------------------------------------------
+#
+# Every `oncall-planner …` line of a ```sh block in README.md and docs/*.md runs as written from
+# the repository root, and exits with the code its comment names (`# exit 1 …`; 0 otherwise).
+# Files it writes (-o/--output/--output-dir) go to a temporary folder instead. When a ```text
+# block directly follows the ```sh block, it is what the block's commands print (stdout, then
+# stderr), with the same wildcards as for Python. A command that cannot run as written here says
+# so with a comment holding NOT_RUN and the reason, on its line or the line before it; there are
+# few of them.
+
+SHELL_FENCES = ("sh", "bash", "shell")
+NOT_RUN = "not run by the tests:"
+OUTPUT_FLAGS = ("-o", "--output", "--output-dir")
+
+
+class ShellCommand:
+    """One `oncall-planner` line of a ```sh block."""
+
+    def __init__(self, line: int, text: str, skipped: str | None) -> None:
+        self.line = line
+        self.text = text
+        self.skipped = skipped  # the reason given with NOT_RUN, or None
+        code, _, comment = text.partition("#")
+        self.argv = shlex.split(code)
+        match = re.search(r"\bexit (\d+)", comment)
+        self.exit_code = int(match.group(1)) if match else 0
+
+
+def fenced_blocks(text: str) -> list[tuple[str, int, list[str]]]:
+    """Every fenced block as (info word, line number of its first line, its lines)."""
+    blocks: list[tuple[str, int, list[str]]] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        stripped = lines[i].strip()
+        if not stripped.startswith("```"):
+            i += 1
+            continue
+        info = stripped[3:].strip().split(" ")[0]
+        start = i + 1
+        i += 1
+        while i < len(lines) and lines[i].strip() != "```":
+            i += 1
+        blocks.append((info, start + 1, lines[start:i]))
+        i += 1
+    return blocks
+
+
+def shell_examples(text: str) -> list[tuple[list[ShellCommand], str | None]]:
+    """The ```sh blocks that hold `oncall-planner` lines: their commands, and the ```text block
+    right after the block (its expected output), if any."""
+    blocks = fenced_blocks(text)
+    lines = text.splitlines()
+    out: list[tuple[list[ShellCommand], str | None]] = []
+    for n, (info, first, body) in enumerate(blocks):
+        if info not in SHELL_FENCES:
+            continue
+        commands = []
+        body = [line.strip() for line in body]
+        for k, line in enumerate(body):
+            if not line.startswith("oncall-planner "):
+                continue
+            marked = (
+                line if NOT_RUN in line else body[k - 1] if k and NOT_RUN in body[k - 1] else ""
+            )
+            reason = marked.partition(NOT_RUN)[2].strip() if marked else None
+            commands.append(ShellCommand(first + k, line, reason))
+        if not commands:
+            continue
+        expected = None
+        if n + 1 < len(blocks) and blocks[n + 1][0] == "text":
+            between = lines[first + len(body) : blocks[n + 1][1] - 2]
+            if not any(line.strip() for line in between):
+                expected = "\n".join(blocks[n + 1][2])
+        out.append((commands, expected))
+    return out
+
+
+def _run_shell_example(
+    path: Path, commands: list[ShellCommand], expected: str | None, tmp_path: Path
+) -> None:
+    cli = Path(sys.executable).parent / "oncall-planner"
+    printed = []
+    for command in commands:
+        if command.skipped is not None:
+            continue
+        args = list(command.argv[1:])
+        for i, arg in enumerate(args[:-1]):
+            if arg in OUTPUT_FLAGS:
+                args[i + 1] = str(tmp_path / Path(args[i + 1]).name)
+        done = subprocess.run(
+            [str(cli), *args],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=dict(os.environ, COLUMNS="80"),
+        )
+        where = f"{path.relative_to(REPO)}:{command.line}: {command.text}"
+        assert "Traceback" not in done.stderr, f"{where}\n{done.stderr}"
+        assert done.returncode == command.exit_code, (
+            f"{where}: exit {done.returncode}, the doc implies {command.exit_code}\n"
+            f"{done.stdout}{done.stderr}"
+        )
+        printed.append(done.stdout + done.stderr)
+    if expected is not None:
+        assert output_matches(expected, "".join(printed)), (
+            f"{path.relative_to(REPO)}:{commands[0].line}: the commands printed something else "
+            f"than the text block after them shows.\n--- shown:\n{expected}\n--- printed:\n"
+            f"{''.join(printed)}"
+        )
+
+
+SHELL_EXAMPLES = [
+    pytest.param(path, commands, expected, id=f"{path.relative_to(REPO)}:{commands[0].line}")
+    for path in DOC_FILES
+    for commands, expected in shell_examples(path.read_text(encoding="utf-8"))
+]
+
+
+@pytest.mark.parametrize(("path", "commands", "expected"), SHELL_EXAMPLES)
+def test_shell_examples_run_as_written(
+    path: Path, commands: list[ShellCommand], expected: str | None, tmp_path: Path
+) -> None:
+    _run_shell_example(path, commands, expected, tmp_path)
+
+
+def test_the_docs_have_shell_examples_to_run() -> None:
+    runnable = [c for _, commands, _ in (p.values for p in SHELL_EXAMPLES) for c in commands]
+    assert len([c for c in runnable if c.skipped is None]) >= 6
+
+
+def test_commands_not_run_are_few_and_say_why() -> None:
+    markers = [
+        (path.name, first + k, line.partition(NOT_RUN)[2].strip())
+        for path in DOC_FILES
+        for _, first, body in fenced_blocks(path.read_text(encoding="utf-8"))
+        for k, line in enumerate(body)
+        if NOT_RUN in line
+    ]
+    assert len(markers) <= 3, markers
+    assert all(len(reason) >= 20 for _, _, reason in markers), markers
+
+
+def _is_synopsis(command: str) -> bool:
+    """``oncall-planner verify [--since TIME]``: a usage line with placeholders, not a command."""
+    return "[" in command or any(re.fullmatch(r"[A-Z][A-Z_]+", w) for w in command.split())
+
+
+def test_no_command_of_the_docs_hides_in_a_text_block() -> None:
+    """A command in another kind of block (a `$ oncall-planner …` transcript, a plain command
+    line, a CI `run: oncall-planner …` step) would not be run: commands go in ```sh blocks (their
+    output in a ```text block after), and one that cannot run here carries NOT_RUN and its
+    reason. Usage lines with placeholders (``INPUT``, ``[--since TIME]``) are not commands."""
+    hidden = []
+    for path in DOC_FILES:
+        for info, first, body in fenced_blocks(path.read_text(encoding="utf-8")):
+            if info in SHELL_FENCES:
+                continue
+            for k, line in enumerate([text_line.strip() for text_line in body]):
+                command = re.sub(r"^(\$ |- run: )", "", line)
+                if not command.startswith("oncall-planner ") or _is_synopsis(command):
+                    continue
+                if NOT_RUN not in line and not (k and NOT_RUN in body[k - 1]):
+                    hidden.append(f"{path.name}:{first + k}: {line}")
+    assert hidden == []
+
+
+def test_shell_examples_are_found_with_exit_codes_and_markers() -> None:
+    text = (
+        "```sh\n. .venv/bin/activate\noncall-planner check a.tf  # exit 1 on errors\n"
+        f"# {NOT_RUN} needs your own folder of Terraform\noncall-planner render infra/\n```\n\n"
+        "```text\nerror ...\n```\n"
+    )
+    [(commands, expected)] = shell_examples(text)
+    assert [(c.argv, c.exit_code, c.skipped) for c in commands] == [
+        (["oncall-planner", "check", "a.tf"], 1, None),
+        (["oncall-planner", "render", "infra/"], 0, "needs your own folder of Terraform"),
+    ]
+    assert expected == "error ..."

@@ -36,7 +36,7 @@ def test_seed_team_is_perfectly_balanced_over_its_cycle():
 
 def test_a_user_target_is_on_call_for_the_whole_horizon_at_its_level():
     manager = fairness_report(build_plan()).person(MANAGER.email)
-    assert (manager.hours, manager.primary_hours, manager.later_hours) == (672.0, 0.0, 672.0)
+    assert (manager.hours, manager.level1_hours, manager.later_hours) == (672.0, 0.0, 672.0)
 
 
 def test_people_only_targeted_by_a_policy_are_not_rostered_and_not_in_the_indices():
@@ -54,7 +54,7 @@ def test_schedule_level_is_the_first_rule_that_targets_it():
     report = fairness_report(OnCallPlan(escalation_policies=[policy]))
     assert dict(report.levels) == {"First": 1, "Second": 2}
     assert report.person(B.email).later_hours == 168.0
-    assert report.person(A.email).primary_hours == 168.0
+    assert report.person(A.email).level1_hours == 168.0
 
 
 def test_rostered_people_hidden_by_a_later_layer_appear_with_zero_hours():

@@ -178,3 +178,81 @@ def test_timeline_names_only_the_visible_parts_of_a_hidden_layer():
     layer_names = [x for x, t in texts if t == "Ann"]
     # Base row: two visible parts; final row: the same two. No third label at the faded bar's x.
     assert len(layer_names) == 4, texts
+
+
+# --- pages that all fall outside the horizon ----------------------------------------------------
+
+OLD_PAGES = [
+    SimpleNamespace(at=at(2024, 3, 8, 22), user=A),
+    SimpleNamespace(at=at(2024, 3, 29, 3), user=A),
+]
+
+
+@pytest.fixture(scope="module")
+def stale():
+    """Pages from a year before the horizon: none of them is counted."""
+    return fairness_report(build_plan(), pages=OLD_PAGES)
+
+
+def test_the_report_counts_the_pages_outside_its_horizon(stale, report):
+    assert (stale.pages_outside, report.pages_outside) == (2, 0)
+    assert all(p.pages == 0 for p in stale.people)
+
+
+def test_text_says_no_page_falls_in_the_horizon(stale):
+    text = " ".join(stale.to_text().split())
+    assert (
+        "Pages: none of the 2 pages given falls in the horizon (they run from 2024-03-08 to "
+        "2024-03-29), so every page count is 0." in text
+    )
+
+
+def test_markdown_and_html_say_no_page_falls_in_the_horizon(stale):
+    assert "none of the 2 pages given falls in the horizon" in stale.to_markdown()
+    assert "none of the 2 pages given falls in the horizon" in stale.to_html()
+
+
+def test_json_has_the_pages_outside_the_horizon(stale):
+    data = json.loads(stale.to_json())
+    assert data["pages_outside_horizon"] == 2
+    assert data["pages_note"].startswith("none of the 2 pages given falls in the horizon")
+
+
+def test_a_report_whose_pages_are_all_counted_has_no_pages_note(report):
+    assert "pages given" not in report.to_text()
+    assert json.loads(report.to_json())["pages_note"] is None
+
+
+def test_pages_partly_outside_the_horizon_are_said_to_be_left_out():
+    pages = [*OLD_PAGES, SimpleNamespace(at=at(2025, 1, 10, 2), user=A)]
+    text = " ".join(fairness_report(build_plan(), pages=pages).to_text().split())
+    assert "Pages: 2 of the 3 pages given fall outside the horizon and are not counted." in text
+
+
+# --- the escalation-level columns are named for what they count ---------------------------------
+
+
+def test_text_names_the_level_columns_by_escalation_level(report):
+    header = next(line for line in report.to_text().splitlines() if line.startswith("Person "))
+    assert header.split() == ["Person", "Rostered", "Hours", "Level", "1", "Level", "2+",
+                              "Shifts", "vs", "avg"]  # fmt: skip
+
+
+def test_markdown_and_html_name_the_level_columns_by_escalation_level(report):
+    assert "| Person | Rostered | Hours | Level 1 | Level 2+ |" in report.to_markdown()
+    assert "<th>Level 1</th>\n<th>Level 2+</th>" in report.to_html()
+    assert "<th>Primary</th>" not in report.to_html()
+
+
+def test_json_and_csv_name_level_1_hours_for_what_they_are(report):
+    person = json.loads(report.to_json())["people"][0]
+    assert (person["level1_hours"], person["later_hours"]) == (168.0, 0.0)
+    assert "primary_hours" not in person
+    header = next(csv.reader(io.StringIO(report.to_csv())))
+    assert header[6:8] == ["level1_hours", "later_hours"]
+
+
+def test_primary_hours_is_a_deprecated_name_of_level1_hours(report):
+    alice = report.people[0]
+    with pytest.warns(DeprecationWarning, match="level1_hours"):
+        assert alice.primary_hours == alice.level1_hours == 168.0

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oncall_planner import OnCallPlan, audit, fairness_report
+from oncall_planner import (
+    Layer,
+    OnCallPlan,
+    Override,
+    Schedule,
+    User,
+    audit,
+    fairness_report,
+)
 from oncall_planner import strategies as st_oc
 from oncall_planner.fairness.indices import Indices
 from oncall_planner.strategies import EPOCH_2024
@@ -45,7 +53,7 @@ def test_everyone_rostered_appears_even_with_zero_hours(plan):
 def test_buckets_partition_each_persons_hours(plan, weights):
     for p in fairness_report(plan, *WINDOW, weights=weights).people:
         assert p.business_hours + p.off_hours + p.sleep_hours == pytest.approx(p.hours)
-        assert p.primary_hours + p.later_hours == pytest.approx(p.hours)
+        assert p.level1_hours + p.later_hours == pytest.approx(p.hours)
         assert 0 <= p.weekend_hours <= p.hours + 1e-9
         assert p.night_hours == p.sleep_hours
 
@@ -55,6 +63,41 @@ def test_hours_of_one_schedule_add_up_to_its_covered_time(schedule):
     report = fairness_report(OnCallPlan(schedules=[schedule]), *WINDOW)
     covered = sum(f.coverage for f in report.finals) * (WINDOW[1] - WINDOW[0]).total_seconds()
     assert sum(p.hours for p in report.people) * 3600 == pytest.approx(covered)
+
+
+#: People who are in no layer and no policy of the drawn plans (the strategies' pool is others).
+OUTSIDERS = [User(f"Outsider {i}", f"outsider{i}@example.net") for i in range(3)]
+
+
+@given(st.data())
+def test_hours_add_up_to_the_covered_time_with_overrides_by_outsiders(data):
+    schedule = data.draw(st_oc.schedules(max_layers=2))
+    roster = [*OUTSIDERS, *(u for layer in schedule.layers for u in layer.users)]
+    extra = data.draw(
+        st.lists(st_oc.overrides(around=WINDOW[0], roster=roster), min_size=1, max_size=4)
+    )
+    plan = OnCallPlan(schedules=[schedule])
+    report = fairness_report(plan, *WINDOW, overrides={schedule.name: extra})
+    covered = sum(f.coverage for f in report.finals) * (WINDOW[1] - WINDOW[0]).total_seconds()
+    assert sum(p.hours for p in report.people) * 3600 == pytest.approx(covered)
+
+
+def test_an_override_by_someone_outside_the_plan_is_counted():
+    # Two weeks of a weekly rotation; a contractor in no layer or policy covers one day of it.
+    ny = "America/New_York"
+    alice, bob = User("Alice", "alice@example.com"), User("Bob", "bob@example.com")
+    start = dt.datetime(2025, 1, 6, tzinfo=dt.timezone.utc)
+    layer = Layer("Weekly", [alice, bob], start, dt.timedelta(weeks=1))
+    plan = OnCallPlan(schedules=[Schedule("Checkout", ny, [layer])])
+    contractor = User("Casey Contractor", "casey@contractor.example")
+    cover = Override(start + dt.timedelta(days=2), start + dt.timedelta(days=3), contractor)
+    report = fairness_report(
+        plan, start, start + dt.timedelta(weeks=2), overrides={"Checkout": [cover]}
+    )
+    assert sum(p.hours for p in report.people) == 336
+    casey = report.person("casey@contractor.example")
+    assert (casey.hours, casey.rostered, casey.time_zone) == (24, False, ny)
+    assert casey.above_average_hours is None  # listed, not scored: the rotation is Alice and Bob
 
 
 @given(st.data())

@@ -164,17 +164,23 @@ def test_variable_without_default_is_reported_and_its_schedule_left_out(tmp_path
     assert warning.location.line == 19
 
 
-def test_function_call_is_reported_with_its_line_never_evaluated(tmp_path: Path) -> None:
-    result = load_text(tmp_path, USERS_TF + LAYER % 'parseint("3600", 10)')
+def test_function_calls_are_evaluated_as_terraform_does(tmp_path: Path) -> None:
+    result = load_text(tmp_path, USERS_TF + LAYER % 'parseint("3600", 10) * max(1, 2)')
+    (schedule,) = result.plan.schedules
+    assert schedule.layers[0].turn_length == dt.timedelta(hours=2)
+    assert result.warnings == ()
+
+
+def test_a_value_known_only_when_terraform_runs_is_reported_with_its_line(
+    tmp_path: Path,
+) -> None:
+    text = USERS_TF + (LAYER % "3600").replace('"2025-01-06T09:00:00Z"', "timestamp()", 1)
+    result = load_text(tmp_path, text)
     assert result.plan.schedules == ()
     (warning,) = result.warnings
-    assert "function call parseint(...)" in warning.message
-    assert str(warning).startswith(f"{tmp_path / 'main.tf'}:18: pagerduty_schedule.s:")
-
-
-def test_operator_is_reported_as_not_evaluated(tmp_path: Path) -> None:
-    result = load_text(tmp_path, USERS_TF + LAYER % "3600 * 2")
-    assert "operator '*'" in result.warnings[0].message
+    assert warning.code == "OCP601"
+    assert "`timestamp()` is the time when Terraform runs" in warning.message
+    assert str(warning).startswith(f"{tmp_path / 'main.tf'}:16: pagerduty_schedule.s:")
 
 
 def test_policy_targeting_a_skipped_schedule_is_left_out_too(tmp_path: Path) -> None:
@@ -194,7 +200,7 @@ resource "pagerduty_escalation_policy" "p" {
 }
 """
     )
-    result = load_text(tmp_path, text)
+    result = load_text(tmp_path, text.replace("max(1, 2)", 'timeadd(timestamp(), "1h")'))
     assert result.plan.escalation_policies == ()
     assert [w.subject for w in result.warnings] == [
         "pagerduty_schedule.s",
@@ -341,7 +347,7 @@ def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
 
 def test_wrong_type_names_the_attribute_line(tmp_path: Path) -> None:
     message = error_of(tmp_path, USERS_TF + LAYER % '"a week"')
-    assert message.startswith(f"{tmp_path / 'main.tf'}:18: pagerduty_schedule.s layer 1:")
+    assert message.startswith(f"{tmp_path / 'main.tf'}:18: pagerduty_schedule.s.layer[0]:")
     assert "rotation_turn_length_seconds must be a whole number, got the string 'a week'" in message
 
 
@@ -363,7 +369,7 @@ def test_invalid_timestamp_names_the_line(tmp_path: Path) -> None:
 def test_model_limit_is_reported_at_the_attribute(tmp_path: Path) -> None:
     message = error_of(tmp_path, USERS_TF + LAYER % "60")
     assert message.startswith(f"{tmp_path / 'main.tf'}:18:")
-    assert "turn_length must be between 1 hour and 365 days, got 1 minute" in message
+    assert "rotation_turn_length_seconds must be between 3,600 and 31,536,000, got 60" in message
 
 
 def test_missing_file_is_an_import_error(tmp_path: Path) -> None:
@@ -378,7 +384,9 @@ def test_directory_without_terraform_is_an_import_error(tmp_path: Path) -> None:
 
 def test_undeclared_variable_is_an_error(tmp_path: Path) -> None:
     message = error_of(tmp_path, USERS_TF + LAYER % "var.nope")
-    assert "var.nope is not declared" in message
+    assert message.startswith(
+        f"{tmp_path / 'main.tf'}:18: var.nope: no variable 'nope' is declared"
+    )
 
 
 def test_invalid_json_names_line_and_column(tmp_path: Path) -> None:
@@ -469,11 +477,12 @@ def test_json_errors_name_the_object_line_and_the_path(tmp_path: Path) -> None:
         }
     }
     text = json.dumps(doc, indent=2)
-    layer_line = text.splitlines().index("          {") + 1
+    line = next(
+        i for i, row in enumerate(text.splitlines(), 1) if "rotation_turn_length_seconds" in row
+    )
     message = error_of(tmp_path, text, "main.tf.json")
     assert message.startswith(
-        f"{tmp_path / 'main.tf.json'}:{layer_line} "
-        "(resource.pagerduty_schedule.s.layer[0].rotation_turn_length_seconds): "
+        f"{tmp_path / 'main.tf.json'}:{line}: pagerduty_schedule.s.layer[0]: "
     )
     assert "must be a whole number, got a list of 1" in message
 
@@ -514,23 +523,35 @@ resource "pagerduty_escalation_policy" "p" {
 """
     )
     result = load_text(tmp_path, text)
-    assert result.plan.escalation_policies == ()
-    assert "defined outside this configuration" in result.warnings[0].message
+    (policy,) = result.plan.escalation_policies
+    assert policy.rules[0].targets[0].schedule.name == "Elsewhere"
+    (note,) = result.placeholders
+    assert note.code == "OCP602"
+    assert "looks up the schedule 'Elsewhere' defined outside the configuration" in note.message
 
 
-def test_literal_pagerduty_ids_are_reported(tmp_path: Path) -> None:
+def test_literal_pagerduty_ids_become_flagged_placeholders(tmp_path: Path) -> None:
     text = USERS_TF + (LAYER % "3600").replace("[pagerduty_user.alice.id]", '["PABC123"]')
     result = load_text(tmp_path, text)
-    assert result.plan.schedules == ()
-    assert "literal PagerDuty ID 'PABC123'" in result.warnings[0].message
+    (schedule,) = result.plan.schedules
+    assert schedule.layers[0].users[0].email == "PABC123@unknown.invalid"
+    (note,) = result.placeholders
+    assert note.code == "OCP602"
+    assert "literal PagerDuty ID 'PABC123'" in note.message
 
 
 @given(st.text(max_size=40))
-def test_expression_parser_never_raises(text: str) -> None:
-    from oncall_planner.ingest._expr import parse_expression, parse_template
+def test_expression_parser_raises_only_syntax_errors(text: str) -> None:
+    from oncall_planner.ingest.terraform.hcl import (
+        HclSyntaxError,
+        parse_expression,
+        parse_template,
+    )
+    from oncall_planner.ingest.terraform.syntax import Source
 
-    parse_expression(text)
-    parse_template(text, escapes=True)
+    for parse in (parse_expression, parse_template):
+        with contextlib.suppress(HclSyntaxError):
+            parse(Source("x", text))
 
 
 def test_real_cdktf_synth_output_imports_like_the_plan_it_came_from() -> None:
@@ -576,17 +597,99 @@ def test_an_object_left_out_because_of_another_says_which_one(tmp_path: Path) ->
     schedules = tmp_path / "schedules.tf"
     text = schedules.read_text(encoding="utf-8")
     schedules.write_text(
-        text.replace("= local.business_hours.duration", "= 4 * local.business_hours.duration"),
+        text.replace("= local.business_hours.duration", "= uuid()"),
         encoding="utf-8",
     )
     warnings = [str(w) for w in import_terraform(tmp_path).warnings]
     cause = (
-        f"{schedules}:30: operator '*' in `4 * local.business_hours.duration` is not evaluated "
-        "(the importer never runs code)"
+        f"{schedules}:30: pagerduty_schedule.payments_primary.layer[1].restriction[0]"
+        f".duration_seconds is unknown: {schedules}:30: `uuid()` is random"
     )
     assert warnings == [
-        f"{tmp_path / 'escalation.tf'}:10: pagerduty_escalation_policy.payments: escalation "
-        f"policy not imported: pagerduty_schedule.payments_primary is not imported ({cause})",
-        f"{schedules}:30: pagerduty_schedule.payments_primary: schedule not imported: "
+        f"{schedules}:30: pagerduty_schedule.payments_primary: not imported: "
         + cause.split(": ", 1)[1],
+        f"{tmp_path / 'escalation.tf'}:10: pagerduty_escalation_policy.payments: not imported: "
+        f"needs pagerduty_schedule.payments_primary, which is not imported ({cause})",
     ]
+
+
+def test_a_restriction_of_32101_seconds_is_accepted_as_the_provider_accepts_it(
+    tmp_path: Path,
+) -> None:
+    text = USERS_TF + (LAYER % "86400").replace(
+        "users                        = [pagerduty_user.alice.id]",
+        'users = [pagerduty_user.alice.id]\n    restriction {\n      type = "daily_restriction"\n'
+        '      start_time_of_day = "08:00:00"\n      duration_seconds = 32101\n    }',
+    )
+    (schedule,) = load_text(tmp_path, text).plan.schedules
+    assert schedule.layers[0].restrictions == (
+        Restriction.daily("08:00", dt.timedelta(seconds=32101)),
+    )
+
+
+def test_seconds_in_a_layer_start_are_dropped_as_pagerduty_drops_them(tmp_path: Path) -> None:
+    text = USERS_TF + (LAYER % "86400").replace(
+        'start                        = "2025-01-06T09:00:00Z"',
+        'start                        = "2025-01-06T09:00:30Z"',
+    )
+    result = load_text(tmp_path, text)
+    assert result.plan.schedules[0].layers[0].start == dt.datetime(
+        2025, 1, 6, 9, tzinfo=dt.timezone.utc
+    )
+    (note,) = [n for n in result.notes if n.code == "OCP605"]
+    assert "'2025-01-06T09:00:30Z' has seconds; PagerDuty drops them" in note.message
+
+
+def test_a_file_that_does_not_parse_and_mentions_no_pagerduty_is_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, USERS_TF + LAYER % "86400")
+    (tmp_path / "aws.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = = "x"\n}\n')
+    result = import_terraform(tmp_path)
+    assert len(result.plan.schedules) == 1
+    (note,) = result.warnings
+    assert note.code == "OCP604" and "declares nothing PagerDuty" in note.message
+
+
+def test_a_newline_inside_an_interpolation_is_valid_hcl(tmp_path: Path) -> None:
+    text = USERS_TF + (LAYER % "86400").replace('name      = "S"', 'name      = "S${\n  ""\n}"')
+    (schedule,) = load_text(tmp_path, text).plan.schedules
+    assert schedule.name == "S"
+
+
+def test_schedulev2_is_reported_as_not_imported_never_as_irrelevant(tmp_path: Path) -> None:
+    text = (
+        USERS_TF
+        + """
+resource "pagerduty_schedulev2" "flex" {
+  name      = "Flex"
+  time_zone = "Etc/UTC"
+}
+"""
+    )
+    result = load_text(tmp_path, text)
+    (warning,) = result.warnings
+    assert warning.code == "OCP601" and warning.subject == "pagerduty_schedulev2.flex"
+    assert "not modelled yet" in warning.message
+    assert all(i.subject != "pagerduty_schedulev2.flex" for i in result.ignored)
+
+
+JSON_KEYS = st.text(alphabet='ab"\\:{} ,é\n', max_size=4)
+JSON_DOCS = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='ab"\\:{}[], é\n', max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(JSON_KEYS, children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(JSON_KEYS, JSON_DOCS, max_size=4), st.booleans())
+def test_json_key_offsets_point_at_their_keys(doc: dict[str, object], indent: bool) -> None:
+    from oncall_planner.ingest.terraform.jsonsyntax import read_document
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    text = json.dumps(doc, indent=2 if indent else None)
+    data, offsets = read_document(Source("x", text), keep_depth=64)
+    assert data == doc
+    for path, pos in offsets.items():
+        if isinstance(path[-1], str):
+            assert text.startswith(json.dumps(path[-1]), pos), (path, pos)

@@ -86,13 +86,13 @@ def test_weekly_restriction_days_are_iso_monday_one() -> None:
 
 def test_daily_restriction_must_be_shorter_than_a_day() -> None:
     with raises(
-        "a daily duration must be at least 1 minute and less than 24 hours (for whole days use no restriction), got 1 day"
+        "a daily duration must be at least 1 second and less than 24 hours (for whole days use no restriction), got 1 day"
     ):
         Restriction.daily("00:00", dt.timedelta(hours=24))
 
 
 def test_weekly_restriction_must_be_shorter_than_a_week() -> None:
-    with raises("a weekly duration must be at least 1 minute and less than 7 days, got 7 days"):
+    with raises("a weekly duration must be at least 1 second and less than 7 days, got 7 days"):
         Restriction.weekly(1, "00:00", dt.timedelta(days=7))
 
 

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oncall_planner import (
+    PAGERDUTY_TIME_ZONES,
     CheckConfig,
     OnCallPlan,
     PolicyOptions,
@@ -178,3 +179,133 @@ def test_a_bad_handoff_is_named_as_the_handoff(handoff: object) -> None:
             "America/New_York",
             handoff=handoff,  # type: ignore[arg-type]
         )
+
+
+SANTIAGO = ZoneInfo("America/Santiago")
+
+
+def _local_starts(
+    schedule_index: int, plan: OnCallPlan, since: dt.datetime, days: int
+) -> list[str]:
+    tz = ZoneInfo(plan.schedules[schedule_index].time_zone)
+    entries = render(plan.schedules[schedule_index], since, since + dt.timedelta(days=days)).entries
+    return [e.start.astimezone(tz).strftime("%m-%d %H:%M") for e in entries[1:]]
+
+
+def test_a_handoff_the_clocks_skip_keeps_its_wall_clock_time_on_later_days() -> None:
+    # Midnight does not exist in Santiago on 2025-09-07 (00:00 -> 01:00): that day's handoff is
+    # at the jump, every later one at midnight again.
+    start = dt.datetime(2025, 9, 7, 12, tzinfo=SANTIAGO)
+    plan = plan_rotation(
+        [ALICE, BOB], start, "America/Santiago", turn_length=dt.timedelta(days=1), handoff="00:00"
+    )
+    assert _local_starts(0, plan, start, 3) == ["09-08 00:00", "09-09 00:00", "09-10 00:00"]
+    assert _local_starts(1, plan, start, 3) == ["09-08 00:00", "09-09 00:00", "09-10 00:00"]
+
+
+def test_a_weekly_handoff_at_a_skipped_time_stays_at_that_time() -> None:
+    start = dt.datetime(2025, 3, 9, 12, tzinfo=NY)  # 02:30 does not exist that Sunday
+    plan = plan_rotation(ROSTER, start, "America/New_York", handoff="02:30")
+    assert _local_starts(0, plan, start, 21) == ["03-16 02:30", "03-23 02:30", "03-30 02:30"]
+
+
+def test_a_secondary_handoff_on_the_skipped_day_never_doubles_up_with_the_primary() -> None:
+    # The primary's first handoff exists (2025-09-06 00:00); the secondary's, a turn later, is
+    # the skipped midnight of 2025-09-07.
+    start = dt.datetime(2025, 9, 6, 12, tzinfo=SANTIAGO)
+    until = start + dt.timedelta(days=28)
+    plan = plan_rotation(
+        [ALICE, BOB], start, "America/Santiago", turn_length=dt.timedelta(days=1), handoff="00:00"
+    )
+    codes = {f.code for f in check(plan, start, until)}
+    assert not codes & {"OCP203", "OCP303", "OCP304", "OCP307"}
+
+
+def test_turns_shorter_than_a_day_put_the_first_person_on_at_start() -> None:
+    start = dt.datetime(2025, 1, 6, 9, tzinfo=NY)
+    plan = plan_rotation(
+        [ALICE, BOB, CAROL], start, "America/New_York", dt.timedelta(hours=12), handoff="19:00"
+    )
+    entries = render(plan.schedules[0], start, start + dt.timedelta(days=1)).entries
+    assert [(e.start.astimezone(NY).strftime("%d %H:%M"), e.user.name) for e in entries] == [
+        ("06 09:00", "Alice"),
+        ("06 19:00", "Bob"),
+        ("07 07:00", "Carol"),
+    ]
+
+
+def test_turns_shorter_than_a_day_hand_off_at_handoff_plus_whole_turns() -> None:
+    start = dt.datetime(2025, 1, 6, 9, tzinfo=NY)
+    plan = plan_rotation(
+        [ALICE, BOB, CAROL], start, "America/New_York", dt.timedelta(hours=8), handoff="23:00"
+    )
+    entries = render(plan.schedules[0], start, start + dt.timedelta(days=1)).entries
+    assert [(e.start.astimezone(NY).strftime("%d %H:%M"), e.user.name) for e in entries] == [
+        ("06 09:00", "Alice"),
+        ("06 15:00", "Bob"),
+        ("06 23:00", "Carol"),
+        ("07 07:00", "Alice"),
+    ]
+
+
+def _transition_days(zone: str) -> list[dt.date]:
+    """The local days of 2025 on which the zone's UTC offset changes (empty without DST)."""
+    tz = ZoneInfo(zone)
+    days = []
+    day = dt.date(2025, 1, 1)
+    while day.year == 2025:
+        before = dt.datetime.combine(day, dt.time(0), tzinfo=tz).utcoffset()
+        after = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz).utcoffset()
+        if before != after:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+# Every zone PagerDuty accepts whose offset changes in 2025 (midnight gaps in Santiago and Cairo,
+# 02:45 in Chatham, half-hour offsets in St John's), and one without daylight saving.
+DST_ZONES = [*sorted(z for z in PAGERDUTY_TIME_ZONES if _transition_days(z)), "Etc/UTC"]
+
+
+@given(
+    zone=st.sampled_from(DST_ZONES),
+    which=st.integers(0, 3),
+    days_before=st.integers(0, 3),
+    handoff_minutes=st.integers(0, 95).map(lambda quarters: quarters * 15),
+    start_hour=st.integers(0, 23),
+    size=st.integers(2, 4),
+    hours=st.sampled_from([6, 8, 12, 24, 48, 168]),
+    secondary=st.sampled_from(["previous", "next", "apart"]),
+)
+def test_plan_rotation_is_consistent_across_daylight_saving(
+    zone: str,
+    which: int,
+    days_before: int,
+    handoff_minutes: int,
+    start_hour: int,
+    size: int,
+    hours: int,
+    secondary: str,
+) -> None:
+    tz = ZoneInfo(zone)
+    transitions = _transition_days(zone) or [dt.date(2025, 3, 9)]
+    day = transitions[which % len(transitions)] - dt.timedelta(days=days_before)
+    start = dt.datetime.combine(day, dt.time(start_hour), tzinfo=tz)
+    start = start.astimezone(
+        dt.timezone.utc
+    )  # a real instant (UTC: PEP 495 folds never compare equal)
+    handoff = dt.time(handoff_minutes // 60, handoff_minutes % 60)
+    turn = dt.timedelta(hours=hours)
+    plan = plan_rotation(POOL[:size], start, zone, turn, handoff=handoff, secondary=secondary)  # type: ignore[arg-type]
+    until = start + max(turn * (size + 2), dt.timedelta(days=10))
+    primary = render(plan.schedules[0], start, until)
+    second = render(plan.schedules[1], start, until)
+    assert primary.entries[0].start == start and primary.entries[0].user == POOL[0]
+    assert not primary.gaps and not second.gaps
+    for p in primary.entries:
+        for s in second.entries:
+            if p.start < s.end and s.start < p.end:
+                assert p.user != s.user, (p, s)
+    findings = check(plan, start, until)
+    assert [f.code for f in findings if f.severity == "error"] == []
+    assert not {f.code for f in findings} & {"OCP203", "OCP303", "OCP304", "OCP307"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -238,15 +239,126 @@ def lasting_handoffs_exist(regions: list[Region], since: dt.datetime, days: int)
     return True
 
 
+@functools.cache
+def _change_days_of(zone: str) -> tuple[dt.date, ...]:
+    return tuple(_change_days([zone]))
+
+
+def _change_days(zones: list[str]) -> list[dt.date]:
+    """The days of 2025 on which one of ``zones`` changes its UTC offset."""
+    days = set()
+    for zone in zones:
+        tz = ZoneInfo(zone)
+        day = dt.date(2025, 1, 1)
+        while day.year == 2025:
+            a = dt.datetime.combine(day, dt.time(), tzinfo=tz).utcoffset()
+            b = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz).utcoffset()
+            if a != b:
+                days.add(day)
+            day += dt.timedelta(days=1)
+    return sorted(days)
+
+
+#: Start days: 6 January (the other tests' start), every daylight-saving change of the zones the
+#: regions are drawn from, and the day after each.
+START_DAYS = sorted(
+    {START.date()} | {d + dt.timedelta(days=k) for d in _change_days(DST_ZONES) for k in (0, 1)}
+)
+
+
 @settings(max_examples=15)
-@given(drifting_regions())
+@given(drifting_regions(), st.sampled_from(START_DAYS))
 def test_no_one_is_on_call_outside_their_hours_when_lasting_handoffs_exist(
-    regions: list[Region],
+    regions: list[Region], day: dt.date
 ) -> None:
+    start = dt.datetime.combine(day, dt.time(), tzinfo=UTC)
     horizon = dt.timedelta(days=365)
     try:
-        plan = follow_the_sun(regions, START, horizon=horizon)
+        plan = follow_the_sun(regions, start, horizon=horizon)
     except ValidationError:
         return  # the hours leave a gap somewhere in the year, or a region is inside another
-    if lasting_handoffs_exist(regions, START, 365):
+    if lasting_handoffs_exist(regions, start, 365):
         assert all(v == dt.timedelta() for v in plan.outside_hours.values()), plan.to_text()
+
+
+def test_a_boundary_the_clocks_skip_on_the_start_day_costs_no_outside_hours() -> None:
+    # 02:00 does not exist in New York on 2025-03-09. Started that day, the plan used the day's
+    # 03:00 jump as region A's start for the whole year: B was on call an hour outside its hours
+    # every day (363 h); started a day later it was 0.
+    regions = [
+        Region("A", people("A"), "America/New_York", "02:00", "14:00"),
+        Region("B", people("B"), "America/New_York", "14:00", "02:00"),
+    ]
+    start = dt.datetime(2025, 3, 9, tzinfo=ZoneInfo("America/New_York"))
+    plan = follow_the_sun(regions, start, time_zone="America/New_York")
+    windows = [str(layer.restrictions[0]) for layer in plan.schedule.layers]
+    assert windows == ["daily from 02:00 for 12 hours", "daily from 14:00 for 12 hours"]
+    assert all(v == dt.timedelta() for v in plan.outside_hours.values()), plan.to_text()
+
+
+#: Zones whose clocks change at midnight (Santiago, Cairo), at 01:00 (London, GMT), 02:00 (New
+#: York, Sydney) or 02:45 (Chatham), in both hemispheres.
+SAME_ZONES = [
+    "America/Santiago",
+    "Africa/Cairo",
+    "Europe/London",
+    "America/New_York",
+    "Australia/Sydney",
+    "Pacific/Chatham",
+]
+
+
+@functools.cache
+def _skipped_times(zone: str) -> list[int]:
+    """The quarter hours of the day (0-95) that the zone's clocks skip on some day of 2025."""
+    tz = ZoneInfo(zone)
+    skipped = set()
+    for day in _change_days([zone]):
+        for quarter in range(96):
+            local = dt.datetime.combine(day, dt.time(quarter // 4, quarter % 4 * 15), tzinfo=tz)
+            if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local.replace(
+                tzinfo=None
+            ):
+                skipped.add(quarter)
+    return sorted(skipped)
+
+
+@st.composite
+def one_zone_regions(draw: st.DrawFn) -> tuple[list[Region], str]:
+    """Two to four regions in one zone that changes its clocks, each a few hours long and
+    overlapping the next by up to an hour, one of them starting at a local time that the clocks
+    skip once a year (or at any quarter hour)."""
+    zone = draw(st.sampled_from(SAME_ZONES))
+    n = draw(st.integers(2, 4))
+    skipped = _skipped_times(zone)
+    first = draw(st.sampled_from(skipped)) if draw(st.booleans()) else draw(st.integers(0, 95))
+    lengths = [8 + draw(st.integers(0, 8)) for _ in range(n - 1)]  # quarter hours, 2-4 h
+    lengths.append(96 - sum(lengths))
+    regions = []
+    cut = first
+    for i, length in enumerate(lengths):
+        overlap = draw(st.sampled_from([0, 1, 2, 4]))  # quarter hours
+        begin, end = cut % 96, (cut + length + overlap) % 96
+        regions.append(
+            Region(
+                f"R{i}",
+                people(f"S{i}x"),
+                zone,
+                dt.time(begin // 4, begin % 4 * 15),
+                dt.time(end // 4, end % 4 * 15),
+            )
+        )
+        cut += length
+    return regions, zone
+
+
+@given(one_zone_regions(), st.integers(-1, 1), st.integers(0, 5), st.integers(0, 23))
+def test_regions_of_the_schedules_own_zone_are_never_on_call_outside_their_hours(
+    drawn: tuple[list[Region], str], shift: int, which: int, hour: int
+) -> None:
+    regions, zone = drawn
+    days = _change_days_of(zone)
+    day = days[which % len(days)] + dt.timedelta(days=shift)
+    start = dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    plan = follow_the_sun(regions, start, time_zone=zone, horizon=dt.timedelta(days=60))
+    assert all(v == dt.timedelta() for v in plan.outside_hours.values()), plan.to_text()

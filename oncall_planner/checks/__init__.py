@@ -5,7 +5,16 @@ returns the findings sorted by severity, code, subject and first interval.
 """
 
 # Importing the families registers their rules, in code order.
-from oncall_planner.checks import coverage, escalation, pages, rest, rotation  # noqa: F401
+from oncall_planner.checks import (  # noqa: F401
+    coverage,
+    escalation,
+    health,
+    imports,
+    pages,
+    rest,
+    rotation,
+    shifts,
+)
 from oncall_planner.checks._engine import (
     RULES,
     SEVERITIES,
@@ -17,6 +26,7 @@ from oncall_planner.checks._engine import (
     check,
     rule,
 )
+from oncall_planner.checks.shifts import position_changes
 
 __all__ = [
     "RULES",
@@ -27,5 +37,6 @@ __all__ = [
     "Hit",
     "Rule",
     "check",
+    "position_changes",
     "rule",
 ]

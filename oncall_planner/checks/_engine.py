@@ -24,10 +24,12 @@ from oncall_planner.model import (
     OnCallPlan,
     Override,
     Schedule,
+    ShiftOverride,
+    ShiftSchedule,
     TimeOff,
     User,
 )
-from oncall_planner.model.inputs import overrides_by_schedule, sequence_of
+from oncall_planner.model.inputs import mixed_overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
 from oncall_planner.render import FinalSchedule, Interval, on_call_at, render
 from oncall_planner.textutil import printable
@@ -54,6 +56,9 @@ class Finding:
     message: str
     intervals: tuple[Interval, ...] = ()
     hint: str = ""
+    #: ``(file, line)`` where the finding is written, when it is about the input itself
+    #: (import findings, OCP6xx); other findings are placed through the importer's locations.
+    location: tuple[str, int | None] | None = None
 
     def to_text(self) -> str:
         """``error OCP103 shadowed-layer: Schedule 'X', layer 'Y': message``."""
@@ -75,6 +80,11 @@ class Finding:
                 for iv in self.intervals
             ],
             "hint": self.hint,
+            **(
+                {"location": {"file": self.location[0], "line": self.location[1]}}
+                if self.location is not None
+                else {}
+            ),
         }
 
 
@@ -87,6 +97,7 @@ class Hit:
     intervals: tuple[Interval, ...] = ()
     hint: str = ""
     severity: Severity | None = None
+    location: tuple[str, int | None] | None = None
 
 
 RuleFunc = Callable[["Context", Mapping[str, Any]], Iterable[Hit]]
@@ -277,8 +288,8 @@ def layer_subject(schedule: Schedule, layer: Layer) -> str:
     return object_subject("Schedule", schedule.name, layer.name)
 
 
-def schedule_subject(schedule: Schedule) -> str:
-    return object_subject("Schedule", schedule.name)
+def schedule_subject(schedule: Schedule | ShiftSchedule) -> str:
+    return object_subject(type(schedule).__name__, schedule.name)
 
 
 def policy_subject(policy: EscalationPolicy, level: int | None = None) -> str:
@@ -372,7 +383,10 @@ class Lookup:
     :func:`oncall_planner.render.on_call_at`."""
 
     def __init__(
-        self, final: FinalSchedule, schedule: Schedule, overrides: Sequence[Override]
+        self,
+        final: FinalSchedule,
+        schedule: Schedule | ShiftSchedule,
+        overrides: Sequence[Override] | Sequence[ShiftOverride],
     ) -> None:
         self.starts = [to_seconds(e.start) for e in final.entries]
         self.ends = [to_seconds(e.end) for e in final.entries]
@@ -381,10 +395,15 @@ class Lookup:
         self.schedule = schedule
         self.overrides = overrides
         self.changes = sorted({*self.starts, *self.ends, self.lo, self.hi})
+        # A shift-based schedule's entries may overlap: ask the final schedule (its first person
+        # on call; the escalation rules do not yet notify several people at once).
+        self.final = final if final.concurrent else None
 
     def at_seconds(self, t: int) -> User | None:
         if not self.lo <= t < self.hi:
             return on_call_at(self.schedule, from_seconds(t), self.overrides)
+        if self.final is not None:
+            return self.final.on_call_at(from_seconds(t))
         i = bisect.bisect_right(self.starts, t) - 1
         if i >= 0 and t < self.ends[i]:
             return self.users[i]
@@ -403,7 +422,9 @@ class Lookup:
 
 class Context:
     """Everything a rule may read: the plan, the horizon ``[since, until)``, page history, time off
-    and overrides, with every schedule rendered once and cached."""
+    and overrides, with every schedule rendered once and cached; ``now`` (the moment the plan
+    would be applied) and ``previous`` (the plan it replaces, if given) for the rules about
+    changes."""
 
     def __init__(
         self,
@@ -411,12 +432,20 @@ class Context:
         since: dt.datetime,
         until: dt.datetime,
         pages: tuple[Page, ...],
-        overrides: Mapping[str, tuple[Override, ...]],
+        overrides: Mapping[str, tuple[Override, ...] | tuple[ShiftOverride, ...]],
         time_off: tuple[TimeOff, ...],
+        now: dt.datetime | None = None,
+        previous: OnCallPlan | None = None,
+        import_notes: tuple[Any, ...] = (),
     ) -> None:
         self.plan = plan
+        #: What the importer left out or stood in for (see checks/imports.py), when the plan
+        #: came from Terraform: objects with ``code``, ``location``, ``subject``, ``message``.
+        self.import_notes = import_notes
         self.since = since
         self.until = until
+        self.now = since if now is None else now
+        self.previous = previous
         self.pages = pages
         self.overrides = overrides
         self.time_off = time_off
@@ -438,7 +467,7 @@ class Context:
     def horizon(self) -> Interval:
         return Interval(self.since, self.until)
 
-    def final(self, schedule: Schedule) -> FinalSchedule:
+    def final(self, schedule: Schedule | ShiftSchedule) -> FinalSchedule:
         """``schedule`` rendered over the horizon with its overrides."""
         if schedule.name not in self._finals:
             self._finals[schedule.name] = render(
@@ -452,7 +481,7 @@ class Context:
             self._memo[key] = compute()
         return self._memo[key]  # type: ignore[no-any-return]
 
-    def lookup(self, schedule: Schedule) -> Lookup:
+    def lookup(self, schedule: Schedule | ShiftSchedule) -> Lookup:
         """Who is on call on ``schedule``, rendered over the horizon and a little past it (the
         longest escalation), so timelines triggered inside the horizon stay in rendered time."""
         if schedule.name not in self._lookups:
@@ -461,7 +490,7 @@ class Context:
             self._lookups[schedule.name] = Lookup(final, schedule, overrides)
         return self._lookups[schedule.name]
 
-    def on_call(self, schedule: Schedule, at: dt.datetime) -> User | None:
+    def on_call(self, schedule: Schedule | ShiftSchedule, at: dt.datetime) -> User | None:
         """Who is on call on ``schedule`` at ``at``."""
         return self.lookup(schedule).at(at)
 
@@ -518,9 +547,9 @@ class Context:
         return {u: merge(v) for u, v in sorted(per.items(), key=lambda kv: kv[0].email)}
 
 
-def policy_schedules(policy: EscalationPolicy) -> list[Schedule]:
-    """The schedules a policy targets, each once, in the order of its levels."""
-    seen: list[Schedule] = []
+def policy_schedules(policy: EscalationPolicy) -> list[Schedule | ShiftSchedule]:
+    """The schedules (of either kind) a policy targets, each once, in the order of its levels."""
+    seen: list[Schedule | ShiftSchedule] = []
     for r in policy.rules:
         for t in r.targets:
             if t.schedule is not None and t.schedule not in seen:
@@ -532,13 +561,21 @@ def policy_schedules(policy: EscalationPolicy) -> list[Schedule]:
 # check()
 
 
+Overrides = Mapping[str, tuple[Override, ...] | tuple[ShiftOverride, ...]]
+
+
 def _check_plan_inputs(
     plan: object, pages: object, overrides: object, time_off: object
-) -> tuple[tuple[Page, ...], dict[str, tuple[Override, ...]], tuple[TimeOff, ...]]:
+) -> tuple[tuple[Page, ...], Overrides, tuple[TimeOff, ...]]:
     if not isinstance(plan, OnCallPlan):
         raise ValidationError(f"check: plan must be an OnCallPlan, got {type(plan).__name__}")
     pages_t = sequence_of(pages, Page, "check", "pages")
-    ov = overrides_by_schedule(overrides, "check", [s.name for s in plan.schedules])
+    ov = mixed_overrides_by_schedule(
+        overrides,
+        "check",
+        [s.name for s in plan.schedules],
+        [s.name for s in plan.shift_schedules],
+    )
     off = sequence_of(time_off, TimeOff, "check", "time_off")
     return pages_t, ov, off
 
@@ -561,14 +598,23 @@ def check(
     until: dt.datetime,
     pages: Iterable[Page] = (),
     config: CheckConfig | None = None,
-    overrides: Mapping[str, Sequence[Override]] | None = None,
+    overrides: Mapping[str, Sequence[Override] | Sequence[ShiftOverride]] | None = None,
     time_off: Iterable[TimeOff] = (),
+    *,
+    now: dt.datetime | None = None,
+    previous: OnCallPlan | None = None,
+    import_notes: Iterable[Any] = (),
 ) -> tuple[Finding, ...]:
     """Run the enabled rules over ``plan`` in ``[since, until)``; findings sorted by severity,
     code, subject and first interval.
 
     ``pages`` is page history (see :mod:`oncall_planner.pages`), ``overrides`` maps schedule names
-    to their overrides, ``time_off`` lists who is away when.
+    to their overrides (ShiftOverride objects for a shift-based schedule), ``time_off`` lists who
+    is away when. ``now`` is the moment the plan would be applied (default: ``since``); the rules
+    about shift-based events' dates compare with it. ``previous`` is the plan this one replaces:
+    OCP712 compares the two.
+    ``import_notes`` are :attr:`oncall_planner.ingest.TerraformImport.notes`: what the import
+    left out becomes findings (OCP6xx), so what was not checked is never silent.
     """
     check_instant(since, "check", "since")
     check_instant(until, "check", "until")
@@ -583,11 +629,27 @@ def check(
             f"check: config must be a CheckConfig or None, got {type(config).__name__}"
         )
     config.validate()
+    if now is not None:
+        check_instant(now, "check", "now")
+    if previous is not None and not isinstance(previous, OnCallPlan):
+        raise ValidationError(
+            f"check: previous must be an OnCallPlan or None, got {type(previous).__name__}"
+        )
     pages_t, ov, off = _check_plan_inputs(plan, pages, overrides, time_off)
     # Durations are differences of instants: two datetimes that share a ZoneInfo subtract on the
     # wall clock (a DST week would count 168 h instead of 167 h), so the horizon is kept in UTC.
     since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
-    ctx = Context(plan, since, until, pages_t, ov, off)
+    ctx = Context(
+        plan,
+        since,
+        until,
+        pages_t,
+        ov,
+        off,
+        now=now,
+        previous=previous,
+        import_notes=tuple(import_notes),
+    )
     findings: list[Finding] = []
     for code in sorted(RULES):
         if not config.enabled(code):
@@ -604,6 +666,7 @@ def check(
                     message=hit.message,
                     intervals=hit.intervals,
                     hint=hit.hint,
+                    location=hit.location,
                 )
             )
     return tuple(sorted(findings, key=sort_key))

@@ -1,4 +1,5 @@
-"""The ``oncall-planner`` command line: render, check, report, audit, escalation, emit, ics, diff.
+"""The ``oncall-planner`` command line: render, check, report, health, audit, escalation, emit, ics,
+diff.
 
 Every command reads a plan from a Terraform file or directory (read, never executed), or from a
 Python file that defines an :class:`~oncall_planner.OnCallPlan` named ``plan`` (that file *is*
@@ -25,14 +26,27 @@ from oncall_planner.cli._common import (
     Progress,
     UsageError,
     check_args,
-    note,
+    say,
     stdout_failed,
     time_options,
 )
 from oncall_planner.errors import OnCallPlannerError
 
 #: The command modules (``oncall_planner.cli.<name>``), in the order ``--help`` lists them.
-COMMANDS = ("render", "check", "report", "audit", "escalation", "emit", "ics", "diff")
+COMMANDS = (
+    "render",
+    "check",
+    "report",
+    "health",
+    "audit",
+    "escalation",
+    "emit",
+    "ics",
+    "diff",
+    "pull",
+    "verify",
+    "overrides",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,13 +77,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_args(args)  # argument errors come first, before any input is read
         return int(args.func(args))
     except (UsageError, OnCallPlannerError) as exc:
-        note(f"{PROG} {args.command}: error: {exc}")
+        say(f"{PROG} {args.command}: error: {exc}")
         return 2
     except RecursionError:  # a safety net: every reader refuses deep nesting on its own
-        note(f"{PROG} {args.command}: error: the input is nested too deeply to read")
+        say(f"{PROG} {args.command}: error: the input is nested too deeply to read")
         return 2
     except OverflowError:  # a date beyond what datetime holds, however the input reached it
-        note(f"{PROG} {args.command}: error: a date is out of range; {YEARS}")
+        say(f"{PROG} {args.command}: error: a date is out of range; {YEARS}")
         return 2
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -93,7 +107,7 @@ def run() -> None:
     except BrokenPipeError:
         stdout_failed(BrokenPipeError())
     except OSError as exc:
-        note(f"{PROG}: error: {stdout_failed(exc)}")
+        say(f"{PROG}: error: {stdout_failed(exc)}")
         code = 2
     sys.exit(code)
 

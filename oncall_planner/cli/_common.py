@@ -18,7 +18,7 @@ import runpy
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO, TypeAlias
 
 from oncall_planner.errors import OnCallPlannerError
 from oncall_planner.textutil import json_safe, printable
@@ -40,7 +40,8 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 EPILOG = (
     "INPUT is a Terraform file (.tf, .tf.json, cdk.tf.json) or directory, read and never "
-    "executed, or a Python file defining an OnCallPlan named 'plan', which is executed. "
+    "executed, a plan file written by 'oncall-planner pull' (told by its content), or a Python "
+    "file defining an OnCallPlan named 'plan', which is executed. "
     "Exit codes: 0 ok, 1 check found errors (audit: a counterexample; diff --exit-code: "
     "changes), 2 bad usage or unreadable input."
 )
@@ -120,7 +121,12 @@ def add_command(
 
 def add_input(parser: argparse.ArgumentParser) -> None:
     """The ``INPUT`` positional: the plan a command reads."""
-    parser.add_argument("input", metavar="INPUT", help="Terraform file or directory, or plan.py")
+    parser.add_argument(
+        "input",
+        metavar="INPUT",
+        help="Terraform folder or file (.tf, .tf.json, cdk.tf.json), the JSON of "
+        "`terraform show -json` on a plan or state, a .tfstate file, or plan.py",
+    )
 
 
 def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
@@ -128,10 +134,25 @@ def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
     report): elsewhere it was accepted and ignored, even naming a file that does not exist."""
     parser.add_argument(
         "--var",
+        "-var",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="value for a Terraform variable (repeatable)",
+        help="value for a root Terraform variable, read as terraform -var reads it (repeatable)",
+    )
+    parser.add_argument(
+        "--var-file",
+        "-var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a .tfvars or .tfvars.json file, as terraform -var-file (repeatable)",
+    )
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        help="where local module sources may lead (default: the git work tree holding INPUT, "
+        "else INPUT's folder); files are always read only inside their own folder",
     )
     if pages:
         parser.add_argument(
@@ -190,23 +211,16 @@ def add_output(parser: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
-    """``--var NAME=VALUE`` pairs; a value that reads as JSON is taken as JSON."""
-    out: dict[str, Any] = {}
+def parse_vars(pairs: Sequence[str]) -> dict[str, str]:
+    """``--var NAME=VALUE`` pairs as text; the importer reads each value as ``terraform -var``
+    does, by the variable's type (as is for a string, as an HCL expression for a list, map or
+    object), with nesting bounded."""
+    out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            raise UsageError(f"--var must look like NAME=VALUE, got {pair!r}")
-        try:
-            out[name] = json.loads(value)  # numbers, lists and quoted strings as JSON
-        except json.JSONDecodeError:
-            out[name] = value
-        except RecursionError:
-            raise UsageError(f"--var {name}: the value is nested too deeply") from None
-        except ValueError:  # an integer of more than 4300 digits
-            raise UsageError(
-                f"--var {name}: a number has more than {sys.get_int_max_str_digits()} digits"
-            ) from None
+            raise UsageError(f"--var must look like NAME=VALUE, got {pair[:60]!r}")
+        out[name.strip()] = value
     return out
 
 
@@ -217,12 +231,30 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
     path = args.input if path is None else path
     if path.endswith(".py"):
         return plan_from_python(Path(path)), None
+    from oncall_planner.pagerduty_api.planfile import load_account, sniff_plan_file
+
+    if sniff_plan_file(path):
+        account = load_account(path)
+        if account.notes and not args.quiet:
+            count = _count(len(account.notes), "note")
+            if args.verbose:
+                say(f"note: {path}: {count} from the pull:")
+                for text in account.notes:
+                    say(f"  {text}")
+            else:
+                say(f"note: {path}: {count} from the pull (-v for details)")
+        return account.plan, None
     from oncall_planner.ingest import import_terraform
 
-    result = import_terraform(path, variables=parse_vars(args.var))
+    result = import_terraform(
+        path,
+        var_strings=parse_vars(getattr(args, "var", ())),
+        var_files=getattr(args, "var_file", ()) or (),
+        root=getattr(args, "root", None),
+    )
     summary = import_summary(path, result, verbose=args.verbose)
     if summary and not args.quiet:
-        note(summary)
+        say(summary)
     return result.plan, result
 
 
@@ -247,7 +279,7 @@ def import_summary(path: str, result: Any, *, verbose: bool = False) -> str:
         text
         for n, text in (
             (len(result.warnings), f"{len(result.warnings)} not imported"),
-            (len(result.placeholders), _count(len(result.placeholders), "placeholder user")),
+            (len(result.placeholders), _count(len(result.placeholders), "placeholder")),
             (len(result.ignored), f"{len(result.ignored)} ignored"),
         )
         if n
@@ -295,14 +327,100 @@ def plan_from_python(path: Path) -> OnCallPlan:
 def load_pages(args: argparse.Namespace) -> Any:
     """The page history of ``--pages`` (read with ``--pages-tz``); what was skipped and any
     warning (a truncated export) go to stderr unless ``--quiet``, so nothing is dropped unseen."""
+    from oncall_planner.pagerduty_api.planfile import sniff_plan_file
+
     if args.pages is None:  # --pages-tz without --pages is refused by check_args
+        # a pulled plan carries its page history: it counts unless --pages names another
+        source = getattr(args, "input", None)
+        if source and sniff_plan_file(source):
+            return _pulled_pages(source)
         return ()
+    if sniff_plan_file(args.pages):
+        return _pulled_pages(args.pages)
     from oncall_planner.ingest.pages import load_pages as read_pages
 
     history = read_pages(args.pages, args.pages_tz)
     if not args.quiet and (history.skipped or history.warnings):
-        note(history.summary())
+        say(history.summary())
     return history
+
+
+def _pulled_pages(path: str) -> Any:
+    from oncall_planner.ingest.pages import PageHistory
+    from oncall_planner.pagerduty_api.planfile import load_account
+
+    return PageHistory(load_account(path).pages, source=path)
+
+
+# ---------------------------------------------------------------------------------------------
+# PagerDuty's API: the options of pull, verify and overrides apply
+# ---------------------------------------------------------------------------------------------
+
+
+def add_api(parser: argparse.ArgumentParser, *, replay: bool = True) -> None:
+    """``--base-url``, ``--record DIR`` and (where reading is all a command does) ``--replay
+    DIR``: where PagerDuty is, and saving or serving its answers. The token is never an
+    option: it comes from ``PAGERDUTY_TOKEN`` (or ``PAGERDUTY_USER_TOKEN``)."""
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="PagerDuty's API (default https://api.pagerduty.com, or the EU one when "
+        "PAGERDUTY_SERVICE_REGION=eu; http:// only for a stand-in on 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--record",
+        metavar="DIR",
+        help="save every API response (without the token) into DIR, e.g. for a bug report",
+    )
+    if replay:
+        parser.add_argument(
+            "--replay",
+            metavar="DIR",
+            help="answer from the responses saved with --record instead of calling PagerDuty",
+        )
+
+
+def api_client(args: argparse.Namespace) -> Any:
+    """The API client the options and the environment describe (the token from
+    ``PAGERDUTY_TOKEN``; none needed with ``--replay``)."""
+    from oncall_planner.pagerduty_api.client import PagerDutyClient, Recorder, ReplayTransport
+
+    recorder = Recorder(args.record) if args.record else None
+    replay = getattr(args, "replay", None)
+    if replay:
+        if args.record:
+            raise UsageError("--record and --replay: use one of them")
+        return PagerDutyClient(
+            "replay", "https://api.pagerduty.com", recorder=None, transport=ReplayTransport(replay)
+        )
+    return PagerDutyClient.from_environment(args.base_url, recorder=recorder)
+
+
+class PhaseProgress:
+    """A :class:`Progress` bar per phase of a pull (``progress(phase, done, total, label)``)."""
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "schedules": "Schedules",
+        "overrides": "Overrides",
+        "incidents": "Incidents",
+    }
+
+    def __init__(self) -> None:
+        self.bar: Progress | None = None
+
+    def __call__(self, phase: str, done: int, total: int, label: str) -> None:
+        if done == 0:
+            self.close()
+            self.bar = Progress(total if total > 20 else 0, self.TITLES.get(phase, phase))
+            self.bar.__enter__()
+            return
+        if self.bar is not None:
+            self.bar.step(label)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__()
+            self.bar = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,6 +540,10 @@ def check_args(args: argparse.Namespace) -> None:
         window(args, tz)
     if hasattr(args, "output"):
         check_writable(args.output, "--output")
+    if getattr(args, "record", None):
+        check_writable(args.record, "--record", folder=True)
+    if getattr(args, "replay", None) and not Path(args.replay).is_dir():
+        raise UsageError(f"--replay {args.replay}: no such directory")
 
 
 def _check_pages(args: argparse.Namespace) -> None:
@@ -494,7 +616,7 @@ def user(plan: OnCallPlan, who: str) -> User:
 # ---------------------------------------------------------------------------------------------
 
 
-def note(text: str) -> None:
+def say(text: str) -> None:
     """One message on standard error, shown through :func:`~oncall_planner.textutil.printable`:
     text from an input (a page id, a file name) never sends a control sequence to the terminal."""
     print(printable(text), file=sys.stderr)
@@ -532,7 +654,7 @@ def output(args: argparse.Namespace, text: str) -> None:
             raise stdout_failed(exc) from None
         return
     write(Path(path), text, "--output")
-    note(f"wrote {path}")
+    say(f"wrote {path}")
 
 
 def json_text(doc: Any) -> str:

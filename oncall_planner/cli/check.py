@@ -11,6 +11,7 @@ from typing import Any
 from oncall_planner.cli._common import (
     WIDTH,
     Subparsers,
+    UsageError,
     add_command,
     add_common,
     add_input,
@@ -70,10 +71,23 @@ def run(args: argparse.Namespace) -> int:
     from oncall_planner.report.sarif import iso_utc
 
     plan, imported = load_plan(args)
+    if imported is not None and not plan.schedules and not plan.escalation_policies:
+        left = f" ({len(imported.warnings)} left out; -v for details)" if imported.warnings else ""
+        raise UsageError(
+            f"{args.input}: nothing to check: the input yields no schedule and no escalation "
+            f"policy{left}"
+        )
     tz = zone_arg(args.tz, plan)
     since, until = window(args, tz)
     config = CheckConfig(select=_codes(args.select), ignore=_codes(args.ignore) or ())
-    findings = check(plan, since, until, pages=load_pages(args), config=config)
+    findings = check(
+        plan,
+        since,
+        until,
+        pages=load_pages(args),
+        config=config,
+        import_notes=imported.notes if imported is not None else (),
+    )
     errors = sum(1 for f in findings if f.severity == "error")
     if args.format == "json":
         from oncall_planner.report.sarif import finding_dicts

@@ -21,8 +21,8 @@ from oncall_planner.cli._common import (
     add_window,
     check_writable,
     load_plan,
-    note,
     output,
+    say,
     schedules,
     user,
     window,
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             for (name, build), file_name in zip(items, names, strict=True):
                 write(out_dir / file_name, build(), "--output-dir")
                 bar.step(name)
-        note(f"wrote {len(items)} calendar(s) to {out_dir}")
+        say(f"wrote {len(items)} calendar(s) to {out_dir}")
         return 0
     if args.person:
         text = person_calendar(user(plan, args.person[0]))

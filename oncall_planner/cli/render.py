@@ -192,9 +192,9 @@ def _render_at(args: argparse.Namespace, chosen: Sequence[Schedule], at: dt.date
     for schedule in chosen:
         tz = args.tz or schedule.time_zone
         who = on_call_at(schedule, at, mode=args.mode)
-        out.append(
-            f"Schedule {schedule.name!r} at {when(at, tz)} ({tz}): {who.name if who else 'nobody'}"
-        )
+        # Two lines, as the window's header: the schedule and zone, then the instant and person.
+        out.append(f"Schedule {schedule.name!r} ({tz})")
+        out.append(f"  {when(at, tz)}: {who.name if who else 'nobody'}")
         if args.layers:
             for i, layer in enumerate(schedule.layers):
                 user = layer_on_call_at(layer, schedule.time_zone, at, mode=args.mode)

@@ -16,6 +16,7 @@ from oncall_planner.cli._common import (
     load_plan,
     output,
     parse_instant,
+    say,
     zone_arg,
 )
 
@@ -61,5 +62,9 @@ def run(args: argparse.Namespace) -> int:
         "html": report.to_html,
     }
     text = render_format[args.format]()
+    note = report.pages_note()
+    if note and args.format in ("csv", "json") and not args.quiet:
+        # Text, Markdown and HTML say it in the report; a CSV row has no room for it.
+        say(f"note: {note}")
     output(args, text if text.endswith("\n") else text + "\n")
     return 0

@@ -60,6 +60,9 @@ class TerraformEmitWarning(UserWarning):
 
 
 # --------------------------------------------------------------------------------------------
+#: The reserved domain of placeholder users' emails (RFC 2606: it can never be real).
+PLACEHOLDER_DOMAIN = "unknown.invalid"
+
 # Names: valid, stable Terraform identifiers derived from object names
 
 
@@ -91,8 +94,16 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def unique_identifiers(items: Sequence[tuple[str, str]], fallback: str) -> dict[str, str]:
+def unique_identifiers(
+    items: Sequence[tuple[str, str]],
+    fallback: str,
+    preferred: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """Identifiers for ``(key, name)`` pairs, keyed by ``key`` (unique per object).
+
+    ``preferred`` (key -> identifier) names objects that already have a Terraform name, such as
+    those imported from Terraform: each keeps it when it is a valid identifier that no other
+    preferred object took first.
 
     Each object gets :func:`base_identifier` of its name. When several share one, the first in
     ``items`` keeps it and each later one gets ``_`` and the first 8 hex digits of the SHA-256 of
@@ -102,6 +113,11 @@ def unique_identifiers(items: Sequence[tuple[str, str]], fallback: str) -> dict[
     """
     taken: set[str] = set()
     out: dict[str, str] = {}
+    for key, _ in items:
+        want = (preferred or {}).get(key)
+        if want is not None and key not in out and is_identifier(want) and want not in taken:
+            out[key] = want
+            taken.add(want)
     wanted = [(key, base_identifier(name, fallback)) for key, name in items]
     bases = {base for _, base in wanted}
     for key, base in wanted:
@@ -131,17 +147,28 @@ class Names:
     policies: Mapping[str, str]
 
     @classmethod
-    def of(cls, plan: OnCallPlan) -> Names:
-        users = unique_identifiers([(u.email.lower(), u.name) for u in plan.users], "user")
-        teams = unique_identifiers([(t.name, t.name) for t in plan.teams], "team")
+    def of(cls, plan: OnCallPlan, keep: Mapping[str, Mapping[str, str]] | None = None) -> Names:
+        """Names for every object; ``keep`` gives names to keep, by kind (``users`` by
+        lower-case email, ``teams``, ``schedules``, ``policies`` by name)."""
+        keep = keep or {}
+        users = unique_identifiers(
+            [(u.email.lower(), u.name) for u in plan.users], "user", keep.get("users")
+        )
+        teams = unique_identifiers(
+            [(t.name, t.name) for t in plan.teams], "team", keep.get("teams")
+        )
         pairs = [(t.name, u.email.lower()) for t in plan.teams for u in t.members]
         membership_names = unique_identifiers(
             [(f"{team}\n{email}", f"{teams[team]}_{users[email]}") for team, email in pairs],
             "membership",
         )
-        schedules = unique_identifiers([(s.name, s.name) for s in plan.schedules], "schedule")
+        schedules = unique_identifiers(
+            [(s.name, s.name) for s in plan.schedules], "schedule", keep.get("schedules")
+        )
         policies = unique_identifiers(
-            [(p.name, p.name) for p in plan.escalation_policies], "escalation_policy"
+            [(p.name, p.name) for p in plan.escalation_policies],
+            "escalation_policy",
+            keep.get("policies"),
         )
         return cls(
             users=users,
@@ -231,6 +258,7 @@ def plan_layout(
     ref: Ref,
     users: UsersMode = "data",
     now: dt.datetime | None = None,
+    names: Names | None = None,
 ) -> list[Resource]:
     """Every block of the plan in dependency order (users, teams, memberships, schedules,
     policies), with references built by ``ref(address)``: a ``"${type.name.id}"`` string for
@@ -242,8 +270,16 @@ def plan_layout(
             f"to_terraform_json: users must be 'data' (look users up by email) or 'resource' "
             f"(manage them), got {users!r}"
         )
+    if plan.shift_schedules:
+        # pagerduty_schedulev2 output is a later step of issue 12; until then say so, rather than
+        # drop the schedules or fail on a policy that targets one.
+        raise ValidationError(
+            "to_terraform_json: shift-based schedules cannot be emitted yet (pagerduty_schedulev2 "
+            f"output is not built); the plan has {[s.name for s in plan.shift_schedules]}"
+        )
     now = _check_now(now)
-    names = Names.of(plan)
+    if names is None:
+        names = Names.of(plan)
     out: list[Resource] = []
 
     def user_address(user: User) -> Address:
@@ -254,6 +290,11 @@ def plan_layout(
 
     for user in plan.users:
         attributes: dict[str, Any] = {"email": literal(user.email.lower())}
+        if user.email.lower().endswith("@" + PLACEHOLDER_DOMAIN):
+            attributes["//"] = (
+                "placeholder: the input named this user without declaring it; "
+                "replace the email with the real one before applying"
+            )
         if users == "resource":
             attributes["name"] = literal(user.name)
             if user.time_zone is not None:
@@ -367,6 +408,7 @@ def to_terraform_json(
     required_providers: bool = True,
     *,
     now: dt.datetime | None = None,
+    names: Names | None = None,
 ) -> dict[str, Any]:
     """The plan as a Terraform JSON document (a dict ready for :func:`json.dumps`).
 
@@ -374,11 +416,13 @@ def to_terraform_json(
     exist already through SSO); ``users="resource"`` manages them as ``pagerduty_user``.
     ``required_providers`` adds the ``terraform.required_providers`` block for PagerDuty/pagerduty.
     Layers whose ``end`` is at or before ``now`` are left out with a :class:`TerraformEmitWarning`;
-    with ``now=None`` (the default) every layer is emitted. The result depends only on the
-    arguments.
+    with ``now=None`` (the default) every layer is emitted. ``names`` (:meth:`Names.of`) keeps
+    the Terraform names objects already have, such as those of an imported configuration. A
+    placeholder user (email ``…@unknown.invalid``, see the importer) is written with a ``//``
+    comment saying so. The result depends only on the arguments.
     """
     doc: dict[str, Any] = {}
-    for item in plan_layout(plan, reference, users=users, now=now):
+    for item in plan_layout(plan, reference, users=users, now=now, names=names):
         kind, name, data = item.address
         section = doc.setdefault("data" if data else "resource", {})
         section.setdefault(kind, {})[name] = item.attributes

@@ -331,6 +331,7 @@ def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
 def check_balanced(sc: Scenario, tz: str, limit: int | None) -> str | None:
     for final in _finals(sc):
         s = final.schedule
+        assert isinstance(s, Schedule)  # scenarios hold the plan's layer-based schedules
         people = members([s], sc.since, sc.until)
         if len(people) < 2:
             continue
@@ -374,6 +375,7 @@ def check_max_streak(sc: Scenario, tz: str, limit: int | None) -> str | None:
 def check_not_starved(sc: Scenario, tz: str, limit: int | None) -> str | None:
     for final in _finals(sc):
         hours = _schedule_hours(final)
+        assert isinstance(final.schedule, Schedule)  # scenarios hold layer-based schedules
         for u in members([final.schedule], sc.since, sc.until):
             key = u.email.lower()
             if key != sc.absent and hours.get(key, 0) == 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -31,7 +32,7 @@ from oncall_planner.fairness.pay import Pay, PayRates, non_negative, pay_for
 from oncall_planner.model import OnCallPlan, Override, User
 from oncall_planner.model.inputs import overrides_by_schedule
 from oncall_planner.render import FinalSchedule, render
-from oncall_planner.timeutil import DAY, HOUR, clock, is_aware, to_seconds
+from oncall_planner.timeutil import DAY, HOUR, clock, from_seconds, is_aware, to_seconds, zone
 
 _weight = non_negative("Weights")
 
@@ -64,7 +65,10 @@ class PersonLoad:
 
     ``rostered`` people are in some layer; the indices are computed over them only. Others appear
     because an escalation rule targets them directly (on call at that level for the whole
-    horizon) or because a team lists them.
+    horizon), because a team lists them, or because they cover through an override.
+
+    ``level1_hours`` is the time on call at escalation level 1 (the first person paged), whatever
+    the layers or schedules are called; ``later_hours`` the time on call only at later levels.
     """
 
     user: User
@@ -72,7 +76,7 @@ class PersonLoad:
     time_zone: str
     holiday_region: tuple[str, str | None] | None
     hours: float
-    primary_hours: float
+    level1_hours: float
     later_hours: float
     shifts: int
     longest_stretch_hours: float
@@ -89,6 +93,17 @@ class PersonLoad:
     above_average_burden: float | None
     pay: Pay | None
 
+    @property
+    def primary_hours(self) -> float:
+        """Deprecated name of :attr:`level1_hours` (it read like a layer called Primary)."""
+        warnings.warn(
+            "PersonLoad.primary_hours is deprecated; use level1_hours (hours at escalation "
+            "level 1)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.level1_hours
+
 
 @attrs.frozen
 class FairnessReport:
@@ -104,6 +119,31 @@ class FairnessReport:
     finals: tuple[FinalSchedule, ...] = attrs.field(eq=False, repr=False)
     pages_given: bool = False
     unattributed_pages: int = 0
+    #: Pages given that fall outside the horizon (not counted anywhere), and the first and last
+    #: instant of all the pages given (UTC), to say where they are.
+    pages_outside: int = 0
+    pages_span: tuple[dt.datetime, dt.datetime] | None = None
+
+    def pages_note(self) -> str | None:
+        """A sentence when pages given fall outside the horizon (every format shows it), else
+        ``None``: with all of them outside, the page columns are zeros that mean nothing."""
+        if not self.pages_given or not self.pages_outside or self.pages_span is None:
+            return None
+        tz = zone(self.horizon.time_zone)
+        first, last = (t.astimezone(tz).strftime("%Y-%m-%d") for t in self.pages_span)
+        total = self.pages_outside + sum(p.pages or 0 for p in self.people)
+        total += self.unattributed_pages
+        if self.pages_outside < total:
+            return (
+                f"{self.pages_outside} of the {total} pages given fall outside the horizon and "
+                "are not counted"
+            )
+        if total == 1:
+            return f"the 1 page given ({first}) is outside the horizon, so every page count is 0"
+        return (
+            f"none of the {total} pages given falls in the horizon (they run from {first} to "
+            f"{last}), so every page count is 0"
+        )
 
     @property
     def rostered(self) -> tuple[PersonLoad, ...]:
@@ -168,13 +208,20 @@ def shifts_of(spans: Sequence[Span], lo: int, hi: int, wrap: bool) -> list[Span]
     return out
 
 
-def _page_times(
-    pages: Iterable[Any], lo: int, hi: int, users: Sequence[User]
-) -> tuple[dict[str, list[int]], int]:
+@attrs.frozen
+class _PageTimes:
+    times: dict[str, list[int]]  # lower-case email -> instants in the horizon
+    unattributed: int  # pages in the horizon that name nobody
+    outside: int  # pages outside the horizon
+    span: tuple[dt.datetime, dt.datetime] | None  # first and last page given
+
+
+def _page_times(pages: Iterable[Any], lo: int, hi: int, users: Sequence[User]) -> _PageTimes:
     """The instants (POSIX seconds) of the pages in ``[lo, hi)`` per lower-case email they name,
-    and how many of those pages name nobody."""
+    how many of those pages name nobody, and how many fall outside ``[lo, hi)``."""
     times: dict[str, list[int]] = {}
-    unattributed = 0
+    unattributed = outside = 0
+    first = last = None
     for i, page in enumerate(pages):
         at = getattr(page, "at", None)
         if not isinstance(at, dt.datetime) or not is_aware(at):
@@ -182,14 +229,18 @@ def _page_times(
                 f"fairness_report: pages[{i}].at must be a timezone-aware datetime, got {at!r}"
             )
         t = to_seconds(at)  # pages keep their seconds; only schedules are whole minutes
+        first = t if first is None else min(first, t)
+        last = t if last is None else max(last, t)
         if not lo <= t < hi:
+            outside += 1
             continue
         key = page_user_key(getattr(page, "user", None), users)
         if key is None:
             unattributed += 1
         else:
             times.setdefault(key, []).append(t)
-    return times, unattributed
+    span = None if first is None or last is None else (from_seconds(first), from_seconds(last))
+    return _PageTimes(times, unattributed, outside, span)
 
 
 def fairness_report(
@@ -249,13 +300,25 @@ def fairness_report(
         for layer in schedule.layers:
             for u in layer.users:
                 home.setdefault(u.email.lower(), schedule.time_zone)
+    # Everyone on call counts, also people in no layer or policy who are on call only through an
+    # override (a contractor covering a day): listed after the plan's users, not rostered.
+    everyone = list(plan.users)
+    known = {u.email.lower() for u in everyone}
+    for final in finals:
+        for entry in final.entries:
+            key = entry.user.email.lower()
+            if key not in known:
+                known.add(key)
+                everyone.append(entry.user)
+            home.setdefault(key, final.schedule.time_zone)
 
     pages_given = pages is not None
-    page_counts, unattributed = _page_times(() if pages is None else pages, lo, hi, plan.users)
+    page_times = _page_times(() if pages is None else pages, lo, hi, everyone)
+    page_counts, unattributed = page_times.times, page_times.unattributed
 
     years = tuple(range(horizon.since.year - 1, horizon.until.year + 2))
     people: list[dict[str, Any]] = []
-    for user in plan.users:
+    for user in everyone:
         key = user.email.lower()
         levels_spans = by_user.get(key, {})
         all_spans = union(s for spans in levels_spans.values() for s in spans)
@@ -279,7 +342,7 @@ def fairness_report(
                 time_zone=zone,
                 holiday_region=region,
                 hours=hours,
-                primary_hours=total(primary) / HOUR,
+                level1_hours=total(primary) / HOUR,
                 later_hours=(total(all_spans) - total(primary)) / HOUR,
                 shifts=len(stretches),
                 longest_stretch_hours=max((e - s for s, e in stretches), default=0) / HOUR,
@@ -305,8 +368,7 @@ def fairness_report(
                 else None,
             )
         )
-    # Pages naming an email outside the plan count as unattributed too.
-    known = {u.email.lower() for u in plan.users}
+    # Pages naming an email of nobody in the plan or on call count as unattributed too.
     unattributed += sum(len(v) for k, v in page_counts.items() if k not in known)
 
     hours_r = [p["hours"] for p in people if p["rostered"]]
@@ -330,6 +392,8 @@ def fairness_report(
         finals=finals,
         pages_given=pages_given,
         unattributed_pages=unattributed,
+        pages_outside=page_times.outside,
+        pages_span=page_times.span,
     )
 
 

@@ -11,16 +11,17 @@ from oncall_planner.errors import ValidationError
 from oncall_planner.model._checks import describe, items_of, name_validator, optional_text, to_tuple
 from oncall_planner.model.people import Team, User
 from oncall_planner.model.schedule import Schedule
+from oncall_planner.model.shift import ShiftSchedule
 
 
 def _check_target(instance: Target, attribute: Any, value: Any) -> None:
-    expected = {"user": User, "schedule": Schedule}.get(instance.kind)
-    if expected is None:
+    expected: dict[str, tuple[type, ...]] = {"user": (User,), "schedule": (Schedule, ShiftSchedule)}
+    if instance.kind not in expected:
         raise ValidationError(f"Target: kind must be 'user' or 'schedule', got {instance.kind!r}")
-    if not isinstance(value, expected):
+    if not isinstance(value, expected[instance.kind]):
+        wanted = "a User" if instance.kind == "user" else "a Schedule or a ShiftSchedule"
         raise ValidationError(
-            f"Target: a {instance.kind} target needs a {expected.__name__}, "
-            f"got {type(value).__name__} {value!r}"
+            f"Target: a {instance.kind} target needs {wanted}, got {type(value).__name__} {value!r}"
         )
 
 
@@ -46,10 +47,11 @@ class _KindAccessor:
 @attrs.frozen
 class Target:
     """Who a level notifies: a user directly (``Target.user(u)``), or whoever is on call on a
-    schedule (``Target.schedule(s)``)."""
+    schedule (``Target.schedule(s)``), layer-based (:class:`Schedule`) or shift-based
+    (:class:`ShiftSchedule`; Terraform writes both as ``schedule_reference``)."""
 
     kind: Literal["user", "schedule"] = attrs.field()
-    ref: User | Schedule = attrs.field(validator=_check_target)
+    ref: User | Schedule | ShiftSchedule = attrs.field(validator=_check_target)
 
     user = _KindAccessor("user")
     schedule = _KindAccessor("schedule")

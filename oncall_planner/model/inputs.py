@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model.schedule import Override
+from oncall_planner.model.shift import ShiftOverride
 
 T = TypeVar("T")
 
@@ -58,4 +59,30 @@ def overrides_by_schedule(
                 f"the plan has {known}"
             )
         out[name] = sequence_of(items, Override, where, f"{field}[{name!r}]")
+    return out
+
+
+def mixed_overrides_by_schedule(
+    value: object,
+    where: str,
+    schedules: Iterable[str],
+    shift_schedules: Iterable[str],
+    field: str = "overrides",
+) -> dict[str, tuple[Override, ...] | tuple[ShiftOverride, ...]]:
+    """:func:`overrides_by_schedule` for a plan with both kinds of schedule: lists of Override for
+    the names in ``schedules``, of ShiftOverride for those in ``shift_schedules``."""
+    shifted = list(shift_schedules)
+    layered = overrides_by_schedule(
+        {k: v for k, v in value.items() if k not in shifted}
+        if isinstance(value, Mapping)
+        else value,
+        where,
+        [*schedules, *shifted],
+        field,
+    )
+    out: dict[str, tuple[Override, ...] | tuple[ShiftOverride, ...]] = dict(layered)
+    if isinstance(value, Mapping):
+        for name in shifted:
+            if name in value:
+                out[name] = sequence_of(value[name], ShiftOverride, where, f"{field}[{name!r}]")
     return out

@@ -11,6 +11,7 @@ from oncall_planner.model._checks import items_of, to_tuple
 from oncall_planner.model.escalation import EscalationPolicy
 from oncall_planner.model.people import Team, User
 from oncall_planner.model.schedule import Schedule
+from oncall_planner.model.shift import ShiftSchedule
 
 
 def _unique(items: list[Any]) -> tuple[Any, ...]:
@@ -35,9 +36,23 @@ def _check_distinct(items: tuple[Any, ...], key: Any, what: str, field: str) -> 
         by_key[k] = item
 
 
+def _check_schedules(instance: Any, attribute: Any, value: Any) -> None:
+    for item in value if isinstance(value, tuple) else ():
+        if isinstance(item, ShiftSchedule):
+            raise ValidationError(
+                f"OnCallPlan: schedules holds layer-based Schedule objects; pass the "
+                f"ShiftSchedule {item.name!r} in shift_schedules"
+            )
+    items_of(Schedule)(instance, attribute, value)
+
+
 @attrs.frozen
 class OnCallPlan:
     """Everything a team keeps in Terraform.
+
+    ``schedules`` are layer-based (:class:`Schedule`), ``shift_schedules`` shift-based
+    (:class:`ShiftSchedule`); :attr:`all_schedules` gives both, for code that works from what
+    :func:`~oncall_planner.render` produces. Schedule names are unique across both kinds.
 
     Users, teams and schedules that the given schedules and policies refer to are collected
     automatically (in order of first appearance, after those given explicitly), so
@@ -45,24 +60,33 @@ class OnCallPlan:
     """
 
     schedules: tuple[Schedule, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=items_of(Schedule)
+        default=(), converter=to_tuple, validator=_check_schedules
     )
     escalation_policies: tuple[EscalationPolicy, ...] = attrs.field(
         default=(), converter=to_tuple, validator=items_of(EscalationPolicy)
     )
     users: tuple[User, ...] = attrs.field(default=(), converter=to_tuple, validator=items_of(User))
     teams: tuple[Team, ...] = attrs.field(default=(), converter=to_tuple, validator=items_of(Team))
+    shift_schedules: tuple[ShiftSchedule, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=items_of(ShiftSchedule)
+    )
 
     def __attrs_post_init__(self) -> None:
         schedules = list(self.schedules)
+        shift_schedules = list(self.shift_schedules)
         for policy in self.escalation_policies:
             for rule in policy.rules:
-                schedules.extend(t.schedule for t in rule.targets if t.schedule is not None)
+                for t in rule.targets:
+                    if isinstance(t.schedule, ShiftSchedule):
+                        shift_schedules.append(t.schedule)
+                    elif t.schedule is not None:
+                        schedules.append(t.schedule)
         schedules_t = _unique(schedules)
+        shift_t = _unique(shift_schedules)
 
         teams = list(self.teams)
-        for schedule in schedules_t:
-            teams.extend(schedule.teams)
+        for any_schedule in (*schedules_t, *shift_t):
+            teams.extend(any_schedule.teams)
         teams.extend(p.team for p in self.escalation_policies if p.team is not None)
         teams_t = _unique(teams)
 
@@ -70,6 +94,8 @@ class OnCallPlan:
         for schedule in schedules_t:
             for layer in schedule.layers:
                 users.extend(layer.users)
+        for shift_schedule in shift_t:
+            users.extend(shift_schedule.users())
         for policy in self.escalation_policies:
             for rule in policy.rules:
                 users.extend(t.user for t in rule.targets if t.user is not None)
@@ -78,20 +104,42 @@ class OnCallPlan:
         users_t = _unique(users)
 
         _check_distinct(users_t, lambda u: u.email.lower(), "users", "email")
-        _check_distinct(schedules_t, lambda s: s.name, "schedules", "name")
+        _check_distinct((*schedules_t, *shift_t), lambda s: s.name, "schedules", "name")
         _check_distinct(self.escalation_policies, lambda p: p.name, "escalation policies", "name")
         _check_distinct(teams_t, lambda t: t.name, "teams", "name")
         object.__setattr__(self, "schedules", schedules_t)
+        object.__setattr__(self, "shift_schedules", shift_t)
         object.__setattr__(self, "users", users_t)
         object.__setattr__(self, "teams", teams_t)
 
+    @property
+    def all_schedules(self) -> tuple[Schedule | ShiftSchedule, ...]:
+        """Every schedule of the plan, layer-based ones first, each kind in its own order."""
+        return (*self.schedules, *self.shift_schedules)
+
     def schedule(self, name: str) -> Schedule:
-        """The schedule called ``name``."""
+        """The layer-based schedule called ``name``."""
         for schedule in self.schedules:
             if schedule.name == name:
                 return schedule
+        kind = (
+            " (it is a ShiftSchedule: use shift_schedule())"
+            if any(s.name == name for s in self.shift_schedules)
+            else ""
+        )
         raise ValidationError(
-            f"OnCallPlan: no schedule named {name!r}; the plan has {[s.name for s in self.schedules]}"
+            f"OnCallPlan: no schedule named {name!r}{kind}; the plan has "
+            f"{[s.name for s in self.schedules]}"
+        )
+
+    def shift_schedule(self, name: str) -> ShiftSchedule:
+        """The shift-based schedule called ``name``."""
+        for schedule in self.shift_schedules:
+            if schedule.name == name:
+                return schedule
+        raise ValidationError(
+            f"OnCallPlan: no shift-based schedule named {name!r}; the plan has "
+            f"{[s.name for s in self.shift_schedules]}"
         )
 
     def escalation_policy(self, name: str) -> EscalationPolicy:

@@ -37,16 +37,25 @@ def _check_time_of_day(instance: Any, attribute: Any, value: dt.time) -> None:
 
 
 def _check_restriction(instance: Restriction, attribute: Any, value: Any) -> None:
-    check_duration(instance.duration, "Restriction", "duration")
+    # Whole seconds, as the provider accepts them (1 to 604,799); its acceptance tests apply
+    # durations such as 32,101 s against the live API. Turns and timestamps stay whole minutes.
+    duration = instance.duration
+    if not isinstance(duration, dt.timedelta):
+        raise ValidationError(
+            f"Restriction: duration must be a datetime.timedelta, got "
+            f"{type(duration).__name__} {duration!r}"
+        )
+    if duration.microseconds:
+        raise ValidationError(f"Restriction: duration must be in whole seconds, got {duration}")
     if instance.kind == "daily":
         if instance.start_day_of_week is not None:
             raise ValidationError(
                 "Restriction: start_day_of_week is only for weekly restrictions, "
                 f"got {instance.start_day_of_week!r} on a daily one"
             )
-        if not dt.timedelta(minutes=1) <= instance.duration < dt.timedelta(days=1):
+        if not dt.timedelta(seconds=1) <= instance.duration < dt.timedelta(days=1):
             raise ValidationError(
-                "Restriction: a daily duration must be at least 1 minute and less than 24 hours "
+                "Restriction: a daily duration must be at least 1 second and less than 24 hours "
                 f"(for whole days use no restriction), got {describe_duration(instance.duration)}"
             )
     elif instance.kind == "weekly":
@@ -55,9 +64,9 @@ def _check_restriction(instance: Restriction, attribute: Any, value: Any) -> Non
             raise ValidationError(
                 f"Restriction: start_day_of_week must be 1 (Monday) to 7 (Sunday), got {day!r}"
             )
-        if not dt.timedelta(minutes=1) <= instance.duration < dt.timedelta(days=7):
+        if not dt.timedelta(seconds=1) <= instance.duration < dt.timedelta(days=7):
             raise ValidationError(
-                "Restriction: a weekly duration must be at least 1 minute and less than 7 days, "
+                "Restriction: a weekly duration must be at least 1 second and less than 7 days, "
                 f"got {describe_duration(instance.duration)}"
             )
     else:

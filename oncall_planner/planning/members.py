@@ -11,9 +11,9 @@ import attrs
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import Layer, OnCallPlan, Schedule, Target, User
 from oncall_planner.model.inputs import sequence_of
+from oncall_planner.planning._anchor import wall_anchor
 from oncall_planner.render import Mode, _Rotation
 from oncall_planner.timeutil import (
-    ZoneClock,
     check_instant,
     check_time_zone,
     clock,
@@ -110,9 +110,9 @@ def change_members(
     # The successor's turn j = 0 starts at the handoff; phase it so users[first] holds it.
     length = int(layer.turn_length.total_seconds())
     if mode == "wall":
-        anchor = _wall_anchor(
-            zclock, rotation.local_anchor + (k + 1) * length, first, len(new_users), length
-        )
+        # Turn `first` of the new order lands on the handoff's wall-clock time.
+        local = rotation.local_anchor + (k + 1 - first) * length
+        anchor = wall_anchor(zclock, local, len(new_users) * length, "change_members")
     else:
         anchor = handoff - first * length
     if to_seconds(layer.start) >= handoff:
@@ -131,24 +131,6 @@ def change_members(
         end=layer.end,
     )
     return (ended, successor)
-
-
-def _wall_anchor(zclock: ZoneClock, local_handoff: int, first: int, n: int, length: int) -> int:
-    """An instant whose local time is ``first`` turns (plus whole rotations of ``n`` turns)
-    before the wall-clock handoff ``local_handoff``, so turn ``first`` lands on the handoff.
-
-    A local time inside a spring-forward gap would not read back as itself, so whole rotations
-    are added until the anchor is a real local time (one step is nearly always enough).
-    """
-    for extra in range(0, 8):
-        local = local_handoff - (first + extra * n) * length
-        instant = zclock.from_local(local)
-        if zclock.to_local(instant) == local:
-            return instant
-    raise ValidationError(
-        "change_members: cannot find a rotation_virtual_start outside the daylight-saving gaps "
-        f"for the handoff at local {from_seconds(local_handoff).replace(tzinfo=None).isoformat()}"
-    )
 
 
 def change_schedule_members(

@@ -19,7 +19,19 @@ from oncall_planner.model import (
     Team,
     User,
 )
-from oncall_planner.timeutil import check_instant, check_time_zone, parse_time_of_day, zone
+from oncall_planner.planning._anchor import wall_anchor
+from oncall_planner.timeutil import (
+    DAY,
+    HOUR,
+    MINUTE,
+    ZoneClock,
+    check_instant,
+    check_time_zone,
+    clock,
+    from_seconds,
+    parse_time_of_day,
+    to_seconds,
+)
 
 WEEK = dt.timedelta(weeks=1)
 
@@ -81,27 +93,37 @@ def _check_roster(users: tuple[User, ...]) -> None:
         seen.add(email)
 
 
-def rotation_anchor(
-    start: dt.datetime, time_zone: str, handoff: dt.time | str | None
-) -> dt.datetime:
-    """The instant of the first handoff at or before ``start``: ``start``'s local date in
-    ``time_zone`` at the ``handoff`` time of day (the day before when that is after ``start``)."""
+def _local_anchor(
+    start: dt.datetime, zclock: ZoneClock, handoff: dt.time | str | None, turn_length: dt.timedelta
+) -> int:
+    """The wall-clock time (local seconds) of the handoff that begins the turn holding ``start``.
+
+    Handoffs are at ``handoff`` each day; with turns shorter than a day, also at ``handoff`` plus
+    whole turns. The result is the last of them at or before ``start``'s wall-clock time.
+    """
+    local_start = zclock.to_local(to_seconds(start))
     if handoff is None:
-        return start
+        return local_start
     when = parse_time_of_day(handoff, "plan_rotation", "handoff")
     if when.second or when.microsecond:
         raise ValidationError(f"plan_rotation: handoff must be in whole minutes, got {when}")
-    tz = zone(time_zone)
-    local = start.astimezone(tz)
-    day = local.date()
-    for _ in range(2):
-        candidate = dt.datetime.combine(day, when, tzinfo=tz)
-        # Normalise through UTC so a time in a spring-forward gap becomes a real instant.
-        candidate = candidate.astimezone(dt.timezone.utc).astimezone(tz)
-        if candidate <= start:
-            return candidate
-        day -= dt.timedelta(days=1)
-    raise AssertionError("unreachable: the previous day's handoff is before start")
+    step = min(int(turn_length.total_seconds()), DAY)
+    first = local_start // DAY * DAY + when.hour * HOUR + when.minute * MINUTE
+    return first + (local_start - first) // step * step
+
+
+def rotation_anchor(
+    start: dt.datetime,
+    time_zone: str,
+    handoff: dt.time | str | None,
+    turn_length: dt.timedelta = dt.timedelta(days=1),
+) -> dt.datetime:
+    """The instant of the handoff that begins the turn holding ``start``: the last handoff at or
+    before ``start`` in ``time_zone``, handoffs being at ``handoff`` each day and, for turns
+    shorter than a day, at ``handoff`` plus whole turns. A handoff the clocks skip is the instant
+    they jump."""
+    zclock = clock(time_zone)
+    return from_seconds(zclock.from_local(_local_anchor(start, zclock, handoff, turn_length)))
 
 
 def plan_rotation(
@@ -121,7 +143,10 @@ def plan_rotation(
     Builds two schedules, ``"<name> - Primary"`` and ``"<name> - Secondary"`` (two schedules, not
     two layers of one: in one schedule the later layer hides the earlier one), each with a single
     layer rotating the roster in order, turns of ``turn_length`` handed off at the local time
-    ``handoff`` in ``time_zone`` (default: ``start``'s own time of day). The secondary rotation is
+    ``handoff`` in ``time_zone`` (default: ``start``'s own time of day; with turns shorter than a
+    day, also at ``handoff`` plus whole turns). The first person of the roster is the primary from
+    ``start`` to the next handoff. Handoffs keep their wall-clock time across daylight saving; one
+    the clocks skip happens when they jump. The secondary rotation is
     the same order shifted: ``"previous"`` makes the secondary the person who was primary in the
     turn before (they know what happened), ``"next"`` the person who will be primary in the turn
     after, ``"apart"`` the person half the roster away. With two or more distinct people the
@@ -154,18 +179,20 @@ def plan_rotation(
             "reach someone who is not already paged as primary or secondary"
         )
     base = name or team_name or "On-Call"
-    anchor = rotation_anchor(start, time_zone, handoff)
-    primary_layer = Layer("Primary", users, start, turn_length, rotation_virtual_start=anchor)
-    # Turns later (previous, apart) or earlier (next) on the schedule's wall clock.
-    tz = zone(time_zone)
-    local_anchor = anchor.astimezone(tz).replace(tzinfo=None)
+    # The layer's own validators check turn_length before any arithmetic uses it.
+    layer = Layer("Primary", users, start, turn_length)
+    # Anchors on the schedule's wall clock: the first turn (users[0]) holds `start`, and the
+    # secondary's rotation is the same order some turns later (previous, apart) or earlier (next).
+    zclock = clock(time_zone)
+    length = int(turn_length.total_seconds())
+    local_anchor = _local_anchor(start, zclock, handoff, turn_length)
     turns = {"previous": 1, "next": -1, "apart": len(users) // 2}[secondary]
-    shift = turn_length * turns
-    secondary_anchor = (
-        (local_anchor + shift).replace(tzinfo=tz).astimezone(dt.timezone.utc).astimezone(tz)
-    )
-    secondary_layer = Layer(
-        "Secondary", users, start, turn_length, rotation_virtual_start=secondary_anchor
+    cycle = len(users) * length
+    primary_anchor = wall_anchor(zclock, local_anchor, cycle, "plan_rotation")
+    secondary_anchor = wall_anchor(zclock, local_anchor + turns * length, cycle, "plan_rotation")
+    primary_layer = attrs.evolve(layer, rotation_virtual_start=from_seconds(primary_anchor))
+    secondary_layer = attrs.evolve(
+        layer, name="Secondary", rotation_virtual_start=from_seconds(secondary_anchor)
     )
     teams = (roster,) if isinstance(roster, Team) else ()
     primary_schedule = Schedule(f"{base} - Primary", time_zone, [primary_layer], teams=teams)

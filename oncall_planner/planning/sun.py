@@ -11,6 +11,7 @@ import attrs
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import Layer, Restriction, Schedule, User
 from oncall_planner.model._checks import items_of, name_validator, to_tuple
+from oncall_planner.planning._anchor import wall_anchor
 from oncall_planner.render import Mode, render
 from oncall_planner.textutil import printable
 from oncall_planner.timeutil import (
@@ -148,8 +149,13 @@ def _clock_arcs(
     for region in regions:
         rclock = clock(region.time_zone)
         local_day = rclock.to_local(to_seconds(at)) // DAY
-        instant = rclock.from_local(local_day * DAY + _minutes(region.start_time) * MINUTE)
-        start = (zclock.to_local(instant) % DAY) // MINUTE
+        local = local_day * DAY + _minutes(region.start_time) * MINUTE
+        instant = rclock.from_local(local)
+        # The region's start on the schedule's clock, through the two zones' offsets at one
+        # instant. When the region's clocks skip its start time that day, the instant of the jump
+        # reads an hour later; the offsets in force after the jump give the start of an ordinary
+        # day instead (in the schedule's own zone: the region's start time itself).
+        start = ((local - rclock.offset(instant) + zclock.offset(instant)) % DAY) // MINUTE
         arcs.append((start, int(region.hours.total_seconds()) // MINUTE))
     return arcs
 
@@ -219,21 +225,16 @@ def follow_the_sun(
             if length >= _DAY_MIN
             else [Restriction.daily(dt.time(begin // 60, begin % 60), dt.timedelta(minutes=length))]
         )
-        # Hand off at the start of the region's window on or before the schedule's start.
+        # The layer's validators check turn_length before the anchor's arithmetic uses it.
+        layer = Layer(region.name, region.members, start, turn_length, restrictions=restrictions)
+        # Hand off at the start of the region's window on or before the schedule's start, on
+        # the wall clock (a start the clocks skip that day keeps its time on later days).
         anchor_local = start_local_day * DAY + begin * MINUTE
-        anchor = zclock.from_local(anchor_local)
-        if anchor > to_seconds(start):
-            anchor = zclock.from_local(anchor_local - DAY)
-        layers.append(
-            Layer(
-                region.name,
-                region.members,
-                start,
-                turn_length,
-                rotation_virtual_start=from_seconds(anchor),
-                restrictions=restrictions,
-            )
-        )
+        if zclock.from_local(anchor_local) > to_seconds(start):
+            anchor_local -= DAY
+        cycle = len(region.members) * int(turn_length.total_seconds())
+        anchor = wall_anchor(zclock, anchor_local, cycle, where)
+        layers.append(attrs.evolve(layer, rotation_virtual_start=from_seconds(anchor)))
     schedule = Schedule(name, time_zone, layers)
     return _verify(schedule, regions_t, start, until, mode)
 

@@ -21,7 +21,7 @@ CSV_COLUMNS = (
     "time_zone",
     "holiday_region",
     "hours",
-    "primary_hours",
+    "level1_hours",
     "later_hours",
     "shifts",
     "longest_stretch_hours",
@@ -56,7 +56,7 @@ def person_dict(p: PersonLoad) -> dict[str, Any]:
         "time_zone": p.time_zone,
         "holiday_region": region,
         "hours": _r(p.hours),
-        "primary_hours": _r(p.primary_hours),
+        "level1_hours": _r(p.level1_hours),
         "later_hours": _r(p.later_hours),
         "shifts": p.shifts,
         "longest_stretch_hours": _r(p.longest_stretch_hours),
@@ -98,6 +98,8 @@ def report_dict(report: FairnessReport) -> dict[str, Any]:
         "people": [person_dict(p) for p in report.people],
         "pages_given": report.pages_given,
         "unattributed_pages": report.unattributed_pages,
+        "pages_outside_horizon": report.pages_outside,
+        "pages_note": report.pages_note(),
     }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from html import escape as _html_escape
 
 from oncall_planner.fairness.report import FairnessReport
+from oncall_planner.model import Schedule
 from oncall_planner.render import Entry, FinalSchedule
 from oncall_planner.report.text import _columns, _indices, _row, _weights
 from oncall_planner.textutil import printable
@@ -40,8 +41,10 @@ th,td{border:1px solid #ccc;padding:3px 7px;text-align:right}
 th:first-child,td:first-child{text-align:left}
 th{background:#f3f3f3}
 svg text{font-size:11px;fill:#333}
-.scroll{overflow-x:auto}
+.scroll{overflow-x:auto;max-width:100%}
+@media (max-width:600px){body{margin:12px}}
 .note{color:#555;font-size:.9em}
+.warning{background:#fff4d6;border-left:4px solid #e0a800;padding:4px 8px}
 .legend span{display:inline-block;margin-right:14px;font-size:.85em}
 .legend i{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px}
 """
@@ -123,16 +126,21 @@ def _bars(
 
 
 def timeline_svg(final: FinalSchedule, colours: dict[str, str], index: int) -> str:
-    """One schedule's timeline: each layer alone (faded where hidden), overrides, final."""
+    """One schedule's timeline: each layer (rotation) alone, faded where hidden (replaced),
+    overrides, final."""
     schedule = final.schedule
+    if isinstance(schedule, Schedule):
+        labels = [f"Layer {layer.name}" for layer in schedule.layers]
+    else:
+        labels = [f"Rotation {r.name or i + 1}" for i, r in enumerate(schedule.rotations)]
     rows: list[tuple[str, list[str]]] = []
     y = AXIS_H
-    for layer, alone, shown in zip(schedule.layers, final.layers, final.visible, strict=True):
+    for label, alone, shown in zip(labels, final.layers, final.visible, strict=True):
         names: list[str] = []
         tz = schedule.time_zone
         parts = _bars(alone, y, colours, final, "0.28", tz, names, covered=shown)
         parts += _bars(shown, y, colours, final, "1", tz, names)
-        rows.append((f"Layer {layer.name}", parts + names))
+        rows.append((label, parts + names))
         y += ROW_H + ROW_GAP
     if final.overrides:
         rows.append(
@@ -241,6 +249,11 @@ def to_html(report: FairnessReport) -> str:
         f"<style>{CSS}</style></head><body>",
         "<h1>Fairness report</h1>",
         f'<p class="note">Horizon: {_esc(report.horizon.describe())}</p>',
+        *(
+            [f'<p class="warning">Pages: {_esc(note)}.</p>']
+            if (note := report.pages_note())
+            else []
+        ),
         "<h2>Timelines</h2>",
         f'<p class="legend">{legend}</p>',
         '<p class="note">Each layer on its own (faded where a later layer or an override hides '
@@ -253,22 +266,27 @@ def to_html(report: FairnessReport) -> str:
             f"<h3>{_esc(name)} <small>({_esc(final.schedule.time_zone)}, level "
             f"{levels.get(name, '?')})</small></h3>"
         )
-        parts.append(timeline_svg(final, colours, i))
+        # Wide charts and tables scroll inside their own box: on a narrow screen (400 px) the
+        # page itself never scrolls sideways, and the charts keep a readable size.
+        parts.append(f'<div class="scroll">{timeline_svg(final, colours, i)}</div>')
     parts += [
         "<h2>Load per person</h2>",
         '<p class="legend">'
         + "".join(f'<span><i style="background:{c}"></i>{k}</span>' for k, c in BUCKET_COLOURS)
         + '<span><i style="background:#b07aa1"></i>burden</span></p>',
-        load_chart_svg(report),
-        '<p class="note">Hours in each person\'s own time zone: business 08–18 Mon–Fri, sleep '
-        "22–08, off the rest.</p>",
+        f'<div class="scroll">{load_chart_svg(report)}</div>',
+        '<p class="note">Level 1: time on call as the first person an escalation policy pages; '
+        "Level 2+: time on call only at later levels. Hours in each person's own time zone: "
+        "business 08–18 Mon–Fri, sleep 22–08, off the rest.</p>",
         '<div class="scroll">',
         _table([_columns(report), *(_row(report, p) for p in report.people)], "load-table"),
         "</div>",
         "<h2>Fairness indices</h2>",
         f'<p class="note">Over the {len(report.rostered)} rostered people; burden weights: '
         f"{_weights(report)}.</p>",
+        '<div class="scroll">',
         _table(_indices(report), "indices-table"),
+        "</div>",
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"

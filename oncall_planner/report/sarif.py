@@ -135,7 +135,7 @@ def to_sarif(
             "level": _LEVELS.get(finding.severity, "warning"),
             "message": {"text": text},
         }
-        where = index.find(finding.subject)
+        where = getattr(finding, "location", None) or index.find(finding.subject)
         uri = where[0] if where else artifact
         if uri is not None:
             physical: dict[str, Any] = {"artifactLocation": artifact_location(uri, root)}

@@ -37,7 +37,7 @@ def _pct(x: float | None) -> str:
 
 def _columns(report: FairnessReport) -> list[str]:
     cols = [
-        "Person", "Rostered", "Hours", "Primary", "Later", "Shifts", "Business", "Off", "Sleep",
+        "Person", "Rostered", "Hours", "Level 1", "Level 2+", "Shifts", "Business", "Off", "Sleep",
         "Weekend", "Holiday", "Burden", "Hours vs avg", "Burden vs avg",
     ]  # fmt: skip
     if report.pages_given:
@@ -52,7 +52,7 @@ def _row(report: FairnessReport, p: PersonLoad) -> list[str]:
         p.user.name,
         "yes" if p.rostered else "no",
         _h(p.hours),
-        _h(p.primary_hours),
+        _h(p.level1_hours),
         _h(p.later_hours),
         str(p.shifts),
         _h(p.business_hours),
@@ -144,7 +144,7 @@ def _name(text: str, width: int = 20) -> str:
 
 def _text_tables(report: FairnessReport) -> list[str]:
     """The person table split in two, so each fits an 80-column terminal."""
-    load = [["Person", "Rostered", "Hours", "Primary", "Later", "Shifts", "vs avg"]]
+    load = [["Person", "Rostered", "Hours", "Level 1", "Level 2+", "Shifts", "vs avg"]]
     when = [["Person", "Business", "Off", "Sleep", "Weekend", "Holiday", "Burden", "vs avg"]]
     extra = [["Person"]]
     if report.pages_given:
@@ -158,7 +158,11 @@ def _text_tables(report: FairnessReport) -> list[str]:
         when.append([name, *row[6:12], row[13]])
         extra.append([name, *row[14:]])
     lines = [
-        *_prose("Load per person (vs avg: hours against the average of the rostered people)"),
+        *_prose(
+            "Load per person (Level 1: hours as the first person an escalation policy pages; "
+            "Level 2+: hours on call only at later levels; vs avg: hours against the average of "
+            "the rostered people)"
+        ),
         *_grid(load),
         "",
         "Hours by time of day in each person's zone (business 08–18 Mon–Fri, sleep 22–08)",
@@ -177,6 +181,12 @@ def _text_tables(report: FairnessReport) -> list[str]:
     return lines
 
 
+def _pages_line(report: FairnessReport) -> str:
+    """``Pages: …`` when pages given fall outside the horizon, else nothing."""
+    note = report.pages_note()
+    return f"Pages: {note}." if note else ""
+
+
 def to_text(report: FairnessReport) -> str:
     """The report as aligned plain text; every line fits :data:`WIDTH` (80) columns."""
     span, length, why = report.horizon.describe_parts()
@@ -185,6 +195,7 @@ def to_text(report: FairnessReport) -> str:
         f"Horizon: {span}",
         *(f"  {line}" for line in textwrap.wrap(f"{length}: {why}", WIDTH - 2)),
         *_prose(f"Schedules: {_levels(report)}"),
+        *_prose(_pages_line(report)),
         "",
         *_text_tables(report),
         "",
@@ -211,10 +222,12 @@ def to_markdown(report: FairnessReport) -> str:
         "",
         f"**Schedules:** {md_escape(_levels(report))}",
         "",
+        *([f"**Pages:** {report.pages_note()}.", ""] if report.pages_note() else []),
         "## Load per person",
         "",
-        "Hours are in each person's own time zone: business 08–18 Mon–Fri, sleep 22–08, off the "
-        "rest; weekend is Saturday and Sunday.",
+        "Level 1 is time on call as the first person an escalation policy pages, Level 2+ time "
+        "on call only at later levels. Hours are in each person's own time zone: business 08–18 "
+        "Mon–Fri, sleep 22–08, off the rest; weekend is Saturday and Sunday.",
         "",
         *_md_table([_columns(report), *(_row(report, p) for p in report.people)]),
         "",

@@ -1,0 +1,672 @@
+"""Build the plan: turn resource instances into Users, Teams, Schedules and EscalationPolicies.
+
+Each resource type the importer understands has one builder function, registered with
+:func:`builder`. A builder reads its object through :class:`Obj` (the same interface whether the
+object comes from configuration, evaluated by :mod:`.modules`, or from plan or state JSON,
+:mod:`.state`) and the :class:`Build` context (typed reads, references to other objects,
+placeholders, notes). **Adding a resource type is one builder function** in this module (or a
+module that imports it) plus, for ``.tf.json`` input, its nested block names in
+:data:`~.jsonsyntax.BLOCK_SCHEMA`.
+
+A value that cannot be known offline raises :class:`SkipError`: the object is left out and a finding
+(OCP601) says where and why; objects that need it are left out too, naming it. Values that break
+PagerDuty's rules raise :class:`~oncall_planner.InputReadError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from oncall_planner.errors import InputReadError, ValidationError
+from oncall_planner.ingest.terraform.values import (
+    ID_MARK,
+    EvalError,
+    Ref,
+    TfSet,
+    Unknown,
+    describe,
+    readable,
+)
+from oncall_planner.model import (
+    EscalationPolicy,
+    EscalationRule,
+    Layer,
+    Restriction,
+    Schedule,
+    Target,
+    Team,
+    User,
+)
+from oncall_planner.timeutil import TIMESTAMP_YEARS, check_time_zone, parse_iso8601, zone
+
+PLACEHOLDER_DOMAIN = "unknown.invalid"
+#: The start of the one layer of a placeholder schedule (any fixed instant would do).
+_PLACEHOLDER_START = dt.datetime(2020, 1, 6, tzinfo=dt.timezone.utc)
+_RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+class SkipError(Exception):
+    """The object cannot be built offline: ``reason`` says why, ``where`` (``file:line``)
+    points at the argument that needs the unknown value."""
+
+    def __init__(self, reason: str, where: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.where = where
+
+
+class Obj(Protocol):
+    """One resource or data source instance, or a nested block of one, as builders read it."""
+
+    address: str
+    type: str
+    mode: str
+
+    def get(self, name: str) -> Any:
+        """The value of an argument (``None`` when not set); may be :class:`Unknown`."""
+
+    def has(self, name: str) -> bool: ...
+
+    def blocks(self, name: str) -> list[Obj] | Unknown:
+        """The nested blocks of one type, in order (``dynamic`` ones expanded)."""
+
+    def where(self, name: str | None = None) -> str:
+        """``file:line`` of the argument (or of the block)."""
+
+
+Builder = Callable[[Obj, "Build"], Any]
+
+
+class _Entry:
+    __slots__ = ("func", "kind")
+
+    def __init__(self, kind: str, func: Builder) -> None:
+        self.kind = kind
+        self.func = func
+
+
+#: ``(mode, type)`` -> the builder and the kind of object it makes
+#: (``user``, ``team``, ``schedule``, ``policy``, ``membership``).
+BUILDERS: dict[tuple[str, str], _Entry] = {}
+
+#: Types that change who is on call but are not modelled yet: reported as not imported.
+NOT_MODELLED: dict[tuple[str, str], str] = {
+    ("managed", "pagerduty_schedulev2"): (
+        "shift-based schedules (pagerduty_schedulev2) are not modelled yet, so who it puts on "
+        "call is not imported or checked"
+    ),
+}
+
+
+def builder(mode: str, rtype: str, kind: str) -> Callable[[Builder], Builder]:
+    """Register ``func`` as the builder of ``rtype`` (``mode`` is ``managed`` or ``data``)."""
+
+    def register(func: Builder) -> Builder:
+        BUILDERS[(mode, rtype)] = _Entry(kind, func)
+        NOT_MODELLED.pop((mode, rtype), None)
+        return func
+
+    return register
+
+
+class Note:
+    """Something the import wants the reader to know: a finding code, where, about what."""
+
+    __slots__ = ("code", "message", "subject", "where")
+
+    def __init__(self, code: str, where: str, subject: str, message: str) -> None:
+        self.code, self.where, self.subject, self.message = code, where, subject, message
+
+
+class Build:
+    """The context builders share: memoised objects, references, placeholders, notes."""
+
+    def __init__(self, resolve_id: Callable[[str], Obj | None] | None = None) -> None:
+        self.notes: list[Note] = []
+        self._built: dict[str, Any] = {}
+        self._building: set[str] = set()
+        self._placeholder_users: dict[str, User] = {}
+        self._placeholder_schedules: dict[str, Schedule] = {}
+        self.resolve_id = resolve_id
+        self.memberships: list[Obj] = []
+        self._members: dict[str, list[User]] | None = None
+        self.locations: dict[tuple[str, ...], tuple[str, int | None]] = {}
+        self.addresses: dict[tuple[str, ...], str] = {}
+        #: Managed users by lower-case email: a ``data "pagerduty_user"`` that looks up a user
+        #: the same configuration creates is that user, not a second one.
+        self.managed_users: dict[str, Obj] = {}
+
+    def note(self, code: str, where: str, subject: str, message: str) -> None:
+        self.notes.append(Note(code, where, subject, message))
+
+    # -- building objects ------------------------------------------------------------------------
+
+    def build(self, obj: Obj) -> Any:
+        """The model object of ``obj``, built once; raises SkipError when it cannot be built."""
+        address = obj.address
+        if address in self._built:
+            done = self._built[address]
+            if isinstance(done, SkipError):
+                raise done
+            return done
+        if address in self._building:
+            raise InputReadError(
+                f"{obj.where()}: {address} refers to itself through its references"
+            )
+        entry = BUILDERS.get((obj.mode, obj.type))
+        result: Any
+        if entry is None:
+            why = NOT_MODELLED.get((obj.mode, obj.type), "the importer does not model it")
+            result = SkipError(why, obj.where())
+        else:
+            self._building.add(address)
+            try:
+                result = entry.func(obj, self)
+            except SkipError as exc:
+                result = exc
+            except EvalError as exc:
+                if exc.fatal:
+                    raise InputReadError(str(exc)) from None
+                result = SkipError(
+                    f"Terraform would refuse this: {exc.message}", exc.where or obj.where()
+                )
+            finally:
+                self._building.discard(address)
+        self._built[address] = result
+        if isinstance(result, SkipError):
+            raise result
+        return result
+
+    def referenced(self, obj: Obj, by: Obj, name: str) -> Any:
+        """``obj`` built for ``by.name``; when it cannot be, ``by`` says which object it needs."""
+        try:
+            return self.build(obj)
+        except SkipError as exc:
+            cause = f"{exc.where}: {exc.reason}" if exc.where else exc.reason
+            raise SkipError(
+                f"needs {obj.address}, which is not imported ({cause})", by.where(name)
+            ) from None
+
+    # -- typed reads -----------------------------------------------------------------------------
+
+    def value(self, obj: Obj, name: str, required: bool = True) -> Any:
+        try:
+            value = obj.get(name)
+        except EvalError as exc:
+            if exc.fatal:
+                raise InputReadError(str(exc)) from None
+            raise SkipError(
+                f"Terraform would refuse this: {exc.message}", exc.where or obj.where(name)
+            ) from None
+        if isinstance(value, Unknown):
+            raise SkipError(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
+        if value is None and required:
+            raise InputReadError(f"{obj.where()}: {obj.address}: {name} is required but not set")
+        return value
+
+    def string(self, obj: Obj, name: str) -> str:
+        value = self.opt_string(obj, name, required=True)
+        assert value is not None
+        return value
+
+    def opt_string(self, obj: Obj, name: str, required: bool = False) -> str | None:
+        value = self.value(obj, name, required)
+        if value is None:
+            return None
+        if isinstance(value, Ref):
+            raise SkipError(
+                f"{obj.address}.{name} holds the ID of {value.address}, which only PagerDuty knows",
+                obj.where(name),
+            )
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            from oncall_planner.ingest.terraform.values import format_number
+
+            return format_number(value)
+        if not isinstance(value, str):
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must be a string, got {describe(value)}"
+            )
+        if ID_MARK in value:
+            raise SkipError(
+                f"{obj.address}.{name} is built from a PagerDuty ID ({readable(value)}), which "
+                "only PagerDuty knows",
+                obj.where(name),
+            )
+        return value
+
+    def integer(self, obj: Obj, name: str, low: int, high: int | None) -> int:
+        value = self.opt_integer(obj, name, low, high, required=True)
+        assert value is not None
+        return value
+
+    def opt_integer(
+        self, obj: Obj, name: str, low: int, high: int | None, required: bool = False
+    ) -> int | None:
+        value = self.value(obj, name, required)
+        if value is None:
+            return None
+        number: Any = value
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,30}\s*", value):
+            number = int(value)
+        if isinstance(number, float) and number.is_integer() and abs(number) < 1e300:
+            number = int(number)
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must be a whole number, got {describe(value)}"
+            )
+        if number < low or (high is not None and number > high):
+            limit = f"between {low:,} and {high:,}" if high is not None else f"at least {low:,}"
+            shown = describe(number).removeprefix("the number ")
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must be {limit}, got {shown}"
+            )
+        return number
+
+    def timestamp(self, obj: Obj, name: str, tz: str, required: bool = True) -> dt.datetime | None:
+        value = self.opt_string(obj, name, required)
+        if value is None:
+            return None
+        if not _RFC3339.match(value):
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must be an RFC 3339 timestamp with an offset such as "
+                f"'2025-01-01T00:00:00-05:00', got {describe(value)}"
+            )
+        try:
+            parsed = parse_iso8601(value)
+        except ValueError as exc:
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} is not a valid timestamp: {exc}"
+            ) from None
+        if parsed.year not in TIMESTAMP_YEARS:
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} {value!r} is out of range; use a time in the years "
+                f"{TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
+            )
+        if parsed.second or parsed.microsecond:
+            self.note(
+                "OCP605", obj.where(name), obj.address,
+                f"{name} {value!r} has seconds; PagerDuty drops them, and so does the import "
+                f"({parsed.replace(second=0, microsecond=0).isoformat()})",
+            )  # fmt: skip
+            parsed = parsed.replace(second=0, microsecond=0)
+        return parsed.astimezone(zone(tz))
+
+    def ids(self, obj: Obj, name: str, required: bool) -> list[Any]:
+        value = self.value(obj, name, required)
+        if value is None:
+            return []
+        if isinstance(value, TfSet):
+            value = list(value.items)
+        if not isinstance(value, list):
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must be a list of IDs, got {describe(value)}"
+            )
+        for item in value:
+            if isinstance(item, Unknown):
+                raise SkipError(
+                    f"an element of {obj.address}.{name} is unknown: {item.reason}", obj.where(name)
+                )
+        return value
+
+    # -- references --------------------------------------------------------------------------------
+
+    def _target(self, value: Any, obj: Obj, name: str) -> Obj | str:
+        if isinstance(value, Unknown):
+            raise SkipError(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
+        if isinstance(value, Ref):
+            target = value.target
+            if target is None or isinstance(target, str):
+                return value.address
+            return target  # type: ignore[no-any-return]
+        if isinstance(value, str):
+            if self.resolve_id is not None:
+                found = self.resolve_id(value)
+                if found is not None:
+                    return found
+            return value
+        raise InputReadError(
+            f"{obj.where(name)}: {obj.address}: {name} must hold IDs, got {describe(value)}"
+        )
+
+    def user(self, value: Any, obj: Obj, name: str) -> User:
+        from oncall_planner.ingest.terraform.modules import Placeholder
+
+        target = self._target(value, obj, name)
+        if isinstance(target, Placeholder):
+            return self._placeholder_user(
+                target.name, obj.where(name), target.address, "not declared in the configuration"
+            )
+        if isinstance(target, str):
+            return self._placeholder_user(
+                target,
+                obj.where(name),
+                f"{obj.address}.{name}",
+                f"the literal PagerDuty ID {target!r} names a user outside the configuration",
+            )
+        if target.type != "pagerduty_user":
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must name a user, got {target.address}"
+            )
+        user = self.referenced(target, obj, name)
+        assert isinstance(user, User)
+        return user
+
+    def _placeholder_user(
+        self, key: str, where: str, subject: str, why: str, note: bool = True
+    ) -> User:
+        if key not in self._placeholder_users:
+            email = f"{key}@{PLACEHOLDER_DOMAIN}"
+            try:
+                user = User(key, email)
+            except ValidationError as exc:
+                raise InputReadError(f"{where}: {subject}: {exc}") from None
+            self._placeholder_users[key] = user
+            if note:
+                self.note("OCP602", where, subject, f"{why}: placeholder user {key!r}, {email}")
+        return self._placeholder_users[key]
+
+    def schedule(self, value: Any, obj: Obj, name: str) -> Schedule:
+        target = self._target(value, obj, name)
+        if isinstance(target, str):
+            return self._placeholder_schedule(
+                target,
+                obj.where(name),
+                f"{obj.address}.{name}",
+                f"the literal PagerDuty ID {target!r} names a schedule outside the configuration",
+            )
+        if target.mode == "data" and target.type == "pagerduty_schedule":
+            looked_up = self.string(target, "name")
+            assert looked_up is not None
+            return self._placeholder_schedule(
+                looked_up,
+                target.where(),
+                target.address,
+                f"looks up the schedule {looked_up!r} defined outside the configuration",
+            )
+        if target.type != "pagerduty_schedule" or target.mode != "managed":
+            if (target.mode, target.type) in NOT_MODELLED:
+                self.referenced(target, obj, name)
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must name a schedule, got {target.address}"
+            )
+        schedule = self.referenced(target, obj, name)
+        assert isinstance(schedule, Schedule)
+        return schedule
+
+    def _placeholder_schedule(self, key: str, where: str, subject: str, why: str) -> Schedule:
+        if key not in self._placeholder_schedules:
+            person = self._placeholder_user(
+                f"on-call-{_slug(key)}",
+                where,
+                subject,
+                f"someone on call on the schedule {key!r}",
+                note=False,
+            )
+            layer = Layer("placeholder", [person], _PLACEHOLDER_START, dt.timedelta(weeks=1))
+            self._placeholder_schedules[key] = Schedule(key, "Etc/UTC", [layer])
+            self.note(
+                "OCP602",
+                where,
+                subject,
+                f"{why}: placeholder schedule {key!r} where one placeholder person is always on call",
+            )
+        return self._placeholder_schedules[key]
+
+    def team(self, value: Any, obj: Obj, name: str) -> Team:
+        target = self._target(value, obj, name)
+        if isinstance(target, str):
+            raise SkipError(
+                f"{obj.address}.{name} names the team {target!r} by its PagerDuty ID, which the configuration does not declare",
+                obj.where(name),
+            )
+        if target.type != "pagerduty_team":
+            raise InputReadError(
+                f"{obj.where(name)}: {obj.address}: {name} must name a team, got {target.address}"
+            )
+        team = self.referenced(target, obj, name)
+        assert isinstance(team, Team)
+        return team
+
+    def members(self, team: Obj) -> list[User]:
+        if self._members is None:
+            self._members = {}
+            for membership in self.memberships:
+                try:
+                    team_address, user = self.build(membership)
+                except SkipError:
+                    continue
+                members = self._members.setdefault(team_address, [])
+                if user not in members:
+                    members.append(user)
+        return sorted(self._members.get(team.address, []), key=lambda u: (u.email.lower(), u.email))
+
+    def where_key(self, key: tuple[str, ...], obj: Obj, where: str | None = None) -> None:
+        text = where or obj.where()
+        file, _, line = text.rpartition(":")
+        self.locations.setdefault(key, (file, int(line)) if line.isdigit() else (text, None))
+        self.addresses.setdefault(key, obj.address)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:60] or "schedule"
+
+
+def _validated(build: Callable[[], Any], obj: Obj) -> Any:
+    try:
+        return build()
+    except ValidationError as exc:
+        raise InputReadError(f"{obj.where()}: {obj.address}: {exc}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Builders
+# ---------------------------------------------------------------------------------------------
+
+
+@builder("managed", "pagerduty_user", "user")
+def build_user(obj: Obj, ctx: Build) -> User:
+    name = ctx.string(obj, "name")
+    email = ctx.string(obj, "email")
+    tz = ctx.opt_string(obj, "time_zone")
+    user = _validated(lambda: User(name, email, tz), obj)
+    ctx.where_key(("User", user.name, user.email), obj)
+    return user  # type: ignore[no-any-return]
+
+
+@builder("data", "pagerduty_user", "user")
+def build_data_user(obj: Obj, ctx: Build) -> User:
+    email = ctx.string(obj, "email")
+    managed = ctx.managed_users.get(email.lower())
+    if managed is not None:
+        user = ctx.referenced(managed, obj, "email")
+        assert isinstance(user, User)
+        return user
+    user = _validated(lambda: User(email, email), obj)
+    ctx.where_key(("User", user.name, user.email), obj)
+    return user  # type: ignore[no-any-return]
+
+
+@builder("managed", "pagerduty_team", "team")
+def build_team(obj: Obj, ctx: Build) -> Team:
+    name = ctx.string(obj, "name")
+    description = ctx.opt_string(obj, "description")
+    team = _validated(lambda: Team(name, ctx.members(obj), description), obj)
+    ctx.addresses.setdefault(("Team", name), obj.address)
+    return team  # type: ignore[no-any-return]
+
+
+@builder("data", "pagerduty_team", "team")
+def build_data_team(obj: Obj, ctx: Build) -> Team:
+    name = ctx.string(obj, "name")
+    return _validated(lambda: Team(name, ctx.members(obj)), obj)  # type: ignore[no-any-return]
+
+
+@builder("managed", "pagerduty_team_membership", "membership")
+def build_membership(obj: Obj, ctx: Build) -> tuple[str, User]:
+    team_value = ctx.value(obj, "team_id")
+    target = ctx._target(team_value, obj, "team_id")
+    if isinstance(target, str):
+        raise SkipError(
+            f"{obj.address}: team_id {target!r} names a team outside the configuration",
+            obj.where("team_id"),
+        )
+    if target.type != "pagerduty_team":
+        raise InputReadError(
+            f"{obj.where('team_id')}: {obj.address}: team_id must name a team, got {target.address}"
+        )
+    user = ctx.user(ctx.value(obj, "user_id"), obj, "user_id")
+    return target.address, user
+
+
+@builder("managed", "pagerduty_schedule", "schedule")
+def build_schedule(obj: Obj, ctx: Build) -> Schedule:
+    name = ctx.string(obj, "name")
+    tz = ctx.string(obj, "time_zone")
+    assert name is not None and tz is not None
+    try:
+        check_time_zone(tz, f"Schedule {name!r}")
+    except ValidationError as exc:
+        raise InputReadError(f"{obj.where('time_zone')}: {obj.address}: {exc}") from None
+    description = ctx.opt_string(obj, "description")
+    blocks = obj.blocks("layer")
+    if isinstance(blocks, Unknown):
+        raise SkipError(f"the layers of {obj.address} are unknown: {blocks.reason}", obj.where())
+    if not blocks:
+        raise InputReadError(
+            f"{obj.where()}: {obj.address}: a schedule needs at least one layer block"
+        )
+    layers = [_layer(b, ctx, i, tz) for i, b in enumerate(blocks)]
+    teams = [ctx.team(v, obj, "teams") for v in ctx.ids(obj, "teams", required=False)]
+    schedule = _validated(
+        lambda: Schedule(name, tz, layers, description=description, teams=teams), obj
+    )
+    ctx.where_key(("Schedule", name), obj)
+    for layer, block in zip(layers, blocks):
+        ctx.where_key(("Schedule", name, layer.name), block)
+    return schedule  # type: ignore[no-any-return]
+
+
+def _layer(obj: Obj, ctx: Build, index: int, tz: str) -> Layer:
+    name = ctx.opt_string(obj, "name") or f"Layer {index + 1}"
+    start = ctx.timestamp(obj, "start", tz)
+    virtual = ctx.timestamp(obj, "rotation_virtual_start", tz, required=False)
+    end = ctx.timestamp(obj, "end", tz, required=False)
+    seconds = ctx.integer(obj, "rotation_turn_length_seconds", 3600, 31_536_000)
+    assert start is not None and seconds is not None
+    users = [ctx.user(v, obj, "users") for v in ctx.ids(obj, "users", required=True)]
+    blocks = obj.blocks("restriction")
+    if isinstance(blocks, Unknown):
+        raise SkipError(
+            f"the restrictions of {obj.address} are unknown: {blocks.reason}", obj.where()
+        )
+    restrictions = [_restriction(b, ctx) for b in blocks]
+    return _validated(  # type: ignore[no-any-return]
+        lambda: Layer(
+            name,
+            users,
+            start,
+            dt.timedelta(seconds=seconds),
+            rotation_virtual_start=virtual or start,
+            restrictions=restrictions,
+            end=end,
+        ),
+        obj,
+    )
+
+
+def _restriction(obj: Obj, ctx: Build) -> Restriction:
+    kind = ctx.string(obj, "type")
+    start = ctx.string(obj, "start_time_of_day")
+    seconds = ctx.integer(obj, "duration_seconds", 1, 604_799)
+    assert start is not None and seconds is not None
+    duration = dt.timedelta(seconds=seconds)
+    if kind == "daily_restriction":
+        day = ctx.value(obj, "start_day_of_week", required=False)
+        if day not in (None, 0, "0"):
+            raise InputReadError(
+                f"{obj.where('start_day_of_week')}: {obj.address}: start_day_of_week is only for "
+                "weekly_restriction (the provider shows a permanent diff otherwise)"
+            )
+        return _validated(lambda: Restriction.daily(start, duration), obj)  # type: ignore[no-any-return]
+    if kind == "weekly_restriction":
+        day = ctx.integer(obj, "start_day_of_week", 1, 7)
+        assert day is not None
+        return _validated(lambda: Restriction.weekly(day, start, duration), obj)  # type: ignore[no-any-return]
+    raise InputReadError(
+        f"{obj.where('type')}: {obj.address}: type must be 'daily_restriction' or "
+        f"'weekly_restriction', got {kind!r}"
+    )
+
+
+@builder("managed", "pagerduty_escalation_policy", "policy")
+def build_policy(obj: Obj, ctx: Build) -> EscalationPolicy:
+    name = ctx.string(obj, "name")
+    description = ctx.opt_string(obj, "description")
+    loops = ctx.opt_integer(obj, "num_loops", 0, 9) or 0
+    team_ids = ctx.ids(obj, "teams", required=False)
+    if len(team_ids) > 1:
+        raise InputReadError(
+            f"{obj.where('teams')}: {obj.address}: PagerDuty allows one team per escalation policy, got {len(team_ids)}"
+        )
+    team = ctx.team(team_ids[0], obj, "teams") if team_ids else None
+    blocks = obj.blocks("rule")
+    if isinstance(blocks, Unknown):
+        raise SkipError(f"the rules of {obj.address} are unknown: {blocks.reason}", obj.where())
+    if not blocks:
+        raise InputReadError(
+            f"{obj.where()}: {obj.address}: a policy needs at least one rule block"
+        )
+    rules = [_rule(b, ctx) for b in blocks]
+    policy = _validated(
+        lambda: EscalationPolicy(name, rules, loops, team=team, description=description), obj
+    )
+    ctx.where_key(("EscalationPolicy", name), obj)
+    for level, block in enumerate(blocks, start=1):
+        ctx.where_key(("EscalationPolicy", name, f"level {level}"), block)
+    return policy  # type: ignore[no-any-return]
+
+
+def _rule(obj: Obj, ctx: Build) -> EscalationRule:
+    delay = ctx.integer(obj, "escalation_delay_in_minutes", 1, 525_600)
+    blocks = obj.blocks("target")
+    if isinstance(blocks, Unknown):
+        raise SkipError(f"the targets of {obj.address} are unknown: {blocks.reason}", obj.where())
+    targets = []
+    for target in blocks:
+        kind = ctx.opt_string(target, "type") or "user_reference"
+        value = ctx.value(target, "id")
+        if kind in ("user_reference", "user"):
+            targets.append(Target.user(ctx.user(value, target, "id")))
+        elif kind in ("schedule_reference", "schedule", "schedule_v3_reference"):
+            targets.append(Target.schedule(ctx.schedule(value, target, "id")))
+        else:
+            raise InputReadError(
+                f"{target.where('type')}: {target.address}: type must be 'user_reference' or "
+                f"'schedule_reference', got {kind!r}"
+            )
+    round_robin = False
+    strategies = obj.blocks("escalation_rule_assignment_strategy")
+    if isinstance(strategies, Unknown):
+        raise SkipError(
+            f"the assignment strategy of {obj.address} is unknown: {strategies.reason}", obj.where()
+        )
+    for strategy in strategies:
+        kind = ctx.opt_string(strategy, "type") or "assign_to_everyone"
+        if kind not in ("round_robin", "assign_to_everyone"):
+            raise InputReadError(
+                f"{strategy.where('type')}: {strategy.address}: escalation_rule_assignment_strategy "
+                f"type must be 'round_robin' or 'assign_to_everyone', got {kind!r}"
+            )
+        round_robin = kind == "round_robin"
+    return _validated(lambda: EscalationRule(delay, targets, round_robin=round_robin), obj)  # type: ignore[no-any-return]
+
+
+def kinds_in_order() -> Iterable[str]:
+    return ("membership", "user", "team", "schedule", "policy")

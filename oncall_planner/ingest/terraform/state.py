@@ -1,0 +1,348 @@
+"""Terraform's own evaluation as input: ``terraform show -json`` of a plan or of state, and raw
+state files (``terraform.tfstate``, ``terraform state pull``, format version 4).
+
+There every ``count``, ``for_each``, module, ``dynamic`` block, function and variable has
+already been evaluated by Terraform, so objects are read as they are, with their full address
+(``module.team["payments"].pagerduty_schedule.primary``) and the builders of :mod:`.build`.
+
+* **State** (``values`` / raw ``resources``): users and schedules are referenced by PagerDuty
+  IDs; each ID is resolved through the file's own ``pagerduty_user``, ``data.pagerduty_user``,
+  ``pagerduty_schedule``, ``pagerduty_team`` instances. An ID nothing resolves becomes a
+  placeholder (OCP602).
+* **Plan** (``planned_values``): what Terraform will create has no ID yet. A reference to such
+  an object is resolved through the plan's ``configuration`` (the references Terraform
+  recorded, when they name single objects); otherwise the value is unknown and the object that
+  needs it is reported (OCP601). Data sources read during planning come from ``prior_state``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from oncall_planner.errors import InputReadError
+from oncall_planner.ingest.terraform.build import BUILDERS, NOT_MODELLED, Build
+from oncall_planner.ingest.terraform.expand import key_text
+from oncall_planner.ingest.terraform.jsonsyntax import Offsets
+from oncall_planner.ingest.terraform.syntax import Source
+from oncall_planner.ingest.terraform.values import Ref, Unknown
+
+if TYPE_CHECKING:
+    from oncall_planner.ingest.terraform import TerraformImport
+
+#: Arguments that hold a list of IDs (the rest that hold IDs hold one).
+_LIST_OF_IDS = frozenset({"users", "teams"})
+#: Types whose ``id`` references are resolved (the objects other objects point at).
+_ID_TYPES = frozenset({"pagerduty_user", "pagerduty_schedule", "pagerduty_team"})
+
+
+def detect(data: Any) -> str | None:
+    """``"plan"``, ``"state"`` or ``"raw"`` when ``data`` is one of Terraform's own JSON
+    documents, else ``None`` (then it is configuration in JSON syntax)."""
+    if not isinstance(data, dict):
+        return None
+    if "format_version" in data and ("planned_values" in data or "resource_changes" in data):
+        return "plan"
+    if "format_version" in data and ("values" in data or "terraform_version" in data):
+        return "state"
+    if isinstance(data.get("version"), int) and isinstance(data.get("resources"), list):
+        return "raw"
+    return None
+
+
+class StateObj:
+    """A resource instance (or one of its nested blocks) from plan or state JSON."""
+
+    __slots__ = ("address", "doc", "located", "mode", "refs", "type", "unknown", "values")
+
+    def __init__(
+        self,
+        doc: dict[str, StateObj],
+        address: str,
+        mode: str,
+        type_: str,
+        values: dict[str, Any],
+        located: str,
+        unknown: Any = None,
+        refs: Any = None,
+    ) -> None:
+        #: Every object of the document by address (to resolve plan references).
+        self.doc = doc
+        self.address, self.mode, self.type = address, mode, type_
+        self.values = values
+        self.located = located
+        self.unknown = unknown if isinstance(unknown, dict) else {}
+        #: The configuration's ``expressions`` for this object (plans only).
+        self.refs = refs if isinstance(refs, dict) else {}
+
+    def get(self, name: str) -> Any:
+        flag = self.unknown.get(name)
+        if flag is True:
+            return self._from_config(name) or Unknown(
+                f"{self.located}: {self.address}.{name} is known only after Terraform applies "
+                "the plan"
+            )
+        value = self.values.get(name)
+        if isinstance(flag, list) and isinstance(value, list):
+            out = list(value)
+            resolved = self._config_ids(name)
+            for i, unknown in enumerate(flag):
+                if unknown is True and i < len(out):
+                    if resolved is not None and len(resolved) == len(flag):
+                        out[i] = resolved[i]
+                    else:
+                        out[i] = Unknown(
+                            f"{self.located}: {self.address}.{name}[{i}] is known only after "
+                            "Terraform applies the plan"
+                        )
+            return out
+        if value == "":
+            return None
+        return value
+
+    def _config_ids(self, name: str) -> list[Any] | None:
+        expr = self.refs.get(name)
+        if not isinstance(expr, dict):
+            return None
+        refs = [r for r in expr.get("references", []) if isinstance(r, str)]
+        ids = [r[:-3] for r in refs if r.endswith(".id")]
+        if not ids or any(r.startswith(("each.", "count.", "var.", "local.")) for r in refs):
+            return None
+        out: list[Any] = []
+        for ref in ids:
+            address = _join(_module_of(self.address), ref)
+            target = self.doc.get(address)
+            out.append(
+                Ref(address, target)
+                if target is not None
+                else Unknown(f"{self.located}: {address} is not in the plan")
+            )
+        return out
+
+    def _from_config(self, name: str) -> Any:
+        ids = self._config_ids(name)
+        if ids is None:
+            return None
+        if name in _LIST_OF_IDS:
+            return ids
+        return ids[0] if len(ids) == 1 else None
+
+    def has(self, name: str) -> bool:
+        return name in self.values
+
+    def blocks(self, name: str) -> list[Any] | Unknown:
+        if self.unknown.get(name) is True:
+            return Unknown(f"{self.located}: the {name} blocks of {self.address} are unknown")
+        items = self.values.get(name) or []
+        if not isinstance(items, list):
+            items = [items]
+        flags = self.unknown.get(name)
+        exprs = self.refs.get(name)
+        out = []
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            flag = flags[i] if isinstance(flags, list) and i < len(flags) else None
+            expr = exprs[i] if isinstance(exprs, list) and i < len(exprs) else None
+            out.append(
+                StateObj(
+                    self.doc,
+                    f"{self.address}.{name}[{i}]",
+                    "block",
+                    name,
+                    item,
+                    self.located,
+                    flag,
+                    expr,
+                )
+            )
+        return out
+
+    def where(self, name: str | None = None) -> str:
+        return self.located
+
+
+def _module_of(address: str) -> str:
+    """``module.a["x"].module.b`` of ``module.a["x"].module.b.pagerduty_user.u``."""
+    parts = address.split(".")
+    out: list[str] = []
+    i = 0
+    while i + 1 < len(parts) and parts[i] == "module":
+        out.extend(parts[i : i + 2])
+        i += 2
+    return ".".join(out)
+
+
+def _join(module: str, local: str) -> str:
+    return f"{module}.{local}" if module else local
+
+
+class _Reader:
+    def __init__(self, name: str, located: tuple[Source, Offsets] | None) -> None:
+        self.name = name
+        self.located = located
+        self.objects: list[StateObj] = []
+        self.by_address: dict[str, StateObj] = {}
+
+    def where(self, path: tuple[Any, ...]) -> str:
+        if self.located is None:
+            return self.name
+        src, offsets = self.located
+        while path and path not in offsets:
+            path = path[:-1]
+        return f"{self.name}:{src.line(offsets[path])}" if path else self.name
+
+    def _add(self, obj: StateObj) -> None:
+        self.objects.append(obj)
+        self.by_address.setdefault(obj.address, obj)
+
+    def module(
+        self,
+        module: Any,
+        path: tuple[Any, ...],
+        unknown: dict[str, Any],
+        config: dict[str, Any],
+        seen: set[str],
+    ) -> None:
+        if not isinstance(module, dict):
+            return
+        for i, res in enumerate(module.get("resources") or []):
+            if not isinstance(res, dict) or res.get("address") in seen:
+                continue
+            address = str(res.get("address", ""))
+            seen.add(address)
+            values = res.get("values")
+            if not isinstance(values, dict):
+                continue
+            mode = "data" if res.get("mode") == "data" else "managed"
+            refs = config.get(_config_key(address))
+            self._add(
+                StateObj(
+                    self.by_address,
+                    address,
+                    mode,
+                    str(res.get("type", "")),
+                    values,
+                    self.where((*path, "resources", i)),
+                    unknown.get(address),
+                    refs,
+                )
+            )
+        for j, child in enumerate(module.get("child_modules") or []):
+            self.module(child, (*path, "child_modules", j), unknown, config, seen)
+
+    def raw(self, data: dict[str, Any]) -> None:
+        for i, res in enumerate(data.get("resources") or []):
+            if not isinstance(res, dict):
+                continue
+            mode = "data" if res.get("mode") == "data" else "managed"
+            rtype, name = str(res.get("type", "")), str(res.get("name", ""))
+            module = str(res.get("module") or "")
+            prefix = "data." if mode == "data" else ""
+            for k, inst in enumerate(res.get("instances") or []):
+                if not isinstance(inst, dict) or not isinstance(inst.get("attributes"), dict):
+                    continue
+                key = inst.get("index_key")
+                address = _join(module, f"{prefix}{rtype}.{name}{key_text(key)}")
+                self._add(
+                    StateObj(
+                        self.by_address,
+                        address,
+                        mode,
+                        rtype,
+                        inst["attributes"],
+                        self.where(("resources", i, "instances", k)),
+                    )
+                )
+
+
+def _config_key(address: str) -> str:
+    """The configuration address of an instance: its module path without keys, its resource
+    without its own key (``module.team.pagerduty_schedule.primary``)."""
+    out = []
+    depth = 0
+    word = ""
+    for ch in address:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif depth == 0:
+            word += ch
+    out.append(word)
+    return "".join(out)
+
+
+def _configuration(config: Any) -> dict[str, Any]:
+    """Configuration address (``module.a.pagerduty_user.x``) -> that resource's expressions."""
+    out: dict[str, Any] = {}
+
+    def walk(module: Any, prefix: str, depth: int) -> None:
+        if not isinstance(module, dict) or depth > 32:
+            return
+        for res in module.get("resources") or []:
+            if isinstance(res, dict) and isinstance(res.get("address"), str):
+                out[_join(prefix, res["address"])] = res.get("expressions") or {}
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, dict):
+                walk(call.get("module"), _join(prefix, f"module.{name}"), depth + 1)
+
+    if isinstance(config, dict):
+        walk(config.get("root_module"), "", 0)
+    return out
+
+
+def import_document(
+    data: dict[str, Any], name: str, located: tuple[Source, Offsets] | None
+) -> TerraformImport:
+    from oncall_planner.ingest.terraform import _assemble
+
+    kind = detect(data)
+    reader = _Reader(name, located)
+    if kind == "plan":
+        unknown: dict[str, Any] = {
+            str(rc.get("address")): (rc.get("change") or {}).get("after_unknown")
+            for rc in data.get("resource_changes") or []
+            if isinstance(rc, dict)
+        }
+        config = _configuration(data.get("configuration"))
+        seen: set[str] = set()
+        planned = (data.get("planned_values") or {}).get("root_module")
+        reader.module(planned, ("planned_values", "root_module"), unknown, config, seen)
+        prior = ((data.get("prior_state") or {}).get("values") or {}).get("root_module")
+        reader.module(prior, ("prior_state", "values", "root_module"), {}, config, seen)
+        label = "plan"
+    elif kind == "state":
+        root = (data.get("values") or {}).get("root_module")
+        reader.module(root, ("values", "root_module"), {}, {}, set())
+        label = "state"
+    elif kind == "raw":
+        if data.get("version") != 4:
+            raise InputReadError(
+                f"{name}: state format version {data.get('version')!r} is not supported "
+                "(Terraform 0.12 and later write version 4)"
+            )
+        reader.raw(data)
+        label = "state"
+    else:
+        raise InputReadError(f"{name}: not a Terraform plan or state document")
+    by_id: dict[str, StateObj] = {}
+    for obj in reader.objects:
+        ident = obj.values.get("id")
+        if obj.type in _ID_TYPES and isinstance(ident, str) and ident:
+            by_id.setdefault(ident, obj)
+
+    def resolve(value: str) -> StateObj | None:
+        return by_id.get(value)
+
+    ctx = Build(resolve_id=resolve)
+    todo: list[tuple[str, Any]] = []
+    for obj in reader.objects:
+        entry = BUILDERS.get((obj.mode, obj.type))
+        if entry is None:
+            if (obj.mode, obj.type) in NOT_MODELLED:
+                todo.append(("unmodelled", obj))
+            continue
+        if entry.kind == "membership":
+            ctx.memberships.append(obj)
+        todo.append((entry.kind, obj))
+    return _assemble(ctx, todo, [], [], (name,), label)

@@ -1,0 +1,4 @@
+variable "pagerduty_token" {
+  description = "PagerDuty API token"
+  type        = string
+}

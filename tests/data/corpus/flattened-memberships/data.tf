@@ -1,0 +1,3 @@
+data "pagerduty_users" "everyone" {}
+
+data "pagerduty_teams" "every_team" {}

@@ -1,0 +1,5 @@
+resource "pagerduty_tag" "tag" {
+  for_each = var.tags
+
+  label = each.value.label
+}

@@ -1,0 +1,205 @@
+"""Postmortems in the article's template: read from a folder, measured, malformed ones named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from oncall_planner.errors import InputReadError
+from oncall_planner.health import postmortem_stats
+from oncall_planner.ingest.postmortems import load_postmortems, postmortem_from_markdown
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "postmortems"
+UTC = dt.timezone.utc
+
+GOOD = """# Postmortem: queue backlog
+
+## Incident Summary
+
+- **Date**: 2025-02-10
+- **Duration**: 1h 5m
+- **Severity**: SEV-2
+- **Impact**: Orders confirmed late.
+
+## Timeline (UTC)
+
+- 23:50 - Consumers start to fall behind
+- 23:58 - Alert fires; Ann is paged
+- 00:40 - Consumers scaled out; backlog drained, resolved
+
+## Action Items
+
+| Action | Owner | Priority | Due date | Status |
+|---|---|---|---|---|
+| Autoscale consumers | ann@example.com | P1 | 2025-02-17 | Done |
+| Alert on backlog age | ben@example.com | P1 | 2025-02-14 | Open |
+| Document the scale-out | ann@example.com | P3 | TBD | Open |
+"""
+
+
+def test_the_summary_timeline_and_actions_are_read():
+    pm = postmortem_from_markdown(GOOD, "pm.md")
+    assert (pm.title, pm.date, pm.severity) == (
+        "Postmortem: queue backlog",
+        dt.date(2025, 2, 10),
+        "SEV-2",
+    )
+    assert pm.duration == dt.timedelta(hours=1, minutes=5)
+    assert pm.impact == "Orders confirmed late."
+    # 00:40 comes after 23:58: it is the next day.
+    assert [e.at for e in pm.timeline] == [
+        dt.datetime(2025, 2, 10, 23, 50, tzinfo=UTC),
+        dt.datetime(2025, 2, 10, 23, 58, tzinfo=UTC),
+        dt.datetime(2025, 2, 11, 0, 40, tzinfo=UTC),
+    ]
+    assert [(a.owner, a.priority, a.due, a.done) for a in pm.actions] == [
+        ("ann@example.com", "P1", dt.date(2025, 2, 17), True),
+        ("ben@example.com", "P1", dt.date(2025, 2, 14), False),
+        ("ann@example.com", "P3", None, False),
+    ]
+
+
+def test_time_to_detect_and_to_resolve_come_from_the_timeline():
+    pm = postmortem_from_markdown(GOOD, "pm.md")
+    # Start 23:50 (the first entry, "start" said nowhere), detected 23:58 ("Alert fires"),
+    # resolved 00:40 the next day.
+    assert pm.time_to_detect == dt.timedelta(minutes=8)
+    assert pm.time_to_resolve == dt.timedelta(minutes=50)
+
+
+def test_tags_mark_the_entries_when_words_would_mislead():
+    text = GOOD.replace(
+        "- 23:50 - Consumers start", "- 23:45 - Deploy started\n- 23:50 - [start] Consumers start"
+    )
+    pm = postmortem_from_markdown(text, "pm.md")
+    assert pm.time_to_detect == dt.timedelta(minutes=8)  # from the tagged entry, not the deploy
+
+
+def test_completion_and_overdue_items_per_owner_and_priority():
+    pm = postmortem_from_markdown(GOOD, "pm.md")
+    stats = postmortem_stats([pm], today=dt.date(2025, 2, 20))
+    assert (stats.actions.total, stats.actions.done, stats.actions.overdue) == (3, 1, 1)
+    assert stats.actions.completion_rate == pytest.approx(1 / 3)
+    assert {k: (v.total, v.done, v.overdue) for k, v in stats.by_owner.items()} == {
+        "ann@example.com": (2, 1, 0),
+        "ben@example.com": (1, 0, 1),
+    }
+    assert {k: (v.total, v.overdue) for k, v in stats.by_priority.items()} == {
+        "P1": (2, 1),
+        "P3": (1, 0),
+    }
+    # Due on the 14th: not overdue on the 14th itself, overdue from the 15th.
+    assert postmortem_stats([pm], today=dt.date(2025, 2, 14)).actions.overdue == 0
+    assert postmortem_stats([pm], today=dt.date(2025, 2, 15)).actions.overdue == 1
+
+
+def test_the_example_folder_reads_and_its_readme_is_listed_as_left_out():
+    posts, skipped = load_postmortems(EXAMPLES)
+    assert [Path(p.source).name for p in posts] == [
+        "2025-03-06-checkout-5xx.md",
+        "2025-03-14-db7-disk-latency.md",
+        "2025-03-27-payment-timeouts.md",
+    ]
+    assert [s.record for s in skipped] == ["README.md"]
+    tables = posts[1]  # summary and timeline as tables, tags in the timeline
+    assert tables.severity == "SEV-3"
+    assert tables.time_to_resolve == dt.timedelta(hours=3, minutes=10)
+    assert tables.time_to_detect == dt.timedelta(minutes=10)
+    # Timeline 23:40 -> 01:15 past midnight: 1 h 35 min, as the summary says.
+    assert posts[2].time_to_resolve == posts[2].duration == dt.timedelta(hours=1, minutes=35)
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "message"),
+    [
+        (
+            ("## Incident Summary", "## Summary of sorts\n\n## Notes"),
+            ":3:",
+            "the incident summary has no Date",
+        ),
+        (
+            ("- **Date**: 2025-02-10", "- **Date**: Tuesday"),
+            ":5:",
+            "Date must be a date like 2025-03-04, got 'Tuesday'",
+        ),
+        (
+            ("- **Duration**: 1h 5m", "- **Duration**: a while"),
+            ":6:",
+            "Duration must be like '47 minutes'",
+        ),
+        (
+            ("- 23:58 - Alert fires", "- soon - Alert fires"),
+            ":13:",
+            "a timeline entry must start with a UTC time",
+        ),
+        (("- 23:58 - Alert fires", "- 25:58 - Alert fires"), ":13:", "25:58 is not a time of day"),
+        (
+            (
+                "| Action | Owner | Priority | Due date | Status |",
+                "| Action | Priority | Due date |",
+            ),
+            ":18:",
+            "missing Owner",
+        ),
+        (
+            (
+                "| Autoscale consumers | ann@example.com | P1 | 2025-02-17 | Done |",
+                "| Autoscale consumers | P1 | 2025-02-17 | Done |",
+            ),
+            ":20:",
+            "this row has 4 cells, the table's header has 5",
+        ),
+        (
+            ("| 2025-02-14 | Open |", "| next week | Open |"),
+            ":21:",
+            "Due date must be a date like 2025-03-04, got 'next week'",
+        ),
+        (
+            ("- **Severity**: SEV-2", "- **Date**: 2025-02-11"),
+            ":7:",
+            "the summary gives Date twice",
+        ),
+        (
+            ("## Action Items", "## Incident summary again"),
+            ":16:",
+            "a second 'Incident summary again' section",
+        ),
+    ],
+)
+def test_a_malformed_postmortem_names_the_file_and_the_line(change, where, message):
+    old, new = change
+    assert old in GOOD
+    with pytest.raises(InputReadError) as info:
+        postmortem_from_markdown(GOOD.replace(old, new, 1), "pm/bad.md")
+    assert str(info.value).startswith(f"pm/bad.md{where}"), str(info.value)
+    assert message in str(info.value)
+
+
+def test_a_file_without_the_template_says_so():
+    with pytest.raises(InputReadError, match=r"notes.md:1: no '## Incident Summary' section"):
+        postmortem_from_markdown("# Notes\n\nNothing here.\n", "notes.md")
+
+
+def test_only_the_folders_own_markdown_files_are_read(tmp_path):
+    (tmp_path / "pm.md").write_text(GOOD)
+    (tmp_path / "_template.md").write_text("# Template\n")
+    (tmp_path / "notes.txt").write_text("not markdown")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "deep.md").write_text("# not read\n")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.md"
+    outside.write_text(GOOD)
+    os.symlink(outside, tmp_path / "link.md")
+    posts, skipped = load_postmortems(tmp_path)
+    assert [Path(p.source).name for p in posts] == ["pm.md"]
+    assert sorted((s.record, s.reason) for s in skipped) == [
+        ("_template.md", "not a postmortem (README or template)"),
+        ("link.md", "a link out of the folder: not read"),
+    ]
+
+
+def test_a_missing_folder_is_an_input_error(tmp_path):
+    with pytest.raises(InputReadError, match="not a folder of postmortems"):
+        load_postmortems(tmp_path / "nope")

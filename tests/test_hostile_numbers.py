@@ -128,10 +128,15 @@ def test_check_exits_2_with_one_line_on_hostile_page_history(
 @pytest.mark.parametrize(
     "value", ["[" * 100_000 + "]" * 100_000, "9" * 5000], ids=["nested", "5000 digits"]
 )
-def test_a_hostile_var_value_is_a_usage_error(
-    capsys: pytest.CaptureFixture[str], value: str
+def test_a_hostile_var_value_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
 ) -> None:
-    code = main(["render", SEED, "-q", "--since", "2025-03-03", "--var", f"x={value}"])
+    # The importer reads --var values as Terraform does (as an HCL expression for a list).
+    seed = Path(SEED).read_text(encoding="utf-8")
+    (tmp_path / "main.tf").write_text(
+        seed + '\nvariable "x" {\n  type = any\n}\n', encoding="utf-8"
+    )
+    code = main(["render", str(tmp_path), "-q", "--since", "2025-03-03", "--var", f"x={value}"])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.startswith("oncall-planner render: error: --var") and err.count("\n") == 1
+    assert err.startswith("oncall-planner render: error: ") and err.count("\n") == 1

@@ -20,7 +20,7 @@ from oncall_planner.health.report import (
     PersonHealth,
     Unavailable,
 )
-from oncall_planner.report.csvsafe import csv_text
+from oncall_planner.report.csvfile import csv_text
 from oncall_planner.timeutil import zone
 
 #: Decimal places kept for hours, rates and ratios in JSON and CSV.
@@ -421,8 +421,10 @@ def csv_rows(report: HealthReport) -> list[tuple[Any, ...]]:
 
 
 def to_csv(report: HealthReport) -> str:
-    """The report as one tidy CSV table: section, subject, period, key, value (formula-safe)."""
-    return csv_text(csv_rows(report))
+    """The report as one tidy CSV table: section, subject, period, key, value, through the
+    library's one formula-safe CSV writer (:mod:`oncall_planner.report.csvfile`)."""
+    header, *rows = csv_rows(report)
+    return csv_text(header, rows)
 
 
 # --------------------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/emit_bench.py
 	$(PY) benchmarks/import_bench.py
 	$(PY) benchmarks/health_bench.py
+	$(PY) benchmarks/hostile_bench.py
 
 ## lint: ruff (lint and format check) and mypy on the library
 lint: $(STAMP)

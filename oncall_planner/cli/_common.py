@@ -231,10 +231,10 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
     path = args.input if path is None else path
     if path.endswith(".py"):
         return plan_from_python(Path(path)), None
-    from oncall_planner.pagerduty_api.planfile import load_account, sniff_plan_file
+    from oncall_planner.pagerduty_api.planfile import sniff_plan_file
 
     if sniff_plan_file(path):
-        account = load_account(path)
+        account = _account(path)
         if account.notes and not args.quiet:
             count = _count(len(account.notes), "note")
             if args.verbose:
@@ -256,6 +256,46 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
     if summary and not args.quiet:
         say(summary)
     return result.plan, result
+
+
+_ACCOUNTS: dict[tuple[str, int, int], Any] = {}
+
+
+def _account(path: str) -> Any:
+    """The :class:`~oncall_planner.pagerduty_api.Account` in the plan file at ``path``, read once
+    per command (the plan, its overrides and its pages are asked for separately)."""
+    from oncall_planner.pagerduty_api.planfile import load_account
+
+    try:
+        stat = Path(path).stat()
+        key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return load_account(path)
+    if key not in _ACCOUNTS:
+        _ACCOUNTS.clear()  # one file at a time is all a command needs
+        _ACCOUNTS[key] = load_account(path)
+    return _ACCOUNTS[key]
+
+
+def load_overrides(args: argparse.Namespace, path: str | None = None) -> dict[str, Any]:
+    """The overrides that the plan file in ``path`` (default: ``INPUT``) carries, by schedule
+    name (``Override`` objects for a layer-based schedule, ``ShiftOverride`` for a shift-based
+    one), as ``pull`` found them in its window; ``{}`` for Terraform or a Python file, which hold
+    no overrides. Commands apply them, so ``render`` of a pulled plan shows what PagerDuty
+    shows during an override."""
+    from oncall_planner.pagerduty_api.planfile import sniff_plan_file
+
+    path = args.input if path is None else path
+    if path.endswith(".py") or not sniff_plan_file(path):
+        return {}
+    return dict(_account(path).overrides)
+
+
+def layered_overrides(overrides: dict[str, Any], plan: OnCallPlan) -> dict[str, Any]:
+    """The overrides of the plan's layer-based schedules only: for the functions that take
+    ``Override`` lists and no ``ShiftOverride`` ones yet."""
+    names = {s.name for s in plan.schedules}
+    return {name: items for name, items in overrides.items() if name in names}
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -347,9 +387,8 @@ def load_pages(args: argparse.Namespace) -> Any:
 
 def _pulled_pages(path: str) -> Any:
     from oncall_planner.ingest.pages import PageHistory
-    from oncall_planner.pagerduty_api.planfile import load_account
 
-    return PageHistory(load_account(path).pages, source=path)
+    return PageHistory(_account(path).pages, source=path)
 
 
 # ---------------------------------------------------------------------------------------------

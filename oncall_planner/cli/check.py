@@ -18,6 +18,7 @@ from oncall_planner.cli._common import (
     add_output,
     add_window,
     json_text,
+    load_overrides,
     load_pages,
     load_plan,
     output,
@@ -86,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         until,
         pages=load_pages(args),
         config=config,
+        overrides=load_overrides(args),
         import_notes=imported.notes if imported is not None else (),
     )
     errors = sum(1 for f in findings if f.severity == "error")

@@ -19,6 +19,7 @@ from oncall_planner.cli._common import (
     entries_table,
     hours,
     json_text,
+    load_overrides,
     load_plan,
     output,
     parse_instant,
@@ -65,18 +66,20 @@ def run(args: argparse.Namespace) -> int:
     from oncall_planner.render import render
 
     plan, _ = load_plan(args)
+    overrides = load_overrides(args)
     chosen = schedules(plan, args.schedule)
     if not chosen:
         raise UsageError(f"{args.input}: the plan has no schedules to render")
     tz_in = zone_arg(args.tz, plan)
     if args.at is not None:
         at = parse_instant(args.at, tz_in, "--at")
-        return _render_at(args, chosen, at)
+        return _render_at(args, chosen, at, overrides)
     since, until = window(args, tz_in)
     finals: list[tuple[Schedule, FinalSchedule]] = []
     with Progress(len(chosen) if (until - since).days > 90 else 0, "Rendering") as bar:
         for schedule in chosen:
-            finals.append((schedule, render(schedule, since, until, mode=args.mode)))
+            ours = overrides.get(schedule.name, ())
+            finals.append((schedule, render(schedule, since, until, ours, mode=args.mode)))
             bar.step(schedule.name)
     if args.format == "json":
         output(args, json_text(_render_json(finals, since, until)))
@@ -161,7 +164,12 @@ def _email(user: User | None) -> str | None:
     return user.email if user is not None else None
 
 
-def _render_at(args: argparse.Namespace, chosen: Sequence[Schedule], at: dt.datetime) -> int:
+def _render_at(
+    args: argparse.Namespace,
+    chosen: Sequence[Schedule],
+    at: dt.datetime,
+    overrides: dict[str, Any],
+) -> int:
     from oncall_planner.render import layer_on_call_at, on_call_at
     from oncall_planner.report.sarif import iso_utc
 
@@ -172,7 +180,9 @@ def _render_at(args: argparse.Namespace, chosen: Sequence[Schedule], at: dt.date
                 {
                     "name": schedule.name,
                     "time_zone": schedule.time_zone,
-                    "user": _email(on_call_at(schedule, at, mode=args.mode)),
+                    "user": _email(
+                        on_call_at(schedule, at, overrides.get(schedule.name, ()), mode=args.mode)
+                    ),
                     "layers": [
                         {
                             "name": layer.name,
@@ -191,7 +201,7 @@ def _render_at(args: argparse.Namespace, chosen: Sequence[Schedule], at: dt.date
     out = []
     for schedule in chosen:
         tz = args.tz or schedule.time_zone
-        who = on_call_at(schedule, at, mode=args.mode)
+        who = on_call_at(schedule, at, overrides.get(schedule.name, ()), mode=args.mode)
         # Two lines, as the window's header: the schedule and zone, then the instant and person.
         out.append(f"Schedule {schedule.name!r} ({tz})")
         out.append(f"  {when(at, tz)}: {who.name if who else 'nobody'}")

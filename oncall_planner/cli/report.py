@@ -12,6 +12,8 @@ from oncall_planner.cli._common import (
     add_common,
     add_input,
     add_output,
+    layered_overrides,
+    load_overrides,
     load_pages,
     load_plan,
     output,
@@ -53,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
     since = parse_instant(args.since, tz, "--since") if args.since else None
     until = parse_instant(args.until, tz, "--until") if args.until else None
     pages = load_pages(args)
-    report = fairness_report(plan, since, until, pages=list(pages) or None)
+    # fairness_report takes Override lists: the layer-based schedules' overrides
+    overrides = layered_overrides(load_overrides(args), plan)
+    report = fairness_report(plan, since, until, overrides=overrides, pages=list(pages) or None)
     render_format: dict[str, Callable[[], str]] = {
         "text": report.to_text,
         "markdown": report.to_markdown,

@@ -95,6 +95,13 @@ def overrides_from_rows(
         if missing:
             raise InputReadError(f"{where}: missing {', '.join(missing)}")
         name = str(row["schedule"]).strip()
+        if any(s.name == name for s in plan.shift_schedules):
+            raise InputReadError(
+                f"{where}: {name!r} is a shift-based schedule; overrides apply makes the "
+                "overrides of layer-based schedules only (a shift-based one's override is scoped "
+                "to a rotation and names the member it replaces: make it in PagerDuty's web app "
+                "or its v3 API)"
+            )
         try:
             schedule = plan.schedule(name)
         except OnCallPlannerError:

@@ -107,14 +107,16 @@ def test_deeply_nested_page_history_is_an_input_error(tmp_path: Path, opening: s
         load_pages(path)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "[" * 100_000 + "]" * 100_000,
-        '[{"created_at": "2025-01-01T00:00:00Z", "id": ' + "9" * 5000 + "}]",
-    ],
-    ids=["nested", "5000 digits"],
-)
+HOSTILE_JSON = {
+    "nested": "[" * 100_000 + "]" * 100_000,
+    "5000 digits": '[{"created_at": "2025-01-01T00:00:00Z", "id": ' + "9" * 5000 + "}]",
+    # An object is first asked whether it is a plan file (pull -o): the same must hold there.
+    "nested object": '{"a":' * 100_000 + "1" + "}" * 100_000,
+    "5000 digits in an object": '{"incidents": [{"id": ' + "9" * 5000 + "}]}",
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE_JSON.values(), ids=HOSTILE_JSON.keys())
 def test_check_exits_2_with_one_line_on_hostile_page_history(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
 ) -> None:
@@ -137,6 +139,18 @@ def test_a_hostile_var_value_is_one_line_and_exit_2(
         seed + '\nvariable "x" {\n  type = any\n}\n', encoding="utf-8"
     )
     code = main(["render", str(tmp_path), "-q", "--since", "2025-03-03", "--var", f"x={value}"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("oncall-planner render: error: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("text", HOSTILE_JSON.values(), ids=HOSTILE_JSON.keys())
+def test_render_exits_2_with_one_line_on_a_hostile_json_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(text, encoding="utf-8")
+    code = main(["render", str(plan), "-q", "--since", "2025-03-03"])
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("oncall-planner render: error: ") and err.count("\n") == 1

@@ -22,7 +22,7 @@ export npm_config_fund := false
 export npm_config_audit := false
 export npm_config_update_notifier := false
 
-.PHONY: demo test fuzz bench lint clean browser
+.PHONY: demo test fuzz bench lint clean browser prometheus
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ $(PY):
 # -qq: warnings off, errors still shown (setuptools explains every editable install at length).
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -qq --upgrade pip
-	$(PY) -m pip install -qq -e '.[dev,cdktf]'
+	$(PY) -m pip install -qq -e '.[dev,cdktf,bot]'
 	touch $(STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
@@ -43,7 +43,7 @@ demo: $(STAMP) $(if $(HAVE_NPM),$(NODE_STAMP))
 	$(PY) examples/seed_team.py
 
 ## test: the whole test suite (HYPOTHESIS_PROFILE=long for a longer property search)
-test: $(STAMP) $(NODE_STAMP) browser
+test: $(STAMP) $(NODE_STAMP) browser prometheus
 	$(PY) -m pytest -n 2 -q
 
 ## fuzz: the fuzz suite (tests/fuzz, also part of make test) searching much longer: the long
@@ -60,14 +60,24 @@ browser:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+## prometheus: Debian's prometheus package (promtool and the server) for the SLO tests and
+## benchmark, installed only when missing, like the browser above
+prometheus:
+	@{ command -v promtool && command -v prometheus; } >/dev/null 2>&1 || { \
+		echo "Installing Debian's prometheus (promtool and the server) for the SLO tests..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+			prometheus >/dev/null; }
+
 ## bench: benchmarks that print ratios against a baseline measured in the same run
-bench: $(STAMP) $(NODE_STAMP)
+bench: $(STAMP) $(NODE_STAMP) prometheus
 	$(PY) benchmarks/render_bench.py
 	$(PY) benchmarks/fairness_bench.py
 	$(PY) benchmarks/checks_bench.py
 	$(PY) benchmarks/emit_bench.py
 	$(PY) benchmarks/import_bench.py
 	$(PY) benchmarks/health_bench.py
+	$(PY) benchmarks/slo_bench.py
 	$(PY) benchmarks/hostile_bench.py
 
 ## lint: ruff (lint and format check) and mypy on the library

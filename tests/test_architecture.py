@@ -26,6 +26,7 @@ CORE = BOTTOM | {
     "fairness",
     "planning",
     "health",
+    "slo",
 }
 EDGE = {"ingest", "emit", "report", "cli", "cdktf", "pagerduty_api", "testing", "files"}
 NODE_BINDINGS = {"cdktf", "jsii", "constructs", "cdktf_cdktf_provider_pagerduty"}

@@ -45,6 +45,7 @@ def test_rule_families_match_their_code_hundreds():
         "6": "imports",
         "7": "shifts",
         "8": "health",
+        "9": "slo",
     }
     assert {code: r.family for code, r in RULES.items()} == {
         code: families[code[3]] for code in RULES

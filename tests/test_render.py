@@ -402,19 +402,20 @@ def test_many_overlapping_overrides_latest_in_the_list_wins() -> None:
     assert [e.user for e in final.overrides] == [e.user for e in final.entries if e.user != A]
 
 
-def test_thousands_of_overrides_render_quickly() -> None:
-    import time
-
+def test_thousands_of_overrides_each_take_their_own_hours() -> None:
+    # Speed with many overrides is measured by benchmarks/, never by a timed assertion here.
     s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), WEEK)])
     hour = dt.timedelta(hours=1)
     overrides = [
         Override(utc(2025, 1, 1) + 3 * i * hour, utc(2025, 1, 1) + (3 * i + 2) * hour, C)
         for i in range(20_000)
     ]
-    began = time.perf_counter()
     final = render(s, utc(2025, 1, 1), utc(2032, 1, 1), overrides)
-    assert time.perf_counter() - began < 3  # about 0.1 s; one override at a time took ~25 s
     assert len(final.overrides) == 20_000
+    assert [(e.start, e.end) for e in final.overrides] == [(o.start, o.end) for o in overrides]
+    hours = final.hours_by_user()
+    assert hours[C] == 2 * 20_000
+    assert final.on_call_at(utc(2025, 1, 1, 2)) == A  # the hour between two overrides
 
 
 def test_final_schedule_on_call_at_needs_an_aware_datetime() -> None:

@@ -1,5 +1,5 @@
 """The ``oncall-planner`` command line: render, check, report, health, audit, escalation, emit, ics,
-diff.
+diff, slo and forecast.
 
 Every command reads a plan from a Terraform file or directory (read, never executed), or from a
 Python file that defines an :class:`~oncall_planner.OnCallPlan` named ``plan`` (that file *is*
@@ -46,6 +46,8 @@ COMMANDS = (
     "pull",
     "verify",
     "overrides",
+    "slo",
+    "forecast",
 )
 
 

@@ -31,7 +31,7 @@ from oncall_planner.timeutil import (
 )
 
 if TYPE_CHECKING:
-    from oncall_planner.model import OnCallPlan, Schedule, User
+    from oncall_planner.model import OnCallPlan, Schedule, ShiftSchedule, User
 
 PROG = "oncall-planner"
 WIDTH = 80
@@ -311,7 +311,7 @@ def import_summary(path: str, result: Any, *, verbose: bool = False) -> str:
     plan = result.plan
     imported = ", ".join(
         [
-            _count(len(plan.schedules), "schedule"),
+            _count(len(plan.all_schedules), "schedule"),
             _count(len(plan.escalation_policies), "escalation policy", "escalation policies"),
         ]
     )
@@ -489,9 +489,9 @@ def parse_instant(text: str, tz: str | None, flag: str) -> dt.datetime:
 
 
 def zone_arg(name: str | None, plan: OnCallPlan) -> str:
-    """``--tz``, or the plan's first schedule's zone."""
+    """``--tz``, or the zone of the plan's first schedule (of either kind)."""
     if name is None:
-        return plan.schedules[0].time_zone if plan.schedules else "Etc/UTC"
+        return plan.all_schedules[0].time_zone if plan.all_schedules else "Etc/UTC"
     try:
         return check_time_zone(name, "--tz")
     except OnCallPlannerError as exc:
@@ -627,15 +627,15 @@ def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None
 # ---------------------------------------------------------------------------------------------
 
 
-def schedules(plan: OnCallPlan, names: Sequence[str] | None) -> list[Schedule]:
-    """The schedules named by ``--schedule`` (all of them without it)."""
+def schedules(plan: OnCallPlan, names: Sequence[str] | None) -> list[Schedule | ShiftSchedule]:
+    """The schedules (of either kind) named by ``--schedule`` (all of them without it)."""
     if not names:
-        return list(plan.schedules)
-    out = []
+        return list(plan.all_schedules)
+    out: list[Schedule | ShiftSchedule] = []
     for name in names:
-        found = [s for s in plan.schedules if s.name == name]
+        found = [s for s in plan.all_schedules if s.name == name]
         if not found:
-            known = ", ".join(repr(s.name) for s in plan.schedules) or "none"
+            known = ", ".join(repr(s.name) for s in plan.all_schedules) or "none"
             raise UsageError(f"--schedule: no schedule named {name!r} (schedules: {known})")
         out.extend(found)
     return out
@@ -732,11 +732,27 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str], width: int = WID
     return "\n".join(lines)
 
 
+def source_text(source: Any) -> str:
+    """A shift's source in a few words for a table: ``rotation 2``, ``custom 1``,
+    ``override 3, rot 1`` (positions from 1)."""
+    if source.kind == "rotation":
+        return f"rotation {source.rotation + 1}"
+    if source.kind == "custom_shift":
+        return f"custom {source.custom_shift + 1}"
+    if source.kind == "rotation_override":
+        return f"override {source.override + 1}, rot {source.rotation + 1}"
+    return f"override {source.override + 1}, custom {source.custom_shift + 1}"
+
+
 def entries_table(entries: Sequence[Any], tz: str) -> str:
-    """Who is on call when, one row per entry, or ``nobody``."""
+    """Who is on call when, one row per entry, or ``nobody``. Entries of a shift-based schedule
+    (they carry a ``source``) add a column saying where each comes from."""
     if not entries:
         return "  nobody"
+    sourced = any(getattr(e, "source", None) is not None for e in entries)
     rows = [
-        [when(e.start, tz), when(e.end, tz), hours(e.end - e.start), e.user.name] for e in entries
+        [when(e.start, tz), when(e.end, tz), hours(e.end - e.start), e.user.name]
+        + ([source_text(e.source) if e.source is not None else ""] if sourced else [])
+        for e in entries
     ]
-    return table(rows, ["Start", "End", "Hours", "Who"])
+    return table(rows, ["Start", "End", "Hours", "Who"] + (["From"] if sourced else []))

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from oncall_planner.report.sarif import iso_utc
 
     plan, imported = load_plan(args)
-    if imported is not None and not plan.schedules and not plan.escalation_policies:
+    if imported is not None and not plan.all_schedules and not plan.escalation_policies:
         left = f" ({len(imported.warnings)} left out; -v for details)" if imported.warnings else ""
         raise UsageError(
             f"{args.input}: nothing to check: the input yields no schedule and no escalation "

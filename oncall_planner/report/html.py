@@ -3,6 +3,10 @@
 The page has, per schedule, an SVG timeline (each layer alone, faded where a later layer or an
 override hides it, then the overrides and the final schedule), per-person load charts, the load
 table and the indices. The same report gives byte-identical HTML.
+
+A shift-based schedule's timeline has a row per rotation, then the overrides, the empty slots
+and the final schedule; where several people are on call at once a row splits into lanes, one
+bar under another, so no shift hides another.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from html import escape as _html_escape
 
 from oncall_planner.fairness.report import FairnessReport
 from oncall_planner.model import Schedule
-from oncall_planner.render import Entry, FinalSchedule
+from oncall_planner.render import Entry, FinalSchedule, Vacancy
 from oncall_planner.report.text import _columns, _indices, _row, _weights
 from oncall_planner.textutil import printable
 from oncall_planner.timeutil import zone
@@ -125,32 +129,81 @@ def _bars(
     return out
 
 
+def _lanes(entries: Sequence[Entry]) -> list[list[Entry]]:
+    """``entries`` split into lanes of disjoint entries, each in the first lane free at its start
+    (one lane when none overlap, as on a layer-based schedule)."""
+    lanes: list[list[Entry]] = []
+    for e in sorted(entries, key=lambda e: (e.start, e.end)):
+        for lane in lanes:
+            if lane[-1].end <= e.start:
+                lane.append(e)
+                break
+        else:
+            lanes.append([e])
+    return lanes or [[]]
+
+
+def _vacancy_bars(
+    vacancies: Sequence[Vacancy], y: float, final: FinalSchedule, tz: str
+) -> list[str]:
+    """One outlined grey rectangle per empty slot."""
+    z = zone(tz)
+    out = []
+    for v in vacancies:
+        x0, x1 = _x(v.start, final.since, final.until), _x(v.end, final.since, final.until)
+        tip = (
+            f"Empty slot ({v.source}): {v.start.astimezone(z):%a %Y-%m-%d %H:%M} → "
+            f"{v.end.astimezone(z):%a %Y-%m-%d %H:%M %Z}"
+        )
+        out.append(
+            f'<rect x="{x0:.2f}" y="{y:.2f}" width="{max(x1 - x0, 0.5):.2f}" height="{ROW_H}" '
+            'fill="#e5e5e5" stroke="#999" stroke-dasharray="3,2">'
+            f"<title>{_esc(tip)}</title></rect>"
+        )
+    return out
+
+
 def timeline_svg(final: FinalSchedule, colours: dict[str, str], index: int) -> str:
     """One schedule's timeline: each layer (rotation) alone, faded where hidden (replaced),
-    overrides, final."""
+    overrides, empty slots, final; a row with people on call at once splits into lanes."""
     schedule = final.schedule
     if isinstance(schedule, Schedule):
         labels = [f"Layer {layer.name}" for layer in schedule.layers]
     else:
         labels = [f"Rotation {r.name or i + 1}" for i, r in enumerate(schedule.rotations)]
+    tz = schedule.time_zone
     rows: list[tuple[str, list[str]]] = []
-    y = AXIS_H
+
+    def row_y() -> float:
+        """Where the next row goes."""
+        return AXIS_H + len(rows) * (ROW_H + ROW_GAP)
+
     for label, alone, shown in zip(labels, final.layers, final.visible, strict=True):
-        names: list[str] = []
-        tz = schedule.time_zone
-        parts = _bars(alone, y, colours, final, "0.28", tz, names, covered=shown)
-        parts += _bars(shown, y, colours, final, "1", tz, names)
-        rows.append((label, parts + names))
-        y += ROW_H + ROW_GAP
+        alone_lanes, shown_lanes = _lanes(alone), _lanes(shown)
+        for lane in range(max(len(alone_lanes), len(shown_lanes))):
+            names: list[str] = []
+            under = alone_lanes[lane] if lane < len(alone_lanes) else []
+            over = shown_lanes[lane] if lane < len(shown_lanes) else []
+            y = row_y()
+            parts = _bars(under, y, colours, final, "0.28", tz, names, covered=over)
+            parts += _bars(over, y, colours, final, "1", tz, names)
+            rows.append((label if lane == 0 else "", parts + names))
     if final.overrides:
+        for lane, entries in enumerate(_lanes(final.overrides)):
+            rows.append(
+                ("Overrides" if lane == 0 else "", _bars(entries, row_y(), colours, final, "1", tz))
+            )
+    if final.vacancies:
+        rows.append(("Empty slots", _vacancy_bars(final.vacancies, row_y(), final, tz)))
+    final_row = len(rows)
+    for lane, entries in enumerate(_lanes(final.entries)):
         rows.append(
-            ("Overrides", _bars(final.overrides, y, colours, final, "1", schedule.time_zone))
+            (
+                "Final schedule" if lane == 0 else "",
+                _bars(entries, row_y(), colours, final, "1", tz),
+            )
         )
-        y += ROW_H + ROW_GAP
-    rows.append(
-        ("Final schedule", _bars(final.entries, y, colours, final, "1", schedule.time_zone))
-    )
-    y += ROW_H + ROW_GAP
+    y = row_y()
     height = y + 4
     width = LABEL_W + PLOT_W + RIGHT_PAD
     out = [
@@ -158,7 +211,7 @@ def timeline_svg(final: FinalSchedule, colours: dict[str, str], index: int) -> s
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{_esc(f"Timeline of schedule {schedule.name}")}">'
     ]
-    for at, label, year in _ticks(final.since, final.until, schedule.time_zone):
+    for at, label, year in _ticks(final.since, final.until, tz):
         x = _x(at, final.since, final.until)
         out.append(
             f'<line x1="{x:.2f}" y1="{AXIS_H - 6}" x2="{x:.2f}" y2="{height - 4}" stroke="#ddd"/>'
@@ -168,11 +221,12 @@ def timeline_svg(final: FinalSchedule, colours: dict[str, str], index: int) -> s
             out.append(f'<text x="{x + 2:.2f}" y="{AXIS_H - 24}" font-weight="bold">{year}</text>')
     for n, (label, parts) in enumerate(rows):
         ry = AXIS_H + n * (ROW_H + ROW_GAP)
-        weight = "bold" if n == len(rows) - 1 else "normal"
-        out.append(
-            f'<text x="4" y="{ry + ROW_H / 2 + 4:.2f}" font-weight="{weight}">'
-            f"{_esc(label[:30])}</text>"
-        )
+        weight = "bold" if n == final_row else "normal"
+        if label:
+            out.append(
+                f'<text x="4" y="{ry + ROW_H / 2 + 4:.2f}" font-weight="{weight}">'
+                f"{_esc(label[:30])}</text>"
+            )
         out.append(
             f'<rect x="{LABEL_W}" y="{ry}" width="{PLOT_W}" height="{ROW_H}" fill="none" '
             'stroke="#bbb"/>'
@@ -258,6 +312,16 @@ def to_html(report: FairnessReport) -> str:
         f'<p class="legend">{legend}</p>',
         '<p class="note">Each layer on its own (faded where a later layer or an override hides '
         "it), then the overrides and the final schedule.</p>",
+        *(
+            [
+                '<p class="note">A shift-based schedule shows each rotation (faded where an '
+                "override replaces someone), the overrides, its empty slots (outlined) and the "
+                "final schedule; where several people are on call at once, a row splits into "
+                "lanes.</p>"
+            ]
+            if any(f.concurrent for f in report.finals)
+            else []
+        ),
     ]
     levels = dict(report.levels)
     for i, final in enumerate(report.finals):

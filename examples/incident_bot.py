@@ -35,7 +35,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "slo"))
 
-from oncall_planner import EscalationPolicy, OnCallPlan, Schedule, User, on_call_at  # noqa: E402
+from oncall_planner import (  # noqa: E402
+    EscalationPolicy,
+    OnCallPlan,
+    Schedule,
+    User,
+    on_call_at,
+    people_on_call_at,
+)
 from oncall_planner.escalation import steps  # noqa: E402
 from oncall_planner.slo.incident import DEFAULT_SEVERITIES, Severity  # noqa: E402
 
@@ -109,10 +116,9 @@ class IncidentManager:
         policy = self.policies.get(service)
         if policy is None:
             return None
-        for step in steps(policy, at, lambda schedule, when: on_call_at(schedule, when)):
-            for person in step.people:
-                if person is not None:
-                    return person
+        for step in steps(policy, at, lambda schedule, when: people_on_call_at(schedule, when)):
+            if step.reached:
+                return step.reached[0]
         return None
 
     def declare(

@@ -75,6 +75,14 @@ if TYPE_CHECKING:
     from oncall_planner.ingest.postmortems import (
         load_postmortems,
     )
+    from oncall_planner.migration import (
+        Conversion,
+        ConversionProof,
+        PlanConversion,
+        prove_conversion,
+        to_shift_plan,
+        to_shift_schedule,
+    )
     from oncall_planner.model import (
         EMPTY_MEMBER,
         CustomShift,
@@ -148,6 +156,8 @@ _EXPORTS: dict[str, str] = {
     "AuditReport": "oncall_planner.fairness",
     "Change": "oncall_planner.planning",
     "CheckConfig": "oncall_planner.checks",
+    "Conversion": "oncall_planner.migration",
+    "ConversionProof": "oncall_planner.migration",
     "Cover": "oncall_planner.planning",
     "CoverResult": "oncall_planner.planning",
     "CustomShift": "oncall_planner.model",
@@ -180,6 +190,7 @@ _EXPORTS: dict[str, str] = {
     "PageMetrics": "oncall_planner.pages",
     "PayRates": "oncall_planner.fairness",
     "PersonLoad": "oncall_planner.fairness",
+    "PlanConversion": "oncall_planner.migration",
     "PolicyOptions": "oncall_planner.planning",
     "RULES": "oncall_planner.checks",
     "Region": "oncall_planner.planning",
@@ -232,8 +243,11 @@ _EXPORTS: dict[str, str] = {
     "people_on_call_at": "oncall_planner.render",
     "plan_rotation": "oncall_planner.planning",
     "position_changes": "oncall_planner.checks",
+    "prove_conversion": "oncall_planner.migration",
     "render": "oncall_planner.render",
     "render_each": "oncall_planner.render",
+    "to_shift_plan": "oncall_planner.migration",
+    "to_shift_schedule": "oncall_planner.migration",
     "to_terraform_json": "oncall_planner.emit",
     "write_terraform_json": "oncall_planner.emit",
 }
@@ -277,6 +291,8 @@ __all__ = [
     "AuditReport",
     "Change",
     "CheckConfig",
+    "Conversion",
+    "ConversionProof",
     "Cover",
     "CoverResult",
     "CustomShift",
@@ -307,6 +323,7 @@ __all__ = [
     "PageMetrics",
     "PayRates",
     "PersonLoad",
+    "PlanConversion",
     "PolicyOptions",
     "Region",
     "Restriction",
@@ -359,8 +376,11 @@ __all__ = [
     "people_on_call_at",
     "plan_rotation",
     "position_changes",
+    "prove_conversion",
     "render",
     "render_each",
+    "to_shift_plan",
+    "to_shift_schedule",
     "to_terraform_json",
     "write_terraform_json",
 ]

@@ -213,9 +213,7 @@ def commander_is_responder(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
                 }
             )
             for start, end in zip(points, [*points[1:], entry.end], strict=True):
-                first = next(
-                    (p for s in ctx.steps(policy, start) for p in s.people if p is not None), None
-                )
+                first = next((s.reached[0] for s in ctx.steps(policy, start) if s.reached), None)
                 if first == entry.user:
                     clash.setdefault(entry.user, []).append(Interval(start, end))
         tz = _zone(ctx, policy)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import functools
 import re
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,7 @@ from oncall_planner.cli._common import (
     load_overrides,
     load_plan,
     output,
+    say,
     schedules,
     user,
     window,
@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
             for (name, build), file_name in zip(items, names, strict=True):
                 write(out_dir / file_name, build(), "--output-dir")
                 bar.step(name)
-        print(f"wrote {len(items)} calendar(s) to {out_dir}", file=sys.stderr)
+        say(f"wrote {len(items)} calendar(s) to {out_dir}")
         return 0
     if args.person:
         text = person_calendar(user(plan, args.person[0]))

@@ -171,7 +171,7 @@ def shifts_of(
     for start, end in zip(ordered, [*ordered[1:], until], strict=True):
         person = None
         for step in steps(policy, start, lookup):
-            person = next((p for p in step.people if p is not None), None)
+            person = step.reached[0] if step.reached else None
             if person is not None:
                 break
         if out and out[-1][0] == person and out[-1][2] == start:

@@ -28,10 +28,10 @@ import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.escalation import steps
-from oncall_planner.model import EscalationPolicy, Override, Schedule, User
+from oncall_planner.model import EscalationPolicy, Override, Schedule, ShiftSchedule, User
 from oncall_planner.model.inputs import overrides_by_schedule
 from oncall_planner.pages import Page
-from oncall_planner.render import FinalSchedule, on_call_at, render
+from oncall_planner.render import FinalSchedule, people_on_call_at, render
 from oncall_planner.slo.replay import Backtest, Episode
 
 GROUP_BY = ("alert", "slo", "service")
@@ -113,7 +113,7 @@ def incidents(
 
 class RotaLookup:
     """Who is on call on each schedule, from :func:`render` over a window (with overrides),
-    and :func:`on_call_at` outside it. Each schedule is rendered once."""
+    and :func:`people_on_call_at` outside it. Each schedule is rendered once."""
 
     def __init__(
         self,
@@ -128,24 +128,23 @@ class RotaLookup:
         self.overrides = overrides_by_schedule(overrides, "pages_through_rota")
         self._finals: dict[str, FinalSchedule] = {}
 
-    def final(self, schedule: Schedule) -> FinalSchedule:
+    def final(self, schedule: Schedule | ShiftSchedule) -> FinalSchedule:
         if schedule.name not in self._finals:
             self._finals[schedule.name] = render(
                 schedule, self.since, self.until, self.overrides.get(schedule.name, ())
             )
         return self._finals[schedule.name]
 
-    def __call__(self, schedule: Schedule, at: dt.datetime) -> User | None:
+    def __call__(self, schedule: Schedule | ShiftSchedule, at: dt.datetime) -> tuple[User, ...]:
         if self.since <= at < self.until:
-            return self.final(schedule).on_call_at(at)
-        return on_call_at(schedule, at, self.overrides.get(schedule.name, ()))
+            return self.final(schedule).people_on_call_at(at)
+        return people_on_call_at(schedule, at, self.overrides.get(schedule.name, ()))
 
     def first_responder(self, policy: EscalationPolicy, at: dt.datetime) -> User | None:
         """The first person ``policy`` notifies for an incident at ``at`` (``None``: nobody)."""
         for step in steps(policy, at, self):
-            for person in step.people:
-                if person is not None:
-                    return person
+            if step.reached:
+                return step.reached[0]
         return None
 
 

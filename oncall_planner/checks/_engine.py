@@ -547,10 +547,16 @@ class Context:
         rosters them."""
         if user.time_zone:
             return user.time_zone
+        return self.memo("roster-zones", self._roster_zones).get(user, "Etc/UTC")
+
+    def _roster_zones(self) -> dict[User, str]:
+        """Each rostered person's first schedule's zone, found in one pass over the plan (asking
+        each schedule for each person grew as the square of the organisation)."""
+        zones: dict[User, str] = {}
         for sched in self.plan.all_schedules:
-            if user in roster(sched):
-                return sched.time_zone
-        return "Etc/UTC"
+            for user in roster(sched):
+                zones.setdefault(user, sched.time_zone)
+        return zones
 
     def stretches(self) -> dict[User, tuple[Interval, ...]]:
         """Each person's on-call time across every schedule's final schedule (of either kind),

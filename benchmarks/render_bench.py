@@ -414,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     # 4. Memory: an organisation streamed schedule by schedule.
-    streamed(args.streamed)
+    if args.streamed > 0:
+        streamed(args.streamed)
     return 0
 
 

@@ -60,9 +60,9 @@ SINCE = dt.datetime(2025, 3, 3, tzinfo=dt.timezone.utc)
 UNTIL = SINCE + dt.timedelta(weeks=4)
 NOW = dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc)
 GOAL_EXPONENT = 1.2
-#: A step whose next size would take longer than this (projected from the sizes measured so far,
-#: as a square when only one is) is not run at that size: a quadratic step at 3,000 teams would
-#: take most of an hour. Its exponent is then fitted on the sizes it ran.
+#: A step whose next size would take longer than this (projected from the two sizes before it)
+#: is not run at that size: a quadratic step at 3,000 teams would take most of an hour. Its
+#: exponent is then fitted on the sizes it ran (every step runs at the first two).
 BUDGET_SECONDS = 90.0
 
 
@@ -187,9 +187,9 @@ def main(argv: list[str] | None = None) -> int:
         if i + 1 < len(sizes):
             for step in steps:
                 done = times[step]
-                if step in skip or not done:
+                if step in skip or len(done) < 2:
                     continue
-                k = exponent(sizes[: len(done)], done) if len(done) > 1 else 2.0
+                k = exponent(sizes[: len(done)], done)
                 if done[-1] * (sizes[i + 1] / n) ** max(k, 1.0) > BUDGET_SECONDS:
                     skip.add(step)
     for step in steps:

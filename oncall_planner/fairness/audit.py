@@ -101,7 +101,9 @@ class Scenario:
     """A perturbed plan, its window and overrides, and what was done in plain words.
 
     Its schedules are rendered once, when a property first asks (:func:`_finals`), and the
-    render is kept with the scenario for the other properties."""
+    render is kept with the scenario for the other properties. When making the scenario
+    rendered its schedules without overrides (to find someone's time off), ``_plain`` keeps
+    those renders, and only the schedules that got overrides are rendered again."""
 
     plan: OnCallPlan
     since: int
@@ -112,6 +114,7 @@ class Scenario:
     _rendered: list[list[FinalSchedule]] = attrs.field(
         factory=list, init=False, eq=False, repr=False
     )
+    _plain: list[FinalSchedule] = attrs.field(factory=list, init=False, eq=False, repr=False)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -308,6 +311,7 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
         words.append(f"the window starts {p.shift_hours} h later than the layers do")
     overrides: dict[str, tuple[Override, ...] | tuple[ShiftOverride, ...]] = {}
     absent = None
+    finals: list[FinalSchedule] = []
     roster = members(plan.all_schedules, start)
     if p.time_off is not None and len(roster) > 1:
         m, nth, c = p.time_off
@@ -351,7 +355,9 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
             )
     window = f"window {_fmt(start, tz)} → {_fmt(until, tz)}"
     text = "; ".join(words) if words else "the plan as written"
-    return Scenario(plan, start, until, overrides, absent, f"{text} ({window})")
+    scenario = Scenario(plan, start, until, overrides, absent, f"{text} ({window})")
+    scenario._plain.extend(finals)
+    return scenario
 
 
 def _cover_overrides(
@@ -405,12 +411,13 @@ def _cover_overrides(
 def _finals(sc: Scenario) -> list[FinalSchedule]:
     """The scenario's schedules rendered over its window, once per scenario."""
     if not sc._rendered:
+        since, until, plain = from_seconds(sc.since), from_seconds(sc.until), sc._plain
         sc._rendered.append(
             [
-                render(
-                    s, from_seconds(sc.since), from_seconds(sc.until), sc.overrides.get(s.name, ())
-                )
-                for s in sc.plan.all_schedules
+                plain[i]
+                if plain and s.name not in sc.overrides
+                else render(s, since, until, sc.overrides.get(s.name, ()))
+                for i, s in enumerate(sc.plan.all_schedules)
             ]
         )
     return sc._rendered[0]

@@ -98,6 +98,38 @@ def test_a_malformed_log_entry_names_the_file_and_the_record(change, message):
     assert str(info.value).startswith(message)
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("user", {"id": ["PKIM001"], "summary": "Kim Lee"}),
+        ("user", {"id": {"nested": 1}}),
+        ("user", {"id": "PKIM001", "summary": ["Kim Lee"]}),
+    ],
+)
+def test_a_person_whose_id_or_name_is_not_text_is_refused_not_a_crash(field, value):
+    data = _load("log_entries.json")
+    data["log_entries"][2][field] = value  # RZ7, a notify entry
+    with pytest.raises(InputReadError, match=r"log.json: log entry 3 \(id RZ7\): user"):
+        log_entries_from_json(data, "log.json")
+
+
+def test_an_assignee_whose_id_is_a_list_is_refused_not_a_crash():
+    data = _load("log_entries.json")
+    data["log_entries"][2]["type"] = "assign_log_entry"
+    data["log_entries"][2]["assignees"] = [{"id": [1, 2]}]
+    with pytest.raises(InputReadError, match=r"log entry 3 \(id RZ7\): assignees\[\]"):
+        log_entries_from_json(data, "log.json")
+
+
+@pytest.mark.parametrize("value", [["PKIM001"], "9" * 5000, "\u00b2"])
+def test_an_analytics_row_with_an_unreadable_responder_or_count_is_refused(value):
+    data = _load("responders.json")
+    key = "responder_id" if isinstance(value, list) else "total_interruptions"
+    data["data"][0][key] = value
+    with pytest.raises(InputReadError, match=r"resp.json: row 1 \(id PINC777\)"):
+        analytics_from_json(data, "resp.json")
+
+
 def test_a_time_without_an_offset_in_a_log_entry_is_an_error_not_a_guess():
     data = _load("log_entries.json")
     data["log_entries"][0]["created_at"] = "2025-03-08T23:41:00"
@@ -311,3 +343,15 @@ def test_the_garbage_collector_runs_again_after_reading_even_on_an_error(tmp_pat
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_a_huge_field_is_quoted_short_in_the_message():
+    data = _load("log_entries.json")
+    data["log_entries"][1]["created_at"] = "2025-" + "9" * 1_000_000
+    data["log_entries"][1]["id"] = "R" * 1000
+    with pytest.raises(InputReadError) as info:
+        log_entries_from_json(data, "log.json")
+    message = str(info.value)
+    assert message.startswith("log.json: log entry 2 (id RRRR")
+    assert "created_at must be an ISO-8601 date-time, got '2025-9999" in message
+    assert len(message) < 250 and "\n" not in message

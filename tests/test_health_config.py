@@ -173,6 +173,30 @@ def test_a_mistake_names_the_file_the_key_and_the_value(text, message):
     assert message in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[hours]\npreset = ['pagerduty']", "health.toml: hours.preset must be one of"),
+        ("[hours.preset]\nname = 'rootly'", "health.toml: hours.preset must be one of"),
+        (
+            "[hours]\nprecedence = [1, 'off', 'sleep']",
+            "health.toml: hours.precedence must list business, off and sleep once each",
+        ),
+        (
+            "[hours]\nprecedence = [['sleep'], 'off', 'business']",
+            "health.toml: hours.precedence must list business, off and sleep once each",
+        ),
+        ("[caps]\non_call_hours = " + "9" * 5000, "health.toml: not valid TOML"),
+        ("x = " + "[" * 5000 + "]" * 5000, "health.toml: not valid TOML"),
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_refused_not_a_crash(text, message):
+    with pytest.raises(InputReadError) as info:
+        health_config_from_toml(text, "health.toml")
+    assert str(info.value).startswith(message)
+    assert "\n" not in str(info.value)
+
+
 def test_toml_syntax_errors_name_the_file(tmp_path):
     path = tmp_path / "health.toml"
     path.write_text("[caps\n")

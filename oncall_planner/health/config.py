@@ -350,6 +350,10 @@ def config_from_dict(data: Mapping[str, Any], source: str = "configuration") -> 
 
 def _hours(r: _Reader, hours: Mapping[str, Any]) -> HourWindows:
     name = hours.get("preset", "pagerduty")
+    if not isinstance(name, str):
+        raise r.fail(
+            "hours.preset", f"must be one of {', '.join(sorted(PRESETS))} or 'custom'", name
+        )
     custom = any(b in hours for b in BUCKETS)
     if name == "custom" or (custom and "preset" not in hours):
         name = "custom"
@@ -389,7 +393,7 @@ def _hours(r: _Reader, hours: Mapping[str, Any]) -> HourWindows:
                 except ValidationError as exc:
                     raise ValidationError(f"{r.source}: {where}: {exc}") from None
     precedence = hours.get("precedence", base.precedence)
-    if not isinstance(precedence, (list, tuple)) or sorted(precedence) != sorted(BUCKETS):
+    if not isinstance(precedence, (list, tuple)) or sorted(map(str, precedence)) != sorted(BUCKETS):
         raise r.fail("hours.precedence", "must list business, off and sleep once each", precedence)
     fallback = hours.get("fallback", base.fallback)
     if fallback not in BUCKETS:

@@ -764,6 +764,14 @@ def health_config_from_toml(text: str, source: str = "TOML") -> HealthConfig:
         data = toml.loads(text)
     except toml.TOMLDecodeError as err:
         raise InputReadError(f"{source}: not valid TOML: {err}") from None
+    except ValueError:  # an integer of thousands of digits, which int() refuses
+        raise InputReadError(
+            f"{source}: not valid TOML: a number too long to read (over 4,300 digits)"
+        ) from None
+    except RecursionError:
+        raise InputReadError(
+            f"{source}: not valid TOML: arrays or tables nested too deeply"
+        ) from None
     try:
         return config_from_dict(data, source)
     except ValidationError as err:

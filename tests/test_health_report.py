@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from health_helpers import ANN, BEN, BOSS, NY, assign, by, history, notify, utc, weekly_plan
@@ -287,7 +288,7 @@ def test_not_available_is_shown_as_such_in_every_format():
     reason = out.person(ANN.email).interruptions.reason
     text = out.to_text()
     assert "n/a" in text and reason in " ".join(text.split())  # wrapped to 80 columns
-    assert reason in out.to_markdown()
+    assert reason.replace("[]", "\\[\\]") in out.to_markdown()  # include[]=channels, escaped
     assert json.loads(out.to_json())["people"][0]["interruptions"] == {"unavailable": reason}
     assert "not available from this input" in out.to_csv()
     assert "not available from this input" in out.to_html()
@@ -335,3 +336,24 @@ def test_a_postmortem_title_never_reaches_an_output_raw():
     for text in (out.to_text(), out.to_markdown(), out.to_json(), out.to_html()):
         assert not any(c in text for c in "\x1b\x07\x9b"), text
     assert "\\x1b" in out.to_text()
+
+
+def test_markup_from_inputs_reads_as_text_in_the_markdown():
+    # A name, an owner or an action is text: in a pull request comment or a wiki it must not
+    # become a link, an image fetched from elsewhere, or HTML.
+    post = postmortem_from_markdown(
+        PM.replace("Fix the alert", "Fix ![x](http://tracker.example/p.png) <img src=x>").replace(
+            "ann@example.com", "[ann](http://evil.example)"
+        ),
+        "pm/x.md",
+    )
+    evil = User("Ann <b>*bold*</b>", "ann@example.com", "America/New_York")
+    plan = OnCallPlan(
+        schedules=[Schedule("Ops", "America/New_York", [Layer("Main", [evil], MONDAY, WEEK)])],
+    )
+    md = health_report(
+        plan, None, MONDAY, MONDAY + WEEK, postmortems=[post], now=utc(2025, 1, 10)
+    ).to_markdown()
+    unescaped = re.compile(r"(?<!\\)(<b>|<img|\*bold|!\[|\]\(http)")
+    assert unescaped.search(md) is None, unescaped.search(md)
+    assert "Ann \\<b\\>\\*bold\\*\\</b\\>" in md

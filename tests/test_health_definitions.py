@@ -21,7 +21,15 @@ from health_helpers import (
     weekly_plan,
 )
 
-from oncall_planner import EscalationPolicy, EscalationRule, Layer, OnCallPlan, Schedule, Target
+from oncall_planner import (
+    EscalationPolicy,
+    EscalationRule,
+    Layer,
+    OnCallPlan,
+    Schedule,
+    Target,
+    ValidationError,
+)
 from oncall_planner.health import (
     Alert,
     CompensationRates,
@@ -312,6 +320,13 @@ def test_the_equity_score_is_100_minus_the_coefficient_of_variation_clamped():
     assert equity_score([10, 0, 0, 0]) == 0  # σ/μ = 4.33/2.5 > 1: clamped
     assert equity_score([0, 0]) == 100
     assert equity_score([40, 40, 40]) == 100
+
+
+@pytest.mark.parametrize("hours", [[float("nan"), 1.0], [float("inf"), 1.0], [-1.0, 1.0]])
+def test_the_equity_score_refuses_hours_that_are_not_a_finite_non_negative_number(hours):
+    # A public function: a NaN raised AttributeError from statistics, and [-1, 1] scored 100.
+    with pytest.raises(ValidationError, match="equity_score: hours must be finite numbers >= 0"):
+        equity_score(hours)
 
 
 def test_an_entry_by_a_person_counts_as_acting_on_an_incident():

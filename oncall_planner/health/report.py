@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -1011,7 +1012,11 @@ def _pay(hours: Mapping[str, float], config: HealthConfig) -> PayBreakdown:
 
 def equity_score(values: Sequence[float]) -> float:
     """PagerDuty's equity score: ``100 − σ/μ × 100`` (σ the population standard deviation),
-    clamped to 0–100; 100 when the mean is 0."""
+    clamped to 0–100; 100 when the mean is 0. Hours are finite numbers >= 0
+    (a :class:`ValidationError` otherwise)."""
+    if not all(isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 for v in values):
+        shown = ", ".join(repr(v) for v in list(values)[:5])
+        raise ValidationError(f"equity_score: hours must be finite numbers >= 0, got [{shown}]")
     if not values:
         return 100.0
     mean = statistics.fmean(values)

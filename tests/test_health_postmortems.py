@@ -200,6 +200,20 @@ def test_only_the_folders_own_markdown_files_are_read(tmp_path):
     ]
 
 
+def test_a_markdown_name_that_is_no_file_is_listed_not_dropped_or_read(tmp_path):
+    # A dangling link or a pipe named *.md cannot be read (a pipe would block the run): it is
+    # left out, and says so, as the issue asks of every record left out.
+    (tmp_path / "pm.md").write_text(GOOD)
+    os.symlink(tmp_path / "gone.md.bak", tmp_path / "dangling.md")
+    os.mkfifo(tmp_path / "pipe.md")
+    posts, skipped = load_postmortems(tmp_path)
+    assert [Path(p.source).name for p in posts] == ["pm.md"]
+    assert sorted((s.record, s.reason) for s in skipped) == [
+        ("dangling.md", "not a regular file (a broken link, a pipe or a device): not read"),
+        ("pipe.md", "not a regular file (a broken link, a pipe or a device): not read"),
+    ]
+
+
 def test_a_missing_folder_is_an_input_error(tmp_path):
     with pytest.raises(InputReadError, match="not a folder of postmortems"):
         load_postmortems(tmp_path / "nope")

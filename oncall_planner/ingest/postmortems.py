@@ -334,7 +334,16 @@ def load_postmortems(
     posts: list[Postmortem] = []
     skipped: list[SkippedRecord] = []
     for path in sorted(root.iterdir(), key=lambda p: p.name):
-        if path.suffix.lower() != ".md" or not path.is_file():
+        if path.suffix.lower() != ".md" or path.is_dir():
+            continue
+        if not path.is_file():
+            skipped.append(
+                SkippedRecord(
+                    os.fspath(root),
+                    path.name,
+                    "not a regular file (a broken link, a pipe or a device): not read",
+                )
+            )
             continue
         source = os.fspath(path)
         if path.name.lower() == "readme.md" or path.name.startswith("_"):

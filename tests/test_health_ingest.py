@@ -21,6 +21,7 @@ from oncall_planner.errors import InputReadError
 from oncall_planner.health import HealthConfig, PersonRef, health_report, preset
 from oncall_planner.ingest.health import (
     analytics_from_json,
+    health_config_from_toml,
     history_from_json,
     incidents_from_csv,
     incidents_from_json,
@@ -295,6 +296,28 @@ def test_analytics_buckets_are_pagerdutys_own_and_not_another_presets():
     kim = out.person(KIM.email)
     assert kim.interruptions == 3
     assert "PagerDuty's own windows" in kim.interruptions_by_bucket.reason
+
+
+@pytest.mark.parametrize(
+    "hours",
+    [
+        '[hours]\npreset = "pagerduty"\nsleep = [{ days = "every day", start = "23:00", end = "07:00" }]',
+        '[hours]\npreset = "pagerduty"\nprecedence = ["off", "sleep", "business"]',
+    ],
+)
+def test_analytics_buckets_are_not_shown_as_a_changed_pagerduty_presets(hours):
+    # The preset keeps its name when a bucket or the precedence is changed, but Analytics still
+    # counted in PagerDuty's own windows: its split would be reported under hours it was not
+    # counted in.
+    window = (dt.datetime(2025, 3, 8, tzinfo=UTC), dt.datetime(2025, 3, 15, tzinfo=UTC))
+    config = health_config_from_toml(hours, "h.toml")
+    out = health_report(_kim_plan(), load_history(DATA / "responders.json"), *window, config=config)
+    kim = out.person(KIM.email)
+    assert kim.interruptions == 3
+    assert kim.interruptions_by_bucket.reason == (
+        "Analytics counts interruptions in PagerDuty's own windows, not the changed "
+        "'pagerduty' preset's; give log entries"
+    )
 
 
 def test_history_from_json_reads_a_bare_list_of_log_entries():

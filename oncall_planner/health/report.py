@@ -38,7 +38,7 @@ from oncall_planner.fairness.indices import Indices
 from oncall_planner.fairness.load import holiday_dates, union
 from oncall_planner.health.config import HealthConfig
 from oncall_planner.health.history import History, LogEntry, PersonRef
-from oncall_planner.health.hours import BUCKETS, HourWindows, hour_of_week, local_date
+from oncall_planner.health.hours import BUCKETS, HourWindows, hour_of_week, local_date, preset
 from oncall_planner.health.interruptions import Interruption, interruptions
 from oncall_planner.health.people import (
     PersonIndex,
@@ -884,6 +884,18 @@ def _kinds_of_hours(
     return buckets, weekend, holiday, pay_hours
 
 
+def _pagerdutys_own(windows: HourWindows) -> bool:
+    """Whether ``windows`` sort hours as PagerDuty's Analytics does: the ``pagerduty`` preset
+    as it is, not with a bucket, the precedence or the fallback changed (it keeps its name)."""
+    own = preset("pagerduty")
+    return (
+        set(windows.windows) == set(own.windows)
+        and windows.precedence == own.precedence
+        and windows.fallback == own.fallback
+        and windows.counting == own.counting
+    )
+
+
 def _interruption_numbers(
     mine: Sequence[Interruption],
     rows: Sequence[Any],
@@ -914,16 +926,21 @@ def _interruption_numbers(
         else:
             count = sum(r.interruptions or 0 for r in rows)
         by_bucket: Mapping[str, int] | Unavailable
-        if windows.name == "pagerduty" and windows.counting == "notifications":
+        if _pagerdutys_own(windows):
             by_bucket = {
                 "business": sum(r.business or 0 for r in rows),
                 "off": sum(r.off or 0 for r in rows),
                 "sleep": sum(r.sleep or 0 for r in rows),
             }
         else:
+            theirs = (
+                "the changed 'pagerduty' preset's"
+                if windows.name == "pagerduty"
+                else f"the {windows.name!r} preset's"
+            )
             by_bucket = Unavailable(
-                f"Analytics counts interruptions in PagerDuty's own windows, not the "
-                f"{windows.name!r} preset's; give log entries"
+                f"Analytics counts interruptions in PagerDuty's own windows, not {theirs}; "
+                "give log entries"
             )
         heat = Unavailable(
             "Analytics rows count interruptions but do not say when each happened; give log entries"

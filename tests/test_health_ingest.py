@@ -320,6 +320,37 @@ def test_analytics_buckets_are_not_shown_as_a_changed_pagerduty_presets(hours):
     )
 
 
+def test_the_weekly_trend_counts_what_the_people_count_from_analytics_rows():
+    # Multitudes counts acknowledgements: Kim acknowledged one of her three incidents. The
+    # trend counted Analytics' interruptions (3) while the people and the total said 1.
+    window = (dt.datetime(2025, 3, 3, tzinfo=UTC), dt.datetime(2025, 3, 31, tzinfo=UTC))
+    out = health_report(
+        _kim_plan(),
+        load_history(DATA / "responders.json"),
+        *window,
+        config=HealthConfig(hours=preset("multitudes")),
+    )
+    assert out.person(KIM.email).interruptions == out.incidents.interruptions == 1
+    assert sum(w.interruptions for w in out.weeks) == 1
+
+
+def test_analytics_counts_are_not_shown_as_merged_over_another_window():
+    # PagerDuty merges notifications within 60 s; its counts cannot be re-merged over 120 s.
+    window = (dt.datetime(2025, 3, 3, tzinfo=UTC), dt.datetime(2025, 3, 31, tzinfo=UTC))
+    out = health_report(
+        _kim_plan(),
+        load_history(DATA / "responders.json"),
+        *window,
+        config=HealthConfig(merge_seconds=120),
+    )
+    reason = "Analytics merges notifications within 60 s, not 120 s; give log entries"
+    kim = out.person(KIM.email)
+    assert kim.interruptions.reason == reason
+    assert kim.interruptions_by_bucket.reason == reason
+    assert out.incidents.interruptions.reason == reason
+    assert {w.interruptions.reason for w in out.weeks} == {reason}
+
+
 def test_history_from_json_reads_a_bare_list_of_log_entries():
     entries = _load("log_entries.json")["log_entries"]
     assert len(history_from_json(entries, "bare.json").log_entries) == 9

@@ -696,6 +696,7 @@ def health_report(
 
     have_logs = bool(history.log_entries)
     have_rows = bool(history.responders)
+    rows_unusable = _rows_unusable(windows, config.merge_seconds)
     found = interruptions(history.log_entries, config.merge_seconds, windows.counting)
     per_user_intr: dict[str, list[Interruption]] = {}
     unattributed: dict[str, int] = {}
@@ -762,7 +763,7 @@ def health_report(
         mine = per_user_intr.get(key, [])
         rows = rows_by_user.get(key, [])
         intr_count, intr_buckets, heat, source = _interruption_numbers(
-            mine, rows, windows, zclock, have_logs, have_rows
+            mine, rows, windows, zclock, have_logs, have_rows, rows_unusable
         )
         rate: float | Unavailable
         if isinstance(intr_count, Unavailable):
@@ -827,8 +828,28 @@ def health_report(
         )
 
     teams = _teams(plan, people, rostered, config)
-    stats = _incident_stats(in_window, people, have_logs or have_rows, history)
-    weeks = _trend(in_window, found, since, until, tz, index, have_logs, history, lo, hi)
+    no_interruptions = (
+        None
+        if have_logs or (have_rows and rows_unusable is None)
+        else rows_unusable
+        if have_rows
+        else "needs log entries or Analytics responder rows"
+    )
+    stats = _incident_stats(in_window, people, no_interruptions, history)
+    weeks = _trend(
+        in_window,
+        found,
+        since,
+        until,
+        tz,
+        index,
+        have_logs,
+        history,
+        lo,
+        hi,
+        windows.counting,
+        no_interruptions,
+    )
     today = (now or until).astimezone(dt.timezone.utc).date()
     post_stats = postmortem_stats(posts, today) if postmortems is not None else None
     report = HealthReport(
@@ -884,6 +905,21 @@ def _kinds_of_hours(
     return buckets, weekend, holiday, pay_hours
 
 
+#: PagerDuty's Analytics merges notifications within this many seconds.
+ANALYTICS_MERGE_SECONDS = 60
+
+
+def _rows_unusable(windows: HourWindows, merge_seconds: int) -> str | None:
+    """Why Analytics responder rows cannot give interruptions as configured, or None: their
+    counts are merged within 60 s, and cannot be merged again over another window."""
+    if windows.counting == "notifications" and merge_seconds != ANALYTICS_MERGE_SECONDS:
+        return (
+            f"Analytics merges notifications within {ANALYTICS_MERGE_SECONDS} s, not "
+            f"{merge_seconds} s; give log entries"
+        )
+    return None
+
+
 def _pagerdutys_own(windows: HourWindows) -> bool:
     """Whether ``windows`` sort hours as PagerDuty's Analytics does: the ``pagerduty`` preset
     as it is, not with a bucket, the precedence or the fallback changed (it keeps its name)."""
@@ -903,6 +939,7 @@ def _interruption_numbers(
     zclock: ZoneClock,
     have_logs: bool,
     have_rows: bool,
+    rows_unusable: str | None,
 ) -> tuple[
     int | Unavailable,
     Mapping[str, int] | Unavailable,
@@ -920,6 +957,12 @@ def _interruption_numbers(
             weekday, hour = hour_of_week(t, zclock)
             grid[weekday - 1][hour] += 1
         return len(mine), counts, tuple(tuple(r) for r in grid), "log entries"
+    if have_rows and rows_unusable is not None:
+        unusable = Unavailable(rows_unusable)
+        heat = Unavailable(
+            "Analytics rows count interruptions but do not say when each happened; give log entries"
+        )
+        return unusable, unusable, heat, "Analytics responder rows"
     if have_rows:
         if windows.counting == "acknowledgements":
             count = sum(r.acknowledgements or 0 for r in rows)
@@ -1105,7 +1148,7 @@ def _counts(values: Iterable[str | None], what: str) -> Mapping[str, int] | Unav
 def _incident_stats(
     records: Sequence[IncidentRecord],
     people: Sequence[PersonHealth],
-    have_interruptions: bool,
+    no_interruptions: str | None,
     history: History,
 ) -> IncidentStats:
     acked = [
@@ -1127,10 +1170,10 @@ def _incident_stats(
     noise = sum(1 for r in known if r.noise)
     interruptions_total: int | Unavailable
     counts = [p.interruptions for p in people]
-    if have_interruptions:
+    if no_interruptions is None:
         interruptions_total = sum(c for c in counts if isinstance(c, int))
     else:
-        interruptions_total = Unavailable("needs log entries or Analytics responder rows")
+        interruptions_total = Unavailable(no_interruptions)
     no_acks = (
         "no incident in the window was acknowledged"
         if any(r.ack_known for r in records)
@@ -1176,7 +1219,11 @@ def _trend(
     history: History,
     lo: int,
     hi: int,
+    counting: str,
+    no_interruptions: str | None,
 ) -> tuple[WeekTrend, ...]:
+    """Per week: incidents, interruptions counted as the people's are (``counting``; not
+    available for ``no_interruptions``), MTTA and MTTR."""
     weeks = _weeks(since, until, tz)
     starts = [w_lo for _, w_lo, _ in weeks]
 
@@ -1198,7 +1245,10 @@ def _trend(
         for row in history.responders:
             t = to_seconds(row.created_at)
             if lo <= t < hi and (i := week_of(t)) is not None and index.find(row.responder):
-                counts[i] += row.interruptions or 0
+                if counting == "acknowledgements":
+                    counts[i] += row.acknowledgements or 0
+                else:
+                    counts[i] += row.interruptions or 0
     out = []
     for (start, _, _), mine, count in zip(weeks, inside, counts, strict=True):
         acked = [
@@ -1212,9 +1262,7 @@ def _trend(
             if r.resolved_at is not None and r.triggered_at is not None and not r.merged
         ]
         intr: int | Unavailable = (
-            count
-            if have_logs or history.responders
-            else Unavailable("needs log entries or Analytics responder rows")
+            count if no_interruptions is None else Unavailable(no_interruptions)
         )
         out.append(
             WeekTrend(

@@ -9,7 +9,19 @@ import json
 import re
 
 import pytest
-from health_helpers import ANN, BEN, BOSS, NY, assign, by, history, notify, utc, weekly_plan
+from health_helpers import (
+    ANN,
+    BEN,
+    BOSS,
+    NY,
+    assign,
+    by,
+    entry,
+    history,
+    notify,
+    utc,
+    weekly_plan,
+)
 
 from oncall_planner import CheckConfig, Layer, OnCallPlan, Schedule, Team, User, check
 from oncall_planner.health import HealthConfig, health_report, postmortem_stats
@@ -231,6 +243,24 @@ def test_pagerduty_ids_in_the_configuration_match_people_whose_names_differ():
     config = HealthConfig(people={ANN.email: PersonSettings(pagerduty_id="PANN001")})
     mapped = health_report(weekly_plan(MONDAY), history(odd), MONDAY, MONDAY + WEEK, config=config)
     assert mapped.person(ANN.email).interruptions == 1 and not mapped.unattributed
+
+
+def test_a_display_name_two_people_share_matches_neither():
+    # Two people called Ann: a page to "Ann" from an export without emails cannot tell which,
+    # so it is unattributed (OCP807) rather than given to whichever the plan lists first.
+    from oncall_planner.health import PersonRef, PersonSettings
+
+    other = User("ann", "ann.other@example.com", "America/New_York")
+    t0 = utc(2025, 1, 7, 15)
+    page = entry("notify", t0, "Q1", user=PersonRef("PANN002", "Ann"), method="push")
+    plan = weekly_plan(MONDAY, people=(ANN, other))
+    out = health_report(plan, history(page), MONDAY, MONDAY + WEEK)
+    assert out.person(ANN.email).interruptions == 0
+    assert out.person(other.email).interruptions == 0
+    assert out.unattributed == {"Ann (PANN002)": 1}
+    config = HealthConfig(people={other.email: PersonSettings(pagerduty_id="PANN002")})
+    mapped = health_report(plan, history(page), MONDAY, MONDAY + WEEK, config=config)
+    assert mapped.person(other.email).interruptions == 1 and not mapped.unattributed
 
 
 def _busy_report():

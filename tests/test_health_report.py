@@ -182,9 +182,9 @@ def test_an_overdue_p1_action_item_is_an_error():
         MONDAY + WEEK,
         config=config,
         postmortems=[post],
-        now=utc(2025, 1, 10),
+        now=dt.datetime(2025, 1, 10, tzinfo=NY),
     )
-    # Due on the 8th, open on the 10th: two days late. The P2 item is late too, but not P1;
+    # Due on the 8th, open on the 10th (in New York, the report's zone): two days late. The P2 item is late too, but not P1;
     # the other P1 is not due yet.
     assert [(f.code, f.severity, f.subject, f.message) for f in out.findings] == [
         (
@@ -195,6 +195,18 @@ def test_an_overdue_p1_action_item_is_an_error():
         )
     ]
     assert out.postmortems == postmortem_stats([post], dt.date(2025, 1, 10))
+
+
+def test_action_items_are_judged_on_the_report_zones_date():
+    # The window ends at 9 January 00:00 in Tokyo, which is still the 8th in UTC: the item due
+    # on the 8th is overdue on the team's calendar, as it would be in New York.
+    tokyo = dt.timezone(dt.timedelta(hours=9))
+    post = postmortem_from_markdown(PM, "pm/x.md")
+    config = HealthConfig(checks=CheckConfig(select=["OCP806"]), time_zone="Asia/Tokyo")
+    until = dt.datetime(2025, 1, 9, tzinfo=tokyo)
+    out = health_report(weekly_plan(MONDAY), None, MONDAY, until, config=config, postmortems=[post])
+    assert out.postmortems == postmortem_stats([post], dt.date(2025, 1, 9))
+    assert [f.code for f in out.findings] == ["OCP806"]
 
 
 def test_history_the_report_could_not_use_is_reported():

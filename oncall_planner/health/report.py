@@ -850,7 +850,7 @@ def health_report(
         windows.counting,
         no_interruptions,
     )
-    today = (now or until).astimezone(dt.timezone.utc).date()
+    today = (now or until).astimezone(zone(tz)).date()  # the team's date, not UTC's
     post_stats = postmortem_stats(posts, today) if postmortems is not None else None
     report = HealthReport(
         since=since,

@@ -585,6 +585,24 @@ def _noise(
     return None
 
 
+def _time_to_ack(r: IncidentRecord) -> float | None:
+    """Seconds from trigger to the first acknowledgement; None when either is unknown, or when
+    the exports put the acknowledgement before the trigger (left out, never negative)."""
+    if r.acknowledged_at is None or r.triggered_at is None or r.acknowledged_at < r.triggered_at:
+        return None
+    return (r.acknowledged_at - r.triggered_at).total_seconds()
+
+
+def _time_to_resolve(r: IncidentRecord) -> float | None:
+    """Seconds from trigger to resolution; None when either is unknown, for a merged incident,
+    or when the exports put the resolution before the trigger (left out, never negative)."""
+    if r.resolved_at is None or r.triggered_at is None or r.merged:
+        return None
+    if r.resolved_at < r.triggered_at:
+        return None
+    return (r.resolved_at - r.triggered_at).total_seconds()
+
+
 def _mean(values: Sequence[float]) -> float | None:
     return statistics.fmean(values) if values else None
 
@@ -785,11 +803,7 @@ def health_report(
             else Unavailable("the history names nobody as assigned")
         )
         mttr = _mean_or(
-            [
-                (r.resolved_at - r.triggered_at).total_seconds()
-                for r in mine_incidents
-                if r.resolved_at is not None and r.triggered_at is not None and not r.merged
-            ],
+            [d for r in mine_incidents if (d := _time_to_resolve(r)) is not None],
             "no resolved incident of theirs in the window"
             if available(incidents_n)
             else "the history names nobody as assigned",
@@ -1151,16 +1165,8 @@ def _incident_stats(
     no_interruptions: str | None,
     history: History,
 ) -> IncidentStats:
-    acked = [
-        (r.acknowledged_at - r.triggered_at).total_seconds()
-        for r in records
-        if r.acknowledged_at is not None and r.triggered_at is not None
-    ]
-    resolved = [
-        (r.resolved_at - r.triggered_at).total_seconds()
-        for r in records
-        if r.resolved_at is not None and r.triggered_at is not None and not r.merged
-    ]
+    acked = [d for r in records if (d := _time_to_ack(r)) is not None]
+    resolved = [d for r in records if (d := _time_to_resolve(r)) is not None]
     detected = [
         max(0.0, (r.triggered_at - r.alert_created_at).total_seconds())
         for r in records
@@ -1251,16 +1257,8 @@ def _trend(
                     counts[i] += row.interruptions or 0
     out = []
     for (start, _, _), mine, count in zip(weeks, inside, counts, strict=True):
-        acked = [
-            (r.acknowledged_at - r.triggered_at).total_seconds()
-            for r in mine
-            if r.acknowledged_at is not None and r.triggered_at is not None
-        ]
-        resolved = [
-            (r.resolved_at - r.triggered_at).total_seconds()
-            for r in mine
-            if r.resolved_at is not None and r.triggered_at is not None and not r.merged
-        ]
+        acked = [d for r in mine if (d := _time_to_ack(r)) is not None]
+        resolved = [d for r in mine if (d := _time_to_resolve(r)) is not None]
         intr: int | Unavailable = (
             count if no_interruptions is None else Unavailable(no_interruptions)
         )

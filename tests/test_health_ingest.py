@@ -351,6 +351,34 @@ def test_analytics_counts_are_not_shown_as_merged_over_another_window():
     assert {w.interruptions.reason for w in out.weeks} == {reason}
 
 
+@pytest.mark.parametrize(
+    ("files", "hours", "expected"),
+    [
+        (["log_entries.json"], "pagerduty", 1),
+        (["responders.json"], "pagerduty", 3),
+        (["log_entries.json", "responders.json"], "pagerduty", 1),  # was 1 + 3
+        (["responders.json"], "multitudes", 1),  # her acknowledgements, as for people
+    ],
+)
+def test_interruptions_of_someone_not_in_the_plan_are_counted_once_as_configured(
+    files, hours, expected
+):
+    other = User("X", "x@example.com", "America/New_York")
+    schedule = Schedule(
+        "S",
+        "America/New_York",
+        [Layer("Main", [other], dt.datetime(2025, 3, 3, tzinfo=UTC), dt.timedelta(weeks=1))],
+    )
+    window = (dt.datetime(2025, 3, 3, tzinfo=UTC), dt.datetime(2025, 3, 31, tzinfo=UTC))
+    out = health_report(
+        OnCallPlan(schedules=[schedule]),
+        load_history([DATA / f for f in files]),
+        *window,
+        config=HealthConfig(hours=preset(hours)),
+    )
+    assert out.unattributed == {"Kim Lee (PKIM001)": expected}
+
+
 def test_history_from_json_reads_a_bare_list_of_log_entries():
     entries = _load("log_entries.json")["log_entries"]
     assert len(history_from_json(entries, "bare.json").log_entries) == 9

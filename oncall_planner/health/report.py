@@ -743,8 +743,14 @@ def health_report(
             continue
         user = index.find(row.responder)
         if user is None:
+            if have_logs:  # interruptions come from the log entries, which count them already
+                continue
             label = str(row.responder)
-            unattributed[label] = unattributed.get(label, 0) + (row.interruptions or 0)
+            if windows.counting == "acknowledgements":
+                count = row.acknowledgements or 0
+            else:
+                count = row.interruptions or 0
+            unattributed[label] = unattributed.get(label, 0) + count
         else:
             rows_by_user.setdefault(user.email.lower(), []).append(row)
 

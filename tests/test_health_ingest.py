@@ -379,6 +379,32 @@ def test_interruptions_of_someone_not_in_the_plan_are_counted_once_as_configured
     assert out.unattributed == {"Kim Lee (PKIM001)": expected}
 
 
+def test_the_noise_ratio_is_not_available_when_self_resolved_incidents_cannot_be_judged():
+    # GET /incidents says which incidents a service resolved, but resolved incidents have lost
+    # their acknowledgements: only the ones a person resolved could be judged, which made the
+    # ratio 0% over them on every such export (32 of the 62 March incidents resolved themselves).
+    repo = Path(__file__).resolve().parents[1]
+    history = load_history(repo / "examples" / "health" / "incidents.json")
+    ny = dt.timezone(dt.timedelta(hours=-5))
+    window = (dt.datetime(2025, 3, 1, tzinfo=ny), dt.datetime(2025, 4, 1, tzinfo=ny))
+    import sys
+
+    sys.path.insert(0, str(repo / "examples"))
+    from seed_plan import build_plan
+
+    stats = health_report(build_plan(), history, *window).incidents
+    assert str(stats.noise_ratio) == "not available from this input"
+    assert stats.noise_ratio.reason.startswith(
+        "32 of 62 resolved incidents were resolved by a service, and the exports do not say "
+        "whether someone acknowledged them first"
+    )
+    # With the log entries every incident can be judged again.
+    both = load_history(
+        [repo / "examples" / "health" / n for n in ("incidents.json", "log_entries.json")]
+    )
+    assert health_report(build_plan(), both, *window).incidents.noise_ratio == 32 / 62
+
+
 def test_history_from_json_reads_a_bare_list_of_log_entries():
     entries = _load("log_entries.json")["log_entries"]
     assert len(history_from_json(entries, "bare.json").log_entries) == 9

@@ -213,6 +213,9 @@ class IncidentRecord:
     alert_created_at: dt.datetime | None
     assigned: tuple[str, ...]
     ack_known: bool
+    #: Resolved by a service, but no export says whether someone acknowledged it first
+    #: (``GET /incidents`` drops the acknowledgements of resolved incidents): maybe noise.
+    noise_maybe: bool = False
 
 
 @attrs.frozen
@@ -527,6 +530,12 @@ def _join(
         )
         merged = bool(page.merged) if page else False
         noise = _noise(resolved, merged, log, arow, detail, ack)
+        noise_maybe = (
+            noise is None
+            and resolved is not None
+            and detail is not None
+            and detail.auto_resolved is True
+        )
         refs: list[PersonRef] = []
         if log is not None:
             refs.extend(log.assigned)
@@ -554,6 +563,7 @@ def _join(
                 alert_created_at=alerts.get(key),
                 assigned=tuple(who),
                 ack_known=ack_known,
+                noise_maybe=noise_maybe,
             )
         )
     return out, undated
@@ -583,6 +593,29 @@ def _noise(
             return False
         return None if detail.acknowledged is None else not detail.acknowledged
     return None
+
+
+def _noise_ratio(
+    records: Sequence[IncidentRecord], known: Sequence[IncidentRecord], noise: int
+) -> float | Unavailable:
+    """Noise over the resolved incidents that can be judged; not available when none can, or
+    when some that resolved by themselves cannot (a ratio without them leaves out exactly the
+    incidents that may be noise)."""
+    maybe = sum(1 for r in records if r.noise_maybe)
+    if maybe:
+        resolved = sum(1 for r in records if r.resolved_at is not None)
+        return Unavailable(
+            f"{maybe} of {resolved} resolved incidents were resolved by a service, and the "
+            "exports do not say whether someone acknowledged them first (GET /incidents drops "
+            "the acknowledgements of resolved incidents): give log entries, Analytics incident "
+            "rows or the incidents CSV"
+        )
+    if not known:
+        return Unavailable(
+            "cannot tell which incidents resolved by themselves with no one acting: needs log "
+            "entries, Analytics incident rows, or the incidents CSV's auto_resolved column"
+        )
+    return noise / len(known)
 
 
 def _time_to_ack(r: IncidentRecord) -> float | None:
@@ -1208,12 +1241,7 @@ def _incident_stats(
         ),
         detected=len(detected),
         detected_early=sum(1 for d in detected if d > 0),
-        noise_ratio=Unavailable(
-            "cannot tell which incidents resolved by themselves with no one acting: needs log "
-            "entries, Analytics incident rows, or the incidents CSV's auto_resolved column"
-        )
-        if not known
-        else noise / len(known),
+        noise_ratio=_noise_ratio(records, known, noise),
         noise=noise,
         noise_known=len(known),
         interruptions=interruptions_total,

@@ -75,6 +75,37 @@ def test_duplicates_across_saved_pages_are_skipped_and_listed():
     assert dupes[0].reason == "duplicate of log entry 1 (id RZ9)"
 
 
+def test_overlapping_exports_in_two_files_are_read_once_and_the_repeats_listed(tmp_path):
+    # Two downloads of the same days: every record was read twice, so Analytics interruptions,
+    # engaged time and notifications per channel doubled.
+    for name in ("log_entries.json", "responders.json", "alerts.json"):
+        (tmp_path / name).write_text((DATA / name).read_text())
+    once = load_history([DATA / "log_entries.json", DATA / "responders.json", DATA / "alerts.json"])
+    twice = load_history(
+        [
+            DATA / "log_entries.json",
+            DATA / "responders.json",
+            DATA / "alerts.json",
+            tmp_path / "log_entries.json",
+            tmp_path / "responders.json",
+            tmp_path / "alerts.json",
+        ]
+    )
+    assert (twice.log_entries, twice.responders, twice.alerts) == (
+        once.log_entries,
+        once.responders,
+        once.alerts,
+    )
+    repeats = [s for s in twice.skipped if s.reason.startswith("duplicate of a record read")]
+    assert len(repeats) == len(once.log_entries) + len(once.responders) + len(once.alerts)
+    first = repeats[0]
+    assert first.source == str(tmp_path / "log_entries.json")
+    assert first.reason == f"duplicate of a record read from {DATA / 'log_entries.json'}"
+    window = (dt.datetime(2025, 3, 8, tzinfo=UTC), dt.datetime(2025, 3, 15, tzinfo=UTC))
+    kim = health_report(_kim_plan(), twice, *window).person(KIM.email)
+    assert kim.notifications == {"email": 1, "phone": 1, "push": 1, "sms": 1}
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

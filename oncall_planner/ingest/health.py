@@ -721,6 +721,7 @@ def load_history(
         except ValidationError as err:
             raise InputReadError(str(err)) from None
     total = History()
+    seen: dict[tuple[str, ...], str] = {}
     for path in paths:
         source = os.fspath(path)
         text = _read(path)
@@ -736,8 +737,51 @@ def load_history(
                 part = incidents_from_csv(
                     text, source, severity_field=severity_field, time_zone=time_zone
                 )
-        total = total + part
+        total = total + _without_repeats(part, source, seen)
     return total
+
+
+_RECORD_NAMES = {
+    "Page": "incident",
+    "LogEntry": "log entry",
+    "AnalyticsIncident": "Analytics incident row",
+    "Alert": "alert",
+}
+
+
+def _record_key(record: Any) -> tuple[str, ...] | None:
+    """What makes a record the same one in two exports, as words: its PagerDuty id (incidents,
+    log entries, alerts, Analytics incident rows), or its incident and responder (Analytics
+    responder rows); None when it has none."""
+    if isinstance(record, ResponderIncident):
+        who = record.responder.id or record.responder.label or "?"
+        return ("Analytics responder row", f"(incident {record.incident}, responder {who})")
+    ident = getattr(record, "id", None)
+    name = _RECORD_NAMES.get(type(record).__name__, type(record).__name__)
+    return (name, f"(id {ident})") if isinstance(ident, str) and ident else None
+
+
+def _without_repeats(part: History, source: str, seen: dict[tuple[str, ...], str]) -> History:
+    """``part`` without the records an earlier export (``seen``: key -> file) already gave:
+    overlapping downloads of the same days are read once, and each repeat is listed."""
+    skipped = list(part.skipped)
+    kept: dict[str, list[Any]] = {}
+    for field in ("pages", "log_entries", "responders", "analytics", "alerts"):
+        mine: list[Any] = []
+        for record in getattr(part, field):
+            key = _record_key(record)
+            if key is not None and key in seen:
+                skipped.append(
+                    SkippedRecord(
+                        source, " ".join(key), f"duplicate of a record read from {seen[key]}"
+                    )
+                )
+                continue
+            if key is not None:
+                seen.setdefault(key, source)
+            mine.append(record)
+        kept[field] = mine
+    return attrs.evolve(part, skipped=tuple(skipped), **kept)
 
 
 @contextlib.contextmanager

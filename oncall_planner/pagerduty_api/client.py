@@ -24,6 +24,7 @@ import random
 import re
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -64,21 +65,30 @@ class Transport(Protocol):
     ) -> Response: ...
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects are answers, never followed: urllib would send every request header, the
+    ``Authorization`` with the token included, to whatever host a ``Location`` names."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 class UrllibTransport:
-    """HTTP(S) through the standard library; nothing to install."""
+    """HTTP(S) through the standard library; nothing to install. A redirect is returned as it
+    came (the client refuses it), never followed."""
 
     def __init__(self, timeout: float = 30.0) -> None:
         self.timeout = timeout
+        self._opener = urllib.request.build_opener(_NoRedirects())
 
     def send(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes | None
     ) -> Response:
         import urllib.error
-        import urllib.request
 
         request = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+            with self._opener.open(request, timeout=self.timeout) as answer:
                 return Response(answer.status, _lower(answer.headers.items()), answer.read())
         except urllib.error.HTTPError as error:
             with error:
@@ -461,6 +471,16 @@ class PagerDutyClient:
         if status == 404:
             return APIError(
                 f"PagerDuty has no {_what(path)} (404 Not Found on {shown}){said}", status
+            )
+        if 300 <= status < 400:
+            where = urllib.parse.urlsplit(response.headers.get("location", ""))
+            to = f" to {where.scheme}://{where.netloc}" if where.scheme and where.netloc else ""
+            return APIError(
+                _one_line(
+                    f"PagerDuty answered {status} to {shown}, a redirect{to}; not followed: the "
+                    f"token is only ever sent to {self.base_url} (check --base-url)"
+                ).replace(self._token, "<redacted>"),
+                status,
             )
         if status == 429:
             return APIError(

@@ -1,0 +1,81 @@
+"""The API client and the commands against servers that misbehave on purpose: redirects to
+another host, answers that are not JSON, too big or too slow, IDs with path characters, shapes
+the schema does not allow. Each server is a real one on 127.0.0.1, started and stopped here."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from oncall_planner.errors import APIError
+from oncall_planner.pagerduty_api.client import PagerDutyClient
+
+TOKEN = "pd-hostile-token-4e7a19"
+
+#: ``reply(handler)`` writes the whole answer; it may read ``handler.path`` and the headers.
+Reply = Callable[[http.server.BaseHTTPRequestHandler], None]
+
+
+@contextmanager
+def serve(reply: Reply) -> Iterator[tuple[str, list[tuple[str, str | None]]]]:
+    """A server on a free port of 127.0.0.1 answering every request with ``reply``; yields its
+    base URL and the log of ``(path, Authorization header)`` it received."""
+    seen: list[tuple[str, str | None]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+        def _any(self) -> None:
+            seen.append((self.path, self.headers.get("Authorization")))
+            try:
+                reply(self)
+            except OSError:  # the client hung up, as it should on some of these
+                self.close_connection = True
+
+        do_GET = do_POST = do_DELETE = _any  # noqa: N815
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def answer(status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> Reply:
+    def reply(h: http.server.BaseHTTPRequestHandler) -> None:
+        h.send_response(status)
+        for name, value in (headers or {}).items():
+            h.send_header(name, value)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    return reply
+
+
+def client(url: str, **options: object) -> PagerDutyClient:
+    return PagerDutyClient(TOKEN, url, sleep=lambda s: None, seed=1, **options)  # type: ignore[arg-type]
+
+
+def test_a_redirect_to_another_host_is_not_followed_and_never_gets_the_token() -> None:
+    with (
+        serve(answer(200, b'{"users": []}')) as (elsewhere, seen_there),
+        serve(answer(302, headers={"Location": elsewhere + "/users"})) as (url, _),
+        pytest.raises(APIError) as caught,
+    ):
+        client(url).get("/users")
+    assert seen_there == []
+    message = str(caught.value)
+    assert "redirect" in message and "not followed" in message
+    assert TOKEN not in message

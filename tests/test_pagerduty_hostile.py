@@ -79,3 +79,20 @@ def test_a_redirect_to_another_host_is_not_followed_and_never_gets_the_token() -
     message = str(caught.value)
     assert "redirect" in message and "not followed" in message
     assert TOKEN not in message
+
+
+@pytest.mark.parametrize(
+    "token", ["Zq7k\r\nX-Evil: 1", "Zq7k Wx9j", "Zq7k\u2019Wx9j", "Zq7k\tWx9j"]
+)
+def test_a_token_no_api_key_could_be_is_refused_without_showing_it(
+    token: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from oncall_planner.cli import main
+
+    monkeypatch.setenv("PAGERDUTY_TOKEN", token)
+    with serve(answer(200, b'{"users": [], "more": false}')) as (url, seen):
+        code = main(["verify", "--base-url", url, "--since", "2025-03-03T00:00Z", "--days", "1"])
+    out = capsys.readouterr()
+    assert code == 2 and seen == []
+    assert "PAGERDUTY_TOKEN" in out.err and len(out.err.strip().splitlines()) == 1
+    assert "Zq7k" not in out.err + out.out and "Wx9j" not in out.err + out.out

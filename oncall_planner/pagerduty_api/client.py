@@ -43,6 +43,8 @@ USER_AGENT = "oncall-planner (+https://pypi.org/project/oncall-planner/)"
 #: PagerDuty refuses ``offset + limit`` above this in classic pagination.
 OFFSET_LIMIT = 10_000
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+#: What an API key or OAuth token is made of: visible ASCII, nothing a header could not carry.
+_TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
 
 Params = Mapping[str, Any]
 
@@ -330,6 +332,12 @@ class PagerDutyClient:
     ) -> None:
         if not isinstance(token, str) or not token.strip():
             raise APIError("the PagerDuty API token is empty")
+        if not _TOKEN_CHARACTERS.fullmatch(token.strip()):
+            # never sent: http.client would refuse it with the token in its message
+            raise APIError(
+                "the PagerDuty API token has a character no API key has (a space, a line "
+                "break, a control or non-ASCII character): check PAGERDUTY_TOKEN"
+            )
         if max_attempts < 1:
             raise APIError(f"max_attempts must be at least 1, got {max_attempts}")
         self._token = token.strip()

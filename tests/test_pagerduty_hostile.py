@@ -96,3 +96,79 @@ def test_a_token_no_api_key_could_be_is_refused_without_showing_it(
     assert code == 2 and seen == []
     assert "PAGERDUTY_TOKEN" in out.err and len(out.err.strip().splitlines()) == 1
     assert "Zq7k" not in out.err + out.out and "Wx9j" not in out.err + out.out
+
+
+def _stand_in_account() -> dict[str, object]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "pagerduty" / "dst-account.json"
+    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("ident", ["PSPAY01?x=1", "PSPAY01/overrides", "PSPAY01#top", "a%2Fb"])
+def test_an_id_with_path_characters_is_one_segment_of_the_path(ident: str) -> None:
+    import datetime as dt
+
+    from oncall_planner.pagerduty_api import pull
+    from oncall_planner.testing import PagerDutyStandIn
+
+    since = dt.datetime(2025, 3, 3, tzinfo=dt.timezone.utc)
+    with PagerDutyStandIn(_stand_in_account(), {TOKEN: None}) as pd:
+        with pytest.raises(APIError) as caught:
+            pull(client(pd.base_url), since=since, until=since + dt.timedelta(days=7),
+                 schedule_ids=[ident], pages=False)  # fmt: skip
+        asked = [(p, q) for m, p, q in pd.requests if p.startswith("/schedules/")]
+    assert str(caught.value).startswith(f"PagerDuty has no schedule {ident} (404 Not Found")
+    assert len(asked) == 1 and asked[0][1] == {}  # one path segment, nothing in the query
+
+
+@pytest.mark.parametrize("ident", ["", ".", ".."])
+def test_an_id_that_is_no_path_segment_is_refused(ident: str) -> None:
+    from oncall_planner.pagerduty_api.client import api_path
+
+    with pytest.raises(APIError, match="not a PagerDuty ID"):
+        api_path("schedules", ident, "overrides")
+
+
+def test_an_override_id_with_slashes_deletes_that_override_and_nothing_else(
+    tmp_path: object,
+) -> None:
+    import datetime as dt
+    from pathlib import Path
+
+    from oncall_planner.pagerduty_api import OverrideLedger, apply_overrides, plan_overrides
+    from oncall_planner.pagerduty_api.overrides import LedgerItem
+    from oncall_planner.pagerduty_api.planfile import Account
+    from oncall_planner.testing import PagerDutyStandIn
+
+    odd = "Q1/../../../users/PUANA01"
+    account = _stand_in_account()
+    user = {"id": "PUBEN02", "type": "user_reference", "summary": "Ben Okafor"}
+    theirs = {"id": odd, "start": "2031-01-01T00:00:00Z", "end": "2031-01-02T00:00:00Z"}
+    account["overrides"] = {"PSPAY01": [{**theirs, "type": "override", "user": user}]}
+    ledger = OverrideLedger(
+        [
+            LedgerItem(
+                "PSPAY01",
+                odd,
+                dt.datetime(2031, 1, 1, tzinfo=dt.timezone.utc),
+                dt.datetime(2031, 1, 2, tzinfo=dt.timezone.utc),
+                "PUBEN02",
+            )
+        ],
+        Path(str(tmp_path)) / "ledger.json",
+    )
+    with PagerDutyStandIn(account, {TOKEN: None}) as pd:
+        from oncall_planner.pagerduty_api import pull
+
+        since = dt.datetime(2025, 3, 3, tzinfo=dt.timezone.utc)
+        c = client(pd.base_url)
+        pulled: Account = pull(c, since=since, until=since + dt.timedelta(days=7), pages=False)
+        done = apply_overrides(c, plan_overrides(c, pulled, {}, ledger), ledger)
+        deletes = [p for m, p, _ in pd.requests if m == "DELETE"]
+        users = [u["id"] for u in pd.account["users"]]
+        left = pd.account["overrides"]["PSPAY01"]
+    assert done.ok and [a.kind for a in done.done] == ["delete"]
+    assert deletes == ["/schedules/PSPAY01/overrides/Q1%2F..%2F..%2F..%2Fusers%2FPUANA01"]
+    assert left == [] and "PUANA01" in users

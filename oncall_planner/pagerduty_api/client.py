@@ -552,6 +552,22 @@ class PagerDutyClient:
                 return
 
 
+def api_path(*parts: object) -> str:
+    """``/schedules/PX/overrides`` from its segments, each percent-encoded as one segment.
+
+    IDs come from PagerDuty's answers, the command line and the ledger file: an ID with ``/``,
+    ``?``, ``#`` or ``%`` must never turn into another path or a query (``..`` could make
+    ``DELETE /schedules/S/overrides/../../users/U`` out of a ledger line). An empty ID, ``.``
+    and ``..`` are no path segment at all and are refused."""
+    segments = []
+    for part in parts:
+        text = str(part)
+        if text in ("", ".", ".."):
+            raise APIError(f"{text!r} is not a PagerDuty ID")
+        segments.append(urllib.parse.quote(text, safe=""))
+    return "/" + "/".join(segments)
+
+
 def _query(params: Params) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for name, value in params.items():
@@ -584,5 +600,5 @@ def _what(path: str) -> str:
     }
     for i in range(len(parts) - 1, 0, -1):
         if parts[i - 1] in names:
-            return f"{names[parts[i - 1]]} {parts[i]}"
+            return f"{names[parts[i - 1]]} {urllib.parse.unquote(parts[i])}"
     return path

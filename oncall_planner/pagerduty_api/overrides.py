@@ -33,7 +33,7 @@ import attrs
 import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.errors import APIError, InputReadError, OnCallPlannerError, ValidationError
 from oncall_planner.model import OnCallPlan, Override, User
-from oncall_planner.pagerduty_api.client import PagerDutyClient
+from oncall_planner.pagerduty_api.client import PagerDutyClient, api_path
 from oncall_planner.pagerduty_api.planfile import Account, read_json
 from oncall_planner.timeutil import parse_iso8601, zone
 
@@ -444,7 +444,9 @@ def plan_overrides(
         spans = [(o.start, o.end) for o, _ in want] + [(i.start, i.end) for i in ours]
         lo = min(a for a, _ in spans)
         hi = max(b for _, b in spans)
-        answer = client.get(f"/schedules/{sid}/overrides", {"since": _iso(lo), "until": _iso(hi)})
+        answer = client.get(
+            api_path("schedules", sid, "overrides"), {"since": _iso(lo), "until": _iso(hi)}
+        )
         existing = []
         for item in (answer.get("overrides") if isinstance(answer, dict) else None) or []:
             user = item.get("user") or {}
@@ -550,7 +552,9 @@ def apply_overrides(
                 action = attrs.evolve(action, override_id=created)
             elif action.kind == "delete":
                 try:
-                    client.delete(f"/schedules/{action.schedule_id}/overrides/{action.override_id}")
+                    client.delete(
+                        api_path("schedules", action.schedule_id, "overrides", action.override_id)
+                    )
                 except APIError as error:
                     if error.status != 404:
                         raise
@@ -575,7 +579,7 @@ def _create(client: PagerDutyClient, action: OverrideAction) -> str:
             }
         ]
     }
-    answer = client.post(f"/schedules/{action.schedule_id}/overrides", body)
+    answer = client.post(api_path("schedules", action.schedule_id, "overrides"), body)
     item = answer[0] if isinstance(answer, list) and answer else answer
     if isinstance(item, dict) and "override" in item:
         status = item.get("status", 201)

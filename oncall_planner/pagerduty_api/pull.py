@@ -27,7 +27,12 @@ from oncall_planner.model import (
     ShiftSchedule,
     User,
 )
-from oncall_planner.pagerduty_api.client import NotRecordedError, PagerDutyClient, Params
+from oncall_planner.pagerduty_api.client import (
+    NotRecordedError,
+    PagerDutyClient,
+    Params,
+    api_path,
+)
 from oncall_planner.pagerduty_api.planfile import Account, PagerDutyIds
 from oncall_planner.pages import Page
 
@@ -83,7 +88,7 @@ class _Puller:
         docs: dict[str, dict[str, Any]] = {}
         _tick(self.progress, "schedules", 0, len(ids), "")
         for n, ident in enumerate(ids, start=1):
-            answer = self.client.get(f"/schedules/{ident}", params)
+            answer = self.client.get(api_path("schedules", ident), params)
             doc = answer.get("schedule") if isinstance(answer, dict) else None
             if not isinstance(doc, dict):
                 raise APIError(f"PagerDuty's answer to GET /schedules/{ident} has no 'schedule'")
@@ -107,11 +112,13 @@ class _Puller:
             doc = v3_schedule(self.client, ident)
             customs = list(
                 self.client.iter_all(
-                    f"/v3/schedules/{ident}/custom_shifts", "custom_shifts", window
+                    api_path("v3", "schedules", ident, "custom_shifts"), "custom_shifts", window
                 )
             )
             overrides = list(
-                self.client.iter_all(f"/v3/schedules/{ident}/overrides", "overrides", window)
+                self.client.iter_all(
+                    api_path("v3", "schedules", ident, "overrides"), "overrides", window
+                )
             )
             out[ident] = (doc, customs, overrides)
             _tick(self.progress, "schedules", n, len(ids), str(doc.get("name") or ident))
@@ -151,7 +158,7 @@ def v3_schedule(
 ) -> dict[str, Any]:
     """``GET /v3/schedules/{id}`` (with ``params``): the schedule, each rotation with its events
     (read from ``/rotations/{id}/events`` for a rotation listed without them)."""
-    answer = client.get(f"/v3/schedules/{ident}", params)
+    answer = client.get(api_path("v3", "schedules", ident), params)
     doc = answer.get("schedule") if isinstance(answer, dict) else None
     if not isinstance(doc, dict):
         raise APIError(f"PagerDuty's answer to GET /v3/schedules/{ident} has no 'schedule'")
@@ -159,7 +166,8 @@ def v3_schedule(
         if isinstance(rotation, dict) and "events" not in rotation and rotation.get("id"):
             rotation["events"] = list(
                 client.iter_all(
-                    f"/v3/schedules/{ident}/rotations/{rotation['id']}/events", "events"
+                    api_path("v3", "schedules", ident, "rotations", rotation["id"], "events"),
+                    "events",
                 )
             )
     return doc
@@ -304,7 +312,7 @@ def pull(
     layered = sorted((i, s) for i, s in schedules_by_id.items() if isinstance(s, Schedule))
     _tick(progress, "overrides", 0, len(layered), "")
     for n, (ident, schedule) in enumerate(layered, start=1):
-        answer = client.get(f"/schedules/{ident}/overrides", window)
+        answer = client.get(api_path("schedules", ident, "overrides"), window)
         items = answer.get("overrides") if isinstance(answer, dict) else None
         pairs = convert.overrides(
             items or [], p.by_id, p.notes, f"schedule {ident} ({schedule.name})"
@@ -392,7 +400,7 @@ def _pages(
         ident = str(doc.get("id"))
         entries = list(
             client.iter_all(
-                f"/incidents/{ident}/log_entries",
+                api_path("incidents", ident, "log_entries"),
                 "log_entries",
                 {"is_overview": False, "time_zone": "Etc/UTC"},
             )

@@ -36,7 +36,7 @@ import attrs
 import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import Layer, Override, Schedule, ShiftOverride, ShiftSchedule, User
-from oncall_planner.pagerduty_api.client import PagerDutyClient
+from oncall_planner.pagerduty_api.client import PagerDutyClient, api_path
 from oncall_planner.render import Entry, Mode, ShiftRenderOptions, render
 from oncall_planner.timeutil import zone
 
@@ -916,13 +916,13 @@ def _verify_layered(
     mode: Mode,
     notes: convert.Notes,
 ) -> ScheduleCheck | None:
-    answer = client.get(f"/schedules/{ident}", window)
+    answer = client.get(api_path("schedules", ident), window)
     doc = answer.get("schedule") if isinstance(answer, dict) else None
     if not isinstance(doc, dict):
         notes.add(f"schedule {ident}: PagerDuty's answer has no 'schedule'; not verified")
         return None
     made = convert.schedule(doc, by_id, {}, notes)
-    listed = client.get(f"/schedules/{ident}/overrides", window)
+    listed = client.get(api_path("schedules", ident, "overrides"), window)
     items = listed.get("overrides") if isinstance(listed, dict) else None
     if made is None:
         return None
@@ -945,8 +945,14 @@ def _verify_shift(
     from oncall_planner.pagerduty_api.pull import v3_schedule
 
     doc = v3_schedule(client, ident, {"include[]": ["final_schedule"], **window})
-    customs = list(client.iter_all(f"/v3/schedules/{ident}/custom_shifts", "custom_shifts", window))
-    listed = list(client.iter_all(f"/v3/schedules/{ident}/overrides", "overrides", window))
+    customs = list(
+        client.iter_all(
+            api_path("v3", "schedules", ident, "custom_shifts"), "custom_shifts", window
+        )
+    )
+    listed = list(
+        client.iter_all(api_path("v3", "schedules", ident, "overrides"), "overrides", window)
+    )
     pulled = convert.shift_schedule(doc, customs, by_id, {}, notes)
     if pulled is None:
         return None

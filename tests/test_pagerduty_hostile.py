@@ -172,3 +172,72 @@ def test_an_override_id_with_slashes_deletes_that_override_and_nothing_else(
     assert done.ok and [a.kind for a in done.done] == ["delete"]
     assert deletes == ["/schedules/PSPAY01/overrides/Q1%2F..%2F..%2F..%2Fusers%2FPUANA01"]
     assert left == [] and "PUANA01" in users
+
+
+def _endless(h: http.server.BaseHTTPRequestHandler) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "application/json")
+    h.end_headers()  # no length: the body ends when the connection does, here never
+    h.close_connection = True
+    h.wfile.write(b'{"users": ["')
+    while True:
+        h.wfile.write(b"a" * 65536)
+
+
+def _trickle(h: http.server.BaseHTTPRequestHandler) -> None:
+    import time
+
+    h.send_response(200)
+    h.send_header("Content-Length", "100000")
+    h.end_headers()
+    h.close_connection = True
+    while True:  # a byte now and then: never a socket timeout, never an end
+        h.wfile.write(b" ")
+        h.wfile.flush()
+        time.sleep(0.05)
+
+
+def test_an_answer_larger_than_the_cap_is_refused_unread_and_not_asked_again() -> None:
+    with serve(_endless) as (url, seen):
+        c = client(url, max_bytes=1_000_000)
+        with pytest.raises(APIError, match="larger than 1 MB"):
+            c.get("/users")
+    assert len(seen) == 1
+
+
+def test_an_answer_that_trickles_forever_is_given_up_after_the_deadline() -> None:
+    with serve(_trickle) as (url, seen):
+        c = client(url, deadline=0.5, max_attempts=2)
+        with pytest.raises(APIError, match="cannot reach PagerDuty.*took longer than 0.5 s"):
+            c.get("/users")
+    assert len(seen) == 2
+
+
+def _short(h: http.server.BaseHTTPRequestHandler) -> None:
+    h.send_response(200)
+    h.send_header("Content-Length", "1000")
+    h.end_headers()
+    h.wfile.write(b'{"users": []}')
+    h.close_connection = True
+
+
+def test_an_answer_cut_short_is_retried_then_one_line() -> None:
+    with serve(_short) as (url, seen):
+        with pytest.raises(APIError, match="cannot reach PagerDuty .*tried 3 times"):
+            client(url, max_attempts=3).get("/users")
+    assert len(seen) == 3
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html><body>502 Bad Gateway</body></html>",
+        b'{"users": [{"id": "P1", "na',
+        b"[" * 100_000 + b"]" * 100_000,
+        b"\xff\xfe{}",
+    ],
+)
+def test_an_answer_that_is_not_json_is_one_line(body: bytes) -> None:
+    with serve(answer(200, body)) as (url, _), pytest.raises(APIError) as caught:
+        client(url).get("/users")
+    assert "is not JSON" in str(caught.value) and "\n" not in str(caught.value)

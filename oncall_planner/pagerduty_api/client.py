@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import http.client
 import json
 import os
 import random
@@ -42,6 +43,10 @@ ACCEPT = "application/vnd.pagerduty+json;version=2"
 USER_AGENT = "oncall-planner (+https://pypi.org/project/oncall-planner/)"
 #: PagerDuty refuses ``offset + limit`` above this in classic pagination.
 OFFSET_LIMIT = 10_000
+#: The largest answer read (a page of 100 schedules with a month of rendered entries is a few
+#: MB), and the longest one answer may take to arrive, however slowly its bytes trickle in.
+MAX_BYTES = 64_000_000
+DEADLINE = 120.0
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 #: What an API key or OAuth token is made of: visible ASCII, nothing a header could not carry.
 _TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
@@ -77,10 +82,19 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 class UrllibTransport:
     """HTTP(S) through the standard library; nothing to install. A redirect is returned as it
-    came (the client refuses it), never followed."""
+    came (the client refuses it), never followed.
 
-    def __init__(self, timeout: float = 30.0) -> None:
+    ``timeout`` bounds each wait on the socket; ``deadline`` the whole answer (a server that
+    sends a byte now and then never trips the first), and ``max_bytes`` its size: past it the
+    answer is refused unread (:class:`ResponseTooLargeError`), past the deadline it is a
+    :class:`TimeoutError`, which the client retries like any network error."""
+
+    def __init__(
+        self, timeout: float = 30.0, max_bytes: int = MAX_BYTES, deadline: float = DEADLINE
+    ) -> None:
         self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.deadline = deadline
         self._opener = urllib.request.build_opener(_NoRedirects())
 
     def send(
@@ -88,13 +102,44 @@ class UrllibTransport:
     ) -> Response:
         import urllib.error
 
+        until = time.monotonic() + self.deadline
         request = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
         try:
             with self._opener.open(request, timeout=self.timeout) as answer:
-                return Response(answer.status, _lower(answer.headers.items()), answer.read())
+                data = self._read(answer, until)
+                return Response(answer.status, _lower(answer.headers.items()), data)
         except urllib.error.HTTPError as error:
             with error:
-                return Response(error.code, _lower(error.headers.items()), error.read())
+                return Response(error.code, _lower(error.headers.items()), self._read(error, until))
+
+    def _read(self, stream: Any, until: float) -> bytes:
+        read = getattr(stream, "read1", None) or stream.read
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = read(65536)
+            if not chunk:
+                promised = str(stream.headers.get("Content-Length") or "").strip()
+                if promised.isdigit() and size < int(promised):
+                    raise ConnectionError(f"the answer stopped after {size} of {promised} bytes")
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise ResponseTooLargeError(
+                    f"PagerDuty's answer is larger than {_megabytes(self.max_bytes)}; not read "
+                    "further (narrow the query: a shorter window, --schedule or --team)"
+                )
+            if time.monotonic() > until:
+                raise TimeoutError(f"the answer took longer than {self.deadline:g} s")
+            chunks.append(chunk)
+
+
+class ResponseTooLargeError(APIError):
+    """An answer over the transport's ``max_bytes``: refused, never retried."""
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1_000_000:g} MB"
 
 
 def _lower(items: Any) -> dict[str, str]:
@@ -144,7 +189,7 @@ class Recorder:
         slug = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-")[:60] or "root"
         try:
             decoded: Any = json.loads(response.body.decode("utf-8")) if response.body else None
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             decoded = response.body.decode("utf-8", "replace")
         doc = {
             "request": {"method": method, "path": path, "query": sorted(query), "body": body},
@@ -193,7 +238,7 @@ class ReplayTransport:
                 body = answer["body"]
                 raw = b"" if body is None else json.dumps(body).encode("utf-8")
                 response = Response(int(answer["status"]), dict(answer["headers"]), raw)
-            except (OSError, ValueError, KeyError, TypeError) as error:
+            except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
                 raise OnCallPlannerError(
                     f"--replay {path}: not a recorded response ({type(error).__name__}: {error})"
                 ) from None
@@ -313,6 +358,7 @@ class PagerDutyClient:
     waits what ``Retry-After`` (or ``ratelimit-reset``) says, at most ``max_wait``. ``sleep`` and
     ``clock`` are ``time.sleep`` and ``time.time`` unless a test gives its own. ``recorder``
     saves every response (``--record``); ``transport`` replaces the network (``--replay``).
+    ``timeout``, ``max_bytes`` and ``deadline`` bound each answer (see :class:`UrllibTransport`).
     """
 
     def __init__(
@@ -329,6 +375,8 @@ class PagerDutyClient:
         recorder: Recorder | None = None,
         transport: Transport | None = None,
         timeout: float = 30.0,
+        max_bytes: int = MAX_BYTES,
+        deadline: float = DEADLINE,
     ) -> None:
         if not isinstance(token, str) or not token.strip():
             raise APIError("the PagerDuty API token is empty")
@@ -349,7 +397,7 @@ class PagerDutyClient:
         self._sleep = sleep
         self._clock = clock
         self.recorder = recorder
-        self.transport: Transport = transport or UrllibTransport(timeout)
+        self.transport: Transport = transport or UrllibTransport(timeout, max_bytes, deadline)
         #: How many requests were sent and how long the client waited, for reports and tests.
         self.requests = 0
         self.waited = 0.0
@@ -396,7 +444,8 @@ class PagerDutyClient:
             try:
                 self.requests += 1
                 response = self.transport.send(method, url, headers, data)
-            except OSError as error:  # URLError, timeouts, refused connections
+            except (OSError, http.client.HTTPException) as error:
+                # URLError, timeouts, refused connections, answers cut short or garbled
                 reason = getattr(error, "reason", error)
                 if last:
                     raise APIError(
@@ -434,7 +483,7 @@ class PagerDutyClient:
             return None
         try:
             return json.loads(response.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise APIError(
                 f"PagerDuty's answer to {shown} is not JSON (status {response.status}); is "
                 f"{self.base_url} PagerDuty's API?",
@@ -444,7 +493,7 @@ class PagerDutyClient:
     def _detail(self, response: Response) -> str:
         try:
             doc = json.loads(response.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             return ""
         error = doc.get("error") if isinstance(doc, dict) else None
         if not isinstance(error, dict):

@@ -208,7 +208,7 @@ def test_an_answer_larger_than_the_cap_is_refused_unread_and_not_asked_again() -
 def test_an_answer_that_trickles_forever_is_given_up_after_the_deadline() -> None:
     with serve(_trickle) as (url, seen):
         c = client(url, deadline=0.5, max_attempts=2)
-        with pytest.raises(APIError, match="cannot reach PagerDuty.*took longer than 0.5 s"):
+        with pytest.raises(APIError, match=r"cannot reach PagerDuty.*took longer than 0\.5 s"):
             c.get("/users")
     assert len(seen) == 2
 
@@ -222,9 +222,11 @@ def _short(h: http.server.BaseHTTPRequestHandler) -> None:
 
 
 def test_an_answer_cut_short_is_retried_then_one_line() -> None:
-    with serve(_short) as (url, seen):
-        with pytest.raises(APIError, match="cannot reach PagerDuty .*tried 3 times"):
-            client(url, max_attempts=3).get("/users")
+    with (
+        serve(_short) as (url, seen),
+        pytest.raises(APIError, match=r"cannot reach PagerDuty .*tried 3 times"),
+    ):
+        client(url, max_attempts=3).get("/users")
     assert len(seen) == 3
 
 
@@ -241,3 +243,17 @@ def test_an_answer_that_is_not_json_is_one_line(body: bytes) -> None:
     with serve(answer(200, body)) as (url, _), pytest.raises(APIError) as caught:
         client(url).get("/users")
     assert "is not JSON" in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("reply", [answer(502, b"{}"), _short], ids=["502", "cut short"])
+def test_a_post_is_not_sent_again_when_the_answer_may_hide_a_success(reply: Reply) -> None:
+    with serve(reply) as (url, seen), pytest.raises(APIError) as caught:
+        client(url).post("/schedules/PX/overrides", {"overrides": []})
+    assert len(seen) == 1
+    assert "may or may not have been done" in str(caught.value)
+
+
+def test_a_get_is_asked_again_after_a_502() -> None:
+    with serve(answer(502, b"{}")) as (url, seen), pytest.raises(APIError):
+        client(url, max_attempts=3).get("/users")
+    assert len(seen) == 3

@@ -212,6 +212,11 @@ class Recorder:
             ) from None
 
 
+class MaybeDoneError(APIError):
+    """A POST that got a 5xx or no answer: PagerDuty may have done it all the same, so it was
+    not sent again (a second POST could make a second override)."""
+
+
 class NotRecordedError(APIError):
     """A replayed request that the recording does not hold. A recording made by an older
     oncall-planner lacks the calls it did not make (``/v3/schedules`` before shift-based schedules
@@ -425,7 +430,8 @@ class PagerDutyClient:
 
         ``params`` values may be lists (sent as ``key[]=a&key[]=b`` when the key ends in
         ``[]``). Raises :class:`~oncall_planner.errors.APIError` with one line for every
-        refusal, after the retries for 429, 5xx and network errors.
+        refusal, after the retries for 429, 5xx and network errors (a POST is sent again only
+        after a 429: after a 5xx or no answer it may have been done).
         """
         query = _query(params or {})
         url = self.base_url + path + ("?" + urllib.parse.urlencode(query) if query else "")
@@ -439,6 +445,9 @@ class PagerDutyClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body).encode("utf-8")
+        # A POST that got no answer, or a 5xx, may have been done all the same: sending it again
+        # could make a second override. Only a 429 (refused before any work) is sent again.
+        again = method != "POST"
         for attempt in range(self.max_attempts):
             last = attempt == self.max_attempts - 1
             try:
@@ -446,11 +455,16 @@ class PagerDutyClient:
                 response = self.transport.send(method, url, headers, data)
             except (OSError, http.client.HTTPException) as error:
                 # URLError, timeouts, refused connections, answers cut short or garbled
-                reason = getattr(error, "reason", error)
+                reason = _one_line(str(getattr(error, "reason", error)))
+                if not again:
+                    raise MaybeDoneError(
+                        f"no answer from PagerDuty at {self.base_url} to {shown} ({reason}): it "
+                        "may or may not have been done, so it was not sent again"
+                    ) from None
                 if last:
                     raise APIError(
                         f"cannot reach PagerDuty at {self.base_url} ({shown}): "
-                        f"{_one_line(str(reason))}; tried {self.max_attempts} times"
+                        f"{reason}; tried {self.max_attempts} times"
                     ) from None
                 self._wait(self._backoff(attempt))
                 continue
@@ -461,6 +475,12 @@ class PagerDutyClient:
                 wait = _retry_after(response.headers, self._clock())
                 self._wait(min(self.max_wait, wait) if wait is not None else self._backoff(attempt))
                 continue
+            if status >= 500 and not again:
+                raise MaybeDoneError(
+                    f"PagerDuty answered {status} to {shown}: it may or may not have been done, "
+                    "so it was not sent again",
+                    status,
+                )
             if status >= 500 and not last:
                 self._wait(self._backoff(attempt))
                 continue

@@ -33,7 +33,7 @@ import attrs
 import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.errors import APIError, InputReadError, OnCallPlannerError, ValidationError
 from oncall_planner.model import OnCallPlan, Override, User
-from oncall_planner.pagerduty_api.client import PagerDutyClient, api_path
+from oncall_planner.pagerduty_api.client import MaybeDoneError, PagerDutyClient, api_path
 from oncall_planner.pagerduty_api.planfile import Account, read_json
 from oncall_planner.timeutil import parse_iso8601, zone
 
@@ -363,7 +363,7 @@ class OverridesApplied:
     def to_text(self) -> str:
         verbs = {"create": "created", "delete": "deleted", "forget": "forgot"}
         lines = [f"{verbs[a.kind]}:{a.line()[3:]}" for a in self.done]
-        if not self.done:
+        if not self.done and self.failed is None:
             lines.append("Nothing to change: PagerDuty already has the wanted overrides.")
         if self.failed is not None:
             lines.append(f"FAILED {self.failed.kind}:{self.failed.line()[3:]}")
@@ -462,15 +462,13 @@ def plan_overrides(
         mine = ledger.ids()
         matched: set[str] = set()
         for override, uid in want:
-            same = next(
-                (
-                    e
-                    for e in existing
-                    if e[0] not in matched
-                    and (e[1], e[2], e[3]) == (override.start, override.end, uid)
-                ),
-                None,
-            )
+            twins = [
+                e
+                for e in existing
+                if e[0] not in matched and (e[1], e[2], e[3]) == (override.start, override.end, uid)
+            ]
+            # ours first: an identical one made by hand must not make ours look unwanted
+            same = next((e for e in twins if e[0] in mine), twins[0] if twins else None)
             base: dict[str, Any] = dict(
                 schedule=name,
                 schedule_id=sid,
@@ -579,7 +577,14 @@ def _create(client: PagerDutyClient, action: OverrideAction) -> str:
             }
         ]
     }
-    answer = client.post(api_path("schedules", action.schedule_id, "overrides"), body)
+    try:
+        answer = client.post(api_path("schedules", action.schedule_id, "overrides"), body)
+    except MaybeDoneError as error:
+        raise MaybeDoneError(
+            f"{error}; run the dry run again: an override PagerDuty made all the same shows as "
+            "already there",
+            error.status,
+        ) from None
     item = answer[0] if isinstance(answer, list) and answer else answer
     if isinstance(item, dict) and "override" in item:
         status = item.get("status", 201)

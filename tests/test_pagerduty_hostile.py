@@ -8,6 +8,7 @@ import http.server
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -257,3 +258,76 @@ def test_a_get_is_asked_again_after_a_502() -> None:
     with serve(answer(502, b"{}")) as (url, seen), pytest.raises(APIError):
         client(url, max_attempts=3).get("/users")
     assert len(seen) == 3
+
+
+def _mutated(path: str, change: Callable[[Any], None]) -> Any:
+    """The stand-in serving the DST account, with ``change`` applied to a copy of its answer to
+    ``GET path``."""
+    import copy
+
+    from oncall_planner.testing import PagerDutyStandIn
+
+    pd = PagerDutyStandIn(_stand_in_account(), {TOKEN: None})
+    served = pd.handle
+
+    def handle(method: str, target: str, auth: str, raw: bytes) -> Any:
+        status, body, headers = served(method, target, auth, raw)
+        if method == "GET" and target.split("?")[0] == path and isinstance(body, dict):
+            body = copy.deepcopy(body)
+            change(body)
+        return status, body, headers
+
+    pd.handle = handle  # type: ignore[method-assign]
+    return pd
+
+
+SHAPES: dict[str, tuple[str, Callable[[Any], None]]] = {
+    "overrides not a list": ("/schedules/PSOPS02/overrides", lambda b: b.update(overrides=5)),
+    "an override a string": ("/schedules/PSOPS02/overrides", lambda b: b.update(overrides=["x"])),
+    "a rule a string": (
+        "/escalation_policies",
+        lambda b: b["escalation_policies"][0].update(escalation_rules=["x"]),
+    ),
+    "a target a list": (
+        "/escalation_policies",
+        lambda b: b["escalation_policies"][0]["escalation_rules"][0].update(targets=[[1]]),
+    ),
+    "a v3 schedule without id": ("/v3/schedules", lambda b: b["schedules"][0].pop("id")),
+    "a layer a string": (
+        "/schedules/PSPAY01",
+        lambda b: b["schedule"].update(schedule_layers=["x"]),
+    ),
+    "a layer's users a number": (
+        "/schedules/PSPAY01",
+        lambda b: b["schedule"]["schedule_layers"][0].update(users=7),
+    ),
+    "a rotation a string": (
+        "/v3/schedules/PSV3001",
+        lambda b: b["schedule"].update(rotations=["x"]),
+    ),
+    "final entries a string": (
+        "/schedules/PSPAY01",
+        lambda b: b["schedule"].update(final_schedule={"rendered_schedule_entries": "x"}),
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_an_answer_in_a_shape_the_schema_does_not_allow_is_a_note_or_one_line(shape: str) -> None:
+    import datetime as dt
+
+    from oncall_planner.errors import OnCallPlannerError
+    from oncall_planner.pagerduty_api import pull, verify
+
+    path, change = SHAPES[shape]
+    since = dt.datetime(2025, 3, 3, 14, tzinfo=dt.timezone.utc)
+    window = {"since": since, "until": since + dt.timedelta(days=1)}
+    with _mutated(path, change) as pd:
+        for run in (
+            lambda c: pull(c, **window, now=window["until"]),
+            lambda c: verify(c, **window),
+        ):
+            try:
+                run(client(pd.base_url))
+            except OnCallPlannerError as error:
+                assert "\n" not in str(error)

@@ -26,7 +26,7 @@ import re
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -654,6 +654,17 @@ def _items(doc: Any, key: str, path: str) -> list[dict[str, Any]]:
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise APIError(f"PagerDuty's answer to GET {path} has no list of objects '{key}'")
     return items
+
+
+def items_of(doc: Any, key: str, path: str) -> list[dict[str, Any]]:
+    """The list of objects under ``key`` of an answer that is not paginated (``GET
+    /schedules/{id}/overrides``); an :class:`APIError` when it is anything else."""
+    return _items(doc, key, path)
+
+
+def ids_of(items: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The ``id`` of each listed object that has one (a string); others are skipped."""
+    return [str(i["id"]) for i in items if isinstance(i.get("id"), str) and i["id"]]
 
 
 def _what(path: str) -> str:

@@ -33,7 +33,12 @@ import attrs
 import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.errors import APIError, InputReadError, OnCallPlannerError, ValidationError
 from oncall_planner.model import OnCallPlan, Override, User
-from oncall_planner.pagerduty_api.client import MaybeDoneError, PagerDutyClient, api_path
+from oncall_planner.pagerduty_api.client import (
+    MaybeDoneError,
+    PagerDutyClient,
+    api_path,
+    items_of,
+)
 from oncall_planner.pagerduty_api.planfile import Account, read_json
 from oncall_planner.timeutil import parse_iso8601, zone
 
@@ -387,7 +392,7 @@ class _Ids:
         found = [
             s
             for s in self.client.iter_all("/schedules", "schedules", {"query": name})
-            if s.get("name") == name
+            if s.get("name") == name and isinstance(s.get("id"), str)
         ]
         if len(found) != 1:
             raise APIError(
@@ -404,6 +409,7 @@ class _Ids:
             u
             for u in self.client.iter_all("/users", "users", {"query": user.email})
             if str(u.get("email", "")).lower() == user.email.lower()
+            and isinstance(u.get("id"), str)
         ]
         if len(found) != 1:
             raise APIError(f"PagerDuty has no user with email {user.email!r}")
@@ -444,17 +450,20 @@ def plan_overrides(
         spans = [(o.start, o.end) for o, _ in want] + [(i.start, i.end) for i in ours]
         lo = min(a for a, _ in spans)
         hi = max(b for _, b in spans)
-        answer = client.get(
-            api_path("schedules", sid, "overrides"), {"since": _iso(lo), "until": _iso(hi)}
-        )
+        path = api_path("schedules", sid, "overrides")
+        answer = client.get(path, {"since": _iso(lo), "until": _iso(hi)})
         existing = []
-        for item in (answer.get("overrides") if isinstance(answer, dict) else None) or []:
-            user = item.get("user") or {}
+        for doc in items_of(answer, "overrides", path):
+            user = doc.get("user")
+            if not isinstance(user, dict) or not isinstance(doc.get("id"), str):
+                raise APIError(
+                    f"PagerDuty's answer to GET {path} lists an override without an id or a user"
+                )
             existing.append(
                 (
-                    str(item.get("id")),
-                    convert.instant(item.get("start"), "override start"),
-                    convert.instant(item.get("end"), "override end"),
+                    str(doc.get("id")),
+                    convert.instant(doc.get("start"), "override start"),
+                    convert.instant(doc.get("end"), "override end"),
                     str(user.get("id")),
                     str(user.get("summary") or user.get("id")),
                 )

@@ -36,7 +36,7 @@ import attrs
 import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import Layer, Override, Schedule, ShiftOverride, ShiftSchedule, User
-from oncall_planner.pagerduty_api.client import PagerDutyClient, api_path
+from oncall_planner.pagerduty_api.client import PagerDutyClient, api_path, items_of
 from oncall_planner.render import Entry, Mode, ShiftRenderOptions, render
 from oncall_planner.timeutil import zone
 
@@ -922,12 +922,12 @@ def _verify_layered(
         notes.add(f"schedule {ident}: PagerDuty's answer has no 'schedule'; not verified")
         return None
     made = convert.schedule(doc, by_id, {}, notes)
-    listed = client.get(api_path("schedules", ident, "overrides"), window)
-    items = listed.get("overrides") if isinstance(listed, dict) else None
+    path = api_path("schedules", ident, "overrides")
+    items = items_of(client.get(path, window), "overrides", path)
     if made is None:
         return None
     schedule, _ = made
-    pairs = convert.overrides(items or [], by_id, notes, f"schedule {ident}")
+    pairs = convert.overrides(items, by_id, notes, f"schedule {ident}")
     email_ids = {u.email.lower(): uid for uid, u in by_id.items()}
     return compare_schedule(schedule, doc, since, until, [o for o, _ in pairs], email_ids, mode)
 

@@ -23,7 +23,7 @@ export npm_config_fund := false
 export npm_config_audit := false
 export npm_config_update_notifier := false
 
-.PHONY: demo test bench lint clean browser prometheus
+.PHONY: demo test fuzz bench lint clean browser prometheus
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ demo: $(STAMP) $(if $(HAVE_NPM),$(NODE_STAMP))
 ## test: the whole test suite (HYPOTHESIS_PROFILE=long for a longer property search)
 test: $(STAMP) $(NODE_STAMP) browser prometheus
 	$(PY) -m pytest -n 2 -q
+
+## fuzz: the fuzz suite (tests/fuzz, also part of make test) searching much longer: the long
+## hypothesis profile and 20 times the mutants; FUZZ_SEED=N for other mutants, FUZZ_SCALE=N for more
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests/fuzz -n 2 -q
 
 ## browser: Debian's chromium for the HTML report test, installed only when missing
 ## (CI runs as root; elsewhere sudo is used without a prompt, or the install fails with a message)
@@ -75,6 +80,7 @@ bench: $(STAMP) $(NODE_STAMP) prometheus
 	$(PY) benchmarks/health_bench.py
 	$(PY) benchmarks/migrate_bench.py
 	$(PY) benchmarks/slo_bench.py
+	$(PY) benchmarks/hostile_bench.py
 
 ## lint: ruff (lint and format check) and mypy on the library
 lint: $(STAMP)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "oncall_planner"
-BOTTOM = {"errors", "timeutil", "model"}
+BOTTOM = {"errors", "textutil", "timeutil", "model"}
 CORE = BOTTOM | {
     "render",
     "render_shift",
@@ -29,7 +29,7 @@ CORE = BOTTOM | {
     "health",
     "slo",
 }
-EDGE = {"ingest", "emit", "report", "cli", "cdktf", "cdktn", "pagerduty_api", "testing"}
+EDGE = {"ingest", "emit", "report", "cli", "cdktf", "cdktn", "pagerduty_api", "testing", "files"}
 NODE_BINDINGS = {
     "cdktf",
     "cdktn",

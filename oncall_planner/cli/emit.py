@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import warnings
 
 from oncall_planner.cli._common import (
@@ -17,6 +16,7 @@ from oncall_planner.cli._common import (
     load_plan,
     output,
     parse_instant,
+    say,
     zone_arg,
 )
 
@@ -56,12 +56,12 @@ def run(args: argparse.Namespace) -> int:
     if imported is not None:
         # A placeholder is written into Terraform only with a note that says so, quiet or not.
         for note in imported.placeholders:
-            print(f"placeholder: {note.code} {note}", file=sys.stderr)
+            say(f"placeholder: {note.code} {note}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TerraformEmitWarning)
         doc = to_terraform_json(plan, users=args.users, now=now, names=names)
     for warning in caught:
         if not args.quiet and issubclass(warning.category, TerraformEmitWarning):
-            print(f"left out: {warning.message}", file=sys.stderr)
+            say(f"left out: {warning.message}")
     output(args, json_text(doc))
     return 0

@@ -39,6 +39,7 @@ from typing import Any, Literal
 import attrs
 
 from oncall_planner.errors import ValidationError
+from oncall_planner.files import write_atomic
 from oncall_planner.model import (
     EscalationPolicy,
     EveryMember,
@@ -52,6 +53,7 @@ from oncall_planner.model import (
     Team,
     User,
 )
+from oncall_planner.textutil import json_safe
 from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
 
 UTC = dt.timezone.utc
@@ -618,7 +620,7 @@ def dumps(doc: Mapping[str, Any]) -> str:
     out: list[str] = []
     _append(dict(doc), "", out)
     out.append("\n")
-    return "".join(out)
+    return json_safe("".join(out))
 
 
 def write_terraform_json(
@@ -637,10 +639,8 @@ def write_terraform_json(
     if now is None:
         now = dt.datetime.now(UTC)
     text = dumps(to_terraform_json(plan, users, required_providers, now=now))
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(text.encode("utf-8"))
-    return target
+    # Through a temporary file renamed over the old one: a failed write leaves it whole.
+    return write_atomic(path, text, make_folders=True)
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import http.server
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -331,3 +332,43 @@ def test_an_answer_in_a_shape_the_schema_does_not_allow_is_a_note_or_one_line(sh
                 run(client(pd.base_url))
             except OnCallPlannerError as error:
                 assert "\n" not in str(error)
+
+
+def test_a_cursor_that_comes_back_again_ends_the_listing_with_one_line() -> None:
+    import json
+
+    body = json.dumps({"records": [{"id": "A"}], "next_cursor": "c1"}).encode()
+    with serve(answer(200, body)) as (url, seen), pytest.raises(APIError) as caught:
+        for _ in client(url).iter_cursor("/audit/records", "records"):
+            assert len(seen) < 10, "the same cursor was followed again and again"
+    assert "cursor" in str(caught.value) and "\n" not in str(caught.value)
+    assert len(seen) == 2
+
+
+@pytest.mark.parametrize("token", ["Zq7k\\Wx9j", 'Zq7k"Wx9j'])
+def test_a_recording_holds_no_token_even_one_that_json_escapes(token: str, tmp_path: Path) -> None:
+    import json
+
+    from oncall_planner.pagerduty_api.client import Recorder
+
+    folder = tmp_path
+    echoed = json.dumps({"users": [{"id": "U1", "name": token}], "more": False}).encode()
+    with serve(answer(200, echoed)) as (url, _):
+        PagerDutyClient(token, url, recorder=Recorder(folder), sleep=lambda s: None).get("/users")
+    (saved,) = folder.glob("*.json")
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    assert doc["response"]["body"]["users"][0]["name"] == "<redacted>"
+
+
+def test_a_base_url_with_a_password_is_refused_without_showing_it() -> None:
+    with pytest.raises(APIError) as caught:
+        PagerDutyClient(TOKEN, "https://me:s3cretpw@api.pagerduty.com")
+    message = str(caught.value)
+    assert "s3cretpw" not in message and "user name or password" in message
+
+
+@pytest.mark.parametrize("url", ["http://me:s3cretpw@example.com", "https://:s3cretpw@"])
+def test_a_base_url_refused_for_another_reason_does_not_show_its_password(url: str) -> None:
+    with pytest.raises(APIError) as caught:
+        PagerDutyClient(TOKEN, url)
+    assert "s3cretpw" not in str(caught.value)

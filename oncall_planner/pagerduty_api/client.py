@@ -201,7 +201,9 @@ class Recorder:
         }
         text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         if secret:
-            text = text.replace(secret, "<redacted>")
+            # as written, and as JSON writes it (a token with a quote or a backslash is escaped)
+            for form in (secret, json.dumps(secret, ensure_ascii=False)[1:-1]):
+                text = text.replace(form, "<redacted>")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             target = self.folder / f"{self.count:04d}-{method}-{slug}.json"
@@ -316,6 +318,12 @@ def base_url_from(value: str | None, environ: Mapping[str, str] | None = None) -
             f"PAGERDUTY_SERVICE_REGION must be 'us' or 'eu', got {region!r}; or give --base-url"
         )
     parts = urllib.parse.urlsplit(value.strip())
+    if parts.username is not None or parts.password is not None:
+        # never shown: what is before the '@' is a secret
+        raise APIError(
+            "--base-url must not hold a user name or password (the token comes from "
+            "PAGERDUTY_TOKEN); give it as https://api.pagerduty.com"
+        )
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise APIError(f"--base-url must look like https://api.pagerduty.com, got {value!r}")
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
@@ -608,8 +616,10 @@ class PagerDutyClient:
     def iter_cursor(
         self, path: str, key: str, params: Params | None = None, limit: int = 100
     ) -> Iterator[dict[str, Any]]:
-        """Every item of a cursor-paginated list (``cursor`` in, ``next_cursor`` out)."""
+        """Every item of a cursor-paginated list (``cursor`` in, ``next_cursor`` out); a cursor
+        given twice is an :class:`APIError` (the listing would never end)."""
         cursor: str | None = None
+        followed: set[str] = set()
         while True:
             query = {**(params or {}), "limit": limit}
             if cursor:
@@ -619,6 +629,14 @@ class PagerDutyClient:
             cursor = doc.get("next_cursor") if isinstance(doc, dict) else None
             if not cursor:
                 return
+            cursor = str(cursor)
+            if cursor in followed:
+                # a server that hands out a cursor again would keep the listing going forever
+                raise APIError(
+                    f"PagerDuty's answer to GET {path} gave a next_cursor it had given before; "
+                    "the listing stops there rather than go round for ever"
+                )
+            followed.add(cursor)
 
 
 def api_path(*parts: object) -> str:

@@ -306,6 +306,22 @@ SHAPES: dict[str, tuple[str, Callable[[Any], None]]] = {
         "/v3/schedules/PSV3001",
         lambda b: b["schedule"].update(rotations=["x"]),
     ),
+    "a turn of 10**30 seconds": (
+        "/schedules/PSPAY01",
+        lambda b: b["schedule"]["schedule_layers"][0].update(rotation_turn_length_seconds=10**30),
+    ),
+    "a restriction of 1e300 seconds": (
+        "/schedules/PSPAY01",
+        lambda b: b["schedule"]["schedule_layers"][0].update(
+            restrictions=[
+                {
+                    "type": "daily_restriction",
+                    "start_time_of_day": "08:00:00",
+                    "duration_seconds": 1e300,
+                }
+            ]
+        ),
+    ),
     "final entries a string": (
         "/schedules/PSPAY01",
         lambda b: b["schedule"].update(final_schedule={"rendered_schedule_entries": "x"}),
@@ -372,3 +388,41 @@ def test_a_base_url_refused_for_another_reason_does_not_show_its_password(url: s
     with pytest.raises(APIError) as caught:
         PagerDutyClient(TOKEN, url)
     assert "s3cretpw" not in str(caught.value)
+
+
+NOT_PAGERDUTY_JSON = {
+    "a number of 5,000 digits": b'{"users": [], "more": false, "limit": ' + b"9" * 5000 + b"}",
+    "NaN": b'{"users": [{"id": NaN}], "more": false}',
+    "Infinity": b'{"users": [{"id": "U1", "x": -Infinity}], "more": false}',
+    "a number too large for a float": b'{"users": [{"id": "U1", "x": 1e999}], "more": false}',
+}
+
+
+@pytest.mark.parametrize("what", sorted(NOT_PAGERDUTY_JSON))
+def test_an_answer_with_a_number_json_cannot_hold_is_one_line_on_the_command_line(
+    what: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from oncall_planner.cli import main
+
+    monkeypatch.setenv("PAGERDUTY_TOKEN", TOKEN)
+    argv = ["--since", "2025-03-03T00:00Z", "--days", "1", "--record", str(tmp_path / "rec")]
+    with serve(answer(200, NOT_PAGERDUTY_JSON[what])) as (url, _):
+        code = main(["verify", "--base-url", url, *argv])
+    err = capsys.readouterr().err
+    assert code == 2 and "not JSON" in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_incident_without_an_id_is_left_out_of_the_page_history_with_a_note() -> None:
+    import datetime as dt
+
+    from oncall_planner.pagerduty_api import pull
+
+    def drop_first_id(body: Any) -> None:
+        body["incidents"][0].pop("id")
+
+    since = dt.datetime(2025, 3, 3, 14, tzinfo=dt.timezone.utc)
+    until = since + dt.timedelta(days=2)  # both incidents of the account
+    with _mutated("/incidents", drop_first_id) as pd:
+        account = pull(client(pd.base_url), since=since, until=until, now=until)
+    assert [page.id for page in account.pages] == ["PINC002"]
+    assert any("incident without an id" in note for note in account.notes)

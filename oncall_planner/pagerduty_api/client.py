@@ -20,6 +20,7 @@ import datetime as dt
 import email.utils
 import http.client
 import json
+import math
 import os
 import random
 import re
@@ -146,6 +147,31 @@ def _lower(items: Any) -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in items}
 
 
+class NotJSONError(ValueError):
+    """Bytes that are not JSON as RFC 8259 has it: not UTF-8, not the grammar, nested too deep,
+    ``NaN`` or ``Infinity`` (Python's ``json`` reads them; PagerDuty never writes them), a number
+    no float can hold (``1e999``), or an integer longer than Python converts (4,300 digits)."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise NotJSONError(f"{name} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NotJSONError(f"{text[:20]} is too large for a number")
+    return value
+
+
+def loads(raw: bytes) -> Any:
+    """The JSON value of an answer's bytes, or a :class:`NotJSONError`."""
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError too
+        raise NotJSONError(str(error)[:100]) from None
+
+
 # ---------------------------------------------------------------------------------------------
 # Recording and replay
 # ---------------------------------------------------------------------------------------------
@@ -188,8 +214,8 @@ class Recorder:
         self.count += 1
         slug = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-")[:60] or "root"
         try:
-            decoded: Any = json.loads(response.body.decode("utf-8")) if response.body else None
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            decoded: Any = loads(response.body) if response.body else None
+        except NotJSONError:
             decoded = response.body.decode("utf-8", "replace")
         doc = {
             "request": {"method": method, "path": path, "query": sorted(query), "body": body},
@@ -510,8 +536,8 @@ class PagerDutyClient:
         if not response.body.strip():
             return None
         try:
-            return json.loads(response.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            return loads(response.body)
+        except NotJSONError:
             raise APIError(
                 f"PagerDuty's answer to {shown} is not JSON (status {response.status}); is "
                 f"{self.base_url} PagerDuty's API?",
@@ -520,8 +546,8 @@ class PagerDutyClient:
 
     def _detail(self, response: Response) -> str:
         try:
-            doc = json.loads(response.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            doc = loads(response.body)
+        except NotJSONError:
             return ""
         error = doc.get("error") if isinstance(doc, dict) else None
         if not isinstance(error, dict):

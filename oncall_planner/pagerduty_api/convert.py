@@ -191,6 +191,11 @@ def _restriction(doc: Mapping[str, Any]) -> Restriction:
     )
 
 
+#: What a value of an unexpected shape or size raises on its way into the model: the object is
+#: left out with a note (``10**30`` seconds overflow a ``timedelta``).
+_REFUSED = (OnCallPlannerError, TypeError, ValueError, AttributeError, KeyError, OverflowError)
+
+
 def layers_in_order(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The layers of a ``GET /schedules/{id}`` answer in precedence order (Layer 1 first):
     PagerDuty lists them newest first, the reverse of the order they were written in. Only
@@ -257,7 +262,7 @@ def schedule(
         team_refs = [_ref_id(r) for r in doc.get("teams") or []]
         team_list = [teams_by_id[t] for t in team_refs if t is not None and t in teams_by_id]
         return Schedule(name, zone, built, doc.get("description") or None, team_list), ids
-    except (OnCallPlannerError, TypeError, ValueError, AttributeError, KeyError) as error:
+    except _REFUSED as error:
         notes.add(f"{where} left out: {error}")
         return None
 
@@ -444,7 +449,7 @@ def shift_schedule(
         return PulledShiftSchedule(
             schedule, tuple(rotation_ids), tuple(event_ids), tuple(custom_ids)
         )
-    except (OnCallPlannerError, TypeError, ValueError, AttributeError, KeyError) as error:
+    except _REFUSED as error:
         notes.add(f"{where} left out: {error}")
         return None
 
@@ -487,7 +492,7 @@ def shift_overrides(
                 custom_shift=custom,
             )
             out.append((ov, oid))
-        except (OnCallPlannerError, TypeError, ValueError, AttributeError, KeyError) as error:
+        except _REFUSED as error:
             notes.add(f"{owhere} left out: {error}")
     return out
 
@@ -568,7 +573,7 @@ def policy(
         return EscalationPolicy(
             name, rules, int(doc.get("num_loops") or 0), team, doc.get("description") or None
         )
-    except (OnCallPlannerError, TypeError, ValueError, AttributeError, KeyError) as error:
+    except _REFUSED as error:
         notes.add(f"{where} left out: {error}")
         return None
 

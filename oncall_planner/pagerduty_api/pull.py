@@ -384,7 +384,14 @@ def _pages(
         if team_ids:
             params["team_ids[]"] = list(team_ids)
         for item in client.iter_all("/incidents", "incidents", params):
-            incidents.setdefault(str(item.get("id")), item)
+            ident = item.get("id")
+            if isinstance(ident, str) and ident:
+                incidents.setdefault(ident, item)
+            else:
+                p.notes.add(
+                    "an incident without an id left out of the page history: "
+                    f"#{item.get('incident_number', '?')}"
+                )
         lo = hi
     chosen = [
         doc

@@ -426,3 +426,26 @@ def test_an_incident_without_an_id_is_left_out_of_the_page_history_with_a_note()
         account = pull(client(pd.base_url), since=since, until=until, now=until)
     assert [page.id for page in account.pages] == ["PINC002"]
     assert any("incident without an id" in note for note in account.notes)
+
+
+@pytest.mark.parametrize(
+    ("path", "ident"), [("/schedules/PSPAY01", "PSPAY01"), ("/v3/schedules/PSV3001", "PSV3001")]
+)
+def test_a_schedule_pagerduty_gives_no_final_schedule_for_is_not_verified_rather_than_judged(
+    path: str, ident: str
+) -> None:
+    """Without PagerDuty's rendering there is nothing to compare with: neither "agrees at every
+    minute" nor a disagreement with a PagerDuty that has nobody on call."""
+    import datetime as dt
+
+    from oncall_planner.pagerduty_api import verify
+
+    def drop(body: Any) -> None:
+        body["schedule"].pop("final_schedule", None)
+
+    since = dt.datetime(2025, 3, 3, 14, tzinfo=dt.timezone.utc)
+    with _mutated(path, drop) as pd:
+        result = verify(client(pd.base_url), since=since, until=since + dt.timedelta(days=14))
+    assert ident not in [check.pagerduty_id for check in result.schedules]
+    assert any(ident in note and "not verified" in note for note in result.notes)
+    assert len(result.schedules) >= 1  # the others still are

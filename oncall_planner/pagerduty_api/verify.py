@@ -926,6 +926,13 @@ def _verify_layered(
     items = items_of(client.get(path, window), "overrides", path)
     if made is None:
         return None
+    if not isinstance(_subschedule(doc, "final_schedule"), list):
+        # nothing to compare with: neither agreement nor a PagerDuty with nobody on call
+        notes.add(
+            f"schedule {ident} ({made[0].name}): PagerDuty's answer has no final_schedule "
+            "entries; not verified"
+        )
+        return None
     schedule, _ = made
     pairs = convert.overrides(items, by_id, notes, f"schedule {ident}")
     email_ids = {u.email.lower(): uid for uid, u in by_id.items()}
@@ -957,6 +964,15 @@ def _verify_shift(
     if pulled is None:
         return None
     where = f"shift-based schedule {ident} ({pulled.schedule.name})"
+    final = doc.get("final_schedule")
+    if not isinstance(final, Mapping) or not isinstance(
+        final.get("computed_shift_assignments"), list
+    ):
+        notes.add(
+            f"{where}: PagerDuty's answer has no final_schedule (asked with "
+            "include[]=final_schedule); not verified"
+        )
+        return None
     pairs = convert.shift_overrides(listed, pulled, by_id, notes, where)
     email_ids = {u.email.lower(): uid for uid, u in by_id.items()}
     return compare_shift_schedule(

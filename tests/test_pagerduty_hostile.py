@@ -449,3 +449,48 @@ def test_a_schedule_pagerduty_gives_no_final_schedule_for_is_not_verified_rather
     assert ident not in [check.pagerduty_id for check in result.schedules]
     assert any(ident in note and "not verified" in note for note in result.notes)
     assert len(result.schedules) >= 1  # the others still are
+
+
+def _recording(tmp_path: Path) -> Path:
+    import shutil
+
+    folder = tmp_path / "recording"
+    shutil.copytree(Path(__file__).parent / "data" / "pagerduty" / "recorded-dst", folder)
+    return folder
+
+
+@pytest.mark.parametrize("target", ["outside", "/dev/zero"])
+def test_a_replayed_recording_never_reads_through_a_link_out_of_its_folder(
+    target: str, tmp_path: Path
+) -> None:
+    """A recording comes from a bug report, someone else's folder: a link in it to a file of
+    yours (or to /dev/zero, which never ends) is refused before anything is read."""
+    from oncall_planner.errors import OnCallPlannerError
+    from oncall_planner.pagerduty_api.client import ReplayTransport
+
+    folder = _recording(tmp_path)
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"request": {}, "response": {}}', encoding="utf-8")
+    (folder / "0999-GET-users.json").symlink_to(secret if target == "outside" else target)
+    with pytest.raises(OnCallPlannerError) as caught:
+        ReplayTransport(folder)
+    assert "0999-GET-users.json" in str(caught.value) and "outside" in str(caught.value)
+
+
+def test_a_replayed_recording_refuses_a_fifo_and_a_huge_file_unread(tmp_path: Path) -> None:
+    import os
+
+    from oncall_planner.errors import OnCallPlannerError
+    from oncall_planner.pagerduty_api.client import MAX_BYTES, ReplayTransport
+
+    folder = _recording(tmp_path)
+    os.mkfifo(folder / "0998-GET-users.json")  # reading it would wait for ever
+    with pytest.raises(OnCallPlannerError) as caught:
+        ReplayTransport(folder)
+    assert "not a file" in str(caught.value)
+    (folder / "0998-GET-users.json").unlink()
+    with open(folder / "0997-GET-users.json", "wb") as huge:
+        huge.truncate(MAX_BYTES + 1)  # sparse: nothing written
+    with pytest.raises(OnCallPlannerError) as caught:
+        ReplayTransport(folder)
+    assert "larger than" in str(caught.value)

@@ -24,6 +24,7 @@ import math
 import os
 import random
 import re
+import stat
 import time
 import urllib.parse
 import urllib.request
@@ -251,6 +252,25 @@ class NotRecordedError(APIError):
     were verified): callers that can do without an answer catch this and say so."""
 
 
+def _recorded_text(path: Path, root: Path) -> str:
+    """The text of one file of a recording. A recording may come from someone else (a bug
+    report): a link out of its folder is not followed, a FIFO or device not opened, a file over
+    :data:`MAX_BYTES` not read."""
+    real = Path(os.path.realpath(path))
+    if root not in real.parents:
+        raise OnCallPlannerError(
+            f"--replay {path}: leads outside the folder {root} (a symbolic link?); not read"
+        )
+    info = real.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise OnCallPlannerError(f"--replay {path}: not a file (a FIFO or a device?); not read")
+    if info.st_size > MAX_BYTES:
+        raise OnCallPlannerError(
+            f"--replay {path}: larger than {_megabytes(MAX_BYTES)}, no recorded answer is; not read"
+        )
+    return real.read_text(encoding="utf-8")
+
+
 class ReplayTransport:
     """Serves the responses a :class:`Recorder` saved, for the same requests in any order (each
     recorded response is served once); a request the recording does not hold is an error."""
@@ -261,9 +281,10 @@ class ReplayTransport:
         if not files:
             raise OnCallPlannerError(f"--replay {self.folder}: no recorded responses there")
         self.pending: dict[str, list[Response]] = {}
+        root = Path(os.path.realpath(self.folder))
         for path in files:
             try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
+                doc = json.loads(_recorded_text(path, root))
                 request, answer = doc["request"], doc["response"]
                 key = _request_key(
                     request["method"], request["path"], [tuple(q) for q in request["query"]]

@@ -494,3 +494,24 @@ def test_a_replayed_recording_refuses_a_fifo_and_a_huge_file_unread(tmp_path: Pa
     with pytest.raises(OnCallPlannerError) as caught:
         ReplayTransport(folder)
     assert "larger than" in str(caught.value)
+
+
+def _trickle_headers(h: http.server.BaseHTTPRequestHandler) -> None:
+    """The status line, then a header that never ends, a byte at a time."""
+    import time
+
+    h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+    h.wfile.flush()
+    for _ in range(100):  # 10 s at most, so the server thread ends after the test
+        time.sleep(0.1)
+        h.wfile.write(b"a")
+        h.wfile.flush()
+    h.close_connection = True
+
+
+def test_headers_that_trickle_forever_are_given_up_after_the_deadline() -> None:
+    with serve(_trickle_headers) as (url, seen):
+        c = client(url, deadline=0.5, max_attempts=1)
+        with pytest.raises(APIError, match=r"cannot reach PagerDuty.*0\.5 s"):
+            c.get("/users")
+    assert len(seen) == 1

@@ -16,6 +16,7 @@ header of the request, so a recording carries no token.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import http.client
@@ -24,7 +25,10 @@ import math
 import os
 import random
 import re
+import socket
+import ssl
 import stat
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -82,6 +86,39 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class _WatchedHTTPHandler(urllib.request.HTTPHandler):
+    """Plain http (a stand-in on 127.0.0.1), with each connection listed for the deadline."""
+
+    def __init__(self, connections: list[http.client.HTTPConnection]) -> None:
+        super().__init__()
+        self._connections = connections
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+            connection = http.client.HTTPConnection(*args, **kwargs)
+            self._connections.append(connection)
+            return connection
+
+        return self.do_open(make, req)
+
+
+class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
+    """https with the default certificate checks, each connection listed for the deadline."""
+
+    def __init__(self, connections: list[http.client.HTTPConnection]) -> None:
+        super().__init__()
+        self._connections = connections
+        self._tls = ssl.create_default_context()
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+            connection = http.client.HTTPSConnection(*args, **kwargs)
+            self._connections.append(connection)
+            return connection
+
+        return self.do_open(make, req, context=self._tls)
+
+
 class UrllibTransport:
     """HTTP(S) through the standard library; nothing to install. A redirect is returned as it
     came (the client refuses it), never followed.
@@ -97,7 +134,12 @@ class UrllibTransport:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.deadline = deadline
-        self._opener = urllib.request.build_opener(_NoRedirects())
+        self._connections: list[http.client.HTTPConnection] = []
+        self._opener = urllib.request.build_opener(
+            _NoRedirects(),
+            _WatchedHTTPHandler(self._connections),
+            _WatchedHTTPSHandler(self._connections),
+        )
 
     def send(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes | None
@@ -106,13 +148,40 @@ class UrllibTransport:
 
         until = time.monotonic() + self.deadline
         request = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
+        # The socket timeout bounds each wait, not the whole: a server may trickle the status
+        # line and headers a byte at a time. At the deadline the connection is cut.
+        expired = threading.Event()
+        self._connections.clear()
+        timer = threading.Timer(self.deadline, self._cut, (expired,))
+        timer.daemon = True
+        timer.start()
         try:
-            with self._opener.open(request, timeout=self.timeout) as answer:
-                data = self._read(answer, until)
-                return Response(answer.status, _lower(answer.headers.items()), data)
-        except urllib.error.HTTPError as error:
-            with error:
-                return Response(error.code, _lower(error.headers.items()), self._read(error, until))
+            try:
+                with self._opener.open(request, timeout=self.timeout) as answer:
+                    data = self._read(answer, until)
+                    got = Response(answer.status, _lower(answer.headers.items()), data)
+            except urllib.error.HTTPError as error:
+                with error:
+                    data = self._read(error, until)
+                    got = Response(error.code, _lower(error.headers.items()), data)
+        except (OSError, http.client.HTTPException):
+            if expired.is_set():
+                raise TimeoutError(f"the answer took longer than {self.deadline:g} s") from None
+            raise
+        finally:
+            timer.cancel()
+            self._connections.clear()
+        if expired.is_set():  # cut short, though it may look whole
+            raise TimeoutError(f"the answer took longer than {self.deadline:g} s")
+        return got
+
+    def _cut(self, expired: threading.Event) -> None:
+        expired.set()
+        for connection in list(self._connections):
+            sock = connection.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
 
     def _read(self, stream: Any, until: float) -> bytes:
         read = getattr(stream, "read1", None) or stream.read

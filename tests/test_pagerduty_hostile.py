@@ -515,3 +515,25 @@ def test_headers_that_trickle_forever_are_given_up_after_the_deadline() -> None:
         with pytest.raises(APIError, match=r"cannot reach PagerDuty.*0\.5 s"):
             c.get("/users")
     assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "u+Zq7kWx9jSecret",  # the token, pasted where the URL goes
+        "https://api.pagerduty.com/?token=Zq7kWx9jSecret",
+        "http://api.pagerduty.com/Zq7kWx9jSecret",
+        "https://[::1/Zq7kWx9jSecret",
+        "https://api.pagerduty.com:99999/Zq7kWx9jSecret",
+    ],
+)
+def test_a_refused_base_url_is_one_line_that_never_echoes_what_may_be_a_secret(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from oncall_planner.cli import main
+
+    monkeypatch.setenv("PAGERDUTY_TOKEN", TOKEN)
+    code = main(["verify", "--base-url", url, "--since", "2025-03-03T00:00Z", "--days", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "Zq7kWx9jSecret" not in err and "--base-url" in err

@@ -433,22 +433,34 @@ def base_url_from(value: str | None, environ: Mapping[str, str] | None = None) -
         raise APIError(
             f"PAGERDUTY_SERVICE_REGION must be 'us' or 'eu', got {region!r}; or give --base-url"
         )
-    parts = urllib.parse.urlsplit(value.strip())
+    # What is refused is never echoed whole: a token pasted as the URL (or in its query, or
+    # before an '@') would end up in a terminal or a CI log.
+    try:
+        parts = urllib.parse.urlsplit(value.strip())
+        _ = parts.port  # a port that is not a number, or out of range, raises
+    except ValueError:
+        raise APIError(
+            "--base-url is not a URL (a bracket or the port is wrong); give it as "
+            "https://api.pagerduty.com"
+        ) from None
     if parts.username is not None or parts.password is not None:
-        # never shown: what is before the '@' is a secret
         raise APIError(
             "--base-url must not hold a user name or password (the token comes from "
             "PAGERDUTY_TOKEN); give it as https://api.pagerduty.com"
         )
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise APIError(f"--base-url must look like https://api.pagerduty.com, got {value!r}")
+        raise APIError(
+            "--base-url must look like https://api.pagerduty.com (a scheme and a host; the "
+            "token goes in PAGERDUTY_TOKEN, never in an option)"
+        )
+    host = f"{parts.scheme}://{parts.netloc}"
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
         raise APIError(
-            f"--base-url {value}: use https:// (plain http is only for a stand-in on this "
+            f"--base-url {host}: use https:// (plain http is only for a stand-in on this "
             "machine, 127.0.0.1 or localhost: the token must not cross a network in clear text)"
         )
     if parts.query or parts.fragment:
-        raise APIError(f"--base-url must not have a query or fragment, got {value!r}")
+        raise APIError(f"--base-url {host}...: must not have a query or fragment")
     return value.strip().rstrip("/")
 
 

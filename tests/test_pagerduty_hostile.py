@@ -537,3 +537,42 @@ def test_a_refused_base_url_is_one_line_that_never_echoes_what_may_be_a_secret(
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "Zq7kWx9jSecret" not in err and "--base-url" in err
+
+
+def test_a_ledger_whose_overrides_are_not_a_list_is_one_line(tmp_path: Path) -> None:
+    from oncall_planner.errors import InputReadError
+    from oncall_planner.pagerduty_api.overrides import LEDGER_FORMAT, OverrideLedger
+
+    path = tmp_path / "cover.ledger.json"
+    path.write_text(f'{{"format": "{LEDGER_FORMAT}", "overrides": 5}}', encoding="utf-8")
+    with pytest.raises(InputReadError, match="overrides must be a list"):
+        OverrideLedger.load(path)
+
+
+def test_a_ledger_that_cannot_be_written_whole_keeps_the_previous_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger is what says which overrides are ours: a full disk mid-write must not leave
+    half a file (the next run could not read it) but the previous ledger."""
+    import datetime as dt
+    import errno
+    import os
+
+    from oncall_planner.errors import OnCallPlannerError
+    from oncall_planner.pagerduty_api.overrides import LedgerItem, OverrideLedger
+
+    path = tmp_path / "cover.ledger.json"
+    at = dt.datetime(2025, 3, 3, tzinfo=dt.timezone.utc)
+    ledger = OverrideLedger([LedgerItem("PS1", "PO1", at, at + dt.timedelta(hours=1), "PU1")], path)
+    ledger.save()
+    before = path.read_bytes()
+    ledger.items.append(LedgerItem("PS1", "PO2", at, at + dt.timedelta(hours=2), "PU1"))
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OnCallPlannerError, match="No space left"):
+        ledger.save()
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["cover.ledger.json"]

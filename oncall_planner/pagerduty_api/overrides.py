@@ -32,6 +32,7 @@ import attrs
 
 import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.errors import APIError, InputReadError, OnCallPlannerError, ValidationError
+from oncall_planner.files import write_atomic
 from oncall_planner.model import OnCallPlan, Override, User
 from oncall_planner.pagerduty_api.client import (
     MaybeDoneError,
@@ -226,8 +227,11 @@ class OverrideLedger:
             raise InputReadError(
                 f'{source}: not an override ledger (no "format": {LEDGER_FORMAT!r})'
             )
+        rows = data.get("overrides") or []
+        if not isinstance(rows, list):
+            raise InputReadError(f"{source}: overrides must be a list, got {type(rows).__name__}")
         items = []
-        for n, row in enumerate(data.get("overrides") or [], start=1):
+        for n, row in enumerate(rows, start=1):
             try:
                 items.append(
                     LedgerItem(
@@ -263,8 +267,8 @@ class OverrideLedger:
             return
         text = json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(text, encoding="utf-8")
+            # whole or not at all: half a ledger would make the next run refuse it
+            write_atomic(self.path, text, make_folders=True)
         except OSError as error:
             raise OnCallPlannerError(
                 f"ledger {self.path}: cannot write: {error.strerror or error}"

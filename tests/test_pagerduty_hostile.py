@@ -576,3 +576,20 @@ def test_a_ledger_that_cannot_be_written_whole_keeps_the_previous_one(
         ledger.save()
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["cover.ledger.json"]
+
+
+def test_a_page_history_reaching_before_1970_is_refused_before_any_call(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--history-days 739000 asked PagerDuty for 4,000 half-years of incidents, back to year 2."""
+    from oncall_planner.cli import main
+
+    monkeypatch.setenv("PAGERDUTY_TOKEN", TOKEN)
+    with serve(answer(200, b'{"users": [], "more": false}')) as (url, seen):
+        code = main(
+            ["pull", "--base-url", url, "--since", "2025-03-03", "--history-days", "739000"]
+            + ["-o", str(tmp_path / "plan.json")]
+        )
+    err = capsys.readouterr().err
+    assert code == 2 and seen == []
+    assert "--history-days 739000" in err and "1970" in err

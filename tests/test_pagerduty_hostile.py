@@ -585,11 +585,9 @@ def test_a_page_history_reaching_before_1970_is_refused_before_any_call(
     from oncall_planner.cli import main
 
     monkeypatch.setenv("PAGERDUTY_TOKEN", TOKEN)
+    window = ["--since", "2025-03-03", "--history-days", "739000"]
     with serve(answer(200, b'{"users": [], "more": false}')) as (url, seen):
-        code = main(
-            ["pull", "--base-url", url, "--since", "2025-03-03", "--history-days", "739000"]
-            + ["-o", str(tmp_path / "plan.json")]
-        )
+        code = main(["pull", "--base-url", url, *window, "-o", str(tmp_path / "plan.json")])
     err = capsys.readouterr().err
     assert code == 2 and seen == []
     assert "--history-days 739000" in err and "1970" in err

@@ -591,3 +591,18 @@ def test_a_page_history_reaching_before_1970_is_refused_before_any_call(
     err = capsys.readouterr().err
     assert code == 2 and seen == []
     assert "--history-days 739000" in err and "1970" in err
+
+
+def test_recording_twice_into_one_folder_keeps_the_first_recording(tmp_path: Path) -> None:
+    """`pull --record rec` then `verify --record rec`: the second run numbered its files from 1
+    again and wrote over the first run's (0001-GET-users.json, ...), leaving a mix of both."""
+    from oncall_planner.pagerduty_api.client import Recorder
+
+    folder = tmp_path / "rec"
+    with serve(answer(200, b'{"users": [{"id": "U1"}], "more": false}')) as (url, _):
+        PagerDutyClient(TOKEN, url, recorder=Recorder(folder)).get("/users")
+    first = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with serve(answer(200, b'{"users": [{"id": "U2"}], "more": false}')) as (url, _):
+        PagerDutyClient(TOKEN, url, recorder=Recorder(folder)).get("/users")
+    now = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert len(now) == 2 and all(now[name] == body for name, body in first.items())

@@ -260,7 +260,8 @@ def _split(url: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 class Recorder:
-    """Saves every response into ``folder``, one JSON file per request, numbered in order.
+    """Saves every response into ``folder``, one JSON file per request, numbered in order (after
+    the files of an earlier recording into the same folder).
 
     A file holds the request line (method, path below the base URL, query) and the answer
     (status, the headers that matter, the body). Request headers are never saved, and any
@@ -270,7 +271,14 @@ class Recorder:
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
-        self.count = 0
+        # numbered on from a recording already there (``pull --record rec`` then ``verify
+        # --record rec``), never over it: replaying the folder serves both runs' answers
+        numbers = [
+            int(match.group(1))
+            for name in (os.listdir(self.folder) if self.folder.is_dir() else ())
+            if (match := re.match(r"(\d{4,})-", name))
+        ]
+        self.count = max(numbers, default=0)
 
     def save(
         self,

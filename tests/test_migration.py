@@ -18,6 +18,7 @@ from oncall_planner import (
     Layer,
     Restriction,
     Schedule,
+    ShiftRenderOptions,
     ShiftSchedule,
     User,
     ValidationError,
@@ -380,6 +381,34 @@ def convertible_schedules(draw: st.DrawFn) -> Schedule:
                 layer.restrictions,
             )
     return Schedule("Random", zone, layers)
+
+
+def test_a_layer_resuming_inside_a_shift_that_spans_a_clock_change_gets_its_bridge():
+    # Base's week from Mon 8 March 2027 spans the spring change (14 March); Cover hides it
+    # until Thu 11 March, so Base's event for [11 March, 16 April) starts inside that week.
+    # Its bridge must cover the cut week's end, whichever length PagerDuty gives a shift (U2).
+    split = Schedule(
+        "Split",
+        "America/New_York",
+        [
+            Layer("Base", [ANN, BEN, CAT], dt.datetime(2026, 1, 5, 9, tzinfo=NY), WEEK),
+            Layer(
+                "Cover",
+                [DAN],
+                dt.datetime(2027, 2, 25, 9, tzinfo=NY),
+                WEEK,
+                end=dt.datetime(2027, 3, 11, 9, tzinfo=NY),
+            ),
+            Layer("Later", [ANN], dt.datetime(2027, 4, 16, 9, tzinfo=NY), WEEK),
+        ],
+    )
+    conversion = to_shift_schedule(split, dt.datetime(2026, 12, 1, tzinfo=NY))
+    assert conversion.limitations == ()
+    until = dt.datetime(2027, 4, 20, tzinfo=NY)
+    for duration in ("exact", "wallclock"):
+        options = ShiftRenderOptions(duration=duration)
+        proof = prove_conversion(conversion, until=until, options=options, readings=False)
+        assert proof.exact, proof.to_text()
 
 
 @given(convertible_schedules())

@@ -477,7 +477,8 @@ def _bridged(
     main = pattern.with_window(0, pattern.length - stop, "shortened")
     tail = pattern.with_window(pattern.length - bridge, bridge, "bridge")
     f = zclock.from_local
-    for local in pattern.starts(zclock.to_local(lo), zclock.to_local(hi)):
+    # From the occurrence in progress at lo: an effective_since inside it keeps its end.
+    for local in pattern.starts(zclock.to_local(lo) - pattern.length, zclock.to_local(hi)):
         target = (f(local), f(local + pattern.length))
         for exact in (True, False):
             a = f(local)
@@ -875,13 +876,17 @@ def _bridge(
 ) -> tuple[list[tuple[_Plan, tuple[_Plan, _Plan] | None]], list[str], list[Limitation]]:
     """Each plan with the shortened plan and bridge that replace it when it spans clock
     changes (``None`` when it needs none or none fits), and notes and limitations."""
-    shift = _max_shift(zclock, lo, max(hi, lo + DAY))
+    # An epoch that starts inside an occurrence (a layer's start or end) keeps that
+    # occurrence's end: a clock change before lo inside it counts too.
+    longest = max((plan.pattern.length for plan in plans), default=0)
+    shift = _max_shift(zclock, lo - longest, max(hi, lo + DAY))
     out: list[tuple[_Plan, tuple[_Plan, _Plan] | None]] = []
     notes: list[str] = []
     problems: list[Limitation] = []
     for plan in plans:
         pattern = plan.pattern
-        local_lo, local_hi = zclock.to_local(lo) - DAY, zclock.to_local(hi) + DAY
+        local_lo = zclock.to_local(lo) - pattern.length - DAY
+        local_hi = zclock.to_local(hi) + DAY
         dirty = [
             s for s in pattern.starts(local_lo, local_hi) if not _clean(zclock, s, pattern.length)
         ]

@@ -111,3 +111,28 @@ def test_a_horizon_of_no_days_is_refused_before_reading(
     code, _, err = run(capsys, "migrate", "no-such-file.tf", "--horizon", "0")
     assert code == 2
     assert "--horizon must be a positive number of days" in err
+
+
+def test_something_left_out_beyond_the_horizon_still_exits_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The odd layer takes over in 2027, after the 30 days compared: the proof is exact, but the
+    # Terraform does not carry the whole schedule.
+    source = tmp_path / "later.tf"
+    later = UNEVEN.replace("2025-01-06T09:00:00Z", "2027-01-06T09:00:00Z")
+    source.write_text(later)
+    code, out, _err = run(
+        capsys,
+        "migrate",
+        str(source),
+        "--since",
+        "2026-12-01",
+        "--horizon",
+        "30",
+        "-q",
+        "-o",
+        str(tmp_path / "out.tf.json"),
+    )
+    assert "exact: the same people are on call every minute" in out
+    assert "left out (uneven-turns)" in out
+    assert code == 1

@@ -411,6 +411,34 @@ def test_a_layer_resuming_inside_a_shift_that_spans_a_clock_change_gets_its_brid
         assert proof.exact, proof.to_text()
 
 
+def later_layer(start: dt.datetime) -> Schedule:
+    return Schedule(
+        "Later",
+        "America/New_York",
+        [
+            Layer("Base", [ANN, BEN], dt.datetime(2026, 1, 5, 9, tzinfo=NY), WEEK),
+            Layer("Later", [CAT, DAN], start, WEEK),
+        ],
+    )
+
+
+def test_a_layer_starting_more_than_12_months_after_since_is_left_out_and_said():
+    # PagerDuty refuses an effective_since more than 12 months ahead (and the provider then
+    # deletes the schedule it was creating): the event cannot be written now.
+    since = dt.datetime(2026, 12, 1, tzinfo=NY)
+    conversion = to_shift_schedule(later_layer(dt.datetime(2028, 1, 5, 9, tzinfo=NY)), since)
+    assert [lim.code for lim in conversion.limitations] == ["effective-since-too-far"]
+    assert "2028-01-05 09:00 EST" in conversion.limitations[0].message
+    assert max(e.effective_since for e in events(conversion)) < dt.datetime(2027, 12, 1, tzinfo=NY)
+
+
+def test_a_layer_starting_within_12_months_becomes_an_event():
+    since = dt.datetime(2026, 12, 1, tzinfo=NY)
+    conversion = to_shift_schedule(later_layer(dt.datetime(2027, 11, 3, 9, tzinfo=NY)), since)
+    assert conversion.limitations == ()
+    assert dt.datetime(2027, 11, 3, 9, tzinfo=NY) in {e.effective_since for e in events(conversion)}
+
+
 @given(convertible_schedules())
 def test_schedules_of_the_convertible_class_render_identically_for_a_year(schedule):
     conversion = to_shift_schedule(schedule, SINCE)

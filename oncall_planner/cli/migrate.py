@@ -3,8 +3,9 @@
 Writes the migrated plan as Terraform JSON (``-o``, default standard output) and the proof of
 every converted schedule (``--proof FILE``, text or ``.json``; without it the proof goes to
 standard error, or to standard output when the Terraform goes to a file). Exit 0 when every
-proof is exact, 1 when some schedule differs (each difference is listed with its reason), 2 for
-bad usage or input.
+proof is exact and nothing was left out, 1 when some schedule differs (each difference is listed
+with its reason) or a conversion left something out, even beyond the horizon, 2 for bad usage or
+input.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
         description="Convert the plan's layer-based schedules into shift-based ones "
         "(pagerduty_schedulev2), retarget the escalation policies, write the Terraform, and "
         "prove the conversion: both are rendered over the horizon and compared minute by "
-        "minute. Exit 0 when every proof is exact, 1 when some schedule differs, 2 for bad "
-        "usage or input.",
+        "minute. Exit 0 when every proof is exact and nothing was left out, 1 when some "
+        "schedule differs or something was left out (even beyond the horizon), 2 for bad usage "
+        "or input.",
     )
     add_input(p)
     add_common(p)
@@ -131,7 +133,8 @@ def run(args: argparse.Namespace) -> int:
         summary = report if args.proof is None else _summary(proofs)
         stream = sys.stdout if args.output not in (None, "-") else sys.stderr
         print(summary, end="" if summary.endswith("\n") else "\n", file=stream)
-    return 0 if all(p.exact for p in proofs) else 1
+    # Something left out counts even where the horizon does not reach it.
+    return 0 if all(p.exact and p.conversion.exact for p in proofs) else 1
 
 
 def _text(proof: ConversionProof) -> str:
@@ -145,7 +148,10 @@ def _summary(proofs: list[ConversionProof]) -> str:
     lines = []
     for proof in proofs:
         name = proof.conversion.source.name
-        if proof.exact:
+        left_out = len(proof.conversion.limitations)
+        if proof.exact and left_out:
+            lines.append(f"{name}: exact over the horizon, {left_out} thing(s) left out")
+        elif proof.exact:
             lines.append(f"{name}: exact")
         else:
             lines.append(f"{name}: differs for {proof.differing_minutes:,} minutes")

@@ -35,6 +35,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import (
@@ -78,6 +79,8 @@ DEFAULT_HORIZON = dt.timedelta(days=365)
 MAX_ROTATIONS = 10
 MAX_EVENTS = 5
 MAX_MEMBERS = 20
+#: How far ahead an event's ``effective_since`` may be when it is created (reference §1.9).
+MAX_AHEAD = relativedelta(months=12)
 #: A week cut into more pieces than this is not worth trying (a turn of 1 h 1 min, say).
 _MAX_CUTS = 2 * 7 * 24
 #: How far back a pattern's period is searched for a start that spans no clock change.
@@ -97,6 +100,7 @@ class Limitation:
     """Something of the layer-based schedule the shift-based one cannot say.
 
     ``code`` names the kind (``"too-many-rotations"``, ``"too-many-events"``,
+    ``"effective-since-too-far"``,
     ``"too-many-members"``, ``"uneven-turns"``, ``"repeated-person"``, ``"too-many-patterns"``,
     ``"daylight-saving"``, ``"not-whole-minutes"``), ``message`` says it in words and ``spans``
     are the stretches of the conversion's horizon where it changes who is on call (the proof
@@ -739,6 +743,23 @@ def to_shift_schedule(
             )
         )
         epochs = epochs[:MAX_EVENTS]
+    # PagerDuty refuses an effective_since more than 12 months ahead (and the provider deletes
+    # the schedule it was creating): a later set-up can only be added later.
+    latest = to_seconds(from_seconds(lo) + MAX_AHEAD)
+    far = [n for n, epoch in enumerate(epochs) if n and epoch.since > latest]
+    if far:
+        cut = epochs[far[0]].since
+        end = lo + int((horizon + _SEARCH).total_seconds())
+        limitations.append(
+            Limitation(
+                "effective-since-too-far",
+                f"the layers change at {_when(zclock, cut)}, more than 12 months after "
+                f"{_when(zclock, lo)}, and PagerDuty refuses an effective_since that far ahead: "
+                "the set-up from then on is left out; add it within 12 months of that date",
+                (Interval(from_seconds(cut), from_seconds(end)),) if cut < end else (),
+            )
+        )
+        epochs = epochs[: far[0]]
     switch = lo
     slots: list[list[ShiftEvent]] = []
     for number, epoch in enumerate(epochs):

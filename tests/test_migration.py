@@ -14,14 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oncall_planner import (
+    CheckConfig,
     Conversion,
     Layer,
+    OnCallPlan,
     Restriction,
     Schedule,
     ShiftRenderOptions,
     ShiftSchedule,
     User,
     ValidationError,
+    check,
     plan_rotation,
     prove_conversion,
     render,
@@ -437,6 +440,35 @@ def test_a_layer_starting_within_12_months_becomes_an_event():
     conversion = to_shift_schedule(later_layer(dt.datetime(2027, 11, 3, 9, tzinfo=NY)), since)
     assert conversion.limitations == ()
     assert dt.datetime(2027, 11, 3, 9, tzinfo=NY) in {e.effective_since for e in events(conversion)}
+
+
+def test_a_one_person_weekday_layer_gives_an_event_the_web_editor_can_open():
+    # The provider's migration guide: one person on weekday business hours. Any
+    # shifts_per_member suits one person, and the web editor opens a FREQ=WEEKLY event only
+    # when it is a multiple of the BYDAY days (OCP709).
+    office = [Restriction.weekly(day, "09:00:00", dt.timedelta(hours=8)) for day in range(1, 6)]
+    hours = Schedule(
+        "Business Hours",
+        "Etc/UTC",
+        [
+            Layer(
+                "Weekdays",
+                [ANN],
+                dt.datetime(2026, 2, 21, 9, tzinfo=UTC),
+                WEEK,
+                restrictions=office,
+            )
+        ],
+    )
+    since = dt.datetime(2026, 12, 1, tzinfo=UTC)
+    conversion = to_shift_schedule(hours, since)
+    [event] = events(conversion)
+    assert event.recurrence == ("RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",)
+    assert event.assignment.shifts_per_member == 5
+    plan = OnCallPlan(shift_schedules=[conversion.schedule])
+    config = CheckConfig(select=["OCP709"])
+    assert check(plan, since, since + 4 * WEEK, config=config, now=since) == ()
+    assert prove_conversion(conversion, until=since + 5 * WEEK, readings=False).exact
 
 
 @given(convertible_schedules())

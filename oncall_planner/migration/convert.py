@@ -386,11 +386,14 @@ def _analyse(pattern: _Pattern, lo: int, hi: int) -> _Plan | str:
     """The block size and cycle of ``pattern`` over ``[lo, hi)``, or why there is none."""
     lc = pattern.layer
     users = lc.layer.users
+    # One person suits any shifts_per_member: a whole week of BYDAY days lets PagerDuty's web
+    # editor open the event (it wants a multiple of the BYDAY days with FREQ=WEEKLY, OCP709).
+    alone = len(pattern.days) if len(pattern.days) < 7 else 1
     if len(set(users)) == 1:
-        return _Plan(pattern, 1, 1)
+        return _Plan(pattern, alone, 1)
     blocks = _blocks(pattern, lo, hi)
     if not blocks:
-        return _Plan(pattern, 1, 1)
+        return _Plan(pattern, alone, 1)
     inner = [count for _, _, count in blocks[1:-1]] or [max(c for _, _, c in blocks)]
     spm = inner[0]
     if any(c != spm for c in inner) or blocks[0][2] > spm or blocks[-1][2] > spm:
@@ -570,7 +573,11 @@ def _events(
                         from_seconds(f(anchor)),
                         from_seconds(f(anchor + pattern.length)),
                         pattern.rrule(),
-                        RotatingMembers([pattern.layer.person(first)]),
+                        # one person: a week of BYDAY days a turn keeps it editable (OCP709)
+                        RotatingMembers(
+                            [pattern.layer.person(first)],
+                            shifts_per_member=len(pattern.days) if len(pattern.days) < 7 else 1,
+                        ),
                         effective_since=from_seconds(since),
                         effective_until=from_seconds(f(block)),
                     )

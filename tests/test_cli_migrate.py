@@ -136,3 +136,46 @@ def test_something_left_out_beyond_the_horizon_still_exits_1(
     assert "exact: the same people are on call every minute" in out
     assert "left out (uneven-turns)" in out
     assert code == 1
+
+
+def test_overrides_of_a_pulled_plan_file_are_said_not_to_be_migrated(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # PagerDuty keeps an override on the schedule it was made on: the new schedule starts
+    # without it, and the proof (schedules only) cannot show that.
+    import datetime as dt
+    import sys
+
+    from oncall_planner import Override
+    from oncall_planner.pagerduty_api.planfile import Account, dumps
+
+    sys.path.insert(0, str(DATA.parents[1] / "examples"))
+    from seed_plan import build_plan
+
+    plan = build_plan()
+    [schedule] = plan.schedules
+    utc = dt.timezone.utc
+    cover = Override(
+        dt.datetime(2025, 3, 10, tzinfo=utc),
+        dt.datetime(2025, 3, 11, tzinfo=utc),
+        schedule.layers[0].users[0],
+    )
+    past = Override(
+        dt.datetime(2025, 1, 10, tzinfo=utc),
+        dt.datetime(2025, 1, 11, tzinfo=utc),
+        schedule.layers[0].users[0],
+    )
+    source = tmp_path / "pulled.json"
+    source.write_text(dumps(Account(plan, overrides={schedule.name: (past, cover)})))
+    code, _out, err = run(
+        capsys,
+        "migrate",
+        str(source),
+        "--since",
+        "2025-03-03",
+        "--no-readings",
+        "-o",
+        str(tmp_path / "out.tf.json"),
+    )
+    assert code == 0
+    assert "note: 'Checkout Team On-Call': 1 override from 2025-03-05 on is not migrated" in err

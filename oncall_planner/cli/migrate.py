@@ -14,8 +14,10 @@ import argparse
 import datetime as dt
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from oncall_planner.cli._common import (
     Subparsers,
@@ -27,15 +29,17 @@ from oncall_planner.cli._common import (
     check_writable,
     json_text,
     kept_names,
+    load_overrides,
     load_plan,
     output,
     parse_instant,
+    say,
     write,
     zone_arg,
 )
 
 if TYPE_CHECKING:
-    from oncall_planner.migration import ConversionProof
+    from oncall_planner.migration import Conversion, ConversionProof
 
 
 def register(sub: Subparsers) -> argparse.ArgumentParser:
@@ -116,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--schedule: {exc}") from None
         raise
     proofs = [prove_conversion(c, readings=not args.no_readings) for c in migrated.conversions]
+    _unmigrated_overrides(load_overrides(args), migrated.conversions)
     # Terraform names are kept: a schedule's under its new type, and above all the policies',
     # which a rename would make Terraform destroy and create again.
     names = Names.of(migrated.plan, kept_names(imported)) if imported is not None else None
@@ -135,6 +140,23 @@ def run(args: argparse.Namespace) -> int:
         print(summary, end="" if summary.endswith("\n") else "\n", file=stream)
     # Something left out counts even where the horizon does not reach it.
     return 0 if all(p.exact and p.conversion.exact for p in proofs) else 1
+
+
+def _unmigrated_overrides(overrides: dict[str, Any], conversions: Sequence[Conversion]) -> None:
+    """Say which overrides of a pulled plan file still matter after the switch: PagerDuty keeps
+    them on the layer-based schedule, and the proof compares the schedules without them."""
+    for conversion in conversions:
+        name = conversion.source.name
+        later = [o for o in overrides.get(name, ()) if o.end > conversion.switch_at]
+        if later:
+            when = conversion.switch_at.astimezone(ZoneInfo(conversion.source.time_zone))
+            one = len(later) == 1
+            say(
+                f"note: {name!r}: {len(later)} override{'' if one else 's'} from "
+                f"{when:%Y-%m-%d} on {'is' if one else 'are'} not migrated: PagerDuty keeps "
+                "overrides on the layer-based schedule, and the proof compares the schedules "
+                "without them; re-create them on the new schedule's rotations"
+            )
 
 
 def _text(proof: ConversionProof) -> str:

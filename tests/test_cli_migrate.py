@@ -72,7 +72,8 @@ def test_the_proof_can_be_written_as_json(
     [found] = json.loads(proof.read_text())["proofs"]
     assert found["exact"] and found["minutes"] == 525600
     assert found["readings"]["U2 duration='wallclock'"] == 0
-    assert err == ""
+    # -q leaves only the warning that the switch comes two days after --since
+    assert [line.split(":")[0] for line in err.splitlines()] == ["warning"]
 
 
 def test_a_schedule_that_cannot_be_said_exits_1_with_every_difference_and_why(
@@ -179,3 +180,44 @@ def test_overrides_of_a_pulled_plan_file_are_said_not_to_be_migrated(
     )
     assert code == 0
     assert "note: 'Checkout Team On-Call': 1 override from 2025-03-05 on is not migrated" in err
+
+
+def test_a_switch_after_since_warns_that_the_policies_must_wait_for_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The seed hands over on Wednesdays: asked on Monday, the new schedule takes over two days
+    # later and has nobody on call before, while the output's policy already points at it.
+    code, _out, err = run(
+        capsys,
+        "migrate",
+        SEED,
+        "--since",
+        "2025-03-03",
+        "--no-readings",
+        "-q",
+        "-o",
+        str(tmp_path / "out.tf.json"),
+    )
+    assert code == 0
+    assert (
+        "warning: 'Checkout Team On-Call': the new schedule has nobody on call before "
+        "2025-03-05 00:00 EST" in err
+    )
+
+
+def test_no_warning_when_the_switch_is_since_itself(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _out, err = run(
+        capsys,
+        "migrate",
+        SEED,
+        "--since",
+        "2025-03-05T00:00:00-05:00",
+        "--no-readings",
+        "-q",
+        "-o",
+        str(tmp_path / "out.tf.json"),
+    )
+    assert code == 0
+    assert "warning:" not in err

@@ -121,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         raise
     proofs = [prove_conversion(c, readings=not args.no_readings) for c in migrated.conversions]
     _unmigrated_overrides(load_overrides(args), migrated.conversions)
+    _late_switches(since, migrated.conversions)
     # Terraform names are kept: a schedule's under its new type, and above all the policies',
     # which a rename would make Terraform destroy and create again.
     names = Names.of(migrated.plan, kept_names(imported)) if imported is not None else None
@@ -156,6 +157,20 @@ def _unmigrated_overrides(overrides: dict[str, Any], conversions: Sequence[Conve
                 f"{when:%Y-%m-%d} on {'is' if one else 'are'} not migrated: PagerDuty keeps "
                 "overrides on the layer-based schedule, and the proof compares the schedules "
                 "without them; re-create them on the new schedule's rotations"
+            )
+
+
+def _late_switches(since: dt.datetime, conversions: Sequence[Conversion]) -> None:
+    """Warn where the new schedule takes over after ``since``: before the switch it has nobody
+    on call, and the policies of the output already point at it."""
+    for conversion in conversions:
+        if conversion.switch_at > since:
+            when = conversion.switch_at.astimezone(ZoneInfo(conversion.source.time_zone))
+            say(
+                f"warning: {conversion.source.name!r}: the new schedule has nobody on call "
+                f"before {when:%Y-%m-%d %H:%M %Z}, and the escalation policies of the output "
+                "point at it: apply the schedules first and the policies at that time, not "
+                "before"
             )
 
 

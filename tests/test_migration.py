@@ -471,6 +471,25 @@ def test_a_one_person_weekday_layer_gives_an_event_the_web_editor_can_open():
     assert prove_conversion(conversion, until=since + 5 * WEEK, readings=False).exact
 
 
+def test_layers_with_long_names_give_events_within_pagerduty_s_255_characters():
+    # An event's name is its layer's and the window in words; a layer may use all 255. The
+    # layers of the lead-in test above, with the longest names.
+    zone = ZoneInfo("Etc/UTC")
+    under = Layer("U" * 255, [ANN, BEN], dt.datetime(2024, 6, 1, tzinfo=zone), WEEK)
+    over = Layer(
+        "O" * 255,
+        [ANN, BEN],
+        dt.datetime(2024, 6, 2, tzinfo=zone),
+        WEEK,
+        restrictions=[Restriction.daily("06:00", dt.timedelta(hours=18))],
+    )
+    conversion = converted(Schedule("Two", "Etc/UTC", [under, over]), SINCE)
+    names = [e.name for e in events(conversion)]
+    assert any(name.endswith(", lead-in)") for name in names)
+    assert max(len(name) for name in names) == 255
+    assert all(len(name) <= 255 and "… (" in name for name in names)
+
+
 @given(convertible_schedules())
 def test_schedules_of_the_convertible_class_render_identically_for_a_year(schedule):
     conversion = to_shift_schedule(schedule, SINCE)

@@ -79,6 +79,9 @@ DEFAULT_HORIZON = dt.timedelta(days=365)
 MAX_ROTATIONS = 10
 MAX_EVENTS = 5
 MAX_MEMBERS = 20
+#: PagerDuty's longest event name, and what a lead-in event adds to its pattern's name.
+_MAX_NAME = 255
+_LEAD_IN = ", lead-in"
 #: How far ahead an event's ``effective_since`` may be when it is created (reference §1.9).
 MAX_AHEAD = relativedelta(months=12)
 #: A week cut into more pieces than this is not worth trying (a turn of 1 h 1 min, say).
@@ -282,10 +285,16 @@ class _Pattern:
         )
 
     def name(self) -> str:
-        """The event's name: the layer's, and the window in words."""
+        """The event's name: the layer's, and the window in words; the layer's name shortened
+        (with ``…``) so that a lead-in's name too stays within PagerDuty's 255 characters."""
         label = self.label or self.describe()
         extra = ", daylight-saving bridge" if self.role == "bridge" else ""
-        return f"{self.layer.layer.name} ({label}{extra})"
+        tail = f" ({label}{extra})"
+        layer = self.layer.layer.name
+        room = _MAX_NAME - len(_LEAD_IN) - len(tail)
+        if len(layer) > room:
+            layer = layer[: room - 1] + "…"
+        return layer + tail
 
 
 def _when(zclock: ZoneClock, seconds: int) -> str:
@@ -569,7 +578,7 @@ def _events(
                 anchor, _ = found
                 events.append(
                     ShiftEvent(
-                        f"{name[:-1]}, lead-in)",
+                        f"{name[:-1]}{_LEAD_IN})",
                         from_seconds(f(anchor)),
                         from_seconds(f(anchor + pattern.length)),
                         pattern.rrule(),

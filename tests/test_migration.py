@@ -303,6 +303,12 @@ def test_bad_arguments_are_refused_in_words():
         to_shift_schedule(
             weekly(), dt.datetime(2025, 1, 1, tzinfo=UTC), horizon=dt.timedelta(hours=1)
         )
+    # A horizon past the years the library handles is refused at once (it used to run for
+    # minutes expanding patterns over 27,000 years before failing).
+    with pytest.raises(ValidationError, match="horizon reaches past the years 1970 to 8999"):
+        to_shift_schedule(
+            weekly(), dt.datetime(2025, 1, 1, tzinfo=UTC), horizon=dt.timedelta(days=10_000_000)
+        )
 
 
 # --- properties ------------------------------------------------------------------------------

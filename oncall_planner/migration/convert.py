@@ -55,7 +55,9 @@ from oncall_planner.render import Interval
 from oncall_planner.timeutil import (
     DAY,
     HOUR,
+    TIMESTAMP_YEARS,
     WEEK,
+    YEARS_TEXT,
     ZoneClock,
     check_instant,
     clock,
@@ -741,6 +743,13 @@ def to_shift_schedule(
         )
     check_instant(since, "to_shift_schedule", "since")
     horizon = _check_horizon(schedule, horizon)
+    if since.astimezone(dt.timezone.utc).year + (horizon + _SEARCH).days // 365 + 1 >= (
+        TIMESTAMP_YEARS.stop
+    ):
+        raise ValidationError(
+            f"to_shift_schedule: the horizon reaches past the years {YEARS_TEXT}: "
+            f"{since.isoformat()} + {horizon.days:,} days"
+        )
     zclock = clock(schedule.time_zone)
     lo = to_seconds(since)
     limitations: list[Limitation] = []

@@ -72,8 +72,8 @@ def test_the_proof_can_be_written_as_json(
     [found] = json.loads(proof.read_text())["proofs"]
     assert found["exact"] and found["minutes"] == 525600
     assert found["readings"]["U2 duration='wallclock'"] == 0
-    # -q leaves only the warning that the switch comes two days after --since
-    assert [line.split(":")[0] for line in err.splitlines()] == ["warning"]
+    # -q leaves only the warnings: the switch comes two days after --since, in the past
+    assert [line.split(":")[0] for line in err.splitlines()] == ["warning", "warning"]
 
 
 def test_a_schedule_that_cannot_be_said_exits_1_with_every_difference_and_why(
@@ -205,7 +205,7 @@ def test_a_switch_after_since_warns_that_the_policies_must_wait_for_it(
     )
 
 
-def test_no_warning_when_the_switch_is_since_itself(
+def test_no_switch_warning_when_the_switch_is_since_itself(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     code, _out, err = run(
@@ -220,4 +220,28 @@ def test_no_warning_when_the_switch_is_since_itself(
         str(tmp_path / "out.tf.json"),
     )
     assert code == 0
-    assert "warning:" not in err
+    assert "nobody on call before" not in err
+
+
+def test_a_switch_in_the_past_warns_that_pagerduty_moves_it_to_now(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # PagerDuty moves a past effective_since to the moment the event is created: the new
+    # schedule cannot start in the past, and the readings counting from effective_since (U4)
+    # or cutting at it (U6) are not what the proof compared.
+    code, _out, err = run(
+        capsys,
+        "migrate",
+        SEED,
+        "--since",
+        "2025-03-05T00:00:00-05:00",
+        "--no-readings",
+        "-q",
+        "-o",
+        str(tmp_path / "out.tf.json"),
+    )
+    assert code == 0
+    assert (
+        "warning: 'Checkout Team On-Call': the new schedule takes over at 2025-03-05 00:00 EST, "
+        "in the past" in err
+    )

@@ -122,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     proofs = [prove_conversion(c, readings=not args.no_readings) for c in migrated.conversions]
     _unmigrated_overrides(load_overrides(args), migrated.conversions)
     _late_switches(since, migrated.conversions)
+    _past_switches(dt.datetime.now(dt.timezone.utc), migrated.conversions)
     # Terraform names are kept: a schedule's under its new type, and above all the policies',
     # which a rename would make Terraform destroy and create again.
     names = Names.of(migrated.plan, kept_names(imported)) if imported is not None else None
@@ -171,6 +172,21 @@ def _late_switches(since: dt.datetime, conversions: Sequence[Conversion]) -> Non
                 f"before {when:%Y-%m-%d %H:%M %Z}, and the escalation policies of the output "
                 "point at it: apply the schedules first and the policies at that time, not "
                 "before"
+            )
+
+
+def _past_switches(now: dt.datetime, conversions: Sequence[Conversion]) -> None:
+    """Warn where the new schedule would take over in the past: PagerDuty moves such an
+    effective_since to when the event is created, which the proof does not model."""
+    for conversion in conversions:
+        if conversion.switch_at < now:
+            when = conversion.switch_at.astimezone(ZoneInfo(conversion.source.time_zone))
+            say(
+                f"warning: {conversion.source.name!r}: the new schedule takes over at "
+                f"{when:%Y-%m-%d %H:%M %Z}, in the past: PagerDuty moves an effective_since in "
+                "the past to the moment you apply (OCP705), so the proof's readings that count "
+                "from it (U4) or cut at it (U6) do not hold there; give a --since after you "
+                "will apply"
             )
 
 

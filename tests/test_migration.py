@@ -496,6 +496,34 @@ def test_layers_with_long_names_give_events_within_pagerduty_s_255_characters():
     assert all(len(name) <= 255 and "… (" in name for name in names)
 
 
+def test_people_changing_every_window_of_several_weekdays_get_an_editable_daily_rule():
+    # 8-hour turns of two people, Sunday to Thursday: the 03:00-11:00 window changes hands every
+    # day, so shifts_per_member is 1, not a multiple of five BYDAY days, which the web editor
+    # refuses with FREQ=WEEKLY (OCP709). FREQ=DAILY on the same days has the same occurrences.
+    five_days = [Restriction.weekly(7, "00:00:00", dt.timedelta(days=5))]
+    eights = Schedule(
+        "Eights",
+        "America/New_York",
+        [
+            Layer(
+                "Eights",
+                [ANN, BEN],
+                dt.datetime(2026, 5, 1, 3, tzinfo=NY),
+                dt.timedelta(hours=8),
+                restrictions=five_days,
+            )
+        ],
+    )
+    since = dt.datetime(2026, 6, 1, tzinfo=NY)
+    conversion = to_shift_schedule(eights, since)
+    rules = {e.recurrence[0] for e in events(conversion)}
+    assert "RRULE:FREQ=DAILY;BYDAY=MO,TU,WE,TH,SU" in rules
+    plan = OnCallPlan(shift_schedules=[conversion.schedule])
+    config = CheckConfig(select=["OCP707", "OCP709"])
+    assert check(plan, since, since + 4 * WEEK, config=config, now=since) == ()
+    assert prove_conversion(conversion, until=since + 5 * WEEK, readings=False).exact
+
+
 @given(convertible_schedules())
 def test_schedules_of_the_convertible_class_render_identically_for_a_year(schedule):
     conversion = to_shift_schedule(schedule, SINCE)

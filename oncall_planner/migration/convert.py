@@ -248,10 +248,14 @@ class _Pattern:
                     out.append(local)
         return out
 
-    def rrule(self) -> str:
+    def rrule(self, spm: int = 1) -> str:
+        """The event's RRULE. PagerDuty's web editor opens ``FREQ=WEEKLY;BYDAY=...`` only when
+        ``shifts_per_member`` ``spm`` is a multiple of the BYDAY days (OCP709); otherwise
+        ``FREQ=DAILY`` on the same days, which has the same occurrences."""
         if len(self.days) == 7:
             return "RRULE:FREQ=DAILY"
-        return "RRULE:FREQ=WEEKLY;BYDAY=" + ",".join(_DAY_CODES[d] for d in sorted(self.days))
+        freq = "WEEKLY" if spm % len(self.days) == 0 else "DAILY"
+        return f"RRULE:FREQ={freq};BYDAY=" + ",".join(_DAY_CODES[d] for d in sorted(self.days))
 
     def period(self) -> int:
         """The local period after which occurrences and people repeat."""
@@ -578,17 +582,15 @@ def _events(
             )
             if found is not None:
                 anchor, _ = found
+                # one person: a week of BYDAY days a turn keeps it editable (OCP709)
+                alone = len(pattern.days) if len(pattern.days) < 7 else 1
                 events.append(
                     ShiftEvent(
                         f"{name[:-1]}{_LEAD_IN})",
                         from_seconds(f(anchor)),
                         from_seconds(f(anchor + pattern.length)),
-                        pattern.rrule(),
-                        # one person: a week of BYDAY days a turn keeps it editable (OCP709)
-                        RotatingMembers(
-                            [pattern.layer.person(first)],
-                            shifts_per_member=len(pattern.days) if len(pattern.days) < 7 else 1,
-                        ),
+                        pattern.rrule(alone),
+                        RotatingMembers([pattern.layer.person(first)], shifts_per_member=alone),
                         effective_since=from_seconds(since),
                         effective_until=from_seconds(f(block)),
                     )
@@ -616,7 +618,7 @@ def _events(
             name,
             from_seconds(f(start)),
             from_seconds(f(start + pattern.length)),
-            pattern.rrule(),
+            pattern.rrule(plan.spm),
             RotatingMembers(members, shifts_per_member=plan.spm),
             effective_since=from_seconds(since),
             effective_until=None if until is None else from_seconds(until),

@@ -605,21 +605,22 @@ def _compute(
     job.check_overrides()
     rotations, customs = job.run(lo, hi)
     visible, customs, replaced = job.apply_overrides(rotations, customs)
-    if not options.overflow:
-        cut = _cutter(lo, hi)
-        rotations = [cut(p) for p in rotations]
-        visible = [cut(p) for p in visible]
-        customs, replaced = cut(customs), cut(replaced)
+    # With overflow, a shift crossing the window stays whole, but a piece an override split
+    # off it that lies wholly outside the window is not listed.
+    cut = _cutter(lo, hi, whole=options.overflow)
+    rotations = [cut(p) for p in rotations]
+    visible = [cut(p) for p in visible]
+    customs, replaced = cut(customs), cut(replaced)
     return job, rotations, visible, customs, replaced
 
 
-def _cutter(lo: int, hi: int) -> Any:
+def _cutter(lo: int, hi: int, *, whole: bool = False) -> Any:
     def cut(pieces: list[SPiece]) -> list[SPiece]:
         out = []
         for s, e, m, src in pieces:
             a, b = max(s, lo), min(e, hi)
             if a < b:
-                out.append((a, b, m, src))
+                out.append((s, e, m, src) if whole else (a, b, m, src))
         return out
 
     return cut

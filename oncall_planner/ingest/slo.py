@@ -16,8 +16,9 @@ Specs (:func:`load_slo_spec`), told apart by their content:
   (``name``, ``labels``, ``annotations``, ``page_alert``, ``ticket_alert``): the page and ticket
   alerts are the workbook's (Sloth's own), over a 30-day window.
 
-YAML is read with ``yaml.safe_load_all``: no tags, nothing executed. A spec that cannot be used
-raises :class:`~oncall_planner.errors.InputReadError` naming the file and the field.
+YAML is read safely: no tags, nothing executed, and size, alias expansion and depth bounded. A
+spec that cannot be used raises :class:`~oncall_planner.errors.InputReadError` naming the file
+and the field.
 
 History (:func:`load_sli_history`): a CSV of ``timestamp,good,total`` (or ``bad``) counter
 samples, or Prometheus ``query_range``/``query`` JSON (see docs/slo.md);
@@ -528,23 +529,110 @@ def slo_spec_from_documents(docs: Sequence[Any], file: str = "<spec>") -> SLOSpe
     )
 
 
+#: The largest spec file read: a spec with a hundred SLOs is a few dozen kilobytes.
+MAX_SPEC_BYTES = 4 * 1024 * 1024
+#: The most values a spec may hold once its aliases are expanded (a "billion laughs" holds a
+#: billion in a few hundred bytes) and how deep its collections may nest.
+MAX_SPEC_VALUES = 100_000
+MAX_SPEC_DEPTH = 64
+
+# libyaml's parser when PyYAML has it (much faster); the pure-Python one otherwise.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _line(event: Any) -> str:
+    mark = getattr(event, "start_mark", None)
+    return f":{mark.line + 1}" if mark is not None else ""
+
+
+def _check_yaml_shape(text: str, file: str, loader: Any = None) -> None:
+    """Refuse YAML that would expand past :data:`MAX_SPEC_VALUES` values through its aliases,
+    refers to itself, or nests deeper than :data:`MAX_SPEC_DEPTH`, from the event stream alone
+    (the parser keeps its own stack, so this needs no recursion and builds nothing)."""
+    sizes: dict[str, int] = {}  # anchor -> values it stands for, once complete
+    stack: list[list[Any]] = [[None, 0]]  # per open collection: its anchor, values so far
+    total = 0
+
+    def add(count: int) -> None:
+        nonlocal total
+        stack[-1][1] += count
+        if stack[-1][1] > MAX_SPEC_VALUES or total + stack[0][1] > MAX_SPEC_VALUES:
+            raise InputReadError(
+                f"{file}: holds more than {MAX_SPEC_VALUES:,} values once its aliases are "
+                "expanded; an SLO spec is far smaller (is it a YAML bomb?)"
+            )
+
+    for event in yaml.parse(text, Loader=loader or _Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(stack) > MAX_SPEC_DEPTH:
+                raise InputReadError(
+                    f"{file}{_line(event)}: nested more than {MAX_SPEC_DEPTH} "
+                    "levels deep; an SLO spec is far flatter"
+                )
+            stack.append([event.anchor, 1])
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, count = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = count
+            add(count)
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            add(1)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in sizes:  # still open: the alias is inside its own anchor
+                raise InputReadError(
+                    f"{file}{_line(event)}: the alias *{event.anchor} refers to itself"
+                )
+            add(sizes[event.anchor])
+        elif isinstance(event, yaml.DocumentEndEvent):
+            total += stack[0][1]
+            stack[0][1] = 0
+
+
+def _yaml_error(exc: yaml.YAMLError, file: str) -> InputReadError:
+    mark = getattr(exc, "problem_mark", None)
+    line = f":{mark.line + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return InputReadError(f"{file}{line}: not valid YAML: {problem}")
+
+
+def _yaml_documents(text: str, file: str) -> list[Any]:
+    try:
+        _check_yaml_shape(text, file)
+        return list(yaml.load_all(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        if _Loader is not yaml.SafeLoader:
+            # Say what is wrong as the pure-Python parser does (its lines and words), so the
+            # message does not depend on whether libyaml is installed.
+            try:
+                _check_yaml_shape(text, file, yaml.SafeLoader)
+            except yaml.YAMLError as pure:
+                raise _yaml_error(pure, file) from None
+        raise _yaml_error(exc, file) from None
+
+
 def load_slo_spec(path: str | Path) -> SLOSpec:
-    """The SLO spec in a YAML file: the article's format, OpenSLO v1 or Sloth prometheus/v1."""
+    """The SLO spec in a YAML file: the article's format, OpenSLO v1 or Sloth prometheus/v1.
+
+    Read safely: no tags (nothing is executed), at most :data:`MAX_SPEC_BYTES`, and no more
+    than :data:`MAX_SPEC_VALUES` values once aliases are expanded, nested at most
+    :data:`MAX_SPEC_DEPTH` deep."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open("rb") as handle:
+            data = handle.read(MAX_SPEC_BYTES + 1)
+        if len(data) > MAX_SPEC_BYTES:
+            raise InputReadError(
+                f"{file}: is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MiB; an SLO spec is "
+                "a few kilobytes"
+            )
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise InputReadError(f"{file}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputReadError(f"{file}: cannot be read: {exc}") from None
-    try:
-        docs = list(yaml.safe_load_all(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputReadError(f"{file}{line}: not valid YAML: {problem}") from None
-    return slo_spec_from_documents(docs, str(file))
+    return slo_spec_from_documents(_yaml_documents(text, str(file)), str(file))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -75,3 +75,18 @@ def test_a_huge_spec_is_refused_without_parsing_it(tmp_path: Path) -> None:
     path = write(tmp_path, ARTICLE + "#" * (ingest.MAX_SPEC_BYTES + 1))
     with pytest.raises(InputReadError, match="larger than"):
         load_slo_spec(path)
+
+
+def test_a_long_value_is_cut_short_in_the_message(tmp_path: Path) -> None:
+    text = ARTICLE.replace("target: 99.95%", "target: [" + ", ".join(["1"] * 5000) + "]")
+    with pytest.raises(InputReadError) as info:
+        load_slo_spec(write(tmp_path, text))
+    assert "slos[0].target: must be a percentage" in str(info.value)
+    assert len(str(info.value)) < 400
+
+
+@pytest.mark.parametrize(("target", "shown"), [(".nan", "nan"), ("NaN%", "'NaN%'")])
+def test_a_target_that_is_not_a_number_says_so(tmp_path: Path, target: str, shown: str) -> None:
+    with pytest.raises(InputReadError) as info:
+        load_slo_spec(write(tmp_path, ARTICLE.replace("99.95%", target)))
+    assert f"slos[0].target: must be a number below 100%, got {shown}" in str(info.value)

@@ -35,6 +35,7 @@ import io
 import json
 import math
 import re
+import reprlib
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -59,6 +60,18 @@ from oncall_planner.slo.spec import (
 from oncall_planner.timeutil import parse_iso8601
 
 T = TypeVar("T")
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 6
+_REPR.maxlevel = 3
+
+
+def _show(value: object) -> str:
+    """``repr(value)`` cut short (long strings, big lists, deep nesting), for messages: an
+    input value never makes an error message longer than a line or two."""
+    return _REPR.repr(value)
+
 
 # ---------------------------------------------------------------------------------------------
 # Specs
@@ -88,7 +101,7 @@ def _get(obj: Mapping[str, Any], key: str, where: _Where, kind: type | tuple[typ
     value = obj[key]
     if not isinstance(value, kind) or isinstance(value, bool):
         name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise (where / key).error(f"must be a {_noun(name)}, got {value!r}")
+        raise (where / key).error(f"must be a {_noun(name)}, got {_show(value)}")
     return value
 
 
@@ -111,7 +124,7 @@ def _optional(obj: Mapping[str, Any], key: str, where: _Where, kind: type) -> An
 
 def _mapping(value: Any, where: _Where) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise where.error(f"must be a mapping, got {value!r}")
+        raise where.error(f"must be a mapping, got {_show(value)}")
     return value
 
 
@@ -123,7 +136,7 @@ def _duration(obj: Mapping[str, Any], key: str, where: _Where) -> int:
         return parse_duration(value, "")
     except OnCallPlannerError:
         raise (where / key).error(
-            f"must be a duration such as 5m, 1h or 30d, got {value!r}"
+            f"must be a duration such as 5m, 1h or 30d, got {_show(value)}"
         ) from None
 
 
@@ -140,23 +153,25 @@ def _objective(value: Any, where: _Where, *, percent: bool | None = None) -> flo
             number = float(text)
         except ValueError:
             raise where.error(
-                f"must be a percentage such as 99.95% or a fraction, got {value!r}"
+                f"must be a percentage such as 99.95% or a fraction, got {_show(value)}"
             ) from None
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
     else:
-        raise where.error(f"must be a percentage such as 99.95% or a fraction, got {value!r}")
+        raise where.error(f"must be a percentage such as 99.95% or a fraction, got {_show(value)}")
     if is_percent is None:
         is_percent = number > 1
     # keep the decimal digits: 99.95% is 0.9995, not 0.9994999999999999
     fraction = float(Decimal(repr(number)) / 100) if is_percent else number
-    if not math.isfinite(fraction) or fraction >= 1:
+    if not math.isfinite(fraction):
+        raise where.error(f"must be a number below 100%, got {_show(value)}")
+    if fraction >= 1:
         raise where.error(
-            f"{value!r} leaves no error budget; an SLO target must be below 100% "
+            f"{_show(value)} leaves no error budget; an SLO target must be below 100% "
             "(the budget is what is left up to 100%)"
         )
     if fraction <= 0:
-        raise where.error(f"must be above 0%, got {value!r}")
+        raise where.error(f"must be above 0%, got {_show(value)}")
     return fraction
 
 
@@ -168,7 +183,7 @@ def _labels(obj: Mapping[str, Any], key: str, where: _Where) -> dict[str, str]:
     out = {}
     for name, item in mapping.items():
         if not isinstance(name, str) or isinstance(item, (Mapping, list)) or item is None:
-            raise (where / key / str(name)).error(f"must be a string, got {item!r}")
+            raise (where / key / str(name)).error(f"must be a string, got {_show(item)}")
         out[name] = str(item)
     return out
 
@@ -178,7 +193,7 @@ def _query(obj: Mapping[str, Any], key: str, where: _Where) -> str:
     if value is None:
         raise (where / key).error("is missing: the SLI needs a PromQL query here")
     if not isinstance(value, str) or not value.strip():
-        raise (where / key).error(f"must be a PromQL query, got {value!r}")
+        raise (where / key).error(f"must be a PromQL query, got {_show(value)}")
     return value.strip()
 
 
@@ -205,7 +220,7 @@ def _article_alerts(value: Any, where: _Where) -> tuple[BurnRateAlert, ...]:
         kwargs: dict[str, Any] = {}
         if alert.get("page") is not None:
             if not isinstance(alert["page"], bool):
-                raise (w / "page").error(f"must be true or false, got {alert['page']!r}")
+                raise (w / "page").error(f"must be true or false, got {_show(alert['page'])}")
             kwargs["page"] = alert["page"]
         out.append(
             _make(
@@ -245,7 +260,7 @@ def _article(doc: Mapping[str, Any], file: str) -> SLOSpec:
         sli = _mapping(_get(slo, "sli", w, dict), sli_w)
         kind = sli.get("type", "ratio")
         if kind != "ratio":
-            raise (sli_w / "type").error(f"only ratio SLIs are supported, got {kind!r}")
+            raise (sli_w / "type").error(f"only ratio SLIs are supported, got {_show(kind)}")
         if sli.get("good") is not None and sli.get("bad") is not None:
             raise sli_w.error("give good or bad, not both")
         side = "bad" if sli.get("bad") is not None else "good"
@@ -357,7 +372,7 @@ def _openslo(docs: Sequence[Mapping[str, Any]], file: str) -> SLOSpec:
 
     def ref(kind: str, name: str, where: _Where) -> tuple[Mapping[str, Any], _Where]:
         if (kind, name) not in named:
-            raise where.error(f"refers to {kind} {name!r}, which the file does not define")
+            raise where.error(f"refers to {kind} {_show(name)}, which the file does not define")
         return named[(kind, name)]
 
     def metric_query(spec: Mapping[str, Any], key: str, w: _Where) -> str:
@@ -367,7 +382,7 @@ def _openslo(docs: Sequence[Mapping[str, Any]], file: str) -> SLOSpec:
         source_type = str(source.get("type", "Prometheus"))
         if source_type.lower() != "prometheus":
             raise (source_w / "type").error(
-                f"only Prometheus sources are supported, got {source_type!r}"
+                f"only Prometheus sources are supported, got {_show(source_type)}"
             )
         return _query(
             _mapping(_get(source, "spec", source_w, dict), source_w / "spec"),
@@ -462,12 +477,12 @@ def _openslo_alert(policy: Mapping[str, Any], pw: _Where, ref: Any) -> BurnRateA
         kind = str(cond.get("kind", "")).replace("-", "").lower()
         if kind != "burnrate":
             raise (cond_w / "kind").error(
-                f"only burnrate conditions are supported, got {cond.get('kind')!r}"
+                f"only burnrate conditions are supported, got {_show(cond.get('kind'))}"
             )
         op = {"gt": ">", "gte": ">="}.get(str(cond.get("op", "gt")))
         if op is None:
             raise (cond_w / "op").error(
-                f"must be gt or gte for a burn rate, got {cond.get('op')!r}"
+                f"must be gt or gte for a burn rate, got {_show(cond.get('op'))}"
             )
         holds.add(_duration(cond, "alertAfter", cond_w) if cond.get("alertAfter") else 0)
         windows.append(
@@ -504,7 +519,7 @@ def slo_spec_from_documents(docs: Sequence[Any], file: str = "<spec>") -> SLOSpe
         raise InputReadError(f"{file}: the file is empty")
     for i, doc in enumerate(docs):
         if not isinstance(doc, Mapping):
-            raise InputReadError(f"{file}: document {i + 1} must be a mapping, got {doc!r}")
+            raise InputReadError(f"{file}: document {i + 1} must be a mapping, got {_show(doc)}")
     first = docs[0]
     if any(str(d.get("apiVersion", "")).startswith("openslo/") for d in docs):
         versions = {str(d.get("apiVersion")) for d in docs}
@@ -519,7 +534,7 @@ def slo_spec_from_documents(docs: Sequence[Any], file: str = "<spec>") -> SLOSpe
         return _sloth(first, file)
     if "version" in first and "slos" in first:
         raise InputReadError(
-            f"{file}: version must be prometheus/v1 for a Sloth spec, got {first['version']!r}"
+            f"{file}: version must be prometheus/v1 for a Sloth spec, got {_show(first['version'])}"
         )
     if "slos" in first or "service" in first:
         return _article(first, file)
@@ -651,10 +666,12 @@ def _timestamp(text: str, where: str) -> float:
     except ValueError:
         raise InputReadError(
             f"{where}: timestamp must be POSIX seconds or an ISO 8601 date-time with an offset, "
-            f"got {text!r}"
+            f"got {_show(text)}"
         ) from None
     if parsed.tzinfo is None:
-        raise InputReadError(f"{where}: timestamp {text!r} has no UTC offset (add Z or +00:00)")
+        raise InputReadError(
+            f"{where}: timestamp {_show(text)} has no UTC offset (add Z or +00:00)"
+        )
     return parsed.timestamp()
 
 
@@ -665,9 +682,9 @@ def _sample(text: str, where: str, field: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise InputReadError(f"{where}: {field} must be a number, got {text!r}") from None
+        raise InputReadError(f"{where}: {field} must be a number, got {_show(text)}") from None
     if math.isinf(number) or number < 0:
-        raise InputReadError(f"{where}: {field} must be a counter value ≥ 0, got {text!r}")
+        raise InputReadError(f"{where}: {field} must be a counter value ≥ 0, got {_show(text)}")
     return number
 
 
@@ -683,7 +700,7 @@ def history_from_csv(text: str, file: str = "<history>") -> SLIHistory:
     if "timestamp" not in header or "total" not in header or side is None:
         raise InputReadError(
             f"{file}: line 1: the header must name timestamp, good (or bad) and total, got "
-            f"{','.join(rows[0])!r}"
+            f"{_show(','.join(rows[0]))}"
         )
     ti, si, oi = header.index("timestamp"), header.index(side), header.index("total")
     times, counts, totals = [], [], []
@@ -719,13 +736,13 @@ def _matrix(
         )
     if doc.get("status") not in (None, "success"):
         raise InputReadError(
-            f"{file}: {where}: the response says {doc.get('status')!r}: {doc.get('error', '')}"
+            f"{file}: {where}: the response says {_show(doc.get('status'))}: {_show(str(doc.get('error', '')))}"
         )
     data = doc.get("data", doc)
     if not isinstance(data, Mapping) or data.get("resultType") != "matrix":
         raise InputReadError(
             f"{file}: {where}: expected a matrix result (query_range, or a range selector "
-            f"through query), got {data.get('resultType') if isinstance(data, Mapping) else data!r}"
+            f"through query), got {_show(data.get('resultType') if isinstance(data, Mapping) else data)}"
         )
     out = []
     for i, item in enumerate(data.get("result") or ()):
@@ -741,7 +758,9 @@ def _matrix(
                 times.append(float(pair[0]))
                 values.append(float(pair[1]))
             except (TypeError, ValueError):
-                raise InputReadError(f"{file}: {w}.values[{j}]: not a number: {pair!r}") from None
+                raise InputReadError(
+                    f"{file}: {w}.values[{j}]: not a number: {_show(pair)}"
+                ) from None
         out.append((metric, times, values))
     return out
 
@@ -817,7 +836,7 @@ def counter_selector(query: str) -> str:
         return text
     raise InputReadError(
         f"--prometheus reads raw counter samples, so each SLI query must be "
-        f"sum(rate(selector[window])) or a bare counter selector, got {query.strip()!r}; "
+        f"sum(rate(selector[window])) or a bare counter selector, got {_show(query.strip())}; "
         "save the history with query_range instead (docs/slo.md)"
     )
 

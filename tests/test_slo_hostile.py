@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from oncall_planner.errors import InputReadError
+from oncall_planner.errors import InputReadError, ValidationError
 from oncall_planner.ingest import slo as ingest
 from oncall_planner.ingest.slo import load_slo_spec
+from oncall_planner.slo import SLI, SLO, BurnRateAlert, BurnWindow
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = (REPO / "examples" / "slo" / "slo-definition.yaml").read_text(encoding="utf-8")
@@ -90,3 +91,26 @@ def test_a_target_that_is_not_a_number_says_so(tmp_path: Path, target: str, show
     with pytest.raises(InputReadError) as info:
         load_slo_spec(write(tmp_path, ARTICLE.replace("99.95%", target)))
     assert f"slos[0].target: must be a number below 100%, got {shown}" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["bad-label", "0x", "with space", "é", ""])
+def test_label_names_prometheus_refuses_are_refused(name: str) -> None:
+    window = BurnWindow(long=3600, burn_rate=14.4)
+    with pytest.raises(ValidationError, match="label names"):
+        BurnRateAlert(severity="critical", windows=[window], labels={name: "x"})
+    with pytest.raises(ValidationError, match="label names"):
+        BurnRateAlert(severity="critical", windows=[window], annotations={name: "x"})
+    with pytest.raises(ValidationError, match="label names"):
+        SLO(service="s", name="n", objective=0.99, sli=SLI(good="g[5m]", total="t[5m]"),
+            labels={name: "x"})  # fmt: skip
+
+
+def test_a_bad_label_name_in_a_spec_names_the_field(tmp_path: Path) -> None:
+    text = ARTICLE + (
+        "    alerting:\n"
+        "      - severity: critical\n"
+        '        labels: {"team-name": checkout}\n'
+        "        windows: [{long: 1h, short: 5m, burn_rate: 14.4}]\n"
+    )
+    with pytest.raises(InputReadError, match=r"slos\[0\]\.alerting\[0\]: .*'team-name'"):
+        load_slo_spec(write(tmp_path, text))

@@ -4,14 +4,15 @@ a ValidationError naming the field), never a hang, a crash or a traceback."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from oncall_planner.errors import InputReadError, ValidationError
 from oncall_planner.ingest import slo as ingest
-from oncall_planner.ingest.slo import load_slo_spec
-from oncall_planner.slo import SLI, SLO, BurnRateAlert, BurnWindow
+from oncall_planner.ingest.slo import load_sli_history, load_slo_spec
+from oncall_planner.slo import SLI, SLO, BurnRateAlert, BurnWindow, CounterSeries
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = (REPO / "examples" / "slo" / "slo-definition.yaml").read_text(encoding="utf-8")
@@ -114,3 +115,78 @@ def test_a_bad_label_name_in_a_spec_names_the_field(tmp_path: Path) -> None:
     )
     with pytest.raises(InputReadError, match=r"slos\[0\]\.alerting\[0\]: .*'team-name'"):
         load_slo_spec(write(tmp_path, text))
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+def matrix(label: str, values: list[list[object]]) -> dict[str, object]:
+    return {
+        "status": "success",
+        "data": {"resultType": "matrix", "result": [{"metric": {"sli": label}, "values": values}]},
+    }
+
+
+METRIC_LIST = {"resultType": "matrix", "result": [{"metric": ["sli", "good"], "values": []}]}
+
+
+def sides(extra: list[object]) -> str:
+    values: list[list[object]] = [[1741000000 + 60 * i, str(10 * i)] for i in range(5)]
+    return json.dumps({"good": matrix("good", [*values, extra]), "total": matrix("total", values)})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"good": ' * 50_000 + "1" + "}" * 50_000, "nested too deeply"),
+        (sides([1741009999, "1" + "0" * 5000]), "good: result[0].values[5]: the value must be"),
+        (sides([float("nan"), "5"]), "good: result[0].values[5]: the timestamp must be"),
+        (sides([1741009999, "+Inf"]), "good: result[0].values[5]: the value must be"),
+        (sides([1741009999, "-3"]), "good: result[0].values[5]: the value must be"),
+        (
+            json.dumps({"status": "success", "data": METRIC_LIST}),
+            "response result[0]: expected metric and values",
+        ),
+    ],
+    ids=["deep-list", "deep-object", "huge-int", "nan-time", "inf", "negative", "metric-list"],
+)
+def test_hostile_json_history(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text, "h.json")
+    with pytest.raises(InputReadError) as info:
+        load_sli_history(path)
+    assert message in str(info.value) and str(info.value).startswith(str(path))
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("nan,1,1", "row 3 (line 4): timestamp must be"),
+        ("inf,1,1", "row 3 (line 4): timestamp must be"),
+        ("1741000000000,1,1", "row 3 (line 4): timestamp 1741000000000 is not in the years"),
+        ("-1e15,1,1", "row 3 (line 4): timestamp -1e15 is not in the years"),
+        ("1741000180," + "1" * 200_000 + ",1", "line 4: a cell is longer than"),
+    ],
+    ids=["nan", "inf", "milliseconds", "negative", "huge-cell"],
+)
+def test_hostile_csv_history(tmp_path: Path, row: str, message: str) -> None:
+    path = write(
+        tmp_path, f"timestamp,good,total\n1741000000,1,1\n1741000060,2,2\n{row}\n", "h.csv"
+    )
+    with pytest.raises(InputReadError) as info:
+        load_sli_history(path)
+    assert message in str(info.value) and str(info.value).startswith(str(path))
+
+
+@pytest.mark.parametrize("stamp", [float("nan"), float("inf"), 1e300, "soon", None])
+def test_a_counter_series_refuses_timestamps_that_are_no_instant(stamp: object) -> None:
+    with pytest.raises(ValidationError, match="timestamps must be POSIX seconds"):
+        CounterSeries.of("total", [0, stamp], [1, 2])  # type: ignore[list-item]
+
+
+def test_a_json_number_of_5000_digits_is_out_of_range_not_a_crash(tmp_path: Path) -> None:
+    values = [[1741000000 + 60 * i, str(i)] for i in range(3)]
+    text = json.dumps({"good": matrix("good", values), "total": matrix("total", values)})
+    path = write(tmp_path, text.replace("1741000000,", "1" + "0" * 5000 + ",", 1), "h.json")
+    with pytest.raises(InputReadError, match=r"good: result\[0\]\.values\[0\]: the timestamp"):
+        load_sli_history(path)

@@ -57,7 +57,7 @@ from oncall_planner.slo.spec import (
     default_alerts,
     parse_duration,
 )
-from oncall_planner.timeutil import parse_iso8601
+from oncall_planner.timeutil import TIMESTAMP_YEARS, parse_iso8601
 
 T = TypeVar("T")
 
@@ -655,15 +655,34 @@ def load_slo_spec(path: str | Path) -> SLOSpec:
 # ---------------------------------------------------------------------------------------------
 
 
+# POSIX seconds of the years the library takes (1970 to 8999, as everywhere else).
+_FIRST_SECOND = dt.datetime(TIMESTAMP_YEARS.start, 1, 1, tzinfo=dt.timezone.utc).timestamp()
+_LAST_SECOND = dt.datetime(TIMESTAMP_YEARS.stop, 1, 1, tzinfo=dt.timezone.utc).timestamp()
+_YEARS = f"the years {TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
+
+
+def _in_years(seconds: float) -> bool:
+    return _FIRST_SECOND <= seconds < _LAST_SECOND
+
+
 def _timestamp(text: str, where: str) -> float:
     value = text.strip()
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
-        pass
+        seconds = None
+    if seconds is not None and math.isfinite(seconds):
+        if not _in_years(seconds):
+            raise InputReadError(
+                f"{where}: timestamp {value[:40]} is not in {_YEARS} (POSIX seconds, not "
+                "milliseconds)"
+            )
+        return seconds
     try:
+        if seconds is not None:  # NaN or infinity
+            raise ValueError(value)
         parsed = parse_iso8601(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InputReadError(
             f"{where}: timestamp must be POSIX seconds or an ISO 8601 date-time with an offset, "
             f"got {_show(text)}"
@@ -672,6 +691,8 @@ def _timestamp(text: str, where: str) -> float:
         raise InputReadError(
             f"{where}: timestamp {_show(text)} has no UTC offset (add Z or +00:00)"
         )
+    if not _in_years(parsed.timestamp()):
+        raise InputReadError(f"{where}: timestamp {value[:40]} is not in {_YEARS}")
     return parsed.timestamp()
 
 
@@ -691,8 +712,16 @@ def _sample(text: str, where: str, field: str) -> float:
 def history_from_csv(text: str, file: str = "<history>") -> SLIHistory:
     """``timestamp,good,total`` (or ``bad``) rows of counter samples: POSIX seconds or ISO 8601
     with an offset; an empty or ``NaN`` cell is no sample."""
-    rows = list(csv.reader(io.StringIO(text)))
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = [r for r in reader if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        line = reader.line_num
+        if "field larger than field limit" in str(exc):
+            raise InputReadError(
+                f"{file}: line {line}: a cell is longer than {csv.field_size_limit():,} characters"
+            ) from None
+        raise InputReadError(f"{file}: line {line}: not valid CSV: {exc}") from None
     if not rows:
         raise InputReadError(f"{file}: the file is empty")
     header = [c.strip().lower() for c in rows[0]]
@@ -747,7 +776,11 @@ def _matrix(
     out = []
     for i, item in enumerate(data.get("result") or ()):
         w = f"{where} result[{i}]"
-        if not isinstance(item, Mapping) or not isinstance(item.get("values"), list):
+        if (
+            not isinstance(item, Mapping)
+            or not isinstance(item.get("values"), list)
+            or not isinstance(item.get("metric") or {}, Mapping)
+        ):
             raise InputReadError(f"{file}: {w}: expected metric and values")
         metric = {str(k): str(v) for k, v in (item.get("metric") or {}).items()}
         times, values = [], []
@@ -755,12 +788,25 @@ def _matrix(
             if not isinstance(pair, list) or len(pair) != 2:
                 raise InputReadError(f'{file}: {w}.values[{j}]: expected [timestamp, "value"]')
             try:
-                times.append(float(pair[0]))
-                values.append(float(pair[1]))
-            except (TypeError, ValueError):
+                if isinstance(pair[0], bool):
+                    raise TypeError(pair[0])
+                stamp, value = float(pair[0]), float(pair[1])
+            except (TypeError, ValueError, OverflowError):
                 raise InputReadError(
                     f"{file}: {w}.values[{j}]: not a number: {_show(pair)}"
                 ) from None
+            if not _in_years(stamp):  # NaN is in no years
+                raise InputReadError(
+                    f"{file}: {w}.values[{j}]: the timestamp must be POSIX seconds in {_YEARS}, "
+                    f"got {_show(pair[0])}"
+                )
+            if math.isinf(value) or value < 0:  # NaN stays: no sample, as in a CSV
+                raise InputReadError(
+                    f"{file}: {w}.values[{j}]: the value must be a counter value ≥ 0, got "
+                    f"{_show(pair[1])}"
+                )
+            times.append(stamp)
+            values.append(value)
         out.append((metric, times, values))
     return out
 
@@ -811,9 +857,12 @@ def load_sli_history(path: str | Path) -> SLIHistory:
         raise InputReadError(f"{file}: cannot be read: {exc}") from None
     if text.lstrip().startswith(("{", "[")):
         try:
-            doc = json.loads(text)
+            # integers as floats: a 5,000-digit one is then out of range, not a ValueError
+            doc = json.loads(text, parse_int=float)
         except json.JSONDecodeError as exc:
             raise InputReadError(f"{file}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise InputReadError(f"{file}: not valid JSON here: nested too deeply") from None
         return history_from_json(doc, str(file))
     return history_from_csv(text, str(file))
 

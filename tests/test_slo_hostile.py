@@ -4,15 +4,21 @@ a ValidationError naming the field), never a hang, a crash or a traceback."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
 from oncall_planner.errors import InputReadError, ValidationError
 from oncall_planner.ingest import slo as ingest
-from oncall_planner.ingest.slo import load_sli_history, load_slo_spec
-from oncall_planner.slo import SLI, SLO, BurnRateAlert, BurnWindow, CounterSeries
+from oncall_planner.ingest.slo import fetch_sli_history, load_sli_history, load_slo_spec
+from oncall_planner.slo import SLI, SLO, BurnRateAlert, BurnWindow, CounterSeries, SLIHistory
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = (REPO / "examples" / "slo" / "slo-definition.yaml").read_text(encoding="utf-8")
@@ -190,3 +196,117 @@ def test_a_json_number_of_5000_digits_is_out_of_range_not_a_crash(tmp_path: Path
     path = write(tmp_path, text.replace("1741000000,", "1" + "0" * 5000 + ",", 1), "h.json")
     with pytest.raises(InputReadError, match=r"good: result\[0\]\.values\[0\]: the timestamp"):
         load_sli_history(path)
+
+
+# --- a live Prometheus that misbehaves ---------------------------------------------------
+
+
+class Misbehaving(BaseHTTPRequestHandler):
+    """Answers /api/v1/query as the test's ``mode`` says and records each request."""
+
+    mode = "ok"
+    seen: ClassVar[list[tuple[str, str | None]]] = []
+
+    def do_GET(self) -> None:
+        self.seen.append((self.headers.get("Host") or "", self.headers.get("Authorization")))
+        if self.mode == "redirect":  # to the same server under another host name
+            port = self.server.server_address[1]
+            self.send_response(302)
+            self.send_header("Location", f"http://localhost:{port}/elsewhere?{self.path[13:]}")
+            self.end_headers()
+            return
+        if self.mode == "ftp":
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1:1/samples")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        head = (
+            b'{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":['
+        )
+        tail = b'[1741000000,"1"],[1741000060,"2"]]}]}}'
+        try:
+            if self.mode == "drip":  # the whole answer, a byte every 50 ms: 5 s in all
+                for byte in head + tail:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            elif self.mode == "endless":  # samples for ever
+                self.wfile.write(head)
+                while True:
+                    self.wfile.write(b'[1741000000,"1"],' * 4096)
+            else:
+                self.wfile.write(head + tail)
+        except OSError:  # the client hung up, as it should
+            pass
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def prometheus() -> Iterator[tuple[str, type[Misbehaving]]]:
+    handler = type("Handler", (Misbehaving,), {"seen": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def fetch(url: str, **kwargs: Any) -> object:
+    (slo,) = load_slo_spec(REPO / "examples" / "slo" / "slo-definition.yaml").slos
+    since = dt.datetime(2025, 3, 3, tzinfo=dt.timezone.utc)
+    return fetch_sli_history(url, slo, since, since + dt.timedelta(hours=1), **kwargs)
+
+
+def test_credentials_are_not_sent_on_to_another_host(
+    prometheus: tuple[str, type[Misbehaving]],
+) -> None:
+    url, handler = prometheus
+    handler.mode = "redirect"
+    with pytest.raises(InputReadError):  # the server redirects for ever: too many redirects
+        fetch(url.replace("http://", "http://reader:s3cret@"))
+    first, *after = handler.seen
+    assert first[0].startswith("127.0.0.1:") and first[1] is not None
+    assert after and all(host.startswith("localhost:") and auth is None for host, auth in after)
+
+
+def test_a_redirect_to_another_scheme_is_not_followed(
+    prometheus: tuple[str, type[Misbehaving]],
+) -> None:
+    url, handler = prometheus
+    handler.mode = "ftp"
+    with pytest.raises(InputReadError, match=r"redirected to ftp://127\.0\.0\.1:1/samples"):
+        fetch(url)
+
+
+def test_a_server_that_drips_its_answer_runs_into_the_deadline(
+    prometheus: tuple[str, type[Misbehaving]],
+) -> None:
+    url, handler = prometheus
+    handler.mode = "drip"
+    with pytest.raises(InputReadError, match=r"no answer within 0\.5 s"):
+        fetch(url, timeout=0.5)
+
+
+def test_an_endless_answer_stops_at_the_size_limit(
+    prometheus: tuple[str, type[Misbehaving]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, handler = prometheus
+    handler.mode = "endless"
+    monkeypatch.setattr(ingest, "MAX_ANSWER_BYTES", 1_000_000)
+    with pytest.raises(InputReadError, match="the answer is larger than 1,000,000 bytes"):
+        fetch(url)
+
+
+def test_a_well_behaved_server_still_answers(prometheus: tuple[str, type[Misbehaving]]) -> None:
+    url, _ = prometheus
+    history = fetch(url)
+    assert isinstance(history, SLIHistory) and history.samples == 4

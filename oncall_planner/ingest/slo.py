@@ -52,6 +52,7 @@ import yaml
 
 from oncall_planner.errors import InputReadError, OnCallPlannerError
 from oncall_planner.slo.replay import CounterSeries, SLIHistory
+from oncall_planner.slo.rules import window_query_kind
 from oncall_planner.slo.spec import (
     SLI,
     SLO,
@@ -144,6 +145,19 @@ def _duration(obj: Mapping[str, Any], key: str, where: _Where) -> int:
         ) from None
 
 
+_ZERO = re.compile(r"^(?:0+[ywdhms])+$")
+
+
+def _hold(obj: Mapping[str, Any], key: str, where: _Where) -> int:
+    """A ``for:`` duration: absent, ``0``, ``0s`` or ``0m`` is no wait at all."""
+    value = obj.get(key)
+    if value is None or value == 0 or (isinstance(value, str) and _ZERO.match(value.strip())):
+        return 0
+    if isinstance(value, str) and value.strip() == "0":
+        return 0
+    return _duration(obj, key, where)
+
+
 def _objective(value: Any, where: _Where, *, percent: bool | None = None) -> float:
     """``99.95%``, ``99.95`` (a percentage when above 1) or ``0.9995`` as a fraction."""
     text = value
@@ -220,7 +234,7 @@ def _article_alerts(value: Any, where: _Where) -> tuple[BurnRateAlert, ...]:
                     ww, BurnWindow, long=_duration(win_m, "long", ww), short=short, burn_rate=rate
                 )
             )
-        hold = _duration(alert, "for", w) if alert.get("for") not in (None, 0, "0", "0s") else 0
+        hold = _hold(alert, "for", w)
         kwargs: dict[str, Any] = {}
         if alert.get("page") is not None:
             if not isinstance(alert["page"], bool):
@@ -292,10 +306,24 @@ def _missing(where: _Where) -> Any:
     raise where.error("is missing")
 
 
+#: Sloth's contrib plugin that sets the alerts' ``for`` from ``page_alert.for`` and
+#: ``ticket_alert.for`` (Sloth's core plugins ignore those fields).
+SLOTH_ALERT_FOR = "sloth.dev/contrib/alert_for/v1"
+
+
+def _sloth_plugins(obj: Mapping[str, Any]) -> set[str]:
+    plugins = obj.get("slo_plugins")
+    chain = plugins.get("chain") if isinstance(plugins, Mapping) else None
+    if not isinstance(chain, list):
+        return set()
+    return {str(p.get("id")) for p in chain if isinstance(p, Mapping)}
+
+
 def _sloth(doc: Mapping[str, Any], file: str) -> SLOSpec:
     root = _Where(file)
     service = _text(doc, "service", root)
     common = _labels(doc, "labels", root)
+    spec_plugins = _sloth_plugins(doc)
     slos = []
     for i, item in enumerate(_get(doc, "slos", root, list)):
         w = root / "slos" / i
@@ -311,6 +339,7 @@ def _sloth(doc: Mapping[str, Any], file: str) -> SLOSpec:
         alerts = []
         page, ticket = default_alerts(window)
         base_name = _optional(alerting, "name", w / "alerting", str)
+        alert_for = SLOTH_ALERT_FOR in spec_plugins | _sloth_plugins(slo)
         for kind, template in (("page_alert", page), ("ticket_alert", ticket)):
             aw = w / "alerting" / kind
             spec = _mapping(alerting.get(kind) or {}, aw)
@@ -327,7 +356,7 @@ def _sloth(doc: Mapping[str, Any], file: str) -> SLOSpec:
                     severity=severity,
                     page=kind == "page_alert",
                     windows=template.windows,
-                    for_duration=0,
+                    for_duration=_hold(spec, "for", aw) if alert_for else 0,
                     labels=labels,
                     annotations={
                         **_labels(alerting, "annotations", w / "alerting"),
@@ -418,6 +447,14 @@ def _openslo(docs: Sequence[Mapping[str, Any]], file: str) -> SLOSpec:
             side: metric_query(ratio, side, ratio_w),
             "total": metric_query(ratio, "total", ratio_w),
         }
+        if ratio.get("counter") is False:  # a gauge: wrapping it in rate() would be wrong
+            for key, query in queries.items():
+                if window_query_kind(query) == "selector":
+                    raise (ratio_w / key).error(
+                        "with counter: false the query is a gauge, which cannot be put over the "
+                        f"alert windows as it is ({_show(query)}); write it with a range, such "
+                        "as avg_over_time(metric[5m]), or say counter: true"
+                    )
         windows = _get(spec, "timeWindow", spec_w, list)
         if not windows:
             raise (spec_w / "timeWindow").error("must have one entry")
@@ -488,7 +525,7 @@ def _openslo_alert(policy: Mapping[str, Any], pw: _Where, ref: Any) -> BurnRateA
             raise (cond_w / "op").error(
                 f"must be gt or gte for a burn rate, got {_show(cond.get('op'))}"
             )
-        holds.add(_duration(cond, "alertAfter", cond_w) if cond.get("alertAfter") else 0)
+        holds.add(_hold(cond, "alertAfter", cond_w))
         windows.append(
             _make(
                 cond_w,

@@ -98,6 +98,20 @@ def camel(text: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text) if part)
 
 
+def window_query_kind(query: str) -> str | None:
+    """How :func:`window_query` puts a window into ``query``: ``"placeholder"`` (Sloth's
+    ``{{.window}}``), ``"range"`` (range selectors), ``"selector"`` (a bare counter selector,
+    wrapped in ``sum(rate(...))``), or ``None`` (it cannot)."""
+    text = query.strip()
+    if _WINDOW.search(text):
+        return "placeholder"
+    if _RANGE.search(text):
+        return "range"
+    if _SELECTOR.match(text):
+        return "selector"
+    return None
+
+
 def window_query(query: str, window: int, where: str = "SLI") -> str:
     """``query`` over ``window`` seconds: ``{{.window}}`` and every range selector's range
     replaced by the window; a bare selector becomes ``sum(rate(selector[window]))``."""
@@ -249,4 +263,5 @@ __all__ = [
     "group_name",
     "rule_for",
     "window_query",
+    "window_query_kind",
 ]

@@ -148,19 +148,54 @@ class IncidentManager:
         self.slack.chat_postMessage(channel=channel_id, text=text)
         dedup_key = None
         if severity in PAGED:
-            dedup_key = self.events.trigger(
-                summary=f"[{severity}] {title}",
-                source=service,
-                dedup_key=ident,
-                severity=PAGED[severity],
-                custom_details={
-                    "incident": ident,
-                    "slack_channel": name,
-                    "incident_commander": _person(commander),
-                    "primary_responder": _person(responder),
-                },
-            )
+            try:
+                dedup_key = self.events.trigger(
+                    summary=f"[{severity}] {title}",
+                    source=service,
+                    dedup_key=ident,
+                    severity=PAGED[severity],
+                    custom_details={
+                        "incident": ident,
+                        "slack_channel": name,
+                        "incident_commander": _person(commander),
+                        "primary_responder": _person(responder),
+                    },
+                )
+            except Exception as exc:
+                raise NotPagedError(name, exc) from exc
         return Declared(ident, name, channel_id, commander, responder, dedup_key)
+
+
+class NotPagedError(Exception):
+    """The incident's channel is open but PagerDuty was not triggered."""
+
+    def __init__(self, channel: str, cause: BaseException) -> None:
+        super().__init__(channel, cause)
+        self.channel = channel
+        self.cause = cause
+
+
+def failure(exc: BaseException, secrets: tuple[str, ...]) -> str:
+    """One line saying what went wrong, in which service, with no secret in it: an answer is
+    never quoted whole (a proxy may echo the request, token and routing key included)."""
+    from pagerduty.errors import HttpError
+    from slack_sdk.errors import SlackApiError
+
+    if isinstance(exc, NotPagedError):
+        text = f"#{exc.channel} is open, but PagerDuty was not triggered: {failure(exc.cause, ())}"
+    elif isinstance(exc, SlackApiError):
+        error = exc.response.get("error") if hasattr(exc.response, "get") else None
+        text = (
+            f"Slack refused {exc.response.api_url.rsplit('/', 1)[-1]}: {error or 'no reason given'}"
+        )
+    elif isinstance(exc, HttpError):
+        text = f"PagerDuty's Events API answered HTTP {exc.response.status_code}"
+    else:
+        text = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 def default_manager(slack: Any, events: Any) -> IncidentManager:
@@ -187,6 +222,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--at", help="when (ISO 8601 with an offset; default: now)")
     parser.add_argument("--description", default="")
     args = parser.parse_args(argv)
+    at = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+    if args.at:
+        try:
+            at = dt.datetime.fromisoformat(args.at)
+        except ValueError:
+            at = None  # type: ignore[assignment]
+        if at is None or at.tzinfo is None:
+            print(f"incident_bot: --at must be ISO 8601 with an offset, such as "
+                  f"2025-03-11T14:32-04:00; got {args.at!r}", file=sys.stderr)  # fmt: skip
+            return 2
     token = os.environ.get("SLACK_BOT_TOKEN")
     routing_key = os.environ.get("PAGERDUTY_ROUTING_KEY")
     if not token or (args.severity in PAGED and not routing_key):
@@ -200,14 +245,13 @@ def main(argv: list[str] | None = None) -> int:
     events = pagerduty.EventsApiV2Client(
         routing_key or "unused", base_url=os.environ.get("PAGERDUTY_EVENTS_URL")
     )
-    at = (
-        dt.datetime.fromisoformat(args.at)
-        if args.at
-        else dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
-    )
-    declared = default_manager(slack, events).declare(
-        args.title, args.severity, args.service, at, args.description
-    )
+    try:
+        declared = default_manager(slack, events).declare(
+            args.title, args.severity, args.service, at, args.description
+        )
+    except Exception as exc:  # a service refused or could not be reached: say which, briefly
+        print(f"incident_bot: {failure(exc, (token, routing_key or ''))}", file=sys.stderr)
+        return 1
     print(f"{declared.id}: #{declared.channel}")
     print(f"  incident commander: {_person(declared.commander)}")
     print(f"  primary responder:  {_person(declared.responder)}")

@@ -24,6 +24,10 @@ TOKEN = "xoxb-test-0000-not-a-real-token"
 ROUTING_KEY = "R0UTINGKEY0000000000000000000000"
 
 
+#: Paths the stand-ins refuse, echoing the request's secrets back (as a careless proxy might).
+REFUSING: set[str] = set()
+
+
 class Recorder(BaseHTTPRequestHandler):
     """Answers like Slack (``/api/<method>``) or the Events API (``/v2/enqueue``) and records
     every request: path, headers and decoded body."""
@@ -38,7 +42,13 @@ class Recorder(BaseHTTPRequestHandler):
         else:
             body = dict(urllib.parse.parse_qsl(raw))
         self.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
-        if self.path == "/api/conversations.create":
+        if self.path in REFUSING:
+            echo = {"authorization": self.headers.get("Authorization"), "request": raw}
+            if self.path.startswith("/api/"):
+                answer, status = {"ok": False, "error": "invalid_auth", "echo": echo}, 200
+            else:
+                answer, status = {"status": "invalid event", "errors": [echo]}, 400
+        elif self.path == "/api/conversations.create":
             answer = {"ok": True, "channel": {"id": "C0123", "name": body.get("name")}}
             status = 200
         elif self.path == "/api/chat.postMessage":
@@ -100,6 +110,7 @@ def stand_ins(
     try:
         yield slack, events, logs[0], logs[1]
     finally:
+        REFUSING.clear()
         for name in trust:
             del os.environ[name]
         for server in servers:
@@ -189,3 +200,33 @@ def test_no_secret_is_written_into_the_repository() -> None:
             assert not any(
                 re.search(pattern, text) for pattern in (r"xoxb-\d{6,}", r"xoxp-\d{6,}")
             ), name
+
+
+def test_a_slack_refusal_is_one_line_without_the_token(stand_ins) -> None:  # type: ignore[no-untyped-def]
+    slack, events, _, events_log = stand_ins
+    REFUSING.add("/api/conversations.create")
+    result = run_bot(slack, events, "Checkout errors", "--severity", "SEV-1",
+                     "--at", "2025-03-11T14:32:00-04:00")  # fmt: skip
+    assert result.returncode == 1 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert "Slack" in line and "invalid_auth" in line and TOKEN not in line
+    assert events_log == []  # nobody paged for an incident without a channel
+
+
+def test_an_events_api_refusal_says_the_channel_is_open(stand_ins) -> None:  # type: ignore[no-untyped-def]
+    slack, events, slack_log, _ = stand_ins
+    REFUSING.add("/v2/enqueue")
+    result = run_bot(slack, events, "Checkout errors", "--severity", "SEV-1",
+                     "--at", "2025-03-11T14:32:00-04:00")  # fmt: skip
+    assert result.returncode == 1 and len(slack_log) == 2
+    (line,) = result.stderr.splitlines()
+    assert "#inc-20250311-1832-checkout-errors" in line and "PagerDuty" in line
+    assert "400" in line and ROUTING_KEY not in line and TOKEN not in line
+
+
+@pytest.mark.parametrize("at", ["2025-03-11T14:32", "next tuesday", "2025-02-30T10:00Z"])
+def test_an_instant_without_an_offset_or_no_instant_at_all(at: str) -> None:
+    result = run_bot("http://127.0.0.1:9/api/", "https://127.0.0.1:9", "x", "--at", at)
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert "--at" in line and "offset" in line

@@ -316,3 +316,11 @@ def test_an_alert_after_of_zero_is_no_wait(tmp_path: Path, after: str) -> None:
     text = OPENSLO_GAUGE.format(counter="true", good="g", total="t", after=repr(after))
     (slo,) = load_slo_spec(write(tmp_path, text)).slos
     assert slo.alerts[0].for_duration == 0
+
+
+def test_openslo_with_two_objectives_is_refused_not_cut_to_the_first(tmp_path: Path) -> None:
+    text = OPENSLO_GAUGE.format(counter="true", good="g", total="t", after="2m").replace(
+        "objectives: [{target: 0.99}]", "objectives: [{target: 0.99}, {target: 0.999}]"
+    )
+    with pytest.raises(InputReadError, match=r"spec\.objectives: must have one entry, has 2"):
+        load_slo_spec(write(tmp_path, text))

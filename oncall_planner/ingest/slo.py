@@ -456,13 +456,16 @@ def _openslo(docs: Sequence[Mapping[str, Any]], file: str) -> SLOSpec:
                         "as avg_over_time(metric[5m]), or say counter: true"
                     )
         windows = _get(spec, "timeWindow", spec_w, list)
-        if not windows:
-            raise (spec_w / "timeWindow").error("must have one entry")
+        if len(windows) != 1:
+            raise (spec_w / "timeWindow").error(f"must have one entry, has {len(windows)}")
         tw_w = spec_w / "timeWindow" / 0
         window = _duration(_mapping(windows[0], tw_w), "duration", tw_w)
         objectives = _get(spec, "objectives", spec_w, list)
-        if not objectives:
-            raise (spec_w / "objectives").error("must have one entry")
+        if len(objectives) != 1:  # burn rates are relative to one target
+            raise (spec_w / "objectives").error(
+                f"must have one entry, has {len(objectives)}: the burn rates are relative to "
+                "one target, so give each objective an SLO of its own"
+            )
         obj_w = spec_w / "objectives" / 0
         obj = _mapping(objectives[0], obj_w)
         if obj.get("target") is not None:

@@ -166,6 +166,7 @@ def run() -> None:
     try:
         with PagerDutyStandIn(seed_account(), {TOKEN: None}) as server:
             url = server.base_url
+            OUT.mkdir(parents=True, exist_ok=True)  # -o writes into a folder that exists
             plan_file = str(OUT / "plan.json")
             _run(["pull", "--base-url", url, *WINDOW, "-o", plan_file], url)
             _run(["render", plan_file, "--since", "2025-03-10", "--days", "7", "--quiet"], url)

@@ -34,7 +34,7 @@ from oncall_planner.model import (
 )
 from oncall_planner.model.inputs import mixed_overrides_by_schedule
 from oncall_planner.render import ShiftRenderOptions, people_on_call_at
-from oncall_planner.timeutil import is_aware
+from oncall_planner.timeutil import RENDER_YEARS, check_aware
 
 SKIPPED = "skipped: nobody on call"
 ROUND_ROBIN = "round robin: this incident goes to one target of this level, the next in the ring"
@@ -111,7 +111,17 @@ def steps(policy: EscalationPolicy, at: dt.datetime, lookup: OnCallLookup) -> It
     minute = 0
     for loop in range(1, policy.num_loops + 2):
         for level, rule in enumerate(policy.rules, start=1):
-            when = at + dt.timedelta(minutes=minute)
+            try:
+                when = at + dt.timedelta(minutes=minute)
+            except OverflowError:
+                when = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+            if when.year not in RENDER_YEARS:
+                raise ValidationError(
+                    f"EscalationPolicy {policy.name!r}: the escalation timeline from "
+                    f"{at.isoformat()} reaches level {level} of loop {loop} {minute} minutes "
+                    f"later, past the year {RENDER_YEARS.stop - 1}, the last the library "
+                    "computes in"
+                )
             people = tuple(
                 (t.user,) if t.user is not None else _everyone(lookup(t.schedule, when))
                 for t in rule.targets
@@ -173,10 +183,7 @@ def escalation_timeline(
         raise ValidationError(
             f"escalation_timeline: policy must be an EscalationPolicy, got {type(policy).__name__}"
         )
-    if not isinstance(at, dt.datetime) or not is_aware(at):
-        raise ValidationError(
-            f"escalation_timeline: at must be a timezone-aware datetime, got {at!r}"
-        )
+    check_aware(at, "escalation_timeline", "at")
     if options is not None and not isinstance(options, ShiftRenderOptions):
         raise ValidationError(
             "escalation_timeline: options must be ShiftRenderOptions or None, got "

@@ -18,7 +18,8 @@ from oncall_planner.errors import ValidationError
 from oncall_planner.model import User
 from oncall_planner.model.inputs import sequence_of
 from oncall_planner.render import Entry, FinalSchedule
-from oncall_planner.timeutil import is_aware
+from oncall_planner.textutil import check_unicode, printable
+from oncall_planner.timeutil import check_aware, check_year, is_aware
 
 URGENCIES = ("high", "low")
 
@@ -29,10 +30,7 @@ def _describe(page: Any) -> str:
 
 
 def _check_at(instance: Any, attribute: Any, value: Any) -> None:
-    if not isinstance(value, dt.datetime) or not is_aware(value):
-        raise ValidationError(
-            f"{_describe(instance)}: at must be a timezone-aware datetime, got {value!r}"
-        )
+    check_aware(value, _describe(instance), "at")
 
 
 def _check_optional_text(instance: Any, attribute: Any, value: Any) -> None:
@@ -41,6 +39,18 @@ def _check_optional_text(instance: Any, attribute: Any, value: Any) -> None:
             f"{_describe(instance)}: {attribute.name} must be a non-empty string or None, "
             f"got {value!r}"
         )
+    if value is not None:
+        check_unicode(value, _describe(instance), attribute.name)
+
+
+def _check_title(instance: Any, attribute: Any, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"{_describe(instance)}: title must be a string or None, got {type(value).__name__}"
+        )
+    check_unicode(value, _describe(instance), "title")
 
 
 def _check_user(instance: Any, attribute: Any, value: Any) -> None:
@@ -50,6 +60,7 @@ def _check_user(instance: Any, attribute: Any, value: Any) -> None:
         raise ValidationError(
             f"{_describe(instance)}: user must be a User, an email or a name, got {value!r}"
         )
+    check_unicode(value, _describe(instance), "user")
 
 
 def _check_urgency(instance: Any, attribute: Any, value: Any) -> None:
@@ -67,6 +78,7 @@ def _check_later(instance: Any, attribute: Any, value: Any) -> None:
             f"{_describe(instance)}: {attribute.name} must be a timezone-aware datetime or None, "
             f"got {value!r}"
         )
+    check_year(value, _describe(instance), attribute.name)
     if value < instance.at:
         raise ValidationError(
             f"{_describe(instance)}: {attribute.name} must not be before at "
@@ -93,7 +105,7 @@ class Page:
     acknowledged_at: dt.datetime | None = attrs.field(default=None, validator=_check_later)
     resolved_at: dt.datetime | None = attrs.field(default=None, validator=_check_later)
     id: str | None = attrs.field(default=None, kw_only=True, validator=_check_optional_text)
-    title: str | None = attrs.field(default=None, kw_only=True)
+    title: str | None = attrs.field(default=None, kw_only=True, validator=_check_title)
     merged: bool = attrs.field(
         default=False, kw_only=True, validator=attrs.validators.instance_of(bool)
     )
@@ -192,7 +204,7 @@ class PageMetrics:
                 f"over {_count(len(counts), 'shift')} "
                 f"({_count(self.outside_shifts, 'page')} outside them)"
             )
-        return "\n".join(lines)
+        return printable("\n".join(lines))
 
 
 def _minutes(value: dt.timedelta) -> str:

@@ -30,7 +30,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_slo_rules_writes_a_file_promtool_accepts(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    path = tmp_path / "out" / "rules.yaml"
+    path = tmp_path / "rules.yaml"  # -o writes into a folder that exists
     code, _, err = run(capsys, "slo", "rules", SPEC, "--interval", "30s", "-o", str(path))
     assert code == 0 and err == f"wrote {path}\n"
     text = path.read_text(encoding="utf-8")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import math
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -33,6 +32,7 @@ from oncall_planner.model import (
 from oncall_planner.model.inputs import mixed_overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
 from oncall_planner.render import FinalSchedule, Interval, people_on_call_at, render
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import check_instant, from_seconds, to_seconds, zone
 
 if TYPE_CHECKING:  # the SLO inputs load numpy: only check() calls that pass them import them
@@ -66,7 +66,7 @@ class Finding:
 
     def to_text(self) -> str:
         """``error OCP103 shadowed-layer: Schedule 'X', layer 'Y': message``."""
-        return f"{self.severity} {self.code} {self.rule}: {self.subject}: {self.message}"
+        return printable(f"{self.severity} {self.code} {self.rule}: {self.subject}: {self.message}")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON or SARIF reports; instants as ISO-8601 UTC strings."""
@@ -245,6 +245,11 @@ class CheckConfig:
         return values
 
 
+#: The largest number a threshold takes: far above any sensible count of days, hours, minutes
+#: or pages, and small enough that every threshold fits in a date or a duration.
+MAX_THRESHOLD = 1_000_000
+
+
 def _check_threshold_type(code: str, key: str, default: Any, value: Any) -> None:
     where = f"CheckConfig: thresholds[{code!r}][{key!r}]"
     if isinstance(default, bool):
@@ -254,10 +259,9 @@ def _check_threshold_type(code: str, key: str, default: Any, value: Any) -> None
         ok = (
             isinstance(value, (int, float))
             and not isinstance(value, bool)
-            and math.isfinite(value)
-            and value >= 0
+            and 0 <= value <= MAX_THRESHOLD  # False for nan; compared exactly for huge ints
         )
-        want = "a number ≥ 0"
+        want = f"a number ≥ 0 and at most {MAX_THRESHOLD:,}"
     else:
         ok = isinstance(value, type(default))
         want = f"a {type(default).__name__}"
@@ -373,6 +377,10 @@ def subtract(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval
 # The context: the plan and horizon, with each schedule rendered once
 
 
+#: How far past the horizon each schedule is rendered for escalation timelines, at most.
+MAX_PAD = dt.timedelta(days=14)
+
+
 class Lookup:
     """Who is on call on one schedule at an instant, answered from rendered entries (instants as
     datetimes, or as POSIX seconds in hot loops): everyone, in schedule order, so several people
@@ -459,7 +467,9 @@ class Context:
             ),
             default=0,
         )
-        self.pad = dt.timedelta(minutes=longest + 1)
+        # Past the pad, Lookup asks on_call_at: policies with delays of days are rare, and
+        # rendering weeks more for them would cost every check.
+        self.pad = min(dt.timedelta(minutes=longest + 1), MAX_PAD)
 
     @property
     def horizon(self) -> Interval:

@@ -10,8 +10,10 @@ render, checks, fairness, reports) are imported inside the functions that use th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import runpy
 import sys
 from collections.abc import Sequence
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO, TypeAlias
 
 from oncall_planner.errors import OnCallPlannerError
+from oncall_planner.textutil import json_safe, printable
 from oncall_planner.timeutil import (
     TIMESTAMP_YEARS,
     check_time_zone,
@@ -46,6 +49,19 @@ EPILOG = (
 
 class UsageError(Exception):
     """Bad arguments or unreadable input: one message, exit code 2."""
+
+
+class OutputError(UsageError):
+    """Standard output cannot be written (a full disk, ``/dev/full``): one message, exit code 2."""
+
+
+def stdout_failed(exc: OSError) -> OutputError:
+    """The error for a failed write to standard output; standard output is pointed at the null
+    device, so that Python's last flush at exit does not fail again with a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return OutputError(f"cannot write to standard output: {exc.strerror or exc}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,7 +94,7 @@ class Progress:
         width = 24
         filled = width * self.done // self.total
         bar = "#" * filled + "." * (width - filled)
-        text = f"{self.title} [{bar}] {self.done}/{self.total} {label}"
+        text = printable(f"{self.title} [{bar}] {self.done}/{self.total} {label}")
         self.stream.write("\r" + text[: WIDTH - 1].ljust(WIDTH - 1))
         self.stream.flush()
 
@@ -222,11 +238,11 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
         if account.notes and not args.quiet:
             count = _count(len(account.notes), "note")
             if args.verbose:
-                print(f"note: {path}: {count} from the pull:", file=sys.stderr)
-                for note in account.notes:
-                    print(f"  {note}", file=sys.stderr)
+                say(f"note: {path}: {count} from the pull:")
+                for text in account.notes:
+                    say(f"  {text}")
             else:
-                print(f"note: {path}: {count} from the pull (-v for details)", file=sys.stderr)
+                say(f"note: {path}: {count} from the pull (-v for details)")
         return account.plan, None
     from oncall_planner.ingest import import_terraform
 
@@ -238,7 +254,7 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
     )
     summary = import_summary(path, result, verbose=args.verbose)
     if summary and not args.quiet:
-        print(summary, file=sys.stderr)
+        say(summary)
     return result.plan, result
 
 
@@ -365,7 +381,7 @@ def load_pages(args: argparse.Namespace) -> Any:
 
     history = read_pages(args.pages, args.pages_tz)
     if not args.quiet and (history.skipped or history.warnings):
-        print(history.summary(), file=sys.stderr)
+        say(history.summary())
     return history
 
 
@@ -585,8 +601,9 @@ def _check_pages(args: argparse.Namespace) -> None:
 
 def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None:
     """Refuse an output path that cannot be written before any work is done: a file where a
-    folder must be (on the way to it, or, for ``folder``, the path itself), or a folder where
-    the file would go. Missing folders are fine: writing makes them."""
+    folder must be (on the way to it, or, for ``folder``, the path itself), a folder where the
+    file would go, or (for a file) a folder that does not exist: a typo in ``-o`` is an error,
+    not a new folder. ``--output-dir`` (``folder``) is made when missing."""
     if path in (None, "-"):
         return
     target = Path(path)
@@ -600,7 +617,9 @@ def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None
         if parent.exists():
             if not parent.is_dir():
                 raise UsageError(f"{flag} {target}: Not a directory")
-            return
+            break
+    if not folder and not target.parent.is_dir():
+        raise UsageError(f"{flag} {target}: the folder {target.parent} does not exist")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -636,34 +655,50 @@ def user(plan: OnCallPlan, who: str) -> User:
 # ---------------------------------------------------------------------------------------------
 
 
+def say(text: str) -> None:
+    """One message on standard error, shown through :func:`~oncall_planner.textutil.printable`:
+    text from an input (a page id, a file name) never sends a control sequence to the terminal."""
+    print(printable(text), file=sys.stderr)
+
+
 def write(path: Path, text: str, flag: str) -> None:
-    """Write ``text`` exactly (line endings included), making missing parent directories."""
+    """Write ``text`` exactly (line endings included) through the shared atomic writer
+    (:func:`oncall_planner.files.write_atomic`): a failed write leaves the old file whole, and
+    the folder must exist."""
+    from oncall_planner.files import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="")
+        write_atomic(path, printable(text))
     except OSError as exc:
         raise UsageError(f"{flag} {path}: {exc.strerror or exc}") from None
 
 
 def output(args: argparse.Namespace, text: str) -> None:
-    """``text`` to ``--output`` (a file, made with its folders) or to standard output."""
+    """``text`` to ``--output`` (a file, replaced whole; its folder must exist) or to standard
+    output."""
     path = getattr(args, "output", None)
     if path in (None, "-"):
+        text = printable(text)  # no raw control character reaches the terminal
         buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is None:  # a text-only stream, e.g. under redirect_stdout
-            sys.stdout.write(text)
-        else:  # bytes as they are: no newline translation, so ICS keeps its CRLF
-            sys.stdout.flush()
-            buffer.write(text.encode("utf-8"))
-            buffer.flush()
+        try:
+            if buffer is None:  # a text-only stream, e.g. under redirect_stdout
+                sys.stdout.write(text)
+            else:  # bytes as they are: no newline translation, so ICS keeps its CRLF
+                sys.stdout.flush()
+                buffer.write(text.encode("utf-8"))
+                buffer.flush()
+        except BrokenPipeError:  # `| head`: the reader has seen enough; main exits quietly
+            raise
+        except OSError as exc:
+            raise stdout_failed(exc) from None
         return
     write(Path(path), text, "--output")
-    print(f"wrote {path}", file=sys.stderr)
+    say(f"wrote {path}")
 
 
 def json_text(doc: Any) -> str:
     """A JSON document as the commands write it: sorted keys, two-space indent, UTF-8 kept."""
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -721,3 +756,30 @@ def entries_table(entries: Sequence[Any], tz: str) -> str:
         for e in entries
     ]
     return table(rows, ["Start", "End", "Hours", "Who"] + (["From"] if sourced else []))
+
+
+def kept_names(imported: Any) -> dict[str, dict[str, str]]:
+    """The Terraform names an imported plan's objects had, where they can be kept: a root
+    module's object without ``count``/``for_each`` (``pagerduty_schedule.primary``) keeps
+    ``primary``; an object in a module or with an instance key gets a name of its own. A
+    schedule migrated to ``pagerduty_schedulev2`` keeps its name under the new type."""
+    keep: dict[str, dict[str, str]] = {"users": {}, "teams": {}, "schedules": {}, "policies": {}}
+    kinds = {
+        "Schedule": "schedules",
+        "ShiftSchedule": "schedules",
+        "EscalationPolicy": "policies",
+        "User": "users",
+        "Team": "teams",
+    }
+    for key, address in imported.addresses.items():
+        kind = kinds.get(key[0])
+        if kind is None or (kind != "users" and len(key) != 2):
+            continue
+        parts = address.split(".")
+        if parts[0] == "data":
+            parts = parts[1:]
+        if len(parts) != 2 or "[" in address or address.startswith("module."):
+            continue
+        name = key[2].lower() if kind == "users" else key[1]
+        keep[kind][name] = parts[1]
+    return keep

@@ -118,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
             tool_version=__version__,
             artifact=artifact,
             locations=imported.locations if imported is not None else None,
+            root=Path.cwd(),
         )
         output(args, json_text(doc))
     else:

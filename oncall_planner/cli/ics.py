@@ -6,7 +6,6 @@ import argparse
 import functools
 import hashlib
 import re
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +24,7 @@ from oncall_planner.cli._common import (
     load_overrides,
     load_plan,
     output,
+    say,
     schedules,
     user,
     window,
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
             for (name, build), file_name in zip(items, names, strict=True):
                 write(out_dir / file_name, build(), "--output-dir")
                 bar.step(name)
-        print(f"wrote {len(items)} calendar(s) to {out_dir}", file=sys.stderr)
+        say(f"wrote {len(items)} calendar(s) to {out_dir}")
         return 0
     if args.person:
         text = person_calendar(user(plan, args.person[0]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 
 from oncall_planner.cli._common import (
     PhaseProgress,
@@ -16,6 +15,7 @@ from oncall_planner.cli._common import (
     add_window,
     api_client,
     output,
+    say,
     window,
 )
 
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     if shifted:
         said += f" ({shifted} shift-based)"
     said += "".join(f", {n} {one if n == 1 else many}" for n, one, many in counts)
-    print(f"pulled {said}", file=sys.stderr)
+    say(f"pulled {said}")
     for note in account.notes:
-        print(f"note: {note}", file=sys.stderr)
+        say(f"note: {note}")
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 
 from oncall_planner.cli._common import (
@@ -19,6 +18,7 @@ from oncall_planner.cli._common import (
     load_plan,
     output,
     parse_instant,
+    say,
     zone_arg,
 )
 
@@ -69,6 +69,6 @@ def run(args: argparse.Namespace) -> int:
     note = report.pages_note()
     if note and args.format in ("csv", "json") and not args.quiet:
         # Text, Markdown and HTML say it in the report; a CSV row has no room for it.
-        print(f"note: {note}", file=sys.stderr)
+        say(f"note: {note}")
     output(args, text if text.endswith("\n") else text + "\n")
     return 0

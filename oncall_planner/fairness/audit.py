@@ -42,6 +42,7 @@ from oncall_planner.model import (
     User,
 )
 from oncall_planner.render import FinalSchedule, render
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import (
     DAY,
     HOUR,
@@ -61,6 +62,9 @@ PROPERTIES: dict[str, str] = {
     "not_starved": "every member of a schedule gets some on-call time in every cycle",
     "distinct_levels": "the person reached at level 1 of a policy is never also reached at level 2",
 }
+
+#: The most cases :func:`audit` searches per property: more would run for days.
+MAX_EXAMPLES = 1_000_000
 
 #: Every kind of perturbation, as :func:`audit`'s ``perturbations`` names them.
 PERTURBATION_KINDS = ("window", "dst", "time_off", "join", "leave")
@@ -163,7 +167,7 @@ class AuditReport:
             f"{len(self.results) - len(self.violated)} of "
             f"{_count(len(self.results), 'property', 'properties')} held"
         )
-        return "\n".join([head, *("  " + r.describe() for r in self.results)]) + "\n"
+        return printable("\n".join([head, *("  " + r.describe() for r in self.results)]) + "\n")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -574,9 +578,14 @@ def _check_arguments(
             raise ValidationError(
                 f"audit: unknown property {name!r}; choose from {list(PROPERTIES)}"
             )
-    if not isinstance(max_examples, int) or isinstance(max_examples, bool) or max_examples < 1:
+    if (
+        not isinstance(max_examples, int)
+        or isinstance(max_examples, bool)
+        or not 1 <= max_examples <= MAX_EXAMPLES
+    ):
         raise ValidationError(
-            f"audit: max_examples must be a whole number ≥ 1, got {max_examples!r}"
+            f"audit: max_examples must be a whole number ≥ 1 and at most {MAX_EXAMPLES:,}, "
+            f"got {max_examples!r}"
         )
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValidationError(f"audit: seed must be an int, got {seed!r}")

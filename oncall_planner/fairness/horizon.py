@@ -330,10 +330,11 @@ def resolve_horizon(
             f"{where}: every layer (every shift-based event) has ended by {since.isoformat()}, so "
             "there is no rotation cycle; give since and until"
         )
-    length = cycle * cycles
     kind: Literal["cycle", "truncated-cycle"] = "cycle"
-    if length > max_cycle:
+    if cycles > max_cycle / cycle:  # compared as numbers: cycle * 10**22 overflows a timedelta
         length, kind = max_cycle, "truncated-cycle"
+    else:
+        length = cycle * cycles
     start = to_seconds(since)
     end = advance(start, int(length.total_seconds()), tz, mode)
     return Horizon(from_seconds(start), from_seconds(end), kind, cycle, tz, cycles)

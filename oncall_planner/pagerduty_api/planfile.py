@@ -917,6 +917,10 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise InputReadError(f"{source}:{error.lineno}: not valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise InputReadError(f"{source}: not valid JSON: nested too deeply") from None
+    except ValueError:  # Python refuses to read integers of more than 4300 digits
+        raise InputReadError(f"{source}: not valid JSON: a number has too many digits") from None
 
 
 def load_account(path: str | os.PathLike[str]) -> Account:
@@ -945,5 +949,5 @@ def sniff_plan_file(path: str | os.PathLike[str]) -> bool:
         return False
     try:
         return is_plan_file(json.loads(target.read_text(encoding="utf-8-sig")))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # not JSON (or too deep, or huge numbers)
         return False

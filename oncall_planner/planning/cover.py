@@ -28,7 +28,16 @@ from oncall_planner.model import (
 )
 from oncall_planner.model.inputs import mixed_overrides_by_schedule, sequence_of
 from oncall_planner.render import Mode, Source, people_on_call_at, render
-from oncall_planner.timeutil import DAY, check_instant, clock, from_seconds, public_holidays
+from oncall_planner.textutil import printable
+from oncall_planner.timeutil import (
+    DAY,
+    TIMESTAMP_YEARS,
+    YEARS_TEXT,
+    check_instant,
+    clock,
+    from_seconds,
+    public_holidays,
+)
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -130,7 +139,7 @@ class Ledger:
         for d in debts:
             hours = d.amount.total_seconds() / 3600
             lines.append(f"  {d.debtor.name} owes {d.creditor.name} {hours:g} h")
-        return "\n".join(lines) + "\n"
+        return printable("\n".join(lines) + "\n")
 
 
 @attrs.frozen
@@ -179,7 +188,7 @@ class CoverResult:
             end = c.end.astimezone(info).strftime("%a %Y-%m-%d %H:%M %Z")
             who = c.substitute.name if c.substitute else "NOBODY"
             lines.append(f"  {c.schedule}: {start} → {end}  {c.absent.name} → {who} ({c.reason})")
-        return "\n".join(lines) + ("\n" if lines else "")
+        return printable("\n".join(lines) + ("\n" if lines else ""))
 
 
 class _Planner:
@@ -544,6 +553,8 @@ def balance_holidays(
     where = "balance_holidays"
     if not isinstance(year, int) or isinstance(year, bool):
         raise ValidationError(f"{where}: year must be an int such as 2025, got {year!r}")
+    if year not in TIMESTAMP_YEARS:
+        raise ValidationError(f"{where}: year must be in the years {YEARS_TEXT}, got {year}")
     days = _holidays_of(country, year, subdiv, where)
     since = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc) - dt.timedelta(days=1)
     until = dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(days=1)

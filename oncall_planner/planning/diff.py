@@ -24,6 +24,7 @@ from oncall_planner.model import (
 )
 from oncall_planner.model.inputs import mixed_overrides_by_schedule
 from oncall_planner.render import Mode, ShiftRenderOptions, render
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import check_instant, check_time_zone, from_seconds, to_seconds, zone
 
 Overrides = Mapping[str, Sequence[Override] | Sequence[ShiftOverride]]
@@ -244,4 +245,4 @@ def format_diff(
         else:
             who = "      " + who
             lines += [when, who if len(who) <= width else who[: width - 1] + "…"]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")

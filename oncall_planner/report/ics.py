@@ -26,6 +26,8 @@ import attrs
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import OnCallPlan, Override, Schedule, ShiftOverride, ShiftSchedule, User
 from oncall_planner.render import Entry, ShiftRenderOptions, Source, Vacancy, render
+from oncall_planner.textutil import printable
+from oncall_planner.timeutil import check_instant
 
 PRODID = "-//oncall-planner//oncall-planner//EN"
 UTC = dt.timezone.utc
@@ -44,15 +46,14 @@ class Event:
 
 
 def escape_text(value: str) -> str:
-    """A TEXT value escaped as RFC 5545 §3.3.11 asks: backslash, semicolon, comma, newline."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """A TEXT value escaped as RFC 5545 §3.3.11 asks: backslash, semicolon, comma, newline.
+
+    RFC 5545 allows no control character in TEXT but the tab: line breaks become ``\\n``, and
+    any other control character (or lone surrogate) is written as the text ``\\x1b`` through
+    :func:`oncall_planner.textutil.printable`, its backslash escaped like any other.
+    """
+    text = printable(value.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line: str) -> str:
@@ -106,6 +107,16 @@ def to_ics(name: str, events: Iterable[Event], dtstamp: dt.datetime) -> str:
         lines += [f"TRANSP:{'OPAQUE' if event.busy else 'TRANSPARENT'}", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)
+
+
+def _check_window(since: object, until: object, where: str) -> None:
+    check_instant(since, where, "since")
+    check_instant(until, where, "until")
+    assert isinstance(since, dt.datetime) and isinstance(until, dt.datetime)
+    if until <= since:
+        raise ValidationError(
+            f"{where}: until must be after since ({since.isoformat()}), got {until.isoformat()}"
+        )
 
 
 def _uid(
@@ -192,6 +203,7 @@ def schedule_events(
     (only ``person``'s if given). A shift-based schedule gives one event per shift, the source in
     its description, and (without ``person``) one per empty slot; ``options`` are its render
     options."""
+    _check_window(since, until, "schedule_events")
     vacancies: list[Vacancy] = []
     if isinstance(schedule, ShiftSchedule):
         entries, vacancies = _whole_shifts(
@@ -287,6 +299,7 @@ def person_ics(
 ) -> str:
     """The calendar of one person: their on-call time on every schedule of ``plan`` (both
     kinds)."""
+    _check_window(since, until, "person_ics")
     overrides = overrides or {}
     events = [
         event

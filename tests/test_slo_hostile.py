@@ -112,6 +112,35 @@ def test_label_names_prometheus_refuses_are_refused(name: str) -> None:
             labels={name: "x"})  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("{{ $value", "not closed"),
+        ("{{ $labels.a {{ $value }}", "another"),
+        ('{{ "}} }}', "not closed"),
+        ("a {{ }} b", "empty"),
+    ],
+)
+def test_label_and_annotation_templates_prometheus_cannot_read_are_refused(
+    value: str, problem: str
+) -> None:
+    window = BurnWindow(long=3600, burn_rate=14.4)
+    # Prometheus reads both as Go templates: promtool check rules refuses the whole file
+    with pytest.raises(ValidationError, match=problem):
+        BurnRateAlert(severity="critical", windows=[window], labels={"team": value})
+    with pytest.raises(ValidationError, match=problem):
+        BurnRateAlert(severity="critical", windows=[window], annotations={"summary": value})
+
+
+@pytest.mark.parametrize(
+    "value", ["{{ $value }}", '{{ "{{" }}', "{{- $labels.x -}} }} {", "no template", "{{`}}`}}"]
+)
+def test_templates_prometheus_reads_are_kept(value: str) -> None:
+    window = BurnWindow(long=3600, burn_rate=14.4)
+    alert = BurnRateAlert(severity="critical", windows=[window], labels={"team": value})
+    assert alert.labels["team"] == value
+
+
 def test_a_bad_label_name_in_a_spec_names_the_field(tmp_path: Path) -> None:
     text = ARTICLE + (
         "    alerting:\n"

@@ -93,6 +93,37 @@ def _optional_text(instance: Any, attribute: attrs.Attribute[str | None], value:
 _LABEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+def template_problem(text: str) -> str | None:
+    """What keeps Prometheus from reading ``text`` as a Go template (it reads every label value
+    and annotation of an alerting rule as one), or ``None``: an action ``{{`` that is not closed,
+    holds another ``{{`` or is empty. Quoted strings inside an action (``{{ "{{" }}``, the way
+    to write braces) are skipped. A check of the delimiters, not of the actions' contents."""
+    i = 0
+    while (start := text.find("{{", i)) != -1:
+        j, quote = start + 2, ""
+        while j < len(text):
+            char = text[j]
+            if quote:
+                if char == "\\" and quote != "`":
+                    j += 2
+                    continue
+                if char == quote:
+                    quote = ""
+            elif char in "\"'`":
+                quote = char
+            elif text.startswith("}}", j):
+                break
+            elif text.startswith("{{", j):
+                return f"the action opened at character {start + 1} holds another '{{{{'"
+            j += 1
+        else:
+            return f"the action opened at character {start + 1} is not closed with '}}}}'"
+        if not text[start + 2 : j].strip(" \t\r\n-"):
+            return f"the action at character {start + 1} is empty"
+        i = j + 2
+    return None
+
+
 def _str_map(value: object, field: str = "labels and annotations") -> Mapping[str, str]:
     if value is None:
         return {}
@@ -109,7 +140,14 @@ def _str_map(value: object, field: str = "labels and annotations") -> Mapping[st
                 f"{field}: {key!r} is not a name Prometheus accepts; label names and annotation "
                 "names are ASCII letters, digits and underscores, not starting with a digit"
             )
-        out[key] = str(item)
+        text = str(item)
+        problem = template_problem(text)
+        if problem is not None:
+            raise ValidationError(
+                f"{field}: {key}: {text if len(text) <= 60 else text[:57] + '...'!r} is not a template Prometheus can read: "
+                f'{problem} (write {{{{ "{{{{" }}}} for literal braces)'
+            )
+        out[key] = text
     return dict(sorted(out.items()))
 
 

@@ -339,3 +339,22 @@ def test_a_well_behaved_server_still_answers(prometheus: tuple[str, type[Misbeha
     url, _ = prometheus
     history = fetch(url)
     assert isinstance(history, SLIHistory) and history.samples == 4
+
+
+@pytest.mark.parametrize(
+    ("alert", "field"),
+    [
+        # a misspelt short window made a one-window alert that pages for an hour after recovery
+        ("{severity: critical, windows: [{long: 1h, shrt: 5m, burn_rate: 14.4}]}",
+         r"alerting\[0\]\.windows\[0\]: unknown field 'shrt'"),
+        # a misspelt for: made an alert that fires at once
+        ("{severity: critical, fr: 10m, windows: [{long: 1h, short: 5m, burn_rate: 14.4}]}",
+         r"alerting\[0\]: unknown field 'fr'"),
+    ],
+)  # fmt: skip
+def test_a_misspelt_field_in_an_alert_is_refused_not_ignored(
+    tmp_path: Path, alert: str, field: str
+) -> None:
+    text = ARTICLE + f"    alerting:\n      - {alert}\n"
+    with pytest.raises(InputReadError, match=field):
+        load_slo_spec(write(tmp_path, text))

@@ -215,6 +215,18 @@ def _query(obj: Mapping[str, Any], key: str, where: _Where) -> str:
     return value.strip()
 
 
+_ALERT_FIELDS = ("name", "severity", "windows", "for", "page", "labels", "annotations")
+_WINDOW_FIELDS = ("long", "short", "burn_rate")
+
+
+def _known_fields(obj: Mapping[Any, Any], fields: tuple[str, ...], where: _Where) -> None:
+    """Refuse a field ``fields`` does not name: in our own ``alerting`` extension a misspelt
+    field (``shrt``, ``fr``) would otherwise change the alert without a word."""
+    for key in obj:
+        if key not in fields:
+            raise where.error(f"unknown field {_show(key)}; the fields are {', '.join(fields)}")
+
+
 def _article_alerts(value: Any, where: _Where) -> tuple[BurnRateAlert, ...]:
     if not isinstance(value, list) or not value:
         raise where.error("must be a list of alerts")
@@ -222,11 +234,13 @@ def _article_alerts(value: Any, where: _Where) -> tuple[BurnRateAlert, ...]:
     for i, item in enumerate(value):
         w = where / i
         alert = _mapping(item, w)
+        _known_fields(alert, _ALERT_FIELDS, w)
         windows_raw = _get(alert, "windows", w, list)
         windows = []
         for j, win in enumerate(windows_raw):
             ww = w / "windows" / j
             win_m = _mapping(win, ww)
+            _known_fields(win_m, _WINDOW_FIELDS, ww)
             short = _duration(win_m, "short", ww) if win_m.get("short") is not None else None
             rate = _get(win_m, "burn_rate", ww, (int, float))
             windows.append(

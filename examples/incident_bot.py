@@ -66,6 +66,9 @@ from oncall_planner.slo.incident import DEFAULT_SEVERITIES, Severity  # noqa: E4
 #: Severities that page through PagerDuty (the article: SEV-1 and SEV-2), with the Events API's
 #: own severity for each.
 PAGED = {"SEV-1": "critical", "SEV-2": "error"}
+#: The Events API's limit for ``payload.summary``: a longer title is cut short there (the Slack
+#: channel keeps it whole), so that a long title cannot keep the page from going out.
+SUMMARY_LIMIT = 1024
 
 TEMPLATE = """:rotating_light: *{id}: {title}*
 *Severity:* {severity} (respond within {response})
@@ -211,8 +214,11 @@ class IncidentManager:
         dedup_key = None
         if severity in PAGED:
             try:
+                summary = f"[{severity}] {title}"
+                if len(summary) > SUMMARY_LIMIT:  # the Events API refuses a longer one
+                    summary = summary[: SUMMARY_LIMIT - 1] + "…"
                 dedup_key = self.events.trigger(
-                    summary=f"[{severity}] {title}",
+                    summary=summary,
                     source=service,
                     dedup_key=name,
                     severity=PAGED[severity],

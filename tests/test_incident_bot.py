@@ -73,6 +73,9 @@ class Recorder(BaseHTTPRequestHandler):
         elif self.path == "/api/chat.postMessage":
             answer = {"ok": True, "channel": body.get("channel"), "ts": "1741717920.000100"}
             status = 200
+        elif self.path == "/v2/enqueue" and len(body["payload"]["summary"]) > 1024:
+            # the Events API's documented limit for payload.summary
+            answer, status = {"status": "invalid event", "errors": ["summary too long"]}, 400
         elif self.path == "/v2/enqueue":
             answer = {"status": "success", "message": "Event processed",
                       "dedup_key": body.get("dedup_key", "generated")}  # fmt: skip
@@ -373,3 +376,15 @@ def test_the_commander_and_the_responder_follow_the_overrides(
         secondary.name: (Override(user=dave, start=at - hour, end=at + hour),),
     }
     assert (manager.commander(at).name, manager.responder("checkout", at).name) == ("Dave", "Carol")
+
+
+def test_a_long_title_still_pages(stand_ins) -> None:  # type: ignore[no-untyped-def]
+    slack, events, slack_log, events_log = stand_ins
+    title = "Checkout errors " + "and more " * 250  # 2,266 characters
+    result = run_bot(slack, events, title, "--severity", "SEV-1",
+                     "--at", "2025-03-11T14:32:00-04:00")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    summary = events_log[0]["body"]["payload"]["summary"]
+    assert len(summary) == 1024 and summary.startswith("[SEV-1] Checkout errors and more")
+    assert summary.endswith("…") and title.strip() in slack_log[1]["body"]["text"]
+    assert len(slack_log[0]["body"]["name"]) <= 80

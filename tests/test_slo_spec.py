@@ -324,3 +324,26 @@ def test_openslo_with_two_objectives_is_refused_not_cut_to_the_first(tmp_path: P
     )
     with pytest.raises(InputReadError, match=r"spec\.objectives: must have one entry, has 2"):
         load_slo_spec(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("method", ["Timeslices", "RatioTimeslices"])
+def test_openslo_time_slice_budgets_are_refused_not_read_as_requests(
+    tmp_path: Path, method: str
+) -> None:
+    # OpenSLO's own example (examples/budgeting-method/ratio-timeslices.yaml) counts good
+    # minutes; burn-rate alerts on the request ratio would watch another SLO
+    text = OPENSLO_GAUGE.format(counter="true", good="g", total="t", after="2m").replace(
+        "objectives: [{target: 0.99}]",
+        f"budgetingMethod: {method}\n  objectives: [{{target: 0.99, timeSliceWindow: 1m}}]",
+    )
+    with pytest.raises(InputReadError, match=rf"spec\.budgetingMethod: .*Occurrences.*{method}"):
+        load_slo_spec(write(tmp_path, text))
+
+
+def test_openslo_occurrences_budget_is_read(tmp_path: Path) -> None:
+    text = OPENSLO_GAUGE.format(counter="true", good="g", total="t", after="2m").replace(
+        "objectives: [{target: 0.99}]",
+        "budgetingMethod: Occurrences\n  objectives: [{target: 0.99}]",
+    )
+    (slo,) = load_slo_spec(write(tmp_path, text)).slos
+    assert slo.objective == 0.99

@@ -10,7 +10,7 @@ Specs (:func:`load_slo_spec`), told apart by their content:
   ``SLI`` document (``ratioMetric`` with ``good`` or ``bad`` and ``total``), ``timeWindow``,
   ``objectives[0].target``, and ``alertPolicies`` (inline, or references to ``AlertPolicy``
   documents) whose conditions (inline, or references to ``AlertCondition`` documents) are of
-  kind ``burnrate``;
+  kind ``burnrate``; the ``budgetingMethod`` is ``Occurrences`` (time slices are refused);
 - Sloth's ``prometheus/v1``: ``service``, ``slos`` with ``objective`` (a percentage),
   ``sli.events.error_query`` and ``total_query`` with ``{{.window}}``, and ``alerting``
   (``name``, ``labels``, ``annotations``, ``page_alert``, ``ticket_alert``): the page and ticket
@@ -474,6 +474,13 @@ def _openslo(docs: Sequence[Mapping[str, Any]], file: str) -> SLOSpec:
             raise (spec_w / "timeWindow").error(f"must have one entry, has {len(windows)}")
         tw_w = spec_w / "timeWindow" / 0
         window = _duration(_mapping(windows[0], tw_w), "duration", tw_w)
+        method = spec.get("budgetingMethod")
+        if method is not None and method != "Occurrences":
+            # a time-slice budget counts good minutes, not good requests: the burn-rate alerts
+            # on the request ratio would watch another SLO
+            raise (spec_w / "budgetingMethod").error(
+                f"only Occurrences is supported (the alerts count requests), got {_show(method)}"
+            )
         objectives = _get(spec, "objectives", spec_w, list)
         if len(objectives) != 1:  # burn rates are relative to one target
             raise (spec_w / "objectives").error(

@@ -39,6 +39,7 @@ import os
 import re
 import signal
 import sys
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -287,8 +288,9 @@ def default_manager(slack: Any, events: Any) -> IncidentManager:
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
     """Raise :class:`DeadlineError` in the main thread once ``seconds`` have passed (where the
-    platform has ``SIGALRM``; elsewhere the clients' own socket timeouts are all there is)."""
-    if not hasattr(signal, "SIGALRM"):
+    platform has ``SIGALRM`` and this is the main thread; elsewhere the clients' own socket
+    timeouts are all there is)."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
         yield
         return
 

@@ -345,13 +345,9 @@ def test_a_timeout_that_is_not_a_positive_number_of_seconds_is_refused(timeout: 
     assert "--timeout" in line and "positive number of seconds" in line
 
 
-def test_the_commander_and_the_responder_follow_the_overrides(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import datetime as dt
+def load_bot(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The bot as a module, in this process; what it adds to sys.path and sys.modules goes."""
     import importlib.util
-
-    from oncall_planner import Override
 
     monkeypatch.setattr(sys, "path", list(sys.path))  # the bot puts examples/ on it
     before = set(sys.modules)
@@ -361,10 +357,43 @@ def test_the_commander_and_the_responder_follow_the_overrides(
         bot = importlib.util.module_from_spec(spec)
         sys.modules["incident_bot"] = bot  # dataclasses look their module up there
         spec.loader.exec_module(bot)
-        manager = bot.default_manager(slack=None, events=None)
+        bot.default_manager(slack=None, events=None)  # imports the plan while sys.path has it
+        return bot
     finally:
-        for name in set(sys.modules) - before:
-            del sys.modules[name]
+        for name in set(sys.modules) - before:  # the examples' modules, not numpy's
+            if str(getattr(sys.modules[name], "__file__", "")).startswith(str(BOT.parent)):
+                del sys.modules[name]
+
+
+def test_the_deadline_outside_the_main_thread_leaves_the_clients_timeouts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bot = load_bot(monkeypatch)
+    done: list[BaseException | None] = []
+
+    def declare() -> None:  # signals can only be set in the main thread
+        try:
+            with bot.deadline(5):
+                pass
+            done.append(None)
+        except BaseException as exc:
+            done.append(exc)
+
+    worker = threading.Thread(target=declare)
+    worker.start()
+    worker.join()
+    assert done == [None]
+
+
+def test_the_commander_and_the_responder_follow_the_overrides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import datetime as dt
+
+    from oncall_planner import Override
+
+    bot = load_bot(monkeypatch)
+    manager = bot.default_manager(slack=None, events=None)
     primary, secondary = manager.plan.schedules
     at = dt.datetime(2025, 3, 11, 14, 32, tzinfo=dt.timezone(dt.timedelta(hours=-4)))
     assert (manager.commander(at).name, manager.responder("checkout", at).name) == ("Alice", "Bob")

@@ -358,3 +358,22 @@ def test_a_misspelt_field_in_an_alert_is_refused_not_ignored(
     text = ARTICLE + f"    alerting:\n      - {alert}\n"
     with pytest.raises(InputReadError, match=field):
         load_slo_spec(write(tmp_path, text))
+
+
+def test_a_history_file_over_the_size_limit_is_refused_before_it_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "MAX_HISTORY_BYTES", 1000)
+    path = write(tmp_path, "timestamp,good,total\n" + "1740978000,1,1\n" * 100, "h.csv")
+    with pytest.raises(InputReadError, match=r"h\.csv: is larger than 1,000 bytes"):
+        load_sli_history(path)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_history_that_never_ends_stops_at_the_size_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # before: --history /dev/zero took 15 GB of memory in a minute and went on
+    monkeypatch.setattr(ingest, "MAX_HISTORY_BYTES", 1000)
+    with pytest.raises(InputReadError, match="is larger than"):
+        load_sli_history("/dev/zero")

@@ -911,11 +911,30 @@ def history_from_json(doc: Any, file: str = "<history>") -> SLIHistory:
     return _history(parts, file)
 
 
+#: The most a history file may hold, as much as one answer of ``--prometheus`` (a year of
+#: one-minute samples of one counter pair is about 16 MB of CSV).
+MAX_HISTORY_BYTES = 256 * 1024 * 1024
+
+
+def _bytes(size: int) -> str:
+    mib = 1024 * 1024
+    return f"{size // mib} MiB" if size % mib == 0 else f"{size:,} bytes"
+
+
 def load_sli_history(path: str | Path) -> SLIHistory:
-    """SLI history from a file: CSV (``timestamp,good,total``) or Prometheus API JSON."""
+    """SLI history from a file: CSV (``timestamp,good,total``) or Prometheus API JSON, at most
+    :data:`MAX_HISTORY_BYTES` (a device or pipe that never ends stops there)."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        with file.open("rb") as handle:
+            data = handle.read(MAX_HISTORY_BYTES + 1)
+        if len(data) > MAX_HISTORY_BYTES:
+            raise InputReadError(
+                f"{file}: is larger than {_bytes(MAX_HISTORY_BYTES)}; split the history or "
+                "read fewer days"
+            )
+        text = data.decode("utf-8-sig")
+        del data
     except FileNotFoundError:
         raise InputReadError(f"{file}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:

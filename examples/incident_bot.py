@@ -249,7 +249,7 @@ def _reason(exc: BaseException, service: str) -> str:
     if isinstance(exc, HttpError) and exc.response is not None:
         return f"PagerDuty's Events API answered HTTP {exc.response.status_code}"
     detail = str(exc).splitlines()[0][:200] if str(exc) else ""
-    return f"{service} could not be reached: {type(exc).__name__}: {detail}"
+    return f"{service} failed: {type(exc).__name__}: {detail}"
 
 
 def failure(exc: BaseException, secrets: tuple[str, ...]) -> str:

@@ -799,12 +799,13 @@ def _compute(
     job.check_overrides()
     rotations, customs = job.run(lo, hi)
     visible, customs, replaced = job.apply_overrides(rotations, customs)
-    if not options.overflow:
-        cut = _cutter(lo, hi)
-        unchanged = visible is rotations  # no overrides: one list serves both
-        rotations = [cut(p) for p in rotations]
-        visible = rotations if unchanged else [cut(p) for p in visible]
-        customs, replaced = cut(customs), cut(replaced)
+    # With overflow, a shift crossing the window stays whole, but a piece an override split
+    # off it that lies wholly outside the window is not listed.
+    cut = _cutter(lo, hi, whole=options.overflow)
+    unchanged = visible is rotations  # no overrides: one list serves both
+    rotations = [cut(p) for p in rotations]
+    visible = rotations if unchanged else [cut(p) for p in visible]
+    customs, replaced = cut(customs), cut(replaced)
     return job, rotations, visible, customs, replaced
 
 
@@ -812,10 +813,12 @@ _START = operator.itemgetter(0)
 _END = operator.itemgetter(1)
 
 
-def _cutter(lo: int, hi: int) -> Any:
+def _cutter(lo: int, hi: int, *, whole: bool = False) -> Any:
     def cut(pieces: list[SPiece]) -> list[SPiece]:
         if not pieces or (min(map(_START, pieces)) >= lo and max(map(_END, pieces)) <= hi):
             return pieces  # all inside the window (checked in C)
+        if whole:
+            return [p for p in pieces if p[0] < hi and p[1] > lo and p[0] < p[1]]
         return [
             (s if s > lo else lo, e if e < hi else hi, m, src)
             for s, e, m, src in pieces

@@ -155,3 +155,19 @@ def test_a_history_file_needs_one_slo_of_a_spec_with_several(
         "--slo-name", "requests-availability",
     )  # fmt: skip
     assert code == 0 and "SLO search/requests-availability: 99.9% over 30d" in out
+
+
+def test_a_spec_with_many_slos_is_named_in_a_short_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    lines = ["service: checkout", "slos:"]
+    for i in range(300):
+        lines += [f"  - name: slo-{i}", "    target: 99.9%", "    window: 30d",
+                  "    sli: {good: 'g[5m]', total: 't[5m]'}"]  # fmt: skip
+    spec = tmp_path / "many.yaml"
+    spec.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for extra in ((), ("--slo-name", "nope")):
+        code, _, err = run(capsys, "forecast", PLAN, "--slo", str(spec), "--history", HISTORY,
+                           *extra)  # fmt: skip
+        (line,) = err.splitlines()
+        assert code == 2 and "'slo-0'" in line and "and 290 more" in line and len(line) < 400

@@ -14,13 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oncall_planner import (
+    CheckConfig,
     Conversion,
     Layer,
+    OnCallPlan,
     Restriction,
     Schedule,
+    ShiftRenderOptions,
     ShiftSchedule,
     User,
     ValidationError,
+    check,
     plan_rotation,
     prove_conversion,
     render,
@@ -299,6 +303,12 @@ def test_bad_arguments_are_refused_in_words():
         to_shift_schedule(
             weekly(), dt.datetime(2025, 1, 1, tzinfo=UTC), horizon=dt.timedelta(hours=1)
         )
+    # A horizon past the years the library handles is refused at once (it used to run for
+    # minutes expanding patterns over 27,000 years before failing).
+    with pytest.raises(ValidationError, match="horizon reaches past the years 1970 to 8999"):
+        to_shift_schedule(
+            weekly(), dt.datetime(2025, 1, 1, tzinfo=UTC), horizon=dt.timedelta(days=10_000_000)
+        )
 
 
 # --- properties ------------------------------------------------------------------------------
@@ -380,6 +390,138 @@ def convertible_schedules(draw: st.DrawFn) -> Schedule:
                 layer.restrictions,
             )
     return Schedule("Random", zone, layers)
+
+
+def test_a_layer_resuming_inside_a_shift_that_spans_a_clock_change_gets_its_bridge():
+    # Base's week from Mon 8 March 2027 spans the spring change (14 March); Cover hides it
+    # until Thu 11 March, so Base's event for [11 March, 16 April) starts inside that week.
+    # Its bridge must cover the cut week's end, whichever length PagerDuty gives a shift (U2).
+    split = Schedule(
+        "Split",
+        "America/New_York",
+        [
+            Layer("Base", [ANN, BEN, CAT], dt.datetime(2026, 1, 5, 9, tzinfo=NY), WEEK),
+            Layer(
+                "Cover",
+                [DAN],
+                dt.datetime(2027, 2, 25, 9, tzinfo=NY),
+                WEEK,
+                end=dt.datetime(2027, 3, 11, 9, tzinfo=NY),
+            ),
+            Layer("Later", [ANN], dt.datetime(2027, 4, 16, 9, tzinfo=NY), WEEK),
+        ],
+    )
+    conversion = to_shift_schedule(split, dt.datetime(2026, 12, 1, tzinfo=NY))
+    assert conversion.limitations == ()
+    until = dt.datetime(2027, 4, 20, tzinfo=NY)
+    for duration in ("exact", "wallclock"):
+        options = ShiftRenderOptions(duration=duration)
+        proof = prove_conversion(conversion, until=until, options=options, readings=False)
+        assert proof.exact, proof.to_text()
+
+
+def later_layer(start: dt.datetime) -> Schedule:
+    return Schedule(
+        "Later",
+        "America/New_York",
+        [
+            Layer("Base", [ANN, BEN], dt.datetime(2026, 1, 5, 9, tzinfo=NY), WEEK),
+            Layer("Later", [CAT, DAN], start, WEEK),
+        ],
+    )
+
+
+def test_a_layer_starting_more_than_12_months_after_since_is_left_out_and_said():
+    # PagerDuty refuses an effective_since more than 12 months ahead (and the provider then
+    # deletes the schedule it was creating): the event cannot be written now.
+    since = dt.datetime(2026, 12, 1, tzinfo=NY)
+    conversion = to_shift_schedule(later_layer(dt.datetime(2028, 1, 5, 9, tzinfo=NY)), since)
+    assert [lim.code for lim in conversion.limitations] == ["effective-since-too-far"]
+    assert "2028-01-05 09:00 EST" in conversion.limitations[0].message
+    assert max(e.effective_since for e in events(conversion)) < dt.datetime(2027, 12, 1, tzinfo=NY)
+
+
+def test_a_layer_starting_within_12_months_becomes_an_event():
+    since = dt.datetime(2026, 12, 1, tzinfo=NY)
+    conversion = to_shift_schedule(later_layer(dt.datetime(2027, 11, 3, 9, tzinfo=NY)), since)
+    assert conversion.limitations == ()
+    assert dt.datetime(2027, 11, 3, 9, tzinfo=NY) in {e.effective_since for e in events(conversion)}
+
+
+def test_a_one_person_weekday_layer_gives_an_event_the_web_editor_can_open():
+    # The provider's migration guide: one person on weekday business hours. Any
+    # shifts_per_member suits one person, and the web editor opens a FREQ=WEEKLY event only
+    # when it is a multiple of the BYDAY days (OCP709).
+    office = [Restriction.weekly(day, "09:00:00", dt.timedelta(hours=8)) for day in range(1, 6)]
+    hours = Schedule(
+        "Business Hours",
+        "Etc/UTC",
+        [
+            Layer(
+                "Weekdays",
+                [ANN],
+                dt.datetime(2026, 2, 21, 9, tzinfo=UTC),
+                WEEK,
+                restrictions=office,
+            )
+        ],
+    )
+    since = dt.datetime(2026, 12, 1, tzinfo=UTC)
+    conversion = to_shift_schedule(hours, since)
+    [event] = events(conversion)
+    assert event.recurrence == ("RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",)
+    assert event.assignment.shifts_per_member == 5
+    plan = OnCallPlan(shift_schedules=[conversion.schedule])
+    config = CheckConfig(select=["OCP709"])
+    assert check(plan, since, since + 4 * WEEK, config=config, now=since) == ()
+    assert prove_conversion(conversion, until=since + 5 * WEEK, readings=False).exact
+
+
+def test_layers_with_long_names_give_events_within_pagerduty_s_255_characters():
+    # An event's name is its layer's and the window in words; a layer may use all 255. The
+    # layers of the lead-in test above, with the longest names.
+    zone = ZoneInfo("Etc/UTC")
+    under = Layer("U" * 255, [ANN, BEN], dt.datetime(2024, 6, 1, tzinfo=zone), WEEK)
+    over = Layer(
+        "O" * 255,
+        [ANN, BEN],
+        dt.datetime(2024, 6, 2, tzinfo=zone),
+        WEEK,
+        restrictions=[Restriction.daily("06:00", dt.timedelta(hours=18))],
+    )
+    conversion = converted(Schedule("Two", "Etc/UTC", [under, over]), SINCE)
+    names = [e.name for e in events(conversion)]
+    assert any(name.endswith(", lead-in)") for name in names)
+    assert max(len(name) for name in names) == 255
+    assert all(len(name) <= 255 and "… (" in name for name in names)
+
+
+def test_people_changing_every_window_of_several_weekdays_get_an_editable_daily_rule():
+    # 8-hour turns of two people, Sunday to Thursday: the 03:00-11:00 window changes hands every
+    # day, so shifts_per_member is 1, not a multiple of five BYDAY days, which the web editor
+    # refuses with FREQ=WEEKLY (OCP709). FREQ=DAILY on the same days has the same occurrences.
+    five_days = [Restriction.weekly(7, "00:00:00", dt.timedelta(days=5))]
+    eights = Schedule(
+        "Eights",
+        "America/New_York",
+        [
+            Layer(
+                "Eights",
+                [ANN, BEN],
+                dt.datetime(2026, 5, 1, 3, tzinfo=NY),
+                dt.timedelta(hours=8),
+                restrictions=five_days,
+            )
+        ],
+    )
+    since = dt.datetime(2026, 6, 1, tzinfo=NY)
+    conversion = to_shift_schedule(eights, since)
+    rules = {e.recurrence[0] for e in events(conversion)}
+    assert "RRULE:FREQ=DAILY;BYDAY=MO,TU,WE,TH,SU" in rules
+    plan = OnCallPlan(shift_schedules=[conversion.schedule])
+    config = CheckConfig(select=["OCP707", "OCP709"])
+    assert check(plan, since, since + 4 * WEEK, config=config, now=since) == ()
+    assert prove_conversion(conversion, until=since + 5 * WEEK, readings=False).exact
 
 
 @given(convertible_schedules())

@@ -508,6 +508,19 @@ def test_entries_are_cut_at_the_window_unless_overflow() -> None:
     assert whole.coverage == 1.0  # coverage and gaps stay inside the window
 
 
+def test_overflow_keeps_no_piece_of_a_split_shift_that_lies_outside_the_window() -> None:
+    # An override from 10:30 splits Ann's day: with overflow, the shift crossing the window is
+    # kept whole, but the part before 10:30 does not meet [11:00, 12:00) and is not listed.
+    schedule = daily_24h()
+    swap = ShiftOverride(
+        utc(2026, 6, 1, 10, 30), utc(2026, 6, 1, 12), ANN, BEN, rotation=schedule.rotations[0]
+    )
+    window = (utc(2026, 6, 1, 11), utc(2026, 6, 1, 12))
+    final = render(schedule, *window, [swap], options=options(overflow=True))
+    assert iso(final.entries) == [("06-01T10:30", "06-01T12:00", "Ben")]
+    assert iso(final.layers[0]) == [("06-01T00:00", "06-02T00:00", "Ann")]
+
+
 def test_an_option_must_be_one_of_its_values() -> None:
     with pytest.raises(
         ValidationError,

@@ -94,6 +94,32 @@ def test_a_recurrence_that_does_not_parse_is_refused_with_the_event_named(
     refused(f"ShiftEvent 'Weekdays': .*{message}", lambda: event(recurrence=recurrence))
 
 
+@pytest.mark.parametrize(
+    ("recurrence", "message"),
+    [
+        # python-dateutil loops for ever on INTERVAL=0 and fails mid-render on the others
+        ("RRULE:FREQ=DAILY;INTERVAL=0", "INTERVAL must be a whole number of at least 1"),
+        ("RRULE:FREQ=DAILY;INTERVAL=+0", "INTERVAL must be a whole number of at least 1"),
+        ("RRULE:FREQ=DAILY;INTERVAL=-1", "INTERVAL must be a whole number of at least 1"),
+        ("RRULE:FREQ=DAILY;COUNT=0", "COUNT must be a whole number of at least 1"),
+        ("RRULE:FREQ=DAILY;COUNT=-5", "COUNT must be a whole number of at least 1"),
+        ("RRULE:FREQ=MONTHLY;BYDAY=+9MO", "BYDAY '\\+9MO': a month has at most 5"),
+        ("RRULE:FREQ=YEARLY;BYDAY=-60FR", "BYDAY '-60FR': a year has at most 53"),
+        ([WEEKDAYS, "RDATE:00010101T000000Z"], "years 1970 to 8999"),
+        ([WEEKDAYS, "EXDATE;TZID=America/New_York:99990101T000000"], "years 1970 to 8999"),
+    ],
+)
+def test_a_recurrence_that_would_hang_or_crash_the_renderer_is_refused(
+    recurrence: object, message: str
+) -> None:
+    refused(f"ShiftEvent 'Weekdays': .*{message}", lambda: event(recurrence=recurrence))
+
+
+def test_ordinal_weekdays_within_their_period_are_accepted() -> None:
+    last_friday = event(recurrence="RRULE:FREQ=MONTHLY;BYDAY=-1FR;INTERVAL=2;COUNT=6")
+    assert last_friday.parsed_recurrence.parts()["BYDAY"] == "-1FR"
+
+
 def test_several_rrules_are_accepted_for_the_lint_to_report() -> None:
     assert len(event(recurrence=[WEEKDAYS, "RRULE:FREQ=DAILY"]).parsed_recurrence.rrules) == 2
 

@@ -163,6 +163,12 @@ def test_poisson_quantiles() -> None:
     assert poisson_tail(1, 2) == pytest.approx(1 - 2.5 * 2.718281828459045**-1)
 
 
+def test_poisson_quantiles_of_huge_means_start_near_the_mean() -> None:
+    # scipy.stats.poisson.ppf gives these; summing from 0 took minutes for a mean of 10^8
+    assert [poisson_quantile(1e4, q) for q in (0.05, 0.95)] == [9836, 10165]
+    assert [poisson_quantile(1e8, q) for q in (0.05, 0.95)] == [99983552, 100016449]
+
+
 @given(st.floats(0.01, 300), st.floats(0.01, 0.99))
 def test_poisson_quantile_is_the_first_value_reaching_q(mean: float, q: float) -> None:
     k = poisson_quantile(mean, q)

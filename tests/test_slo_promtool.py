@@ -321,3 +321,40 @@ def test_the_generated_rules_fire_exactly_when_the_articles_rules_fire(
         folder.mkdir()
         result = promtool_test(folder, text, alert, labels, notes, good, bad, firing, every)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_braces_in_names_reach_the_alert_as_they_are_written(tmp_path: Path) -> None:
+    """Prometheus expands labels and annotations as templates: the quoted service and SLO names
+    come out as written, and the spec's own templates are expanded."""
+    (tmp_path / "rules.yaml").write_text(
+        to_prometheus_rules(alert_rules(load_slo_spec(DATA / "braces.yaml"))), encoding="utf-8"
+    )
+    half = {"interval": "1m", "input_series": [
+        {"series": 'http_requests_total{code="200"}', "values": "0+50x120"},
+        {"series": 'http_requests_total{code="500"}', "values": "0+50x120"},
+    ]}  # fmt: skip
+    expected = {
+        "exp_labels": {
+            "service": "shop{{cart}}",
+            "slo": "avail }} {{ ability",
+            "severity": "critical",
+            "team": "{{payments}}",
+        },
+        "exp_annotations": {
+            "description": "The error ratio of shop{{cart}} avail }} {{ ability (SLO 99.9% over "
+            "30d) is above the burn rate: 14.4x over 1h and 5m.",
+            "runbook": "https://runbooks.example/checkout#{{burn}}",
+            "summary": "error ratio 50%",
+        },
+    }
+    test = {
+        "rule_files": ["rules.yaml"],
+        "evaluation_interval": "1m",
+        "tests": [{**half, "alert_rule_test": [{
+            "eval_time": "100m", "alertname": "ShopCartAvailAbilityHighErrorBudgetBurn",
+            "exp_alerts": [expected],
+        }]}],
+    }  # fmt: skip
+    (tmp_path / "test.yaml").write_text(yaml.safe_dump(test), encoding="utf-8")
+    result = promtool("test", "rules", "test.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr

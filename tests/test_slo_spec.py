@@ -232,3 +232,118 @@ def test_durations() -> None:
 @given(st.integers(min_value=1, max_value=10 * 365 * 86400))
 def test_durations_round_trip(seconds: int) -> None:
     assert parse_duration(format_duration(seconds)) == seconds
+
+
+SLOTH_FOR = """version: "prometheus/v1"
+service: "myservice"
+{plugins}slos:
+  - name: "requests-availability"
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(http_requests_total{{code=~"5.."}}[{{{{.window}}}}]))
+        total_query: sum(rate(http_requests_total[{{{{.window}}}}]))
+    alerting:
+      name: MyServiceHighErrorRate
+      page_alert:
+        for: 5m
+      ticket_alert:
+        for: 10m
+"""
+ALERT_FOR = 'slo_plugins:\n  chain:\n    - id: "sloth.dev/contrib/alert_for/v1"\n'
+
+
+def test_sloth_sets_for_only_through_its_alert_for_plugin(tmp_path: Path) -> None:
+    # Sloth's core plugins ignore `for`; its contrib plugin alert_for/v1 applies it.
+    (core,) = load_slo_spec(write(tmp_path, SLOTH_FOR.format(plugins=""))).slos
+    assert [a.for_duration for a in core.alerts] == [0, 0]
+    (plugin,) = load_slo_spec(write(tmp_path, SLOTH_FOR.format(plugins=ALERT_FOR))).slos
+    assert [a.for_duration for a in plugin.alerts] == [300, 600]
+
+
+def test_sloth_for_that_is_no_duration(tmp_path: Path) -> None:
+    text = SLOTH_FOR.format(plugins=ALERT_FOR).replace("for: 5m", "for: soon")
+    with pytest.raises(InputReadError, match=r"slos\[0\]\.alerting\.page_alert\.for: must be"):
+        load_slo_spec(write(tmp_path, text))
+
+
+OPENSLO_GAUGE = """apiVersion: openslo/v1
+kind: SLO
+metadata: {{name: availability}}
+spec:
+  service: api
+  indicator:
+    metadata: {{name: ratio}}
+    spec:
+      ratioMetric:
+        counter: {counter}
+        good: {{metricSource: {{type: Prometheus, spec: {{query: {good}}}}}}}
+        total: {{metricSource: {{type: Prometheus, spec: {{query: {total}}}}}}}
+  timeWindow: [{{duration: 28d, isRolling: true}}]
+  objectives: [{{target: 0.99}}]
+  alertPolicies:
+    - kind: AlertPolicy
+      metadata: {{name: fast}}
+      spec:
+        conditions:
+          - kind: AlertCondition
+            metadata: {{name: fast}}
+            spec:
+              severity: page
+              condition: {{kind: burnrate, op: gt, threshold: 13.44, lookbackWindow: 1h,
+                           alertAfter: {after}}}
+"""
+
+
+def test_openslo_gauges_without_a_range_cannot_be_put_over_the_windows(tmp_path: Path) -> None:
+    text = OPENSLO_GAUGE.format(counter="false", good="api_good", total="api_total", after="0m")
+    with pytest.raises(InputReadError, match=r"ratioMetric\.good: .*counter: false"):
+        load_slo_spec(write(tmp_path, text))
+
+
+def test_openslo_counters_and_gauges_with_a_range(tmp_path: Path) -> None:
+    text = OPENSLO_GAUGE.format(counter="true", good="api_good", total="api_total", after="2m")
+    (slo,) = load_slo_spec(write(tmp_path, text)).slos
+    assert "sum(rate(api_good[1h]))" in alert_rules(slo)[0].expr
+    ranged = "'sum(rate(api_good[5m]))'", "'sum(rate(api_total[5m]))'"
+    text = OPENSLO_GAUGE.format(counter="false", good=ranged[0], total=ranged[1], after="0m")
+    (slo,) = load_slo_spec(write(tmp_path, text)).slos
+    assert "sum(rate(api_good[1h]))" in alert_rules(slo)[0].expr
+
+
+@pytest.mark.parametrize("after", ["0", "0s", "0m", "0h"])
+def test_an_alert_after_of_zero_is_no_wait(tmp_path: Path, after: str) -> None:
+    text = OPENSLO_GAUGE.format(counter="true", good="g", total="t", after=repr(after))
+    (slo,) = load_slo_spec(write(tmp_path, text)).slos
+    assert slo.alerts[0].for_duration == 0
+
+
+def test_openslo_with_two_objectives_is_refused_not_cut_to_the_first(tmp_path: Path) -> None:
+    text = OPENSLO_GAUGE.format(counter="true", good="g", total="t", after="2m").replace(
+        "objectives: [{target: 0.99}]", "objectives: [{target: 0.99}, {target: 0.999}]"
+    )
+    with pytest.raises(InputReadError, match=r"spec\.objectives: must have one entry, has 2"):
+        load_slo_spec(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("method", ["Timeslices", "RatioTimeslices"])
+def test_openslo_time_slice_budgets_are_refused_not_read_as_requests(
+    tmp_path: Path, method: str
+) -> None:
+    # OpenSLO's own example (examples/budgeting-method/ratio-timeslices.yaml) counts good
+    # minutes; burn-rate alerts on the request ratio would watch another SLO
+    text = OPENSLO_GAUGE.format(counter="true", good="g", total="t", after="2m").replace(
+        "objectives: [{target: 0.99}]",
+        f"budgetingMethod: {method}\n  objectives: [{{target: 0.99, timeSliceWindow: 1m}}]",
+    )
+    with pytest.raises(InputReadError, match=rf"spec\.budgetingMethod: .*Occurrences.*{method}"):
+        load_slo_spec(write(tmp_path, text))
+
+
+def test_openslo_occurrences_budget_is_read(tmp_path: Path) -> None:
+    text = OPENSLO_GAUGE.format(counter="true", good="g", total="t", after="2m").replace(
+        "objectives: [{target: 0.99}]",
+        "budgetingMethod: Occurrences\n  objectives: [{target: 0.99}]",
+    )
+    (slo,) = load_slo_spec(write(tmp_path, text)).slos
+    assert slo.objective == 0.99

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from oncall_planner.cli._common import (
     Subparsers,
@@ -21,6 +22,9 @@ from oncall_planner.cli._common import (
     parse_instant,
     zone_arg,
 )
+
+if TYPE_CHECKING:
+    from oncall_planner.slo import SLO
 
 
 def register(sub: Subparsers) -> argparse.ArgumentParser:
@@ -99,6 +103,13 @@ def _policy(plan: object, name: str | None, source: str) -> object:
     raise UsageError(f"--policy is needed: the plan has {len(policies)} policies ({known})")
 
 
+def _some_names(slos: Sequence[SLO], shown: int = 10) -> str:
+    """The SLOs' names for a message: the first ``shown``, then how many more (a spec may hold
+    thousands, and the message is one line)."""
+    names = ", ".join(repr(s.name) for s in slos[:shown])
+    return names if len(slos) <= shown else f"{names} and {len(slos) - shown} more"
+
+
 def run(args: argparse.Namespace) -> int:
     from oncall_planner.errors import OnCallPlannerError
     from oncall_planner.ingest.slo import fetch_sli_history, load_sli_history, load_slo_spec
@@ -125,8 +136,10 @@ def run(args: argparse.Namespace) -> int:
     if args.slo_name is not None:
         slos = tuple(s for s in spec.slos if s.name == args.slo_name)
         if not slos:
-            known = ", ".join(repr(s.name) for s in spec.slos)
-            raise UsageError(f"--slo-name: the spec has no SLO named {args.slo_name!r} ({known})")
+            raise UsageError(
+                f"--slo-name: the spec has no SLO named {args.slo_name!r} "
+                f"({_some_names(spec.slos)})"
+            )
     plan, _ = load_plan(args)
     tz = zone_arg(args.tz, plan)
     policy = _policy(plan, args.policy, args.input)
@@ -139,9 +152,9 @@ def run(args: argparse.Namespace) -> int:
     history: Any
     if args.history is not None:
         if len(slos) != 1:
-            names = ", ".join(repr(s.name) for s in slos)
             raise UsageError(
-                f"--history holds one SLO's samples and the spec has {len(slos)} SLOs ({names}); "
+                f"--history holds one SLO's samples and the spec has {len(slos)} SLOs "
+                f"({_some_names(slos)}); "
                 "choose one with --slo-name"
             )
         history = load_sli_history(args.history)

@@ -3,8 +3,9 @@
 Writes the migrated plan as Terraform JSON (``-o``, default standard output) and the proof of
 every converted schedule (``--proof FILE``, text or ``.json``; without it the proof goes to
 standard error, or to standard output when the Terraform goes to a file). Exit 0 when every
-proof is exact, 1 when some schedule differs (each difference is listed with its reason), 2 for
-bad usage or input.
+proof is exact and nothing was left out, 1 when some schedule differs (each difference is listed
+with its reason) or a conversion left something out, even beyond the horizon, 2 for bad usage or
+input.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import argparse
 import datetime as dt
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from oncall_planner.cli._common import (
     Subparsers,
@@ -26,15 +29,17 @@ from oncall_planner.cli._common import (
     check_writable,
     json_text,
     kept_names,
+    load_overrides,
     load_plan,
     output,
     parse_instant,
+    say,
     write,
     zone_arg,
 )
 
 if TYPE_CHECKING:
-    from oncall_planner.migration import ConversionProof
+    from oncall_planner.migration import Conversion, ConversionProof
 
 
 def register(sub: Subparsers) -> argparse.ArgumentParser:
@@ -45,8 +50,9 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
         description="Convert the plan's layer-based schedules into shift-based ones "
         "(pagerduty_schedulev2), retarget the escalation policies, write the Terraform, and "
         "prove the conversion: both are rendered over the horizon and compared minute by "
-        "minute. Exit 0 when every proof is exact, 1 when some schedule differs, 2 for bad "
-        "usage or input.",
+        "minute. Exit 0 when every proof is exact and nothing was left out, 1 when some "
+        "schedule differs or something was left out (even beyond the horizon), 2 for bad usage "
+        "or input.",
     )
     add_input(p)
     add_common(p)
@@ -114,6 +120,9 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--schedule: {exc}") from None
         raise
     proofs = [prove_conversion(c, readings=not args.no_readings) for c in migrated.conversions]
+    _unmigrated_overrides(load_overrides(args), migrated.conversions)
+    _late_switches(since, migrated.conversions)
+    _past_switches(dt.datetime.now(dt.timezone.utc), migrated.conversions)
     # Terraform names are kept: a schedule's under its new type, and above all the policies',
     # which a rename would make Terraform destroy and create again.
     names = Names.of(migrated.plan, kept_names(imported)) if imported is not None else None
@@ -131,7 +140,54 @@ def run(args: argparse.Namespace) -> int:
         summary = report if args.proof is None else _summary(proofs)
         stream = sys.stdout if args.output not in (None, "-") else sys.stderr
         print(summary, end="" if summary.endswith("\n") else "\n", file=stream)
-    return 0 if all(p.exact for p in proofs) else 1
+    # Something left out counts even where the horizon does not reach it.
+    return 0 if all(p.exact and p.conversion.exact for p in proofs) else 1
+
+
+def _unmigrated_overrides(overrides: dict[str, Any], conversions: Sequence[Conversion]) -> None:
+    """Say which overrides of a pulled plan file still matter after the switch: PagerDuty keeps
+    them on the layer-based schedule, and the proof compares the schedules without them."""
+    for conversion in conversions:
+        name = conversion.source.name
+        later = [o for o in overrides.get(name, ()) if o.end > conversion.switch_at]
+        if later:
+            when = conversion.switch_at.astimezone(ZoneInfo(conversion.source.time_zone))
+            one = len(later) == 1
+            say(
+                f"note: {name!r}: {len(later)} override{'' if one else 's'} from "
+                f"{when:%Y-%m-%d} on {'is' if one else 'are'} not migrated: PagerDuty keeps "
+                "overrides on the layer-based schedule, and the proof compares the schedules "
+                "without them; re-create them on the new schedule's rotations"
+            )
+
+
+def _late_switches(since: dt.datetime, conversions: Sequence[Conversion]) -> None:
+    """Warn where the new schedule takes over after ``since``: before the switch it has nobody
+    on call, and the policies of the output already point at it."""
+    for conversion in conversions:
+        if conversion.switch_at > since:
+            when = conversion.switch_at.astimezone(ZoneInfo(conversion.source.time_zone))
+            say(
+                f"warning: {conversion.source.name!r}: the new schedule has nobody on call "
+                f"before {when:%Y-%m-%d %H:%M %Z}, and the escalation policies of the output "
+                "point at it: apply the schedules first and the policies at that time, not "
+                "before"
+            )
+
+
+def _past_switches(now: dt.datetime, conversions: Sequence[Conversion]) -> None:
+    """Warn where the new schedule would take over in the past: PagerDuty moves such an
+    effective_since to when the event is created, which the proof does not model."""
+    for conversion in conversions:
+        if conversion.switch_at < now:
+            when = conversion.switch_at.astimezone(ZoneInfo(conversion.source.time_zone))
+            say(
+                f"warning: {conversion.source.name!r}: the new schedule takes over at "
+                f"{when:%Y-%m-%d %H:%M %Z}, in the past: PagerDuty moves an effective_since in "
+                "the past to the moment you apply (OCP705), so the proof's readings that count "
+                "from it (U4) or cut at it (U6) do not hold there; give a --since after you "
+                "will apply"
+            )
 
 
 def _text(proof: ConversionProof) -> str:
@@ -145,7 +201,10 @@ def _summary(proofs: list[ConversionProof]) -> str:
     lines = []
     for proof in proofs:
         name = proof.conversion.source.name
-        if proof.exact:
+        left_out = len(proof.conversion.limitations)
+        if proof.exact and left_out:
+            lines.append(f"{name}: exact over the horizon, {left_out} thing(s) left out")
+        elif proof.exact:
             lines.append(f"{name}: exact")
         else:
             lines.append(f"{name}: differs for {proof.differing_minutes:,} minutes")

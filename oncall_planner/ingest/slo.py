@@ -10,14 +10,15 @@ Specs (:func:`load_slo_spec`), told apart by their content:
   ``SLI`` document (``ratioMetric`` with ``good`` or ``bad`` and ``total``), ``timeWindow``,
   ``objectives[0].target``, and ``alertPolicies`` (inline, or references to ``AlertPolicy``
   documents) whose conditions (inline, or references to ``AlertCondition`` documents) are of
-  kind ``burnrate``;
+  kind ``burnrate``; the ``budgetingMethod`` is ``Occurrences`` (time slices are refused);
 - Sloth's ``prometheus/v1``: ``service``, ``slos`` with ``objective`` (a percentage),
   ``sli.events.error_query`` and ``total_query`` with ``{{.window}}``, and ``alerting``
   (``name``, ``labels``, ``annotations``, ``page_alert``, ``ticket_alert``): the page and ticket
   alerts are the workbook's (Sloth's own), over a 30-day window.
 
-YAML is read with ``yaml.safe_load_all``: no tags, nothing executed. A spec that cannot be used
-raises :class:`~oncall_planner.errors.InputReadError` naming the file and the field.
+YAML is read safely: no tags, nothing executed, and size, alias expansion and depth bounded. A
+spec that cannot be used raises :class:`~oncall_planner.errors.InputReadError` naming the file
+and the field.
 
 History (:func:`load_sli_history`): a CSV of ``timestamp,good,total`` (or ``bad``) counter
 samples, or Prometheus ``query_range``/``query`` JSON (see docs/slo.md);
@@ -30,10 +31,15 @@ import base64
 import contextlib
 import csv
 import datetime as dt
+import http.client
 import io
 import json
 import math
 import re
+import reprlib
+import socket
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -46,6 +52,7 @@ import yaml
 
 from oncall_planner.errors import InputReadError, OnCallPlannerError
 from oncall_planner.slo.replay import CounterSeries, SLIHistory
+from oncall_planner.slo.rules import window_query_kind
 from oncall_planner.slo.spec import (
     SLI,
     SLO,
@@ -55,9 +62,21 @@ from oncall_planner.slo.spec import (
     default_alerts,
     parse_duration,
 )
-from oncall_planner.timeutil import parse_iso8601
+from oncall_planner.timeutil import TIMESTAMP_YEARS, parse_iso8601
 
 T = TypeVar("T")
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 6
+_REPR.maxlevel = 3
+
+
+def _show(value: object) -> str:
+    """``repr(value)`` cut short (long strings, big lists, deep nesting), for messages: an
+    input value never makes an error message longer than a line or two."""
+    return _REPR.repr(value)
+
 
 # ---------------------------------------------------------------------------------------------
 # Specs
@@ -87,7 +106,7 @@ def _get(obj: Mapping[str, Any], key: str, where: _Where, kind: type | tuple[typ
     value = obj[key]
     if not isinstance(value, kind) or isinstance(value, bool):
         name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise (where / key).error(f"must be a {_noun(name)}, got {value!r}")
+        raise (where / key).error(f"must be a {_noun(name)}, got {_show(value)}")
     return value
 
 
@@ -110,7 +129,7 @@ def _optional(obj: Mapping[str, Any], key: str, where: _Where, kind: type) -> An
 
 def _mapping(value: Any, where: _Where) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise where.error(f"must be a mapping, got {value!r}")
+        raise where.error(f"must be a mapping, got {_show(value)}")
     return value
 
 
@@ -122,8 +141,21 @@ def _duration(obj: Mapping[str, Any], key: str, where: _Where) -> int:
         return parse_duration(value, "")
     except OnCallPlannerError:
         raise (where / key).error(
-            f"must be a duration such as 5m, 1h or 30d, got {value!r}"
+            f"must be a duration such as 5m, 1h or 30d, got {_show(value)}"
         ) from None
+
+
+_ZERO = re.compile(r"^(?:0+[ywdhms])+$")
+
+
+def _hold(obj: Mapping[str, Any], key: str, where: _Where) -> int:
+    """A ``for:`` duration: absent, ``0``, ``0s`` or ``0m`` is no wait at all."""
+    value = obj.get(key)
+    if value is None or value == 0 or (isinstance(value, str) and _ZERO.match(value.strip())):
+        return 0
+    if isinstance(value, str) and value.strip() == "0":
+        return 0
+    return _duration(obj, key, where)
 
 
 def _objective(value: Any, where: _Where, *, percent: bool | None = None) -> float:
@@ -139,23 +171,25 @@ def _objective(value: Any, where: _Where, *, percent: bool | None = None) -> flo
             number = float(text)
         except ValueError:
             raise where.error(
-                f"must be a percentage such as 99.95% or a fraction, got {value!r}"
+                f"must be a percentage such as 99.95% or a fraction, got {_show(value)}"
             ) from None
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
     else:
-        raise where.error(f"must be a percentage such as 99.95% or a fraction, got {value!r}")
+        raise where.error(f"must be a percentage such as 99.95% or a fraction, got {_show(value)}")
     if is_percent is None:
         is_percent = number > 1
     # keep the decimal digits: 99.95% is 0.9995, not 0.9994999999999999
     fraction = float(Decimal(repr(number)) / 100) if is_percent else number
-    if not math.isfinite(fraction) or fraction >= 1:
+    if not math.isfinite(fraction):
+        raise where.error(f"must be a number below 100%, got {_show(value)}")
+    if fraction >= 1:
         raise where.error(
-            f"{value!r} leaves no error budget; an SLO target must be below 100% "
+            f"{_show(value)} leaves no error budget; an SLO target must be below 100% "
             "(the budget is what is left up to 100%)"
         )
     if fraction <= 0:
-        raise where.error(f"must be above 0%, got {value!r}")
+        raise where.error(f"must be above 0%, got {_show(value)}")
     return fraction
 
 
@@ -167,7 +201,7 @@ def _labels(obj: Mapping[str, Any], key: str, where: _Where) -> dict[str, str]:
     out = {}
     for name, item in mapping.items():
         if not isinstance(name, str) or isinstance(item, (Mapping, list)) or item is None:
-            raise (where / key / str(name)).error(f"must be a string, got {item!r}")
+            raise (where / key / str(name)).error(f"must be a string, got {_show(item)}")
         out[name] = str(item)
     return out
 
@@ -177,8 +211,20 @@ def _query(obj: Mapping[str, Any], key: str, where: _Where) -> str:
     if value is None:
         raise (where / key).error("is missing: the SLI needs a PromQL query here")
     if not isinstance(value, str) or not value.strip():
-        raise (where / key).error(f"must be a PromQL query, got {value!r}")
+        raise (where / key).error(f"must be a PromQL query, got {_show(value)}")
     return value.strip()
+
+
+_ALERT_FIELDS = ("name", "severity", "windows", "for", "page", "labels", "annotations")
+_WINDOW_FIELDS = ("long", "short", "burn_rate")
+
+
+def _known_fields(obj: Mapping[Any, Any], fields: tuple[str, ...], where: _Where) -> None:
+    """Refuse a field ``fields`` does not name: in our own ``alerting`` extension a misspelt
+    field (``shrt``, ``fr``) would otherwise change the alert without a word."""
+    for key in obj:
+        if key not in fields:
+            raise where.error(f"unknown field {_show(key)}; the fields are {', '.join(fields)}")
 
 
 def _article_alerts(value: Any, where: _Where) -> tuple[BurnRateAlert, ...]:
@@ -188,11 +234,13 @@ def _article_alerts(value: Any, where: _Where) -> tuple[BurnRateAlert, ...]:
     for i, item in enumerate(value):
         w = where / i
         alert = _mapping(item, w)
+        _known_fields(alert, _ALERT_FIELDS, w)
         windows_raw = _get(alert, "windows", w, list)
         windows = []
         for j, win in enumerate(windows_raw):
             ww = w / "windows" / j
             win_m = _mapping(win, ww)
+            _known_fields(win_m, _WINDOW_FIELDS, ww)
             short = _duration(win_m, "short", ww) if win_m.get("short") is not None else None
             rate = _get(win_m, "burn_rate", ww, (int, float))
             windows.append(
@@ -200,11 +248,11 @@ def _article_alerts(value: Any, where: _Where) -> tuple[BurnRateAlert, ...]:
                     ww, BurnWindow, long=_duration(win_m, "long", ww), short=short, burn_rate=rate
                 )
             )
-        hold = _duration(alert, "for", w) if alert.get("for") not in (None, 0, "0", "0s") else 0
+        hold = _hold(alert, "for", w)
         kwargs: dict[str, Any] = {}
         if alert.get("page") is not None:
             if not isinstance(alert["page"], bool):
-                raise (w / "page").error(f"must be true or false, got {alert['page']!r}")
+                raise (w / "page").error(f"must be true or false, got {_show(alert['page'])}")
             kwargs["page"] = alert["page"]
         out.append(
             _make(
@@ -244,7 +292,7 @@ def _article(doc: Mapping[str, Any], file: str) -> SLOSpec:
         sli = _mapping(_get(slo, "sli", w, dict), sli_w)
         kind = sli.get("type", "ratio")
         if kind != "ratio":
-            raise (sli_w / "type").error(f"only ratio SLIs are supported, got {kind!r}")
+            raise (sli_w / "type").error(f"only ratio SLIs are supported, got {_show(kind)}")
         if sli.get("good") is not None and sli.get("bad") is not None:
             raise sli_w.error("give good or bad, not both")
         side = "bad" if sli.get("bad") is not None else "good"
@@ -272,10 +320,24 @@ def _missing(where: _Where) -> Any:
     raise where.error("is missing")
 
 
+#: Sloth's contrib plugin that sets the alerts' ``for`` from ``page_alert.for`` and
+#: ``ticket_alert.for`` (Sloth's core plugins ignore those fields).
+SLOTH_ALERT_FOR = "sloth.dev/contrib/alert_for/v1"
+
+
+def _sloth_plugins(obj: Mapping[str, Any]) -> set[str]:
+    plugins = obj.get("slo_plugins")
+    chain = plugins.get("chain") if isinstance(plugins, Mapping) else None
+    if not isinstance(chain, list):
+        return set()
+    return {str(p.get("id")) for p in chain if isinstance(p, Mapping)}
+
+
 def _sloth(doc: Mapping[str, Any], file: str) -> SLOSpec:
     root = _Where(file)
     service = _text(doc, "service", root)
     common = _labels(doc, "labels", root)
+    spec_plugins = _sloth_plugins(doc)
     slos = []
     for i, item in enumerate(_get(doc, "slos", root, list)):
         w = root / "slos" / i
@@ -291,6 +353,7 @@ def _sloth(doc: Mapping[str, Any], file: str) -> SLOSpec:
         alerts = []
         page, ticket = default_alerts(window)
         base_name = _optional(alerting, "name", w / "alerting", str)
+        alert_for = SLOTH_ALERT_FOR in spec_plugins | _sloth_plugins(slo)
         for kind, template in (("page_alert", page), ("ticket_alert", ticket)):
             aw = w / "alerting" / kind
             spec = _mapping(alerting.get(kind) or {}, aw)
@@ -307,7 +370,7 @@ def _sloth(doc: Mapping[str, Any], file: str) -> SLOSpec:
                     severity=severity,
                     page=kind == "page_alert",
                     windows=template.windows,
-                    for_duration=0,
+                    for_duration=_hold(spec, "for", aw) if alert_for else 0,
                     labels=labels,
                     annotations={
                         **_labels(alerting, "annotations", w / "alerting"),
@@ -356,7 +419,7 @@ def _openslo(docs: Sequence[Mapping[str, Any]], file: str) -> SLOSpec:
 
     def ref(kind: str, name: str, where: _Where) -> tuple[Mapping[str, Any], _Where]:
         if (kind, name) not in named:
-            raise where.error(f"refers to {kind} {name!r}, which the file does not define")
+            raise where.error(f"refers to {kind} {_show(name)}, which the file does not define")
         return named[(kind, name)]
 
     def metric_query(spec: Mapping[str, Any], key: str, w: _Where) -> str:
@@ -366,7 +429,7 @@ def _openslo(docs: Sequence[Mapping[str, Any]], file: str) -> SLOSpec:
         source_type = str(source.get("type", "Prometheus"))
         if source_type.lower() != "prometheus":
             raise (source_w / "type").error(
-                f"only Prometheus sources are supported, got {source_type!r}"
+                f"only Prometheus sources are supported, got {_show(source_type)}"
             )
         return _query(
             _mapping(_get(source, "spec", source_w, dict), source_w / "spec"),
@@ -398,14 +461,32 @@ def _openslo(docs: Sequence[Mapping[str, Any]], file: str) -> SLOSpec:
             side: metric_query(ratio, side, ratio_w),
             "total": metric_query(ratio, "total", ratio_w),
         }
+        if ratio.get("counter") is False:  # a gauge: wrapping it in rate() would be wrong
+            for key, query in queries.items():
+                if window_query_kind(query) == "selector":
+                    raise (ratio_w / key).error(
+                        "with counter: false the query is a gauge, which cannot be put over the "
+                        f"alert windows as it is ({_show(query)}); write it with a range, such "
+                        "as avg_over_time(metric[5m]), or say counter: true"
+                    )
         windows = _get(spec, "timeWindow", spec_w, list)
-        if not windows:
-            raise (spec_w / "timeWindow").error("must have one entry")
+        if len(windows) != 1:
+            raise (spec_w / "timeWindow").error(f"must have one entry, has {len(windows)}")
         tw_w = spec_w / "timeWindow" / 0
         window = _duration(_mapping(windows[0], tw_w), "duration", tw_w)
+        method = spec.get("budgetingMethod")
+        if method is not None and method != "Occurrences":
+            # a time-slice budget counts good minutes, not good requests: the burn-rate alerts
+            # on the request ratio would watch another SLO
+            raise (spec_w / "budgetingMethod").error(
+                f"only Occurrences is supported (the alerts count requests), got {_show(method)}"
+            )
         objectives = _get(spec, "objectives", spec_w, list)
-        if not objectives:
-            raise (spec_w / "objectives").error("must have one entry")
+        if len(objectives) != 1:  # burn rates are relative to one target
+            raise (spec_w / "objectives").error(
+                f"must have one entry, has {len(objectives)}: the burn rates are relative to "
+                "one target, so give each objective an SLO of its own"
+            )
         obj_w = spec_w / "objectives" / 0
         obj = _mapping(objectives[0], obj_w)
         if obj.get("target") is not None:
@@ -461,14 +542,14 @@ def _openslo_alert(policy: Mapping[str, Any], pw: _Where, ref: Any) -> BurnRateA
         kind = str(cond.get("kind", "")).replace("-", "").lower()
         if kind != "burnrate":
             raise (cond_w / "kind").error(
-                f"only burnrate conditions are supported, got {cond.get('kind')!r}"
+                f"only burnrate conditions are supported, got {_show(cond.get('kind'))}"
             )
         op = {"gt": ">", "gte": ">="}.get(str(cond.get("op", "gt")))
         if op is None:
             raise (cond_w / "op").error(
-                f"must be gt or gte for a burn rate, got {cond.get('op')!r}"
+                f"must be gt or gte for a burn rate, got {_show(cond.get('op'))}"
             )
-        holds.add(_duration(cond, "alertAfter", cond_w) if cond.get("alertAfter") else 0)
+        holds.add(_hold(cond, "alertAfter", cond_w))
         windows.append(
             _make(
                 cond_w,
@@ -503,7 +584,7 @@ def slo_spec_from_documents(docs: Sequence[Any], file: str = "<spec>") -> SLOSpe
         raise InputReadError(f"{file}: the file is empty")
     for i, doc in enumerate(docs):
         if not isinstance(doc, Mapping):
-            raise InputReadError(f"{file}: document {i + 1} must be a mapping, got {doc!r}")
+            raise InputReadError(f"{file}: document {i + 1} must be a mapping, got {_show(doc)}")
     first = docs[0]
     if any(str(d.get("apiVersion", "")).startswith("openslo/") for d in docs):
         versions = {str(d.get("apiVersion")) for d in docs}
@@ -518,7 +599,7 @@ def slo_spec_from_documents(docs: Sequence[Any], file: str = "<spec>") -> SLOSpe
         return _sloth(first, file)
     if "version" in first and "slos" in first:
         raise InputReadError(
-            f"{file}: version must be prometheus/v1 for a Sloth spec, got {first['version']!r}"
+            f"{file}: version must be prometheus/v1 for a Sloth spec, got {_show(first['version'])}"
         )
     if "slos" in first or "service" in first:
         return _article(first, file)
@@ -528,23 +609,110 @@ def slo_spec_from_documents(docs: Sequence[Any], file: str = "<spec>") -> SLOSpe
     )
 
 
+#: The largest spec file read: a spec with a hundred SLOs is a few dozen kilobytes.
+MAX_SPEC_BYTES = 4 * 1024 * 1024
+#: The most values a spec may hold once its aliases are expanded (a "billion laughs" holds a
+#: billion in a few hundred bytes) and how deep its collections may nest.
+MAX_SPEC_VALUES = 100_000
+MAX_SPEC_DEPTH = 64
+
+# libyaml's parser when PyYAML has it (much faster); the pure-Python one otherwise.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _line(event: Any) -> str:
+    mark = getattr(event, "start_mark", None)
+    return f":{mark.line + 1}" if mark is not None else ""
+
+
+def _check_yaml_shape(text: str, file: str, loader: Any = None) -> None:
+    """Refuse YAML that would expand past :data:`MAX_SPEC_VALUES` values through its aliases,
+    refers to itself, or nests deeper than :data:`MAX_SPEC_DEPTH`, from the event stream alone
+    (the parser keeps its own stack, so this needs no recursion and builds nothing)."""
+    sizes: dict[str, int] = {}  # anchor -> values it stands for, once complete
+    stack: list[list[Any]] = [[None, 0]]  # per open collection: its anchor, values so far
+    total = 0
+
+    def add(count: int) -> None:
+        nonlocal total
+        stack[-1][1] += count
+        if stack[-1][1] > MAX_SPEC_VALUES or total + stack[0][1] > MAX_SPEC_VALUES:
+            raise InputReadError(
+                f"{file}: holds more than {MAX_SPEC_VALUES:,} values once its aliases are "
+                "expanded; an SLO spec is far smaller (is it a YAML bomb?)"
+            )
+
+    for event in yaml.parse(text, Loader=loader or _Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(stack) > MAX_SPEC_DEPTH:
+                raise InputReadError(
+                    f"{file}{_line(event)}: nested more than {MAX_SPEC_DEPTH} "
+                    "levels deep; an SLO spec is far flatter"
+                )
+            stack.append([event.anchor, 1])
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, count = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = count
+            add(count)
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            add(1)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in sizes:  # still open: the alias is inside its own anchor
+                raise InputReadError(
+                    f"{file}{_line(event)}: the alias *{event.anchor} refers to itself"
+                )
+            add(sizes[event.anchor])
+        elif isinstance(event, yaml.DocumentEndEvent):
+            total += stack[0][1]
+            stack[0][1] = 0
+
+
+def _yaml_error(exc: yaml.YAMLError, file: str) -> InputReadError:
+    mark = getattr(exc, "problem_mark", None)
+    line = f":{mark.line + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return InputReadError(f"{file}{line}: not valid YAML: {problem}")
+
+
+def _yaml_documents(text: str, file: str) -> list[Any]:
+    try:
+        _check_yaml_shape(text, file)
+        return list(yaml.load_all(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        if _Loader is not yaml.SafeLoader:
+            # Say what is wrong as the pure-Python parser does (its lines and words), so the
+            # message does not depend on whether libyaml is installed.
+            try:
+                _check_yaml_shape(text, file, yaml.SafeLoader)
+            except yaml.YAMLError as pure:
+                raise _yaml_error(pure, file) from None
+        raise _yaml_error(exc, file) from None
+
+
 def load_slo_spec(path: str | Path) -> SLOSpec:
-    """The SLO spec in a YAML file: the article's format, OpenSLO v1 or Sloth prometheus/v1."""
+    """The SLO spec in a YAML file: the article's format, OpenSLO v1 or Sloth prometheus/v1.
+
+    Read safely: no tags (nothing is executed), at most :data:`MAX_SPEC_BYTES`, and no more
+    than :data:`MAX_SPEC_VALUES` values once aliases are expanded, nested at most
+    :data:`MAX_SPEC_DEPTH` deep."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open("rb") as handle:
+            data = handle.read(MAX_SPEC_BYTES + 1)
+        if len(data) > MAX_SPEC_BYTES:
+            raise InputReadError(
+                f"{file}: is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MiB; an SLO spec is "
+                "a few kilobytes"
+            )
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise InputReadError(f"{file}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputReadError(f"{file}: cannot be read: {exc}") from None
-    try:
-        docs = list(yaml.safe_load_all(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputReadError(f"{file}{line}: not valid YAML: {problem}") from None
-    return slo_spec_from_documents(docs, str(file))
+    return slo_spec_from_documents(_yaml_documents(text, str(file)), str(file))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -552,21 +720,44 @@ def load_slo_spec(path: str | Path) -> SLOSpec:
 # ---------------------------------------------------------------------------------------------
 
 
+# POSIX seconds of the years the library takes (1970 to 8999, as everywhere else).
+_FIRST_SECOND = dt.datetime(TIMESTAMP_YEARS.start, 1, 1, tzinfo=dt.timezone.utc).timestamp()
+_LAST_SECOND = dt.datetime(TIMESTAMP_YEARS.stop, 1, 1, tzinfo=dt.timezone.utc).timestamp()
+_YEARS = f"the years {TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
+
+
+def _in_years(seconds: float) -> bool:
+    return _FIRST_SECOND <= seconds < _LAST_SECOND
+
+
 def _timestamp(text: str, where: str) -> float:
     value = text.strip()
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
-        pass
+        seconds = None
+    if seconds is not None and math.isfinite(seconds):
+        if not _in_years(seconds):
+            raise InputReadError(
+                f"{where}: timestamp {value[:40]} is not in {_YEARS} (POSIX seconds, not "
+                "milliseconds)"
+            )
+        return seconds
     try:
+        if seconds is not None:  # NaN or infinity
+            raise ValueError(value)
         parsed = parse_iso8601(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InputReadError(
             f"{where}: timestamp must be POSIX seconds or an ISO 8601 date-time with an offset, "
-            f"got {text!r}"
+            f"got {_show(text)}"
         ) from None
     if parsed.tzinfo is None:
-        raise InputReadError(f"{where}: timestamp {text!r} has no UTC offset (add Z or +00:00)")
+        raise InputReadError(
+            f"{where}: timestamp {_show(text)} has no UTC offset (add Z or +00:00)"
+        )
+    if not _in_years(parsed.timestamp()):
+        raise InputReadError(f"{where}: timestamp {value[:40]} is not in {_YEARS}")
     return parsed.timestamp()
 
 
@@ -577,17 +768,25 @@ def _sample(text: str, where: str, field: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise InputReadError(f"{where}: {field} must be a number, got {text!r}") from None
+        raise InputReadError(f"{where}: {field} must be a number, got {_show(text)}") from None
     if math.isinf(number) or number < 0:
-        raise InputReadError(f"{where}: {field} must be a counter value ≥ 0, got {text!r}")
+        raise InputReadError(f"{where}: {field} must be a counter value ≥ 0, got {_show(text)}")
     return number
 
 
 def history_from_csv(text: str, file: str = "<history>") -> SLIHistory:
     """``timestamp,good,total`` (or ``bad``) rows of counter samples: POSIX seconds or ISO 8601
     with an offset; an empty or ``NaN`` cell is no sample."""
-    rows = list(csv.reader(io.StringIO(text)))
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = [r for r in reader if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        line = reader.line_num
+        if "field larger than field limit" in str(exc):
+            raise InputReadError(
+                f"{file}: line {line}: a cell is longer than {csv.field_size_limit():,} characters"
+            ) from None
+        raise InputReadError(f"{file}: line {line}: not valid CSV: {exc}") from None
     if not rows:
         raise InputReadError(f"{file}: the file is empty")
     header = [c.strip().lower() for c in rows[0]]
@@ -595,7 +794,7 @@ def history_from_csv(text: str, file: str = "<history>") -> SLIHistory:
     if "timestamp" not in header or "total" not in header or side is None:
         raise InputReadError(
             f"{file}: line 1: the header must name timestamp, good (or bad) and total, got "
-            f"{','.join(rows[0])!r}"
+            f"{_show(','.join(rows[0]))}"
         )
     ti, si, oi = header.index("timestamp"), header.index(side), header.index("total")
     times, counts, totals = [], [], []
@@ -631,18 +830,22 @@ def _matrix(
         )
     if doc.get("status") not in (None, "success"):
         raise InputReadError(
-            f"{file}: {where}: the response says {doc.get('status')!r}: {doc.get('error', '')}"
+            f"{file}: {where}: the response says {_show(doc.get('status'))}: {_show(str(doc.get('error', '')))}"
         )
     data = doc.get("data", doc)
     if not isinstance(data, Mapping) or data.get("resultType") != "matrix":
         raise InputReadError(
             f"{file}: {where}: expected a matrix result (query_range, or a range selector "
-            f"through query), got {data.get('resultType') if isinstance(data, Mapping) else data!r}"
+            f"through query), got {_show(data.get('resultType') if isinstance(data, Mapping) else data)}"
         )
     out = []
     for i, item in enumerate(data.get("result") or ()):
         w = f"{where} result[{i}]"
-        if not isinstance(item, Mapping) or not isinstance(item.get("values"), list):
+        if (
+            not isinstance(item, Mapping)
+            or not isinstance(item.get("values"), list)
+            or not isinstance(item.get("metric") or {}, Mapping)
+        ):
             raise InputReadError(f"{file}: {w}: expected metric and values")
         metric = {str(k): str(v) for k, v in (item.get("metric") or {}).items()}
         times, values = [], []
@@ -650,10 +853,25 @@ def _matrix(
             if not isinstance(pair, list) or len(pair) != 2:
                 raise InputReadError(f'{file}: {w}.values[{j}]: expected [timestamp, "value"]')
             try:
-                times.append(float(pair[0]))
-                values.append(float(pair[1]))
-            except (TypeError, ValueError):
-                raise InputReadError(f"{file}: {w}.values[{j}]: not a number: {pair!r}") from None
+                if isinstance(pair[0], bool):
+                    raise TypeError(pair[0])
+                stamp, value = float(pair[0]), float(pair[1])
+            except (TypeError, ValueError, OverflowError):
+                raise InputReadError(
+                    f"{file}: {w}.values[{j}]: not a number: {_show(pair)}"
+                ) from None
+            if not _in_years(stamp):  # NaN is in no years
+                raise InputReadError(
+                    f"{file}: {w}.values[{j}]: the timestamp must be POSIX seconds in {_YEARS}, "
+                    f"got {_show(pair[0])}"
+                )
+            if math.isinf(value) or value < 0:  # NaN stays: no sample, as in a CSV
+                raise InputReadError(
+                    f"{file}: {w}.values[{j}]: the value must be a counter value ≥ 0, got "
+                    f"{_show(pair[1])}"
+                )
+            times.append(stamp)
+            values.append(value)
         out.append((metric, times, values))
     return out
 
@@ -693,20 +911,42 @@ def history_from_json(doc: Any, file: str = "<history>") -> SLIHistory:
     return _history(parts, file)
 
 
+#: The most a history file may hold, as much as one answer of ``--prometheus`` (a year of
+#: one-minute samples of one counter pair is about 16 MB of CSV).
+MAX_HISTORY_BYTES = 256 * 1024 * 1024
+
+
+def _bytes(size: int) -> str:
+    mib = 1024 * 1024
+    return f"{size // mib} MiB" if size % mib == 0 else f"{size:,} bytes"
+
+
 def load_sli_history(path: str | Path) -> SLIHistory:
-    """SLI history from a file: CSV (``timestamp,good,total``) or Prometheus API JSON."""
+    """SLI history from a file: CSV (``timestamp,good,total``) or Prometheus API JSON, at most
+    :data:`MAX_HISTORY_BYTES` (a device or pipe that never ends stops there)."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        with file.open("rb") as handle:
+            data = handle.read(MAX_HISTORY_BYTES + 1)
+        if len(data) > MAX_HISTORY_BYTES:
+            raise InputReadError(
+                f"{file}: is larger than {_bytes(MAX_HISTORY_BYTES)}; split the history or "
+                "read fewer days"
+            )
+        text = data.decode("utf-8-sig")
+        del data
     except FileNotFoundError:
         raise InputReadError(f"{file}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputReadError(f"{file}: cannot be read: {exc}") from None
     if text.lstrip().startswith(("{", "[")):
         try:
-            doc = json.loads(text)
+            # integers as floats: a 5,000-digit one is then out of range, not a ValueError
+            doc = json.loads(text, parse_int=float)
         except json.JSONDecodeError as exc:
             raise InputReadError(f"{file}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise InputReadError(f"{file}: not valid JSON here: nested too deeply") from None
         return history_from_json(doc, str(file))
     return history_from_csv(text, str(file))
 
@@ -729,7 +969,7 @@ def counter_selector(query: str) -> str:
         return text
     raise InputReadError(
         f"--prometheus reads raw counter samples, so each SLI query must be "
-        f"sum(rate(selector[window])) or a bare counter selector, got {query.strip()!r}; "
+        f"sum(rate(selector[window])) or a bare counter selector, got {_show(query.strip())}; "
         "save the history with query_range instead (docs/slo.md)"
     )
 
@@ -747,22 +987,180 @@ def _split_credentials(url: str) -> tuple[str, dict[str, str]]:
     return parts._replace(netloc=netloc).geturl(), {"Authorization": header}
 
 
+#: The most one answer from Prometheus may hold (a day of one series scraped every 15 s is
+#: about 200 KB).
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
+
+
+class _Deadline:
+    """One request's deadline: when it passes, every socket the request opened is shut down,
+    so a server that answers a byte at a time cannot hold the read for ever (a socket timeout
+    only bounds the wait for each byte)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return max(0.001, self.at - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                self._shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # the plain socket's shutdown, under any TLS
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+class _WatchedHTTP(http.client.HTTPConnection):
+    deadline: _Deadline
+
+    def connect(self) -> None:
+        self.timeout = min(self.timeout or self.deadline.remaining(), self.deadline.remaining())
+        super().connect()
+        self.deadline.watch(self.sock)
+
+
+class _WatchedHTTPS(http.client.HTTPSConnection):
+    deadline: _Deadline
+
+    def connect(self) -> None:
+        self.timeout = min(self.timeout or self.deadline.remaining(), self.deadline.remaining())
+        super().connect()
+        self.deadline.watch(self.sock)
+
+
+def _same_site(old: str, new: str) -> bool:
+    """Whether credentials for ``old`` may go to ``new``: the same host and port, or the same
+    host moving from http to https on the default ports."""
+    a, b = urllib.parse.urlsplit(old), urllib.parse.urlsplit(new)
+    if a.hostname != b.hostname:
+        return False
+    if a.scheme == b.scheme:
+        return a.port == b.port
+    return (
+        (a.scheme, b.scheme) == ("http", "https")
+        and a.port in (None, 80)
+        and b.port
+        in (
+            None,
+            443,
+        )
+    )
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follows http and https redirects only, and drops the Authorization header when one
+    leads to another site (urllib would send it on to any host)."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        scheme = urllib.parse.urlsplit(newurl).scheme
+        if scheme not in ("http", "https"):
+            shown = urllib.parse.urlsplit(req.full_url)._replace(query="", netloc=_host(req))
+            raise InputReadError(
+                f"{shown.geturl()}: redirected to {_show(newurl)[1:-1]}; only http and https "
+                "redirects are followed"
+            )
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and not _same_site(req.full_url, new.full_url):
+            new.remove_header("Authorization")
+        return new
+
+
+def _host(req: urllib.request.Request) -> str:
+    parts = urllib.parse.urlsplit(req.full_url)
+    return f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname or ""
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    class Plain(_WatchedHTTP):
+        pass
+
+    class Secure(_WatchedHTTPS):
+        pass
+
+    Plain.deadline = Secure.deadline = deadline
+
+    class HTTP(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Plain, req)
+
+    class HTTPS(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            context = getattr(self, "_context", None)
+            return self.do_open(Secure, req, context=context)
+
+    return urllib.request.build_opener(HTTP(), HTTPS(), _Redirects())
+
+
+def _read_bounded(response: Any, shown: str) -> bytes:
+    chunks, size = [], 0
+    while block := response.read(65536):
+        size += len(block)
+        if size > MAX_ANSWER_BYTES:
+            raise InputReadError(f"{shown}: the answer is larger than {MAX_ANSWER_BYTES:,} bytes")
+        chunks.append(block)
+    return b"".join(chunks)
+
+
 def _get_json(url: str, timeout: float, headers: Mapping[str, str] | None = None) -> Any:
+    """The JSON answer to a GET of ``url``, all of it within ``timeout`` seconds and
+    :data:`MAX_ANSWER_BYTES`; redirects only to http(s), credentials only to the same site."""
     request = urllib.request.Request(url, headers={"Accept": "application/json", **(headers or {})})
     shown = urllib.parse.urlsplit(url)._replace(query="", fragment="").geturl()
+    deadline = _Deadline(timeout)
+    late = InputReadError(f"{shown}: no answer within {timeout:g} s")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read().decode("utf-8"))
+        with _opener(deadline).open(request, timeout=timeout) as response:
+            data = _read_bounded(response, shown)
+        if deadline.expired:
+            raise late
+        return json.loads(data.decode("utf-8"))
     except urllib.error.HTTPError as exc:
+        if deadline.expired:
+            raise late from None
         detail = ""
-        with contextlib.suppress(ValueError, AttributeError):
-            detail = json.loads(exc.read().decode("utf-8")).get("error", "")
-        raise InputReadError(f"{shown}: HTTP {exc.code} {detail}".rstrip()) from None
-    except (urllib.error.URLError, OSError) as exc:
+        with contextlib.suppress(ValueError, AttributeError, OSError, http.client.HTTPException):
+            detail = str(json.loads(exc.read(65536).decode("utf-8")).get("error", ""))
+        raise InputReadError(f"{shown}: HTTP {exc.code} {_show(detail)[1:-1]}".rstrip()) from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        if deadline.expired:
+            raise late from None
         reason = getattr(exc, "reason", exc)
         raise InputReadError(f"{shown}: cannot reach Prometheus: {reason}") from None
     except ValueError:
+        if deadline.expired:
+            raise late from None
         raise InputReadError(f"{shown}: the answer is not JSON") from None
+    finally:
+        deadline.cancel()
 
 
 def fetch_sli_history(
@@ -772,11 +1170,15 @@ def fetch_sli_history(
     until: dt.datetime,
     *,
     chunk: int = 86400,
-    timeout: float = 30.0,
+    timeout: float = 60.0,
 ) -> SLIHistory:
     """The raw samples of the SLO's counters in ``[since, until]`` from the Prometheus at
     ``url`` (``/api/v1/query`` with a range selector, a day at a time), so the replay sees
-    exactly what Prometheus's rules would. Credentials in the URL are never shown in errors."""
+    exactly what Prometheus's rules would. Credentials in the URL are never shown in errors,
+    and never sent on when a redirect leads to another site.
+
+    Each request must be answered in full within ``timeout`` seconds (a server that answers
+    slowly is cut off at that point) and hold at most :data:`MAX_ANSWER_BYTES`."""
     base, headers = _split_credentials(url.rstrip("/"))
     sides = {"total": slo.sli.total}
     sides["bad" if slo.sli.bad is not None else "good"] = slo.sli.bad or slo.sli.good or ""

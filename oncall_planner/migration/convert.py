@@ -35,6 +35,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import (
@@ -54,7 +55,9 @@ from oncall_planner.render import Interval
 from oncall_planner.timeutil import (
     DAY,
     HOUR,
+    TIMESTAMP_YEARS,
     WEEK,
+    YEARS_TEXT,
     ZoneClock,
     check_instant,
     clock,
@@ -78,6 +81,11 @@ DEFAULT_HORIZON = dt.timedelta(days=365)
 MAX_ROTATIONS = 10
 MAX_EVENTS = 5
 MAX_MEMBERS = 20
+#: PagerDuty's longest event name, and what a lead-in event adds to its pattern's name.
+_MAX_NAME = 255
+_LEAD_IN = ", lead-in"
+#: How far ahead an event's ``effective_since`` may be when it is created (reference §1.9).
+MAX_AHEAD = relativedelta(months=12)
 #: A week cut into more pieces than this is not worth trying (a turn of 1 h 1 min, say).
 _MAX_CUTS = 2 * 7 * 24
 #: How far back a pattern's period is searched for a start that spans no clock change.
@@ -97,6 +105,7 @@ class Limitation:
     """Something of the layer-based schedule the shift-based one cannot say.
 
     ``code`` names the kind (``"too-many-rotations"``, ``"too-many-events"``,
+    ``"effective-since-too-far"``,
     ``"too-many-members"``, ``"uneven-turns"``, ``"repeated-person"``, ``"too-many-patterns"``,
     ``"daylight-saving"``, ``"not-whole-minutes"``), ``message`` says it in words and ``spans``
     are the stretches of the conversion's horizon where it changes who is on call (the proof
@@ -239,10 +248,14 @@ class _Pattern:
                     out.append(local)
         return out
 
-    def rrule(self) -> str:
+    def rrule(self, spm: int = 1) -> str:
+        """The event's RRULE. PagerDuty's web editor opens ``FREQ=WEEKLY;BYDAY=...`` only when
+        ``shifts_per_member`` ``spm`` is a multiple of the BYDAY days (OCP709); otherwise
+        ``FREQ=DAILY`` on the same days, which has the same occurrences."""
         if len(self.days) == 7:
             return "RRULE:FREQ=DAILY"
-        return "RRULE:FREQ=WEEKLY;BYDAY=" + ",".join(_DAY_CODES[d] for d in sorted(self.days))
+        freq = "WEEKLY" if spm % len(self.days) == 0 else "DAILY"
+        return f"RRULE:FREQ={freq};BYDAY=" + ",".join(_DAY_CODES[d] for d in sorted(self.days))
 
     def period(self) -> int:
         """The local period after which occurrences and people repeat."""
@@ -278,10 +291,16 @@ class _Pattern:
         )
 
     def name(self) -> str:
-        """The event's name: the layer's, and the window in words."""
+        """The event's name: the layer's, and the window in words; the layer's name shortened
+        (with ``…``) so that a lead-in's name too stays within PagerDuty's 255 characters."""
         label = self.label or self.describe()
         extra = ", daylight-saving bridge" if self.role == "bridge" else ""
-        return f"{self.layer.layer.name} ({label}{extra})"
+        tail = f" ({label}{extra})"
+        layer = self.layer.layer.name
+        room = _MAX_NAME - len(_LEAD_IN) - len(tail)
+        if len(layer) > room:
+            layer = layer[: room - 1] + "…"
+        return layer + tail
 
 
 def _when(zclock: ZoneClock, seconds: int) -> str:
@@ -382,11 +401,14 @@ def _analyse(pattern: _Pattern, lo: int, hi: int) -> _Plan | str:
     """The block size and cycle of ``pattern`` over ``[lo, hi)``, or why there is none."""
     lc = pattern.layer
     users = lc.layer.users
+    # One person suits any shifts_per_member: a whole week of BYDAY days lets PagerDuty's web
+    # editor open the event (it wants a multiple of the BYDAY days with FREQ=WEEKLY, OCP709).
+    alone = len(pattern.days) if len(pattern.days) < 7 else 1
     if len(set(users)) == 1:
-        return _Plan(pattern, 1, 1)
+        return _Plan(pattern, alone, 1)
     blocks = _blocks(pattern, lo, hi)
     if not blocks:
-        return _Plan(pattern, 1, 1)
+        return _Plan(pattern, alone, 1)
     inner = [count for _, _, count in blocks[1:-1]] or [max(c for _, _, c in blocks)]
     spm = inner[0]
     if any(c != spm for c in inner) or blocks[0][2] > spm or blocks[-1][2] > spm:
@@ -477,7 +499,8 @@ def _bridged(
     main = pattern.with_window(0, pattern.length - stop, "shortened")
     tail = pattern.with_window(pattern.length - bridge, bridge, "bridge")
     f = zclock.from_local
-    for local in pattern.starts(zclock.to_local(lo), zclock.to_local(hi)):
+    # From the occurrence in progress at lo: an effective_since inside it keeps its end.
+    for local in pattern.starts(zclock.to_local(lo) - pattern.length, zclock.to_local(hi)):
         target = (f(local), f(local + pattern.length))
         for exact in (True, False):
             a = f(local)
@@ -559,13 +582,15 @@ def _events(
             )
             if found is not None:
                 anchor, _ = found
+                # one person: a week of BYDAY days a turn keeps it editable (OCP709)
+                alone = len(pattern.days) if len(pattern.days) < 7 else 1
                 events.append(
                     ShiftEvent(
-                        f"{name[:-1]}, lead-in)",
+                        f"{name[:-1]}{_LEAD_IN})",
                         from_seconds(f(anchor)),
                         from_seconds(f(anchor + pattern.length)),
-                        pattern.rrule(),
-                        RotatingMembers([pattern.layer.person(first)]),
+                        pattern.rrule(alone),
+                        RotatingMembers([pattern.layer.person(first)], shifts_per_member=alone),
                         effective_since=from_seconds(since),
                         effective_until=from_seconds(f(block)),
                     )
@@ -593,7 +618,7 @@ def _events(
             name,
             from_seconds(f(start)),
             from_seconds(f(start + pattern.length)),
-            pattern.rrule(),
+            pattern.rrule(plan.spm),
             RotatingMembers(members, shifts_per_member=plan.spm),
             effective_since=from_seconds(since),
             effective_until=None if until is None else from_seconds(until),
@@ -720,6 +745,13 @@ def to_shift_schedule(
         )
     check_instant(since, "to_shift_schedule", "since")
     horizon = _check_horizon(schedule, horizon)
+    if since.astimezone(dt.timezone.utc).year + (horizon + _SEARCH).days // 365 + 1 >= (
+        TIMESTAMP_YEARS.stop
+    ):
+        raise ValidationError(
+            f"to_shift_schedule: the horizon reaches past the years {YEARS_TEXT}: "
+            f"{since.isoformat()} + {horizon.days:,} days"
+        )
     zclock = clock(schedule.time_zone)
     lo = to_seconds(since)
     limitations: list[Limitation] = []
@@ -738,6 +770,23 @@ def to_shift_schedule(
             )
         )
         epochs = epochs[:MAX_EVENTS]
+    # PagerDuty refuses an effective_since more than 12 months ahead (and the provider deletes
+    # the schedule it was creating): a later set-up can only be added later.
+    latest = to_seconds(from_seconds(lo) + MAX_AHEAD)
+    far = [n for n, epoch in enumerate(epochs) if n and epoch.since > latest]
+    if far:
+        cut = epochs[far[0]].since
+        end = lo + int((horizon + _SEARCH).total_seconds())
+        limitations.append(
+            Limitation(
+                "effective-since-too-far",
+                f"the layers change at {_when(zclock, cut)}, more than 12 months after "
+                f"{_when(zclock, lo)}, and PagerDuty refuses an effective_since that far ahead: "
+                "the set-up from then on is left out; add it within 12 months of that date",
+                (Interval(from_seconds(cut), from_seconds(end)),) if cut < end else (),
+            )
+        )
+        epochs = epochs[: far[0]]
     switch = lo
     slots: list[list[ShiftEvent]] = []
     for number, epoch in enumerate(epochs):
@@ -875,13 +924,17 @@ def _bridge(
 ) -> tuple[list[tuple[_Plan, tuple[_Plan, _Plan] | None]], list[str], list[Limitation]]:
     """Each plan with the shortened plan and bridge that replace it when it spans clock
     changes (``None`` when it needs none or none fits), and notes and limitations."""
-    shift = _max_shift(zclock, lo, max(hi, lo + DAY))
+    # An epoch that starts inside an occurrence (a layer's start or end) keeps that
+    # occurrence's end: a clock change before lo inside it counts too.
+    longest = max((plan.pattern.length for plan in plans), default=0)
+    shift = _max_shift(zclock, lo - longest, max(hi, lo + DAY))
     out: list[tuple[_Plan, tuple[_Plan, _Plan] | None]] = []
     notes: list[str] = []
     problems: list[Limitation] = []
     for plan in plans:
         pattern = plan.pattern
-        local_lo, local_hi = zclock.to_local(lo) - DAY, zclock.to_local(hi) + DAY
+        local_lo = zclock.to_local(lo) - pattern.length - DAY
+        local_hi = zclock.to_local(hi) + DAY
         dirty = [
             s for s in pattern.starts(local_lo, local_hi) if not _clean(zclock, s, pattern.length)
         ]

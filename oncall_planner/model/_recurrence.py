@@ -23,6 +23,7 @@ import attrs
 from dateutil.rrule import rrule, rrulestr
 
 from oncall_planner.errors import ValidationError
+from oncall_planner.timeutil import TIMESTAMP_YEARS, YEARS_TEXT
 
 #: The RRULE ``FREQ`` values PagerDuty's web editor can open.
 EDITOR_FREQUENCIES = ("WEEKLY", "DAILY", "MONTHLY", "HOURLY")
@@ -116,6 +117,11 @@ def _date_values(line: str, where: str) -> tuple[DateValue, ...]:
                 f"{where}: recurrence line {line!r}: {raw.strip()!r} must be in whole minutes "
                 "(PagerDuty drops seconds)"
             )
+        if year not in TIMESTAMP_YEARS:
+            raise ValidationError(
+                f"{where}: recurrence line {line!r}: {raw.strip()!r} must fall in the years "
+                f"{YEARS_TEXT}"
+            )
         try:
             moment = dt.datetime(year, month, day, hour, minute)
         except ValueError:
@@ -144,6 +150,7 @@ def check_rrule(value: str, where: str) -> rrule:
             f"{where}: recurrence 'RRULE:{value}' must not carry DTSTART: the event's start_time "
             "is the first occurrence"
         )
+    _check_bounds(value, parts, where)
     text = value
     until = parts.get("UNTIL")
     if until and until.upper().endswith("Z"):
@@ -168,6 +175,37 @@ def check_rrule(value: str, where: str) -> rrule:
             "seconds): no FREQ=SECONDLY, no BYSECOND other than 0"
         )
     return rule
+
+
+_ORDINAL_DAY = re.compile(r"^([+-]?\d+)?([A-Z]{2})$")
+#: The largest BYDAY ordinal (``-1FR``, ``+2MO``) within a period of each FREQ.
+_MAX_ORDINAL = {"MONTHLY": 5, "YEARLY": 53}
+
+
+def _check_bounds(value: str, parts: dict[str, str], where: str) -> None:
+    """Refuse what python-dateutil reads but cannot expand: ``INTERVAL=0`` repeats for ever
+    on one instant, a negative ``INTERVAL`` or a BYDAY ordinal beyond its period fails in the
+    middle of a render."""
+    for key in ("INTERVAL", "COUNT"):
+        raw = parts.get(key)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise ValidationError(
+                f"{where}: recurrence 'RRULE:{value}': {key} must be a whole number of at "
+                f"least 1, got {raw!r}"
+            )
+    freq = parts.get("FREQ", "").upper()
+    limit = _MAX_ORDINAL.get(freq)
+    if limit is None:
+        return
+    period = "month" if freq == "MONTHLY" else "year"
+    for day in parts.get("BYDAY", "").upper().split(","):
+        m = _ORDINAL_DAY.match(day.strip())
+        if m and m.group(1) and not 1 <= abs(int(m.group(1))) <= limit:
+            raise ValidationError(
+                f"{where}: recurrence 'RRULE:{value}': BYDAY {day.strip()!r}: a {period} has at "
+                f"most {limit} of each weekday, so the ordinal must be 1 to {limit} or -1 to "
+                f"-{limit}"
+            )
 
 
 @functools.lru_cache(maxsize=4096)

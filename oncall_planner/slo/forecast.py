@@ -41,7 +41,9 @@ def poisson_quantile(mean: float, q: float) -> int:
         return 0
     log_mean = math.log(mean)
     cumulative = 0.0
-    k = 0
+    # Below mean - 12 sqrt(mean) - 12 lies less than e^-72 of the mass (Chernoff): start there,
+    # so a mean of a billion takes a few hundred thousand steps, not a billion.
+    k = max(0, math.floor(mean - 12 * math.sqrt(mean) - 12))
     while True:
         cumulative += math.exp(k * log_mean - mean - math.lgamma(k + 1))
         if cumulative >= q or k > mean + 40 * math.sqrt(mean) + 100:

@@ -60,6 +60,25 @@ def _dt(ms: int) -> dt.datetime:
     return dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(milliseconds=int(ms))
 
 
+# POSIX milliseconds a datetime can hold (years 1 to 9999).
+_MS_RANGE = (-62135596800000, 253402300800000)
+
+
+def _seconds_ms(value: object, name: str) -> int:
+    """POSIX seconds as whole milliseconds; NaN, infinities and what no datetime holds are
+    refused in words."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if math.isfinite(seconds) and _MS_RANGE[0] <= seconds * 1000 < _MS_RANGE[1]:
+        return round(seconds * 1000)
+    raise ValidationError(
+        f"CounterSeries {name!r}: timestamps must be POSIX seconds (or datetimes) in the years "
+        f"1 to 9999, got {value!r}"
+    )
+
+
 @attrs.frozen(eq=False)
 class CounterSeries:
     """The raw samples of one counter series: ``times`` (POSIX milliseconds, increasing) and
@@ -78,7 +97,7 @@ class CounterSeries:
     ) -> CounterSeries:
         """A series from instants (datetimes, or POSIX seconds) and values. Samples that are
         not numbers (staleness markers) are left out; instants must increase."""
-        stamps = [(_ms(t) if isinstance(t, dt.datetime) else round(float(t) * 1000)) for t in times]
+        stamps = [(_ms(t) if isinstance(t, dt.datetime) else _seconds_ms(t, name)) for t in times]
         t = np.asarray(stamps, dtype=np.int64)
         v = np.asarray(list(values), dtype=np.float64)
         if t.shape != v.shape:

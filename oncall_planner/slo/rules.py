@@ -66,7 +66,10 @@ class Condition:
 @attrs.frozen(kw_only=True)
 class AlertRule:
     """A generated alerting rule: ``alert`` name, the SLO it watches, its conditions (any one
-    fires it), ``for_duration`` seconds, labels, annotations and the PromQL ``expr``."""
+    fires it), ``for_duration`` seconds, labels, annotations and the PromQL ``expr``. Labels and
+    annotations are as the rule file has them, templates that Prometheus expands: braces in the
+    SLO's service and name are quoted (:func:`literal`), the spec's own labels and annotations
+    are kept as they are written."""
 
     alert: str
     slo: SLO
@@ -93,9 +96,33 @@ class AlertRule:
         return out
 
 
+_DELIMITER = re.compile(r"\{\{|\}\}")
+
+
+def literal(text: str) -> str:
+    """``text`` as a Prometheus template that shows it as it is: Prometheus reads the labels
+    and annotations of an alerting rule as Go templates, so a ``{{`` or ``}}`` in a service's or
+    SLO's name becomes an action that prints it (``{{ "{{" }}``)."""
+    return _DELIMITER.sub(lambda found: '{{ "' + found.group() + '" }}', text)
+
+
 def camel(text: str) -> str:
     """``checkout-api`` as ``CheckoutApi``: the parts of an alert name."""
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text) if part)
+
+
+def window_query_kind(query: str) -> str | None:
+    """How :func:`window_query` puts a window into ``query``: ``"placeholder"`` (Sloth's
+    ``{{.window}}``), ``"range"`` (range selectors), ``"selector"`` (a bare counter selector,
+    wrapped in ``sum(rate(...))``), or ``None`` (it cannot)."""
+    text = query.strip()
+    if _WINDOW.search(text):
+        return "placeholder"
+    if _RANGE.search(text):
+        return "range"
+    if _SELECTOR.match(text):
+        return "selector"
+    return None
 
 
 def window_query(query: str, window: int, where: str = "SLI") -> str:
@@ -164,10 +191,11 @@ def _annotations(
         for c in conditions
     )
     speed = "fast" if alert.page else "slowly"
+    service, name = literal(slo.service), literal(slo.name)
     out = {
-        "summary": f"{slo.service} {slo.name}: error budget burning {speed}",
+        "summary": f"{service} {name}: error budget burning {speed}",
         "description": (
-            f"The error ratio of {slo.service} {slo.name} (SLO {target} over "
+            f"The error ratio of {service} {name} (SLO {target} over "
             f"{format_duration(slo.window)}) is above the burn rate: {windows}."
         ),
     }
@@ -182,7 +210,11 @@ def rule_for(slo: SLO, alert: BurnRateAlert) -> AlertRule:
         Condition(long=w.long, short=w.short, burn_rate=w.burn_rate, budget=budget, op=w.op)
         for w in alert.windows
     )
-    labels = {"severity": alert.severity, "service": slo.service, "slo": slo.name}
+    labels = {
+        "severity": literal(alert.severity),
+        "service": literal(slo.service),
+        "slo": literal(slo.name),
+    }
     labels.update(slo.labels)
     labels.update(alert.labels)
     return AlertRule(
@@ -249,4 +281,5 @@ __all__ = [
     "group_name",
     "rule_for",
     "window_query",
+    "window_query_kind",
 ]

@@ -89,19 +89,74 @@ def _optional_text(instance: Any, attribute: attrs.Attribute[str | None], value:
         _text(instance, attribute, value)  # type: ignore[arg-type]
 
 
-def _str_map(value: object) -> Mapping[str, str]:
+# Prometheus's label names (annotation names follow the same rule); ``__name__`` is no label.
+_LABEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def template_problem(text: str) -> str | None:
+    """What keeps Prometheus from reading ``text`` as a Go template (it reads every label value
+    and annotation of an alerting rule as one), or ``None``: an action ``{{`` that is not closed,
+    holds another ``{{`` or is empty. Quoted strings inside an action (``{{ "{{" }}``, the way
+    to write braces) are skipped. A check of the delimiters, not of the actions' contents."""
+    i = 0
+    while (start := text.find("{{", i)) != -1:
+        j, quote = start + 2, ""
+        while j < len(text):
+            char = text[j]
+            if quote:
+                if char == "\\" and quote != "`":
+                    j += 2
+                    continue
+                if char == quote:
+                    quote = ""
+            elif char in "\"'`":
+                quote = char
+            elif text.startswith("}}", j):
+                break
+            elif text.startswith("{{", j):
+                return f"the action opened at character {start + 1} holds another '{{{{'"
+            j += 1
+        else:
+            return f"the action opened at character {start + 1} is not closed with '}}}}'"
+        if not text[start + 2 : j].strip(" \t\r\n-"):
+            return f"the action at character {start + 1} is empty"
+        i = j + 2
+    return None
+
+
+def _str_map(value: object, field: str = "labels and annotations") -> Mapping[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise ValidationError(f"labels and annotations must be a mapping, got {value!r}")
+        raise ValidationError(f"{field} must be a mapping, got {value!r}")
     out = {}
     for key, item in value.items():
         if not isinstance(key, str) or not isinstance(item, (str, int, float)):
             raise ValidationError(
                 f"labels and annotations must map names to strings, got {key!r}: {item!r}"
             )
-        out[key] = str(item)
+        if not _LABEL_NAME.match(key) or (field == "labels" and key == "__name__"):
+            raise ValidationError(
+                f"{field}: {key!r} is not a name Prometheus accepts; label names and annotation "
+                "names are ASCII letters, digits and underscores, not starting with a digit"
+            )
+        text = str(item)
+        problem = template_problem(text)
+        if problem is not None:
+            raise ValidationError(
+                f"{field}: {key}: {text if len(text) <= 60 else text[:57] + '...'!r} is not a template Prometheus can read: "
+                f'{problem} (write {{{{ "{{{{" }}}} for literal braces)'
+            )
+        out[key] = text
     return dict(sorted(out.items()))
+
+
+def _label_map(value: object) -> Mapping[str, str]:
+    return _str_map(value, "labels")
+
+
+def _annotation_map(value: object) -> Mapping[str, str]:
+    return _str_map(value, "annotations")
 
 
 @attrs.frozen(kw_only=True)
@@ -161,8 +216,8 @@ class BurnRateAlert:
     windows: tuple[BurnWindow, ...] = attrs.field(converter=_windows)
     for_duration: int = attrs.field(default=0)
     page: bool = attrs.field()
-    labels: Mapping[str, str] = attrs.field(factory=dict, converter=_str_map)
-    annotations: Mapping[str, str] = attrs.field(factory=dict, converter=_str_map)
+    labels: Mapping[str, str] = attrs.field(factory=dict, converter=_label_map)
+    annotations: Mapping[str, str] = attrs.field(factory=dict, converter=_annotation_map)
 
     @page.default
     def _page_default(self) -> bool:
@@ -231,7 +286,7 @@ class SLO:
     sli: SLI = attrs.field(validator=attrs.validators.instance_of(SLI))
     description: str = ""
     alerts: tuple[BurnRateAlert, ...] = attrs.field(default=(), converter=_alerts)
-    labels: Mapping[str, str] = attrs.field(factory=dict, converter=_str_map)
+    labels: Mapping[str, str] = attrs.field(factory=dict, converter=_label_map)
 
     @property
     def error_budget(self) -> float:

@@ -315,12 +315,15 @@ def import_summary(path: str, result: Any, *, verbose: bool = False) -> str:
             _count(len(plan.escalation_policies), "escalation policy", "escalation policies"),
         ]
     )
+    listed = {id(d) for d in (*result.warnings, *result.placeholders)}
+    others = sum(1 for d in getattr(result, "notes", ()) if id(d) not in listed)
     notes = ", ".join(
         text
         for n, text in (
             (len(result.warnings), f"{len(result.warnings)} not imported"),
             (len(result.placeholders), _count(len(result.placeholders), "placeholder")),
             (len(result.ignored), f"{len(result.ignored)} ignored"),
+            (others, _count(others, "other note")),
         )
         if n
     )

@@ -133,6 +133,70 @@ def test_a_tfvars_symlink_out_of_the_folder_is_refused_without_its_content(
     assert "hunter2" not in str(info.value)
 
 
+def repository_with_a_module_above(tmp_path: Path) -> Path:
+    """A git work tree whose ``live/`` folder calls ``../modules/team``; the module's file would
+    refuse the whole import if it were read (it mentions PagerDuty and does not parse)."""
+    (tmp_path / ".git").mkdir()
+    module = tmp_path / "modules" / "team"
+    module.mkdir(parents=True)
+    (module / "main.tf").write_text(
+        USER + 'resource "pagerduty_team" "t" {\n  name = \n', encoding="utf-8"
+    )
+    live = tmp_path / "live"
+    live.mkdir()
+    (live / "main.tf").write_text(
+        USER + schedule() + 'module "team" {\n  source = "../modules/team"\n}\n',
+        encoding="utf-8",
+    )
+    return live
+
+
+def test_a_module_source_above_the_folder_named_is_not_read(tmp_path: Path) -> None:
+    live = repository_with_a_module_above(tmp_path)
+    result = import_terraform(live)  # the module would refuse the import if it were read
+    assert [s.name for s in result.plan.schedules] == ["S"]
+    (note,) = [n for n in result.notes if n.code == "OCP603"]
+    assert note.subject == "module.team"
+    assert str(note.location) == f"{live / 'main.tf'}:21"
+    assert "leads outside the folder the import was given" in note.message
+    assert note.hint is not None and f"--root {tmp_path} " in note.hint
+
+
+def test_a_module_source_above_the_named_file_is_not_read(tmp_path: Path) -> None:
+    live = repository_with_a_module_above(tmp_path)
+    result = import_terraform(live / "main.tf")
+    assert [n.subject for n in result.notes if n.code == "OCP603"] == ["module.team"]
+
+
+def test_root_widens_where_module_sources_may_lead(tmp_path: Path) -> None:
+    live = repository_with_a_module_above(tmp_path)
+    with pytest.raises(InputReadError) as info:
+        import_terraform(live, root=tmp_path)
+    assert "modules/team/main.tf:6" in str(info.value)  # now it is read
+
+
+def test_a_root_that_does_not_hold_the_input_is_refused(tmp_path: Path) -> None:
+    live = repository_with_a_module_above(tmp_path)
+    with pytest.raises(InputReadError) as info:
+        import_terraform(live, root=tmp_path / "modules")
+    assert "outside the root folder" in str(info.value)
+
+
+def test_the_cli_names_the_root_to_pass_and_reads_the_module_with_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repository_with_a_module_above(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "live", "--since", "2025-01-06", "--days", "7"]
+    main(args)
+    out, err = capsys.readouterr()
+    assert "OCP603 module-not-read: Terraform module.team" in out
+    assert "hint: pass --root . (root= in Python) to read it" in out
+    assert "pass --root ." in err.splitlines()[0]
+    assert main([*args, "--root", "."]) == 2
+    assert "modules/team/main.tf:6" in capsys.readouterr().err
+
+
 def test_a_symlink_inside_the_folder_is_read(tmp_path: Path) -> None:
     root = folder(tmp_path, {"users.tf.txt": USER, "main.tf": schedule()})
     (root / "users.tf").symlink_to(root / "users.tf.txt")

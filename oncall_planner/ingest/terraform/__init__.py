@@ -81,12 +81,14 @@ class Location:
 @attrs.frozen
 class Diagnostic:
     """Something the import wants the reader to know: its finding ``code`` (OCP6xx, see
-    docs/checks.md), where it is written, what it is about and what happened."""
+    docs/checks.md), where it is written, what it is about and what happened; ``hint``, when
+    set, is what to do about this one (it replaces the finding's usual hint)."""
 
     location: Location
     subject: str
     message: str
     code: str = "OCP601"
+    hint: str | None = None
 
     def __str__(self) -> str:
         return f"{self.location}: {self.subject}: {self.message}"
@@ -130,7 +132,10 @@ class TerraformImport:
             if items:
                 lines.append(f"{title} ({len(items)}):")
                 lines.extend(
-                    f"  {item.code} {item}" if title != "ignored" else f"  {item}" for item in items
+                    f"  {item}"
+                    if title == "ignored"
+                    else f"  {item.code} {item}" + (f" ({item.hint})" if item.hint else "")
+                    for item in items
                 )
         return "\n".join(lines)
 
@@ -179,9 +184,10 @@ def import_terraform(
     map or object); ``var_files`` are ``-var-file`` files. Later sources win: ``.tfvars`` in
     the folder, then ``var_files`` in order, then ``var_strings``, then ``variables``.
 
-    Files are read only inside the folder they belong to (a symbolic link out of it is not
-    read). ``root`` bounds where a module ``source`` may lead (default: the git work tree
-    holding the input, else the input's folder).
+    Nothing is read outside the folder named (for a file, its folder): a symbolic link out of a
+    module's folder is not read, and a module ``source`` that leads above the folder is not
+    followed (an OCP603 note whose hint names the ``root`` that would follow it). ``root``
+    widens where module sources may lead; it must hold the input.
 
     Raises :class:`~oncall_planner.InputReadError` (message ``file:line: …``) for input that is
     wrong whatever the variables are; see docs/import.md for what is a finding instead.
@@ -220,21 +226,20 @@ def _import(
         src = Source("<terraform json>", json.dumps(data))
         _, offsets = read_document(src)
         blocks = blocks_from_document(data, src, offsets)
-        root = (
-            Path(os.path.realpath(root_arg))
-            if root_arg is not None
-            else Path(os.path.realpath("."))
-        )
-        parsed_fn = lambda world: Parsed(root, blocks, ["<terraform json>"])  # noqa: E731
-        return _run_config(root, root, parsed_fn, given, var_strings, var_files, [], False)
+        top = Path(root_arg) if root_arg is not None else Path(".")
+        root = _root(root_arg, top)
+        parsed_fn = lambda world: Parsed(top, blocks, ["<terraform json>"])  # noqa: E731
+        return _run_config(root, top, parsed_fn, given, var_strings, var_files, [], False)
     path = Path(source)
     if not path.exists() and not path.is_symlink():
         raise InputReadError(f"{path}: no such file or directory")
     folder = path if path.is_dir() else path.parent
-    root = Path(os.path.realpath(root_arg)) if root_arg is not None else default_root(folder)
+    root = _root(root_arg, folder)
     if not inside(path, root):
         raise InputReadError(
-            f"{path}: is outside the root folder {root} (a symbolic link?); not read"
+            f"{path}: is outside the root folder {root_arg} (a symbolic link?); not read"
+            if root_arg is not None
+            else f"{path}: is a symbolic link that leads outside its folder; not read"
         )
     own = Path(os.path.realpath(folder))
     if path.is_dir():
@@ -264,6 +269,17 @@ def _import(
     return _run_config(root, folder, parsed_fn, given, var_strings, var_files, [], False)
 
 
+def _root(root_arg: Any, folder: Path) -> Path:
+    """The folder nothing is read outside of: ``root=`` when given (it must exist), else the
+    folder the user named."""
+    if root_arg is None:
+        return default_root(folder)
+    root = Path(os.path.realpath(root_arg))
+    if not root.is_dir():
+        raise InputReadError(f"{root_arg}: the root folder does not exist")
+    return root
+
+
 def _run_config(
     root: Path,
     folder: Path,
@@ -280,7 +296,7 @@ def _run_config(
     def warn(code: str, where: str, message: str) -> None:
         notes.append(Diagnostic(Location.parse(where), where.rsplit("/", 1)[-1], message, code))
 
-    world = World(root, warn)
+    world = World(root, warn, folder)
     parsed: Parsed = parsed_fn(world)
     if not world.files:
         world.files.extend(parsed.files)
@@ -362,7 +378,11 @@ def _walk(module: ModuleInstance, ctx: Build) -> Any:
                 continue
             if isinstance(children, Unknown):
                 ctx.note(
-                    "OCP603", block.where(), address, children.reason.removeprefix(f"{address}: ")
+                    "OCP603",
+                    block.where(),
+                    address,
+                    children.reason.removeprefix(f"{address}: "),
+                    getattr(children, "hint", None),
                 )
                 continue
             stack.extend(children)
@@ -416,7 +436,9 @@ def _assemble(
         text = str(exc)
         raise InputReadError(f"{files[0] if files else '<input>'}: {text[:300]}") from None
     for note in ctx.notes:
-        notes.append(Diagnostic(Location.parse(note.where), note.subject, note.message, note.code))
+        notes.append(
+            Diagnostic(Location.parse(note.where), note.subject, note.message, note.code, note.hint)
+        )
     warnings = tuple(d for d in notes if d.code in ("OCP601", "OCP603", "OCP604"))
     placeholders = tuple(d for d in notes if d.code == "OCP602")
     return TerraformImport(

@@ -115,12 +115,16 @@ def builder(mode: str, rtype: str, kind: str) -> Callable[[Builder], Builder]:
 
 
 class Note:
-    """Something the import wants the reader to know: a finding code, where, about what."""
+    """Something the import wants the reader to know: a finding code, where, about what, and
+    (rarely) a hint of its own that replaces the finding's usual one."""
 
-    __slots__ = ("code", "message", "subject", "where")
+    __slots__ = ("code", "hint", "message", "subject", "where")
 
-    def __init__(self, code: str, where: str, subject: str, message: str) -> None:
+    def __init__(
+        self, code: str, where: str, subject: str, message: str, hint: str | None = None
+    ) -> None:
         self.code, self.where, self.subject, self.message = code, where, subject, message
+        self.hint = hint
 
 
 class Build:
@@ -141,8 +145,10 @@ class Build:
         #: the same configuration creates is that user, not a second one.
         self.managed_users: dict[str, Obj] = {}
 
-    def note(self, code: str, where: str, subject: str, message: str) -> None:
-        self.notes.append(Note(code, where, subject, message))
+    def note(
+        self, code: str, where: str, subject: str, message: str, hint: str | None = None
+    ) -> None:
+        self.notes.append(Note(code, where, subject, message, hint))
 
     # -- building objects ------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ once, on first use. Variables take their value as Terraform does: for the root, 
 child module, the calling block's argument, then the default. Type constraints convert values,
 ``optional()`` attributes get their defaults. A module whose ``source`` is not a folder inside
 the root (a registry or git address, a path above the root) is not read; its outputs are
-unknown and the import says so.
+unknown and the import says so (for a path above the root, with the ``--root`` that would
+follow it).
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from typing import Any
 from oncall_planner.errors import InputReadError
 from oncall_planner.ingest.terraform.expand import instance_keys, key_text, nested_blocks
 from oncall_planner.ingest.terraform.expressions import Evaluator, Scope
-from oncall_planner.ingest.terraform.files import Warn, inside, read_module, read_text
+from oncall_planner.ingest.terraform.files import (
+    Warn,
+    inside,
+    read_module,
+    read_text,
+    suggested_root,
+)
 from oncall_planner.ingest.terraform.functions import FUNCTIONS, file_functions, from_plain
 from oncall_planner.ingest.terraform.hcl import HclSyntaxError, parse_expression
 from oncall_planner.ingest.terraform.syntax import (
@@ -196,11 +203,25 @@ class _InstanceValue(Lazy):
         return Unknown(f"{inst.address}.{name} is set by the provider when Terraform applies")
 
 
-class World:
-    """Everything one import shares: the root folder, the evaluator, parsed folders, notes."""
+class OutsideRoot(Unknown):
+    """A module call whose ``source`` leads outside the root: not read; ``hint`` names the
+    ``--root`` that would follow it."""
 
-    def __init__(self, root: Path, warn: Warn) -> None:
+    __slots__ = ("hint",)
+
+    def __init__(self, reason: str, hint: str) -> None:
+        super().__init__(reason)
+        self.hint = hint
+
+
+class World:
+    """Everything one import shares: the root folder (nothing outside it is read), the root
+    module's folder as the user named it (``top``, Terraform's ``path.root``), the evaluator,
+    parsed folders, notes."""
+
+    def __init__(self, root: Path, warn: Warn, top: Path | None = None) -> None:
         self.root = root
+        self.top = top if top is not None else root
         self.warn = warn
         self.ev = Evaluator(dict(FUNCTIONS))
         self._parsed: dict[str, Parsed] = {}
@@ -243,7 +264,7 @@ class ModuleInstance:
         self._values: dict[tuple[str, str, str], Any] = {}
         self._children: dict[str, list[ModuleInstance] | Unknown] = {}
         folder = str(parsed.folder)
-        self.path = {"module": folder, "root": str(world.root), "cwd": str(world.root)}
+        self.path = {"module": folder, "root": str(world.top), "cwd": str(world.top)}
         self.functions_checked = False
         for name, func in file_functions(self._read, self._list).items():
             world.ev.functions.setdefault(name, func)
@@ -390,9 +411,12 @@ class ModuleInstance:
             )
         folder = Path(os.path.normpath(Path(self.parsed.folder) / source))
         if not inside(folder, self.world.root):
-            return Unknown(
-                f"{address}: not read: its source {source!r} is outside the folder the import "
-                "was given (give a higher folder as the root to follow it)"
+            wider = suggested_root(self.world.root, folder)
+            return OutsideRoot(
+                f"{address}: not read: its source {source!r} leads outside the folder the "
+                "import was given; what it declares is not imported",
+                f"pass --root {wider} (root= in Python) to read it: a folder holding both the "
+                "input and the module",
             )
         if not folder.is_dir():
             return Unknown(f"{address}: not read: its source folder {source!r} does not exist")

@@ -110,16 +110,16 @@ def _given(plan: OnCallPlan) -> Iterator[tuple[str, Any]]:
         yield from shifted(f"shift_schedules[{n}]", shift_schedule)
     for n, user in enumerate(plan.users):
         yield f"users[{n}]", user
-    for n, t in enumerate(plan.teams):
-        yield from team(f"teams[{n}]", t)
+    for n, given_team in enumerate(plan.teams):
+        yield from team(f"teams[{n}]", given_team)
     for p, policy in enumerate(plan.escalation_policies):
         path = f"escalation_policies[{p}]"
         yield path, policy
         if policy.team is not None:
             yield from team(f"{path}.team", policy.team)
         for r, rule in enumerate(policy.rules):
-            for t, target in enumerate(rule.targets):
-                where = f"{path}.rules[{r}].targets[{t}]"
+            for k, target in enumerate(rule.targets):
+                where = f"{path}.rules[{r}].targets[{k}]"
                 if target.user is not None:
                     yield f"{where}.user", target.user
                 if isinstance(target.schedule, ShiftSchedule):

@@ -682,6 +682,50 @@ JSON_DOCS = st.recursive(
 )
 
 
+PAIRS_DOCS = st.recursive(
+    st.none() | st.integers() | st.text(alphabet='ab"\\:{}[], ', max_size=4),
+    lambda children: (
+        st.lists(children, max_size=3).map(lambda items: ("list", items))
+        | st.lists(st.tuples(JSON_KEYS, children), max_size=3).map(lambda pairs: ("obj", pairs))
+    ),
+    max_leaves=12,
+)
+
+
+def pairs_text(doc: object) -> str:
+    """JSON text of a tree whose objects are lists of pairs (so a key may be written twice)."""
+    if isinstance(doc, tuple) and doc[0] == "list":
+        return "[" + ", ".join(pairs_text(v) for v in doc[1]) + "]"
+    if isinstance(doc, tuple):
+        return "{" + ", ".join(f"{json.dumps(k)}: {pairs_text(v)}" for k, v in doc[1]) + "}"
+    return json.dumps(doc)
+
+
+def has_duplicate(doc: object) -> bool:
+    if not isinstance(doc, tuple):
+        return False
+    if doc[0] == "obj":
+        keys = [k for k, _ in doc[1]]
+        if len(set(keys)) != len(keys):
+            return True
+        return any(has_duplicate(v) for _, v in doc[1])
+    return any(has_duplicate(v) for v in doc[1])
+
+
+@given(st.lists(st.tuples(JSON_KEYS, PAIRS_DOCS), max_size=4).map(lambda p: ("obj", p)))
+def test_a_json_key_written_twice_anywhere_is_refused_and_only_then(doc: object) -> None:
+    from oncall_planner.ingest.terraform.jsonsyntax import read_document
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    text = pairs_text(doc)
+    if has_duplicate(doc):
+        with pytest.raises(InputReadError, match="duplicate key"):
+            read_document(Source("x", text), keep_depth=3)
+    else:
+        data, _ = read_document(Source("x", text), keep_depth=3)
+        assert data == json.loads(text)
+
+
 @given(st.dictionaries(JSON_KEYS, JSON_DOCS, max_size=4), st.booleans())
 def test_json_key_offsets_point_at_their_keys(doc: dict[str, object], indent: bool) -> None:
     from oncall_planner.ingest.terraform.jsonsyntax import read_document

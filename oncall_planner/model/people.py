@@ -27,7 +27,7 @@ def _check_optional_zone(instance: Any, attribute: Any, value: Any) -> None:
         check_time_zone(value, describe(instance))
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class User:
     """A person who can be on call. PagerDuty identifies users by email.
 
@@ -51,7 +51,7 @@ def _check_members(instance: Any, attribute: Any, value: Any) -> None:
         seen.add(user.email)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Team:
     """A PagerDuty team: a name and its members."""
 

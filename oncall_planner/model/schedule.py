@@ -75,7 +75,7 @@ def _check_restriction(instance: Restriction, attribute: Any, value: Any) -> Non
         )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Restriction:
     """A recurring local wall-clock window in which a layer may hold on-call time.
 
@@ -147,7 +147,7 @@ def _check_end(instance: Any, attribute: Any, value: Any) -> None:
         )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Layer:
     """One rotation: users take turns of ``turn_length``, counted from ``rotation_virtual_start``.
 
@@ -184,7 +184,7 @@ def _check_teams(instance: Any, attribute: Any, value: Any) -> None:
             )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Schedule:
     """A PagerDuty schedule: layers in order (the last one wins) in one time zone."""
 

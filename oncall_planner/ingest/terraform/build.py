@@ -144,6 +144,8 @@ class Build:
         #: Managed users by lower-case email: a ``data "pagerduty_user"`` that looks up a user
         #: the same configuration creates is that user, not a second one.
         self.managed_users: dict[str, Obj] = {}
+        #: Timestamps already read, by text and zone: the instant and whether seconds were cut.
+        self._instants: dict[tuple[str, str], tuple[dt.datetime, str | None]] = {}
 
     def note(
         self, code: str, where: str, subject: str, message: str, hint: str | None = None
@@ -190,6 +192,9 @@ class Build:
 
     def referenced(self, obj: Obj, by: Obj, name: str) -> Any:
         """``obj`` built for ``by.name``; when it cannot be, ``by`` says which object it needs."""
+        done = self._built.get(obj.address)
+        if done is not None and not isinstance(done, SkipError):
+            return done  # built already: the common case, first
         try:
             return self.build(obj)
         except SkipError as exc:
@@ -222,6 +227,8 @@ class Build:
 
     def opt_string(self, obj: Obj, name: str, required: bool = False) -> str | None:
         value = self.value(obj, name, required)
+        if type(value) is str and ID_MARK not in value:
+            return value  # the common case, first
         if value is None:
             return None
         if isinstance(value, Ref):
@@ -279,6 +286,12 @@ class Build:
         value = self.opt_string(obj, name, required)
         if value is None:
             return None
+        known = self._instants.get((value, tz))
+        if known is not None:  # the same text in the same zone: checked once (noted each time)
+            local, cut = known
+            if cut is not None:
+                self._dropped_seconds(obj, name, value, cut)
+            return local
         if not _RFC3339.match(value):
             raise InputReadError(
                 f"{obj.where(name)}: {obj.address}: {name} must be an RFC 3339 timestamp with an offset such as "
@@ -295,14 +308,20 @@ class Build:
                 f"{obj.where(name)}: {obj.address}: {name} {value!r} is out of range; use a time in the years "
                 f"{TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
             )
+        cut = None
         if parsed.second or parsed.microsecond:
-            self.note(
-                "OCP605", obj.where(name), obj.address,
-                f"{name} {value!r} has seconds; PagerDuty drops them, and so does the import "
-                f"({parsed.replace(second=0, microsecond=0).isoformat()})",
-            )  # fmt: skip
             parsed = parsed.replace(second=0, microsecond=0)
-        return parsed.astimezone(zone(tz))
+            cut = parsed.isoformat()
+            self._dropped_seconds(obj, name, value, cut)
+        local = parsed.astimezone(zone(tz))
+        self._instants[(value, tz)] = (local, cut)
+        return local
+
+    def _dropped_seconds(self, obj: Obj, name: str, value: str, cut: str) -> None:
+        self.note(
+            "OCP605", obj.where(name), obj.address,
+            f"{name} {value!r} has seconds; PagerDuty drops them, and so does the import ({cut})",
+        )  # fmt: skip
 
     def ids(self, obj: Obj, name: str, required: bool) -> list[Any]:
         value = self.value(obj, name, required)
@@ -324,6 +343,8 @@ class Build:
     # -- references --------------------------------------------------------------------------------
 
     def _target(self, value: Any, obj: Obj, name: str) -> Obj | str:
+        if type(value) is Ref and value.target is not None and not isinstance(value.target, str):
+            return value.target  # type: ignore[no-any-return]  # the common case, first
         if isinstance(value, Unknown):
             raise SkipError(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
         if isinstance(value, Ref):
@@ -342,9 +363,13 @@ class Build:
         )
 
     def user(self, value: Any, obj: Obj, name: str) -> User:
+        target = self._target(value, obj, name)
+        if getattr(target, "type", None) == "pagerduty_user":  # a declared user: the common case
+            user = self.referenced(target, obj, name)  # type: ignore[arg-type]
+            assert isinstance(user, User)
+            return user
         from oncall_planner.ingest.terraform.modules import Placeholder
 
-        target = self._target(value, obj, name)
         if isinstance(target, Placeholder):
             return self._placeholder_user(
                 target.name, obj.where(name), target.address, "not declared in the configuration"
@@ -454,9 +479,14 @@ class Build:
         return sorted(self._members.get(team.address, []), key=lambda u: (u.email.lower(), u.email))
 
     def where_key(self, key: tuple[str, ...], obj: Obj, where: str | None = None) -> None:
-        text = where or obj.where()
-        file, _, line = text.rpartition(":")
-        self.locations.setdefault(key, (file, int(line)) if line.isdigit() else (text, None))
+        if key not in self.locations:
+            block = getattr(obj, "block", None) if where is None else None
+            if block is not None:  # configuration: the block's file and line, read directly
+                self.locations[key] = (block.src.name, block.src.line(block.pos))
+            else:
+                text = where or obj.where()
+                file, _, line = text.rpartition(":")
+                self.locations[key] = (file, int(line)) if line.isdigit() else (text, None)
         self.addresses.setdefault(key, obj.address)
 
 

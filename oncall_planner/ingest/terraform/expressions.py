@@ -29,6 +29,7 @@ from oncall_planner.ingest.terraform.syntax import (
     Template,
     TemplateFor,
     TemplateIf,
+    Traversal,
     TupleCons,
     UnaryOp,
     Var,
@@ -217,6 +218,7 @@ class Evaluator:
             Lit: self._lit,
             Var: self._var,
             GetAttr: self._getattr,
+            Traversal: self._traversal,
             Index: self._index,
             Splat: self._splat,
             SplatItem: self._splat_item,
@@ -289,6 +291,31 @@ class Evaluator:
 
     def _getattr(self, node: GetAttr, scope: Scope) -> Any:
         return self.get_attr(self.ev(node.obj, scope), node.name, node)
+
+    def _traversal(self, node: Traversal, scope: Scope) -> Any:
+        # As a Var and one GetAttr per name would be evaluated, counting as many steps; a
+        # member a Lazy has already computed is read from its cache (what get() returns).
+        self.steps += len(node.names)
+        root = node.root
+        at: Scope | None = scope
+        while at is not None:
+            if root in at.names:
+                value = at.names[root]
+                break
+            at = at.parent
+        else:
+            value = scope.root(root, node)
+        for name in node.names:
+            kind = type(value)
+            if kind is dict:
+                if name not in value:
+                    raise EvalError(f"the object has no attribute {name!r}", node.where())
+                value = value[name]
+            elif kind is not Unknown and isinstance(value, Lazy) and name in value._cache:
+                value = value._cache[name]
+            else:
+                value = self.get_attr(value, name, node)
+        return value
 
     def index(self, obj: Any, key: Any, node: Node) -> Any:
         if isinstance(obj, Unknown):

@@ -20,14 +20,14 @@ from oncall_planner.ingest.terraform.syntax import (
     MAX_NUMBER_DIGITS,
     Attribute,
     Block,
-    GetAttr,
     Lit,
     Node,
     ObjectCons,
     Source,
+    Traversal,
     TupleCons,
-    Var,
 )
+from oncall_planner.ingest.terraform.values import MAX_ITEMS
 
 #: The deepest JSON nesting accepted (real Terraform JSON stays under 15 levels).
 MAX_JSON_DEPTH = 200
@@ -38,16 +38,6 @@ _TOKENS = re.compile(
 #: ``${a.b.c}``, by far the most common string in generated JSON, read without the parser.
 _SIMPLE = re.compile(r"\$\{([^\W\d][\w-]*(?:\.[^\W\d][\w-]*)*)\}\Z")
 _KEYWORDS = frozenset({"true", "false", "null", "for", "if", "in"})
-
-
-def _traversal(text: str, src: Source, pos: int) -> Node:
-    parts = text.split(".")
-    if parts[0] in _KEYWORDS:
-        return parse_template(Source(src.name, "${" + text + "}"))
-    node: Node = Var(parts[0], src, pos, pos)
-    for part in parts[1:]:
-        node = GetAttr(node, part, src, pos, pos)
-    return node
 
 
 #: Paths (tuples of keys and indices) to the offset where the value at that path starts.
@@ -242,10 +232,70 @@ _META_BLOCKS: dict[str, dict[str, Any]] = {"lifecycle": {}, "provisioner": {}, "
 _LABELS = {"resource": 2, "data": 2, "variable": 1, "module": 1, "output": 1, "provider": 1}
 
 
+class _NotLiteral:
+    """Marks a JSON value that holds a template somewhere (see :func:`_literal`)."""
+
+
+_NOT_LITERAL = _NotLiteral()
+
+
+def _literal(value: Any, template: bool) -> Any:
+    """``value`` as the evaluator's value when it holds no template (no ``${`` or ``%{`` in a
+    string or key, no collection beyond the size limit, which is then refused where it is
+    evaluated, as before): whole floats become ints and ``"//"`` comment keys are dropped, as
+    reading it node by node would. Else :data:`_NOT_LITERAL`."""
+    kind = type(value)
+    if kind is str:
+        if template and ("${" in value or "%{" in value):
+            return _NOT_LITERAL
+        return value
+    if kind is list:
+        if len(value) > MAX_ITEMS:
+            return _NOT_LITERAL
+        items: list[Any] | None = None
+        for i, item in enumerate(value):
+            made = _literal(item, template)
+            if made is _NOT_LITERAL:
+                return _NOT_LITERAL
+            if made is not item:
+                if items is None:
+                    items = list(value)
+                items[i] = made
+        return value if items is None else items
+    if kind is dict:
+        if len(value) > MAX_ITEMS:
+            return _NOT_LITERAL
+        out: dict[str, Any] = {}
+        changed = False
+        for key, item in value.items():
+            if key == "//":
+                changed = True
+                continue
+            if template and "${" in key:
+                return _NOT_LITERAL
+            made = _literal(item, template)
+            if made is _NOT_LITERAL:
+                return _NOT_LITERAL
+            changed = changed or made is not item
+            out[key] = made
+        return out if changed else value
+    if kind is float and value.is_integer():
+        return int(value)
+    return value
+
+
 class _Converter:
+    """Terraform JSON values into blocks, attributes and expression nodes.
+
+    JSON is mostly literal data and ``"${a.b.c}"`` references, so both have a direct route: a
+    value with no template anywhere is one :class:`Lit` holding the value the evaluator would
+    have built from it, and a reference is one :class:`Traversal` (each distinct reference
+    string is recognised once). Anything else goes through the template parser."""
+
     def __init__(self, src: Source, offsets: Offsets) -> None:
         self.src = src
         self.offsets = offsets
+        self._simple: dict[str, tuple[str, ...] | None] = {}
 
     def pos(self, path: tuple[Any, ...]) -> int:
         while path:
@@ -254,24 +304,40 @@ class _Converter:
             path = path[:-1]
         return 0
 
+    def template(self, value: str, pos: int) -> Node:
+        """A JSON string holding ``${`` or ``%{``."""
+        if value.startswith("${"):
+            parts = self._simple.get(value, ())
+            if parts == ():
+                m = _SIMPLE.match(value)
+                parts = self._simple[value] = tuple(m.group(1).split(".")) if m else None
+            if parts and parts[0] not in _KEYWORDS:
+                return Traversal(parts[0], parts[1:], self.src, pos, pos)
+            if parts:
+                return parse_template(Source(self.src.name, value))
+        try:
+            return parse_template(Source(f"{self.src.name}:{self.src.line(pos)}", value))
+        except HclSyntaxError as exc:
+            raise InputReadError(
+                f"{self.src.name}:{self.src.line(pos)}: invalid template in a JSON "
+                f"string: {exc.message}"
+            ) from None
+
     def expr(
         self, value: Any, path: tuple[Any, ...], template: bool = True, pos: int | None = None
     ) -> Node:
         if pos is None:
             pos = self.pos(path)
-        if type(value) is str:
-            if template and value.startswith("${") and (m := _SIMPLE.match(value)):
-                return _traversal(m.group(1), self.src, pos)
+        kind = type(value)
+        if kind is str:
             if template and ("${" in value or "%{" in value):
-                try:
-                    return parse_template(Source(f"{self.src.name}:{self.src.line(pos)}", value))
-                except HclSyntaxError as exc:
-                    raise InputReadError(
-                        f"{self.src.name}:{self.src.line(pos)}: invalid template in a JSON "
-                        f"string: {exc.message}"
-                    ) from None
+                return self.template(value, pos)
             return Lit(value, self.src, pos, pos)
-        if type(value) is list:
+        if kind is list or kind is dict:
+            literal = _literal(value, template)
+            if literal is not _NOT_LITERAL:
+                return Lit(literal, self.src, pos, pos)
+        if kind is list:
             return TupleCons(
                 tuple(
                     self.expr(v, (*path, i), template, pos if type(v) is not dict else None)
@@ -281,7 +347,7 @@ class _Converter:
                 pos,
                 pos,
             )
-        if type(value) is dict:
+        if kind is dict:
             get = self.offsets.get
             items = tuple(
                 (self.expr(k, (*path, k), template) if "${" in k else Lit(k, self.src, pos, pos),
@@ -290,7 +356,7 @@ class _Converter:
                 if k != "//"
             )  # fmt: skip
             return ObjectCons(items, self.src, pos, pos)
-        if isinstance(value, float) and value.is_integer():
+        if kind is float and value.is_integer():
             value = int(value)
         return Lit(value, self.src, pos, pos)
 
@@ -303,12 +369,15 @@ class _Converter:
         path: tuple[Any, ...],
         literal: frozenset[str] = frozenset(),
     ) -> Block:
-        bpos = self.pos(path)
+        src = self.src
+        offsets = self.offsets
+        bpos = offsets[path] if path in offsets else self.pos(path)
         if not isinstance(body, dict):
-            where = f"{self.src.name}:{self.src.line(bpos)}"
+            where = f"{src.name}:{src.line(bpos)}"
             raise InputReadError(f"{where}: the body of {type_} must be a JSON object")
-        block = Block(type_, labels, self.src, bpos)
-        get = self.offsets.get
+        block = Block(type_, labels, src, bpos)
+        attributes = block.attributes
+        meta = _META_BLOCKS if type_ in ("resource", "data") else _NO_BLOCKS
         for key, value in body.items():
             if key == "//":
                 continue
@@ -322,18 +391,25 @@ class _Converter:
                         )
                         block.blocks.append(dyn)
                 continue
-            sub = schema.get(key, _META_BLOCKS.get(key) if type_ in ("resource", "data") else None)
+            sub = schema.get(key)
+            if sub is None:
+                sub = meta.get(key)
             if sub is not None and isinstance(value, (dict, list)):
                 items = value if isinstance(value, list) else [value]
                 for i, item in enumerate(items):
                     ipath = (*kpath, i) if isinstance(value, list) else kpath
                     block.blocks.append(self.body(key, (), item, sub, ipath))
                 continue
-            apos = get(kpath, bpos)
-            block.attributes[key] = Attribute(
-                key, self.expr(value, kpath, key not in literal, apos), self.src, apos
-            )
+            apos = offsets.get(kpath, bpos)
+            if type(value) is str and not ("${" in value or "%{" in value):
+                expr: Node = Lit(value, src, apos, apos)
+            else:
+                expr = self.expr(value, kpath, key not in literal, apos)
+            attributes[key] = Attribute(key, expr, src, apos)
         return block
+
+
+_NO_BLOCKS: dict[str, Any] = {}
 
 
 def blocks_from_document(data: Any, src: Source, offsets: Offsets) -> list[Block]:
@@ -353,14 +429,16 @@ def blocks_from_document(data: Any, src: Source, offsets: Offsets) -> list[Block
 
 
 def _section(conv: _Converter, kind: str, section: Any, path: tuple[Any, ...]) -> list[Block]:
-    where = f"{conv.src.name}:{conv.src.line(conv.pos(path))}"
+    def where() -> str:
+        return f"{conv.src.name}:{conv.src.line(conv.pos(path))}"
+
     if kind == "locals":
         return [conv.body("locals", (), section, {}, path)]
     depth = _LABELS.get(kind, 0)
     if depth == 0:
         return [Block(kind, (), conv.src, conv.pos(path))]
     if not isinstance(section, dict):
-        raise InputReadError(f"{where}: {kind} must be a JSON object")
+        raise InputReadError(f"{where()}: {kind} must be a JSON object")
     out: list[Block] = []
     if depth == 1:
         for name, body in section.items():
@@ -376,7 +454,7 @@ def _section(conv: _Converter, kind: str, section: Any, path: tuple[Any, ...]) -
         if rtype == "//":
             continue
         if not isinstance(by_name, dict):
-            raise InputReadError(f"{where}: {kind}.{rtype} must be a JSON object")
+            raise InputReadError(f"{where()}: {kind}.{rtype} must be a JSON object")
         schema = BLOCK_SCHEMA.get(rtype, {})
         for name, body in by_name.items():
             if name == "//":

@@ -52,6 +52,9 @@ from oncall_planner.ingest.terraform.values import (
     describe,
 )
 
+#: Arguments of a resource block that are not attributes of its instances.
+_META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider"})
+
 #: How deep module calls may nest (a module that calls itself would never end).
 MAX_MODULE_DEPTH = 16
 
@@ -81,14 +84,11 @@ class Parsed:
                         f"{block.where()}: a {block.type} block needs two labels (type and "
                         f"name), got {len(block.labels)}"
                     )
-                mode = "managed" if block.type == "resource" else "data"
-                prefix = "data." if mode == "data" else ""
-                self._add(
-                    self.resources,
-                    (mode, *block.labels),
-                    block,
-                    f"{prefix}{block.labels[0]}.{block.labels[1]}",
-                )
+                key = ("managed" if block.type == "resource" else "data", *block.labels)
+                if key in self.resources:
+                    prefix = "data." if key[0] == "data" else ""
+                    self._add(self.resources, key, block, f"{prefix}{key[1]}.{key[2]}")
+                self.resources[key] = block
             elif block.type == "module" and len(block.labels) == 1:
                 self._add(self.modules, block.labels[0], block, f"module.{block.labels[0]}")
             elif block.type == "output" and len(block.labels) == 1:
@@ -131,9 +131,13 @@ class Instance:
 
     # The builders' view (see build.Obj): arguments as written, None when not set.
     def get(self, name: str) -> Any:
-        if name not in self.block.attributes:
+        attr = self.block.attributes.get(name)
+        if attr is None:
             return None
-        return self.value.get(name)
+        if type(attr.expr) is Lit and name not in _META_ARGUMENTS:
+            return attr.expr.value  # what evaluating it gives, without the evaluator
+        cache = self.value._cache
+        return cache[name] if name in cache else self.value.get(name)
 
     def has(self, name: str) -> bool:
         return name in self.block.attributes
@@ -158,7 +162,11 @@ class NestedObj:
 
     def get(self, name: str) -> Any:
         attr = self.block.attributes.get(name)
-        return None if attr is None else self.world.ev.ev(attr.expr, self.scope)
+        if attr is None:
+            return None
+        if type(attr.expr) is Lit:
+            return attr.expr.value  # what evaluating it gives, without the evaluator
+        return self.world.ev.ev(attr.expr, self.scope)
 
     def has(self, name: str) -> bool:
         return name in self.block.attributes
@@ -196,7 +204,7 @@ class _InstanceValue(Lazy):
         if name == "id":
             return Ref(inst.address, inst)
         attr = inst.block.attributes.get(name)
-        if attr is not None and name not in ("count", "for_each", "depends_on", "provider"):
+        if attr is not None and name not in _META_ARGUMENTS:
             return inst.module.world.ev.ev(attr.expr, inst.scope)
         if any(b.type == name for b in inst.block.blocks):
             return Unknown(f"{inst.address}.{name} (a nested block) is not read as a value")
@@ -265,6 +273,15 @@ class ModuleInstance:
         self._children: dict[str, list[ModuleInstance] | Unknown] = {}
         folder = str(parsed.folder)
         self.path = {"module": folder, "root": str(world.top), "cwd": str(world.top)}
+        #: The namespaces every module has, by name.
+        self._fixed: dict[str, Any] = {
+            "var": self.var,
+            "local": self.local,
+            "module": self.module,
+            "data": self.data,
+            "path": self.path,
+            "terraform": {"workspace": "default"},
+        }
         self.functions_checked = False
         for name, func in file_functions(self._read, self._list).items():
             world.ev.functions.setdefault(name, func)
@@ -272,18 +289,9 @@ class ModuleInstance:
     # -- names -----------------------------------------------------------------------------------
 
     def _root(self, name: str, node: Node) -> Any:
-        if name == "var":
-            return self.var
-        if name == "local":
-            return self.local
-        if name == "module":
-            return self.module
-        if name == "data":
-            return self.data
-        if name == "path":
-            return self.path
-        if name == "terraform":
-            return {"workspace": "default"}
+        fixed = self._fixed.get(name)
+        if fixed is not None:
+            return fixed
         if name in ("each", "count", "self"):
             raise EvalError(f"{name!r} is only valid inside a block that sets it", node.where())
         if ("managed", name) in self.parsed.types:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import string
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -737,3 +738,74 @@ def test_json_key_offsets_point_at_their_keys(doc: dict[str, object], indent: bo
     for path, pos in offsets.items():
         if isinstance(path[-1], str):
             assert text.startswith(json.dumps(path[-1]), pos), (path, pos)
+
+
+def resource_doc(body: object) -> object:
+    """A .tf.json document (as pairs) with one schedule resource whose body is ``body``."""
+    schedule = ("obj", [("s", body)])
+    return ("obj", [("resource", ("obj", [("pagerduty_schedule", schedule)]))])
+
+
+BODIES = st.lists(
+    st.tuples(st.sampled_from(["name", "layer", "//", "time_zone", "dynamic", "x"]), PAIRS_DOCS),
+    max_size=4,
+).map(lambda pairs: ("obj", pairs))
+
+
+@given(BODIES)
+def test_a_tf_json_key_written_twice_anywhere_is_refused_and_only_then(body: object) -> None:
+    from oncall_planner.ingest.terraform.jsonsyntax import terraform_blocks
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    text = pairs_text(resource_doc(body))
+    try:
+        terraform_blocks(Source("x.tf.json", text))
+    except InputReadError as exc:
+        refused = "duplicate key" in str(exc)
+    else:
+        refused = False
+    assert refused == has_duplicate(resource_doc(body))
+
+
+def walk_blocks(blocks: list[Any]) -> Any:
+    for block in blocks:
+        yield block
+        yield from walk_blocks(block.blocks)
+
+
+TF_JSON_BODIES = st.dictionaries(
+    st.sampled_from(["name", "layer", "//", "time_zone", "users", "x", "dynamic"]),
+    st.one_of(
+        st.text(alphabet='ab${}."\\ :', max_size=6),
+        st.lists(st.dictionaries(st.sampled_from(["start", "restriction", "y"]), JSON_DOCS)),
+        st.dictionaries(st.sampled_from(["layer", "start", "content", "for_each"]), JSON_DOCS),
+        JSON_DOCS,
+    ),
+)
+
+
+@given(st.lists(TF_JSON_BODIES, min_size=1, max_size=3), st.booleans())
+def test_tf_json_blocks_and_attributes_are_located_at_their_keys(
+    bodies: list[dict[str, Any]], indent: bool
+) -> None:
+    from oncall_planner.ingest.terraform.jsonsyntax import terraform_blocks
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    doc = {
+        "//": {"note": ["a", {"b": 1}]},
+        "terraform": {"required_providers": {"pagerduty": {"source": "x"}}},
+        "resource": {"pagerduty_schedule": {f"s{i}": b for i, b in enumerate(bodies)}},
+    }
+    text = json.dumps(doc, indent=2 if indent else None)
+    try:
+        blocks = terraform_blocks(Source("x.tf.json", text))
+    except InputReadError:
+        return  # a body Terraform would refuse (a nested block that is not an object)
+    for block in walk_blocks(blocks):
+        shown = [json.dumps(label) for label in (*block.labels[-1:], block.type)]
+        assert text[block.pos] == "{" or any(text.startswith(s, block.pos) for s in shown), (
+            block.type,
+            text[block.pos : block.pos + 20],
+        )
+        for name, attr in block.attributes.items():
+            assert text.startswith(json.dumps(name), attr.pos), name

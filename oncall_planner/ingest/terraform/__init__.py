@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,11 @@ from oncall_planner.ingest.terraform.files import (
     tfvars_files,
 )
 from oncall_planner.ingest.terraform.hcl import HclSyntaxError, parse_expression
-from oncall_planner.ingest.terraform.jsonsyntax import blocks_from_document, read_document
+from oncall_planner.ingest.terraform.jsonsyntax import (
+    blocks_from_document,
+    decode_checked,
+    read_document,
+)
 from oncall_planner.ingest.terraform.modules import (
     ModuleInstance,
     Parsed,
@@ -224,8 +228,7 @@ def _import(
         if state_json.detect(data):
             return state_json.import_document(data, "<terraform json>", None)
         src = Source("<terraform json>", json.dumps(data))
-        _, offsets = read_document(src)
-        blocks = blocks_from_document(data, src, offsets)
+        blocks = blocks_from_document(decode_checked(src), src)
         top = Path(root_arg) if root_arg is not None else Path(".")
         root = _root(root_arg, top)
         parsed_fn = lambda world: Parsed(top, blocks, ["<terraform json>"])  # noqa: E731
@@ -257,10 +260,11 @@ def _import(
             raise InputReadError(f'{path}: not a Terraform state file (no version 4 "resources")')
     if path.name.endswith(".json"):
         src = Source(str(path), text)
-        data, offsets = read_document(src)
+        data = decode_checked(src)
         if state_json.detect(data):
+            _, offsets = read_document(src)
             return state_json.import_document(data, str(path), (src, offsets))
-        blocks = blocks_from_document(data, src, offsets)
+        blocks = blocks_from_document(data, src)
     else:
         from oncall_planner.ingest.terraform.files import parse_source
 
@@ -314,9 +318,8 @@ def _run_config(
             continue
         for (mode, rtype, name), block in item.parsed.resources.items():
             entry = BUILDERS.get((mode, rtype))
-            prefix = "data." if mode == "data" else ""
-            address = f"{item.address + '.' if item.address else ''}{prefix}{rtype}.{name}"
             if entry is None and (mode, rtype) not in NOT_MODELLED:
+                address = _address(item.address, mode, rtype, name)
                 ignored.append(
                     Diagnostic(
                         Location.parse(block.where()),
@@ -334,7 +337,7 @@ def _run_config(
                 ctx.note(
                     "OCP601",
                     exc.where or block.where(),
-                    address,
+                    _address(item.address, mode, rtype, name),
                     f"not imported: Terraform would refuse this: {exc.message}",
                 )
                 continue
@@ -342,19 +345,24 @@ def _run_config(
                 ctx.note(
                     "OCP601",
                     block.where(),
-                    address,
+                    _address(item.address, mode, rtype, name),
                     f"not imported: its instances are unknown: {made.reason}",
                 )
                 continue
-            for inst in made:
-                if entry is not None and entry.kind == "membership":
-                    ctx.memberships.append(inst)
-                todo.append((entry.kind if entry else "unmodelled", inst))
+            kind = entry.kind if entry is not None else "unmodelled"
+            if kind == "membership":
+                ctx.memberships.extend(made)
+            todo.extend((kind, inst) for inst in made)
     for block in parsed.blocks:
         if block.type not in _SILENT:
             name = ".".join([block.type, *block.labels])
             ignored.append(Diagnostic(Location.parse(block.where()), name, "ignored", "ignored"))
     return _assemble(ctx, todo, notes, ignored, tuple(world.files), "configuration")
+
+
+def _address(module: str, mode: str, rtype: str, name: str) -> str:
+    prefix = "data." if mode == "data" else ""
+    return f"{module + '.' if module else ''}{prefix}{rtype}.{name}"
 
 
 def _walk(module: ModuleInstance, ctx: Build) -> Any:
@@ -404,27 +412,30 @@ def _assemble(
     kind: str,
 ) -> TerraformImport:
     built: dict[str, list[tuple[Any, Any]]] = {k: [] for k in _ORDER}
+    by_kind: dict[str, list[Any]] = {k: [] for k in _ORDER}  # the order objects are built in
     for kind_name, obj in todo:
-        if kind_name == "user" and obj.mode == "managed":
+        by_kind[kind_name].append(obj)
+    for obj in by_kind["user"]:
+        if obj.mode == "managed":
             try:
                 email = obj.get("email")
             except EvalError:
                 continue
             if isinstance(email, str):
                 ctx.managed_users.setdefault(email.lower(), obj)
-    for kind_name, obj in sorted(todo, key=lambda t: _ORDER[t[0]]):
-        if kind_name == "membership":
+    build = ctx.build
+    for kind_name, objs in by_kind.items():
+        out = built[kind_name]
+        for obj in objs:
             try:
-                ctx.build(obj)
+                made = build(obj)
             except SkipError as exc:
                 ctx.note(
                     "OCP601", exc.where or obj.where(), obj.address, f"not imported: {exc.reason}"
                 )
-            continue
-        try:
-            built[kind_name].append((ctx.build(obj), obj))
-        except SkipError as exc:
-            ctx.note("OCP601", exc.where or obj.where(), obj.address, f"not imported: {exc.reason}")
+                continue
+            if kind_name != "membership":
+                out.append((made, obj))
     _check_names(built)
     users = _unique(x for x, _ in built["user"])
     teams = _unique(x for x, _ in built["team"])
@@ -461,25 +472,18 @@ def _unique(items: Any) -> list[Any]:
 def _check_names(built: dict[str, list[tuple[Any, Any]]]) -> None:
     """Two different objects of one kind with the same name (email for users) are refused,
     naming both places, before the plan is made."""
-    keys: tuple[tuple[str, Callable[[Any], Any]], ...] = (
-        ("schedule", lambda o: o.name),
-        ("policy", lambda o: o.name),
-        ("team", lambda o: o.name),
-        ("user", lambda o: o.email.lower()),
-    )
-    for kind, key in keys:
+    for kind in ("schedule", "policy", "team", "user"):
         seen: dict[Any, tuple[Any, Any]] = {}
         for value, obj in built[kind]:
-            k = key(value)
-            if k in seen and seen[k][0] != value and obj.mode != "data":
-                first = seen[k][1]
+            k = value.email.lower() if kind == "user" else value.name
+            first = seen.setdefault(k, (value, obj))
+            if first[0] is not value and first[0] != value and obj.mode != "data":
                 what = "email" if kind == "user" else "name"
                 raise InputReadError(
                     f"{obj.where()}: {obj.address} has the same {what} {k!r} as "
-                    f"{first.address} ({first.where()}), but they differ; PagerDuty needs "
-                    f"each {kind}'s {what} to be unique"
+                    f"{first[1].address} ({first[1].where()}), but they differ; PagerDuty "
+                    f"needs each {kind}'s {what} to be unique"
                 )
-            seen.setdefault(k, (value, obj))
 
 
 def _root_inputs(

@@ -53,13 +53,14 @@ from oncall_planner.ingest.terraform.values import (
 )
 
 _SPLAT = "\x00splat"
+_MISSING = object()
 
 
 class Scope:
     """Names visible to an expression: loop variables, ``each``, ``count``, iterators, and,
     through ``root``, the module's namespaces (``var``, ``local``, resources, …)."""
 
-    __slots__ = ("names", "parent", "root")
+    __slots__ = ("memo", "names", "parent", "root")
 
     def __init__(
         self,
@@ -70,6 +71,9 @@ class Scope:
         self.root = root
         self.names = names or {}
         self.parent = parent
+        #: Values of traversals (``a.b.c``) that start at a name of ``root``, shared by every
+        #: scope under the same root: such a value is the same wherever it is written.
+        self.memo: dict[tuple[str, ...], Any] = parent.memo if parent is not None else {}
 
     def child(self, names: dict[str, Any]) -> Scope:
         return Scope(self.root, names, self)
@@ -298,12 +302,20 @@ class Evaluator:
         self.steps += len(node.names)
         root = node.root
         at: Scope | None = scope
+        memo = None
         while at is not None:
             if root in at.names:
                 value = at.names[root]
                 break
             at = at.parent
         else:
+            # A module-level name (var, local, data, a resource type, …): every value under it
+            # is computed once, so the whole traversal's value is the same wherever it is
+            # written and is remembered (errors are not: they name the place).
+            memo = scope.memo
+            known = memo.get(node.path, _MISSING)
+            if known is not _MISSING:
+                return known
             value = scope.root(root, node)
         for name in node.names:
             kind = type(value)
@@ -315,6 +327,8 @@ class Evaluator:
                 value = value._cache[name]
             else:
                 value = self.get_attr(value, name, node)
+        if memo is not None:
+            memo[node.path] = value
         return value
 
     def index(self, obj: Any, key: Any, node: Node) -> Any:

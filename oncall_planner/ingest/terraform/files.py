@@ -18,7 +18,7 @@ from pathlib import Path
 
 from oncall_planner.errors import InputReadError
 from oncall_planner.ingest.terraform.hcl import HclSyntaxError, parse_attributes, parse_file
-from oncall_planner.ingest.terraform.jsonsyntax import blocks_from_document, read_document
+from oncall_planner.ingest.terraform.jsonsyntax import terraform_blocks, tfvars_attributes
 from oncall_planner.ingest.terraform.syntax import Attribute, Block, Source
 
 #: The largest file read (bytes): far above any real configuration, well below trouble.
@@ -58,8 +58,7 @@ def read_text(path: Path, root: Path, shown: str) -> str:
 def parse_source(src: Source) -> list[Block]:
     """The blocks of one Terraform file (HCL, or JSON syntax for ``.json``)."""
     if src.name.endswith(".json"):
-        data, offsets = read_document(src)
-        return blocks_from_document(data, src, offsets)
+        return terraform_blocks(src)
     try:
         return parse_file(src)
     except HclSyntaxError as exc:
@@ -163,16 +162,7 @@ def read_tfvars(path: Path, root: Path) -> dict[str, Attribute]:
     text = read_text(path, root, str(path))
     src = Source(str(path), text)
     if path.name.endswith(".json"):
-        data, offsets = read_document(src, keep_depth=1)
-        if not isinstance(data, dict):
-            raise InputReadError(f"{path}: a variable definitions file must hold a JSON object")
-        from oncall_planner.ingest.terraform.jsonsyntax import _Converter
-
-        conv = _Converter(src, offsets)
-        return {
-            k: Attribute(k, conv.expr(v, (k,), template=False), src, conv.pos((k,)))
-            for k, v in data.items()
-        }
+        return tfvars_attributes(src)
     try:
         return parse_attributes(src)
     except HclSyntaxError as exc:

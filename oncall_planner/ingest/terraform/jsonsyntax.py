@@ -239,7 +239,11 @@ class _NotLiteral:
 _NOT_LITERAL = _NotLiteral()
 
 
-def _literal(value: Any, template: bool) -> Any:
+class _TooDeepError(Exception):
+    """JSON nested more than :data:`MAX_JSON_DEPTH` levels."""
+
+
+def _literal(value: Any, template: bool, depth: int = 0) -> Any:
     """``value`` as the evaluator's value when it holds no template (no ``${`` or ``%{`` in a
     string or key, no collection beyond the size limit, which is then refused where it is
     evaluated, as before): whole floats become ints and ``"//"`` comment keys are dropped, as
@@ -252,9 +256,11 @@ def _literal(value: Any, template: bool) -> Any:
     if kind is list:
         if len(value) > MAX_ITEMS:
             return _NOT_LITERAL
+        if depth > MAX_JSON_DEPTH:
+            raise _TooDeepError
         items: list[Any] | None = None
         for i, item in enumerate(value):
-            made = _literal(item, template)
+            made = _literal(item, template, depth + 1)
             if made is _NOT_LITERAL:
                 return _NOT_LITERAL
             if made is not item:
@@ -265,6 +271,8 @@ def _literal(value: Any, template: bool) -> Any:
     if kind is dict:
         if len(value) > MAX_ITEMS:
             return _NOT_LITERAL
+        if depth > MAX_JSON_DEPTH:
+            raise _TooDeepError
         out: dict[str, Any] = {}
         changed = False
         for key, item in value.items():
@@ -273,7 +281,7 @@ def _literal(value: Any, template: bool) -> Any:
                 continue
             if template and "${" in key:
                 return _NOT_LITERAL
-            made = _literal(item, template)
+            made = _literal(item, template, depth + 1)
             if made is _NOT_LITERAL:
                 return _NOT_LITERAL
             changed = changed or made is not item
@@ -287,22 +295,57 @@ def _literal(value: Any, template: bool) -> Any:
 class _Converter:
     """Terraform JSON values into blocks, attributes and expression nodes.
 
+    Positions come from the list of key offsets in document order (:func:`key_offsets`): the
+    converter walks the decoded value in that same order and takes one offset per key, so no
+    table of paths is built. A block, attribute or value is located at its key; an object in a
+    list at its brace; a value with no key of its own (a list element, an empty object in a
+    list) at the nearest key above it. A key left over at the end is a duplicate the decoder
+    collapsed (:func:`terraform_blocks` then names it).
+
     JSON is mostly literal data and ``"${a.b.c}"`` references, so both have a direct route: a
     value with no template anywhere is one :class:`Lit` holding the value the evaluator would
     have built from it, and a reference is one :class:`Traversal` (each distinct reference
     string is recognised once). Anything else goes through the template parser."""
 
-    def __init__(self, src: Source, offsets: Offsets) -> None:
+    def __init__(self, src: Source, keys: list[int]) -> None:
         self.src = src
-        self.offsets = offsets
+        self.keys = keys
+        self.at = 0
         self._simple: dict[str, tuple[str, ...] | None] = {}
 
-    def pos(self, path: tuple[Any, ...]) -> int:
-        while path:
-            if path in self.offsets:
-                return self.offsets[path]
-            path = path[:-1]
-        return 0
+    def take(self) -> int:
+        """The offset of the next key written."""
+        at = self.at
+        self.at = at + 1
+        return self.keys[at] if at < len(self.keys) else 0
+
+    def skip(self, value: Any, depth: int = 0) -> None:
+        """Take the keys written inside ``value``, which is not converted."""
+        if depth > MAX_JSON_DEPTH:
+            raise _TooDeepError
+        if type(value) is dict:
+            for item in value.values():
+                self.at += 1
+                if type(item) is dict or type(item) is list:
+                    self.skip(item, depth + 1)
+        elif type(value) is list:
+            for item in value:
+                if type(item) is dict or type(item) is list:
+                    self.skip(item, depth + 1)
+
+    def brace(self, value: Any, near: int) -> int:
+        """Where an object in a list starts: its brace, just before its first key (``near``, the
+        nearest key above, for anything else)."""
+        if type(value) is dict and value and self.at < len(self.keys):
+            return max(self.src.text.rfind("{", 0, self.keys[self.at]), 0)
+        return near
+
+    def done(self) -> bool:
+        """Whether every key written was taken (none was written twice)."""
+        return self.at == len(self.keys)
+
+    def where(self, pos: int) -> str:
+        return f"{self.src.name}:{self.src.line(pos)}"
 
     def template(self, value: str, pos: int) -> Node:
         """A JSON string holding ``${`` or ``%{``."""
@@ -312,50 +355,49 @@ class _Converter:
                 m = _SIMPLE.match(value)
                 parts = self._simple[value] = tuple(m.group(1).split(".")) if m else None
             if parts and parts[0] not in _KEYWORDS:
-                return Traversal(parts[0], parts[1:], self.src, pos, pos)
+                return Traversal(parts, self.src, pos, pos)
             if parts:
                 return parse_template(Source(self.src.name, value))
         try:
             return parse_template(Source(f"{self.src.name}:{self.src.line(pos)}", value))
         except HclSyntaxError as exc:
             raise InputReadError(
-                f"{self.src.name}:{self.src.line(pos)}: invalid template in a JSON "
-                f"string: {exc.message}"
+                f"{self.where(pos)}: invalid template in a JSON string: {exc.message}"
             ) from None
 
-    def expr(
-        self, value: Any, path: tuple[Any, ...], template: bool = True, pos: int | None = None
-    ) -> Node:
-        if pos is None:
-            pos = self.pos(path)
+    def expr(self, value: Any, pos: int, template: bool = True, depth: int = 0) -> Node:
+        """``value``, written at ``pos`` (its key, or the nearest key above), as a node."""
         kind = type(value)
         if kind is str:
             if template and ("${" in value or "%{" in value):
                 return self.template(value, pos)
             return Lit(value, self.src, pos, pos)
         if kind is list or kind is dict:
-            literal = _literal(value, template)
+            literal = _literal(value, template, depth)
             if literal is not _NOT_LITERAL:
+                self.skip(value, depth)
                 return Lit(literal, self.src, pos, pos)
+            if depth > MAX_JSON_DEPTH:
+                raise _TooDeepError
         if kind is list:
             return TupleCons(
-                tuple(
-                    self.expr(v, (*path, i), template, pos if type(v) is not dict else None)
-                    for i, v in enumerate(value)
-                ),
+                tuple(self.expr(v, self.brace(v, pos), template, depth + 1) for v in value),
                 self.src,
                 pos,
                 pos,
             )
         if kind is dict:
-            get = self.offsets.get
-            items = tuple(
-                (self.expr(k, (*path, k), template) if "${" in k else Lit(k, self.src, pos, pos),
-                 self.expr(v, (*path, k), template, get((*path, k), pos)))
-                for k, v in value.items()
-                if k != "//"
-            )  # fmt: skip
-            return ObjectCons(items, self.src, pos, pos)
+            items = []
+            for k, v in value.items():
+                kpos = self.take()
+                if k == "//":
+                    self.skip(v, depth + 1)
+                    continue
+                key = (
+                    self.template(k, kpos) if template and "${" in k else Lit(k, self.src, pos, pos)
+                )
+                items.append((key, self.expr(v, kpos, template, depth + 1)))
+            return ObjectCons(tuple(items), self.src, pos, pos)
         if kind is float and value.is_integer():
             value = int(value)
         return Lit(value, self.src, pos, pos)
@@ -366,101 +408,177 @@ class _Converter:
         labels: tuple[str, ...],
         body: Any,
         schema: dict[str, Any],
-        path: tuple[Any, ...],
+        bpos: int,
         literal: frozenset[str] = frozenset(),
+        depth: int = 0,
     ) -> Block:
+        """The block whose JSON object is ``body``, located at ``bpos`` (``depth`` blocks deep)."""
+        if depth > MAX_JSON_DEPTH // 2:
+            raise _TooDeepError
         src = self.src
-        offsets = self.offsets
-        bpos = offsets[path] if path in offsets else self.pos(path)
         if not isinstance(body, dict):
-            where = f"{src.name}:{src.line(bpos)}"
-            raise InputReadError(f"{where}: the body of {type_} must be a JSON object")
+            raise InputReadError(f"{self.where(bpos)}: the body of {type_} must be a JSON object")
         block = Block(type_, labels, src, bpos)
         attributes = block.attributes
         meta = _META_BLOCKS if type_ in ("resource", "data") else _NO_BLOCKS
+        keys, count = self.keys, len(self.keys)
         for key, value in body.items():
+            at = self.at  # self.take(), written out: this loop runs for every argument
+            self.at = at + 1
+            kpos = keys[at] if at < count else 0
             if key == "//":
+                self.skip(value, depth)
                 continue
-            kpath = (*path, key)
             if key == "dynamic" and isinstance(value, dict):
                 for label, spec in value.items():
-                    for i, item in enumerate(spec if isinstance(spec, list) else [spec]):
-                        ipath = (*kpath, label, i) if isinstance(spec, list) else (*kpath, label)
-                        dyn = self.body(
-                            "dynamic", (label,), item, {"content": schema.get(label, {})}, ipath
-                        )
+                    lpos = self.take()
+                    content = {"content": schema.get(label, {})}
+                    for item in spec if isinstance(spec, list) else [spec]:
+                        ipos = self.brace(item, lpos) if isinstance(spec, list) else lpos
+                        dyn = self.body("dynamic", (label,), item, content, ipos, depth=depth + 1)
                         block.blocks.append(dyn)
                 continue
             sub = schema.get(key)
             if sub is None:
                 sub = meta.get(key)
             if sub is not None and isinstance(value, (dict, list)):
-                items = value if isinstance(value, list) else [value]
-                for i, item in enumerate(items):
-                    ipath = (*kpath, i) if isinstance(value, list) else kpath
-                    block.blocks.append(self.body(key, (), item, sub, ipath))
+                for item in value if isinstance(value, list) else [value]:
+                    ipos = self.brace(item, kpos) if isinstance(value, list) else kpos
+                    block.blocks.append(self.body(key, (), item, sub, ipos, depth=depth + 1))
                 continue
-            apos = offsets.get(kpath, bpos)
             if type(value) is str and not ("${" in value or "%{" in value):
-                expr: Node = Lit(value, src, apos, apos)
+                expr: Node = Lit(value, src, kpos, kpos)
             else:
-                expr = self.expr(value, kpath, key not in literal, apos)
-            attributes[key] = Attribute(key, expr, src, apos)
+                expr = self.expr(value, kpos, key not in literal, depth)
+            attributes[key] = Attribute(key, expr, src, kpos)
         return block
 
 
 _NO_BLOCKS: dict[str, Any] = {}
 
 
-def blocks_from_document(data: Any, src: Source, offsets: Offsets) -> list[Block]:
-    """The blocks of a Terraform JSON document."""
-    if not isinstance(data, dict):
-        raise InputReadError(f"{src.name}: a Terraform JSON file must hold an object")
-    conv = _Converter(src, offsets)
-    out: list[Block] = []
-    for kind, content in data.items():
-        if kind == "//":
-            continue
-        sections = content if isinstance(content, list) else [content]
-        for si, section in enumerate(sections):
-            base: tuple[Any, ...] = (kind, si) if isinstance(content, list) else (kind,)
-            out.extend(_section(conv, kind, section, base))
+def terraform_blocks(src: Source) -> list[Block]:
+    """The blocks of a Terraform JSON file (``.tf.json``, CDKTF's ``cdk.tf.json``)."""
+    return blocks_from_document(decode_checked(src), src)
+
+
+def decode_checked(src: Source) -> Any:
+    """The JSON value of ``src``, numbers bounded as :func:`read_document` bounds them."""
+    try:
+        return json.loads(src.text, parse_int=_number, parse_float=_number)
+    except _RereadError:
+        scan(src)  # raises, naming the line
+        raise InputReadError(f"{src.name}: invalid JSON") from None  # pragma: no cover
+    except json.JSONDecodeError as exc:
+        raise InputReadError(
+            f"{src.name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise InputReadError(
+            f"{src.name}:1: JSON nested more than {MAX_JSON_DEPTH} levels deep"
+        ) from None
+    except ValueError as exc:
+        raise InputReadError(
+            f"{src.name}: invalid JSON: {str(exc).splitlines()[0][:120]}"
+        ) from None
+
+
+def blocks_from_document(data: Any, src: Source) -> list[Block]:
+    """The blocks of a Terraform JSON document: ``data`` decoded from ``src.text``."""
+    conv = _Converter(src, key_offsets(src.text))
+    try:
+        if not isinstance(data, dict):
+            raise InputReadError(f"{src.name}: a Terraform JSON file must hold an object")
+        out: list[Block] = []
+        for kind, content in data.items():
+            kpos = conv.take()
+            if kind == "//":
+                conv.skip(content)
+                continue
+            if isinstance(content, list):
+                for section in content:
+                    out.extend(_section(conv, kind, section, conv.brace(section, kpos)))
+            else:
+                out.extend(_section(conv, kind, content, kpos))
+    except InputReadError:
+        _refuse_duplicates(src)  # a key written twice is named first, as Terraform does
+        raise
+    except (_TooDeepError, RecursionError):
+        raise _too_deep(src) from None
+    if not conv.done():
+        _refuse_duplicates(src)
+        raise InputReadError(f"{src.name}: invalid JSON")  # pragma: no cover
     return out
 
 
-def _section(conv: _Converter, kind: str, section: Any, path: tuple[Any, ...]) -> list[Block]:
-    def where() -> str:
-        return f"{conv.src.name}:{conv.src.line(conv.pos(path))}"
+def _too_deep(src: Source) -> InputReadError:
+    return InputReadError(f"{src.name}: JSON nested more than {MAX_JSON_DEPTH} levels deep")
 
+
+def _refuse_duplicates(src: Source) -> None:
+    """Raise, naming the line, when a key is written twice in one object of ``src``."""
+    scan(src, MAX_JSON_DEPTH)
+
+
+def tfvars_attributes(src: Source) -> dict[str, Attribute]:
+    """The assignments of a JSON variable definitions file (``terraform.tfvars.json``)."""
+    data = decode_checked(src)
+    if not isinstance(data, dict):
+        raise InputReadError(f"{src.name}: a variable definitions file must hold a JSON object")
+    conv = _Converter(src, key_offsets(src.text))
+    out: dict[str, Attribute] = {}
+    try:
+        for key, value in data.items():
+            pos = conv.take()
+            out[key] = Attribute(key, conv.expr(value, pos, template=False), src, pos)
+    except (_TooDeepError, RecursionError):
+        raise _too_deep(src) from None
+    if not conv.done():
+        _refuse_duplicates(src)
+    return out
+
+
+def _section(conv: _Converter, kind: str, section: Any, pos: int) -> list[Block]:
+    """The blocks of one top-level section (``resource``, ``variable``, …) written at ``pos``."""
     if kind == "locals":
-        return [conv.body("locals", (), section, {}, path)]
+        return [conv.body("locals", (), section, {}, pos)]
     depth = _LABELS.get(kind, 0)
     if depth == 0:
-        return [Block(kind, (), conv.src, conv.pos(path))]
+        conv.skip(section)
+        return [Block(kind, (), conv.src, pos)]
     if not isinstance(section, dict):
-        raise InputReadError(f"{where()}: {kind} must be a JSON object")
+        raise InputReadError(f"{conv.where(pos)}: {kind} must be a JSON object")
     out: list[Block] = []
+    literal = frozenset({"default", "type"}) if kind == "variable" else frozenset()
     if depth == 1:
         for name, body in section.items():
+            npos = conv.take()
             if name == "//":
+                conv.skip(body)
                 continue
-            items = body if isinstance(body, list) else [body]
-            for i, item in enumerate(items):
-                ipath = (*path, name, i) if isinstance(body, list) else (*path, name)
-                literal = frozenset({"default", "type"}) if kind == "variable" else frozenset()
-                out.append(conv.body(kind, (name,), item, {}, ipath, literal))
+            if isinstance(body, list):
+                for item in body:
+                    out.append(conv.body(kind, (name,), item, {}, conv.brace(item, npos), literal))
+            else:
+                out.append(conv.body(kind, (name,), body, {}, npos, literal))
         return out
     for rtype, by_name in section.items():
+        tpos = conv.take()
         if rtype == "//":
+            conv.skip(by_name)
             continue
         if not isinstance(by_name, dict):
-            raise InputReadError(f"{where()}: {kind}.{rtype} must be a JSON object")
+            raise InputReadError(f"{conv.where(tpos)}: {kind}.{rtype} must be a JSON object")
         schema = BLOCK_SCHEMA.get(rtype, {})
         for name, body in by_name.items():
+            npos = conv.take()
             if name == "//":
+                conv.skip(body)
                 continue
-            items = body if isinstance(body, list) else [body]
-            for i, item in enumerate(items):
-                ipath = (*path, rtype, name, i) if isinstance(body, list) else (*path, rtype, name)
-                out.append(conv.body(kind, (rtype, name), item, schema, ipath))
+            labels = (rtype, name)
+            if isinstance(body, list):
+                for item in body:
+                    out.append(conv.body(kind, labels, item, schema, conv.brace(item, npos)))
+            else:
+                out.append(conv.body(kind, labels, body, schema, npos))
     return out

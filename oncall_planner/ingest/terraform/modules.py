@@ -118,11 +118,12 @@ class Instance:
         self.module = module
         self.mode = mode
         self.block = block
-        self.type, self.name = block.labels
+        self.type, self.name = rtype, name = block.labels
         self.key = key
         self.scope = scope
-        prefix = "data." if mode == "data" else ""
-        local = f"{prefix}{self.type}.{self.name}{key_text(key)}"
+        local = f"{rtype}.{name}" if mode != "data" else f"data.{rtype}.{name}"
+        if key is not None:
+            local += key_text(key)
         self.address = f"{module.address}.{local}" if module.address else local
         self.value = _InstanceValue(self)
 
@@ -193,8 +194,16 @@ class _InstanceValue(Lazy):
     __slots__ = ("instance",)
 
     def __init__(self, instance: Instance) -> None:
-        super().__init__(instance.address, lambda: list(instance.block.attributes), self._attribute)
+        # Lazy.__init__ written out: one of these is made for every instance.
+        self.label = instance.address
+        self._names = self._written
+        self._compute = self._attribute
+        self._cache = {}
+        self._nameset = None
         self.instance = instance
+
+    def _written(self) -> list[str]:
+        return list(self.instance.block.attributes)
 
     def has(self, name: str) -> bool:
         return True
@@ -375,6 +384,9 @@ class ModuleInstance:
 
     def _expand(self, mode: str, rtype: str, name: str) -> Any:
         block = self.parsed.resources[(mode, rtype, name)]
+        if "count" not in block.attributes and "for_each" not in block.attributes:
+            inst = Instance(self, mode, block, None, self.scope)  # one instance: the common case
+            return (inst.value, [inst])
         keys = instance_keys(block, self.scope, self.world.ev)
         if isinstance(keys, Unknown):
             return keys

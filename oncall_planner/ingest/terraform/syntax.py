@@ -144,13 +144,13 @@ class Traversal(Node):
     say, in one node. Terraform JSON's ``"${data.pagerduty_user.x.id}"`` is read into it
     without the template parser."""
 
-    __slots__ = ("names", "root")
+    __slots__ = ("names", "path", "root")
 
-    def __init__(
-        self, root: str, names: tuple[str, ...], src: Source | None, pos: int, end: int
-    ) -> None:
+    def __init__(self, path: tuple[str, ...], src: Source | None, pos: int, end: int) -> None:
         self.src, self.pos, self.end = src, pos, end
-        self.root, self.names = root, names
+        #: ``("a", "b", "c")``: the name, then the attribute names.
+        self.path = path
+        self.root, self.names = path[0], path[1:]
 
 
 class Index(Node):

@@ -352,8 +352,9 @@ def _run_config(
             kind = entry.kind if entry is not None else "unmodelled"
             if kind == "membership":
                 ctx.memberships.extend(made)
-            todo.extend((kind, inst) for inst in made)
-    for block in parsed.blocks:
+            for inst in made:
+                todo.append((kind, inst))
+    for block in parsed.others:
         if block.type not in _SILENT:
             name = ".".join([block.type, *block.labels])
             ignored.append(Diagnostic(Location.parse(block.where()), name, "ignored", "ignored"))

@@ -138,7 +138,7 @@ class Build:
         self._placeholder_schedules: dict[str, Schedule] = {}
         self.resolve_id = resolve_id
         self.memberships: list[Obj] = []
-        self._members: dict[str, list[User]] | None = None
+        self._members: dict[str, dict[User, None]] | None = None
         self.locations: dict[tuple[str, ...], tuple[str, int | None]] = {}
         self.addresses: dict[tuple[str, ...], str] = {}
         #: Managed users by lower-case email: a ``data "pagerduty_user"`` that looks up a user
@@ -209,15 +209,9 @@ class Build:
         try:
             value = obj.get(name)
         except EvalError as exc:
-            if exc.fatal:
-                raise InputReadError(str(exc)) from None
-            raise SkipError(
-                f"Terraform would refuse this: {exc.message}", exc.where or obj.where(name)
-            ) from None
-        if isinstance(value, Unknown):
-            raise SkipError(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
-        if value is None and required:
-            raise InputReadError(f"{obj.where()}: {obj.address}: {name} is required but not set")
+            raise _refused(exc, obj, name) from None
+        if value is None or isinstance(value, Unknown):
+            return _known(obj, name, value, required)
         return value
 
     def string(self, obj: Obj, name: str) -> str:
@@ -226,9 +220,14 @@ class Build:
         return value
 
     def opt_string(self, obj: Obj, name: str, required: bool = False) -> str | None:
-        value = self.value(obj, name, required)
+        try:
+            value = obj.get(name)  # self.value(), written out for the common case
+        except EvalError as exc:
+            raise _refused(exc, obj, name) from None
         if type(value) is str and ID_MARK not in value:
-            return value  # the common case, first
+            return value
+        if value is None or isinstance(value, Unknown):
+            value = _known(obj, name, value, required)
         if value is None:
             return None
         if isinstance(value, Ref):
@@ -473,10 +472,8 @@ class Build:
                     team_address, user = self.build(membership)
                 except SkipError:
                     continue
-                members = self._members.setdefault(team_address, [])
-                if user not in members:
-                    members.append(user)
-        return sorted(self._members.get(team.address, []), key=lambda u: (u.email.lower(), u.email))
+                self._members.setdefault(team_address, {})[user] = None  # equal users once
+        return sorted(self._members.get(team.address, ()), key=_by_email)
 
     def where_key(self, key: tuple[str, ...], obj: Obj, where: str | None = None) -> None:
         if key not in self.locations:
@@ -492,6 +489,36 @@ class Build:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:60] or "schedule"
+
+
+def _by_email(user: User) -> tuple[str, str]:
+    return (user.email.lower(), user.email)
+
+
+def _refused(exc: EvalError, obj: Obj, name: str) -> Exception:
+    """What an evaluation error reading ``obj.name`` means: the import stops (InputReadError)
+    when Terraform would refuse the configuration whatever the values, else ``obj`` is left
+    out (SkipError)."""
+    if exc.fatal:
+        return InputReadError(str(exc))
+    return SkipError(f"Terraform would refuse this: {exc.message}", exc.where or obj.where(name))
+
+
+def _known(obj: Obj, name: str, value: Any, required: bool) -> Any:
+    """``value`` (None or Unknown) read from ``obj.name``: None when that is allowed."""
+    if isinstance(value, Unknown):
+        raise SkipError(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
+    if value is None and required:
+        raise InputReadError(f"{obj.where()}: {obj.address}: {name} is required but not set")
+    return value
+
+
+def _made(cls: Callable[..., Any], obj: Obj, *args: Any, **kwargs: Any) -> Any:
+    """``cls(*args, **kwargs)``, a model object; its ValidationError names ``obj``."""
+    try:
+        return cls(*args, **kwargs)
+    except ValidationError as exc:
+        raise InputReadError(f"{obj.where()}: {obj.address}: {exc}") from None
 
 
 def _validated(build: Callable[[], Any], obj: Obj) -> Any:
@@ -511,7 +538,7 @@ def build_user(obj: Obj, ctx: Build) -> User:
     name = ctx.string(obj, "name")
     email = ctx.string(obj, "email")
     tz = ctx.opt_string(obj, "time_zone")
-    user = _validated(lambda: User(name, email, tz), obj)
+    user = _made(User, obj, name, email, tz)
     ctx.where_key(("User", user.name, user.email), obj)
     return user  # type: ignore[no-any-return]
 
@@ -524,7 +551,7 @@ def build_data_user(obj: Obj, ctx: Build) -> User:
         user = ctx.referenced(managed, obj, "email")
         assert isinstance(user, User)
         return user
-    user = _validated(lambda: User(email, email), obj)
+    user = _made(User, obj, email, email)
     ctx.where_key(("User", user.name, user.email), obj)
     return user  # type: ignore[no-any-return]
 
@@ -533,7 +560,7 @@ def build_data_user(obj: Obj, ctx: Build) -> User:
 def build_team(obj: Obj, ctx: Build) -> Team:
     name = ctx.string(obj, "name")
     description = ctx.opt_string(obj, "description")
-    team = _validated(lambda: Team(name, ctx.members(obj), description), obj)
+    team = _made(Team, obj, name, ctx.members(obj), description)
     ctx.addresses.setdefault(("Team", name), obj.address)
     return team  # type: ignore[no-any-return]
 
@@ -580,9 +607,7 @@ def build_schedule(obj: Obj, ctx: Build) -> Schedule:
         )
     layers = [_layer(b, ctx, i, tz) for i, b in enumerate(blocks)]
     teams = [ctx.team(v, obj, "teams") for v in ctx.ids(obj, "teams", required=False)]
-    schedule = _validated(
-        lambda: Schedule(name, tz, layers, description=description, teams=teams), obj
-    )
+    schedule = _made(Schedule, obj, name, tz, layers, description=description, teams=teams)
     ctx.where_key(("Schedule", name), obj)
     for layer, block in zip(layers, blocks):
         ctx.where_key(("Schedule", name, layer.name), block)
@@ -603,17 +628,16 @@ def _layer(obj: Obj, ctx: Build, index: int, tz: str) -> Layer:
             f"the restrictions of {obj.address} are unknown: {blocks.reason}", obj.where()
         )
     restrictions = [_restriction(b, ctx) for b in blocks]
-    return _validated(  # type: ignore[no-any-return]
-        lambda: Layer(
-            name,
-            users,
-            start,
-            dt.timedelta(seconds=seconds),
-            rotation_virtual_start=virtual or start,
-            restrictions=restrictions,
-            end=end,
-        ),
+    return _made(  # type: ignore[no-any-return]
+        Layer,
         obj,
+        name,
+        users,
+        start,
+        dt.timedelta(seconds=seconds),
+        rotation_virtual_start=virtual or start,
+        restrictions=restrictions,
+        end=end,
     )
 
 
@@ -660,9 +684,7 @@ def build_policy(obj: Obj, ctx: Build) -> EscalationPolicy:
             f"{obj.where()}: {obj.address}: a policy needs at least one rule block"
         )
     rules = [_rule(b, ctx) for b in blocks]
-    policy = _validated(
-        lambda: EscalationPolicy(name, rules, loops, team=team, description=description), obj
-    )
+    policy = _made(EscalationPolicy, obj, name, rules, loops, team=team, description=description)
     ctx.where_key(("EscalationPolicy", name), obj)
     for level, block in enumerate(blocks, start=1):
         ctx.where_key(("EscalationPolicy", name, f"level {level}"), block)
@@ -701,7 +723,7 @@ def _rule(obj: Obj, ctx: Build) -> EscalationRule:
                 f"type must be 'round_robin' or 'assign_to_everyone', got {kind!r}"
             )
         round_robin = kind == "round_robin"
-    return _validated(lambda: EscalationRule(delay, targets, round_robin=round_robin), obj)  # type: ignore[no-any-return]
+    return _made(EscalationRule, obj, delay, targets, round_robin=round_robin)  # type: ignore[no-any-return]
 
 
 def kinds_in_order() -> Iterable[str]:

@@ -349,15 +349,17 @@ class _Converter:
 
     def template(self, value: str, pos: int) -> Node:
         """A JSON string holding ``${`` or ``%{``."""
-        if value.startswith("${"):
-            parts = self._simple.get(value, ())
-            if parts == ():
-                m = _SIMPLE.match(value)
-                parts = self._simple[value] = tuple(m.group(1).split(".")) if m else None
-            if parts and parts[0] not in _KEYWORDS:
-                return Traversal(parts, self.src, pos, pos)
-            if parts:
+        parts = self._simple.get(value)
+        if parts is not None:  # a reference seen before: the common case
+            return Traversal(parts, self.src, pos, pos)
+        if value.startswith("${") and value not in self._simple:
+            m = _SIMPLE.match(value)
+            found = tuple(m.group(1).split(".")) if m else None
+            if found and found[0] in _KEYWORDS:
                 return parse_template(Source(self.src.name, value))
+            self._simple[value] = found
+            if found:
+                return Traversal(found, self.src, pos, pos)
         try:
             return parse_template(Source(f"{self.src.name}:{self.src.line(pos)}", value))
         except HclSyntaxError as exc:
@@ -380,14 +382,20 @@ class _Converter:
             if depth > MAX_JSON_DEPTH:
                 raise _TooDeepError
         if kind is list:
-            return TupleCons(
-                tuple(self.expr(v, self.brace(v, pos), template, depth + 1) for v in value),
-                self.src,
-                pos,
-                pos,
-            )
+            items: list[Node] = []
+            src = self.src
+            for v in value:
+                if type(v) is str:  # the common element, converted here
+                    if template and ("${" in v or "%{" in v):
+                        items.append(self.template(v, pos))
+                    else:
+                        items.append(Lit(v, src, pos, pos))
+                else:
+                    at = self.brace(v, pos) if type(v) is dict else pos
+                    items.append(self.expr(v, at, template, depth + 1))
+            return TupleCons(tuple(items), src, pos, pos)
         if kind is dict:
-            items = []
+            pairs = []
             for k, v in value.items():
                 kpos = self.take()
                 if k == "//":
@@ -396,8 +404,8 @@ class _Converter:
                 key = (
                     self.template(k, kpos) if template and "${" in k else Lit(k, self.src, pos, pos)
                 )
-                items.append((key, self.expr(v, kpos, template, depth + 1)))
-            return ObjectCons(tuple(items), self.src, pos, pos)
+                pairs.append((key, self.expr(v, kpos, template, depth + 1)))
+            return ObjectCons(tuple(pairs), self.src, pos, pos)
         if kind is float and value.is_integer():
             value = int(value)
         return Lit(value, self.src, pos, pos)

@@ -72,23 +72,29 @@ class Parsed:
         self.resources: dict[tuple[str, str, str], Block] = {}
         self.modules: dict[str, Block] = {}
         self.outputs: dict[str, Block] = {}
+        #: Blocks other than resources and data sources, in order.
+        self.others: list[Block] = []
+        resources = self.resources
         for block in blocks:
+            kind = block.type
+            if kind == "resource" or kind == "data":
+                if len(block.labels) != 2:
+                    raise InputReadError(
+                        f"{block.where()}: a {kind} block needs two labels (type and "
+                        f"name), got {len(block.labels)}"
+                    )
+                key = ("managed" if kind == "resource" else "data", *block.labels)
+                if key in resources:
+                    prefix = "data." if key[0] == "data" else ""
+                    self._add(resources, key, block, f"{prefix}{key[1]}.{key[2]}")
+                resources[key] = block
+                continue
+            self.others.append(block)
             if block.type == "variable" and len(block.labels) == 1:
                 self._add(self.variables, block.labels[0], block, f"variable {block.labels[0]!r}")
             elif block.type == "locals":
                 for name, attr in block.attributes.items():
                     self._add(self.locals, name, attr, f"local.{name}")
-            elif block.type in ("resource", "data"):
-                if len(block.labels) != 2:
-                    raise InputReadError(
-                        f"{block.where()}: a {block.type} block needs two labels (type and "
-                        f"name), got {len(block.labels)}"
-                    )
-                key = ("managed" if block.type == "resource" else "data", *block.labels)
-                if key in self.resources:
-                    prefix = "data." if key[0] == "data" else ""
-                    self._add(self.resources, key, block, f"{prefix}{key[1]}.{key[2]}")
-                self.resources[key] = block
             elif block.type == "module" and len(block.labels) == 1:
                 self._add(self.modules, block.labels[0], block, f"module.{block.labels[0]}")
             elif block.type == "output" and len(block.labels) == 1:
@@ -137,8 +143,11 @@ class Instance:
             return None
         if type(attr.expr) is Lit and name not in _META_ARGUMENTS:
             return attr.expr.value  # what evaluating it gives, without the evaluator
-        cache = self.value._cache
-        return cache[name] if name in cache else self.value.get(name)
+        cache = self.value._cache  # what self.value.get() does, written out
+        if name in cache:
+            return cache[name]
+        value = cache[name] = self.value._attribute(name)
+        return value
 
     def has(self, name: str) -> bool:
         return name in self.block.attributes

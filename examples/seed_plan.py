@@ -6,6 +6,8 @@ that both rotate the same four people weekly around the clock, and an escalation
 the schedule, then the engineering manager, looping twice.
 
 Import ``build_plan()`` from other examples and tests; nothing here has side effects.
+``build_migrated_plan()`` is the same set-up moved to a shift-based schedule
+(``pagerduty_schedulev2``) taking over at the first handoff from :data:`MIGRATION_SINCE`.
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from oncall_planner import (
     Schedule,
     Target,
     User,
+    to_shift_plan,
 )
 
 NEW_YORK = ZoneInfo("America/New_York")
 WEEK = dt.timedelta(weeks=1)
+#: When the demo's migration asks to take over (a fixed date: the output never depends on now).
+MIGRATION_SINCE = dt.datetime(2025, 3, 3, tzinfo=NEW_YORK)
 
 ALICE = User("Alice", "alice@example.com", "America/New_York")
 BOB = User("Bob", "bob@example.com", "America/New_York")
@@ -65,3 +70,9 @@ def build_plan() -> OnCallPlan:
         num_loops=2,
     )
     return OnCallPlan(schedules=[schedule], escalation_policies=[policy])
+
+
+def build_migrated_plan() -> OnCallPlan:
+    """The seed's plan with its schedule converted to a shift-based one from the first handoff
+    at or after :data:`MIGRATION_SINCE`, and the policy targeting it."""
+    return to_shift_plan(build_plan(), MIGRATION_SINCE).plan

@@ -6,9 +6,11 @@ The tour builds it in Python (examples/seed_plan.py) and shows who is on call fo
 fixed date, the checks (the Primary layer is never on call), the fairness report and audit, the
 health report on a month of made-up page history, the set-up planned the right way with a
 membership change and its diff, the corrected set-up as Terraform (native JSON and `cdktf
-synth`), the seed's own pagerduty.tf imported through the command line, and an account pulled
-from a local stand-in of PagerDuty's API and verified against it. Every date is fixed, so the
-output is the same on every run.
+synth`), the seed's schedule migrated to a shift-based pagerduty_schedulev2 with the proof that
+nobody's time changes (and `cdktn synth`), the seed's own pagerduty.tf imported through the
+command line, an account pulled from a local stand-in of PagerDuty's API and verified against
+it, and the article's SLO turned into alert rules, a backtest and a forecast of pages per shift
+through the corrected rota. Every date is fixed, so the output is the same on every run.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ import tour_checks
 import tour_cli
 import tour_fairness
 import tour_health
+import tour_migrate
 import tour_planning
+import tour_slo
 import tour_terraform
 from seed_plan import NEW_YORK, build_plan
 
@@ -66,8 +70,10 @@ SECTIONS = (
     ("On-call health: interruptions, hours, response, caps and pay (March 2025)", tour_health.run),
     ("Planning: primary and secondary done right, and a membership change", tour_planning.run),
     ("Terraform out: the corrected set-up as JSON and through cdktf synth", tour_terraform.run),
+    ("Migration: the seed's schedule to pagerduty_schedulev2, with its proof", tour_migrate.run),
     ("Bring your own Terraform: import and the command line", tour_cli.run),
     ("PagerDuty's own API: pull an account and verify our render against it", tour_api.run),
+    ("SLOs to pages per shift: burn-rate rules, a backtest, the forecast", tour_slo.run),
 )
 
 

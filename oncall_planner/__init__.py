@@ -34,6 +34,14 @@ from oncall_planner.ingest import TerraformImport, import_terraform, load_terraf
 from oncall_planner.ingest.health import load_health_config, load_history
 from oncall_planner.ingest.pages import PageHistory, load_pages, load_pages_csv, load_pages_json
 from oncall_planner.ingest.postmortems import load_postmortems
+from oncall_planner.migration import (
+    Conversion,
+    ConversionProof,
+    PlanConversion,
+    prove_conversion,
+    to_shift_plan,
+    to_shift_schedule,
+)
 from oncall_planner.model import (
     EMPTY_MEMBER,
     CustomShift,
@@ -111,6 +119,8 @@ __all__ = [
     "AuditReport",
     "Change",
     "CheckConfig",
+    "Conversion",
+    "ConversionProof",
     "Cover",
     "CoverResult",
     "CustomShift",
@@ -141,6 +151,7 @@ __all__ = [
     "PageMetrics",
     "PayRates",
     "PersonLoad",
+    "PlanConversion",
     "PolicyOptions",
     "Region",
     "Restriction",
@@ -193,7 +204,10 @@ __all__ = [
     "people_on_call_at",
     "plan_rotation",
     "position_changes",
+    "prove_conversion",
     "render",
+    "to_shift_plan",
+    "to_shift_schedule",
     "to_terraform_json",
     "write_terraform_json",
 ]

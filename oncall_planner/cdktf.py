@@ -15,12 +15,12 @@ provider 3.30.8. The native emitter needs none of this.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
 from typing import Any
 
+from oncall_planner.emit.cdk_build import Bindings, add_plan
 from oncall_planner.emit.cdktf_synth import cdktf_environment, run_cdktf_synth
 from oncall_planner.emit.node import apply_jsii_defaults
-from oncall_planner.emit.terraform_json import Address, UsersMode, plan_layout
+from oncall_planner.emit.terraform_json import UsersMode
 from oncall_planner.model import OnCallPlan
 
 # Before the bindings load (they start jsii's Node.js process): the project's pinned Node.js and
@@ -28,6 +28,7 @@ from oncall_planner.model import OnCallPlan
 apply_jsii_defaults()
 
 try:
+    from cdktf import TerraformResourceLifecycle
     from cdktf_cdktf_provider_pagerduty import (
         data_pagerduty_user,
         escalation_policy,
@@ -45,56 +46,22 @@ except ImportError as error:
 
 __all__ = ["PagerDutyOnCall", "cdktf_environment", "run_cdktf_synth"]
 
-
-class _Ref:
-    """A reference to another block, resolved to that construct's ``id`` once it exists."""
-
-    __slots__ = ("address",)
-
-    def __init__(self, address: Address) -> None:
-        self.address = address
-
-
-def _restriction(body: Mapping[str, Any]) -> Any:
-    return schedule.ScheduleLayerRestriction(**body)
-
-
-def _layer(body: Mapping[str, Any]) -> Any:
-    fields = dict(body)
-    if "restriction" in fields:
-        fields["restriction"] = [_restriction(r) for r in fields["restriction"]]
-    return schedule.ScheduleLayer(**fields)
-
-
-def _rule(body: Mapping[str, Any]) -> Any:
-    fields = dict(body)
-    fields["target"] = [escalation_policy.EscalationPolicyRuleTarget(**t) for t in fields["target"]]
-    strategy = fields.get("escalation_rule_assignment_strategy")
-    if strategy is not None:
-        fields["escalation_rule_assignment_strategy"] = (
-            escalation_policy.EscalationPolicyRuleEscalationRuleAssignmentStrategy(**strategy)
-        )
-    return escalation_policy.EscalationPolicyRule(**fields)
-
-
-def _schedule(scope: Construct, node_id: str, fields: dict[str, Any]) -> Any:
-    fields["layer"] = [_layer(layer) for layer in fields["layer"]]
-    return schedule.Schedule(scope, node_id, **fields)
-
-
-def _policy(scope: Construct, node_id: str, fields: dict[str, Any]) -> Any:
-    fields["rule"] = [_rule(rule) for rule in fields["rule"]]
-    return escalation_policy.EscalationPolicy(scope, node_id, **fields)
-
-
-_BUILDERS: dict[tuple[str, bool], Callable[[Construct, str, dict[str, Any]], Any]] = {
-    ("pagerduty_user", True): lambda s, i, f: data_pagerduty_user.DataPagerdutyUser(s, i, **f),
-    ("pagerduty_user", False): lambda s, i, f: user.User(s, i, **f),
-    ("pagerduty_team", False): lambda s, i, f: team.Team(s, i, **f),
-    ("pagerduty_team_membership", False): lambda s, i, f: team_membership.TeamMembership(s, i, **f),
-    ("pagerduty_schedule", False): _schedule,
-    ("pagerduty_escalation_policy", False): _policy,
-}
+_BINDINGS = Bindings(
+    label="CDKTF",
+    modules={
+        "data_pagerduty_user": data_pagerduty_user,
+        "escalation_policy": escalation_policy,
+        "schedule": schedule,
+        "team": team,
+        "team_membership": team_membership,
+        "user": user,
+    },
+    lifecycle=TerraformResourceLifecycle,
+    missing_hint=(
+        " (CDKTF's last bindings wrap provider 3.30.8, older than pagerduty_schedulev2): use "
+        "oncall_planner.cdktn.PagerDutyOnCall (CDK Terrain) or the native emitter"
+    ),
+)
 
 
 class PagerDutyOnCall(Construct):
@@ -108,6 +75,9 @@ class PagerDutyOnCall(Construct):
     ``now`` works as in :func:`~oncall_planner.to_terraform_json`: layers whose ``end`` is at or
     before it are left out with a :class:`~oncall_planner.TerraformEmitWarning` (the provider hides
     ended layers, so keeping them shows a change on every plan); ``None`` keeps every layer.
+
+    A plan with shift-based schedules is refused with a :class:`~oncall_planner.ValidationError`:
+    the CDKTF bindings have no ``pagerduty_schedulev2``; :mod:`oncall_planner.cdktn` has.
     """
 
     def __init__(
@@ -120,23 +90,6 @@ class PagerDutyOnCall(Construct):
         now: dt.datetime | None = None,
     ) -> None:
         super().__init__(scope, id)
-        self.resources: dict[tuple[str, str], Any] = {}
-        built: dict[Address, Any] = {}
-
-        def resolve(value: Any) -> Any:
-            if isinstance(value, _Ref):
-                return built[value.address].id
-            if isinstance(value, dict):
-                return {k: resolve(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [resolve(v) for v in value]
-            return value
-
-        for item in plan_layout(plan, _Ref, users=users, now=now):
-            kind, name, data = item.address
-            fields = resolve({k: v for k, v in item.attributes.items() if k != "//"})
-            node_id = f"{'data.' if data else ''}{kind}.{name}"
-            construct = _BUILDERS[(kind, data)](self, node_id, fields)
-            construct.override_logical_id(name)
-            built[item.address] = construct
-            self.resources[(f"{'data.' if data else ''}{kind}", name)] = construct
+        self.resources: dict[tuple[str, str], Any] = add_plan(
+            self, plan, _BINDINGS, users=users, now=now
+        )

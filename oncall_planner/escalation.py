@@ -7,6 +7,11 @@ more times. A level with nobody on call is skipped at once: the incident goes st
 level, so later levels come earlier. A round-robin level hands each new incident to the next target
 of its ring; which one depends on earlier incidents, so the timeline lists every target of such a
 level and notes that only one of them gets this incident.
+
+A level that targets a shift-based schedule notifies *everyone* on call there at that moment (one
+notification each, in schedule order): PagerDuty's developer guide says shift-based schedules put
+"more than one user on call simultaneously", and nothing says it picks one of them
+(docs/schedulev2.md, "What every command does with shift-based schedules").
 """
 
 from __future__ import annotations
@@ -17,17 +22,39 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import EscalationPolicy, EscalationRule, Override, Schedule, Target, User
-from oncall_planner.model.inputs import overrides_by_schedule
-from oncall_planner.render import on_call_at
-from oncall_planner.timeutil import is_aware
+from oncall_planner.model import (
+    EscalationPolicy,
+    EscalationRule,
+    Override,
+    Schedule,
+    ShiftOverride,
+    ShiftSchedule,
+    Target,
+    User,
+)
+from oncall_planner.model.inputs import mixed_overrides_by_schedule
+from oncall_planner.render import ShiftRenderOptions, people_on_call_at
+from oncall_planner.timeutil import RENDER_YEARS, check_aware
 
 SKIPPED = "skipped: nobody on call"
 ROUND_ROBIN = "round robin: this incident goes to one target of this level, the next in the ring"
 DUPLICATE = "also reached through another target of this level: notified once"
 
-#: Who is on call on a schedule at an instant (``None`` in a gap).
-OnCallLookup = Callable[[Schedule, dt.datetime], "User | None"]
+#: Who is on call on a schedule (of either kind) at an instant: everyone, in schedule order
+#: (empty in a gap). A lookup may also answer with one ``User`` or ``None``, as lookups written
+#: for layer-based schedules do.
+OnCallLookup = Callable[
+    [Schedule | ShiftSchedule, dt.datetime], "tuple[User, ...] | Sequence[User] | User | None"
+]
+
+
+def _everyone(found: object) -> tuple[User, ...]:
+    """A lookup's answer as a tuple of people (see :data:`OnCallLookup`)."""
+    if found is None:
+        return ()
+    if isinstance(found, User):
+        return (found,)
+    return tuple(found)  # type: ignore[arg-type]
 
 
 @attrs.frozen
@@ -39,6 +66,8 @@ class Notification:
     happens.
     ``target`` is the rule's target and ``user`` the person notified, or ``None`` when the level
     was skipped because nobody was on call (``note`` says so). Round-robin levels carry a note.
+    A schedule target with several people on call (a shift-based schedule) gives one
+    notification per person, with the same ``target``.
     """
 
     minute: int
@@ -52,14 +81,24 @@ class Notification:
 
 @attrs.frozen
 class Step:
-    """One level reached in one loop: its rule and who is on call on each of its targets."""
+    """One level reached in one loop: its rule and who is on call on each of its targets.
+
+    ``people`` has one tuple per target of the rule, in order: everyone on call on a schedule
+    target (empty in a gap; several people on a shift-based schedule), the user of a user
+    target.
+    """
 
     minute: int
     at: dt.datetime
     level: int
     loop: int
     rule: EscalationRule
-    people: tuple[User | None, ...]
+    people: tuple[tuple[User, ...], ...]
+
+    @property
+    def reached(self) -> tuple[User, ...]:
+        """The distinct people of this level, in the order of its targets."""
+        return tuple(dict.fromkeys(p for found in self.people for p in found))
 
 
 def steps(policy: EscalationPolicy, at: dt.datetime, lookup: OnCallLookup) -> Iterator[Step]:
@@ -72,12 +111,23 @@ def steps(policy: EscalationPolicy, at: dt.datetime, lookup: OnCallLookup) -> It
     minute = 0
     for loop in range(1, policy.num_loops + 2):
         for level, rule in enumerate(policy.rules, start=1):
-            when = at + dt.timedelta(minutes=minute)
+            try:
+                when = at + dt.timedelta(minutes=minute)
+            except OverflowError:
+                when = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+            if when.year not in RENDER_YEARS:
+                raise ValidationError(
+                    f"EscalationPolicy {policy.name!r}: the escalation timeline from "
+                    f"{at.isoformat()} reaches level {level} of loop {loop} {minute} minutes "
+                    f"later, past the year {RENDER_YEARS.stop - 1}, the last the library "
+                    "computes in"
+                )
             people = tuple(
-                t.user if t.user is not None else lookup(t.schedule, when) for t in rule.targets
+                (t.user,) if t.user is not None else _everyone(lookup(t.schedule, when))
+                for t in rule.targets
             )
             yield Step(minute, when, level, loop, rule, people)
-            if any(p is not None for p in people):
+            if any(people):
                 minute += rule.delay_minutes
 
 
@@ -86,51 +136,69 @@ def simulate(
 ) -> tuple[Notification, ...]:
     """The timeline of ``policy`` from ``at``, asking ``lookup`` who is on call on each schedule.
 
-    :func:`escalation_timeline` is this with :func:`oncall_planner.render.on_call_at`; the checks
-    pass a lookup into schedules they have already rendered.
+    :func:`escalation_timeline` is this with :func:`oncall_planner.render.people_on_call_at`; the
+    checks pass a lookup into schedules they have already rendered.
     """
     out: list[Notification] = []
     for step in steps(policy, at, lookup):
         rule = step.rule
-        reached = any(p is not None for p in step.people)
+        reached = any(step.people)
         seen: set[User] = set()
-        for target, person in zip(rule.targets, step.people, strict=True):
-            if person is None:
-                note: str | None = SKIPPED if not reached else "nobody on call on this target"
-            elif rule.round_robin and len(rule.targets) > 1:
-                note = ROUND_ROBIN
-            else:
-                note = DUPLICATE if person in seen else None
-                seen.add(person)
-            out.append(
-                Notification(step.minute, step.at, step.level, step.loop, target, person, note)
-            )
+        for target, people in zip(rule.targets, step.people, strict=True):
+            if not people:
+                note = SKIPPED if not reached else "nobody on call on this target"
+                out.append(
+                    Notification(step.minute, step.at, step.level, step.loop, target, None, note)
+                )
+                continue
+            for person in people:
+                if rule.round_robin and len(rule.targets) > 1:
+                    note_: str | None = ROUND_ROBIN
+                else:
+                    note_ = DUPLICATE if person in seen else None
+                    seen.add(person)
+                out.append(
+                    Notification(step.minute, step.at, step.level, step.loop, target, person, note_)
+                )
     return tuple(out)
 
 
 def escalation_timeline(
     policy: EscalationPolicy,
     at: dt.datetime,
-    overrides: Mapping[str, Sequence[Override]] | None = None,
+    overrides: Mapping[str, Sequence[Override] | Sequence[ShiftOverride]] | None = None,
+    *,
+    options: ShiftRenderOptions | None = None,
 ) -> tuple[Notification, ...]:
     """Who ``policy`` notifies, and when, for an incident triggered at ``at`` nobody acknowledges.
 
-    ``overrides`` maps schedule names to their overrides. Levels follow in order after their
-    delays and the whole list repeats ``num_loops`` times; a level where nobody is on call gives
-    one notification per target with ``user=None`` and no delay. See the module docstring.
+    ``overrides`` maps schedule names to their overrides (``ShiftOverride`` objects for a
+    shift-based schedule); ``options`` are the shift-based render options. Levels follow in order
+    after their delays and the whole list repeats ``num_loops`` times; a level where nobody is on
+    call gives one notification per target with ``user=None`` and no delay, and a shift-based
+    schedule with several people on call gives one notification to each. See the module
+    docstring.
     """
     if not isinstance(policy, EscalationPolicy):
         raise ValidationError(
             f"escalation_timeline: policy must be an EscalationPolicy, got {type(policy).__name__}"
         )
-    if not isinstance(at, dt.datetime) or not is_aware(at):
+    check_aware(at, "escalation_timeline", "at")
+    if options is not None and not isinstance(options, ShiftRenderOptions):
         raise ValidationError(
-            f"escalation_timeline: at must be a timezone-aware datetime, got {at!r}"
+            "escalation_timeline: options must be ShiftRenderOptions or None, got "
+            f"{type(options).__name__}"
         )
-    by_name = overrides_by_schedule(overrides, "escalation_timeline")
+    shift_names = {
+        t.schedule.name
+        for r in policy.rules
+        for t in r.targets
+        if isinstance(t.schedule, ShiftSchedule)
+    }
+    by_name = mixed_overrides_by_schedule(overrides, "escalation_timeline", None, shift_names)
 
-    def lookup(schedule: Schedule, when: dt.datetime) -> User | None:
-        return on_call_at(schedule, when, by_name.get(schedule.name, ()))
+    def lookup(schedule: Schedule | ShiftSchedule, when: dt.datetime) -> tuple[User, ...]:
+        return people_on_call_at(schedule, when, by_name.get(schedule.name, ()), options=options)
 
     return simulate(policy, at, lookup)
 

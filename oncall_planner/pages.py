@@ -17,8 +17,9 @@ import attrs
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import User
 from oncall_planner.model.inputs import sequence_of
-from oncall_planner.render import Entry
-from oncall_planner.timeutil import is_aware
+from oncall_planner.render import Entry, FinalSchedule
+from oncall_planner.textutil import check_unicode, printable
+from oncall_planner.timeutil import check_aware, check_year, is_aware
 
 URGENCIES = ("high", "low")
 
@@ -29,10 +30,7 @@ def _describe(page: Any) -> str:
 
 
 def _check_at(instance: Any, attribute: Any, value: Any) -> None:
-    if not isinstance(value, dt.datetime) or not is_aware(value):
-        raise ValidationError(
-            f"{_describe(instance)}: at must be a timezone-aware datetime, got {value!r}"
-        )
+    check_aware(value, _describe(instance), "at")
 
 
 def _check_optional_text(instance: Any, attribute: Any, value: Any) -> None:
@@ -41,6 +39,18 @@ def _check_optional_text(instance: Any, attribute: Any, value: Any) -> None:
             f"{_describe(instance)}: {attribute.name} must be a non-empty string or None, "
             f"got {value!r}"
         )
+    if value is not None:
+        check_unicode(value, _describe(instance), attribute.name)
+
+
+def _check_title(instance: Any, attribute: Any, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"{_describe(instance)}: title must be a string or None, got {type(value).__name__}"
+        )
+    check_unicode(value, _describe(instance), "title")
 
 
 def _check_user(instance: Any, attribute: Any, value: Any) -> None:
@@ -50,6 +60,7 @@ def _check_user(instance: Any, attribute: Any, value: Any) -> None:
         raise ValidationError(
             f"{_describe(instance)}: user must be a User, an email or a name, got {value!r}"
         )
+    check_unicode(value, _describe(instance), "user")
 
 
 def _check_urgency(instance: Any, attribute: Any, value: Any) -> None:
@@ -67,6 +78,7 @@ def _check_later(instance: Any, attribute: Any, value: Any) -> None:
             f"{_describe(instance)}: {attribute.name} must be a timezone-aware datetime or None, "
             f"got {value!r}"
         )
+    check_year(value, _describe(instance), attribute.name)
     if value < instance.at:
         raise ValidationError(
             f"{_describe(instance)}: {attribute.name} must not be before at "
@@ -93,7 +105,7 @@ class Page:
     acknowledged_at: dt.datetime | None = attrs.field(default=None, validator=_check_later)
     resolved_at: dt.datetime | None = attrs.field(default=None, validator=_check_later)
     id: str | None = attrs.field(default=None, kw_only=True, validator=_check_optional_text)
-    title: str | None = attrs.field(default=None, kw_only=True)
+    title: str | None = attrs.field(default=None, kw_only=True, validator=_check_title)
     merged: bool = attrs.field(
         default=False, kw_only=True, validator=attrs.validators.instance_of(bool)
     )
@@ -192,7 +204,7 @@ class PageMetrics:
                 f"over {_count(len(counts), 'shift')} "
                 f"({_count(self.outside_shifts, 'page')} outside them)"
             )
-        return "\n".join(lines)
+        return printable("\n".join(lines))
 
 
 def _minutes(value: dt.timedelta) -> str:
@@ -216,12 +228,19 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def page_metrics(pages: Iterable[Page], shifts: Iterable[Entry] = ()) -> PageMetrics:
+def page_metrics(
+    pages: Iterable[Page], shifts: Iterable[Entry] | FinalSchedule = ()
+) -> PageMetrics:
     """Time to acknowledge and to resolve (mean, median), pages by urgency, pages per shift.
 
-    ``shifts`` are entries of a rendered schedule (``render(...).entries``); a page counts for a
-    shift when it triggered inside it and names the shift's user or nobody. Pages in no shift are
-    counted in ``outside_shifts``. Merged pages count as pages but not for time to resolve.
+    ``shifts`` are entries of a rendered schedule (``render(...).entries``), or the rendered
+    schedule itself; a page counts for a shift when it triggered inside it and names the shift's
+    user or nobody. Each page counts for one shift at most: where shifts overlap (several people
+    on call at once on a shift-based schedule), a page that names nobody goes to the person the
+    schedule lists first at that instant (``FinalSchedule.people_on_call_at``: the first person
+    its policy reaches) when ``shifts`` is a rendered schedule, else to the first shift in time
+    order. Pages in no shift are counted in ``outside_shifts``. Merged pages count as pages but
+    not for time to resolve.
     """
     items = sequence_of(pages, Page, "page_metrics", "pages")
     by_urgency: dict[str, int] = {}
@@ -230,17 +249,33 @@ def page_metrics(pages: Iterable[Page], shifts: Iterable[Entry] = ()) -> PageMet
         by_urgency[key] = by_urgency.get(key, 0) + 1
     ordered = {k: by_urgency[k] for k in sorted(by_urgency, key=lambda k: (k == "unknown", k))}
 
-    loads: list[ShiftLoad] = []
-    placed: set[int] = set()
-    for shift in sorted(shifts, key=lambda e: (e.start, e.end, e.user.email)):
-        inside = []
-        for i, page in enumerate(items):
-            if shift.start <= page.at < shift.end and (
-                page.user is None or resolve_user(page, (shift.user,)) is not None
-            ):
-                inside.append(page)
-                placed.add(i)
-        loads.append(ShiftLoad(shift=shift, pages=tuple(inside)))
+    final = shifts if isinstance(shifts, FinalSchedule) else None
+    entries = (
+        final.entries if final is not None else sequence_of(shifts, Entry, "page_metrics", "shifts")
+    )
+    ordered_shifts = sorted(entries, key=lambda e: (e.start, e.end, e.user.email))
+    owner: dict[int, int] = {}  # page -> the shift it counts for
+    for i, page in enumerate(items):
+        holding = [
+            n
+            for n, shift in enumerate(ordered_shifts)
+            if shift.start <= page.at < shift.end
+            and (page.user is None or resolve_user(page, (shift.user,)) is not None)
+        ]
+        if not holding:
+            continue
+        if final is not None and page.user is None and len(holding) > 1:
+            first = final.people_on_call_at(page.at)
+            rank = {u: r for r, u in enumerate(first)}
+            holding.sort(key=lambda n: rank.get(ordered_shifts[n].user, len(rank)))
+        owner[i] = holding[0]
+    loads = [
+        ShiftLoad(
+            shift=shift,
+            pages=tuple(page for i, page in enumerate(items) if owner.get(i) == n),
+        )
+        for n, shift in enumerate(ordered_shifts)
+    ]
 
     return PageMetrics(
         total=len(items),
@@ -249,7 +284,7 @@ def page_metrics(pages: Iterable[Page], shifts: Iterable[Entry] = ()) -> PageMet
         time_to_resolve=_stats([p.time_to_resolve for p in items if not p.merged]),
         merged=sum(1 for p in items if p.merged),
         per_shift=tuple(loads),
-        outside_shifts=len(items) - len(placed),
+        outside_shifts=len(items) - len(owner),
     )
 
 

@@ -40,8 +40,11 @@ from oncall_planner.model import (
 from oncall_planner.model.inputs import sequence_of
 from oncall_planner.timeutil import (
     DAY,
+    RENDER_YEARS,
     ZoneClock,
+    check_aware,
     check_instant,
+    check_time_zone,
     clock,
     from_seconds,
     is_aware,
@@ -680,9 +683,39 @@ def _visible(layer_pieces: Sequence[Sequence[Piece]], cover: Sequence[Span]) -> 
     return visible
 
 
+#: The most turns and restriction windows one call of :func:`render` builds: about 200 MB of
+#: entries at the most (57 years of hourly turns; a million took 420 MB and 17 s). A longer
+#: window is refused before anything is built; render it in pieces.
+MAX_PIECES = 500_000
+
+
+def _check_size(schedule: Schedule, lo: int, hi: int, overrides: int) -> None:
+    """Refuse a window in which the layers would produce more than :data:`MAX_PIECES` turns
+    and restriction windows (an upper bound of the pieces rendering builds), counted from the
+    window, each layer's dates, turn length and restrictions, before any is built."""
+    turns = windows = 0
+    for layer in schedule.layers:
+        a = max(lo, to_seconds(layer.start))
+        b = hi if layer.end is None else min(hi, to_seconds(layer.end))
+        if a >= b:
+            continue
+        span = b - a
+        turns += span // int(layer.turn_length.total_seconds()) + 2
+        for r in layer.restrictions:
+            windows += span // (DAY if r.kind == "daily" else 7 * DAY) + 2
+    if turns + windows + overrides > MAX_PIECES:
+        what = f"{turns:,} turns" + (f" and {windows:,} restriction windows" if windows else "")
+        raise ValidationError(
+            f"render: from {from_seconds(lo).isoformat()} to {from_seconds(hi).isoformat()} the "
+            f"layers of Schedule {schedule.name!r} hold about {what}; one render builds at most "
+            f"{MAX_PIECES:,} (hourly turns over 57 years) to keep memory bounded: render "
+            "shorter windows one after the other"
+        )
+
+
 def _check_window(since: object, until: object) -> tuple[int, int]:
-    check_instant(since, "render", "since")
-    check_instant(until, "render", "until")
+    check_instant(since, "render", "since", RENDER_YEARS)
+    check_instant(until, "render", "until", RENDER_YEARS)
     assert isinstance(since, dt.datetime) and isinstance(until, dt.datetime)
     if until <= since:
         raise ValidationError(
@@ -756,6 +789,7 @@ def render(
     lo, hi = _check_window(since, until)
     mode_ = _check_mode(mode)
     overrides_ = _check_overrides(overrides)
+    _check_size(schedule, lo, hi, len(overrides_))
     zclock = clock(schedule.time_zone)
 
     users: list[User] = []
@@ -806,7 +840,12 @@ def layer_on_call_at(
     layer: Layer, time_zone: str, at: dt.datetime, mode: Mode = "wall"
 ) -> User | None:
     """Who ``layer`` alone has on call at ``at`` (``None`` outside its dates or restrictions)."""
-    t = to_seconds(at)
+    if not isinstance(layer, Layer):
+        raise ValidationError(
+            f"layer_on_call_at: layer must be a Layer, got {type(layer).__name__}"
+        )
+    check_time_zone(time_zone, "layer_on_call_at")
+    t = to_seconds(check_aware(at, "layer_on_call_at", "at", RENDER_YEARS))
     if t < to_seconds(layer.start) or (layer.end is not None and t >= to_seconds(layer.end)):
         return None
     zclock = clock(time_zone)
@@ -836,8 +875,7 @@ def on_call_at(
     if options is not None:
         _check_options(options, "on_call_at")
     schedule = _check_schedule(schedule, "on_call_at")
-    if not isinstance(at, dt.datetime) or not is_aware(at):
-        raise ValidationError(f"on_call_at: at must be a timezone-aware datetime, got {at!r}")
+    check_aware(at, "on_call_at", "at", RENDER_YEARS)
     mode_ = _check_mode(mode, "on_call_at")
     for ov in reversed(_check_overrides(overrides, "on_call_at")):
         if ov.start <= at < ov.end:

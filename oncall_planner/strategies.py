@@ -14,7 +14,9 @@ needs ``hypothesis`` (in the ``dev`` extra).
 
 Shift-based schedules come from :func:`shift_schedules` (and :func:`rotations`,
 :func:`shift_events`, :func:`recurrences`, :func:`custom_shifts`, :func:`shift_overrides`);
-:func:`mixed_plans` draws plans that hold both kinds.
+:func:`mixed_plans` draws plans that hold both kinds, :func:`mixed_overrides` overrides of the
+right kind for each of their schedules, and :func:`rotating_shift_plans` shift-based teams that
+must score perfectly.
 """
 
 from __future__ import annotations
@@ -520,6 +522,53 @@ def mixed_plans(draw: st.DrawFn, max_schedules: int = 2) -> OnCallPlan:
     return OnCallPlan(schedules=layered, escalation_policies=[policy], shift_schedules=shifted)
 
 
+@st.composite
+def rotating_shift_plans(draw: st.DrawFn, max_members: int = 6) -> OnCallPlan:
+    """A perfectly rotating shift-based team: one schedule in a zone without daylight saving,
+    one rotation of one event in force for good, members taking ``shifts_per_member``
+    occurrences each of a rule that repeats in a fixed time (no MONTHLY), occurrences apart.
+    Over whole cycles every member gets exactly the same hours."""
+    roster = draw(rosters(1, max_members))
+    zone = draw(st.sampled_from(STEADY_ZONES))
+    rule, spacing = draw(recurrences().filter(lambda r: "MONTHLY" not in r[0]))
+    local = dt.datetime.combine(
+        draw(instants()).date(),
+        dt.time(draw(st.integers(0, 23)), draw(st.sampled_from([0, 15, 30, 45]))),
+    )
+    start = _first_match(rule, local).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    quarters = int(spacing / dt.timedelta(minutes=15))
+    length = dt.timedelta(minutes=15 * draw(st.integers(1, quarters)))
+    event = ShiftEvent(
+        "Rotation",
+        start,
+        start + length,
+        rule,
+        RotatingMembers(roster, draw(st.integers(1, 5))),
+    )
+    schedule = ShiftSchedule(
+        draw(st.sampled_from(["Checkout", "Payments"])), zone, [Rotation([event])]
+    )
+    return OnCallPlan(shift_schedules=[schedule])
+
+
+@st.composite
+def mixed_overrides(draw: st.DrawFn, plan: OnCallPlan) -> dict[str, Any]:
+    """Overrides for some schedules of ``plan``, keyed by name, each of its kind: ``Override``
+    lists for layer-based schedules, ``ShiftOverride`` lists for shift-based ones (render these
+    with ``ShiftRenderOptions(unmatched_overrides="ignore")``, as :func:`shift_overrides`
+    says)."""
+    out: dict[str, Any] = {}
+    for schedule in plan.all_schedules:
+        if not draw(st.booleans()):
+            continue
+        if isinstance(schedule, ShiftSchedule):
+            out[schedule.name] = draw(st.lists(shift_overrides(schedule), max_size=3))
+        else:
+            roster = [u for layer in schedule.layers for u in layer.users]
+            out[schedule.name] = draw(st.lists(overrides(roster=roster), max_size=3))
+    return out
+
+
 def holiday_regions(
     roster: Sequence[User],
 ) -> st.SearchStrategy[dict[str, tuple[str, str | None]]]:
@@ -566,6 +615,7 @@ __all__ = [
     "holiday_regions",
     "instants",
     "layers",
+    "mixed_overrides",
     "mixed_plans",
     "overrides",
     "pay_rates",
@@ -574,6 +624,7 @@ __all__ = [
     "restrictions",
     "rosters",
     "rotating_plans",
+    "rotating_shift_plans",
     "rotations",
     "schedules",
     "shift_events",

@@ -215,8 +215,29 @@ def is_aware(value: dt.datetime) -> bool:
     return value.tzinfo is not None and value.tzinfo.utcoffset(value) is not None
 
 
-def check_instant(value: object, where: str, field: str) -> dt.datetime:
-    """Check that ``value`` is an aware datetime in whole minutes; return it unchanged."""
+#: The years every instant the library takes must fall in: from the Python API (models, windows,
+#: ``at``), files and the command line alike. Every real schedule fits, and the arithmetic on top
+#: (turns of up to a year, horizons of whole rotation cycles, escalations, calendar margins) stays
+#: far from the year 9999 where Python's datetime ends.
+TIMESTAMP_YEARS = range(1970, 9000)
+YEARS_TEXT = f"{TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
+#: The wider years :func:`~oncall_planner.render.render` and ``on_call_at`` take: other functions
+#: call them with margins around the caller's dates (a calendar's whole shifts, a check's
+#: escalation timelines, a cycle past the horizon), which may step a little outside
+#: :data:`TIMESTAMP_YEARS`.
+RENDER_YEARS = range(1960, 9990)
+
+
+def year_in_range(value: dt.datetime) -> bool:
+    """Whether ``value`` (naive or aware, as written) falls in :data:`TIMESTAMP_YEARS`."""
+    return value.year in TIMESTAMP_YEARS
+
+
+def check_aware(
+    value: object, where: str, field: str, years: range = TIMESTAMP_YEARS
+) -> dt.datetime:
+    """Check that ``value`` is an aware datetime in ``years`` (seconds allowed, as page history
+    has them); return it unchanged."""
     if not isinstance(value, dt.datetime):
         raise ValidationError(
             f"{where}: {field} must be a timezone-aware datetime, got {type(value).__name__} {value!r}"
@@ -226,6 +247,27 @@ def check_instant(value: object, where: str, field: str) -> dt.datetime:
             f"{where}: {field} must be timezone-aware (give tzinfo, e.g. ZoneInfo('Etc/UTC')), "
             f"got naive {value.isoformat()}"
         )
+    check_year(value, where, field, years)
+    return value
+
+
+def check_year(value: dt.datetime, where: str, field: str, years: range = TIMESTAMP_YEARS) -> None:
+    """Refuse a datetime (as written) outside ``years``, by default :data:`TIMESTAMP_YEARS`."""
+    if value.year not in years:
+        raise ValidationError(
+            f"{where}: {field} must be in the years {years.start} to {years.stop - 1} (the "
+            "library computes turns, cycles and escalations on top of it within the dates "
+            f"Python holds), got {value.isoformat()}"
+        )
+
+
+def check_instant(
+    value: object, where: str, field: str, years: range = TIMESTAMP_YEARS
+) -> dt.datetime:
+    """Check that ``value`` is an aware datetime in ``years`` (by default
+    :data:`TIMESTAMP_YEARS`), in whole minutes; return it unchanged."""
+    check_aware(value, where, field, years)
+    assert isinstance(value, dt.datetime)
     tz = value.tzinfo
     # pytz: a zone attached with tzinfo= (not localize) carries the wrong offset.
     normalize = getattr(tz, "localize", None) and getattr(tz, "normalize", None)
@@ -257,17 +299,6 @@ def check_duration(value: object, where: str, field: str) -> dt.timedelta:
     if value.microseconds or value.seconds % MINUTE:
         raise ValidationError(f"{where}: {field} must be in whole minutes, got {value}")
     return value
-
-
-#: The years a timestamp read from a file or a command line may fall in. Every real schedule fits,
-#: and the arithmetic on top (turns of up to a year, horizons of whole rotation cycles) stays far
-#: from the year 9999 where Python's datetime ends.
-TIMESTAMP_YEARS = range(1970, 9000)
-
-
-def year_in_range(value: dt.datetime) -> bool:
-    """Whether ``value`` (naive or aware, as written) falls in :data:`TIMESTAMP_YEARS`."""
-    return value.year in TIMESTAMP_YEARS
 
 
 def parse_iso8601(text: str) -> dt.datetime:
@@ -351,23 +382,59 @@ def iso_weekday(local_seconds: int) -> int:
     return (local_seconds // DAY + 3) % 7 + 1
 
 
+@functools.cache
+def year_start(year: int) -> int:
+    """POSIX seconds of 1 January of ``year`` (1 to 9999), 00:00 UTC."""
+    return to_seconds(dt.datetime(year, 1, 1, tzinfo=UTC))
+
+
+def year_of(seconds: int) -> int:
+    """The UTC year of an instant (or of a local time in local seconds), clamped to 1..9999."""
+    days = seconds // DAY
+    if days < -719_162:  # before 0001-01-01
+        return 1
+    if days >= 2_932_897:  # from 10000-01-01 on
+        return 9999
+    return (EPOCH + dt.timedelta(days=days)).year
+
+
+class _Table:
+    """The UTC offsets of one zone over a stretch of whole years ``first`` to ``last``:
+    transitions ``starts`` (instants) with the offset from each on, and the same starts on the
+    local wall clock. ``ok_lo``/``ok_hi`` bound the instants and local times it answers for
+    (two days inside its edges, since local times are within a day of the instant)."""
+
+    __slots__ = ("first", "last", "local_starts", "offsets", "ok_hi", "ok_lo", "starts")
+
+    def __init__(self, first: int, last: int, starts: list[int], offsets: list[int]) -> None:
+        self.first, self.last = first, last
+        self.starts, self.offsets = starts, offsets
+        self.local_starts = [s + o for s, o in zip(starts, offsets, strict=True)]
+        # Years 1 and 9999 are the edges of datetime: beyond them the first or last offset holds.
+        self.ok_lo = year_start(first) + 2 * DAY if first > 1 else -(2**62)
+        self.ok_hi = year_start(last + 1) - 2 * DAY if last < 9999 else 2**62
+
+
 class ZoneClock:
     """Converts between POSIX seconds and local wall-clock seconds for one zone.
 
-    The zone's UTC offsets are kept as a sorted list of transitions, found by sampling
-    ``utcoffset`` every six hours and bisecting each change to the second. The list grows by whole
-    years as instants further out are asked for.
+    The zone's UTC offsets are kept as sorted lists of transitions, found by sampling
+    ``utcoffset`` every six hours and bisecting each change to the second. Only the years asked
+    for are sampled: an instant in an unknown year adds a table of that year and its neighbours
+    (joined to a table that ends or starts within a few years, so a window moving forward grows
+    one table), and a batch conversion covers the years it spans. Rendering a day in year 8990
+    samples three years, not the 6,965 since the layer's anchor in 2025.
     """
 
     _SAMPLE = 6 * HOUR
-    _YEAR = 365 * DAY  # the approximate year used to decide which years must be known
+    #: Tables this many years apart or closer are joined by sampling the years between.
+    _JOIN_GAP = 3
 
     def __init__(self, name: str) -> None:
         self.name = name
         self._tz = zone(name)
-        self._first_year = 0
-        self._last_year = -1
-        # Instants in [_ok_lo, _ok_hi) need no growth of the table (see _ensure); empty at first.
+        self._tables: list[_Table] = []  # sorted by year, disjoint and not adjacent
+        # The table in use: instants in [_ok_lo, _ok_hi) need no other (empty at first).
         self._ok_lo = 1
         self._ok_hi = 0
         # Transition instants; _offsets[i] holds from _starts[i] (inclusive) on.
@@ -422,9 +489,10 @@ class ZoneClock:
         return starts, offsets
 
     def _scan_years(self, first: int, last: int) -> tuple[list[int], list[int]]:
-        # From 2 January in year 1: 1 January 00:00 UTC is still year 0 west of Greenwich.
-        lo = to_seconds(dt.datetime(max(first, 1), 1, 1 if first > 1 else 2, tzinfo=UTC))
-        hi = to_seconds(dt.datetime(min(last + 1, 9999), 1, 1, tzinfo=UTC))
+        # From 2 January in year 1: 1 January 00:00 UTC is still year 0 west of Greenwich; and
+        # up to 30 December in year 9999, whose last day is already year 10000 east of it.
+        lo = year_start(first) + (DAY if first == 1 else 0)
+        hi = year_start(last + 1) if last < 9999 else year_start(9999) + 363 * DAY
         return self._scan(lo, hi)
 
     @staticmethod
@@ -439,31 +507,67 @@ class ZoneClock:
                 offsets.append(off)
         return starts, offsets
 
+    def _use(self, table: _Table) -> None:
+        self._starts, self._offsets = table.starts, table.offsets
+        self._local_starts = table.local_starts
+        self._ok_lo, self._ok_hi = table.ok_lo, table.ok_hi
+
+    def _cover(self, first: int, last: int) -> _Table:
+        """A table covering the years ``first`` to ``last`` (1..9999), made from the tables
+        that overlap or nearly touch them and samples of the years none of them holds."""
+        first, last = max(first, 1), min(last, 9999)
+        gap = self._JOIN_GAP
+        near = [t for t in self._tables if t.first - gap <= last and first <= t.last + gap]
+        keep = [t for t in self._tables if t not in near]
+        if len(near) == 1 and near[0].first <= first and last <= near[0].last:
+            return near[0]
+        first = min([first, *(t.first for t in near)])
+        last = max([last, *(t.last for t in near)])
+        starts: list[int] = []
+        offsets: list[int] = []
+        year = first
+        for table in near:  # in year order
+            if year < table.first:
+                starts, offsets = self._extend(starts, offsets, year, table.first - 1)
+            starts, offsets = self._append(starts, offsets, table.starts, table.offsets)
+            year = table.last + 1
+        if year <= last:
+            starts, offsets = self._extend(starts, offsets, year, last)
+        table = _Table(first, last, starts, offsets)
+        self._tables = sorted([*keep, table], key=lambda t: t.first)
+        return table
+
+    def _extend(
+        self, starts: list[int], offsets: list[int], first: int, last: int
+    ) -> tuple[list[int], list[int]]:
+        return self._append(starts, offsets, *self._scan_years(first, last))
+
+    def _append(
+        self, starts: list[int], offsets: list[int], more_starts: list[int], more_offsets: list[int]
+    ) -> tuple[list[int], list[int]]:
+        if not starts:
+            return list(more_starts), list(more_offsets)
+        return self._join(starts, offsets, more_starts, more_offsets)
+
     def _ensure(self, seconds: int) -> None:
-        year = 1970 + seconds // self._YEAR  # approximate; one year of margin either side
-        # Years 1 and 9999 are the edges of datetime: instants beyond the table keep its first
-        # or last offset.
-        lo_year, hi_year = min(max(year - 1, 1), 9998), max(min(year + 1, 9998), 1)
-        if self._last_year < self._first_year:
-            starts, offsets = self._scan_years(lo_year, hi_year)
-            first, last = lo_year, hi_year
-        else:
-            if self._first_year <= lo_year and hi_year <= self._last_year:
+        """Make the table that holds ``seconds`` (an instant or a local time) the one in use."""
+        for table in self._tables:
+            if table.ok_lo <= seconds < table.ok_hi:
+                self._use(table)
                 return
-            # Scan only the years not known yet and join them to the table.
-            starts, offsets = self._starts, self._offsets
-            first, last = self._first_year, self._last_year
-            if lo_year < first:
-                starts, offsets = self._join(*self._scan_years(lo_year, first - 1), starts, offsets)
-                first = lo_year
-            if hi_year > last:
-                starts, offsets = self._join(starts, offsets, *self._scan_years(last + 1, hi_year))
-                last = hi_year
-        self._starts, self._offsets = starts, offsets
-        self._local_starts = [s + o for s, o in zip(starts, offsets, strict=True)]
-        self._first_year, self._last_year = first, last
-        self._ok_lo = (first + 1 - 1970) * self._YEAR
-        self._ok_hi = (last - 1970) * self._YEAR
+        year = year_of(seconds)
+        self._use(self._cover(year - 1, year + 1))
+
+    def _ensure_range(self, lo: int, hi: int) -> None:
+        """Make one table that holds every instant (or local time) from ``lo`` to ``hi`` the one
+        in use."""
+        if self._ok_lo <= lo and hi < self._ok_hi:
+            return
+        for table in self._tables:
+            if table.ok_lo <= lo and hi < table.ok_hi:
+                self._use(table)
+                return
+        self._use(self._cover(year_of(lo) - 1, year_of(hi) + 1))
 
     def offset(self, seconds: int) -> int:
         """UTC offset in seconds at an instant."""
@@ -503,8 +607,7 @@ class ZoneClock:
         """
         if not locals_:
             return []
-        self.from_local(locals_[0])
-        self.from_local(locals_[-1])  # the table now covers every year in between too
+        self._ensure_range(locals_[0], locals_[-1])  # one table for every year in between
         starts, offsets, local_starts = self._starts, self._offsets, self._local_starts
         last = len(starts) - 1
         bisect_left = bisect.bisect_left

@@ -5,6 +5,15 @@ fields each block allows and requires, their types and ranges, the provider's Cu
 (``start_day_of_week`` only on weekly restrictions, daily restrictions under 24 h), and the
 drift-safe forms the emitter promises on top (whole-minute ``…Z`` times, lower-case emails, at most
 one team per policy). ``check_document(doc)`` returns a list of problems; empty means valid.
+
+``pagerduty_schedulev2`` follows the reference's §4.1 (the resource schema and its validators:
+``time_zone`` in ``util.ValidTZ``, ``recurrence`` with at least one item, the two
+``assignment_strategy.type`` values, the two ``member.type`` values) and the API's rules the
+provider leaves to the server (§1.4-1.9: 1 to 20 members, ``shifts_per_member`` ≥ 1, exactly one
+RRULE, a ``user_id`` for a ``user_member`` only), plus the emitter checklist of §4.6 on top:
+``description`` always, ``shifts_per_member`` written for rotating members and not for every
+member, ``Etc/UTC`` only with ``lifecycle.ignore_changes = ["time_zone"]``, events of a rotation in
+ascending ``effective_since`` order, ends after starts.
 """
 
 from __future__ import annotations
@@ -262,8 +271,127 @@ MEMBERSHIP = Block(
     }
 )
 
+
+def _rfc3339(v: Any) -> str | None:
+    """What the provider parses with Go's ``time.RFC3339`` and the emitter writes: ``…Z``."""
+    return _time(v)
+
+
+def _recurrence(v: Any) -> str | None:
+    problem = _strings(1)(v)  # listvalidator.SizeAtLeast(1)
+    if problem:
+        return problem
+    rrules = [line for line in v if line.upper().startswith("RRULE:")]
+    if len(rrules) != 1:
+        return f"must hold exactly one RRULE line (the API's rule), got {len(rrules)}"
+    for line in v:
+        if not line.upper().startswith(("RRULE:", "EXDATE", "RDATE")):
+            return f"must hold RRULE, EXDATE or RDATE lines, got {line!r}"
+    return None
+
+
+def _member_rules(body: dict[str, Any]) -> list[str]:
+    if body["type"] == "user_member" and not body.get("user_id"):
+        return ["a user_member needs a user_id"]
+    if body["type"] == "empty_member" and "user_id" in body:
+        return ["an empty_member must not have a user_id"]
+    return []
+
+
+SCHEDULEV2_MEMBER = Block(
+    {
+        "type": (True, _one_of("user_member", "empty_member")),
+        "user_id": (False, _string(min_len=1)),
+    },
+    extra=_member_rules,
+)
+
+
+def _strategy_rules(body: dict[str, Any]) -> list[str]:
+    rotating = body["type"] == "rotating_member_assignment_strategy"
+    if rotating and "shifts_per_member" not in body:
+        return ["shifts_per_member must be written for rotating members (§4.3: null ≠ 1 on import)"]
+    if not rotating and "shifts_per_member" in body:
+        return ["shifts_per_member must be left out for every_member (§4.6-5)"]
+    return []
+
+
+SCHEDULEV2_STRATEGY = Block(
+    {
+        "type": (
+            True,
+            _one_of("rotating_member_assignment_strategy", "every_member_assignment_strategy"),
+        ),
+        "shifts_per_member": (False, _int(1)),
+    },
+    {"member": (True, SCHEDULEV2_MEMBER, 1, 20)},
+    extra=_strategy_rules,
+)
+
+
+def _event_rules(body: dict[str, Any]) -> list[str]:
+    problems = []
+    if body["end_time"] <= body["start_time"]:
+        problems.append("end_time must be after start_time")
+    until = body.get("effective_until")
+    if until is not None and until <= body["effective_since"]:
+        problems.append("effective_until must be after effective_since")
+    return problems
+
+
+SCHEDULEV2_EVENT = Block(
+    {
+        "name": (True, _string(255, 1)),
+        "start_time": (True, _rfc3339),
+        "end_time": (True, _rfc3339),
+        "effective_since": (True, _rfc3339),
+        "effective_until": (False, _rfc3339),
+        "recurrence": (True, _recurrence),
+    },
+    # buildEventV3Input uses assignment_strategy[0] only: exactly one.
+    {"assignment_strategy": (True, SCHEDULEV2_STRATEGY, 1, 1)},
+    extra=_event_rules,
+)
+
+
+def _rotation_rules(body: dict[str, Any]) -> list[str]:
+    since = [event["effective_since"] for event in body["event"]]
+    if since != sorted(since):
+        return ["events must be in ascending effective_since order (§4.3)"]
+    return []
+
+
+SCHEDULEV2_ROTATION = Block({}, {"event": (True, SCHEDULEV2_EVENT, 1, 5)}, extra=_rotation_rules)
+
+
+def _lifecycle(v: Any) -> str | None:
+    if not isinstance(v, dict) or set(v) - {"ignore_changes"}:
+        return f"must be an object with ignore_changes only, got {v!r}"
+    return _strings()(v.get("ignore_changes", []))
+
+
+def _schedulev2_rules(body: dict[str, Any]) -> list[str]:
+    ignored = body.get("lifecycle", {}).get("ignore_changes", [])
+    if body["time_zone"] == "Etc/UTC" and "time_zone" not in ignored:
+        return ["Etc/UTC comes back as UTC: lifecycle.ignore_changes must list time_zone"]
+    return []
+
+
+SCHEDULEV2 = Block(
+    {
+        "name": (True, _string(255, 1)),
+        "time_zone": (True, _zone),  # validate.ValidTimeZone(): util.ValidTZ, no "UTC"
+        "description": (True, _string(1024)),  # optional in the schema, always written (§4.4-4)
+        "teams": (False, _strings()),
+        "lifecycle": (False, _lifecycle),
+    },
+    {"rotation": (True, SCHEDULEV2_ROTATION, 1, 10)},
+    extra=_schedulev2_rules,
+)
+
 RESOURCES = {
     "pagerduty_schedule": SCHEDULE,
+    "pagerduty_schedulev2": SCHEDULEV2,
     "pagerduty_escalation_policy": POLICY,
     "pagerduty_user": USER,
     "pagerduty_team": TEAM,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "oncall_planner"
-BOTTOM = {"errors", "timeutil", "model"}
+BOTTOM = {"errors", "textutil", "timeutil", "model"}
 CORE = BOTTOM | {
     "render",
     "render_shift",
@@ -25,10 +25,24 @@ CORE = BOTTOM | {
     "checks",
     "fairness",
     "planning",
+    "migration",
     "health",
+    "slo",
 }
-EDGE = {"ingest", "emit", "report", "cli", "cdktf", "pagerduty_api", "testing"}
-NODE_BINDINGS = {"cdktf", "jsii", "constructs", "cdktf_cdktf_provider_pagerduty"}
+EDGE = {"ingest", "emit", "report", "cli", "cdktf", "cdktn", "pagerduty_api", "testing", "files"}
+NODE_BINDINGS = {
+    "cdktf",
+    "cdktn",
+    "jsii",
+    "constructs",
+    "cdktf_cdktf_provider_pagerduty",
+    "cdktn_provider_pagerduty",
+}
+#: The adapter modules, the only ones that load a CDK's bindings, each its own.
+ADAPTERS = {
+    "cdktf": {"cdktf", "cdktf_cdktf_provider_pagerduty", "constructs"},
+    "cdktn": {"cdktn", "cdktn_provider_pagerduty", "constructs"},
+}
 
 
 def _modules() -> list[Path]:
@@ -68,8 +82,10 @@ def test_imports_point_one_way(path: Path) -> None:
         assert not imports & (CORE - BOTTOM - {"render"} | EDGE)
     if family in CORE:
         assert not imports & EDGE, f"the core module {path.name} imports the edge: {imports & EDGE}"
-    if family != "cdktf":
-        assert not imports & NODE_BINDINGS, f"{path.name} imports the CDKTF bindings at load time"
+    allowed = ADAPTERS.get(family, set())
+    assert not imports & (NODE_BINDINGS - allowed), (
+        f"{path.name} imports CDK bindings at load time: {imports & (NODE_BINDINGS - allowed)}"
+    )
 
 
 def test_the_layering_test_sees_a_violation(tmp_path: Path) -> None:
@@ -88,15 +104,18 @@ def _declared(requirements: list[str]) -> set[str]:
 def test_every_third_party_import_is_a_declared_dependency() -> None:
     """`pip install oncall-planner` must bring what the library imports, at any depth: a user
     without the dev extra ran `oncall-planner audit` into a traceback for want of hypothesis.
-    Only ``oncall_planner.cdktf`` may need more (the ``cdktf`` extra, named in its error)."""
+    Only the adapters may need more: ``oncall_planner.cdktf`` the ``cdktf`` extra and
+    ``oncall_planner.cdktn`` the ``cdktn`` extra, each named in its error."""
     tomllib = pytest.importorskip("tomllib")
     project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
     runtime = _declared(project["dependencies"])
-    with_cdktf = runtime | _declared(project["optional-dependencies"]["cdktf"])
+    extras = project["optional-dependencies"]
+    with_extra = {f"{name}.py": runtime | _declared(extras[name]) for name in ("cdktf", "cdktn")}
     provider = importlib.metadata.packages_distributions()
     missing = set()
     for path in _modules():
-        allowed = with_cdktf if path.name == "cdktf.py" else runtime
+        top_module = path.parent == PACKAGE
+        allowed = with_extra.get(path.name, runtime) if top_module else runtime
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]

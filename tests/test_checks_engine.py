@@ -45,6 +45,7 @@ def test_rule_families_match_their_code_hundreds():
         "6": "imports",
         "7": "shifts",
         "8": "health",
+        "9": "slo",
     }
     assert {code: r.family for code, r in RULES.items()} == {
         code: families[code[3]] for code in RULES
@@ -121,7 +122,10 @@ def test_severity_can_be_overridden_by_code():
         (CheckConfig(select=["OCP999"]), "select names 'OCP999', which matches no rule"),
         (CheckConfig(thresholds={"OCP999": {}}), "thresholds names 'OCP999', which is no rule"),
         (CheckConfig(thresholds={"OCP101": {"days": 3}}), "rule OCP101 has no threshold 'days'"),
-        (CheckConfig(thresholds={"OCP101": {"warn_days": "7"}}), r"must be a number ≥ 0, got '7'"),
+        (
+            CheckConfig(thresholds={"OCP101": {"warn_days": "7"}}),
+            r"must be a number ≥ 0 and at most 1,000,000, got '7'",
+        ),
         (CheckConfig(severity={"OCP101": "fatal"}), "must be 'error', 'warning' or 'info'"),
     ],
 )

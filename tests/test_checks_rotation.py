@@ -240,3 +240,41 @@ def test_rotation_rules_see_the_policy_plan_too():
     sched = schedule("S", layer("Solo", [A]))
     found = run("OCP102", OnCallPlan(escalation_policies=[policy("P", (10, [sched]))]))
     assert len(found) == 1
+
+
+# Work grows like n log n in the number of layers (500 layers took 70 s when every hidden layer
+# was compared with every layer above it). Counted in intervals built, not timed.
+
+
+def _intervals_built(monkeypatch, layers: int) -> int:
+    from oncall_planner.render import Interval
+
+    built = 0
+    init = Interval.__init__
+
+    def counting(self, *args, **kwargs):
+        nonlocal built
+        built += 1
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Interval, "__init__", counting)
+    people = [A, B, C, D]
+    stack = [layer(f"L{i}", people[i % 4 :] + people[: i % 4], turn=DAY) for i in range(layers)]
+    check(plan_of(schedule("S", *stack)), T0, T0 + 4 * WEEK, config=CheckConfig(select=["OCP10"]))
+    monkeypatch.setattr(Interval, "__init__", init)
+    return built
+
+
+def test_shadowed_layer_rules_grow_linearly_with_the_layers(monkeypatch):
+    small, large = _intervals_built(monkeypatch, 40), _intervals_built(monkeypatch, 160)
+    assert large < 6 * small  # four times the layers: 4x (n log n) but not 16x (n²)
+
+
+def test_a_layer_hidden_by_many_names_the_nearest_ones_above_it():
+    people = [A, B, C, D]
+    stack = [layer(f"L{i}", people, turn=DAY) for i in range(9)]
+    found = run("OCP103", plan_of(schedule("S", *stack)))
+    bottom = next(f for f in found if f.subject.endswith("layer 'L0'"))
+    assert "layer(s) 'L1', 'L2', 'L3', 'L4', 'L5' and others above it" in bottom.message
+    top_hidden = next(f for f in found if f.subject.endswith("layer 'L7'"))
+    assert "layer(s) 'L8' above it cover" in top_hidden.message

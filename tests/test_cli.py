@@ -156,13 +156,18 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert f"wrote {target}" in err
 
 
-def test_output_file_in_a_folder_that_does_not_exist_yet(
+def test_output_file_in_a_folder_that_does_not_exist_yet_is_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # A typo in -o used to make a folder silently; it is one line and exit code 2, before the
+    # plan is read, and nothing is made.
     target = tmp_path / "new" / "folder" / "alice.ics"
-    code, _, _ = run(capsys, "ics", SEED, *WINDOW, "-q", "--output", str(target))
-    assert code == 0
-    assert target.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+    code, out, err = run(capsys, "ics", SEED, *WINDOW, "-q", "--output", str(target))
+    assert code == 2 and out == ""
+    assert err == (
+        f"oncall-planner ics: error: --output {target}: the folder {target.parent} does not exist\n"
+    )
+    assert not (tmp_path / "new").exists()
 
 
 # --- bad input: one message with its location, exit code 2, no traceback -------------------

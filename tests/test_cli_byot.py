@@ -229,6 +229,19 @@ def test_every_option_is_in_docs_cli_md() -> None:
 
 # --- SARIF: each result points at the block it is about ---------------------------------------
 
+REPO = BYOT.parents[2]
+
+
+@pytest.fixture
+def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SARIF URIs are relative to the folder the command runs in (the checkout in CI)."""
+    monkeypatch.chdir(REPO)
+
+
+def rel(path: Path) -> str:
+    """How SARIF names a file of the repository: relative to its root, with forward slashes."""
+    return path.relative_to(REPO).as_posix()
+
 
 def sarif_locations(capsys: pytest.CaptureFixture[str], config: Path) -> dict[str, tuple[str, int]]:
     import json
@@ -243,21 +256,23 @@ def sarif_locations(capsys: pytest.CaptureFixture[str], config: Path) -> dict[st
 
 
 def test_sarif_tells_a_schedule_from_a_policy_of_the_same_name(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], at_repo_root: None
 ) -> None:
     # CDKTF stacks (and the README) often call the schedule and its policy the same: 'Ops'.
-    cdk = str(BYOT / "cdktf-ops" / "cdk.tf.json")
+    cdk = rel(BYOT / "cdktf-ops" / "cdk.tf.json")
     locations = sarif_locations(capsys, BYOT / "cdktf-ops")
     assert locations["Schedule 'Ops'"] == (cdk, 22)
     assert locations["Schedule 'Ops', layer 'Weekdays'"] == (cdk, 25)
     assert locations["EscalationPolicy 'Ops'"] == (cdk, 41)
 
 
-def test_sarif_points_users_and_levels_at_their_blocks(capsys: pytest.CaptureFixture[str]) -> None:
+def test_sarif_points_users_and_levels_at_their_blocks(
+    capsys: pytest.CaptureFixture[str], at_repo_root: None
+) -> None:
     # check infra/pagerduty --format sarif: a directory is no file for code scanning to show.
     locations = sarif_locations(capsys, PAYMENTS)
-    users = str(PAYMENTS / "users.tf")
-    escalation = str(PAYMENTS / "escalation.tf")
+    users = rel(PAYMENTS / "users.tf")
+    escalation = rel(PAYMENTS / "escalation.tf")
     assert locations["User 'Amara Okafor' <amara@payments.example>"] == (users, 1)
     assert locations["User 'Chen Wei' <chen@payments.example>"] == (users, 13)
     assert locations["EscalationPolicy 'Payments Escalation', level 2"] == (escalation, 14)
@@ -321,7 +336,7 @@ def test_render_at_with_format_json_gives_json(capsys: pytest.CaptureFixture[str
 
 
 def test_sarif_for_a_directory_never_points_at_the_directory(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], at_repo_root: None
 ) -> None:
     import json
 
@@ -348,7 +363,7 @@ def test_sarif_for_a_directory_never_points_at_the_directory(
     )
     results = json.loads(out)["runs"][0]["results"]
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
-    assert results and uris == {str(PAYMENTS / "escalation.tf")}
+    assert results and uris == {rel(PAYMENTS / "escalation.tf")}
 
 
 # --- ics: options that pick calendars are honoured or refused, never ignored -----------------

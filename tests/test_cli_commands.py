@@ -56,13 +56,17 @@ def test_check_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_check_sarif_points_at_the_primary_layer_block(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(DATA.parent.parent)  # the repository root, as in CI
     _, out, _ = run(capsys, "check", SEED, *WINDOW, "--format", "sarif")
     results = json.loads(out)["runs"][0]["results"]
     location = results[0]["locations"][0]["physicalLocation"]
     assert results[0]["ruleId"] == "OCP103"
-    assert location == {"artifactLocation": {"uri": SEED}, "region": {"startLine": 7}}
+    assert location == {
+        "artifactLocation": {"uri": "tests/data/seed-pagerduty.tf", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 7},
+    }
 
 
 def test_check_unknown_rule_code_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

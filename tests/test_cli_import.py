@@ -66,7 +66,7 @@ def test_check_sarif_on_input_with_nothing_to_check_exits_2(
 
 
 def test_what_was_left_out_is_a_sarif_result_pointing_at_its_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = (
         UNKNOWN_START
@@ -83,13 +83,14 @@ resource "pagerduty_escalation_policy" "p" {
 """
     )
     folder = write(tmp_path / "cfg", text)
+    monkeypatch.chdir(tmp_path)  # SARIF names files relative to where it runs (the checkout)
     code, out, _ = run(capsys, "check", folder, *WINDOW, "--format", "sarif")
     assert code == 0  # a warning is no error
     results = json.loads(out)["runs"][0]["results"]
     (left_out,) = [r for r in results if r["ruleId"] == "OCP601"]
     assert left_out["level"] == "warning"
     assert left_out["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": str(folder / "main.tf")},
+        "artifactLocation": {"uri": "cfg/main.tf", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 10},
     }
     assert "timestamp()" in left_out["message"]["text"]

@@ -129,6 +129,50 @@ def test_schedules_are_those_the_configuration_declares(name: str) -> None:
             assert got_restrictions == facts.get("restrictions", []), (sname, layer.name)
 
 
+def member_fact(member: Any) -> str:
+    return getattr(member, "email", "empty")
+
+
+def event_facts(event: Any) -> dict[str, Any]:
+    """An event as ``expected.json`` writes it: instants in UTC, members by email."""
+
+    def z(value: dt.datetime | None) -> str | None:
+        if value is None:
+            return None
+        return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+    strategy = type(event.assignment).__name__
+    facts: dict[str, Any] = {
+        "name": event.name,
+        "start": z(event.start_time),
+        "end": z(event.end_time),
+        "since": z(event.effective_since),
+        "recurrence": list(event.recurrence),
+        "members": [member_fact(m) for m in event.members],
+    }
+    if event.effective_until is not None:
+        facts["until"] = z(event.effective_until)
+    if strategy == "RotatingMembers":
+        facts["shifts_per_member"] = event.assignment.shifts_per_member
+    else:
+        facts["every_member"] = True
+    return facts
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_shift_schedules_are_those_the_configuration_declares(name: str) -> None:
+    expected, result = load(name)
+    got = {s.name: s for s in result.plan.shift_schedules}
+    assert sorted(got) == sorted(expected.get("shift_schedules", {}))
+    for sname, want in expected.get("shift_schedules", {}).items():
+        schedule = got[sname]
+        assert schedule.time_zone == want["time_zone"], sname
+        assert schedule.description == want.get("description"), sname
+        assert [t.name for t in schedule.teams] == want.get("teams", []), sname
+        rotations = [[event_facts(e) for e in r.events] for r in schedule.rotations]
+        assert rotations == want["rotations"], sname
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_policies_are_those_the_configuration_declares(name: str) -> None:
     expected, result = load(name)

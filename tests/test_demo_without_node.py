@@ -1,5 +1,5 @@
-"""`make demo` on a machine without Node.js: every other section runs, the CDKTF one says how to
-enable it, and the demo never ends in a traceback."""
+"""`make demo` on a machine without Node.js: every other section runs, the CDKTF and CDK Terrain
+synths each say in one line how to enable them, and the demo never ends in a traceback."""
 
 from __future__ import annotations
 
@@ -62,12 +62,19 @@ def test_the_demo_without_node_runs_every_section(
     assert "native JSON: examples/out/checkout.tf.json" in demo_without_node.stdout
 
 
-def test_the_demo_without_node_says_in_one_line_how_to_enable_cdktf(
+def test_the_demo_without_node_says_in_one_line_how_to_enable_each_cdk(
     demo_without_node: subprocess.CompletedProcess[str],
 ) -> None:
     lines = [line for line in demo_without_node.stdout.splitlines() if "skipped" in line]
-    assert len(lines) == 1
-    assert "cdktf synth" in lines[0] and "install Node.js" in lines[0] and "make demo" in lines[0]
+    assert [line.split(":")[0].strip() for line in lines] == ["cdktf synth", "cdktn synth"]
+    for line in lines:
+        assert "install Node.js" in line and "make demo" in line
+
+
+def test_the_demo_without_node_still_proves_the_migration(
+    demo_without_node: subprocess.CompletedProcess[str],
+) -> None:
+    assert "exact: the same people are on call every minute" in demo_without_node.stdout
 
 
 def test_make_demo_without_npm_does_not_try_to_install_the_node_tools(tmp_path: Path) -> None:

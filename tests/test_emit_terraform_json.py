@@ -628,16 +628,3 @@ def test_instants_always_have_a_four_digit_year():
 
     assert rfc3339(dt.datetime(2025, 1, 6, 9, 30, tzinfo=NY)) == "2025-01-06T14:30:00Z"
     assert rfc3339(dt.datetime(999, 12, 31, 23, 59, tzinfo=UTC)) == "0999-12-31T23:59:00Z"
-
-
-def test_a_plan_with_shift_based_schedules_is_refused_until_schedulev2_is_emitted():
-    from oncall_planner import RotatingMembers, Rotation, ShiftEvent, ShiftSchedule
-
-    start = dt.datetime(2026, 6, 1, 9, tzinfo=dt.timezone.utc)
-    event = ShiftEvent(
-        "Days", start, start + dt.timedelta(hours=8), "RRULE:FREQ=DAILY", RotatingMembers([ALICE])
-    )
-    shifts = ShiftSchedule("Shifts", "Europe/London", [Rotation([event])])
-    policy = EscalationPolicy("Policy", [EscalationRule(10, [Target.schedule(shifts)])])
-    with pytest.raises(ValidationError, match="shift-based schedules cannot be emitted yet"):
-        to_terraform_json(OnCallPlan(escalation_policies=[policy]))

@@ -51,7 +51,9 @@ def test_cycles_must_be_positive():
 
 
 def test_weights_must_not_be_negative():
-    with pytest.raises(ValidationError, match="night must be a number ≥ 0, got -1"):
+    with pytest.raises(
+        ValidationError, match="night must be a number ≥ 0 and at most 1,000,000,000, got -1"
+    ):
         Weights(night=-1)
 
 

@@ -318,3 +318,20 @@ def test_history_left_out_is_listed_in_every_format():
             "reason": "duplicate of log entry 2",
         }
     ]
+
+
+def test_a_postmortem_title_never_reaches_an_output_raw():
+    # Postmortems are the team's own Markdown: an escape sequence in a title (or an owner) is
+    # shown as \x1b in every format, never sent to a terminal or a browser as it is.
+    post = postmortem_from_markdown(
+        PM.replace("Fix the alert", "Fix \x1b[2J the alert").replace(
+            "ann@example.com", "ann\x9b@x.co"
+        ),
+        "pm/\x1b]0;x\x07.md",
+    )
+    out = health_report(
+        weekly_plan(MONDAY), None, MONDAY, MONDAY + WEEK, postmortems=[post], now=utc(2025, 1, 10)
+    )
+    for text in (out.to_text(), out.to_markdown(), out.to_json(), out.to_html()):
+        assert not any(c in text for c in "\x1b\x07\x9b"), text
+    assert "\\x1b" in out.to_text()

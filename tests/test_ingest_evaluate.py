@@ -1,4 +1,5 @@
-"""The static evaluator, one Terraform rule per test, seen through the name of an imported team."""
+"""The static evaluator, one Terraform rule per test, seen through the description of an imported
+team."""
 
 from __future__ import annotations
 
@@ -11,14 +12,18 @@ from oncall_planner.ingest import import_terraform
 
 
 def evaluate(tmp_path: Path, expression: str, extra: str = "") -> str:
-    """The value Terraform gives ``expression``, read back as the name of a team."""
+    """The value Terraform gives ``expression``, read back as the description of a team (a name
+    is one line: docs/semantics.md, "Text")."""
     (tmp_path / "main.tf").write_text(
-        f'resource "pagerduty_team" "t" {{\n  name = {expression}\n}}\n{extra}', encoding="utf-8"
+        f'resource "pagerduty_team" "t" {{\n  description = {expression}\n  name = "T"\n}}\n'
+        f"{extra}",
+        encoding="utf-8",
     )
     result = import_terraform(tmp_path)
     assert result.warnings == (), result.warnings
     (team,) = result.plan.teams
-    return team.name
+    assert team.description is not None
+    return team.description
 
 
 def left_out(tmp_path: Path, expression: str, extra: str = "") -> str:

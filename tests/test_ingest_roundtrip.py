@@ -32,7 +32,7 @@ ZONES = sorted(PAGERDUTY_TIME_ZONES)
 # Names may hold quotes, accents, spaces and template openers ("${", "%{", which the emitter
 # escapes): anything Terraform strings carry. (Policy names may not hold / \\ & < >.)
 NAME_CHARS = st.characters(
-    codec="utf-8", exclude_characters="/\\&<>", exclude_categories=("Cs", "Cc")
+    codec="utf-8", exclude_characters="/\\&<>", exclude_categories=("Cs", "Cc", "Zl", "Zp")
 )
 names = st.one_of(
     st.text(NAME_CHARS, min_size=1, max_size=12),

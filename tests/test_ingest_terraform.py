@@ -656,7 +656,10 @@ def test_a_newline_inside_an_interpolation_is_valid_hcl(tmp_path: Path) -> None:
     assert schedule.name == "S"
 
 
-def test_schedulev2_is_reported_as_not_imported_never_as_irrelevant(tmp_path: Path) -> None:
+def test_a_schedulev2_without_rotations_is_imported_as_an_empty_shift_schedule(
+    tmp_path: Path,
+) -> None:
+    # The provider's schema has no minimum of rotation blocks: an empty schedule is valid.
     text = (
         USERS_TF
         + """
@@ -667,9 +670,9 @@ resource "pagerduty_schedulev2" "flex" {
 """
     )
     result = load_text(tmp_path, text)
-    (warning,) = result.warnings
-    assert warning.code == "OCP601" and warning.subject == "pagerduty_schedulev2.flex"
-    assert "not modelled yet" in warning.message
+    assert result.warnings == ()
+    (flex,) = result.plan.shift_schedules
+    assert (flex.name, flex.rotations) == ("Flex", ())
     assert all(i.subject != "pagerduty_schedulev2.flex" for i in result.ignored)
 
 

@@ -194,7 +194,9 @@ def test_time_off_end_must_follow_start() -> None:
 
 
 def test_escalation_rule_limits() -> None:
-    with raises("EscalationRule: delay_minutes must be a whole number ≥ 1, got 0"):
+    with raises(
+        "EscalationRule: delay_minutes must be a whole number ≥ 1 and at most 525600 (a year), got 0"
+    ):
         EscalationRule(0, [Target.user(ALICE)])
     with raises("EscalationRule: targets must have at least 1 Target, got 0"):
         EscalationRule(5, [])
@@ -213,8 +215,10 @@ def test_policy_name_characters() -> None:
     rule = EscalationRule(5, [Target.user(ALICE)])
     with raises("EscalationPolicy: name must not end with a space nor contain \\ / & < >"):
         EscalationPolicy("Checkout & Payments", [rule])
-    with raises("EscalationPolicy: name must be printable"):
+    with raises("EscalationPolicy 'Checkout\\tPayments': name must not hold control characters"):
         EscalationPolicy("Checkout\tPayments", [rule])
+    with raises("EscalationPolicy: name must be printable"):
+        EscalationPolicy("Checkout\u00a0Payments", [rule])
 
 
 def test_team_description_is_text_of_at_most_1024_characters() -> None:

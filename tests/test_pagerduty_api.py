@@ -82,8 +82,12 @@ def test_pull_reads_every_object_into_the_librarys_values(pd: PagerDutyStandIn) 
     assert [(o.user.name, o.start) for o in account.overrides["Ops Daytime"]] == [
         ("Ana Ruiz", dt.datetime(2025, 3, 5, 9, tzinfo=UTC))
     ]
-    assert account.ids.schedules == {"Ops Daytime": "PSOPS02", "Payments": "PSPAY01"}
-    assert any("Support Shifts (PSV3001)" in note for note in account.notes)
+    assert account.ids.schedules == {
+        "Ops Daytime": "PSOPS02",
+        "Payments": "PSPAY01",
+        "Support Shifts": "PSV3001",
+    }
+    assert [s.name for s in plan.shift_schedules] == ["Support Shifts"]  # from /v3/schedules
 
 
 def test_pull_turns_incidents_and_log_entries_into_pages(pd: PagerDutyStandIn) -> None:
@@ -132,7 +136,8 @@ def test_the_plan_file_round_trips_byte_for_byte(pd: PagerDutyStandIn) -> None:
 
 def test_every_command_takes_the_plan_file(pd: PagerDutyStandIn, tmp_path: Path, env: None) -> None:
     plan_file = tmp_path / "plan.json"
-    assert main(["pull", "--base-url", pd.base_url, *WINDOW, "-o", str(plan_file)]) == 0
+    url = ["--base-url", pd.base_url]
+    assert main(["pull", *url, *WINDOW, "--schedule", "PSPAY01", "-o", str(plan_file)]) == 0
     out = tmp_path / "pagerduty.tf.json"
     assert main(["emit", str(plan_file), "-o", str(out), "-q"]) == 0
     doc = json.loads(out.read_text(encoding="utf-8"))
@@ -145,8 +150,8 @@ def test_every_command_takes_the_plan_file(pd: PagerDutyStandIn, tmp_path: Path,
     ("change", "message"),
     [
         (
-            lambda d: d.update(version=2),
-            "reads version 1 of the plan file, got 2 (written by a newer",
+            lambda d: d.update(version=3),
+            "reads versions 1 and 2 of the plan file, got 3 (written by a newer",
         ),
         (
             lambda d: d["schedules"][0]["layers"][0]["users"].append("zed@example.com"),
@@ -197,8 +202,8 @@ def test_verify_reports_the_known_disagreement_with_the_layer_and_the_dst_change
     pd: PagerDutyStandIn,
 ) -> None:
     result = verify(client(pd), since=SINCE, until=UNTIL)
-    ops, payments = result.schedules
-    assert ops.ok
+    ops, payments, _ = result.schedules
+    assert ops.ok and payments.kind == "layer-based"
     (found,) = payments.disagreements
     assert (found.start, found.end) == (
         dt.datetime(2025, 3, 10, 13, tzinfo=UTC),
@@ -231,6 +236,9 @@ def test_the_committed_recording_of_a_disagreement_replays(
     assert code == 1
     payments = next(s for s in doc["schedules"] if s["name"] == "Payments")
     assert payments["minutes_apart"] == 60
+    # recorded before shift-based schedules were verified: it has no /v3 calls, and says so
+    assert [s["kind"] for s in doc["schedules"]] == ["layer-based", "layer-based"]
+    assert any("no GET /v3/schedules" in note for note in doc["notes"])
 
 
 def test_compare_schedule_sees_a_split_only_difference_as_agreement() -> None:
@@ -418,8 +426,11 @@ def test_end_to_end_pull_verify_apply_twice_and_the_token_is_in_no_output(
         posts = sum(1 for m, _, _ in server.requests if m == "POST")
         assert main(apply) == 0
         assert sum(1 for m, _, _ in server.requests if m == "POST") == posts == 2
+        # the pulled account has a shift-based schedule: pagerduty_schedulev2, its custom
+        # shift left out with a note
         assert main(["emit", str(plan_file), "-o", str(work / "pagerduty.tf.json")]) == 0
         captured = capsys.readouterr()
+        assert "pagerduty_schedulev2" in (work / "pagerduty.tf.json").read_text()
         logs = [captured.out, captured.err]
     files = [p for p in work.rglob("*") if p.is_file()]
     assert len(files) > 10

@@ -13,7 +13,7 @@ MIN = dt.timedelta(minutes=1)
 
 
 def test_page_needs_an_aware_instant():
-    with pytest.raises(ValidationError, match="at must be a timezone-aware datetime"):
+    with pytest.raises(ValidationError, match=r"at must be (a )?timezone-aware"):
         Page(dt.datetime(2025, 1, 1))
 
 

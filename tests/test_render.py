@@ -367,7 +367,7 @@ def test_on_call_at_names_itself_in_its_errors() -> None:
 def test_on_call_at_accepts_seconds_and_needs_awareness() -> None:
     s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), WEEK)])
     assert on_call_at(s, utc(2025, 1, 7, 23, 59) + dt.timedelta(seconds=59)) == A
-    with pytest.raises(ValidationError, match="at must be a timezone-aware datetime"):
+    with pytest.raises(ValidationError, match=r"at must be (a )?timezone-aware"):
         on_call_at(s, dt.datetime(2025, 1, 1))
 
 
@@ -402,19 +402,20 @@ def test_many_overlapping_overrides_latest_in_the_list_wins() -> None:
     assert [e.user for e in final.overrides] == [e.user for e in final.entries if e.user != A]
 
 
-def test_thousands_of_overrides_render_quickly() -> None:
-    import time
-
+def test_thousands_of_overrides_each_take_their_own_hours() -> None:
+    # Speed with many overrides is measured by benchmarks/, never by a timed assertion here.
     s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), WEEK)])
     hour = dt.timedelta(hours=1)
     overrides = [
         Override(utc(2025, 1, 1) + 3 * i * hour, utc(2025, 1, 1) + (3 * i + 2) * hour, C)
         for i in range(20_000)
     ]
-    began = time.perf_counter()
     final = render(s, utc(2025, 1, 1), utc(2032, 1, 1), overrides)
-    assert time.perf_counter() - began < 3  # about 0.1 s; one override at a time took ~25 s
     assert len(final.overrides) == 20_000
+    assert [(e.start, e.end) for e in final.overrides] == [(o.start, o.end) for o in overrides]
+    hours = final.hours_by_user()
+    assert hours[C] == 2 * 20_000
+    assert final.on_call_at(utc(2025, 1, 1, 2)) == A  # the hour between two overrides
 
 
 def test_final_schedule_on_call_at_needs_an_aware_datetime() -> None:
@@ -423,7 +424,7 @@ def test_final_schedule_on_call_at_needs_an_aware_datetime() -> None:
     assert [final.on_call_at(utc(2025, 1, d, 12)) for d in (1, 2, 3)] == [A, B, A]
     assert final.on_call_at(utc(2025, 1, 2)) == B  # a handoff: the incoming person
     assert final.on_call_at(utc(2024, 12, 31)) is None  # outside the window
-    with pytest.raises(ValidationError, match="at must be a timezone-aware datetime"):
+    with pytest.raises(ValidationError, match=r"at must be (a )?timezone-aware"):
         final.on_call_at(dt.datetime(2025, 1, 2))
 
 
@@ -437,3 +438,27 @@ def test_rendered_entries_are_ordinary_entries() -> None:
         assert entry == twin and hash(entry) == hash(twin) and repr(entry) == repr(twin)
     with pytest.raises(AttributeError):
         final.entries[0].user = C  # type: ignore[misc]
+
+
+# --- a window too long to hold in memory is refused up front -----------------------------------
+
+
+def test_an_absurd_window_is_refused_before_anything_is_built():
+    # Hourly turns from 2025 to 8999 are 61 million entries: rendering ran out of memory.
+    s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), dt.timedelta(hours=1))])
+    with pytest.raises(
+        ValidationError, match=r"render: .* about 61,1\d\d,\d\d\d turns.* at most 500,000"
+    ):
+        render(s, utc(2025, 1, 1), utc(8999, 1, 1))
+
+
+def test_restriction_windows_count_towards_the_limit():
+    office = [Restriction.daily("09:00", dt.timedelta(hours=1))] * 3
+    s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), WEEK, restrictions=office)])
+    with pytest.raises(ValidationError, match="restriction windows"):
+        render(s, utc(2025, 1, 1), utc(2600, 1, 1))
+
+
+def test_long_windows_of_long_turns_still_render():
+    s = Schedule("S", "Etc/UTC", [Layer("L", [A, B], utc(2025, 1, 1), WEEK)])
+    assert len(render(s, utc(2025, 1, 1), utc(3000, 1, 1)).entries) > 50_000

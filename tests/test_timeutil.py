@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +12,7 @@ from oncall_planner.timeutil import (
     ZoneClock,
     check_time_zone,
     clock,
+    from_seconds,
     parse_iso8601,
     public_holidays,
     to_seconds,
@@ -148,3 +150,48 @@ def test_public_holidays_say_whether_the_country_or_the_subdivision_is_unknown()
         public_holidays("XX", [2025], where="x")
     with pytest.raises(ValidationError, match="does not know this subdivision of US \\('ZZ'"):
         public_holidays("US", [2025], "ZZ", where="x")
+
+
+@pytest.mark.parametrize("year", [2025, 3000, 5000, 8990, 9998])
+@pytest.mark.parametrize("name", ["America/New_York", "Australia/Sydney", "Europe/London"])
+def test_a_fresh_clock_gives_the_offsets_of_any_year(name: str, year: int) -> None:
+    zclock = ZoneClock(name)
+    for month in (1, 4, 7, 10):
+        instant = dt.datetime(year, month, 15, 12, tzinfo=UTC)
+        offset = instant.astimezone(ZoneInfo(name)).utcoffset()
+        assert offset is not None
+        assert zclock.offset(to_seconds(instant)) == offset.total_seconds()
+
+
+def _scanned_years(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The years the zone tables sample, recorded as they are scanned."""
+    scanned: list[int] = []
+    scan = ZoneClock._scan
+
+    def recording(self: ZoneClock, lo: int, hi: int) -> tuple[list[int], list[int]]:
+        scanned.extend(range(from_seconds(lo).year, from_seconds(hi - 1).year + 1))
+        return scan(self, lo, hi)
+
+    monkeypatch.setattr(ZoneClock, "_scan", recording)
+    return scanned
+
+
+def test_far_apart_instants_scan_only_the_years_around_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One day in 8990 on a layer anchored in 2025: the zone table used to grow year by year
+    # from 2025 to 8990 (28 s for five zones).
+    scanned = _scanned_years(monkeypatch)
+    zclock = ZoneClock("Europe/Berlin")
+    for year in (2025, 8990, 2025, 5000, 8990):
+        instant = to_seconds(dt.datetime(year, 7, 1, tzinfo=UTC))
+        assert zclock.from_local(zclock.to_local(instant)) == instant
+    assert len(scanned) <= 12, sorted(set(scanned))
+
+
+def test_a_batch_conversion_scans_the_years_it_spans(monkeypatch: pytest.MonkeyPatch) -> None:
+    scanned = _scanned_years(monkeypatch)
+    zclock = ZoneClock("America/Santiago")
+    locals_ = [to_seconds(dt.datetime(y, 3, 1, tzinfo=UTC)) for y in range(2030, 2040)]
+    assert zclock.from_local_sorted(locals_) == [zclock.from_local(x) for x in locals_]
+    assert set(range(2030, 2040)) <= set(scanned) and len(set(scanned)) <= 14

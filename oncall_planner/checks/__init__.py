@@ -14,6 +14,7 @@ from oncall_planner.checks import (  # noqa: F401
     rest,
     rotation,
     shifts,
+    slo,
 )
 from oncall_planner.checks._engine import (
     RULES,

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import math
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
@@ -32,8 +31,13 @@ from oncall_planner.model import (
 )
 from oncall_planner.model.inputs import mixed_overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
-from oncall_planner.render import FinalSchedule, Interval, on_call_at, render
+from oncall_planner.render import FinalSchedule, Interval, people_on_call_at, render
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import check_instant, from_seconds, to_seconds, zone
+
+if TYPE_CHECKING:  # the SLO inputs load numpy: only check() calls that pass them import them
+    from oncall_planner.slo.forecast import Forecast
+    from oncall_planner.slo.incident import IncidentSetup
 
 T = TypeVar("T")
 Severity = Literal["error", "warning", "info"]
@@ -62,7 +66,7 @@ class Finding:
 
     def to_text(self) -> str:
         """``error OCP103 shadowed-layer: Schedule 'X', layer 'Y': message``."""
-        return f"{self.severity} {self.code} {self.rule}: {self.subject}: {self.message}"
+        return printable(f"{self.severity} {self.code} {self.rule}: {self.subject}: {self.message}")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON or SARIF reports; instants as ISO-8601 UTC strings."""
@@ -241,6 +245,11 @@ class CheckConfig:
         return values
 
 
+#: The largest number a threshold takes: far above any sensible count of days, hours, minutes
+#: or pages, and small enough that every threshold fits in a date or a duration.
+MAX_THRESHOLD = 1_000_000
+
+
 def _check_threshold_type(code: str, key: str, default: Any, value: Any) -> None:
     where = f"CheckConfig: thresholds[{code!r}][{key!r}]"
     if isinstance(default, bool):
@@ -250,10 +259,9 @@ def _check_threshold_type(code: str, key: str, default: Any, value: Any) -> None
         ok = (
             isinstance(value, (int, float))
             and not isinstance(value, bool)
-            and math.isfinite(value)
-            and value >= 0
+            and 0 <= value <= MAX_THRESHOLD  # False for nan; compared exactly for huge ints
         )
-        want = "a number ≥ 0"
+        want = f"a number ≥ 0 and at most {MAX_THRESHOLD:,}"
     else:
         ok = isinstance(value, type(default))
         want = f"a {type(default).__name__}"
@@ -369,10 +377,15 @@ def subtract(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval
 # The context: the plan and horizon, with each schedule rendered once
 
 
+#: How far past the horizon each schedule is rendered for escalation timelines, at most.
+MAX_PAD = dt.timedelta(days=14)
+
+
 class Lookup:
-    """Who is on call on one schedule at an instant, answered from rendered entries by bisection
-    (instants as datetimes, or as POSIX seconds in hot loops); outside the rendered window it asks
-    :func:`oncall_planner.render.on_call_at`."""
+    """Who is on call on one schedule at an instant, answered from rendered entries (instants as
+    datetimes, or as POSIX seconds in hot loops): everyone, in schedule order, so several people
+    on a shift-based schedule. Outside the rendered window it asks
+    :func:`oncall_planner.render.people_on_call_at`."""
 
     def __init__(
         self,
@@ -382,26 +395,25 @@ class Lookup:
     ) -> None:
         self.starts = [to_seconds(e.start) for e in final.entries]
         self.ends = [to_seconds(e.end) for e in final.entries]
-        self.users = [e.user for e in final.entries]
+        self.users = [(e.user,) for e in final.entries]
         self.lo, self.hi = to_seconds(final.since), to_seconds(final.until)
         self.schedule = schedule
         self.overrides = overrides
         self.changes = sorted({*self.starts, *self.ends, self.lo, self.hi})
-        # A shift-based schedule's entries may overlap: ask the final schedule (its first person
-        # on call; the escalation rules do not yet notify several people at once).
+        # A shift-based schedule's entries may overlap: the final schedule finds everyone.
         self.final = final if final.concurrent else None
 
-    def at_seconds(self, t: int) -> User | None:
+    def at_seconds(self, t: int) -> tuple[User, ...]:
         if not self.lo <= t < self.hi:
-            return on_call_at(self.schedule, from_seconds(t), self.overrides)
+            return people_on_call_at(self.schedule, from_seconds(t), self.overrides)
         if self.final is not None:
-            return self.final.on_call_at(from_seconds(t))
+            return self.final.people_on_call_at(from_seconds(t))
         i = bisect.bisect_right(self.starts, t) - 1
         if i >= 0 and t < self.ends[i]:
             return self.users[i]
-        return None
+        return ()
 
-    def at(self, when_: dt.datetime) -> User | None:
+    def at(self, when_: dt.datetime) -> tuple[User, ...]:
         return self.at_seconds(to_seconds(when_))
 
     def next_change(self, t: int) -> int:
@@ -416,7 +428,11 @@ class Context:
     """Everything a rule may read: the plan, the horizon ``[since, until)``, page history, time off
     and overrides, with every schedule rendered once and cached; ``now`` (the moment the plan
     would be applied) and ``previous`` (the plan it replaces, if given) for the rules about
-    changes."""
+    changes; and, for the SLO rules, the incident set-up and the page forecast when they are
+    given (``None`` otherwise)."""
+
+    incident: IncidentSetup | None = None
+    forecast: Forecast | None = None
 
     def __init__(
         self,
@@ -451,7 +467,9 @@ class Context:
             ),
             default=0,
         )
-        self.pad = dt.timedelta(minutes=longest + 1)
+        # Past the pad, Lookup asks on_call_at: policies with delays of days are rare, and
+        # rendering weeks more for them would cost every check.
+        self.pad = min(dt.timedelta(minutes=longest + 1), MAX_PAD)
 
     @property
     def horizon(self) -> Interval:
@@ -480,8 +498,8 @@ class Context:
             self._lookups[schedule.name] = Lookup(final, schedule, overrides)
         return self._lookups[schedule.name]
 
-    def on_call(self, schedule: Schedule | ShiftSchedule, at: dt.datetime) -> User | None:
-        """Who is on call on ``schedule`` at ``at``."""
+    def on_call(self, schedule: Schedule | ShiftSchedule, at: dt.datetime) -> tuple[User, ...]:
+        """Everyone on call on ``schedule`` at ``at``, in schedule order (empty in a gap)."""
         return self.lookup(schedule).at(at)
 
     def timeline(self, policy: EscalationPolicy, at: dt.datetime) -> tuple[Notification, ...]:
@@ -504,37 +522,47 @@ class Context:
         return sorted(p for p in points if self.since <= p < self.until)
 
     def level_people(self, policy: EscalationPolicy, at: dt.datetime) -> list[list[User]]:
-        """For each level, the distinct people on call on it at ``at`` (ignoring delays)."""
+        """For each level, the distinct people on call on it at ``at`` (ignoring delays): on a
+        shift-based schedule everyone on call then."""
         out = []
         for r in policy.rules:
             people: list[User] = []
             for t in r.targets:
-                person = t.user if t.user is not None else self.on_call(t.schedule, at)
-                if person is not None and person not in people:
-                    people.append(person)
+                found = (t.user,) if t.user is not None else self.on_call(t.schedule, at)
+                people.extend(p for p in found if p not in people)
             out.append(people)
         return out
 
     def user_zone(self, user: User) -> str:
-        """The person's own zone, else the zone of the first schedule that rosters them."""
+        """The person's own zone, else the zone of the first schedule (of either kind) that
+        rosters them."""
         if user.time_zone:
             return user.time_zone
-        for sched in self.plan.schedules:
-            if any(user in layer.users for layer in sched.layers):
+        for sched in self.plan.all_schedules:
+            if user in roster(sched):
                 return sched.time_zone
         return "Etc/UTC"
 
     def stretches(self) -> dict[User, tuple[Interval, ...]]:
-        """Each person's on-call time across every schedule's final schedule, merged, so a
-        primary shift followed by a secondary one counts as one stretch."""
+        """Each person's on-call time across every schedule's final schedule (of either kind),
+        merged, so a primary shift followed by a secondary one counts as one stretch, and two
+        overlapping shifts of a shift-based schedule count once."""
         return self.memo("stretches", self._stretches)
 
     def _stretches(self) -> dict[User, tuple[Interval, ...]]:
         per: dict[User, list[Interval]] = {}
-        for sched in self.plan.schedules:
+        for sched in self.plan.all_schedules:
             for e in self.final(sched).entries:
                 per.setdefault(e.user, []).append(Interval(e.start, e.end))
         return {u: merge(v) for u, v in sorted(per.items(), key=lambda kv: kv[0].email)}
+
+
+def roster(schedule: Schedule | ShiftSchedule) -> tuple[User, ...]:
+    """Everyone a schedule names: the users of its layers, or of its events and custom shifts
+    (empty slots left out), in order of appearance."""
+    if isinstance(schedule, ShiftSchedule):
+        return schedule.users()
+    return tuple(dict.fromkeys(u for layer in schedule.layers for u in layer.users))
 
 
 def policy_schedules(policy: EscalationPolicy) -> list[Schedule | ShiftSchedule]:
@@ -594,6 +622,8 @@ def check(
     now: dt.datetime | None = None,
     previous: OnCallPlan | None = None,
     import_notes: Iterable[Any] = (),
+    incident: IncidentSetup | None = None,
+    forecast: Forecast | None = None,
 ) -> tuple[Finding, ...]:
     """Run the enabled rules over ``plan`` in ``[since, until)``; findings sorted by severity,
     code, subject and first interval.
@@ -605,6 +635,8 @@ def check(
     OCP712 compares the two.
     ``import_notes`` are :attr:`oncall_planner.ingest.TerraformImport.notes`: what the import
     left out becomes findings (OCP6xx), so what was not checked is never silent.
+    ``incident`` (severities, incident roles) and ``forecast`` (an SLO page forecast) feed the
+    OCP9xx rules, which stay quiet without them (docs/slo.md).
     """
     check_instant(since, "check", "since")
     check_instant(until, "check", "until")
@@ -640,6 +672,23 @@ def check(
         previous=previous,
         import_notes=tuple(import_notes),
     )
+    if incident is not None:
+        from oncall_planner.slo.incident import IncidentSetup
+
+        if not isinstance(incident, IncidentSetup):
+            raise ValidationError(
+                f"check: incident must be an IncidentSetup or None, got {type(incident).__name__}"
+            )
+        incident.validate(plan)
+        ctx.incident = incident
+    if forecast is not None:
+        from oncall_planner.slo.forecast import Forecast
+
+        if not isinstance(forecast, Forecast):
+            raise ValidationError(
+                f"check: forecast must be a Forecast or None, got {type(forecast).__name__}"
+            )
+        ctx.forecast = forecast
     findings: list[Finding] = []
     for code in sorted(RULES):
         if not config.enabled(code):

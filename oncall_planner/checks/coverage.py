@@ -20,7 +20,7 @@ from oncall_planner.checks._engine import (
     total,
     user_subject,
 )
-from oncall_planner.model import User
+from oncall_planner.model import ShiftSchedule, User
 from oncall_planner.render import Interval
 
 
@@ -57,7 +57,12 @@ def first_level_gap(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
                 f"{span(gaps[0], zone)}; EscalationPolicy {policy.name!r} pages it first"
             ),
             intervals=gaps,
-            hint="add a layer or widen restrictions so the schedule covers every hour",
+            hint=(
+                "add a rotation or widen its events (or fill its empty slots) so the schedule "
+                "covers every hour"
+                if any(isinstance(s, ShiftSchedule) for s in schedules)
+                else "add a layer or widen restrictions so the schedule covers every hour"
+            ),
         )
 
 
@@ -103,7 +108,7 @@ def on_call_during_time_off(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]
 )
 def several_schedules(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     per: dict[User, list[tuple[Interval, str]]] = {}
-    for sched in ctx.plan.schedules:
+    for sched in ctx.plan.all_schedules:
         for e in ctx.final(sched).entries:
             per.setdefault(e.user, []).append((Interval(e.start, e.end), sched.name))
     for user in sorted(per, key=lambda u: u.email):

@@ -77,7 +77,7 @@ def _reached(policy: EscalationPolicy, levels: Sequence[Sequence[User]]) -> list
 )
 def unreferenced_schedule(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     used = {s.name for p in ctx.plan.escalation_policies for s in policy_schedules(p)}
-    for sched in ctx.plan.schedules:
+    for sched in ctx.plan.all_schedules:
         if sched.name not in used:
             yield Hit(
                 subject=schedule_subject(sched),
@@ -137,7 +137,7 @@ def _second_minute(walk: Iterable[Step]) -> int | None:
     """The minute a second distinct person is notified (round-robin levels: worst case)."""
     seen: list[User] = []
     for step in walk:
-        people = [p for p in step.people if p is not None]
+        people = list(step.reached)
         if not people:
             continue
         _reach(seen, people, step.rule.round_robin and len(step.rule.targets) > 1)
@@ -177,15 +177,14 @@ def _sweep_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], tuple
         horizon = 2**62
         for _ in range(passes):
             for delay, round_robin, targets in levels:
-                people = []
+                people: list[User] = []
                 for user, table in targets:
                     if table is None:
-                        person = user
+                        found: tuple[User, ...] = (user,) if user is not None else ()
                     else:
-                        person = table.at_seconds(start + offset)
+                        found = table.at_seconds(start + offset)
                         horizon = min(horizon, table.next_change(start + offset) - offset)
-                    if person is not None and person not in people:
-                        people.append(person)
+                    people.extend(p for p in found if p not in people)
                 if not people:
                     continue
                 _reach(seen, people, round_robin)

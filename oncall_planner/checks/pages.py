@@ -35,7 +35,9 @@ def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
         policy = policies[0]
     else:
         return None, "it names neither a user nor a policy, and the plan has several policies"
-    person = next((p for s in ctx.steps(policy, page.at) for p in s.people if p), None)
+    # The first person the policy reaches: on a level that pages several people at once (a
+    # shift-based schedule), the first in schedule order (docs/schedulev2.md says why).
+    person = next((p for s in ctx.steps(policy, page.at) for p in s.reached), None)
     if person is None:
         return None, f"nobody was on call on EscalationPolicy {policy.name!r} then"
     return person, ""

@@ -12,13 +12,15 @@ from oncall_planner.checks._engine import (
     Context,
     Hit,
     hours,
+    merge,
     rule,
     schedule_subject,
     span,
+    total,
     user_subject,
 )
-from oncall_planner.model import User
-from oncall_planner.render import Interval
+from oncall_planner.model import Schedule, ShiftSchedule, User
+from oncall_planner.render import FinalSchedule, Interval
 from oncall_planner.timeutil import zone
 
 
@@ -92,23 +94,24 @@ def short_rest(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     "above-fair-share",
     "warning",
     "A person on call on a schedule for more than their fair share (each layer's time in the "
-    "final schedule divided among that layer's people) plus the threshold.",
+    "final schedule divided among that layer's people; each shift-based event's time among its "
+    "members) plus the threshold.",
     max_over_share=0.25,
 )
 def above_fair_share(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    for sched in ctx.plan.schedules:
+    for sched in ctx.plan.all_schedules:
         final = ctx.final(sched)
-        # A weekend layer's people share the weekends, a successor layer's people the time after
-        # a membership change: each layer's visible time is split among its own people.
-        fair_of: dict[User, dt.timedelta] = {}
-        for layer, visible in zip(sched.layers, final.visible, strict=True):
-            shown = sum((e.duration for e in visible), dt.timedelta())
-            members = list(dict.fromkeys(layer.users))
-            for member in members:
-                fair_of[member] = fair_of.get(member, dt.timedelta()) + shown / len(members)
-        per: dict[User, dt.timedelta] = {}
+        fair_of = (
+            _shift_fair_shares(sched, final)
+            if isinstance(sched, ShiftSchedule)
+            else _layer_fair_shares(sched, final)
+        )
+        # Each person's time on the schedule: the union of their entries (on a shift-based
+        # schedule one person may hold two overlapping shifts; that time counts once).
+        spans: dict[User, list[Interval]] = {}
         for e in final.entries:
-            per[e.user] = per.get(e.user, dt.timedelta()) + e.duration
+            spans.setdefault(e.user, []).append(Interval(e.start, e.end))
+        per = {user: total(merge(v)) for user, v in spans.items()}
         if len(fair_of) < 2 or not sum(per.values(), dt.timedelta()):
             continue
         for user in sorted(per, key=lambda u: u.email):
@@ -123,8 +126,44 @@ def above_fair_share(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
                         f"{user.name} is on call {hours(per[user])}, {over:+.0%} against their "
                         f"fair share of {hours(fair)}"
                     ),
-                    intervals=tuple(
+                    intervals=merge(
                         Interval(e.start, e.end) for e in final.entries if e.user == user
                     ),
                     hint="rebalance turns, or check the horizon covers whole rotation cycles",
                 )
+
+
+def _layer_fair_shares(sched: Schedule, final: FinalSchedule) -> dict[User, dt.timedelta]:
+    """A weekend layer's people share the weekends, a successor layer's people the time after a
+    membership change: each layer's visible time is split among its own people."""
+    fair_of: dict[User, dt.timedelta] = {}
+    for layer, visible in zip(sched.layers, final.visible, strict=True):
+        shown = sum((e.duration for e in visible), dt.timedelta())
+        members = list(dict.fromkeys(layer.users))
+        for member in members:
+            fair_of[member] = fair_of.get(member, dt.timedelta()) + shown / len(members)
+    return fair_of
+
+
+def _shift_fair_shares(sched: ShiftSchedule, final: FinalSchedule) -> dict[User, dt.timedelta]:
+    """Each event's shifts in the horizon (before overrides, empty slots included) split evenly
+    among its member slots: with rotating members every occurrence goes to one slot, with every
+    member each occurrence is one shift per slot, so the even split is the same formula. An empty
+    slot keeps its share (it holds turns); custom shifts are nobody's share."""
+    time_of: dict[tuple[int, int], dt.timedelta] = {}
+    for shifts in final.layers:
+        for e in shifts:
+            if e.source is not None and e.source.rotation is not None:
+                key = (e.source.rotation, e.source.event or 0)
+                time_of[key] = time_of.get(key, dt.timedelta()) + e.duration
+    for v in final.vacancies:
+        if v.source.kind == "rotation" and v.source.rotation is not None:
+            key = (v.source.rotation, v.source.event or 0)
+            time_of[key] = time_of.get(key, dt.timedelta()) + v.duration
+    fair_of: dict[User, dt.timedelta] = {}
+    for (ri, ei), held in time_of.items():
+        members = sched.rotations[ri].events[ei].members
+        for member in members:
+            if isinstance(member, User):
+                fair_of[member] = fair_of.get(member, dt.timedelta()) + held / len(members)
+    return fair_of

@@ -1,5 +1,5 @@
-"""The ``oncall-planner`` command line: render, check, report, health, audit, escalation, emit, ics,
-diff.
+"""The ``oncall-planner`` command line: render, check, report, health, audit, escalation, emit,
+migrate, ics, diff, slo and forecast, and PagerDuty's API (pull, verify, overrides).
 
 Every command reads a plan from a Terraform file or directory (read, never executed), or from a
 Python file that defines an :class:`~oncall_planner.OnCallPlan` named ``plan`` (that file *is*
@@ -20,7 +20,16 @@ import os
 import sys
 from collections.abc import Sequence
 
-from oncall_planner.cli._common import PROG, YEARS, Progress, UsageError, check_args, time_options
+from oncall_planner.cli._common import (
+    PROG,
+    YEARS,
+    Progress,
+    UsageError,
+    check_args,
+    say,
+    stdout_failed,
+    time_options,
+)
 from oncall_planner.errors import OnCallPlannerError
 
 #: The command modules (``oncall_planner.cli.<name>``), in the order ``--help`` lists them.
@@ -32,11 +41,14 @@ COMMANDS = (
     "audit",
     "escalation",
     "emit",
+    "migrate",
     "ics",
     "diff",
     "pull",
     "verify",
     "overrides",
+    "slo",
+    "forecast",
 )
 
 
@@ -68,10 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_args(args)  # argument errors come first, before any input is read
         return int(args.func(args))
     except (UsageError, OnCallPlannerError) as exc:
-        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
+        say(f"{PROG} {args.command}: error: {exc}")
+        return 2
+    except RecursionError:  # a safety net: every reader refuses deep nesting on its own
+        say(f"{PROG} {args.command}: error: the input is nested too deeply to read")
         return 2
     except OverflowError:  # a date beyond what datetime holds, however the input reached it
-        print(f"{PROG} {args.command}: error: a date is out of range; {YEARS}", file=sys.stderr)
+        say(f"{PROG} {args.command}: error: a date is out of range; {YEARS}")
         return 2
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -83,8 +98,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point. Standard output is flushed here, so that a write that fails
+    only then is one line and exit code 2 like any other (argparse's own ``--help`` ignores
+    write errors)."""
+    try:
+        code = main()
+    except SystemExit as done:  # --help, --version and argument errors exit from argparse
+        code = done.code if isinstance(done.code, int) else 2
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        stdout_failed(BrokenPipeError())
+    except OSError as exc:
+        say(f"{PROG}: error: {stdout_failed(exc)}")
+        code = 2
+    sys.exit(code)
 
 
 __all__ = ["COMMANDS", "Progress", "UsageError", "build_parser", "main", "run"]

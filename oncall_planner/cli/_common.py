@@ -10,8 +10,10 @@ render, checks, fairness, reports) are imported inside the functions that use th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import runpy
 import sys
 from collections.abc import Sequence
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO, TypeAlias
 
 from oncall_planner.errors import OnCallPlannerError
+from oncall_planner.textutil import json_safe, printable
 from oncall_planner.timeutil import (
     TIMESTAMP_YEARS,
     check_time_zone,
@@ -28,7 +31,7 @@ from oncall_planner.timeutil import (
 )
 
 if TYPE_CHECKING:
-    from oncall_planner.model import OnCallPlan, Schedule, User
+    from oncall_planner.model import OnCallPlan, Schedule, ShiftSchedule, User
 
 PROG = "oncall-planner"
 WIDTH = 80
@@ -46,6 +49,19 @@ EPILOG = (
 
 class UsageError(Exception):
     """Bad arguments or unreadable input: one message, exit code 2."""
+
+
+class OutputError(UsageError):
+    """Standard output cannot be written (a full disk, ``/dev/full``): one message, exit code 2."""
+
+
+def stdout_failed(exc: OSError) -> OutputError:
+    """The error for a failed write to standard output; standard output is pointed at the null
+    device, so that Python's last flush at exit does not fail again with a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return OutputError(f"cannot write to standard output: {exc.strerror or exc}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,7 +94,7 @@ class Progress:
         width = 24
         filled = width * self.done // self.total
         bar = "#" * filled + "." * (width - filled)
-        text = f"{self.title} [{bar}] {self.done}/{self.total} {label}"
+        text = printable(f"{self.title} [{bar}] {self.done}/{self.total} {label}")
         self.stream.write("\r" + text[: WIDTH - 1].ljust(WIDTH - 1))
         self.stream.flush()
 
@@ -216,18 +232,18 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
     path = args.input if path is None else path
     if path.endswith(".py"):
         return plan_from_python(Path(path)), None
-    from oncall_planner.pagerduty_api.planfile import load_account, sniff_plan_file
+    from oncall_planner.pagerduty_api.planfile import sniff_plan_file
 
     if sniff_plan_file(path):
-        account = load_account(path)
+        account = _account(path)
         if account.notes and not args.quiet:
             count = _count(len(account.notes), "note")
             if args.verbose:
-                print(f"note: {path}: {count} from the pull:", file=sys.stderr)
-                for note in account.notes:
-                    print(f"  {note}", file=sys.stderr)
+                say(f"note: {path}: {count} from the pull:")
+                for text in account.notes:
+                    say(f"  {text}")
             else:
-                print(f"note: {path}: {count} from the pull (-v for details)", file=sys.stderr)
+                say(f"note: {path}: {count} from the pull (-v for details)")
         return account.plan, None
     from oncall_planner.ingest import import_terraform
 
@@ -239,8 +255,48 @@ def load_plan(args: argparse.Namespace, path: str | None = None) -> Any:
     )
     summary = import_summary(path, result, verbose=args.verbose)
     if summary and not args.quiet:
-        print(summary, file=sys.stderr)
+        say(summary)
     return result.plan, result
+
+
+_ACCOUNTS: dict[tuple[str, int, int], Any] = {}
+
+
+def _account(path: str) -> Any:
+    """The :class:`~oncall_planner.pagerduty_api.Account` in the plan file at ``path``, read once
+    per command (the plan, its overrides and its pages are asked for separately)."""
+    from oncall_planner.pagerduty_api.planfile import load_account
+
+    try:
+        stat = Path(path).stat()
+        key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return load_account(path)
+    if key not in _ACCOUNTS:
+        _ACCOUNTS.clear()  # one file at a time is all a command needs
+        _ACCOUNTS[key] = load_account(path)
+    return _ACCOUNTS[key]
+
+
+def load_overrides(args: argparse.Namespace, path: str | None = None) -> dict[str, Any]:
+    """The overrides that the plan file in ``path`` (default: ``INPUT``) carries, by schedule
+    name (``Override`` objects for a layer-based schedule, ``ShiftOverride`` for a shift-based
+    one), as ``pull`` found them in its window; ``{}`` for Terraform or a Python file, which hold
+    no overrides. Commands apply them, so ``render`` of a pulled plan shows what PagerDuty
+    shows during an override."""
+    from oncall_planner.pagerduty_api.planfile import sniff_plan_file
+
+    path = args.input if path is None else path
+    if path.endswith(".py") or not sniff_plan_file(path):
+        return {}
+    return dict(_account(path).overrides)
+
+
+def layered_overrides(overrides: dict[str, Any], plan: OnCallPlan) -> dict[str, Any]:
+    """The overrides of the plan's layer-based schedules only: for the functions that take
+    ``Override`` lists and no ``ShiftOverride`` ones yet."""
+    names = {s.name for s in plan.schedules}
+    return {name: items for name, items in overrides.items() if name in names}
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -256,7 +312,7 @@ def import_summary(path: str, result: Any, *, verbose: bool = False) -> str:
     plan = result.plan
     imported = ", ".join(
         [
-            _count(len(plan.schedules), "schedule"),
+            _count(len(plan.all_schedules), "schedule"),
             _count(len(plan.escalation_policies), "escalation policy", "escalation policies"),
         ]
     )
@@ -329,15 +385,14 @@ def load_pages(args: argparse.Namespace) -> Any:
 
     history = read_pages(args.pages, args.pages_tz)
     if not args.quiet and (history.skipped or history.warnings):
-        print(history.summary(), file=sys.stderr)
+        say(history.summary())
     return history
 
 
 def _pulled_pages(path: str) -> Any:
     from oncall_planner.ingest.pages import PageHistory
-    from oncall_planner.pagerduty_api.planfile import load_account
 
-    return PageHistory(load_account(path).pages, source=path)
+    return PageHistory(_account(path).pages, source=path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -438,9 +493,9 @@ def parse_instant(text: str, tz: str | None, flag: str) -> dt.datetime:
 
 
 def zone_arg(name: str | None, plan: OnCallPlan) -> str:
-    """``--tz``, or the plan's first schedule's zone."""
+    """``--tz``, or the zone of the plan's first schedule (of either kind)."""
     if name is None:
-        return plan.schedules[0].time_zone if plan.schedules else "Etc/UTC"
+        return plan.all_schedules[0].time_zone if plan.all_schedules else "Etc/UTC"
     try:
         return check_time_zone(name, "--tz")
     except OnCallPlannerError as exc:
@@ -550,8 +605,9 @@ def _check_pages(args: argparse.Namespace) -> None:
 
 def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None:
     """Refuse an output path that cannot be written before any work is done: a file where a
-    folder must be (on the way to it, or, for ``folder``, the path itself), or a folder where
-    the file would go. Missing folders are fine: writing makes them."""
+    folder must be (on the way to it, or, for ``folder``, the path itself), a folder where the
+    file would go, or (for a file) a folder that does not exist: a typo in ``-o`` is an error,
+    not a new folder. ``--output-dir`` (``folder``) is made when missing."""
     if path in (None, "-"):
         return
     target = Path(path)
@@ -565,7 +621,9 @@ def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None
         if parent.exists():
             if not parent.is_dir():
                 raise UsageError(f"{flag} {target}: Not a directory")
-            return
+            break
+    if not folder and not target.parent.is_dir():
+        raise UsageError(f"{flag} {target}: the folder {target.parent} does not exist")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -573,15 +631,15 @@ def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None
 # ---------------------------------------------------------------------------------------------
 
 
-def schedules(plan: OnCallPlan, names: Sequence[str] | None) -> list[Schedule]:
-    """The schedules named by ``--schedule`` (all of them without it)."""
+def schedules(plan: OnCallPlan, names: Sequence[str] | None) -> list[Schedule | ShiftSchedule]:
+    """The schedules (of either kind) named by ``--schedule`` (all of them without it)."""
     if not names:
-        return list(plan.schedules)
-    out = []
+        return list(plan.all_schedules)
+    out: list[Schedule | ShiftSchedule] = []
     for name in names:
-        found = [s for s in plan.schedules if s.name == name]
+        found = [s for s in plan.all_schedules if s.name == name]
         if not found:
-            known = ", ".join(repr(s.name) for s in plan.schedules) or "none"
+            known = ", ".join(repr(s.name) for s in plan.all_schedules) or "none"
             raise UsageError(f"--schedule: no schedule named {name!r} (schedules: {known})")
         out.extend(found)
     return out
@@ -601,34 +659,50 @@ def user(plan: OnCallPlan, who: str) -> User:
 # ---------------------------------------------------------------------------------------------
 
 
+def say(text: str) -> None:
+    """One message on standard error, shown through :func:`~oncall_planner.textutil.printable`:
+    text from an input (a page id, a file name) never sends a control sequence to the terminal."""
+    print(printable(text), file=sys.stderr)
+
+
 def write(path: Path, text: str, flag: str) -> None:
-    """Write ``text`` exactly (line endings included), making missing parent directories."""
+    """Write ``text`` exactly (line endings included) through the shared atomic writer
+    (:func:`oncall_planner.files.write_atomic`): a failed write leaves the old file whole, and
+    the folder must exist."""
+    from oncall_planner.files import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="")
+        write_atomic(path, printable(text))
     except OSError as exc:
         raise UsageError(f"{flag} {path}: {exc.strerror or exc}") from None
 
 
 def output(args: argparse.Namespace, text: str) -> None:
-    """``text`` to ``--output`` (a file, made with its folders) or to standard output."""
+    """``text`` to ``--output`` (a file, replaced whole; its folder must exist) or to standard
+    output."""
     path = getattr(args, "output", None)
     if path in (None, "-"):
+        text = printable(text)  # no raw control character reaches the terminal
         buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is None:  # a text-only stream, e.g. under redirect_stdout
-            sys.stdout.write(text)
-        else:  # bytes as they are: no newline translation, so ICS keeps its CRLF
-            sys.stdout.flush()
-            buffer.write(text.encode("utf-8"))
-            buffer.flush()
+        try:
+            if buffer is None:  # a text-only stream, e.g. under redirect_stdout
+                sys.stdout.write(text)
+            else:  # bytes as they are: no newline translation, so ICS keeps its CRLF
+                sys.stdout.flush()
+                buffer.write(text.encode("utf-8"))
+                buffer.flush()
+        except BrokenPipeError:  # `| head`: the reader has seen enough; main exits quietly
+            raise
+        except OSError as exc:
+            raise stdout_failed(exc) from None
         return
     write(Path(path), text, "--output")
-    print(f"wrote {path}", file=sys.stderr)
+    say(f"wrote {path}")
 
 
 def json_text(doc: Any) -> str:
     """A JSON document as the commands write it: sorted keys, two-space indent, UTF-8 kept."""
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -662,11 +736,54 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str], width: int = WID
     return "\n".join(lines)
 
 
+def source_text(source: Any) -> str:
+    """A shift's source in a few words for a table: ``rotation 2``, ``custom 1``,
+    ``override 3, rot 1`` (positions from 1)."""
+    if source.kind == "rotation":
+        return f"rotation {source.rotation + 1}"
+    if source.kind == "custom_shift":
+        return f"custom {source.custom_shift + 1}"
+    if source.kind == "rotation_override":
+        return f"override {source.override + 1}, rot {source.rotation + 1}"
+    return f"override {source.override + 1}, custom {source.custom_shift + 1}"
+
+
 def entries_table(entries: Sequence[Any], tz: str) -> str:
-    """Who is on call when, one row per entry, or ``nobody``."""
+    """Who is on call when, one row per entry, or ``nobody``. Entries of a shift-based schedule
+    (they carry a ``source``) add a column saying where each comes from."""
     if not entries:
         return "  nobody"
+    sourced = any(getattr(e, "source", None) is not None for e in entries)
     rows = [
-        [when(e.start, tz), when(e.end, tz), hours(e.end - e.start), e.user.name] for e in entries
+        [when(e.start, tz), when(e.end, tz), hours(e.end - e.start), e.user.name]
+        + ([source_text(e.source) if e.source is not None else ""] if sourced else [])
+        for e in entries
     ]
-    return table(rows, ["Start", "End", "Hours", "Who"])
+    return table(rows, ["Start", "End", "Hours", "Who"] + (["From"] if sourced else []))
+
+
+def kept_names(imported: Any) -> dict[str, dict[str, str]]:
+    """The Terraform names an imported plan's objects had, where they can be kept: a root
+    module's object without ``count``/``for_each`` (``pagerduty_schedule.primary``) keeps
+    ``primary``; an object in a module or with an instance key gets a name of its own. A
+    schedule migrated to ``pagerduty_schedulev2`` keeps its name under the new type."""
+    keep: dict[str, dict[str, str]] = {"users": {}, "teams": {}, "schedules": {}, "policies": {}}
+    kinds = {
+        "Schedule": "schedules",
+        "ShiftSchedule": "schedules",
+        "EscalationPolicy": "policies",
+        "User": "users",
+        "Team": "teams",
+    }
+    for key, address in imported.addresses.items():
+        kind = kinds.get(key[0])
+        if kind is None or (kind != "users" and len(key) != 2):
+            continue
+        parts = address.split(".")
+        if parts[0] == "data":
+            parts = parts[1:]
+        if len(parts) != 2 or "[" in address or address.startswith("module."):
+            continue
+        name = key[2].lower() if kind == "users" else key[1]
+        keep[kind][name] = parts[1]
+    return keep

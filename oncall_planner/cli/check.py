@@ -18,6 +18,7 @@ from oncall_planner.cli._common import (
     add_output,
     add_window,
     json_text,
+    load_overrides,
     load_pages,
     load_plan,
     output,
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from oncall_planner.report.sarif import iso_utc
 
     plan, imported = load_plan(args)
-    if imported is not None and not plan.schedules and not plan.escalation_policies:
+    if imported is not None and not plan.all_schedules and not plan.escalation_policies:
         hint = next((w.hint for w in imported.warnings if w.hint), None)
         left = (
             f" ({len(imported.warnings)} left out; {hint + '; ' if hint else ''}-v for details)"
@@ -91,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
         until,
         pages=load_pages(args),
         config=config,
+        overrides=load_overrides(args),
         import_notes=imported.notes if imported is not None else (),
     )
     errors = sum(1 for f in findings if f.severity == "error")
@@ -121,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
             tool_version=__version__,
             artifact=artifact,
             locations=imported.locations if imported is not None else None,
+            root=Path.cwd(),
         )
         output(args, json_text(doc))
     else:

@@ -10,6 +10,8 @@ from oncall_planner.cli._common import (
     add_common,
     add_output,
     add_window,
+    layered_overrides,
+    load_overrides,
     load_plan,
     output,
     window,
@@ -40,6 +42,13 @@ def run(args: argparse.Namespace) -> int:
     after, _ = load_plan(args, args.after)
     tz = zone_arg(args.tz, after)
     since, until = window(args, tz)
-    changes = diff(before, after, since, until)
+    changes = diff(  # diff takes Override lists: the layer-based schedules' overrides
+        before,
+        after,
+        since,
+        until,
+        layered_overrides(load_overrides(args, args.before), before),
+        layered_overrides(load_overrides(args, args.after), after),
+    )
     output(args, format_diff(changes, tz))
     return 1 if (args.exit_code and changes) else 0

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import warnings
-from typing import Any
 
 from oncall_planner.cli._common import (
     Subparsers,
@@ -14,9 +12,11 @@ from oncall_planner.cli._common import (
     add_input,
     add_output,
     json_text,
+    kept_names,
     load_plan,
     output,
     parse_instant,
+    say,
     zone_arg,
 )
 
@@ -56,37 +56,12 @@ def run(args: argparse.Namespace) -> int:
     if imported is not None:
         # A placeholder is written into Terraform only with a note that says so, quiet or not.
         for note in imported.placeholders:
-            print(f"placeholder: {note.code} {note}", file=sys.stderr)
+            say(f"placeholder: {note.code} {note}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TerraformEmitWarning)
         doc = to_terraform_json(plan, users=args.users, now=now, names=names)
     for warning in caught:
         if not args.quiet and issubclass(warning.category, TerraformEmitWarning):
-            print(f"left out: {warning.message}", file=sys.stderr)
+            say(f"left out: {warning.message}")
     output(args, json_text(doc))
     return 0
-
-
-def kept_names(imported: Any) -> dict[str, dict[str, str]]:
-    """The Terraform names an imported plan's objects had, where they can be kept: a root
-    module's object without ``count``/``for_each`` (``pagerduty_schedule.primary``) keeps
-    ``primary``; an object in a module or with an instance key gets a name of its own."""
-    keep: dict[str, dict[str, str]] = {"users": {}, "teams": {}, "schedules": {}, "policies": {}}
-    kinds = {
-        "Schedule": "schedules",
-        "EscalationPolicy": "policies",
-        "User": "users",
-        "Team": "teams",
-    }
-    for key, address in imported.addresses.items():
-        kind = kinds.get(key[0])
-        if kind is None or (kind != "users" and len(key) != 2):
-            continue
-        parts = address.split(".")
-        if parts[0] == "data":
-            parts = parts[1:]
-        if len(parts) != 2 or "[" in address or address.startswith("module."):
-            continue
-        name = key[2].lower() if kind == "users" else key[1]
-        keep[kind][name] = parts[1]
-    return keep

@@ -13,6 +13,8 @@ from oncall_planner.cli._common import (
     add_common,
     add_input,
     add_output,
+    layered_overrides,
+    load_overrides,
     load_plan,
     output,
     parse_instant,
@@ -58,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--policy is needed: the plan has {len(policies)} policies ({known})")
     tz = zone_arg(args.tz, plan)
     at = parse_instant(args.at, tz, "--at")
-    timeline = escalation_timeline(policy, at)
+    # escalation_timeline takes Override lists: the layer-based schedules' overrides
+    overrides = layered_overrides(load_overrides(args), plan)
+    timeline = escalation_timeline(policy, at, overrides)
     # Notes (round robin, skipped levels) would be cut off at the end of a row: each row gets a
     # [n] mark instead, and the notes are written out in full under the table.
     notes: list[str] = []

@@ -4,7 +4,6 @@ exit 1 when a finding is an error (an exceeded cap, an overdue P1 action), like 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from oncall_planner.cli._common import (
@@ -17,6 +16,7 @@ from oncall_planner.cli._common import (
     load_plan,
     output,
     parse_instant,
+    say,
 )
 from oncall_planner.errors import OnCallPlannerError
 from oncall_planner.timeutil import check_time_zone
@@ -109,13 +109,13 @@ def run(args: argparse.Namespace) -> int:
         args.history, severity_field=config.severity_field, time_zone=args.history_tz
     )
     if not args.quiet and (history.skipped or history.warnings):
-        print(history.summary(), file=sys.stderr)
+        say(history.summary())
     posts = None
     if args.postmortems is not None:
         posts, left_out = load_postmortems(args.postmortems)
         if left_out and not args.quiet:
             names = ", ".join(s.record for s in left_out)
-            print(f"note: {args.postmortems}: left out {names}", file=sys.stderr)
+            say(f"note: {args.postmortems}: left out {names}")
     if args.tz is not None and config.time_zone is None:
         import attrs
 

@@ -6,7 +6,6 @@ import argparse
 import functools
 import hashlib
 import re
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,8 +20,11 @@ from oncall_planner.cli._common import (
     add_output,
     add_window,
     check_writable,
+    layered_overrides,
+    load_overrides,
     load_plan,
     output,
+    say,
     schedules,
     user,
     window,
@@ -104,10 +106,16 @@ def run(args: argparse.Namespace) -> int:
     plan, _ = load_plan(args)
     since, until = window(args, zone_arg(args.tz, plan))
     chosen = schedules(plan, args.schedule)
+    # the report takes Override lists: the layer-based schedules' overrides
+    overrides = layered_overrides(load_overrides(args), plan)
 
     def person_calendar(person: User) -> str:
         # The person's shifts on the chosen schedules (every schedule without --schedule).
-        events = [e for s in chosen for e in schedule_events(s, since, until, person=person)]
+        events = [
+            e
+            for s in chosen
+            for e in schedule_events(s, since, until, overrides.get(s.name, ()), person=person)
+        ]
         return to_ics(f"On call: {person.name}", events, since)
 
     if args.split:
@@ -118,7 +126,13 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--output-dir {out_dir}: {exc.strerror or exc}") from None
         items: list[tuple[str, Callable[[], str]]]
         if args.split == "schedule":
-            items = [(s.name, functools.partial(schedule_ics, s, since, until)) for s in chosen]
+            items = [
+                (
+                    s.name,
+                    functools.partial(schedule_ics, s, since, until, overrides.get(s.name, ())),
+                )
+                for s in chosen
+            ]
         else:
             people = [user(plan, p) for p in args.person] if args.person else list(plan.users)
             items = [(u.email, functools.partial(person_calendar, u)) for u in people]
@@ -127,14 +141,16 @@ def run(args: argparse.Namespace) -> int:
             for (name, build), file_name in zip(items, names, strict=True):
                 write(out_dir / file_name, build(), "--output-dir")
                 bar.step(name)
-        print(f"wrote {len(items)} calendar(s) to {out_dir}", file=sys.stderr)
+        say(f"wrote {len(items)} calendar(s) to {out_dir}")
         return 0
     if args.person:
         text = person_calendar(user(plan, args.person[0]))
     elif len(chosen) == 1:
-        text = schedule_ics(chosen[0], since, until)
+        text = schedule_ics(chosen[0], since, until, overrides.get(chosen[0].name, ()))
     else:
-        events = [e for s in chosen for e in schedule_events(s, since, until)]
+        events = [
+            e for s in chosen for e in schedule_events(s, since, until, overrides.get(s.name, ()))
+        ]
         text = to_ics("On call", events, since)
     output(args, text)
     return 0

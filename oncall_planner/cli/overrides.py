@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from oncall_planner.cli._common import (
@@ -16,6 +15,7 @@ from oncall_planner.cli._common import (
     check_writable,
     load_plan,
     output,
+    say,
 )
 
 
@@ -90,10 +90,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.yes:
         output(args, diff.to_text())
         count = len(diff.changes)
-        print(
+        say(
             f"dry run: {count} change{'s' if count != 1 else ''} to make; nothing changed "
-            "(run again with --yes to apply)",
-            file=sys.stderr,
+            "(run again with --yes to apply)"
         )
         return 0
     result = apply_overrides(client, diff, ledger)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 
 from oncall_planner.cli._common import (
     PhaseProgress,
@@ -16,6 +15,7 @@ from oncall_planner.cli._common import (
     add_window,
     api_client,
     output,
+    say,
     window,
 )
 
@@ -25,9 +25,10 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
         sub,
         "pull",
         help="an account from PagerDuty's API into a plan file (JSON)",
-        description="Pull users, teams, schedules, escalation policies, the overrides of the "
-        "window and the page history from PagerDuty's API into a plan file that every command "
-        "takes as INPUT (and 'emit' turns into Terraform). The token comes from "
+        description="Pull users, teams, schedules (layer-based from /schedules, shift-based "
+        "from /v3/schedules with the custom shifts of the window), escalation policies, the "
+        "overrides of the window and the page history from PagerDuty's API into a plan file "
+        "that every command takes as INPUT (and 'emit' turns into Terraform). The token comes from "
         "PAGERDUTY_TOKEN (or PAGERDUTY_USER_TOKEN); docs/pagerduty-api.md lists the "
         "permissions it needs.",
     )
@@ -85,15 +86,18 @@ def run(args: argparse.Namespace) -> int:
     plan = account.plan
     overrides = sum(len(v) for v in account.overrides.values())
     counts = [
-        (len(plan.schedules), "schedule", "schedules"),
         (len(plan.escalation_policies), "escalation policy", "escalation policies"),
         (len(plan.users), "user", "users"),
         (len(plan.teams), "team", "teams"),
         (overrides, "override", "overrides"),
         (len(account.pages), "page", "pages"),
     ]
-    said = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
-    print(f"pulled {said}", file=sys.stderr)
+    total, shifted = len(plan.all_schedules), len(plan.shift_schedules)
+    said = f"{total} schedule{'s' if total != 1 else ''}"
+    if shifted:
+        said += f" ({shifted} shift-based)"
+    said += "".join(f", {n} {one if n == 1 else many}" for n, one, many in counts)
+    say(f"pulled {said}")
     for note in account.notes:
-        print(f"note: {note}", file=sys.stderr)
+        say(f"note: {note}")
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 
 from oncall_planner.cli._common import (
@@ -13,10 +12,13 @@ from oncall_planner.cli._common import (
     add_common,
     add_input,
     add_output,
+    layered_overrides,
+    load_overrides,
     load_pages,
     load_plan,
     output,
     parse_instant,
+    say,
     zone_arg,
 )
 
@@ -53,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
     since = parse_instant(args.since, tz, "--since") if args.since else None
     until = parse_instant(args.until, tz, "--until") if args.until else None
     pages = load_pages(args)
-    report = fairness_report(plan, since, until, pages=list(pages) or None)
+    # fairness_report takes Override lists: the layer-based schedules' overrides
+    overrides = layered_overrides(load_overrides(args), plan)
+    report = fairness_report(plan, since, until, overrides=overrides, pages=list(pages) or None)
     render_format: dict[str, Callable[[], str]] = {
         "text": report.to_text,
         "markdown": report.to_markdown,
@@ -65,6 +69,6 @@ def run(args: argparse.Namespace) -> int:
     note = report.pages_note()
     if note and args.format in ("csv", "json") and not args.quiet:
         # Text, Markdown and HTML say it in the report; a CSV row has no room for it.
-        print(f"note: {note}", file=sys.stderr)
+        say(f"note: {note}")
     output(args, text if text.endswith("\n") else text + "\n")
     return 0

@@ -1,25 +1,18 @@
 """Running the ``cdktf`` CLI quietly and non-interactively (the edge: subprocess and files).
 
 Nothing here imports cdktf or jsii, so the runner works (and fails clearly) without them; the
-CDKTF app it runs imports them itself.
+CDKTF app it runs imports them itself. The work is :func:`oncall_planner.emit.cdk_synth.run_synth`,
+which runs CDK Terrain's ``cdktn`` the same way.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from oncall_planner.emit.node import (
-    SILENCED_END_OF_LIFE,
-    node_bin_dir,
-    pinned_node_version,
-    quiet_environment,
-)
-from oncall_planner.errors import OnCallPlannerError
+from oncall_planner.emit.cdk_synth import cdk_environment, run_synth
+from oncall_planner.emit.node import SILENCED_END_OF_LIFE
 
 __all__ = ["SILENCED_NODE_MAJORS", "cdktf_environment", "run_cdktf_synth"]
 
@@ -30,18 +23,9 @@ SILENCED_NODE_MAJORS = SILENCED_END_OF_LIFE
 def cdktf_environment(
     base: Mapping[str, str] | None = None, bin_dir: Path | None = None
 ) -> dict[str, str]:
-    """The environment for a quiet, non-interactive ``cdktf synth``.
-
-    :func:`oncall_planner.emit.node.quiet_environment` (telemetry off, ``CI=true``, jsii's
-    switches, this Python and then ``bin_dir``, the pinned Node.js, first on ``PATH``), and
-    ``TF_CLI_CONFIG_FILE`` dropped when it names a file that does not exist (the CLI asks
-    ``terraform version`` and would print Terraform's complaint about it).
-    """
-    env = quiet_environment(base, bin_dir)
-    config = env.get("TF_CLI_CONFIG_FILE")
-    if config is not None and not Path(config).is_file():
-        del env["TF_CLI_CONFIG_FILE"]
-    return env
+    """The environment for a quiet, non-interactive ``cdktf synth``
+    (:func:`~oncall_planner.emit.cdk_synth.cdk_environment`)."""
+    return cdk_environment(base, bin_dir)
 
 
 def run_cdktf_synth(
@@ -52,39 +36,10 @@ def run_cdktf_synth(
     """Run ``cdktf synth`` in ``project`` and return the output directory (``cdktf.out``).
 
     ``cli`` is the ``cdktf`` executable (default: ``cdktf`` on ``PATH``); it and the app run on
-    the project's pinned Node.js when there is one (:mod:`oncall_planner.emit.node`). CDKTF's own log lines
-    go to a temporary log file instead of the terminal; nothing is printed on success. A failure
-    raises :class:`~oncall_planner.OnCallPlannerError` with what the CLI printed. A terraform
-    binary is not needed: without one the CLI only logs that it cannot tell Terraform's version.
+    the project's pinned Node.js when there is one (:mod:`oncall_planner.emit.node`). CDKTF's own
+    log lines go to a temporary log file instead of the terminal; nothing is printed on success. A
+    failure raises :class:`~oncall_planner.OnCallPlannerError` with what the CLI printed. A
+    terraform binary is not needed: without one the CLI only logs that it cannot tell Terraform's
+    version.
     """
-    project_dir = Path(project)
-    found = str(cli) if cli is not None else shutil.which("cdktf")
-    if found is None or not Path(found).is_file():
-        raise OnCallPlannerError(
-            f"cdktf synth: the cdktf CLI was not found ({cli or 'cdktf on PATH'}); install it with "
-            "`npm install cdktf-cli@0.21.0` (make test and make demo do it in ./node_modules)"
-        )
-    out_dir = Path(output) if output is not None else project_dir / "cdktf.out"
-    # The pinned Node.js beside the CLI (./node_modules/.bin), else the one nearest the project.
-    beside = Path(found).parent
-    bin_dir = beside if pinned_node_version(beside) is not None else node_bin_dir(project_dir)
-    with tempfile.TemporaryDirectory(prefix="cdktf-log-") as logs:
-        env = cdktf_environment(bin_dir=bin_dir)
-        env["CDKTF_LOG_FILE_DIRECTORY"] = logs
-        done = subprocess.run(
-            [str(Path(found).resolve()), "synth", "--output", str(out_dir.resolve())],
-            cwd=project_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            log = Path(logs, "cdktf.log")
-            tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
-            raise OnCallPlannerError(
-                f"cdktf synth failed in {project_dir} (exit {done.returncode}):\n"
-                f"{done.stdout}{done.stderr}{tail}"
-            )
-    return out_dir
+    return run_synth("cdktf", project, cli, output)

@@ -8,8 +8,16 @@ case, ``start_day_of_week`` only appears on weekly restrictions, and layers that
 are left out (with a :class:`TerraformEmitWarning`) because the provider hides ended layers and
 would otherwise add them back on every ``terraform plan``.
 
+Shift-based schedules become ``pagerduty_schedulev2`` blocks, written by the reference's emitter
+checklist (docs/schedulev2.md, "Terraform out"): ``description`` always present, a zone the
+provider accepts (never ``UTC``; ``Etc/UTC`` with ``lifecycle.ignore_changes = [time_zone]``, since
+the provider reads it back as ``UTC``), instants as ``…Z`` UTC times, each rotation's events in
+ascending ``effective_since`` order, ``shifts_per_member`` always written for rotating members.
+Escalation policies target them with ``schedule_reference``, as the provider wants.
+
 Overrides have no Terraform resource in the PagerDuty provider. :func:`overrides_api_body` gives
-them as the JSON body of PagerDuty's ``POST /schedules/{id}/overrides`` call instead.
+them as the JSON body of PagerDuty's ``POST /schedules/{id}/overrides`` call instead; custom
+shifts of a shift-based schedule have no Terraform block either and are left out with a warning.
 
 The same attribute dictionaries feed the CDKTF construct (:mod:`oncall_planner.cdktf`), through
 :func:`plan_layout`, so both paths emit the same resources.
@@ -31,22 +39,34 @@ from typing import Any, Literal
 import attrs
 
 from oncall_planner.errors import ValidationError
+from oncall_planner.files import write_atomic
 from oncall_planner.model import (
     EscalationPolicy,
+    EveryMember,
     Layer,
     OnCallPlan,
     Override,
     Restriction,
     Schedule,
+    ShiftEvent,
+    ShiftSchedule,
     Team,
     User,
 )
+from oncall_planner.textutil import json_safe
+from oncall_planner.timeutil import PAGERDUTY_TIME_ZONES
 
 UTC = dt.timezone.utc
 
 #: Where the provider comes from and which versions the emitted JSON is written for.
 PROVIDER_SOURCE = "PagerDuty/pagerduty"
 PROVIDER_VERSION = "~> 3.30"
+#: The versions a plan with shift-based schedules needs: ``pagerduty_schedulev2`` came in 3.32.0;
+#: 3.32.1 reads ``schedule_v3_reference`` targets back, 3.32.4 keeps event IDs stable (#1123).
+SCHEDULEV2_PROVIDER_VERSION = ">= 3.32.4, < 4.0.0"
+#: What a shift-based schedule without a description gets: the provider leaves an omitted
+#: description unknown after create (reference §4.4-4), and the legacy resource's default is this.
+DEFAULT_DESCRIPTION = "Managed by Terraform"
 
 UsersMode = Literal["data", "resource"]
 #: A resource or data source as ``(terraform type, name, is data source)``.
@@ -160,8 +180,9 @@ class Names:
             [(f"{team}\n{email}", f"{teams[team]}_{users[email]}") for team, email in pairs],
             "membership",
         )
+        # Layer-based first, so a plan that gains shift-based schedules renames none of them.
         schedules = unique_identifiers(
-            [(s.name, s.name) for s in plan.schedules], "schedule", keep.get("schedules")
+            [(s.name, s.name) for s in plan.all_schedules], "schedule", keep.get("schedules")
         )
         policies = unique_identifiers(
             [(p.name, p.name) for p in plan.escalation_policies],
@@ -268,13 +289,6 @@ def plan_layout(
             f"to_terraform_json: users must be 'data' (look users up by email) or 'resource' "
             f"(manage them), got {users!r}"
         )
-    if plan.shift_schedules:
-        # pagerduty_schedulev2 output is a later step of issue 12; until then say so, rather than
-        # drop the schedules or fail on a policy that targets one.
-        raise ValidationError(
-            "to_terraform_json: shift-based schedules cannot be emitted yet (pagerduty_schedulev2 "
-            f"output is not built); the plan has {[s.name for s in plan.shift_schedules]}"
-        )
     now = _check_now(now)
     if names is None:
         names = Names.of(plan)
@@ -343,6 +357,15 @@ def plan_layout(
         schedule_addresses[schedule.name] = address
         out.append(Resource(address, attributes))
 
+    for shift_schedule in plan.shift_schedules:
+        address = ("pagerduty_schedulev2", names.schedules[shift_schedule.name], False)
+        schedule_addresses[shift_schedule.name] = address
+        out.append(
+            Resource(
+                address, schedulev2_attributes(shift_schedule, ref, user_address, team_address)
+            )
+        )
+
     for policy in plan.escalation_policies:
         out.append(
             Resource(
@@ -351,6 +374,117 @@ def plan_layout(
             )
         )
     return out
+
+
+def schedulev2_time_zone(schedule: ShiftSchedule) -> str:
+    """The ``time_zone`` to write for ``schedule``: one the provider's validator accepts.
+
+    ``UTC`` (and its aliases) is refused with a hint: the provider rejects it, and ``Etc/UTC``
+    is the same clock. Any other name off the provider's list is refused too.
+    """
+    zone = schedule.time_zone
+    if zone in PAGERDUTY_TIME_ZONES:
+        return zone
+    hint = (
+        "use 'Etc/UTC', the same clock (the provider rejects 'UTC' although its docs use it)"
+        if zone in ("UTC", "GMT", "Etc/GMT", "Zulu", "Etc/Zulu", "Universal", "Etc/Universal")
+        else "pick the zone with the same rules from oncall_planner.PAGERDUTY_TIME_ZONES"
+    )
+    raise ValidationError(
+        f"ShiftSchedule {schedule.name!r}: time_zone {zone!r} is not one the Terraform provider "
+        f"accepts for pagerduty_schedulev2; {hint}"
+    )
+
+
+def _event_order(event: ShiftEvent) -> tuple[dt.datetime, dt.datetime]:
+    return (event.effective_since, event.start_time)
+
+
+def schedulev2_attributes(
+    schedule: ShiftSchedule,
+    ref: Ref,
+    user_address: Callable[[User], Address],
+    team_address: Callable[[Team], Address],
+) -> dict[str, Any]:
+    """The attributes of one ``pagerduty_schedulev2`` block (the reference's checklist, §4.6).
+
+    Rotations keep their order (the provider matches them by position); each rotation's events
+    are written in ascending ``effective_since`` (then ``start_time``) order, the order the API
+    lists them in. Custom shifts have no Terraform block: they are left out with a
+    :class:`TerraformEmitWarning`. An event with a time zone of its own is refused, since the
+    provider writes the schedule's zone on every event (§4.6-7).
+    """
+    zone = schedulev2_time_zone(schedule)
+    rotations = []
+    for r, rotation in enumerate(schedule.rotations, start=1):
+        events = []
+        for event in sorted(rotation.events, key=_event_order):
+            if event.time_zone is not None and event.time_zone != schedule.time_zone:
+                raise ValidationError(
+                    f"ShiftSchedule {schedule.name!r}, rotation {r}, event {event.name!r}: its "
+                    f"time_zone {event.time_zone!r} differs from the schedule's "
+                    f"({schedule.time_zone!r}), which pagerduty_schedulev2 cannot express: the "
+                    "provider writes the schedule's zone on every event; give the event the "
+                    "schedule's zone or move it to a schedule of its own"
+                )
+            events.append(_schedulev2_event(event, ref, user_address))
+        rotations.append({"event": events})
+    attributes: dict[str, Any] = {
+        "name": literal(schedule.name),
+        "time_zone": zone,
+        "description": literal(
+            schedule.description if schedule.description is not None else DEFAULT_DESCRIPTION
+        ),
+        "rotation": rotations,
+    }
+    if schedule.teams:
+        attributes["teams"] = [ref(team_address(t)) for t in schedule.teams]
+    if zone == "Etc/UTC":
+        # The provider reads Etc/UTC back as "UTC" (reference §4.4-1): without this every plan
+        # shows a change of time_zone.
+        attributes["lifecycle"] = {"ignore_changes": ["time_zone"]}
+    if schedule.custom_shifts:
+        warnings.warn(
+            f"ShiftSchedule {schedule.name!r}: {len(schedule.custom_shifts)} custom shift(s) left "
+            "out of the Terraform (pagerduty_schedulev2 has no block for them; create them "
+            "through PagerDuty's API, POST /v3/schedules/{id}/custom_shifts)",
+            TerraformEmitWarning,
+            stacklevel=4,
+        )
+    return attributes
+
+
+def _schedulev2_event(
+    event: ShiftEvent, ref: Ref, user_address: Callable[[User], Address]
+) -> dict[str, Any]:
+    members = [
+        {"type": "user_member", "user_id": ref(user_address(m))}
+        if isinstance(m, User)
+        else {"type": "empty_member"}
+        for m in event.members
+    ]
+    strategy: dict[str, Any]
+    if isinstance(event.assignment, EveryMember):
+        strategy = {"type": "every_member_assignment_strategy", "member": members}
+    else:
+        # Always explicit: the provider sends 1 when it is missing but keeps null in state, which
+        # an import then shows as a change (reference §4.3).
+        strategy = {
+            "type": "rotating_member_assignment_strategy",
+            "shifts_per_member": event.assignment.shifts_per_member,
+            "member": members,
+        }
+    body: dict[str, Any] = {
+        "name": literal(event.name),
+        "start_time": rfc3339(event.start_time),
+        "end_time": rfc3339(event.end_time),
+        "effective_since": rfc3339(event.effective_since),
+        "recurrence": [literal(line) for line in event.recurrence],
+        "assignment_strategy": [strategy],
+    }
+    if event.effective_until is not None:
+        body["effective_until"] = rfc3339(event.effective_until)
+    return body
 
 
 def _policy(
@@ -425,10 +559,9 @@ def to_terraform_json(
         section = doc.setdefault("data" if data else "resource", {})
         section.setdefault(kind, {})[name] = item.attributes
     if required_providers:
+        version = SCHEDULEV2_PROVIDER_VERSION if plan.shift_schedules else PROVIDER_VERSION
         doc["terraform"] = {
-            "required_providers": {
-                "pagerduty": {"source": PROVIDER_SOURCE, "version": PROVIDER_VERSION}
-            }
+            "required_providers": {"pagerduty": {"source": PROVIDER_SOURCE, "version": version}}
         }
     return doc
 
@@ -487,7 +620,7 @@ def dumps(doc: Mapping[str, Any]) -> str:
     out: list[str] = []
     _append(dict(doc), "", out)
     out.append("\n")
-    return "".join(out)
+    return json_safe("".join(out))
 
 
 def write_terraform_json(
@@ -506,10 +639,8 @@ def write_terraform_json(
     if now is None:
         now = dt.datetime.now(UTC)
     text = dumps(to_terraform_json(plan, users, required_providers, now=now))
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(text.encode("utf-8"))
-    return target
+    # Through a temporary file renamed over the old one: a failed write leaves it whole.
+    return write_atomic(path, text, make_folders=True)
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,8 +2,11 @@
 
 A *perturbation* moves where the window starts, starts it in a week with a DST change, lets a
 member take a week off (covered by another member through overrides), adds a member to every
-layer, or removes one. Each property is checked over one rotation cycle of the perturbed plan.
-``hypothesis`` is imported only when :func:`audit` runs.
+layer, or removes one. Shift-based schedules are perturbed the same way: their events are the
+layers (a newcomer joins every event's members, a leaver leaves them) and the week off is covered
+by ``ShiftOverride`` objects on the rotations (custom shifts) that hold the member's shifts. Each
+property is checked over one rotation cycle of the perturbed plan. ``hypothesis`` is imported
+only when :func:`audit` runs.
 """
 
 from __future__ import annotations
@@ -23,17 +26,23 @@ from oncall_planner.fairness.horizon import (
     default_since,
     local_time,
     members,
+    time_zone_of,
 )
 from oncall_planner.fairness.load import union
 from oncall_planner.model import (
+    EveryMember,
     Layer,
     OnCallPlan,
     Override,
     Schedule,
+    ShiftMember,
+    ShiftOverride,
+    ShiftSchedule,
     Target,
     User,
 )
 from oncall_planner.render import FinalSchedule, render
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import (
     DAY,
     HOUR,
@@ -53,6 +62,9 @@ PROPERTIES: dict[str, str] = {
     "not_starved": "every member of a schedule gets some on-call time in every cycle",
     "distinct_levels": "the person reached at level 1 of a policy is never also reached at level 2",
 }
+
+#: The most cases :func:`audit` searches per property: more would run for days.
+MAX_EXAMPLES = 1_000_000
 
 #: Every kind of perturbation, as :func:`audit`'s ``perturbations`` names them.
 PERTURBATION_KINDS = ("window", "dst", "time_off", "join", "leave")
@@ -89,7 +101,7 @@ class Scenario:
     plan: OnCallPlan
     since: int
     until: int
-    overrides: Mapping[str, tuple[Override, ...]]
+    overrides: Mapping[str, tuple[Override, ...] | tuple[ShiftOverride, ...]]
     absent: str | None
     words: str
 
@@ -155,7 +167,7 @@ class AuditReport:
             f"{len(self.results) - len(self.violated)} of "
             f"{_count(len(self.results), 'property', 'properties')} held"
         )
-        return "\n".join([head, *("  " + r.describe() for r in self.results)]) + "\n"
+        return printable("\n".join([head, *("  " + r.describe() for r in self.results)]) + "\n")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -169,11 +181,35 @@ class AuditReport:
 # -- perturbing a plan --------------------------------------------------------------------------
 
 
-def _map_layers(plan: OnCallPlan, fn: Callable[[Layer], Layer]) -> OnCallPlan:
-    """The plan with every layer replaced by ``fn(layer)`` (policies follow their schedules)."""
-    new: dict[str, Schedule] = {}
+def _map_layers(
+    plan: OnCallPlan,
+    fn: Callable[[Layer], Layer],
+    members_fn: Callable[[tuple[ShiftMember, ...]], tuple[ShiftMember, ...]] | None = None,
+) -> OnCallPlan:
+    """The plan with every layer replaced by ``fn(layer)`` and, with ``members_fn``, the members
+    of every shift-based event replaced by ``members_fn(members)`` (policies follow their
+    schedules)."""
+    new: dict[str, Schedule | ShiftSchedule] = {}
     for s in plan.schedules:
         new[s.name] = attrs.evolve(s, layers=[fn(layer) for layer in s.layers])
+    for shift in plan.shift_schedules:
+        if members_fn is None:
+            new[shift.name] = shift
+            continue
+        rotations = [
+            attrs.evolve(
+                r,
+                events=[
+                    attrs.evolve(
+                        e,
+                        assignment=attrs.evolve(e.assignment, members=members_fn(e.members)),
+                    )
+                    for e in r.events
+                ],
+            )
+            for r in shift.rotations
+        ]
+        new[shift.name] = attrs.evolve(shift, rotations=rotations)
 
     def target(t: Target) -> Target:
         return Target.schedule(new[t.schedule.name]) if t.schedule is not None else t
@@ -184,13 +220,18 @@ def _map_layers(plan: OnCallPlan, fn: Callable[[Layer], Layer]) -> OnCallPlan:
         )
         for p in plan.escalation_policies
     ]
+    kept = set(members(new.values(), None))
     users = [
         u
         for u in plan.users
-        if any(u in layer.users for s in new.values() for layer in s.layers)
-        or u in {t.user for p in policies for r in p.rules for t in r.targets}
+        if u in kept or u in {t.user for p in policies for r in p.rules for t in r.targets}
     ]
-    return OnCallPlan(schedules=list(new.values()), escalation_policies=policies, users=users)
+    return OnCallPlan(
+        schedules=[s for s in new.values() if isinstance(s, Schedule)],
+        shift_schedules=[s for s in new.values() if isinstance(s, ShiftSchedule)],
+        escalation_policies=policies,
+        users=users,
+    )
 
 
 def _fmt(seconds: int, tz: str) -> str:
@@ -222,7 +263,8 @@ def _hours(seconds: int) -> str:
 def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenario:
     """The scenario a perturbation makes of ``plan``."""
     words: list[str] = []
-    roster = members(plan.schedules, base_since)
+    every = "every layer and event" if plan.shift_schedules else "every layer"
+    roster = members(plan.all_schedules, base_since)
     if p.leave is not None and len(roster) > 1:
         gone = roster[p.leave % len(roster)]
 
@@ -230,14 +272,20 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
             kept = [u for u in layer.users if u != gone]
             return attrs.evolve(layer, users=kept) if kept else layer
 
-        plan = _map_layers(plan, drop)
-        words.append(f"{gone.name} leaves every layer")
+        def drop_member(people: tuple[ShiftMember, ...]) -> tuple[ShiftMember, ...]:
+            kept = tuple(m for m in people if m != gone)
+            return kept if any(isinstance(m, User) for m in kept) else people
+
+        plan = _map_layers(plan, drop, drop_member)
+        words.append(f"{gone.name} leaves {every}")
     if p.join:
-        plan = _map_layers(plan, lambda layer: attrs.evolve(layer, users=[*layer.users, NEWCOMER]))
-        words.append(
-            f"{NEWCOMER.name} ({NEWCOMER.email}) joins every layer at the end of the order"
+        plan = _map_layers(
+            plan,
+            lambda layer: attrs.evolve(layer, users=[*layer.users, NEWCOMER]),
+            lambda people: (*people, NEWCOMER) if NEWCOMER not in people else people,
         )
-    cycle = cycle_length(plan.schedules, from_seconds(base_since))
+        words.append(f"{NEWCOMER.name} ({NEWCOMER.email}) joins {every} at the end of the order")
+    cycle = cycle_length(plan.all_schedules, from_seconds(base_since))
     length = int(min(cycle or dt.timedelta(weeks=1), MAX_CYCLE).total_seconds())
     start = base_since
     change = _next_dst_change(tz, base_since) if p.dst else None
@@ -250,13 +298,13 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
         words.append(f"the window starts {when}3 days before the DST change of {_fmt(change, tz)}")
     elif p.shift_hours:
         words.append(f"the window starts {p.shift_hours} h later than the layers do")
-    overrides: dict[str, tuple[Override, ...]] = {}
+    overrides: dict[str, tuple[Override, ...] | tuple[ShiftOverride, ...]] = {}
     absent = None
-    roster = members(plan.schedules, start)
+    roster = members(plan.all_schedules, start)
     if p.time_off is not None and len(roster) > 1:
         m, nth, c = p.time_off
         member = roster[m % len(roster)]
-        finals = [render(s, from_seconds(start), from_seconds(until)) for s in plan.schedules]
+        finals = [render(s, from_seconds(start), from_seconds(until)) for s in plan.all_schedules]
         stretches = union(
             (to_seconds(e.start), to_seconds(e.end))
             for f in finals
@@ -283,15 +331,7 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
             cover = pool[(c - 1) % len(pool)]
             count = 0
             for f in finals:
-                items = tuple(
-                    Override(from_seconds(max(a, off_lo)), from_seconds(min(b, off_hi)), cover)
-                    for a, b in (
-                        (to_seconds(e.start), to_seconds(e.end))
-                        for e in f.entries
-                        if e.user == member
-                    )
-                    if a < off_hi and b > off_lo
-                )
+                items = _cover_overrides(f, member, cover, off_lo, off_hi)
                 if items:
                     overrides[f.schedule.name] = items
                     count += len(items)
@@ -306,33 +346,94 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
     return Scenario(plan, start, until, overrides, absent, f"{text} ({window})")
 
 
+def _cover_overrides(
+    final: FinalSchedule, member: User, cover: User, off_lo: int, off_hi: int
+) -> tuple[Override, ...] | tuple[ShiftOverride, ...]:
+    """Overrides that give ``cover`` ``member``'s time in ``[off_lo, off_hi)`` on one rendered
+    schedule: layer-based, an ``Override`` per stretch; shift-based, a ``ShiftOverride`` per
+    stretch of each rotation (custom shift) that holds the member's shifts."""
+    schedule = final.schedule
+    if isinstance(schedule, Schedule):
+        return tuple(
+            Override(from_seconds(max(a, off_lo)), from_seconds(min(b, off_hi)), cover)
+            for a, b in (
+                (to_seconds(e.start), to_seconds(e.end)) for e in final.entries if e.user == member
+            )
+            if a < off_hi and b > off_lo
+        )
+    by_source: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for e in final.entries:
+        src = e.source
+        if e.user != member or src is None:
+            continue
+        if src.kind == "rotation" and src.rotation is not None:
+            key = ("rotation", src.rotation)
+        elif src.kind == "custom_shift" and src.custom_shift is not None:
+            key = ("custom_shift", src.custom_shift)
+        else:
+            continue  # an override's time: nothing in these scenarios
+        a, b = max(to_seconds(e.start), off_lo), min(to_seconds(e.end), off_hi)
+        if a < b:
+            by_source.setdefault(key, []).append((a, b))
+    out: list[ShiftOverride] = []
+    for (kind, index), spans in sorted(by_source.items()):
+        for a, b in union(spans):
+            out.append(
+                ShiftOverride(
+                    from_seconds(a),
+                    from_seconds(b),
+                    member,
+                    cover,
+                    rotation=schedule.rotations[index] if kind == "rotation" else None,
+                    custom_shift=schedule.custom_shifts[index] if kind == "custom_shift" else None,
+                )
+            )
+    return tuple(sorted(out, key=lambda o: (o.start, o.end)))
+
+
 # -- the properties -----------------------------------------------------------------------------
 
 
 def _finals(sc: Scenario) -> list[FinalSchedule]:
     return [
         render(s, from_seconds(sc.since), from_seconds(sc.until), sc.overrides.get(s.name, ()))
-        for s in sc.plan.schedules
+        for s in sc.plan.all_schedules
     ]
 
 
 def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
-    hours: dict[str, int] = {}
+    """Seconds on call per person (by email): the union of their entries, so two overlapping
+    shifts of a shift-based schedule count once."""
+    spans: dict[str, list[tuple[int, int]]] = {}
     for e in final.entries:
-        key = e.user.email.lower()
-        hours[key] = hours.get(key, 0) + int((e.end - e.start).total_seconds())
-    return hours
+        spans.setdefault(e.user.email.lower(), []).append((to_seconds(e.start), to_seconds(e.end)))
+    return {key: sum(b - a for a, b in union(v)) for key, v in spans.items()}
+
+
+def _turns(schedule: Schedule | ShiftSchedule) -> list[int]:
+    """The longest stretch one turn can hold on ``schedule`` (seconds), per layer or event: a
+    layer's ``turn_length``; an event's occurrence length times ``shifts_per_member`` (one
+    occurrence with every member at once)."""
+    if isinstance(schedule, Schedule):
+        return [int(layer.turn_length.total_seconds()) for layer in schedule.layers]
+    out = []
+    for rotation in schedule.rotations:
+        for event in rotation.events:
+            length = int((event.end_time - event.start_time).total_seconds())
+            if not isinstance(event.assignment, EveryMember):
+                length *= event.assignment.shifts_per_member
+            out.append(length)
+    return out
 
 
 def check_balanced(sc: Scenario, tz: str, limit: int | None) -> str | None:
     for final in _finals(sc):
         s = final.schedule
-        assert isinstance(s, Schedule)  # scenarios hold the plan's layer-based schedules
         people = members([s], sc.since, sc.until)
         if len(people) < 2:
             continue
         hours = _schedule_hours(final)
-        turn = max(int(layer.turn_length.total_seconds()) for layer in s.layers)
+        turn = max(_turns(s), default=0)
         ranked = sorted(people, key=lambda u: (hours.get(u.email.lower(), 0), u.email))
         low, high = ranked[0], ranked[-1]
         gap = hours.get(high.email.lower(), 0) - hours.get(low.email.lower(), 0)
@@ -354,9 +455,7 @@ def check_max_streak(sc: Scenario, tz: str, limit: int | None) -> str | None:
             names[key] = e.user.name
             spans.setdefault(key, []).append((to_seconds(e.start), to_seconds(e.end)))
     if limit is None:
-        turns = [
-            int(layer.turn_length.total_seconds()) for s in sc.plan.schedules for layer in s.layers
-        ]
+        turns = [t for s in sc.plan.all_schedules for t in _turns(s)]
         limit = max(turns, default=WEEK)
     for key in sorted(spans):
         for lo, hi in union(spans[key]):
@@ -371,7 +470,6 @@ def check_max_streak(sc: Scenario, tz: str, limit: int | None) -> str | None:
 def check_not_starved(sc: Scenario, tz: str, limit: int | None) -> str | None:
     for final in _finals(sc):
         hours = _schedule_hours(final)
-        assert isinstance(final.schedule, Schedule)  # scenarios hold layer-based schedules
         for u in members([final.schedule], sc.since, sc.until):
             key = u.email.lower()
             if key != sc.absent and hours.get(key, 0) == 0:
@@ -480,9 +578,14 @@ def _check_arguments(
             raise ValidationError(
                 f"audit: unknown property {name!r}; choose from {list(PROPERTIES)}"
             )
-    if not isinstance(max_examples, int) or isinstance(max_examples, bool) or max_examples < 1:
+    if (
+        not isinstance(max_examples, int)
+        or isinstance(max_examples, bool)
+        or not 1 <= max_examples <= MAX_EXAMPLES
+    ):
         raise ValidationError(
-            f"audit: max_examples must be a whole number ≥ 1, got {max_examples!r}"
+            f"audit: max_examples must be a whole number ≥ 1 and at most {MAX_EXAMPLES:,}, "
+            f"got {max_examples!r}"
         )
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValidationError(f"audit: seed must be an int, got {seed!r}")
@@ -520,17 +623,18 @@ def audit(
     names, chosen = _check_arguments(
         plan, properties, perturbations, since, max_streak, max_examples, seed
     )
-    start = since if since is not None else default_since(plan.schedules)
+    start = since if since is not None else default_since(plan.all_schedules)
     if start is None:
         raise ValidationError("audit: the plan has no layers, so there is nothing to audit")
-    cycle = cycle_length(plan.schedules, start)
+    cycle = cycle_length(plan.all_schedules, start)
     if cycle is None:
         raise ValidationError(
-            f"audit: every layer has ended by {start.isoformat()}, so there is nothing to audit"
+            f"audit: every layer (every shift-based event) has ended by {start.isoformat()}, so "
+            "there is nothing to audit"
         )
     base = to_seconds(start)
     limit = int(max_streak.total_seconds()) if max_streak is not None else None
-    tz = plan.schedules[0].time_zone
+    tz = time_zone_of(plan)
     capped = min(cycle, MAX_CYCLE)
     cycle_hours = int(capped.total_seconds()) // HOUR
 

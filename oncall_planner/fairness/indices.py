@@ -22,14 +22,28 @@ import attrs
 
 
 def balance(xs: Sequence[float]) -> float:
+    """Mean over all unordered pairs of ``min / max`` (see the module docstring), in the sorted
+    form: with the loads in increasing order, the pairs of ``x_j`` with the smaller loads before
+    it add up to ``(sum of those loads) / x_j``, and equal loads pair to exactly 1. ``n log n``
+    instead of the ``n²`` of comparing every pair (1,000 teams of seven took 8 s)."""
     n = len(xs)
     if n < 2:
         return 1.0
+    ordered = sorted(xs)
     acc = 0.0
-    for i in range(n):
-        for j in range(i + 1, n):
-            hi = max(xs[i], xs[j])
-            acc += 1.0 if hi == 0 else min(xs[i], xs[j]) / hi
+    smaller = 0.0  # the sum of the loads below the current run of equal loads
+    i = 0
+    while i < n:
+        x = ordered[i]
+        j = i
+        while j < n and ordered[j] == x:
+            j += 1
+        run = j - i
+        acc += run * (run - 1) / 2  # pairs within the run: min / max = 1 (two zeros count 1)
+        if x != 0:
+            acc += run * (smaller / x)  # each with every smaller load
+        smaller += run * x
+        i = j
     return acc / (n * (n - 1) / 2)
 
 

@@ -48,7 +48,7 @@ def schedule_levels(plan: OnCallPlan) -> dict[str, int]:
     """Schedule name -> the level it serves: 1 + the index of the first rule of a policy that
     targets it (the most urgent over all policies); schedules no policy targets get level 1."""
     levels = _most_urgent_levels(plan, lambda t: None if t.schedule is None else t.schedule.name)
-    return {s.name: levels.get(s.name, UNREFERENCED_LEVEL) for s in plan.schedules}
+    return {s.name: levels.get(s.name, UNREFERENCED_LEVEL) for s in plan.all_schedules}
 
 
 def user_target_levels(plan: OnCallPlan) -> dict[str, int]:

@@ -8,14 +8,27 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import ValidationError
+from oncall_planner.textutil import check_name_text
+
+#: The largest weight, rate or multiplier taken: finite, and small enough that every sum of
+#: them over hours and shifts stays a finite float (JSON has no Infinity).
+MAX_FACTOR = 1_000_000_000
 
 
 def non_negative(where: str) -> Callable[[Any, Any, Any], None]:
-    """An attrs validator for a number ≥ 0 (not a bool); its error starts with ``where``."""
+    """An attrs validator for a number ≥ 0 and at most :data:`MAX_FACTOR` (not a bool, not NaN);
+    its error starts with ``where``."""
 
     def check(instance: Any, attribute: Any, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ValidationError(f"{where}: {attribute.name} must be a number ≥ 0, got {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value <= MAX_FACTOR  # False for NaN too
+        ):
+            raise ValidationError(
+                f"{where}: {attribute.name} must be a number ≥ 0 and at most {MAX_FACTOR:,}, "
+                f"got {value!r}"
+            )
 
     return check
 
@@ -28,6 +41,7 @@ def _currency(instance: Any, attribute: Any, value: Any) -> None:
         raise ValidationError(
             f"PayRates: currency must be a short code such as 'USD', got {value!r}"
         )
+    check_name_text(value, "PayRates", "currency")
 
 
 @attrs.frozen(kw_only=True)

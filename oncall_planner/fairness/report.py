@@ -29,9 +29,9 @@ from oncall_planner.fairness.load import (
     zone_of,
 )
 from oncall_planner.fairness.pay import Pay, PayRates, non_negative, pay_for
-from oncall_planner.model import OnCallPlan, Override, User
-from oncall_planner.model.inputs import overrides_by_schedule
-from oncall_planner.render import FinalSchedule, render
+from oncall_planner.model import OnCallPlan, Override, ShiftOverride, ShiftSchedule, User
+from oncall_planner.model.inputs import mixed_overrides_by_schedule
+from oncall_planner.render import FinalSchedule, ShiftRenderOptions, render
 from oncall_planner.timeutil import DAY, HOUR, clock, from_seconds, is_aware, to_seconds, zone
 
 _weight = non_negative("Weights")
@@ -248,21 +248,25 @@ def fairness_report(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     *,
-    overrides: Mapping[str, Sequence[Override]] | None = None,
+    overrides: Mapping[str, Sequence[Override] | Sequence[ShiftOverride]] | None = None,
     holidays: Mapping[str, tuple[str, str | None] | str] | None = None,
     pages: Iterable[Any] | None = None,
     weights: Weights | None = None,
     rates: PayRates | None = None,
     cycles: int = 1,
     mode: str = "wall",
+    options: ShiftRenderOptions | None = None,
 ) -> FairnessReport:
     """Per-person load, indices and pay for ``plan``.
 
     Without ``since``/``until`` the horizon is ``cycles`` whole rotation cycles from the start of
     the last layer; with ``since`` only, whole cycles from ``since``; with both, that window.
-    ``overrides`` maps schedule name -> overrides; ``holidays`` maps user email -> ``(country,
-    subdivision)`` for the ``holidays`` package; ``pages`` is any objects with ``.at`` (an aware
-    datetime) and ``.user`` (a User, an email, or None).
+    ``overrides`` maps schedule name -> overrides (``ShiftOverride`` objects for a shift-based
+    schedule); ``holidays`` maps user email -> ``(country, subdivision)`` for the ``holidays``
+    package; ``pages`` is any objects with ``.at`` (an aware datetime) and ``.user`` (a User, an
+    email, or None). Every schedule of either kind counts; where a shift-based schedule has
+    several people on call at once, each of them carries the time (``options`` are its render
+    options).
     """
     if not isinstance(plan, OnCallPlan):
         raise ValidationError(
@@ -276,8 +280,13 @@ def fairness_report(
         raise ValidationError(f"fairness_report: weights must be Weights, got {weights!r}")
     if rates is not None and not isinstance(rates, PayRates):
         raise ValidationError(f"fairness_report: rates must be PayRates, got {rates!r}")
-    overrides_ = overrides_by_schedule(overrides, "fairness_report")
-    unknown = sorted(set(overrides_) - {s.name for s in plan.schedules})
+    if options is not None and not isinstance(options, ShiftRenderOptions):
+        raise ValidationError(
+            f"fairness_report: options must be ShiftRenderOptions or None, got {options!r}"
+        )
+    shift_names = [s.name for s in plan.shift_schedules]
+    overrides_ = mixed_overrides_by_schedule(overrides, "fairness_report", None, shift_names)
+    unknown = sorted(set(overrides_) - {s.name for s in plan.all_schedules})
     if unknown:
         raise ValidationError(
             f"fairness_report: overrides name schedules the plan does not have: {unknown}"
@@ -286,20 +295,31 @@ def fairness_report(
 
     lo, hi = to_seconds(horizon.since), to_seconds(horizon.until)
     finals = tuple(
-        render(s, horizon.since, horizon.until, overrides_.get(s.name, ()), mode)  # type: ignore[arg-type]
-        for s in plan.schedules
+        render(
+            s,
+            horizon.since,
+            horizon.until,
+            overrides_.get(s.name, ()),
+            mode,  # type: ignore[arg-type]
+            options=options,
+        )
+        for s in plan.all_schedules
     )
     levels = schedule_levels(plan)
     by_user = spans_by_user((f, levels[f.schedule.name]) for f in finals)
     for email, level in user_target_levels(plan).items():
         by_user.setdefault(email, {}).setdefault(level, []).append((lo, hi))
 
-    rostered = {u.email.lower() for u in members(plan.schedules, lo, hi)}
+    rostered = {u.email.lower() for u in members(plan.all_schedules, lo, hi)}
     home: dict[str, str] = {}
-    for schedule in plan.schedules:
-        for layer in schedule.layers:
-            for u in layer.users:
-                home.setdefault(u.email.lower(), schedule.time_zone)
+    for schedule in plan.all_schedules:
+        named = (
+            schedule.users()
+            if isinstance(schedule, ShiftSchedule)
+            else [u for layer in schedule.layers for u in layer.users]
+        )
+        for u in named:
+            home.setdefault(u.email.lower(), schedule.time_zone)
     # Everyone on call counts, also people in no layer or policy who are on call only through an
     # override (a contractor covering a day): listed after the plan's users, not rostered.
     everyone = list(plan.users)

@@ -16,6 +16,7 @@ import json
 import math
 import os
 import re
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -416,6 +417,13 @@ def load_pages_json(path: str | os.PathLike[str]) -> PageHistory:
         data = json.loads(_read(path))
     except json.JSONDecodeError as err:
         raise InputReadError(f"{source}: not valid JSON: {err}") from None
+    except RecursionError:
+        raise InputReadError(f"{source}: not valid page history: nested too deeply") from None
+    except ValueError:  # Python refuses to read integers of more than 4300 digits
+        raise InputReadError(
+            f"{source}: not valid JSON: a number has more than {sys.get_int_max_str_digits()} "
+            "digits"
+        ) from None
     return pages_from_json(data, source)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from oncall_planner.errors import ValidationError
+from oncall_planner.textutil import check_description_text, check_name_text
 
 
 def describe(instance: Any) -> str:
@@ -27,6 +28,7 @@ def name_validator(max_length: int) -> Any:
                 f"{kind} {value[:40]!r}…: {attribute.name} must be at most {max_length} characters, "
                 f"got {len(value)}"
             )
+        check_name_text(value, describe(instance), attribute.name)
 
     return check
 
@@ -44,6 +46,7 @@ def optional_text(max_length: int) -> Any:
                 f"{describe(instance)}: {attribute.name} must be at most {max_length} characters, "
                 f"got {len(value)}"
             )
+        check_description_text(value, describe(instance), attribute.name)
 
     return check
 

@@ -62,10 +62,17 @@ class Target:
         return self.ref.name
 
 
+#: The longest escalation delay the library takes: a year. PagerDuty states no maximum; real
+#: delays are minutes to hours, and a bound keeps every timeline within the dates the library
+#: handles.
+MAX_DELAY_MINUTES = 365 * 24 * 60
+
+
 def _check_delay(instance: Any, attribute: Any, value: Any) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_DELAY_MINUTES:
         raise ValidationError(
-            f"EscalationRule: delay_minutes must be a whole number ≥ 1, got {value!r}"
+            "EscalationRule: delay_minutes must be a whole number ≥ 1 and at most "
+            f"{MAX_DELAY_MINUTES} (a year), got {value!r}"
         )
 
 

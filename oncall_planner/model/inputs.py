@@ -65,19 +65,21 @@ def overrides_by_schedule(
 def mixed_overrides_by_schedule(
     value: object,
     where: str,
-    schedules: Iterable[str],
+    schedules: Iterable[str] | None,
     shift_schedules: Iterable[str],
     field: str = "overrides",
 ) -> dict[str, tuple[Override, ...] | tuple[ShiftOverride, ...]]:
     """:func:`overrides_by_schedule` for a plan with both kinds of schedule: lists of Override for
-    the names in ``schedules``, of ShiftOverride for those in ``shift_schedules``."""
+    the names in ``schedules``, of ShiftOverride for those in ``shift_schedules``. With
+    ``schedules=None`` any other name takes a list of Override (as :func:`overrides_by_schedule`
+    without ``schedules``)."""
     shifted = list(shift_schedules)
     layered = overrides_by_schedule(
         {k: v for k, v in value.items() if k not in shifted}
         if isinstance(value, Mapping)
         else value,
         where,
-        [*schedules, *shifted],
+        None if schedules is None else [*schedules, *shifted],
         field,
     )
     out: dict[str, tuple[Override, ...] | tuple[ShiftOverride, ...]] = dict(layered)

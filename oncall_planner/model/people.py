@@ -9,6 +9,7 @@ import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model._checks import describe, name_validator, optional_text, to_tuple
+from oncall_planner.textutil import check_name_text
 from oncall_planner.timeutil import check_time_zone
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -16,6 +17,8 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def _check_email(instance: Any, attribute: Any, value: Any) -> None:
     where = describe(instance)
+    if isinstance(value, str):
+        check_name_text(value, where, "email")
     if not isinstance(value, str) or not _EMAIL_RE.match(value):
         raise ValidationError(f"{where}: email must look like name@example.com, got {value!r}")
     if not 6 <= len(value) <= 100:

@@ -5,7 +5,8 @@ apply planned overrides. docs/pagerduty-api.md is the guide.
   limits, retries, one-line errors, recording and replay);
 - :func:`pull` -> :class:`Account`, saved and read as the plan file (:func:`write_account`,
   :func:`load_account`), which every command takes as its input;
-- :func:`verify` -> :class:`Verification`: minute-by-minute agreement, disagreements explained;
+- :func:`verify` -> :class:`Verification`: minute-by-minute agreement, disagreements explained
+  (for shift-based schedules, with the render option that would explain each);
 - :func:`plan_overrides` and :func:`apply_overrides`: the overrides diff and its application.
 """
 
@@ -42,6 +43,7 @@ from oncall_planner.pagerduty_api.verify import (
     ScheduleCheck,
     Verification,
     compare_schedule,
+    compare_shift_schedule,
     verify,
 )
 
@@ -64,6 +66,7 @@ __all__ = [
     "account_to_json",
     "apply_overrides",
     "compare_schedule",
+    "compare_shift_schedule",
     "default_ledger_path",
     "dumps_overrides",
     "load_account",

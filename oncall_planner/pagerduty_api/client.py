@@ -155,6 +155,12 @@ class Recorder:
             ) from None
 
 
+class NotRecordedError(APIError):
+    """A replayed request that the recording does not hold. A recording made by an older
+    oncall-planner lacks the calls it did not make (``/v3/schedules`` before shift-based schedules
+    were verified): callers that can do without an answer catch this and say so."""
+
+
 class ReplayTransport:
     """Serves the responses a :class:`Recorder` saved, for the same requests in any order (each
     recorded response is served once); a request the recording does not hold is an error."""
@@ -188,7 +194,9 @@ class ReplayTransport:
         queue = self.pending.get(_request_key(method, path, query))
         if not queue:
             shown = path + ("?" + urllib.parse.urlencode(query) if query else "")
-            raise APIError(f"the recording in {self.folder} has no response for {method} {shown}")
+            raise NotRecordedError(
+                f"the recording in {self.folder} has no response for {method} {shown}"
+            )
         return queue.pop(0)
 
 

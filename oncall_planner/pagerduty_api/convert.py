@@ -2,8 +2,9 @@
 
 Every function takes decoded JSON as PagerDuty returns it (``GET /users``, ``/teams``,
 ``/schedules/{id}``, ``/escalation_policies``, ``/schedules/{id}/overrides``, ``/incidents`` and
-``/incidents/{id}/log_entries``) and a :class:`Notes` that collects, in words, what could not be
-taken as it is. Nothing is dropped silently: an object the model refuses (a policy name with a
+``/incidents/{id}/log_entries``; for shift-based schedules ``GET /v3/schedules/{id}`` and its
+``custom_shifts`` and ``overrides``) and a :class:`Notes` that collects, in words, what could not
+be taken as it is. Nothing is dropped silently: an object the model refuses (a policy name with a
 ``/``, a turn shorter than an hour) is left out with a note naming it and its ID, and what
 depends on it goes with it, noted too.
 
@@ -19,18 +20,30 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from oncall_planner.errors import OnCallPlannerError
 from oncall_planner.model import (
+    EMPTY_MEMBER,
+    CustomShift,
     EscalationPolicy,
     EscalationRule,
+    EveryMember,
     Layer,
     Override,
     Restriction,
+    RotatingMembers,
+    Rotation,
     Schedule,
+    ShiftEvent,
+    ShiftMember,
+    ShiftOverride,
+    ShiftSchedule,
     Target,
     Team,
     User,
 )
+from oncall_planner.model.shift import check_iana_zone
 from oncall_planner.pages import Page
 from oncall_planner.timeutil import check_time_zone, parse_iso8601
 
@@ -43,10 +56,17 @@ class Notes:
 
     def __init__(self) -> None:
         self.items: list[str] = []
+        self._keys: set[str] = set()
 
     def add(self, text: str) -> None:
         if text not in self.items:
             self.items.append(text)
+
+    def once(self, key: str, text: str) -> None:
+        """``text``, unless a note was already added under ``key``."""
+        if key not in self._keys:
+            self._keys.add(key)
+            self.add(text)
 
 
 def instant(value: Any, where: str) -> dt.datetime:
@@ -235,6 +255,231 @@ def schedule(
 
 
 # ---------------------------------------------------------------------------------------------
+# Shift-based schedules (PagerDuty's v3 API)
+# ---------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class PulledShiftSchedule:
+    """A shift-based schedule as pulled, with PagerDuty's IDs of its parts by position:
+    ``rotation_ids[i]`` of ``schedule.rotations[i]``, ``event_ids[i][j]`` of its events,
+    ``custom_shift_ids[i]`` of ``schedule.custom_shifts[i]``."""
+
+    schedule: ShiftSchedule
+    rotation_ids: tuple[str | None, ...]
+    event_ids: tuple[tuple[str | None, ...], ...]
+    custom_shift_ids: tuple[str | None, ...]
+
+
+def shift_zone(value: Any, where: str, field: str = "time_zone") -> str:
+    """A zone the v3 API returned: any IANA name (``UTC`` and ``GMT`` as ``Etc/UTC`` and
+    ``Etc/GMT``, the names PagerDuty's Terraform provider takes)."""
+    name = _ZONE_ALIASES.get(value, value) if isinstance(value, str) else value
+    return check_iana_zone(name, where, field)
+
+
+def _v3_instant(value: Any, where: str, notes: Notes, schedule_where: str) -> dt.datetime:
+    """An instant of the v3 API taken to the minute (PagerDuty works in whole minutes, but an
+    ``effective_since`` in the past is clamped to the second an event was created), noted once
+    per schedule when seconds were dropped."""
+    moment = instant(value, where)
+    if moment != _minute(moment):
+        notes.once(
+            f"seconds {schedule_where}",
+            f"{schedule_where}: times with seconds are taken to the minute (the first: {where} "
+            f"{moment.isoformat()})",
+        )
+    return _minute(moment)
+
+
+def _zoned(value: Any, where: str) -> tuple[Any, Any]:
+    """``(date_time, time_zone)`` of a ZonedDateTime (a bare string has no zone)."""
+    if isinstance(value, Mapping):
+        return value.get("date_time"), value.get("time_zone")
+    return value, None
+
+
+def shift_member(doc: Any, by_id: dict[str, User], notes: Notes, where: str) -> ShiftMember:
+    """A ShiftMember (``user_member`` with ``user_id``, or ``empty_member``) as a User or
+    :data:`~oncall_planner.EMPTY_MEMBER`; a user ``GET /users`` did not return is a placeholder."""
+    kind = doc.get("type") if isinstance(doc, Mapping) else None
+    if kind == "empty_member":
+        return EMPTY_MEMBER
+    uid = doc.get("user_id") if isinstance(doc, Mapping) else None
+    if kind != "user_member" or not isinstance(uid, str) or not uid:
+        raise OnCallPlannerError(
+            f"{where}: a member must be user_member with a user_id or empty_member, got {doc!r}"
+        )
+    if uid not in by_id:
+        by_id[uid] = placeholder({"id": uid}, notes, where)
+    return by_id[uid]
+
+
+def _strategy_of(
+    doc: Any, by_id: dict[str, User], notes: Notes, where: str
+) -> RotatingMembers | EveryMember:
+    if not isinstance(doc, Mapping):
+        raise OnCallPlannerError(f"{where}: assignment_strategy must be an object, got {doc!r}")
+    members = [
+        shift_member(m, by_id, notes, f"{where} member {k + 1}")
+        for k, m in enumerate(doc.get("members") or [])
+    ]
+    kind = doc.get("type")
+    if kind == "every_member_assignment_strategy":
+        return EveryMember(members)
+    if kind in ("rotating_member_assignment_strategy", "user_assignment_strategy"):
+        spm = doc.get("shifts_per_member")
+        if spm is None:
+            notes.add(f"{where}: no shifts_per_member; taken as 1 (the provider's default)")
+            spm = 1
+        return RotatingMembers(members, int(spm))
+    raise OnCallPlannerError(f"{where}: unknown assignment strategy type {kind!r}")
+
+
+def _event(
+    doc: Mapping[str, Any],
+    zone: str,
+    by_id: dict[str, User],
+    notes: Notes,
+    where: str,
+    schedule_where: str,
+) -> ShiftEvent:
+    start_at, start_zone = _zoned(doc.get("start_time"), where)
+    end_at, _ = _zoned(doc.get("end_time"), where)
+    event_zone = shift_zone(start_zone, where, "start_time.time_zone") if start_zone else zone
+    recurrence = doc.get("recurrence")
+    if isinstance(recurrence, str):
+        recurrence = [recurrence]
+    until = doc.get("effective_until")
+    return ShiftEvent(
+        str(doc.get("name") or where),
+        _v3_instant(start_at, f"{where} start_time", notes, schedule_where),
+        _v3_instant(end_at, f"{where} end_time", notes, schedule_where),
+        list(recurrence or []),
+        _strategy_of(doc.get("assignment_strategy"), by_id, notes, where),
+        effective_since=_v3_instant(
+            doc.get("effective_since"), f"{where} effective_since", notes, schedule_where
+        ),
+        effective_until=(
+            _v3_instant(until, f"{where} effective_until", notes, schedule_where) if until else None
+        ),
+        time_zone=None if event_zone == zone else event_zone,
+    )
+
+
+def custom_shift(
+    doc: Mapping[str, Any], by_id: dict[str, User], notes: Notes, where: str
+) -> CustomShift:
+    """One item of ``GET /v3/schedules/{id}/custom_shifts`` (exactly one assignment)."""
+    assignments = [a for a in doc.get("assignments") or [] if isinstance(a, Mapping)]
+    if len(assignments) != 1:
+        raise OnCallPlannerError(
+            f"{where}: a custom shift has exactly one assignment, got {len(assignments)}"
+        )
+    return CustomShift(
+        _v3_instant(doc.get("start_time"), f"{where} start_time", notes, where),
+        _v3_instant(doc.get("end_time"), f"{where} end_time", notes, where),
+        shift_member(assignments[0].get("member"), by_id, notes, where),
+    )
+
+
+def shift_schedule(
+    doc: Mapping[str, Any],
+    custom_shift_docs: Sequence[Mapping[str, Any]],
+    by_id: dict[str, User],
+    teams_by_id: Mapping[str, Team],
+    notes: Notes,
+) -> PulledShiftSchedule | None:
+    """The :class:`ShiftSchedule` of a ``GET /v3/schedules/{id}`` answer (its rotations with
+    their events) and the custom shifts listed for it, or ``None`` (noted) when the model
+    refuses it. A rotation without events produces nothing and is left out (noted); users
+    missing from ``by_id`` are added to it as placeholders."""
+    ident = _ref_id(doc) or "?"
+    name = str(doc.get("name") or doc.get("summary") or ident)
+    where = f"shift-based schedule {ident} ({name})"
+    try:
+        zone = shift_zone(doc.get("time_zone"), where)
+        rotations: list[Rotation] = []
+        rotation_ids: list[str | None] = []
+        event_ids: list[tuple[str | None, ...]] = []
+        for i, rot in enumerate(doc.get("rotations") or []):
+            rwhere = f"{where} rotation {_ref_id(rot) or i + 1}"
+            event_docs = [e for e in rot.get("events") or [] if isinstance(e, Mapping)]
+            if not event_docs:
+                notes.add(f"{rwhere} has no events (it puts nobody on call); left out")
+                continue
+            events = [
+                _event(e, zone, by_id, notes, f"{rwhere} event {e.get('name') or j + 1!r}", where)
+                for j, e in enumerate(event_docs)
+            ]
+            rotations.append(Rotation(events))
+            rotation_ids.append(_ref_id(rot))
+            event_ids.append(tuple(_ref_id(e) for e in event_docs))
+        customs = []
+        custom_ids = []
+        for item in custom_shift_docs:
+            cwhere = f"{where} custom shift {_ref_id(item) or '?'}"
+            customs.append(custom_shift(item, by_id, notes, cwhere))
+            custom_ids.append(_ref_id(item))
+        team_refs = [_ref_id(r) for r in doc.get("teams") or []]
+        team_list = [teams_by_id[t] for t in team_refs if t is not None and t in teams_by_id]
+        schedule = ShiftSchedule(
+            name,
+            zone,
+            rotations,
+            doc.get("description") or None,
+            team_list,
+            customs,
+        )
+        return PulledShiftSchedule(
+            schedule, tuple(rotation_ids), tuple(event_ids), tuple(custom_ids)
+        )
+    except (OnCallPlannerError, TypeError, ValueError) as error:
+        notes.add(f"{where} left out: {error}")
+        return None
+
+
+def shift_overrides(
+    items: Iterable[Mapping[str, Any]],
+    pulled: PulledShiftSchedule,
+    by_id: dict[str, User],
+    notes: Notes,
+    where: str,
+) -> list[tuple[ShiftOverride, str | None]]:
+    """The overrides of ``GET /v3/schedules/{id}/overrides`` in the order listed (a later one
+    wins where two replace one member of one rotation), each with its ID. An override of a
+    rotation or custom shift that was not pulled is left out (noted)."""
+    schedule = pulled.schedule
+    rotations = dict(zip(pulled.rotation_ids, schedule.rotations, strict=True))
+    customs = dict(zip(pulled.custom_shift_ids, schedule.custom_shifts, strict=True))
+    out = []
+    for item in items:
+        oid = _ref_id(item)
+        owhere = f"{where}: override {oid or '?'}"
+        try:
+            rid, cid = item.get("rotation_id"), item.get("custom_shift_id")
+            rotation = rotations.get(rid) if rid else None
+            custom = customs.get(cid) if cid else None
+            if (rid is None) == (cid is None):
+                raise OnCallPlannerError("names neither or both of rotation_id and custom_shift_id")
+            if rotation is None and custom is None:
+                what = f"rotation {rid}" if rid else f"custom shift {cid}"
+                raise OnCallPlannerError(f"overrides {what}, which was not pulled")
+            ov = ShiftOverride(
+                _v3_instant(item.get("start_time"), f"{owhere} start_time", notes, where),
+                _v3_instant(item.get("end_time"), f"{owhere} end_time", notes, where),
+                shift_member(item.get("overridden_member"), by_id, notes, owhere),
+                shift_member(item.get("overriding_member"), by_id, notes, owhere),
+                rotation=rotation,
+                custom_shift=custom,
+            )
+            out.append((ov, oid))
+        except (OnCallPlannerError, TypeError, ValueError) as error:
+            notes.add(f"{owhere} left out: {error}")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # Escalation policies
 # ---------------------------------------------------------------------------------------------
 
@@ -251,7 +496,7 @@ def _strategy(rule: Mapping[str, Any]) -> bool:
 
 def policy(
     doc: Mapping[str, Any],
-    schedules_by_id: Mapping[str, Schedule],
+    schedules_by_id: Mapping[str, Schedule | ShiftSchedule],
     by_id: dict[str, User],
     teams_by_id: Mapping[str, Team],
     notes: Notes,

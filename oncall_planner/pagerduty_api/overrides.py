@@ -31,7 +31,7 @@ from typing import Any, Literal
 import attrs
 
 import oncall_planner.pagerduty_api.convert as convert
-from oncall_planner.errors import APIError, InputReadError, OnCallPlannerError
+from oncall_planner.errors import APIError, InputReadError, OnCallPlannerError, ValidationError
 from oncall_planner.model import OnCallPlan, Override, User
 from oncall_planner.pagerduty_api.client import PagerDutyClient
 from oncall_planner.pagerduty_api.planfile import Account, read_json
@@ -56,7 +56,16 @@ def _iso(value: dt.datetime) -> str:
 def overrides_to_json(overrides: Mapping[str, Sequence[Override]]) -> dict[str, Any]:
     """The overrides file for ``overrides`` (schedule name -> overrides, the shape of
     ``CoverResult.overrides``): ``{"format": "oncall-planner overrides", "version": 1,
-    "overrides": [{"schedule", "start", "end", "user"}]}``, users by email."""
+    "overrides": [{"schedule", "start", "end", "user"}]}``, users by email. Layer-based
+    schedules' overrides only: a shift-based schedule's ``ShiftOverride`` goes through the v3
+    API, which this file does not serve."""
+    for name in sorted(overrides):
+        if any(not isinstance(o, Override) for o in overrides[name]):
+            raise ValidationError(
+                f"overrides_to_json: overrides[{name!r}] must hold Override objects (layer-based "
+                "schedules); a shift-based schedule's ShiftOverride objects are applied through "
+                "PagerDuty's v3 API, which this file does not serve"
+            )
     items = [
         {"schedule": name, "start": _iso(o.start), "end": _iso(o.end), "user": o.user.email}
         for name in sorted(overrides)
@@ -95,6 +104,13 @@ def overrides_from_rows(
         if missing:
             raise InputReadError(f"{where}: missing {', '.join(missing)}")
         name = str(row["schedule"]).strip()
+        if any(s.name == name for s in plan.shift_schedules):
+            raise InputReadError(
+                f"{where}: {name!r} is a shift-based schedule; overrides apply makes the "
+                "overrides of layer-based schedules only (a shift-based one's override is scoped "
+                "to a rotation and names the member it replaces: make it in PagerDuty's web app "
+                "or its v3 API)"
+            )
         try:
             schedule = plan.schedule(name)
         except OnCallPlannerError:

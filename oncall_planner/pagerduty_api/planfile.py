@@ -1,11 +1,12 @@
-"""The plan file: an account (or any plan) as reviewable JSON, version 1.
+"""The plan file: an account (or any plan) as reviewable JSON, version 2 (version 1 is read too).
 
 ``oncall-planner pull`` writes it; every command reads it as its ``INPUT`` (the command line tells
 it from Terraform by its content, ``"format": "oncall-planner plan"``), and ``emit`` turns it into
 Terraform. docs/pagerduty-api.md documents each field. The text is deterministic: keys sorted, two
 spaces, users by email, teams, schedules and policies by name, pages by time, while layers, rules,
 targets and overrides keep their order because it means something (later layers and overrides
-win). Instants are RFC 3339 in UTC.
+win). Instants are RFC 3339 in UTC. Version 2 added ``shift_schedules`` (PagerDuty's shift-based
+schedules, with their overrides); a version 1 file has none and reads as it always did.
 
 :class:`Account` is what the file holds: the :class:`~oncall_planner.OnCallPlan`, the overrides
 per schedule (the shape ``render`` and ``cover_time_off`` take), the page history, the window
@@ -25,13 +26,22 @@ import attrs
 
 from oncall_planner.errors import InputReadError, OnCallPlannerError
 from oncall_planner.model import (
+    EMPTY_MEMBER,
+    CustomShift,
     EscalationPolicy,
     EscalationRule,
+    EveryMember,
     Layer,
     OnCallPlan,
     Override,
     Restriction,
+    RotatingMembers,
+    Rotation,
     Schedule,
+    ShiftEvent,
+    ShiftMember,
+    ShiftOverride,
+    ShiftSchedule,
     Target,
     Team,
     User,
@@ -40,7 +50,9 @@ from oncall_planner.pages import Page
 from oncall_planner.timeutil import parse_iso8601
 
 FORMAT = "oncall-planner plan"
-VERSION = 1
+#: The version written; :data:`READS` the versions read.
+VERSION = 2
+READS = (1, 2)
 UTC = dt.timezone.utc
 
 
@@ -56,8 +68,9 @@ def _frozen_map(value: Any) -> dict[Any, Any]:
 class PagerDutyIds:
     """PagerDuty's ID of each object of a pulled plan (empty for a plan from elsewhere).
 
-    Users are keyed by lower-case email, teams, schedules and policies by name, layers and
-    overrides by ``(schedule name, position)``.
+    Users are keyed by lower-case email, teams, schedules (of both kinds) and policies by name,
+    layers, rotations, custom shifts and overrides by ``(schedule name, position)``, events by
+    ``(schedule name, rotation position, event position)``.
     """
 
     users: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
@@ -66,6 +79,9 @@ class PagerDutyIds:
     layers: Mapping[tuple[str, int], str] = attrs.field(factory=dict, converter=_frozen_map)
     policies: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
     overrides: Mapping[tuple[str, int], str] = attrs.field(factory=dict, converter=_frozen_map)
+    rotations: Mapping[tuple[str, int], str] = attrs.field(factory=dict, converter=_frozen_map)
+    events: Mapping[tuple[str, int, int], str] = attrs.field(factory=dict, converter=_frozen_map)
+    custom_shifts: Mapping[tuple[str, int], str] = attrs.field(factory=dict, converter=_frozen_map)
 
     def user(self, user: User) -> str | None:
         return self.users.get(user.email.lower())
@@ -73,12 +89,16 @@ class PagerDutyIds:
 
 @attrs.frozen(eq=True)
 class Account:
-    """A PagerDuty account as pulled: the plan, the overrides per schedule name, the page
+    """A PagerDuty account as pulled: the plan, the overrides per schedule name (:class:`Override`
+    objects for a layer-based schedule, :class:`ShiftOverride` objects for a shift-based one: the
+    shape :func:`~oncall_planner.render` and :func:`~oncall_planner.check` take), the page
     history, the window ``[since, until)`` they cover, PagerDuty's IDs, and notes on what the
     pull left out."""
 
     plan: OnCallPlan
-    overrides: Mapping[str, tuple[Override, ...]] = attrs.field(factory=dict, converter=_frozen_map)
+    overrides: Mapping[str, tuple[Override, ...] | tuple[ShiftOverride, ...]] = attrs.field(
+        factory=dict, converter=_frozen_map
+    )
     pages: tuple[Page, ...] = attrs.field(default=(), converter=_tuple)
     since: dt.datetime | None = None
     until: dt.datetime | None = None
@@ -120,6 +140,88 @@ def _page_json(page: Page) -> dict[str, Any]:
         "resolved_at": _instant(page.resolved_at) if page.resolved_at else None,
         "title": page.title,
         "merged": page.merged,
+    }
+
+
+def _member_json(member: ShiftMember) -> str | None:
+    return member.email if isinstance(member, User) else None
+
+
+def _shift_schedule_json(schedule: ShiftSchedule, account: Account) -> dict[str, Any]:
+    ids, name = account.ids, schedule.name
+    overrides = []
+    for i, o in enumerate(account.overrides.get(name, ())):
+        if not isinstance(o, ShiftOverride):
+            continue
+        if o.rotation is not None:
+            target: dict[str, int] = {"rotation": _index(schedule.rotations, o.rotation)}
+        else:
+            target = {"custom_shift": _index(schedule.custom_shifts, o.custom_shift)}
+        overrides.append(
+            {
+                "start": _instant(o.start),
+                "end": _instant(o.end),
+                "overridden_member": _member_json(o.overridden_member),
+                "overriding_member": _member_json(o.overriding_member),
+                **target,
+                "pagerduty_id": ids.overrides.get((name, i)),
+            }
+        )
+    return {
+        "name": name,
+        "time_zone": schedule.time_zone,
+        "description": schedule.description,
+        "teams": [t.name for t in schedule.teams],
+        "pagerduty_id": ids.schedules.get(name),
+        "rotations": [
+            {
+                "name": rotation.name,
+                "pagerduty_id": ids.rotations.get((name, i)),
+                "events": [
+                    _event_json(event, ids.events.get((name, i, j)))
+                    for j, event in enumerate(rotation.events)
+                ],
+            }
+            for i, rotation in enumerate(schedule.rotations)
+        ],
+        "custom_shifts": [
+            {
+                "start": _instant(c.start),
+                "end": _instant(c.end),
+                "member": _member_json(c.member),
+                "pagerduty_id": ids.custom_shifts.get((name, i)),
+            }
+            for i, c in enumerate(schedule.custom_shifts)
+        ],
+        "overrides": overrides,
+    }
+
+
+def _index(items: Sequence[Any], wanted: Any) -> int:
+    for i, item in enumerate(items):
+        if item is wanted:
+            return i
+    return list(items).index(wanted)
+
+
+def _event_json(event: ShiftEvent, ident: str | None) -> dict[str, Any]:
+    assignment = event.assignment
+    strategy: dict[str, Any] = {
+        "type": "every_member" if isinstance(assignment, EveryMember) else "rotating_members",
+        "members": [_member_json(m) for m in assignment.members],
+    }
+    if isinstance(assignment, RotatingMembers):
+        strategy["shifts_per_member"] = assignment.shifts_per_member
+    return {
+        "name": event.name,
+        "start_time": _instant(event.start_time),
+        "end_time": _instant(event.end_time),
+        "time_zone": event.time_zone,
+        "recurrence": list(event.recurrence),
+        "assignment": strategy,
+        "effective_since": _instant(event.effective_since),
+        "effective_until": _instant(event.effective_until) if event.effective_until else None,
+        "pagerduty_id": ident,
     }
 
 
@@ -184,9 +286,14 @@ def account_to_json(account: Account | OnCallPlan) -> dict[str, Any]:
                         "pagerduty_id": ids.overrides.get((s.name, i)),
                     }
                     for i, o in enumerate(account.overrides.get(s.name, ()))
+                    if isinstance(o, Override)
                 ],
             }
             for s in schedules
+        ],
+        "shift_schedules": [
+            _shift_schedule_json(s, account)
+            for s in sorted(plan.shift_schedules, key=lambda s: s.name)
         ],
         "escalation_policies": [
             {
@@ -317,6 +424,7 @@ def account_from_json(data: Any, source: str = "plan file") -> Account:
             "users",
             "teams",
             "schedules",
+            "shift_schedules",
             "escalation_policies",
             "pages",
             "notes",
@@ -325,16 +433,19 @@ def account_from_json(data: Any, source: str = "plan file") -> Account:
     if top["format"] != FORMAT:
         raise r.fail("format", f"must be {FORMAT!r}, got {top['format']!r}")
     version = top["version"]
-    if version != VERSION:
+    if version not in READS or isinstance(version, bool):
+        known = " and ".join(str(v) for v in READS)
         raise r.fail(
             "version",
-            f"this oncall-planner reads version {VERSION} of the plan file, got {version!r}"
+            f"this oncall-planner reads versions {known} of the plan file, got {version!r}"
             + (
                 " (written by a newer oncall-planner: upgrade)"
                 if isinstance(version, int) and version > VERSION
                 else ""
             ),
         )
+    if version == 1 and "shift_schedules" in top:
+        raise r.fail("shift_schedules", "needs version 2 of the plan file (the file says 1)")
     users: dict[str, User] = {}
     user_ids: dict[str, str] = {}
     for i, item in enumerate(r.array(top.get("users", []), "users")):
@@ -394,7 +505,7 @@ def account_from_json(data: Any, source: str = "plan file") -> Account:
     ids_schedules: dict[str, str] = {}
     ids_layers: dict[tuple[str, int], str] = {}
     ids_overrides: dict[tuple[str, int], str] = {}
-    overrides: dict[str, tuple[Override, ...]] = {}
+    overrides: dict[str, tuple[Override, ...] | tuple[ShiftOverride, ...]] = {}
     for i, item in enumerate(r.array(top.get("schedules", []), "schedules")):
         w = f"schedules[{i}]"
         s = r.obj(
@@ -443,6 +554,27 @@ def account_from_json(data: Any, source: str = "plan file") -> Account:
         if items:
             overrides[name] = tuple(items)
 
+    shift_ids: dict[str, dict[Any, str]] = {
+        "rotations": {},
+        "events": {},
+        "custom_shifts": {},
+    }
+    shift_schedules: dict[str, ShiftSchedule] = {}
+    for i, item in enumerate(r.array(top.get("shift_schedules", []), "shift_schedules")):
+        w = f"shift_schedules[{i}]"
+        made, made_overrides = _shift_schedule(r, item, w, user_at, team_at, shift_ids)
+        if made.name in schedules or made.name in shift_schedules:
+            raise r.fail(w, f"a second schedule named {made.name!r}")
+        shift_schedules[made.name] = made
+        sd = item
+        if sd.get("pagerduty_id") is not None:
+            ids_schedules[made.name] = r.text(sd["pagerduty_id"], f"{w}.pagerduty_id")
+        if made_overrides:
+            overrides[made.name] = tuple(o for o, _ in made_overrides)
+            for j, (_, oid) in enumerate(made_overrides):
+                if oid is not None:
+                    ids_overrides[(made.name, j)] = oid
+
     policies = []
     ids_policies: dict[str, str] = {}
     for i, item in enumerate(r.array(top.get("escalation_policies", []), "escalation_policies")):
@@ -462,9 +594,10 @@ def account_from_json(data: Any, source: str = "plan file") -> Account:
                 elif kind == "schedule":
                     td = r.obj(target, tw, ["type", "schedule"])
                     sname = r.text(td["schedule"], f"{tw}.schedule")
-                    if sname not in schedules:
+                    found = schedules.get(sname) or shift_schedules.get(sname)
+                    if found is None:
                         raise r.fail(f"{tw}.schedule", f"no schedule named {sname!r}")
-                    targets.append(Target.schedule(schedules[sname]))
+                    targets.append(Target.schedule(found))
                 else:
                     raise r.fail(tw, f"type must be 'user' or 'schedule', got {kind!r}")
             round_robin = rd.get("round_robin", False)
@@ -509,6 +642,7 @@ def account_from_json(data: Any, source: str = "plan file") -> Account:
             escalation_policies=policies,
             users=list(users.values()),
             teams=list(teams.values()),
+            shift_schedules=list(shift_schedules.values()),
         ),
     )
     return Account(
@@ -517,8 +651,168 @@ def account_from_json(data: Any, source: str = "plan file") -> Account:
         pages,
         since,
         until,
-        PagerDutyIds(user_ids, team_ids, ids_schedules, ids_layers, ids_policies, ids_overrides),
+        PagerDutyIds(
+            user_ids,
+            team_ids,
+            ids_schedules,
+            ids_layers,
+            ids_policies,
+            ids_overrides,
+            shift_ids["rotations"],
+            shift_ids["events"],
+            shift_ids["custom_shifts"],
+        ),
         notes,
+    )
+
+
+def _shift_schedule(
+    r: _Reader,
+    item: Any,
+    w: str,
+    user_at: Any,
+    team_at: Any,
+    ids: dict[str, dict[Any, str]],
+) -> tuple[ShiftSchedule, list[tuple[ShiftOverride, str | None]]]:
+    """One entry of ``shift_schedules``: the schedule and its overrides with their IDs."""
+    d = r.obj(
+        item,
+        w,
+        ["name", "time_zone", "rotations"],
+        ["description", "teams", "pagerduty_id", "custom_shifts", "overrides"],
+    )
+    name = r.text(d["name"], f"{w}.name")
+
+    def member_at(value: Any, where: str) -> ShiftMember:
+        return EMPTY_MEMBER if value is None else user_at(value, where)
+
+    rotations = []
+    for i, rot in enumerate(r.array(d["rotations"], f"{w}.rotations")):
+        rw = f"{w}.rotations[{i}]"
+        rd = r.obj(rot, rw, ["events"], ["name", "pagerduty_id"])
+        events = []
+        for j, ev in enumerate(r.array(rd["events"], f"{rw}.events")):
+            ew = f"{rw}.events[{j}]"
+            events.append(_shift_event(r, ev, ew, member_at))
+            ident = r.text(ev.get("pagerduty_id"), f"{ew}.pagerduty_id", optional=True)
+            if ident is not None:
+                ids["events"][(name, i, j)] = ident
+        rotations.append(
+            r.build(
+                rw,
+                lambda rd=rd, rw=rw, events=events: Rotation(
+                    events, r.text(rd.get("name"), f"{rw}.name", optional=True)
+                ),
+            )
+        )
+        ident = r.text(rd.get("pagerduty_id"), f"{rw}.pagerduty_id", optional=True)
+        if ident is not None:
+            ids["rotations"][(name, i)] = ident
+    customs = []
+    for i, c in enumerate(r.array(d.get("custom_shifts", []), f"{w}.custom_shifts")):
+        cw = f"{w}.custom_shifts[{i}]"
+        cd = r.obj(c, cw, ["start", "end", "member"], ["pagerduty_id"])
+        start = r.instant(cd["start"], f"{cw}.start")
+        end = r.instant(cd["end"], f"{cw}.end")
+        who = member_at(cd["member"], f"{cw}.member")
+        customs.append(r.build(cw, lambda a=start, b=end, m=who: CustomShift(a, b, m)))
+        ident = r.text(cd.get("pagerduty_id"), f"{cw}.pagerduty_id", optional=True)
+        if ident is not None:
+            ids["custom_shifts"][(name, i)] = ident
+    schedule_teams = [
+        team_at(t, f"{w}.teams[{j}]")
+        for j, t in enumerate(r.array(d.get("teams", []), f"{w}.teams"))
+    ]
+    schedule = r.build(
+        w,
+        lambda: ShiftSchedule(
+            name,
+            r.text(d["time_zone"], f"{w}.time_zone"),
+            rotations,
+            r.text(d.get("description"), f"{w}.description", optional=True),
+            schedule_teams,
+            customs,
+        ),
+    )
+    overrides = []
+    for j, o in enumerate(r.array(d.get("overrides", []), f"{w}.overrides")):
+        ow = f"{w}.overrides[{j}]"
+        od = r.obj(
+            o,
+            ow,
+            ["start", "end", "overridden_member", "overriding_member"],
+            ["rotation", "custom_shift", "pagerduty_id"],
+        )
+        if ("rotation" in od) == ("custom_shift" in od):
+            raise r.fail(ow, "give exactly one of 'rotation' and 'custom_shift' (a position)")
+        field = "rotation" if "rotation" in od else "custom_shift"
+        pool = schedule.rotations if field == "rotation" else schedule.custom_shifts
+        pos = r.integer(od[field], f"{ow}.{field}")
+        if not 0 <= pos < len(pool):
+            raise r.fail(
+                f"{ow}.{field}",
+                f"must be a position in the schedule's {field}s, 0 to {len(pool) - 1}, got {pos}",
+            )
+        start = r.instant(od["start"], f"{ow}.start")
+        end = r.instant(od["end"], f"{ow}.end")
+        old = member_at(od["overridden_member"], f"{ow}.overridden_member")
+        new = member_at(od["overriding_member"], f"{ow}.overriding_member")
+        target = {field: pool[pos]}
+        overrides.append(
+            (
+                r.build(
+                    ow,
+                    lambda a=start, b=end, m=old, n=new, t=target: ShiftOverride(a, b, m, n, **t),
+                ),
+                r.text(od.get("pagerduty_id"), f"{ow}.pagerduty_id", optional=True),
+            )
+        )
+    return schedule, overrides
+
+
+def _shift_event(r: _Reader, item: Any, w: str, member_at: Any) -> ShiftEvent:
+    d = r.obj(
+        item,
+        w,
+        ["name", "start_time", "end_time", "recurrence", "assignment", "effective_since"],
+        ["time_zone", "effective_until", "pagerduty_id"],
+    )
+    aw = f"{w}.assignment"
+    ad = r.obj(d["assignment"], aw, ["type", "members"], ["shifts_per_member"])
+    members = [
+        member_at(m, f"{aw}.members[{k}]")
+        for k, m in enumerate(r.array(ad["members"], f"{aw}.members"))
+    ]
+    assignment: RotatingMembers | EveryMember
+    if ad["type"] == "rotating_members":
+        spm = r.integer(ad.get("shifts_per_member", 1), f"{aw}.shifts_per_member")
+        assignment = r.build(aw, lambda: RotatingMembers(members, spm))
+    elif ad["type"] == "every_member":
+        if "shifts_per_member" in ad:
+            raise r.fail(f"{aw}.shifts_per_member", "is only for 'rotating_members'")
+        assignment = r.build(aw, lambda: EveryMember(members))
+    else:
+        raise r.fail(
+            f"{aw}.type", f"must be 'rotating_members' or 'every_member', got {ad['type']!r}"
+        )
+    recurrence = [
+        r.text(line, f"{w}.recurrence[{k}]")
+        for k, line in enumerate(r.array(d["recurrence"], f"{w}.recurrence"))
+    ]
+    return r.build(  # type: ignore[no-any-return]
+        w,
+        lambda: ShiftEvent(
+            r.text(d["name"], f"{w}.name"),
+            r.instant(d["start_time"], f"{w}.start_time"),
+            r.instant(d["end_time"], f"{w}.end_time"),
+            recurrence,
+            assignment,
+            effective_since=r.instant(d["effective_since"], f"{w}.effective_since"),
+            effective_until=r.instant(
+                d.get("effective_until"), f"{w}.effective_until", optional=True
+            ),
+            time_zone=r.text(d.get("time_zone"), f"{w}.time_zone", optional=True),
+        ),
     )
 
 
@@ -623,6 +917,10 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise InputReadError(f"{source}:{error.lineno}: not valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise InputReadError(f"{source}: not valid JSON: nested too deeply") from None
+    except ValueError:  # Python refuses to read integers of more than 4300 digits
+        raise InputReadError(f"{source}: not valid JSON: a number has too many digits") from None
 
 
 def load_account(path: str | os.PathLike[str]) -> Account:
@@ -651,5 +949,5 @@ def sniff_plan_file(path: str | os.PathLike[str]) -> bool:
         return False
     try:
         return is_plan_file(json.loads(target.read_text(encoding="utf-8-sig")))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # not JSON (or too deep, or huge numbers)
         return False

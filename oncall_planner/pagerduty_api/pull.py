@@ -2,8 +2,10 @@
 
 :func:`pull` makes the calls (listed in docs/pagerduty-api.md with the permission each needs)
 and :mod:`oncall_planner.pagerduty_api.convert` turns the answers into an
-:class:`~oncall_planner.pagerduty_api.planfile.Account`. Shift-based schedules (``/v3/schedules``)
-are counted and named in the notes: this version has no model for them yet.
+:class:`~oncall_planner.pagerduty_api.planfile.Account`. Layer-based schedules come from
+``/schedules``, shift-based ones from ``/v3/schedules`` (their rotations and events, and the
+custom shifts and overrides of the window); the two share one space of IDs, and an ID the v3 API
+lists is taken as shift-based.
 """
 
 from __future__ import annotations
@@ -12,10 +14,20 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
+
 import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.errors import APIError, OnCallPlannerError
-from oncall_planner.model import EscalationPolicy, OnCallPlan, Override, Schedule, User
-from oncall_planner.pagerduty_api.client import PagerDutyClient
+from oncall_planner.model import (
+    EscalationPolicy,
+    OnCallPlan,
+    Override,
+    Schedule,
+    ShiftOverride,
+    ShiftSchedule,
+    User,
+)
+from oncall_planner.pagerduty_api.client import NotRecordedError, PagerDutyClient, Params
 from oncall_planner.pagerduty_api.planfile import Account, PagerDutyIds
 from oncall_planner.pages import Page
 
@@ -79,21 +91,78 @@ class _Puller:
             _tick(self.progress, "schedules", n, len(ids), str(doc.get("name") or ident))
         return docs
 
-    def shift_based(self, team_ids: Sequence[str]) -> None:
-        """Shift-based schedules are named in the notes: there is no model for them yet."""
-        params = {"team_ids[]": list(team_ids)} if team_ids else None
-        try:
-            found = list(self.client.iter_all("/v3/schedules", "schedules", params))
-        except APIError as error:
-            if error.status in (400, 403, 404):
-                return  # no shift-based schedules on this account, or not visible to the token
-            raise
-        if found:
-            names = ", ".join(f"{_label(s)} ({s.get('id')})" for s in found)
-            self.notes.add(
-                f"{len(found)} shift-based schedule(s) left out (PagerDuty's v3 API; this "
-                f"version has no model for them yet): {names}"
+    def shift_based_ids(self, team_ids: Sequence[str] = ()) -> list[str] | None:
+        """The IDs ``GET /v3/schedules`` lists (of ``team_ids`` when given), or ``None`` when
+        the account or the token has no access to shift-based schedules (noted)."""
+        return v3_schedule_ids(self.client, team_ids, self.notes)
+
+    def shift_schedules(
+        self, ids: Sequence[str], window: Mapping[str, str]
+    ) -> dict[str, tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
+        """Per ID: the ``GET /v3/schedules/{id}`` document (rotations with their events), its
+        custom shifts and its overrides in ``window``."""
+        out = {}
+        _tick(self.progress, "schedules", 0, len(ids), "")
+        for n, ident in enumerate(ids, start=1):
+            doc = v3_schedule(self.client, ident)
+            customs = list(
+                self.client.iter_all(
+                    f"/v3/schedules/{ident}/custom_shifts", "custom_shifts", window
+                )
             )
+            overrides = list(
+                self.client.iter_all(f"/v3/schedules/{ident}/overrides", "overrides", window)
+            )
+            out[ident] = (doc, customs, overrides)
+            _tick(self.progress, "schedules", n, len(ids), str(doc.get("name") or ident))
+        return out
+
+
+def v3_schedule_ids(
+    client: PagerDutyClient, team_ids: Sequence[str], notes: convert.Notes
+) -> list[str] | None:
+    """The IDs of the account's shift-based schedules (of ``team_ids`` when given), or ``None``
+    when there is no answer: PagerDuty refuses (400 or 404: no shift-based schedules on this
+    account; 403: the token may not read them, noted), or a recording made before oncall-planner
+    read them has none (noted)."""
+    params = {"team_ids[]": list(team_ids)} if team_ids else None
+    try:
+        return [str(s["id"]) for s in client.iter_all("/v3/schedules", "schedules", params)]
+    except NotRecordedError:
+        notes.add(
+            "the recording has no GET /v3/schedules (made by an older oncall-planner): "
+            "shift-based schedules left out"
+        )
+        return None
+    except APIError as error:
+        if error.status == 403:
+            notes.add(
+                "PagerDuty refused GET /v3/schedules (403): the token may not read shift-based "
+                "schedules; they are left out"
+            )
+            return None
+        if error.status in (400, 404):
+            return None
+        raise
+
+
+def v3_schedule(
+    client: PagerDutyClient, ident: str, params: Params | None = None
+) -> dict[str, Any]:
+    """``GET /v3/schedules/{id}`` (with ``params``): the schedule, each rotation with its events
+    (read from ``/rotations/{id}/events`` for a rotation listed without them)."""
+    answer = client.get(f"/v3/schedules/{ident}", params)
+    doc = answer.get("schedule") if isinstance(answer, dict) else None
+    if not isinstance(doc, dict):
+        raise APIError(f"PagerDuty's answer to GET /v3/schedules/{ident} has no 'schedule'")
+    for rotation in doc.get("rotations") or []:
+        if isinstance(rotation, dict) and "events" not in rotation and rotation.get("id"):
+            rotation["events"] = list(
+                client.iter_all(
+                    f"/v3/schedules/{ident}/rotations/{rotation['id']}/events", "events"
+                )
+            )
+    return doc
 
 
 def _label(doc: Mapping[str, Any]) -> str:
@@ -129,12 +198,20 @@ def pull(
     team_docs = list(client.iter_all("/teams", "teams"))
     teams_by_id = convert.teams(team_docs, p.user_docs, p.by_id, p.notes)
     filters = {"team_ids[]": list(team_ids)} if team_ids else None
+    window = {"since": _iso(since), "until": _iso(until)}
 
+    v3_known = set(p.shift_based_ids() or ())
     if schedule_ids:
         wanted = list(dict.fromkeys(schedule_ids))
     else:
         wanted = [str(s["id"]) for s in client.iter_all("/schedules", "schedules", filters)]
-    schedule_docs = p.schedules(wanted)
+        if team_ids:
+            wanted += [i for i in p.shift_based_ids(team_ids) or () if i in v3_known]
+        else:
+            wanted += sorted(v3_known)
+        wanted = list(dict.fromkeys(wanted))
+    schedule_docs = p.schedules([i for i in wanted if i not in v3_known])
+    shift_docs = p.shift_schedules([i for i in wanted if i in v3_known], window)
     policy_docs = list(client.iter_all("/escalation_policies", "escalation_policies", filters))
     if schedule_ids:
         chosen = set(wanted)
@@ -155,6 +232,9 @@ def pull(
         if str(t.get("type", "")).startswith("schedule")
         and t.get("id")
         and t["id"] not in schedule_docs
+        and t["id"] not in shift_docs
+        # a shift-based schedule the v3 list did not give cannot be read (the policy is noted)
+        and (t.get("type") != "schedule_v3_reference" or t["id"] in v3_known)
     ]
     extra = list(dict.fromkeys(extra))
     if extra:
@@ -162,24 +242,48 @@ def pull(
             f"pulled {len(extra)} more schedule(s) that the selected policies page: "
             + ", ".join(extra)
         )
-        schedule_docs.update(p.schedules(extra))
-    p.shift_based(team_ids)
+        schedule_docs.update(p.schedules([i for i in extra if i not in v3_known]))
+        shift_docs.update(p.shift_schedules([i for i in extra if i in v3_known], window))
 
-    built: list[tuple[str, Schedule, list[str | None]]] = []
+    built: list[tuple[str, Schedule | ShiftSchedule]] = []
+    layer_ids_of: dict[str, list[str | None]] = {}
+    pulled_of: dict[str, convert.PulledShiftSchedule] = {}
     for ident in sorted(schedule_docs):
         made = convert.schedule(schedule_docs[ident], p.by_id, teams_by_id, p.notes)
         if made is not None:
-            built.append((ident, made[0], made[1]))
-    names = _unique_names([(i, s) for i, s, _ in built], "schedule", p.notes)
-    schedules_by_id: dict[str, Schedule] = {}
+            built.append((ident, made[0]))
+            layer_ids_of[ident] = made[1]
+    for ident in sorted(shift_docs):
+        doc, customs, _ = shift_docs[ident]
+        pulled = convert.shift_schedule(doc, customs, p.by_id, teams_by_id, p.notes)
+        if pulled is not None:
+            built.append((ident, pulled.schedule))
+            pulled_of[ident] = pulled
+    built.sort(key=lambda pair: pair[0])
+    names = _unique_names(built, "schedule", p.notes)
+    schedules_by_id: dict[str, Schedule | ShiftSchedule] = {}
     layer_ids: dict[tuple[str, int], str] = {}
-    for (ident, schedule, lids), name in zip(built, names):
-        if name != schedule.name:
-            schedule = Schedule(
-                name, schedule.time_zone, schedule.layers, schedule.description, schedule.teams
+    rotation_ids: dict[tuple[str, int], str] = {}
+    event_ids: dict[tuple[str, int, int], str] = {}
+    custom_ids: dict[tuple[str, int], str] = {}
+    for (ident, any_schedule), name in zip(built, names, strict=True):
+        if name != any_schedule.name:
+            any_schedule = attrs.evolve(any_schedule, name=name)
+        schedules_by_id[ident] = any_schedule
+        if ident in layer_ids_of:
+            layer_ids.update({(name, i): lid for i, lid in enumerate(layer_ids_of[ident]) if lid})
+        else:
+            pulled = pulled_of[ident]
+            rotation_ids.update({(name, i): r for i, r in enumerate(pulled.rotation_ids) if r})
+            event_ids.update(
+                {
+                    (name, i, j): e
+                    for i, events in enumerate(pulled.event_ids)
+                    for j, e in enumerate(events)
+                    if e
+                }
             )
-        schedules_by_id[ident] = schedule
-        layer_ids.update({(name, i): lid for i, lid in enumerate(lids) if lid})
+            custom_ids.update({(name, i): c for i, c in enumerate(pulled.custom_shift_ids) if c})
 
     made_policies: list[tuple[str, EscalationPolicy]] = []
     for doc in sorted(policy_docs, key=lambda d: str(d.get("id"))):
@@ -189,23 +293,17 @@ def pull(
     policy_names = _unique_names(made_policies, "escalation policie", p.notes)
     policies = []
     policy_ids: dict[str, str] = {}
-    for (ident, made_policy), name in zip(made_policies, policy_names):
+    for (ident, made_policy), name in zip(made_policies, policy_names, strict=True):
         if name != made_policy.name:
-            made_policy = EscalationPolicy(
-                name,
-                made_policy.rules,
-                made_policy.num_loops,
-                made_policy.team,
-                made_policy.description,
-            )
+            made_policy = attrs.evolve(made_policy, name=name)
         policies.append(made_policy)
         policy_ids[name] = ident
 
-    overrides: dict[str, tuple[Override, ...]] = {}
+    overrides: dict[str, tuple[Override, ...] | tuple[ShiftOverride, ...]] = {}
     override_ids: dict[tuple[str, int], str] = {}
-    window = {"since": _iso(since), "until": _iso(until)}
-    _tick(progress, "overrides", 0, len(schedules_by_id), "")
-    for n, (ident, schedule) in enumerate(sorted(schedules_by_id.items()), start=1):
+    layered = sorted((i, s) for i, s in schedules_by_id.items() if isinstance(s, Schedule))
+    _tick(progress, "overrides", 0, len(layered), "")
+    for n, (ident, schedule) in enumerate(layered, start=1):
         answer = client.get(f"/schedules/{ident}/overrides", window)
         items = answer.get("overrides") if isinstance(answer, dict) else None
         pairs = convert.overrides(
@@ -216,7 +314,15 @@ def pull(
             override_ids.update(
                 {(schedule.name, i): oid for i, (_, oid) in enumerate(pairs) if oid}
             )
-        _tick(progress, "overrides", n, len(schedules_by_id), schedule.name)
+        _tick(progress, "overrides", n, len(layered), schedule.name)
+    for ident, pulled in sorted(pulled_of.items()):
+        name = schedules_by_id[ident].name
+        shift_pairs = convert.shift_overrides(
+            shift_docs[ident][2], pulled, p.by_id, p.notes, f"shift-based schedule {ident} ({name})"
+        )
+        if shift_pairs:
+            overrides[name] = tuple(o for o, _ in shift_pairs)
+            override_ids.update({(name, i): oid for i, (_, oid) in enumerate(shift_pairs) if oid})
 
     page_list: list[Page] = []
     if pages:
@@ -233,11 +339,13 @@ def pull(
     everyone = not (schedule_ids or team_ids)
     users = sorted(p.by_id.values(), key=lambda u: u.email.lower()) if everyone else []
     teams = list(teams_by_id.values()) if everyone else []
+    by_name = sorted(schedules_by_id.values(), key=lambda s: s.name)  # as the plan file has them
     plan = OnCallPlan(
-        schedules=list(schedules_by_id.values()),
-        escalation_policies=policies,
+        schedules=[s for s in by_name if isinstance(s, Schedule)],
+        escalation_policies=sorted(policies, key=lambda p: p.name),
         users=users,
         teams=teams,
+        shift_schedules=[s for s in by_name if isinstance(s, ShiftSchedule)],
     )
     ids = PagerDutyIds(
         users={u.email.lower(): i for i, u in p.by_id.items()},
@@ -246,6 +354,9 @@ def pull(
         layers=layer_ids,
         policies=policy_ids,
         overrides=override_ids,
+        rotations=rotation_ids,
+        events=event_ids,
+        custom_shifts=custom_ids,
     )
     return Account(plan, overrides, page_list, since, until, ids, p.notes.items)
 

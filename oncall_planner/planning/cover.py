@@ -1,21 +1,50 @@
-"""Cover time off and spread public holidays with overrides, keeping a ledger of who owes whom."""
+"""Cover time off and spread public holidays with overrides, keeping a ledger of who owes whom.
+
+Both kinds of schedule are covered: a layer-based schedule gets :class:`Override` objects, a
+shift-based one :class:`ShiftOverride` objects scoped to the rotation (or custom shift) that holds
+the absent person's shift, replacing them by name. Time someone holds through an earlier
+``ShiftOverride`` is covered by a later override of the same member of the same rotation (the
+later one wins).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import OnCallPlan, Override, Schedule, TimeOff, User
-from oncall_planner.model.inputs import overrides_by_schedule, sequence_of
-from oncall_planner.render import Mode, on_call_at, render
-from oncall_planner.timeutil import DAY, check_instant, clock, from_seconds, public_holidays
+from oncall_planner.model import (
+    OnCallPlan,
+    Override,
+    Schedule,
+    ShiftOverride,
+    ShiftSchedule,
+    TimeOff,
+    User,
+)
+from oncall_planner.model.inputs import mixed_overrides_by_schedule, sequence_of
+from oncall_planner.render import Mode, Source, people_on_call_at, render
+from oncall_planner.textutil import printable
+from oncall_planner.timeutil import (
+    DAY,
+    TIMESTAMP_YEARS,
+    YEARS_TEXT,
+    check_instant,
+    clock,
+    from_seconds,
+    public_holidays,
+)
 
 MINUTE = dt.timedelta(minutes=1)
+
+AnyOverrides = tuple[Override, ...] | tuple[ShiftOverride, ...]
+#: One stretch of one person on call: (start, end, user, where it comes from on a shift-based
+#: schedule, else None).
+Stretch = tuple[dt.datetime, dt.datetime, User, Source | None]
 
 
 @attrs.frozen
@@ -110,7 +139,7 @@ class Ledger:
         for d in debts:
             hours = d.amount.total_seconds() / 3600
             lines.append(f"  {d.debtor.name} owes {d.creditor.name} {hours:g} h")
-        return "\n".join(lines) + "\n"
+        return printable("\n".join(lines) + "\n")
 
 
 @attrs.frozen
@@ -130,22 +159,23 @@ class Cover:
 class CoverResult:
     """What :func:`cover_time_off` and :func:`balance_holidays` return.
 
-    - ``overrides``: the new overrides, per schedule name (feed them to ``render`` or the API);
+    - ``overrides``: the new overrides, per schedule name (feed them to ``render`` or the API):
+      ``Override`` objects for a layer-based schedule, ``ShiftOverride`` for a shift-based one;
     - ``covers``: one :class:`Cover` per stretch handed to someone, in time order;
     - ``uncovered``: stretches nobody eligible could take (the absent person stays on call);
     - ``ledger``: the ledger given in, plus an entry per cover.
     """
 
-    overrides: dict[str, tuple[Override, ...]]
+    overrides: dict[str, AnyOverrides]
     covers: tuple[Cover, ...]
     uncovered: tuple[Cover, ...]
     ledger: Ledger
 
     def all_overrides(
-        self, existing: Mapping[str, Sequence[Override]] | None = None
-    ) -> dict[str, tuple[Override, ...]]:
+        self, existing: Mapping[str, Sequence[Override] | Sequence[ShiftOverride]] | None = None
+    ) -> dict[str, AnyOverrides]:
         """``existing`` overrides followed by the new ones (later ones win), per schedule."""
-        out = {name: tuple(items) for name, items in (existing or {}).items()}
+        out: dict[str, Any] = {name: tuple(items) for name, items in (existing or {}).items()}
         for name, items in self.overrides.items():
             out[name] = (*out.get(name, ()), *items)
         return out
@@ -158,7 +188,7 @@ class CoverResult:
             end = c.end.astimezone(info).strftime("%a %Y-%m-%d %H:%M %Z")
             who = c.substitute.name if c.substitute else "NOBODY"
             lines.append(f"  {c.schedule}: {start} → {end}  {c.absent.name} → {who} ({c.reason})")
-        return "\n".join(lines) + ("\n" if lines else "")
+        return printable("\n".join(lines) + ("\n" if lines else ""))
 
 
 class _Planner:
@@ -170,7 +200,7 @@ class _Planner:
         since: dt.datetime,
         until: dt.datetime,
         time_off: Sequence[TimeOff],
-        overrides: Mapping[str, Sequence[Override]] | None,
+        overrides: Mapping[str, Sequence[Override] | Sequence[ShiftOverride]] | None,
         ledger: Ledger | None,
         mode: Mode,
         where: str,
@@ -187,52 +217,64 @@ class _Planner:
             raise ValidationError(f"{where}: ledger must be a Ledger or None, got {ledger!r}")
         self.plan, self.since, self.until, self.mode, self.where = plan, since, until, mode, where
         self.time_off = _check_time_off(time_off, where)
-        self.schedules = {s.name: s for s in plan.schedules}
-        self.existing = overrides_by_schedule(overrides, where, self.schedules)
-        self.added: dict[str, list[Override]] = {}
+        self.schedules: dict[str, Schedule | ShiftSchedule] = {
+            s.name: s for s in plan.all_schedules
+        }
+        self.existing = mixed_overrides_by_schedule(
+            overrides,
+            where,
+            [s.name for s in plan.schedules],
+            [s.name for s in plan.shift_schedules],
+        )
+        self.added: dict[str, list[Override | ShiftOverride]] = {}
         self.ledger = ledger or Ledger()
         self.new_entries: list[LedgerEntry] = []
         self.covers: list[Cover] = []
         self.uncovered: list[Cover] = []
         self.levels = _levels(plan)
         self.load: dict[User, float] = {}
-        for schedule in plan.schedules:
+        for schedule in plan.all_schedules:
             final = render(schedule, since, until, self.overrides(schedule.name), mode)
             for user, hours in final.hours_by_user().items():
                 self.load[user] = self.load.get(user, 0.0) + hours
 
-    def overrides(self, name: str) -> tuple[Override, ...]:
+    def overrides(self, name: str) -> tuple[Any, ...]:
         return (*self.existing.get(name, ()), *self.added.get(name, ()))
 
-    def roster(self, schedule: Schedule) -> list[User]:
+    def roster(self, schedule: Schedule | ShiftSchedule) -> list[User]:
+        if isinstance(schedule, ShiftSchedule):
+            return list(schedule.users())
         out: list[User] = []
         for layer in schedule.layers:
             out.extend(u for u in layer.users if u not in out)
         return out
 
-    def entries(
-        self, name: str, a: dt.datetime, b: dt.datetime
-    ) -> list[tuple[dt.datetime, dt.datetime, User]]:
+    def entries(self, name: str, a: dt.datetime, b: dt.datetime) -> list[Stretch]:
         final = render(self.schedules[name], a, b, self.overrides(name), self.mode)
-        return [(e.start, e.end, e.user) for e in final.entries]
+        return [(e.start, e.end, e.user, e.source) for e in final.entries]
 
-    def who(self, name: str, at: dt.datetime) -> User | None:
-        return on_call_at(self.schedules[name], at, self.overrides(name), self.mode)
+    def who(self, name: str, at: dt.datetime) -> tuple[User, ...]:
+        return people_on_call_at(self.schedules[name], at, self.overrides(name), self.mode)
 
     def away(self, user: User, a: dt.datetime, b: dt.datetime) -> bool:
         return any(t.user == user and t.start < b and a < t.end for t in self.time_off)
 
     def busy(self, user: User, name: str, a: dt.datetime, b: dt.datetime) -> bool:
-        """On call on another level of a policy that pages ``name``, anywhere in ``[a, b)``."""
+        """On call on another level of a policy that pages ``name``, anywhere in ``[a, b)``; on a
+        shift-based schedule, also on call on ``name`` itself then (someone already on call
+        there would hold two shifts at once, and the schedule one person fewer)."""
         others, direct = self.levels.get(name, (set(), set()))
         if user in direct:
             return True
-        return any(u == user for other in sorted(others) for _, _, u in self.entries(other, a, b))
+        names = sorted(others)
+        if isinstance(self.schedules[name], ShiftSchedule):
+            names.append(name)
+        return any(e[2] == user for other in names for e in self.entries(other, a, b))
 
     def adjacent(self, user: User, name: str, a: dt.datetime, b: dt.datetime) -> bool:
         """On call right before ``a`` or right at ``b`` on this schedule or another level."""
         names = [name, *sorted(self.levels.get(name, (set(), set()))[0])]
-        return any(self.who(n, a - MINUTE) == user or self.who(n, b) == user for n in names)
+        return any(user in self.who(n, a - MINUTE) or user in self.who(n, b) for n in names)
 
     def eligible(self, name: str, a: dt.datetime, b: dt.datetime, absent: User) -> list[User]:
         return [
@@ -250,20 +292,61 @@ class _Planner:
         sub: User,
         why: str,
         reason: str,
+        source: Source | None = None,
     ) -> None:
-        self.added.setdefault(name, []).append(Override(a, b, sub))
+        schedule = self.schedules[name]
+        made: Override | ShiftOverride = (
+            self.shift_override(schedule, a, b, absent, sub, source)
+            if isinstance(schedule, ShiftSchedule)
+            else Override(a, b, sub)
+        )
+        self.added.setdefault(name, []).append(made)
         hours = (b - a).total_seconds() / 3600
         self.load[sub] = self.load.get(sub, 0.0) + hours
         self.load[absent] = self.load.get(absent, 0.0) - hours
         self.new_entries.append(LedgerEntry(absent, sub, name, a, b, reason))
         self.covers.append(Cover(name, a, b, absent, sub, why))
 
+    def shift_override(
+        self,
+        schedule: ShiftSchedule,
+        a: dt.datetime,
+        b: dt.datetime,
+        absent: User,
+        sub: User,
+        source: Source | None,
+    ) -> ShiftOverride:
+        """The override that hands ``absent``'s shift from ``source`` over ``[a, b)`` to ``sub``:
+        on the same rotation (custom shift), naming ``absent``; where ``absent`` holds the time
+        through an earlier override, one more override of the member that one replaced, which
+        wins as the later of the two."""
+        if source is None:
+            raise ValidationError(f"{self.where}: a shift-based entry without a source")
+        if source.override is not None:
+            earlier = self.overrides(schedule.name)[source.override]
+            return ShiftOverride(
+                a,
+                b,
+                earlier.overridden_member,
+                sub,
+                rotation=earlier.rotation,
+                custom_shift=earlier.custom_shift,
+            )
+        if source.kind == "rotation" and source.rotation is not None:
+            return ShiftOverride(a, b, absent, sub, rotation=schedule.rotations[source.rotation])
+        assert source.custom_shift is not None
+        return ShiftOverride(
+            a, b, absent, sub, custom_shift=schedule.custom_shifts[source.custom_shift]
+        )
+
     def owed(self, debtor: User, creditor: User) -> dt.timedelta:
         ledger = self.ledger.extend(self.new_entries)
         return ledger.owed(debtor, creditor)
 
     def result(self) -> CoverResult:
-        overrides = {name: tuple(items) for name, items in self.added.items() if items}
+        overrides: dict[str, Any] = {
+            name: tuple(items) for name, items in self.added.items() if items
+        }
         covers = tuple(sorted(self.covers, key=lambda c: (c.start, c.schedule)))
         uncovered = tuple(sorted(self.uncovered, key=lambda c: (c.start, c.schedule)))
         return CoverResult(overrides, covers, uncovered, self.ledger.extend(self.new_entries))
@@ -275,7 +358,9 @@ def _check_time_off(time_off: object, where: str) -> tuple[TimeOff, ...]:
 
 def _levels(plan: OnCallPlan) -> dict[str, tuple[set[str], set[User]]]:
     """For each schedule: the other schedules and the users paged by the same policies."""
-    out: dict[str, tuple[set[str], set[User]]] = {s.name: (set(), set()) for s in plan.schedules}
+    out: dict[str, tuple[set[str], set[User]]] = {
+        s.name: (set(), set()) for s in plan.all_schedules
+    }
     for policy in plan.escalation_policies:
         names = {t.schedule.name for r in policy.rules for t in r.targets if t.schedule is not None}
         users = {t.user for r in policy.rules for t in r.targets if t.user is not None}
@@ -289,7 +374,7 @@ def _cut_points(planner: _Planner, name: str, a: dt.datetime, b: dt.datetime) ->
     """Where the set of people free to cover ``[a, b)`` can change."""
     points = {a, b}
     for other in planner.levels.get(name, (set(), set()))[0]:
-        for s, e, _ in planner.entries(other, a, b):
+        for s, e, *_ in planner.entries(other, a, b):
             points.update((s, e))
     for t in planner.time_off:
         points.update(p for p in (t.start, t.end) if a < p < b)
@@ -336,7 +421,7 @@ def cover_time_off(
     time_off: Sequence[TimeOff],
     since: dt.datetime,
     until: dt.datetime,
-    overrides: Mapping[str, Sequence[Override]] | None = None,
+    overrides: Mapping[str, Sequence[Override] | Sequence[ShiftOverride]] | None = None,
     ledger: Ledger | None = None,
     schedules: Sequence[str] | None = None,
     mode: Mode = "wall",
@@ -353,6 +438,11 @@ def cover_time_off(
     roster order. When no one is free for a whole stretch it is split where availability
     changes; pieces nobody can take are listed in ``uncovered``.
 
+    Shift-based schedules are covered too: the substitute comes from the people the schedule
+    names, not on call on it then (nobody holds two shifts at once), and the cover is a
+    ``ShiftOverride`` on the rotation (custom shift) of the absent person's shift. Existing
+    overrides map schedule names to ``Override`` or ``ShiftOverride`` lists by kind.
+
     Returns a :class:`CoverResult` with the new overrides per schedule and the ledger extended
     by one entry per cover (the absent person owes the substitute).
     """
@@ -364,9 +454,9 @@ def cover_time_off(
         if a >= b:
             continue
         for name in names:
-            for s, e, user in planner.entries(name, a, b):
+            for s, e, user, source in planner.entries(name, a, b):
                 if user == off.user:
-                    _cover_stretch(planner, name, s, e, user, split=True)
+                    _cover_stretch(planner, name, s, e, user, split=True, source=source)
     return planner.result()
 
 
@@ -383,21 +473,28 @@ def _names(planner: _Planner, schedules: Sequence[str] | None, where: str) -> li
 
 
 def _cover_stretch(
-    planner: _Planner, name: str, a: dt.datetime, b: dt.datetime, absent: User, split: bool
+    planner: _Planner,
+    name: str,
+    a: dt.datetime,
+    b: dt.datetime,
+    absent: User,
+    split: bool,
+    source: Source | None = None,
 ) -> None:
     candidates = planner.eligible(name, a, b, absent)
     if candidates:
         sub, why = _pick(planner, name, a, b, absent, candidates, "load")
-        planner.assign(name, a, b, absent, sub, why, "time off")
+        planner.assign(name, a, b, absent, sub, why, "time off", source)
         return
     points = _cut_points(planner, name, a, b) if split else [a, b]
     if len(points) > 2:
         for s, e in itertools.pairwise(points):
-            _cover_stretch(planner, name, s, e, absent, split=False)
+            _cover_stretch(planner, name, s, e, absent, split=False, source=source)
         return
-    planner.uncovered.append(
-        Cover(name, a, b, absent, None, "everyone else is away or on call on another level")
-    )
+    why = "everyone else is away or on call on another level"
+    if isinstance(planner.schedules[name], ShiftSchedule):
+        why = "everyone else is away, on call on another level or on call here already"
+    planner.uncovered.append(Cover(name, a, b, absent, None, why))
 
 
 def holiday_dates(
@@ -438,7 +535,7 @@ def balance_holidays(
     year: int,
     subdiv: str | None = None,
     time_off: Sequence[TimeOff] = (),
-    overrides: Mapping[str, Sequence[Override]] | None = None,
+    overrides: Mapping[str, Sequence[Override] | Sequence[ShiftOverride]] | None = None,
     ledger: Ledger | None = None,
     schedules: Sequence[str] | None = None,
     mode: Mode = "wall",
@@ -456,6 +553,8 @@ def balance_holidays(
     where = "balance_holidays"
     if not isinstance(year, int) or isinstance(year, bool):
         raise ValidationError(f"{where}: year must be an int such as 2025, got {year!r}")
+    if year not in TIMESTAMP_YEARS:
+        raise ValidationError(f"{where}: year must be in the years {YEARS_TEXT}, got {year}")
     days = _holidays_of(country, year, subdiv, where)
     since = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc) - dt.timedelta(days=1)
     until = dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(days=1)
@@ -473,12 +572,12 @@ def balance_holidays(
             stretches.append((a, name, a, b, label))
     stretches.sort(key=lambda s: (s[0], names.index(s[1])))
     holiday_hours: dict[User, float] = {}
-    pieces: list[tuple[str, dt.datetime, dt.datetime, User, str]] = []
+    pieces: list[tuple[str, dt.datetime, dt.datetime, User, str, Source | None]] = []
     for _, name, a, b, label in stretches:
-        for s, e, user in planner.entries(name, a, b):
-            pieces.append((name, s, e, user, label))
+        for s, e, user, source in planner.entries(name, a, b):
+            pieces.append((name, s, e, user, label, source))
             holiday_hours[user] = holiday_hours.get(user, 0.0) + (e - s).total_seconds() / 3600
-    for name, s, e, holder, label in pieces:
+    for name, s, e, holder, label, source in pieces:
         hours = (e - s).total_seconds() / 3600
         candidates = planner.eligible(name, s, e, holder)
         if not candidates:
@@ -488,7 +587,7 @@ def balance_holidays(
             continue  # handing it over would not narrow the gap
         holiday_hours[holder] -= hours
         holiday_hours[sub] = holiday_hours.get(sub, 0.0) + hours
-        planner.assign(name, s, e, holder, sub, f"{label}: {why}", f"holiday: {label}")
+        planner.assign(name, s, e, holder, sub, f"{label}: {why}", f"holiday: {label}", source)
     return planner.result()
 
 

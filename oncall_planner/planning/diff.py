@@ -1,4 +1,9 @@
-"""Who is on call when, before vs after: the changes between two plans, per schedule."""
+"""Who is on call when, before vs after: the changes between two plans, per schedule.
+
+Schedules of either kind compare the same way, as the set of people on call over time: on a
+shift-based schedule several people may be on call at once, and a change is a stretch where the
+set differs (the same people listed in another order is no change).
+"""
 
 from __future__ import annotations
 
@@ -9,72 +14,135 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import OnCallPlan, Override, Schedule, User
-from oncall_planner.model.inputs import overrides_by_schedule
-from oncall_planner.render import Mode, render
+from oncall_planner.model import (
+    OnCallPlan,
+    Override,
+    Schedule,
+    ShiftOverride,
+    ShiftSchedule,
+    User,
+)
+from oncall_planner.model.inputs import mixed_overrides_by_schedule
+from oncall_planner.render import Mode, ShiftRenderOptions, render
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import check_instant, check_time_zone, from_seconds, to_seconds, zone
 
-Overrides = Mapping[str, Sequence[Override]]
+Overrides = Mapping[str, Sequence[Override] | Sequence[ShiftOverride]]
+AnySchedule = Schedule | ShiftSchedule
+
+
+def _first(people: tuple[User, ...]) -> User | None:
+    return people[0] if people else None
+
+
+def _people_of(user: User | None) -> tuple[User, ...]:
+    return () if user is None else (user,)
+
+
+def _users(value: Iterable[User]) -> tuple[User, ...]:
+    return tuple(value)
 
 
 @attrs.frozen
 class Change:
-    """Over ``[start, end)`` schedule ``schedule`` has ``before`` on call in the first plan and
-    ``after`` in the second (``None``: nobody, or the schedule does not exist in that plan)."""
+    """Over ``[start, end)`` schedule ``schedule`` has ``before_people`` on call in the first plan
+    and ``after_people`` in the second (empty: nobody, or the schedule does not exist in that
+    plan), each in schedule order. A layer-based schedule has at most one person on call; a
+    shift-based one may have several. ``before`` and ``after`` are the first of each (``None``
+    for nobody), which is everyone on a layer-based schedule."""
 
     schedule: str
     start: dt.datetime
     end: dt.datetime
     before: User | None
     after: User | None
+    before_people: tuple[User, ...] = attrs.field(
+        default=attrs.Factory(lambda self: _people_of(self.before), takes_self=True),
+        converter=_users,
+    )
+    after_people: tuple[User, ...] = attrs.field(
+        default=attrs.Factory(lambda self: _people_of(self.after), takes_self=True),
+        converter=_users,
+    )
 
     @property
     def duration(self) -> dt.timedelta:
         return self.end - self.start
 
+    @property
+    def joined(self) -> tuple[User, ...]:
+        """People on call after but not before."""
+        return tuple(u for u in self.after_people if u not in self.before_people)
 
-def _schedules(value: object, which: str) -> tuple[Schedule, ...]:
+    @property
+    def left(self) -> tuple[User, ...]:
+        """People on call before but not after."""
+        return tuple(u for u in self.before_people if u not in self.after_people)
+
+
+def _schedules(value: object, which: str) -> tuple[AnySchedule, ...]:
     if isinstance(value, OnCallPlan):
-        return value.schedules
-    if isinstance(value, Schedule):
+        return value.all_schedules
+    if isinstance(value, (Schedule, ShiftSchedule)):
         return (value,)
     raise ValidationError(
-        f"diff: {which} must be an OnCallPlan or a Schedule, got {type(value).__name__}"
+        f"diff: {which} must be an OnCallPlan, a Schedule or a ShiftSchedule, got "
+        f"{type(value).__name__}"
     )
 
 
+#: Who is on call over a stretch: (start, end, people in schedule order), disjoint, sorted.
+Segment = tuple[int, int, tuple[User, ...]]
+
+
 def _timeline(
-    schedule: Schedule | None,
+    schedule: AnySchedule | None,
     since: dt.datetime,
     until: dt.datetime,
-    overrides: Iterable[Override],
+    overrides: Iterable[Override] | Iterable[ShiftOverride],
     mode: Mode,
-) -> list[tuple[int, int, User]]:
+    options: ShiftRenderOptions | None,
+) -> list[Segment]:
     if schedule is None:
         return []
-    final = render(schedule, since, until, overrides, mode)
-    return [(to_seconds(e.start), to_seconds(e.end), e.user) for e in final.entries]
+    final = render(schedule, since, until, overrides, mode, options=options)
+    if not final.concurrent:
+        return [(to_seconds(e.start), to_seconds(e.end), (e.user,)) for e in final.entries]
+    cuts = sorted({p for e in final.entries for p in (to_seconds(e.start), to_seconds(e.end))})
+    out: list[Segment] = []
+    for a, b in itertools.pairwise(cuts):
+        people = final.people_on_call_at(from_seconds(a))
+        if people:
+            out.append((a, b, people))
+    return out
 
 
-def _check_overrides(value: object, which: str) -> Overrides:
-    return overrides_by_schedule(value, "diff", field=which)
+def _check_overrides(value: object, which: str, schedules: Iterable[AnySchedule]) -> Overrides:
+    shifted = [s.name for s in schedules if isinstance(s, ShiftSchedule)]
+    return mixed_overrides_by_schedule(value, "diff", None, shifted, field=which)
 
 
 def diff(
-    before: OnCallPlan | Schedule,
-    after: OnCallPlan | Schedule,
+    before: OnCallPlan | Schedule | ShiftSchedule,
+    after: OnCallPlan | Schedule | ShiftSchedule,
     since: dt.datetime,
     until: dt.datetime,
     overrides_before: Overrides | None = None,
     overrides_after: Overrides | None = None,
     mode: Mode = "wall",
+    *,
+    options: ShiftRenderOptions | None = None,
 ) -> tuple[Change, ...]:
-    """Every stretch of ``[since, until)`` where the person on call differs between two plans.
+    """Every stretch of ``[since, until)`` where who is on call differs between two plans.
 
-    Schedules are matched by name; one that exists in only one plan counts as "nobody on call"
-    in the other. Changes come per schedule (schedules of ``before`` first, in order, then those
-    only in ``after``), each in time order; neighbouring stretches with the same before/after
-    pair are merged. Overrides, when given, map schedule names to the overrides of each side.
+    Schedules (of either kind) are matched by name; one that exists in only one plan counts as
+    "nobody on call" in the other. Who is on call is compared as a set of people, so a
+    shift-based schedule's concurrent people count (a schedule may even change kind between the
+    plans). Changes come per schedule (schedules of ``before`` first, in order, then those only
+    in ``after``), each in time order; neighbouring stretches with the same before/after people
+    are merged. Overrides, when given, map schedule names to the overrides of each side
+    (``ShiftOverride`` objects for a shift-based schedule); ``options`` are the shift-based
+    render options.
     """
     check_instant(since, "diff", "since")
     check_instant(until, "diff", "until")
@@ -82,44 +150,51 @@ def diff(
         raise ValidationError(
             f"diff: until must be after since ({since.isoformat()}), got {until.isoformat()}"
         )
-    old = {s.name: s for s in _schedules(before, "before")}
-    new = {s.name: s for s in _schedules(after, "after")}
-    ob = _check_overrides(overrides_before, "overrides_before")
-    oa = _check_overrides(overrides_after, "overrides_after")
+    if options is not None and not isinstance(options, ShiftRenderOptions):
+        raise ValidationError(
+            f"diff: options must be ShiftRenderOptions or None, got {type(options).__name__}"
+        )
+    old_schedules = _schedules(before, "before")
+    new_schedules = _schedules(after, "after")
+    old = {s.name: s for s in old_schedules}
+    new = {s.name: s for s in new_schedules}
+    ob = _check_overrides(overrides_before, "overrides_before", old_schedules)
+    oa = _check_overrides(overrides_after, "overrides_after", new_schedules)
     names = list(old) + [n for n in new if n not in old]
     changes: list[Change] = []
     for name in names:
-        left = _timeline(old.get(name), since, until, ob.get(name, ()), mode)
-        right = _timeline(new.get(name), since, until, oa.get(name, ()), mode)
+        left = _timeline(old.get(name), since, until, ob.get(name, ()), mode, options)
+        right = _timeline(new.get(name), since, until, oa.get(name, ()), mode, options)
         changes.extend(_compare(name, left, right))
     return tuple(changes)
 
 
-def _at(entries: list[tuple[int, int, User]], i: int, t: int) -> tuple[int, User | None]:
-    """Advance index ``i`` past entries ending at or before ``t``; who is on at ``t``."""
-    while i < len(entries) and entries[i][1] <= t:
+def _at(segments: list[Segment], i: int, t: int) -> tuple[int, tuple[User, ...]]:
+    """Advance index ``i`` past segments ending at or before ``t``; who is on at ``t``."""
+    while i < len(segments) and segments[i][1] <= t:
         i += 1
-    if i < len(entries) and entries[i][0] <= t:
-        return i, entries[i][2]
-    return i, None
+    if i < len(segments) and segments[i][0] <= t:
+        return i, segments[i][2]
+    return i, ()
 
 
-def _compare(
-    name: str, left: list[tuple[int, int, User]], right: list[tuple[int, int, User]]
-) -> list[Change]:
+def _compare(name: str, left: list[Segment], right: list[Segment]) -> list[Change]:
     cuts = sorted({p for s, e, _ in left + right for p in (s, e)})
-    out: list[tuple[int, int, User | None, User | None]] = []
+    out: list[tuple[int, int, tuple[User, ...], tuple[User, ...]]] = []
     i = j = 0
     for a, b in itertools.pairwise(cuts):
         i, u = _at(left, i, a)
         j, v = _at(right, j, a)
-        if u == v:
+        if set(u) == set(v):
             continue
         if out and out[-1][1] == a and out[-1][2] == u and out[-1][3] == v:
             out[-1] = (out[-1][0], b, u, v)
         else:
             out.append((a, b, u, v))
-    return [Change(name, from_seconds(a), from_seconds(b), u, v) for a, b, u, v in out]
+    return [
+        Change(name, from_seconds(a), from_seconds(b), _first(u), _first(v), u, v)
+        for a, b, u, v in out
+    ]
 
 
 def _tzinfo(tz: str | dt.tzinfo | None) -> dt.tzinfo:
@@ -143,8 +218,8 @@ def format_diff(
 ) -> str:
     """The changes as text, grouped by schedule, times shown in ``tz`` (default UTC).
 
-    One line per change: ``start → end (hours)  before → after``, ``nobody`` for ``None``. A
-    change that does not fit in ``width`` columns puts ``before → after`` on a line of its own
+    One line per change: ``start → end (hours)  before → after``, ``nobody`` for nobody, and the
+    names joined by commas where several people are on call at once. A change that does not fit in ``width`` columns puts ``before → after`` on a line of its own
     (cut with ``…`` if it still does not fit).
     """
     info = _tzinfo(tz)
@@ -161,8 +236,8 @@ def format_diff(
             current = change.schedule
         start = change.start.astimezone(info).strftime("%a %Y-%m-%d %H:%M %Z")
         end = change.end.astimezone(info).strftime("%a %Y-%m-%d %H:%M %Z")
-        before = change.before.name if change.before else "nobody"
-        after = change.after.name if change.after else "nobody"
+        before = ", ".join(u.name for u in change.before_people) or "nobody"
+        after = ", ".join(u.name for u in change.after_people) or "nobody"
         when = f"  {start} → {end} ({_hours(change.duration)})"
         who = f"{before} → {after}"
         if len(when) + 2 + len(who) <= width:
@@ -170,4 +245,4 @@ def format_diff(
         else:
             who = "      " + who
             lines += [when, who if len(who) <= width else who[: width - 1] + "…"]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")

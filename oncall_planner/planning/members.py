@@ -9,7 +9,7 @@ from typing import Literal
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import Layer, OnCallPlan, Schedule, Target, User
+from oncall_planner.model import Layer, OnCallPlan, Schedule, ShiftSchedule, Target, User
 from oncall_planner.model.inputs import sequence_of
 from oncall_planner.planning._anchor import wall_anchor
 from oncall_planner.render import Mode, _Rotation
@@ -19,6 +19,14 @@ from oncall_planner.timeutil import (
     clock,
     from_seconds,
     to_seconds,
+)
+
+#: Why the membership planners refuse a shift-based schedule, for ``.format(name)``.
+_SHIFT_REFUSAL = (
+    "{!r} is a shift-based schedule (ShiftSchedule); membership changes here work on layers. "
+    "For a shift-based schedule, end the event in force (effective_until) and add a successor "
+    "with the new members, or an EMPTY_MEMBER in the leaver's place to keep everyone's weeks "
+    "(docs/schedulev2.md)"
 )
 
 
@@ -149,6 +157,8 @@ def change_schedule_members(
     one), each successor goes right after its ended layer instead, which keeps precedence
     exact but moves the later layers one position down.
     """
+    if isinstance(schedule, ShiftSchedule):
+        raise ValidationError(f"change_schedule_members: {_SHIFT_REFUSAL.format(schedule.name)}")
     if not isinstance(schedule, Schedule):
         raise ValidationError(
             f"change_schedule_members: schedule must be a Schedule, got {type(schedule).__name__}"
@@ -264,6 +274,9 @@ def change_rotation_members(
             f"{where}: no escalation policy of the plan pages two schedules (a primary and a "
             "secondary); for a single schedule use change_schedule_members"
         )
+    shifted = [s.name for s in levels if isinstance(s, ShiftSchedule)]
+    if shifted:
+        raise ValidationError(f"{where}: {_SHIFT_REFUSAL.format(shifted[0])}")
     lead, followers = levels[0], levels[1:]
     lead_history, lead_layer = _rotation_layer(lead, where)
     zclock = clock(lead.time_zone)
@@ -321,5 +334,9 @@ def change_rotation_members(
     ]
     schedules = [replaced.get(s.name, s) for s in plan.schedules]
     return OnCallPlan(
-        schedules=schedules, escalation_policies=policies, users=plan.users, teams=plan.teams
+        schedules=schedules,
+        escalation_policies=policies,
+        users=plan.users,
+        teams=plan.teams,
+        shift_schedules=plan.shift_schedules,
     )

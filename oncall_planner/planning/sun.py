@@ -13,6 +13,7 @@ from oncall_planner.model import Layer, Restriction, Schedule, User
 from oncall_planner.model._checks import items_of, name_validator, to_tuple
 from oncall_planner.planning._anchor import wall_anchor
 from oncall_planner.render import Mode, render
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import (
     DAY,
     MINUTE,
@@ -130,7 +131,7 @@ class FollowTheSun:
                 f"  {region.name:<12} {window:<42} {total:7.1f} h on call, "
                 f"{outside:.1f} h outside its own hours"
             )
-        return "\n".join(lines) + "\n"
+        return printable("\n".join(lines) + "\n")
 
 
 def _fmt_minutes(m: int) -> str:

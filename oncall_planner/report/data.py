@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 import attrs
 
 from oncall_planner.fairness.report import FairnessReport, PersonLoad
+from oncall_planner.report.csvfile import csv_text
+from oncall_planner.textutil import json_safe
 
 #: Decimal places kept for hours and ratios in JSON and CSV.
 PLACES = 4
@@ -105,18 +105,18 @@ def report_dict(report: FairnessReport) -> dict[str, Any]:
 
 def to_json(report: FairnessReport) -> str:
     """The report as JSON with sorted keys and a final newline."""
-    return json.dumps(report_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return (
+        json_safe(json.dumps(report_dict(report), indent=2, sort_keys=True, ensure_ascii=False))
+        + "\n"
+    )
 
 
 def to_csv(report: FairnessReport) -> str:
-    """One row per person (columns :data:`CSV_COLUMNS`); empty cells for values not computed."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for p in report.people:
-        row = person_dict(p)
-        writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
-    return out.getvalue()
+    """One row per person (columns :data:`CSV_COLUMNS`); empty cells for values not computed.
+    Written by :func:`oncall_planner.report.csvfile.csv_text`: a name or email that a spreadsheet
+    would run as a formula starts with a single quote; numbers stay numbers."""
+    rows = (person_dict(p) for p in report.people)
+    return csv_text(CSV_COLUMNS, ([row[c] for c in CSV_COLUMNS] for row in rows))
 
 
 __all__ = ["CSV_COLUMNS", "person_dict", "report_dict", "to_csv", "to_json"]

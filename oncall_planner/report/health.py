@@ -20,7 +20,8 @@ from oncall_planner.health.report import (
     PersonHealth,
     Unavailable,
 )
-from oncall_planner.report.csvsafe import csv_text
+from oncall_planner.report.csvfile import csv_text
+from oncall_planner.textutil import json_safe, printable
 from oncall_planner.timeutil import zone
 
 #: Decimal places kept for hours, rates and ratios in JSON and CSV.
@@ -273,7 +274,10 @@ def _indices(team: Any) -> dict[str, float]:
 
 def to_json(report: HealthReport) -> str:
     """The report as JSON with sorted keys and a final newline."""
-    return json.dumps(report_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return (
+        json_safe(json.dumps(report_dict(report), indent=2, sort_keys=True, ensure_ascii=False))
+        + "\n"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -421,8 +425,10 @@ def csv_rows(report: HealthReport) -> list[tuple[Any, ...]]:
 
 
 def to_csv(report: HealthReport) -> str:
-    """The report as one tidy CSV table: section, subject, period, key, value (formula-safe)."""
-    return csv_text(csv_rows(report))
+    """The report as one tidy CSV table: section, subject, period, key, value, through the
+    library's one formula-safe CSV writer (:mod:`oncall_planner.report.csvfile`)."""
+    header, *rows = csv_rows(report)
+    return csv_text(header, rows)
 
 
 # --------------------------------------------------------------------------------------------
@@ -680,7 +686,7 @@ def to_text(report: HealthReport) -> str:
     extra = _history_lines(report)
     if extra:
         out += ["", "History left out", *_wrap(extra)]
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")
 
 
 def _md_escape(text: str) -> str:
@@ -721,7 +727,7 @@ def to_markdown(report: HealthReport) -> str:
     extra = _history_lines(report)
     if extra:
         out += ["", "## History left out", ""] + [f"- {_md_escape(line)}" for line in extra]
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")
 
 
 __all__ = [

@@ -10,7 +10,7 @@ in its tooltip and in the list of reasons.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from html import escape as _html_escape
 from typing import Any
 
 from oncall_planner.health.hours import DAY_NAMES
@@ -25,6 +25,13 @@ from oncall_planner.report.health import (
     _team_lines,
     _trend_rows,
 )
+from oncall_planner.textutil import printable
+
+
+def _esc(text: str) -> str:
+    """Text for HTML: markup escaped, control characters written as ``\\x1b``."""
+    return _html_escape(printable(text))
+
 
 CSS = """
 *{box-sizing:border-box}
@@ -73,7 +80,7 @@ def heat_map_svg(person: PersonHealth, index: int) -> str:
     out = [
         f'<svg class="chart heatmap" id="heatmap-{index}" xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(f"Interruptions of {name} by hour and weekday")}">'
+        f'aria-label="{_esc(f"Interruptions of {name} by hour and weekday")}">'
     ]
     for hour in range(0, 24, 3):
         x = HM_LABEL + hour * HM_CELL_W
@@ -86,7 +93,7 @@ def heat_map_svg(person: PersonHealth, index: int) -> str:
             tip = f"{DAY_NAMES[d]} {hour:02d}:00-{hour + 1:02d}:00: {n} interruption(s)"
             out.append(
                 f'<rect x="{x}" y="{y}" width="{HM_CELL_W - 1}" height="{HM_CELL_H - 1}" '
-                f'fill="{_heat_colour(n, peak)}"><title>{escape(tip)}</title></rect>'
+                f'fill="{_heat_colour(n, peak)}"><title>{_esc(tip)}</title></rect>'
             )
             if n:
                 out.append(
@@ -95,7 +102,7 @@ def heat_map_svg(person: PersonHealth, index: int) -> str:
                 )
     legend_y = HM_TOP + 7 * HM_CELL_H + 13
     out.append(
-        f'<text x="{HM_LABEL}" y="{legend_y}">hours in {escape(person.time_zone)}; busiest hour: '
+        f'<text x="{HM_LABEL}" y="{legend_y}">hours in {_esc(person.time_zone)}; busiest hour: '
         f"{peak}</text>"
     )
     out.append("</svg>")
@@ -125,8 +132,8 @@ def trend_svg(report: HealthReport, field: str, title: str, unit: str, index: in
     bar = max(2.0, slot * 0.6)
     out = [
         f'<svg class="chart trend" id="trend-{index}" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)} per week">',
-        f'<text x="{left}" y="10" font-weight="bold">{escape(title)}</text>',
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{_esc(title)} per week">',
+        f'<text x="{left}" y="10" font-weight="bold">{_esc(title)}</text>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         'stroke="#999"/>',
         f'<text x="2" y="{top + 8}">{peak:.0f}</text>',
@@ -140,18 +147,18 @@ def trend_svg(report: HealthReport, field: str, title: str, unit: str, index: in
             reason = getattr(weeks[i], field).reason
             out.append(
                 f'<text x="{x:.1f}" y="{top + plot_h - 3}" class="na">n/a'
-                f"<title>{escape(f'week of {label}: {reason}')}</title></text>"
+                f"<title>{_esc(f'week of {label}: {reason}')}</title></text>"
             )
         else:
             h = plot_h * v / scale
             shown = f"{v:.1f} {unit}" if unit == "min" else f"{v:.0f}"
             out.append(
                 f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                f'fill="#4e79a7"><title>{escape(f"week of {label}: {shown}")}</title></rect>'
+                f'fill="#4e79a7"><title>{_esc(f"week of {label}: {shown}")}</title></rect>'
             )
         if i % every == 0:
             out.append(
-                f'<text x="{left + i * slot:.1f}" y="{top + plot_h + 12}">{escape(label)}</text>'
+                f'<text x="{left + i * slot:.1f}" y="{top + plot_h + 12}">{_esc(label)}</text>'
             )
     out.append("</svg>")
     return "\n".join(out)
@@ -160,12 +167,12 @@ def trend_svg(report: HealthReport, field: str, title: str, unit: str, index: in
 def _cell(value: str) -> str:
     if value == "n/a":
         return f'<td class="na" title="{NOT_AVAILABLE}">n/a</td>'
-    return f"<td>{escape(value)}</td>"
+    return f"<td>{_esc(value)}</td>"
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], table_id: str) -> str:
     out = [f'<div class="scroll"><table id="{table_id}">', "<thead><tr>"]
-    out += [f"<th>{escape(c)}</th>" for c in head]
+    out += [f"<th>{_esc(c)}</th>" for c in head]
     out.append("</tr></thead><tbody>")
     for r in rows:
         out.append("<tr>" + "".join(_cell(c) for c in r) + "</tr>")
@@ -174,11 +181,11 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], table_id: str) ->
 
 
 def _list(lines: Sequence[str]) -> str:
-    return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+    return "<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in lines) + "</ul>"
 
 
 def _unavailable(value: Any) -> str:
-    return f'<p class="na">{NOT_AVAILABLE}: {escape(value.reason)}</p>'
+    return f'<p class="na">{NOT_AVAILABLE}: {_esc(value.reason)}</p>'
 
 
 def to_html(report: HealthReport) -> str:
@@ -203,7 +210,7 @@ def to_html(report: HealthReport) -> str:
         '<p class="note">Each person in their own time zone; darker is more.</p><div class="grid">'
     )
     for i, p in enumerate(report.people):
-        parts.append(f"<figure><figcaption>{escape(p.user.name)}</figcaption>")
+        parts.append(f"<figure><figcaption>{_esc(p.user.name)}</figcaption>")
         if isinstance(p.heat_map, Unavailable):
             parts.append(_unavailable(p.heat_map))
         else:
@@ -234,8 +241,8 @@ def to_html(report: HealthReport) -> str:
         parts.append(
             "<ul>"
             + "".join(
-                f'<li><span class="{f.severity}">{f.severity} {f.code}</span> {escape(f.rule)}: '
-                f"{escape(f.subject)}: {escape(f.message)}</li>"
+                f'<li><span class="{f.severity}">{f.severity} {f.code}</span> {_esc(f.rule)}: '
+                f"{_esc(f.subject)}: {_esc(f.message)}</li>"
                 for f in report.findings
             )
             + "</ul>"

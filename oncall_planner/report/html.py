@@ -3,18 +3,23 @@
 The page has, per schedule, an SVG timeline (each layer alone, faded where a later layer or an
 override hides it, then the overrides and the final schedule), per-person load charts, the load
 table and the indices. The same report gives byte-identical HTML.
+
+A shift-based schedule's timeline has a row per rotation, then the overrides, the empty slots
+and the final schedule; where several people are on call at once a row splits into lanes, one
+bar under another, so no shift hides another.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from html import escape
+from html import escape as _html_escape
 
 from oncall_planner.fairness.report import FairnessReport
 from oncall_planner.model import Schedule
-from oncall_planner.render import Entry, FinalSchedule
+from oncall_planner.render import Entry, FinalSchedule, Vacancy
 from oncall_planner.report.text import _columns, _indices, _row, _weights
+from oncall_planner.textutil import printable
 from oncall_planner.timeutil import zone
 
 PALETTE = (
@@ -47,6 +52,12 @@ svg text{font-size:11px;fill:#333}
 .legend span{display:inline-block;margin-right:14px;font-size:.85em}
 .legend i{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px}
 """
+
+
+def _esc(text: str) -> str:
+    """Text for HTML: markup escaped, control characters written as ``\\x1b`` (HTML allows
+    none of them raw)."""
+    return _html_escape(printable(text))
 
 
 def _colour_map(report: FairnessReport) -> dict[str, str]:
@@ -108,64 +119,114 @@ def _bars(
         colour = colours.get(e.user.email.lower(), "#999")
         out.append(
             f'<rect x="{x0:.2f}" y="{y:.2f}" width="{max(x1 - x0, 0.5):.2f}" height="{ROW_H}" '
-            f'fill="{colour}" fill-opacity="{opacity}"><title>{escape(tip)}</title></rect>'
+            f'fill="{colour}" fill-opacity="{opacity}"><title>{_esc(tip)}</title></rect>'
         )
         hidden = any(c.start < e.end and e.start < c.end for c in covered)
         if x1 - x0 > 6 * len(e.user.name) + 6 and not hidden:
             (out if labels is None else labels).append(
-                f'<text x="{x0 + 4:.2f}" y="{y + ROW_H / 2 + 4:.2f}">{escape(e.user.name)}</text>'
+                f'<text x="{x0 + 4:.2f}" y="{y + ROW_H / 2 + 4:.2f}">{_esc(e.user.name)}</text>'
             )
+    return out
+
+
+def _lanes(entries: Sequence[Entry]) -> list[list[Entry]]:
+    """``entries`` split into lanes of disjoint entries, each in the first lane free at its start
+    (one lane when none overlap, as on a layer-based schedule)."""
+    lanes: list[list[Entry]] = []
+    for e in sorted(entries, key=lambda e: (e.start, e.end)):
+        for lane in lanes:
+            if lane[-1].end <= e.start:
+                lane.append(e)
+                break
+        else:
+            lanes.append([e])
+    return lanes or [[]]
+
+
+def _vacancy_bars(
+    vacancies: Sequence[Vacancy], y: float, final: FinalSchedule, tz: str
+) -> list[str]:
+    """One outlined grey rectangle per empty slot."""
+    z = zone(tz)
+    out = []
+    for v in vacancies:
+        x0, x1 = _x(v.start, final.since, final.until), _x(v.end, final.since, final.until)
+        tip = (
+            f"Empty slot ({v.source}): {v.start.astimezone(z):%a %Y-%m-%d %H:%M} → "
+            f"{v.end.astimezone(z):%a %Y-%m-%d %H:%M %Z}"
+        )
+        out.append(
+            f'<rect x="{x0:.2f}" y="{y:.2f}" width="{max(x1 - x0, 0.5):.2f}" height="{ROW_H}" '
+            'fill="#e5e5e5" stroke="#999" stroke-dasharray="3,2">'
+            f"<title>{_esc(tip)}</title></rect>"
+        )
     return out
 
 
 def timeline_svg(final: FinalSchedule, colours: dict[str, str], index: int) -> str:
     """One schedule's timeline: each layer (rotation) alone, faded where hidden (replaced),
-    overrides, final."""
+    overrides, empty slots, final; a row with people on call at once splits into lanes."""
     schedule = final.schedule
     if isinstance(schedule, Schedule):
         labels = [f"Layer {layer.name}" for layer in schedule.layers]
     else:
         labels = [f"Rotation {r.name or i + 1}" for i, r in enumerate(schedule.rotations)]
+    tz = schedule.time_zone
     rows: list[tuple[str, list[str]]] = []
-    y = AXIS_H
+
+    def row_y() -> float:
+        """Where the next row goes."""
+        return AXIS_H + len(rows) * (ROW_H + ROW_GAP)
+
     for label, alone, shown in zip(labels, final.layers, final.visible, strict=True):
-        names: list[str] = []
-        tz = schedule.time_zone
-        parts = _bars(alone, y, colours, final, "0.28", tz, names, covered=shown)
-        parts += _bars(shown, y, colours, final, "1", tz, names)
-        rows.append((label, parts + names))
-        y += ROW_H + ROW_GAP
+        alone_lanes, shown_lanes = _lanes(alone), _lanes(shown)
+        for lane in range(max(len(alone_lanes), len(shown_lanes))):
+            names: list[str] = []
+            under = alone_lanes[lane] if lane < len(alone_lanes) else []
+            over = shown_lanes[lane] if lane < len(shown_lanes) else []
+            y = row_y()
+            parts = _bars(under, y, colours, final, "0.28", tz, names, covered=over)
+            parts += _bars(over, y, colours, final, "1", tz, names)
+            rows.append((label if lane == 0 else "", parts + names))
     if final.overrides:
+        for lane, entries in enumerate(_lanes(final.overrides)):
+            rows.append(
+                ("Overrides" if lane == 0 else "", _bars(entries, row_y(), colours, final, "1", tz))
+            )
+    if final.vacancies:
+        rows.append(("Empty slots", _vacancy_bars(final.vacancies, row_y(), final, tz)))
+    final_row = len(rows)
+    for lane, entries in enumerate(_lanes(final.entries)):
         rows.append(
-            ("Overrides", _bars(final.overrides, y, colours, final, "1", schedule.time_zone))
+            (
+                "Final schedule" if lane == 0 else "",
+                _bars(entries, row_y(), colours, final, "1", tz),
+            )
         )
-        y += ROW_H + ROW_GAP
-    rows.append(
-        ("Final schedule", _bars(final.entries, y, colours, final, "1", schedule.time_zone))
-    )
-    y += ROW_H + ROW_GAP
+    y = row_y()
     height = y + 4
     width = LABEL_W + PLOT_W + RIGHT_PAD
     out = [
         f'<svg class="timeline" id="timeline-{index}" xmlns="http://www.w3.org/2000/svg" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(f"Timeline of schedule {schedule.name}")}">'
+        f'aria-label="{_esc(f"Timeline of schedule {schedule.name}")}">'
     ]
-    for at, label, year in _ticks(final.since, final.until, schedule.time_zone):
+    for at, label, year in _ticks(final.since, final.until, tz):
         x = _x(at, final.since, final.until)
         out.append(
             f'<line x1="{x:.2f}" y1="{AXIS_H - 6}" x2="{x:.2f}" y2="{height - 4}" stroke="#ddd"/>'
         )
-        out.append(f'<text x="{x + 2:.2f}" y="{AXIS_H - 10}">{escape(label)}</text>')
+        out.append(f'<text x="{x + 2:.2f}" y="{AXIS_H - 10}">{_esc(label)}</text>')
         if year:
             out.append(f'<text x="{x + 2:.2f}" y="{AXIS_H - 24}" font-weight="bold">{year}</text>')
     for n, (label, parts) in enumerate(rows):
         ry = AXIS_H + n * (ROW_H + ROW_GAP)
-        weight = "bold" if n == len(rows) - 1 else "normal"
-        out.append(
-            f'<text x="4" y="{ry + ROW_H / 2 + 4:.2f}" font-weight="{weight}">'
-            f"{escape(label[:30])}</text>"
-        )
+        weight = "bold" if n == final_row else "normal"
+        if label:
+            out.append(
+                f'<text x="4" y="{ry + ROW_H / 2 + 4:.2f}" font-weight="{weight}">'
+                f"{_esc(label[:30])}</text>"
+            )
         out.append(
             f'<rect x="{LABEL_W}" y="{ry}" width="{PLOT_W}" height="{ROW_H}" fill="none" '
             'stroke="#bbb"/>'
@@ -192,7 +253,7 @@ def load_chart_svg(report: FairnessReport) -> str:
     ]
     for n, p in enumerate(people):
         y = 26 + n * row
-        out.append(f'<text x="4" y="{y + 13}">{escape(p.user.name[:30])}</text>')
+        out.append(f'<text x="4" y="{y + 13}">{_esc(p.user.name[:30])}</text>')
         x = float(LABEL_W)
         for attr, colour in BUCKET_COLOURS:
             value = getattr(p, f"{attr}_hours")
@@ -200,7 +261,7 @@ def load_chart_svg(report: FairnessReport) -> str:
             if w > 0:
                 out.append(
                     f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{row - 6}" fill="{colour}">'
-                    f"<title>{escape(f'{p.user.name}: {value:.1f} h {attr}')}</title></rect>"
+                    f"<title>{_esc(f'{p.user.name}: {value:.1f} h {attr}')}</title></rect>"
                 )
             x += w
         out.append(f'<text x="{x + 4:.2f}" y="{y + 13}">{p.hours:.1f} h</text>')
@@ -208,7 +269,7 @@ def load_chart_svg(report: FairnessReport) -> str:
         bw = bar_w * p.burden / peak
         out.append(
             f'<rect x="{bx}" y="{y}" width="{bw:.2f}" height="{row - 6}" fill="#b07aa1">'
-            f"<title>{escape(f'{p.user.name}: burden {p.burden:.1f}')}</title></rect>"
+            f"<title>{_esc(f'{p.user.name}: burden {p.burden:.1f}')}</title></rect>"
         )
         out.append(f'<text x="{bx + bw + 4:.2f}" y="{y + 13}">{p.burden:.1f}</text>')
     out.append("</svg>")
@@ -218,10 +279,10 @@ def load_chart_svg(report: FairnessReport) -> str:
 def _table(rows: Sequence[Sequence[str]], table_id: str) -> str:
     head, *body = rows
     out = [f'<table id="{table_id}">', "<thead><tr>"]
-    out += [f"<th>{escape(c)}</th>" for c in head]
+    out += [f"<th>{_esc(c)}</th>" for c in head]
     out.append("</tr></thead><tbody>")
     for r in body:
-        out.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>")
+        out.append("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in r) + "</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
 
@@ -231,7 +292,7 @@ def to_html(report: FairnessReport) -> str:
     colours = _colour_map(report)
     legend = "".join(
         f'<span><i style="background:{colours[p.user.email.lower()]}"></i>'
-        f"{escape(p.user.name)}</span>"
+        f"{_esc(p.user.name)}</span>"
         for p in report.people
     )
     parts = [
@@ -241,9 +302,9 @@ def to_html(report: FairnessReport) -> str:
         "<title>Fairness report</title>",
         f"<style>{CSS}</style></head><body>",
         "<h1>Fairness report</h1>",
-        f'<p class="note">Horizon: {escape(report.horizon.describe())}</p>',
+        f'<p class="note">Horizon: {_esc(report.horizon.describe())}</p>',
         *(
-            [f'<p class="warning">Pages: {escape(note)}.</p>']
+            [f'<p class="warning">Pages: {_esc(note)}.</p>']
             if (note := report.pages_note())
             else []
         ),
@@ -251,12 +312,22 @@ def to_html(report: FairnessReport) -> str:
         f'<p class="legend">{legend}</p>',
         '<p class="note">Each layer on its own (faded where a later layer or an override hides '
         "it), then the overrides and the final schedule.</p>",
+        *(
+            [
+                '<p class="note">A shift-based schedule shows each rotation (faded where an '
+                "override replaces someone), the overrides, its empty slots (outlined) and the "
+                "final schedule; where several people are on call at once, a row splits into "
+                "lanes.</p>"
+            ]
+            if any(f.concurrent for f in report.finals)
+            else []
+        ),
     ]
     levels = dict(report.levels)
     for i, final in enumerate(report.finals):
         name = final.schedule.name
         parts.append(
-            f"<h3>{escape(name)} <small>({escape(final.schedule.time_zone)}, level "
+            f"<h3>{_esc(name)} <small>({_esc(final.schedule.time_zone)}, level "
             f"{levels.get(name, '?')})</small></h3>"
         )
         # Wide charts and tables scroll inside their own box: on a narrow screen (400 px) the

@@ -7,6 +7,12 @@ the input: ``DTSTAMP`` is
 the start of the rendered window (never the current time), ``UID`` is a hash of the schedule,
 the person and the interval, lines end in CRLF and are folded at 75 octets without splitting a
 UTF-8 character.
+
+A shift-based schedule gives one event per entry of its final schedule (one shift, so events may
+overlap: several people on call at once), whose description says where the shift comes from
+(``rotation 1 'Office', event 'Weekdays'``); its UID adds that source. Its empty slots are events
+too in the schedule's calendar ("Empty slot"), free time rather than busy, since PagerDuty lists
+them and nobody is on call then; a person's calendar has only their own shifts.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import OnCallPlan, Override, Schedule, User
-from oncall_planner.render import Entry, render
+from oncall_planner.model import OnCallPlan, Override, Schedule, ShiftOverride, ShiftSchedule, User
+from oncall_planner.render import Entry, ShiftRenderOptions, Source, Vacancy, render
+from oncall_planner.textutil import printable
+from oncall_planner.timeutil import check_instant
 
 PRODID = "-//oncall-planner//oncall-planner//EN"
 UTC = dt.timezone.utc
@@ -34,18 +42,18 @@ class Event:
     end: dt.datetime
     summary: str
     description: str = ""
+    busy: bool = True
 
 
 def escape_text(value: str) -> str:
-    """A TEXT value escaped as RFC 5545 §3.3.11 asks: backslash, semicolon, comma, newline."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """A TEXT value escaped as RFC 5545 §3.3.11 asks: backslash, semicolon, comma, newline.
+
+    RFC 5545 allows no control character in TEXT but the tab: line breaks become ``\\n``, and
+    any other control character (or lone surrogate) is written as the text ``\\x1b`` through
+    :func:`oncall_planner.textutil.printable`, its backslash escaped like any other.
+    """
+    text = printable(value.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line: str) -> str:
@@ -96,13 +104,46 @@ def to_ics(name: str, events: Iterable[Event], dtstamp: dt.datetime) -> str:
         ]
         if event.description:
             lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-        lines += ["TRANSP:OPAQUE", "END:VEVENT"]
+        lines += [f"TRANSP:{'OPAQUE' if event.busy else 'TRANSPARENT'}", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)
 
 
-def _uid(schedule: str, user: User, start: dt.datetime, end: dt.datetime) -> str:
-    key = "\n".join([schedule, user.email.lower(), _utc(start), _utc(end)])
+def _check_window(since: object, until: object, where: str) -> None:
+    check_instant(since, where, "since")
+    check_instant(until, where, "until")
+    assert isinstance(since, dt.datetime) and isinstance(until, dt.datetime)
+    if until <= since:
+        raise ValidationError(
+            f"{where}: until must be after since ({since.isoformat()}), got {until.isoformat()}"
+        )
+
+
+def _uid(
+    schedule: str,
+    user: User | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    source: Source | None = None,
+    copy: int = 0,
+) -> str:
+    parts = [schedule, user.email.lower() if user is not None else "", _utc(start), _utc(end)]
+    if copy:  # the same shift twice (two occurrences of one event overlapping): one UID each
+        parts.append(f"copy {copy}")
+    if source is not None:  # a shift-based entry: two rotations may give one person one interval
+        parts.append(
+            ":".join(
+                str(v)
+                for v in (
+                    source.kind,
+                    source.rotation,
+                    source.event,
+                    source.custom_shift,
+                    source.override,
+                )
+            )
+        )
+    key = "\n".join(parts)
     return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@oncall-planner"
 
 
@@ -130,18 +171,58 @@ def _whole_entries(
         margin = min(margin * 4, _MAX_OVERFLOW)
 
 
-def schedule_events(
-    schedule: Schedule,
+def _whole_shifts(
+    schedule: ShiftSchedule,
     since: dt.datetime,
     until: dt.datetime,
-    overrides: Sequence[Override] = (),
+    overrides: Sequence[ShiftOverride],
+    options: ShiftRenderOptions | None,
+) -> tuple[list[Entry], list[Vacancy]]:
+    """A shift-based schedule's entries and empty slots that overlap ``[since, until)``, each
+    whole (the renderer's ``overflow`` option)."""
+    final = render(
+        schedule,
+        since,
+        until,
+        overrides,
+        options=attrs.evolve(options or ShiftRenderOptions(), overflow=True),
+    )
+    return list(final.entries), list(final.vacancies)
+
+
+def schedule_events(
+    schedule: Schedule | ShiftSchedule,
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: Sequence[Override] | Sequence[ShiftOverride] = (),
     *,
     person: User | None = None,
+    options: ShiftRenderOptions | None = None,
 ) -> list[Event]:
     """Events of a schedule's final schedule that overlap ``[since, until)``, each a whole shift
-    (only ``person``'s if given)."""
+    (only ``person``'s if given). A shift-based schedule gives one event per shift, the source in
+    its description, and (without ``person``) one per empty slot; ``options`` are its render
+    options."""
+    _check_window(since, until, "schedule_events")
+    vacancies: list[Vacancy] = []
+    if isinstance(schedule, ShiftSchedule):
+        entries, vacancies = _whole_shifts(
+            schedule,
+            since,
+            until,
+            overrides,  # type: ignore[arg-type]
+            options,
+        )
+    else:
+        entries = _whole_entries(schedule, since, until, overrides)  # type: ignore[arg-type]
     out = []
-    for entry in _whole_entries(schedule, since, until, overrides):
+    copies: dict[object, int] = {}
+
+    def copy(key: object) -> int:
+        copies[key] = copies.get(key, -1) + 1
+        return copies[key]
+
+    for entry in entries:
         if person is not None and entry.user.email.lower() != person.email.lower():
             continue
         summary = (
@@ -151,28 +232,60 @@ def schedule_events(
         )
         description = (
             f"{entry.user.name} <{entry.user.email}> is on call for {schedule.name} "
-            f"({schedule.time_zone})."
+            f"({schedule.time_zone})"
         )
+        description += f": {entry.source}." if entry.source is not None else "."
         out.append(
             Event(
-                _uid(schedule.name, entry.user, entry.start, entry.end),
+                _uid(
+                    schedule.name,
+                    entry.user,
+                    entry.start,
+                    entry.end,
+                    entry.source,
+                    copy(entry) if entry.source is not None else 0,
+                ),
                 entry.start,
                 entry.end,
                 summary,
                 description,
             )
         )
+    if person is None:
+        for vacancy in vacancies:
+            out.append(
+                Event(
+                    _uid(
+                        schedule.name,
+                        None,
+                        vacancy.start,
+                        vacancy.end,
+                        vacancy.source,
+                        copy(vacancy),
+                    ),
+                    vacancy.start,
+                    vacancy.end,
+                    f"Empty slot ({schedule.name})",
+                    f"Nobody is on call in this slot of {schedule.name} "
+                    f"({schedule.time_zone}): {vacancy.source}.",
+                    busy=False,
+                )
+            )
     return out
 
 
 def schedule_ics(
-    schedule: Schedule,
+    schedule: Schedule | ShiftSchedule,
     since: dt.datetime,
     until: dt.datetime,
-    overrides: Sequence[Override] = (),
+    overrides: Sequence[Override] | Sequence[ShiftOverride] = (),
+    *,
+    options: ShiftRenderOptions | None = None,
 ) -> str:
-    """The calendar of one schedule: who is on call when, in ``[since, until)``."""
-    return to_ics(schedule.name, schedule_events(schedule, since, until, overrides), since)
+    """The calendar of one schedule (of either kind): who is on call when, in ``[since, until)``."""
+    return to_ics(
+        schedule.name, schedule_events(schedule, since, until, overrides, options=options), since
+    )
 
 
 def person_ics(
@@ -180,15 +293,19 @@ def person_ics(
     user: User,
     since: dt.datetime,
     until: dt.datetime,
-    overrides: Mapping[str, Sequence[Override]] | None = None,
+    overrides: Mapping[str, Sequence[Override] | Sequence[ShiftOverride]] | None = None,
+    *,
+    options: ShiftRenderOptions | None = None,
 ) -> str:
-    """The calendar of one person: their on-call time on every schedule of ``plan``."""
+    """The calendar of one person: their on-call time on every schedule of ``plan`` (both
+    kinds)."""
+    _check_window(since, until, "person_ics")
     overrides = overrides or {}
     events = [
         event
-        for schedule in plan.schedules
+        for schedule in plan.all_schedules
         for event in schedule_events(
-            schedule, since, until, overrides.get(schedule.name, ()), person=user
+            schedule, since, until, overrides.get(schedule.name, ()), person=user, options=options
         )
     ]
     return to_ics(f"On call: {user.name}", events, since)

@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Sequence
 
 from oncall_planner.fairness.report import FairnessReport, PersonLoad
+from oncall_planner.textutil import printable
 
 INDEX_ROWS = (
     ("balance", "balance (mean pairwise min/max, 1 = even)"),
@@ -209,7 +210,7 @@ def to_text(report: FairnessReport) -> str:
             "",
             *_prose(f"Pages not attributed to anyone in the plan: {report.unattributed_pages}"),
         ]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
 
 
 def to_markdown(report: FairnessReport) -> str:
@@ -240,7 +241,7 @@ def to_markdown(report: FairnessReport) -> str:
         lines += ["", "## Pay preview", "", f"Rates: {_rates(report)}."]
     if report.pages_given and report.unattributed_pages:
         lines += ["", f"Pages not attributed to anyone in the plan: {report.unattributed_pages}."]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
 
 
 __all__ = ["to_markdown", "to_text"]

@@ -7,6 +7,7 @@ from oncall_planner.testing.pagerduty import (
     account_from_plan,
     pd_id,
     render_schedule,
+    render_v3_schedule,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "account_from_plan",
     "pd_id",
     "render_schedule",
+    "render_v3_schedule",
 ]

@@ -8,6 +8,13 @@ unmodified against it through its base URL. It implements the calls oncall-plann
   ``/incidents/{id}/log_entries``, ``/v3/schedules`` with classic pagination (``limit`` up to
   100, ``offset``, ``more``, ``total``; ``offset + limit`` over 10,000 is a 400) and the filters
   ``query`` and ``team_ids[]``; ``GET /audit/records`` with cursor pagination;
+- ``GET /v3/schedules/{id}`` with its rotations and events (or, when the account says
+  ``"v3_events_apart": true``, rotations without them, read from ``/rotations/{id}/events``), and
+  with ``include[]=final_schedule&since&until`` the ``final_schedule`` rendered by a renderer of
+  its own that expands one occurrence at a time with python-dateutil (the account's
+  ``"v3_rendering"`` may make it stretch occurrences on the wall clock, to stand for a PagerDuty
+  that disagrees); ``/custom_shifts`` and ``/overrides`` of a window (``since`` and ``until``
+  required, as the schema says);
 - ``GET /schedules/{id}`` with layers newest first, as PagerDuty lists them, and with
   ``since``/``until`` each layer's ``rendered_schedule_entries``, the ``final_schedule`` and the
   ``overrides_subschedule``, rendered by a minute-by-minute renderer of its own (independent of
@@ -28,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import http.server
+import itertools
 import json
 import re
 import threading
@@ -36,8 +44,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dateutil.rrule import rruleset, rrulestr
+
 from oncall_planner.errors import ValidationError
-from oncall_planner.model import OnCallPlan, Override, Schedule, User
+from oncall_planner.model import (
+    EveryMember,
+    OnCallPlan,
+    Override,
+    RotatingMembers,
+    Schedule,
+    ShiftMember,
+    ShiftOverride,
+    ShiftSchedule,
+    User,
+)
 
 UTC = dt.timezone.utc
 MINUTE = dt.timedelta(minutes=1)
@@ -91,18 +111,26 @@ def _ref(kind: str, ident: str, summary: str) -> dict[str, Any]:
 
 def account_from_plan(
     plan: OnCallPlan,
-    overrides: Mapping[str, Sequence[Override]] | None = None,
+    overrides: Mapping[str, Sequence[Override] | Sequence[ShiftOverride]] | None = None,
     time_zone: str = "Etc/UTC",
 ) -> dict[str, Any]:
     """The stand-in account for ``plan``: users, teams, schedules (layers in the order they were
-    written), policies, and ``overrides`` (schedule name -> overrides, in creation order)."""
-    uid = {u.email.lower(): pd_id("user", u.email.lower()) for u in plan.users}
+    written), shift-based schedules (served by the v3 API, with their custom shifts), policies,
+    and ``overrides`` (schedule name -> overrides, in creation order; ShiftOverride objects for a
+    shift-based schedule)."""
+    people = list(plan.users)
+    for given in (overrides or {}).values():  # someone from outside who covers is a user too
+        for ov in given:
+            for who in (getattr(ov, "user", None), getattr(ov, "overriding_member", None)):
+                if isinstance(who, User) and who not in people:
+                    people.append(who)
+    uid = {u.email.lower(): pd_id("user", u.email.lower()) for u in people}
     team_of: dict[str, list[str]] = {}
     for team in plan.teams:
         for member in team.members:
             team_of.setdefault(member.email.lower(), []).append(team.name)
     tid = {t.name: pd_id("team", t.name) for t in plan.teams}
-    sid = {s.name: pd_id("schedule", s.name) for s in plan.schedules}
+    sid = {s.name: pd_id("schedule", s.name) for s in plan.all_schedules}
     users = [
         {
             "id": uid[u.email.lower()],
@@ -115,7 +143,7 @@ def account_from_plan(
             "self": f"{SELF}/users/{uid[u.email.lower()]}",
             "teams": [_ref("team", tid[n], n) for n in team_of.get(u.email.lower(), [])],
         }
-        for u in plan.users
+        for u in people
     ]
     teams = [
         {
@@ -182,13 +210,11 @@ def account_from_plan(
             for target in rule.targets:
                 if isinstance(target.ref, Schedule):
                     targets.append(_ref("schedule", sid[target.ref.name], target.ref.name))
-                elif isinstance(target.ref, User):
+                elif isinstance(target.ref, ShiftSchedule):  # as the v3 API returns it
+                    ref = _ref("schedule", sid[target.ref.name], target.ref.name)
+                    targets.append({**ref, "type": "schedule_v3_reference"})
+                else:
                     targets.append(user_ref(target.ref))
-                else:  # this stand-in serves the v2 (layer-based) API only
-                    raise ValidationError(
-                        f"the PagerDuty stand-in serves layer-based schedules only; "
-                        f"{target.ref.name!r} is a ShiftSchedule"
-                    )
             rules.append(
                 {
                     "id": pd_id("rule", f"{p.name}/{level}"),
@@ -212,9 +238,24 @@ def account_from_plan(
                 "escalation_rules": rules,
             }
         )
+    shift_names = {s.name for s in plan.shift_schedules}
+    v3_schedules: list[dict[str, Any]] = []
+    v3_customs: dict[str, list[dict[str, Any]]] = {}
+    v3_overrides: dict[str, list[dict[str, Any]]] = {}
+    for shift in plan.shift_schedules:
+        v3_schedules.append(_v3_schedule(shift, sid[shift.name], uid, tid))
+        customs, items = _v3_extras(shift, (overrides or {}).get(shift.name, ()), uid)
+        v3_customs[sid[shift.name]] = customs
+        v3_overrides[sid[shift.name]] = items
     by_schedule: dict[str, list[dict[str, Any]]] = {}
-    for name, items in (overrides or {}).items():
-        for n, o in enumerate(items):
+    for name, given in (overrides or {}).items():
+        if name in shift_names:
+            continue
+        for n, o in enumerate(given):
+            if not isinstance(o, Override):
+                raise ValidationError(
+                    f"the stand-in: {name!r} is layer-based; its overrides are Override objects"
+                )
             by_schedule.setdefault(sid[name], []).append(
                 {
                     "id": pd_id("override", f"{name}/{n}"),
@@ -233,8 +274,124 @@ def account_from_plan(
         "overrides": by_schedule,
         "incidents": [],
         "log_entries": {},
-        "v3_schedules": [],
+        "v3_schedules": v3_schedules,
+        "v3_custom_shifts": v3_customs,
+        "v3_overrides": v3_overrides,
     }
+
+
+def _v3_member(member: ShiftMember, uid: Mapping[str, str]) -> dict[str, Any]:
+    if isinstance(member, User):
+        return {"type": "user_member", "user_id": uid[member.email.lower()]}
+    return {"type": "empty_member"}
+
+
+def _v3_schedule(
+    s: ShiftSchedule,
+    sid: str,
+    uid: Mapping[str, str],
+    tid: Mapping[str, str],
+) -> dict[str, Any]:
+    """A shift-based schedule as ``GET /v3/schedules/{id}`` shows it (ZonedDateTime values
+    written with the event zone's offset, as PagerDuty's upgrade guide shows them)."""
+    rotations = []
+    for i, rotation in enumerate(s.rotations):
+        events = []
+        for j, event in enumerate(rotation.events):
+            zone = event.time_zone or s.time_zone
+            tz = ZoneInfo(_iana(zone))
+            strategy: dict[str, Any] = {
+                "type": "every_member_assignment_strategy"
+                if isinstance(event.assignment, EveryMember)
+                else "rotating_member_assignment_strategy",
+                "members": [_v3_member(m, uid) for m in event.members],
+            }
+            if isinstance(event.assignment, RotatingMembers):
+                strategy["shifts_per_member"] = event.assignment.shifts_per_member
+            events.append(
+                {
+                    "id": pd_id("event", f"{s.name}/{i}/{j}"),
+                    "type": "schedule_event",
+                    "name": event.name,
+                    "start_time": {"date_time": _iso(event.start_time, tz), "time_zone": zone},
+                    "end_time": {"date_time": _iso(event.end_time, tz), "time_zone": zone},
+                    "effective_since": _iso(event.effective_since),
+                    "effective_until": _iso(event.effective_until)
+                    if event.effective_until
+                    else None,
+                    "recurrence": list(event.recurrence),
+                    "assignment_strategy": strategy,
+                }
+            )
+        rotations.append(
+            {
+                "id": pd_id("rotation", f"{s.name}/{i}"),
+                "type": "schedule_rotation",
+                "events": events,
+            }
+        )
+    return {
+        "id": sid,
+        "type": "schedule_v3",
+        "name": s.name,
+        "time_zone": s.time_zone,
+        "description": s.description,
+        "teams": [_ref("team", tid[t.name], t.name) for t in s.teams],
+        "rotations": rotations,
+        "self": f"{SELF}/v3/schedules/{sid}",
+    }
+
+
+def _v3_extras(
+    s: ShiftSchedule, overrides: Sequence[Any], uid: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A shift-based schedule's custom shifts and its overrides, in PagerDuty's shapes."""
+    customs = [
+        {
+            "id": pd_id("custom_shift", f"{s.name}/{i}"),
+            "type": "custom_shift",
+            "start_time": _iso(c.start),
+            "end_time": _iso(c.end),
+            "assignments": [
+                {
+                    "id": pd_id("assignment", f"{s.name}/{i}"),
+                    "type": "shift_assignment",
+                    "member": _v3_member(c.member, uid),
+                }
+            ],
+        }
+        for i, c in enumerate(s.custom_shifts)
+    ]
+    items = []
+    for n, o in enumerate(overrides):
+        if not isinstance(o, ShiftOverride):
+            raise ValidationError(
+                f"the stand-in: {s.name!r} is shift-based; its overrides are ShiftOverride objects"
+            )
+        if o.rotation is not None:
+            target = {"rotation_id": pd_id("rotation", f"{s.name}/{_at(s.rotations, o.rotation)}")}
+        else:
+            at = _at(s.custom_shifts, o.custom_shift)
+            target = {"custom_shift_id": pd_id("custom_shift", f"{s.name}/{at}")}
+        items.append(
+            {
+                "id": pd_id("override", f"{s.name}/{n}"),
+                "type": "override_shift",
+                **target,
+                "start_time": _iso(o.start),
+                "end_time": _iso(o.end),
+                "overridden_member": _v3_member(o.overridden_member, uid),
+                "overriding_member": _v3_member(o.overriding_member, uid),
+            }
+        )
+    return customs, items
+
+
+def _at(items: Sequence[Any], wanted: Any) -> int:
+    for i, item in enumerate(items):
+        if item is wanted:
+            return i
+    return list(items).index(wanted)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,6 +532,195 @@ def _clip(
 
 
 # ---------------------------------------------------------------------------------------------
+# Shift-based schedules (v3): the stand-in's own renderer, one occurrence at a time
+# ---------------------------------------------------------------------------------------------
+
+#: How the stand-in renders v3 schedules unless the account says otherwise (its
+#: ``"v3_rendering"``): the reference model's choices. ``duration`` is ``"exact"`` (every
+#: occurrence lasts ``end_time - start_time`` of real time) or ``"wallclock"`` (it ends at the
+#: first occurrence's local end time); ``expand_in`` is ``"event_zone"`` or ``"utc"``.
+V3_RENDERING = {"duration": "exact", "expand_in": "event_zone"}
+
+
+def _v3_dates(line: str, tz: ZoneInfo) -> list[dt.datetime]:
+    """The values of an EXDATE/RDATE line as naive local times of ``tz``."""
+    head, _, values = line.partition(":")
+    zone = None
+    for param in head.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.upper() == "TZID":
+            zone = ZoneInfo(value)
+    out = []
+    for raw in values.split(","):
+        raw = raw.strip()
+        moment = dt.datetime.strptime(raw.rstrip("Z"), "%Y%m%dT%H%M%S")
+        if raw.endswith("Z"):
+            out.append(moment.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None))
+        elif zone is not None:
+            out.append(_from_local(moment, zone).astimezone(tz).replace(tzinfo=None))
+        else:
+            out.append(moment)
+    return out
+
+
+def _v3_rule(value: str, dtstart: dt.datetime, tz: ZoneInfo) -> Any:
+    """An RRULE value read by python-dateutil from a naive local DTSTART (a UTC ``UNTIL`` is
+    turned into local time first)."""
+    parts = []
+    for part in value.split(";"):
+        key, _, val = part.partition("=")
+        if key.upper() == "UNTIL" and val.upper().endswith("Z"):
+            moment = dt.datetime.strptime(val[:-1], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+            val = moment.astimezone(tz).strftime("%Y%m%dT%H%M%S")
+        parts.append(f"{key}={val}")
+    return rrulestr(";".join(parts), dtstart=dtstart)
+
+
+def _v3_event_shifts(
+    event: Mapping[str, Any], until: dt.datetime, rules: Mapping[str, str]
+) -> list[tuple[dt.datetime, dt.datetime, list[dict[str, Any]]]]:
+    """Each occurrence of ``event`` that starts before ``until``, cut to its effective range:
+    ``(start, end, members)``. Occurrence ``k`` (counted from ``start_time``, which is always
+    the first) belongs to ``members[(k // shifts_per_member) % n]``, or to every member."""
+    start0 = _parse(event["start_time"]["date_time"])
+    end0 = _parse(event["end_time"]["date_time"])
+    zone = event["start_time"].get("time_zone") or "Etc/UTC"
+    tz = ZoneInfo("Etc/UTC" if rules["expand_in"] == "utc" else _iana(zone))
+    local0 = start0.astimezone(tz).replace(tzinfo=None)
+    wall = end0.astimezone(tz).replace(tzinfo=None) - local0
+    occurrences = rruleset()
+    occurrences.rdate(local0)
+    for line in event.get("recurrence") or []:
+        if line.startswith("RRULE:"):
+            occurrences.rrule(_v3_rule(line[6:], local0, tz))
+        elif line.startswith("RDATE"):
+            for moment in _v3_dates(line, tz):
+                occurrences.rdate(moment)
+        elif line.startswith("EXDATE"):
+            for moment in _v3_dates(line, tz):
+                occurrences.exdate(moment)
+    since = _parse(event["effective_since"])
+    stop = _parse(event["effective_until"]) if event.get("effective_until") else until
+    strategy = event["assignment_strategy"]
+    members = list(strategy.get("members") or [])
+    every = strategy["type"] == "every_member_assignment_strategy"
+    per = int(strategy.get("shifts_per_member") or 1)
+    out = []
+    for k, local in enumerate(occurrences):
+        start = start0 if local == local0 else _from_local(local, tz)
+        if start >= min(stop, until):
+            break
+        if local == local0:
+            end = end0
+        elif rules["duration"] == "wallclock":
+            end = _from_local(local + wall, tz)
+        else:
+            end = start + (end0 - start0)
+        start, end = max(start, since), min(end, stop)
+        if start < end and members:
+            who = members if every else [members[(k // per) % len(members)]]
+            out.append((start, end, who))
+    return out
+
+
+def _iana(zone: str) -> str:
+    return "Etc/UTC" if zone == "UTC" else zone
+
+
+def _same_member(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return a.get("type") == b.get("type") and a.get("user_id") == b.get("user_id")
+
+
+def render_v3_schedule(
+    doc: Mapping[str, Any],
+    custom_shifts: Sequence[Mapping[str, Any]],
+    overrides: Sequence[Mapping[str, Any]],
+    since: dt.datetime,
+    until: dt.datetime,
+    rules: Mapping[str, str] | None = None,
+    overflow: bool = False,
+    tz: dt.tzinfo = UTC,
+) -> dict[str, Any]:
+    """PagerDuty's ``final_schedule`` of a v3 schedule over ``[since, until)``: every rotation's
+    occurrences and every custom shift, each as its own entry (rotations do not hide each other),
+    with overrides replacing their ``overridden_member`` in the shifts of their rotation or
+    custom shift (where two overlap, the later in the list); entries cut to the window unless
+    ``overflow``; times written in ``tz``."""
+    rules = {**V3_RENDERING, **(rules or {})}
+    base: list[tuple[dt.datetime, dt.datetime, dict[str, Any], dict[str, Any]]] = []
+    for rotation in doc.get("rotations") or []:
+        source = {"type": "schedule_rotation", "rotation_id": rotation["id"]}
+        for event in rotation.get("events") or []:
+            for start, end, who in _v3_event_shifts(event, until, rules):
+                base.extend((start, end, dict(m), source) for m in who)
+    for shift in custom_shifts:
+        member = shift["assignments"][0]["member"]
+        source = {"type": "custom_shift", "shift_id": shift["id"]}
+        base.append((_parse(shift["start_time"]), _parse(shift["end_time"]), dict(member), source))
+    pieces = []
+    for start, end, member, source in base:
+        key = source.get("rotation_id") or source.get("shift_id")
+        field = "rotation_id" if "rotation_id" in source else "custom_shift_id"
+        mine = [
+            o
+            for o in overrides
+            if o.get(field) == key and _same_member(o["overridden_member"], member)
+        ]
+        cuts = sorted(
+            {start, end}
+            | {t for o in mine for t in (_parse(o["start_time"]), _parse(o["end_time"]))}
+        )
+        for a, b in itertools.pairwise(cuts):
+            if not start <= a < b <= end:
+                continue
+            winner = None
+            for o in mine:  # the later override wins
+                if _parse(o["start_time"]) <= a and b <= _parse(o["end_time"]):
+                    winner = o
+            if winner is None:
+                pieces.append((a, b, member, source))
+            else:
+                kind = source["type"] + "_override"
+                pieces.append(
+                    (
+                        a,
+                        b,
+                        dict(winner["overriding_member"]),
+                        {**source, "type": kind, "override_id": winner["id"]},
+                    )
+                )
+    entries = []
+    covered: list[tuple[dt.datetime, dt.datetime]] = []
+    for start, end, member, source in sorted(pieces, key=lambda p: (p[0], p[1])):
+        if end <= since or start >= until:
+            continue
+        if member.get("type") == "user_member":
+            covered.append((max(start, since), min(end, until)))
+        if not overflow:
+            start, end = max(start, since), min(end, until)
+        entries.append(
+            {
+                "type": "computed_shift_assignment",
+                "start_time": _iso(start, tz),
+                "end_time": _iso(end, tz),
+                "member": member,
+                "source": source,
+            }
+        )
+    total = dt.timedelta()
+    reach = since
+    for start, end in sorted(covered):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return {
+        "type": "final_schedule",
+        "rendered_coverage_percentage": round(100 * total / (until - since), 2),
+        "computed_shift_assignments": entries,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # The HTTP server
 # ---------------------------------------------------------------------------------------------
 
@@ -405,6 +751,19 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, str]] = [
         ("GET", r"/incidents/(?P<id>[^/]+)/log_entries", "list_log_entries", "incidents.read"),
         ("GET", r"/v3/schedules", "list_v3", "schedules.read"),
         ("GET", r"/v3/schedules/(?P<id>[^/]+)", "get_v3", "schedules.read"),
+        (
+            "GET",
+            r"/v3/schedules/(?P<id>[^/]+)/rotations/(?P<rid>[^/]+)/events",
+            "list_v3_events",
+            "schedules.read",
+        ),
+        (
+            "GET",
+            r"/v3/schedules/(?P<id>[^/]+)/custom_shifts",
+            "list_v3_custom_shifts",
+            "schedules.read",
+        ),
+        ("GET", r"/v3/schedules/(?P<id>[^/]+)/overrides", "list_v3_overrides", "schedules.read"),
         ("GET", r"/audit/records", "list_audit", "audit_records.read"),
     ]
 ]
@@ -413,6 +772,19 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, str]] = [
 class _Answer(Exception):  # noqa: N818 (an answer to send, not an error)
     def __init__(self, status: int, body: Any = None, headers: Mapping[str, str] | None = None):
         self.status, self.body, self.headers = status, body, dict(headers or {})
+
+
+def _v3_error(
+    status: int,
+    message: str,
+    errors: Mapping[str, list[str]] | None = None,
+    code: int = 2001,
+) -> _Answer:
+    """An error in the v3 API's shape: ``errors`` maps a field to its messages."""
+    body: dict[str, Any] = {"error": {"message": message, "code": code}}
+    if errors:
+        body["error"]["errors"] = dict(errors)
+    return _Answer(status, body)
 
 
 def _error(status: int, message: str, code: int, *errors: str) -> _Answer:
@@ -778,15 +1150,76 @@ class PagerDutyStandIn:
         ]
         return self._page(query, "schedules", items)
 
-    def get_v3(self, query: Any, body: Any, id: str) -> tuple[int, Any]:
+    def _v3_doc(self, id: str) -> dict[str, Any]:
         for item in self.account.get("v3_schedules") or []:
             if item.get("id") == id:
-                return 200, {"schedule": item}
+                return item  # type: ignore[no-any-return]
         if any(s.get("id") == id for s in self.account.get("schedules") or []):
-            raise _error(
-                400, "This is a layer-based schedule. Use the v2 Schedules API to access it.", 2001
+            raise _v3_error(
+                400, "This is a layer-based schedule. Use the v2 Schedules API to access it."
             )
-        raise _error(404, "Not Found", 2100)
+        raise _v3_error(404, "Not Found", code=2100)
+
+    def _v3_window(self, query: Mapping[str, list[str]]) -> tuple[dt.datetime, dt.datetime]:
+        since, until = self._one(query, "since"), self._one(query, "until")
+        missing = [n for n, v in (("since", since), ("until", until)) if not v]
+        if missing:
+            raise _v3_error(400, "Invalid Input Provided", {n: ["is required"] for n in missing})
+        try:
+            start, end = _parse(str(since)), _parse(str(until))
+        except ValueError:
+            raise _v3_error(
+                400, "Invalid Input Provided", {"since": ["must be an ISO 8601 date-time"]}
+            ) from None
+        if end <= start:
+            raise _v3_error(400, "Invalid Input Provided", {"until": ["must be after since"]})
+        return start, end
+
+    def _v3_items(self, kind: str, id: str, query: Any) -> list[dict[str, Any]]:
+        """The custom shifts or overrides of schedule ``id`` that meet the window."""
+        self._v3_doc(id)
+        since, until = self._v3_window(query)
+        return [
+            item
+            for item in (self.account.get(kind) or {}).get(id, [])
+            if _parse(item["start_time"]) < until and since < _parse(item["end_time"])
+        ]
+
+    def get_v3(self, query: Any, body: Any, id: str) -> tuple[int, Any]:
+        doc = json.loads(json.dumps(self._v3_doc(id)))
+        full = json.loads(json.dumps(doc))  # what is rendered, whatever is shown
+        if self.account.get("v3_events_apart"):  # rotations listed without their events
+            for rotation in doc.get("rotations") or []:
+                rotation.pop("events", None)
+        include = query.get("include[]") or []
+        if any(value != "final_schedule" for value in include):
+            raise _v3_error(400, "Invalid Input Provided", {"include": ["must be final_schedule"]})
+        if include and (self._one(query, "since") or self._one(query, "until")):
+            since, until = self._v3_window(query)
+            zone = self._one(query, "time_zone") or doc["time_zone"]
+            doc["final_schedule"] = render_v3_schedule(
+                full,
+                (self.account.get("v3_custom_shifts") or {}).get(id, []),
+                (self.account.get("v3_overrides") or {}).get(id, []),
+                since,
+                until,
+                self.account.get("v3_rendering"),
+                overflow=self._one(query, "overflow") == "true",
+                tz=ZoneInfo(_iana(zone)),
+            )
+        return 200, {"schedule": doc}
+
+    def list_v3_events(self, query: Any, body: Any, id: str, rid: str) -> tuple[int, Any]:
+        for rotation in self._v3_doc(id).get("rotations") or []:
+            if rotation.get("id") == rid:
+                return self._page(query, "events", list(rotation.get("events") or []))
+        raise _v3_error(404, "Not Found", code=2100)
+
+    def list_v3_custom_shifts(self, query: Any, body: Any, id: str) -> tuple[int, Any]:
+        return self._page(query, "custom_shifts", self._v3_items("v3_custom_shifts", id, query))
+
+    def list_v3_overrides(self, query: Any, body: Any, id: str) -> tuple[int, Any]:
+        return self._page(query, "overrides", self._v3_items("v3_overrides", id, query))
 
     def list_audit(self, query: Any, body: Any) -> tuple[int, Any]:
         records = list(self.account.get("audit_records") or [])

@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import InputReadError, ValidationError
+from oncall_planner.ingest.terraform import schedulev2  # noqa: F401  (registers its builder)
 from oncall_planner.ingest.terraform.build import BUILDERS, NOT_MODELLED, Build, SkipError
 from oncall_planner.ingest.terraform.files import (
     default_root,
@@ -51,7 +52,7 @@ from oncall_planner.ingest.terraform.modules import (
 )
 from oncall_planner.ingest.terraform.syntax import Attribute, Source
 from oncall_planner.ingest.terraform.values import EvalError, Unknown
-from oncall_planner.model import OnCallPlan
+from oncall_planner.model import OnCallPlan, ShiftSchedule
 
 __all__ = [
     "Diagnostic",
@@ -147,7 +148,7 @@ class TerraformImport:
         """One line: how much was imported and how much was left out."""
         plan = self.plan
         parts = [
-            f"imported {len(plan.schedules)} schedule(s), {len(plan.escalation_policies)} "
+            f"imported {len(plan.all_schedules)} schedule(s), {len(plan.escalation_policies)} "
             f"escalation policy(ies), {len(plan.users)} user(s), {len(plan.teams)} team(s)"
         ]
         if self.warnings:
@@ -440,10 +441,11 @@ def _assemble(
     _check_names(built)
     users = _unique(x for x, _ in built["user"])
     teams = _unique(x for x, _ in built["team"])
-    schedules = [x for x, _ in built["schedule"]]
+    schedules = [x for x, _ in built["schedule"] if not isinstance(x, ShiftSchedule)]
+    shift_schedules = [x for x, _ in built["schedule"] if isinstance(x, ShiftSchedule)]
     policies = [x for x, _ in built["policy"]]
     try:
-        plan = OnCallPlan(schedules, policies, users, teams)
+        plan = OnCallPlan(schedules, policies, users, teams, shift_schedules)
     except ValidationError as exc:
         text = str(exc)
         raise InputReadError(f"{files[0] if files else '<input>'}: {text[:300]}") from None

@@ -7,7 +7,8 @@ already been evaluated by Terraform, so objects are read as they are, with their
 
 * **State** (``values`` / raw ``resources``): users and schedules are referenced by PagerDuty
   IDs; each ID is resolved through the file's own ``pagerduty_user``, ``data.pagerduty_user``,
-  ``pagerduty_schedule``, ``pagerduty_team`` instances. An ID nothing resolves becomes a
+  ``pagerduty_schedule``, ``pagerduty_schedulev2``, ``pagerduty_team`` instances (v3 schedules
+  keep their ID, and a target may call it ``schedule_v3_reference``). An ID nothing resolves becomes a
   placeholder (OCP602).
 * **Plan** (``planned_values``): what Terraform will create has no ID yet. A reference to such
   an object is resolved through the plan's ``configuration`` (the references Terraform
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 #: Arguments that hold a list of IDs (the rest that hold IDs hold one).
 _LIST_OF_IDS = frozenset({"users", "teams"})
 #: Types whose ``id`` references are resolved (the objects other objects point at).
-_ID_TYPES = frozenset({"pagerduty_user", "pagerduty_schedule", "pagerduty_team"})
+_ID_TYPES = frozenset(
+    {"pagerduty_user", "pagerduty_schedule", "pagerduty_schedulev2", "pagerduty_team"}
+)
 
 
 def detect(data: Any) -> str | None:

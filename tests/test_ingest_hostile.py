@@ -246,6 +246,82 @@ def test_a_5000_digit_json_number_is_refused(tmp_path: Path) -> None:
         import_terraform(root)
 
 
+DIGITS_INDEX = 'resource "pagerduty_team" "t" {\n  name = pagerduty_user.u.' + "9" * 5000 + "\n}\n"
+
+
+def test_a_5000_digit_index_in_a_reference_is_refused(tmp_path: Path) -> None:
+    root = folder(tmp_path, {"main.tf": USER + DIGITS_INDEX})
+    with pytest.raises(InputReadError) as info:
+        import_terraform(root)
+    message = str(info.value)
+    assert "main.tf:6" in message and "a number with 5000 digits" in message
+    assert len(message) < 300 and len(message.splitlines()) == 1
+
+
+def test_a_5000_digit_index_in_a_tf_json_reference_is_refused(tmp_path: Path) -> None:
+    doc = {
+        "resource": {
+            "pagerduty_user": {"u": {"name": "U", "email": "u@example.com"}},
+            "pagerduty_team": {"t": {"name": "${pagerduty_user.u.%s}" % ("9" * 5000)}},
+        }
+    }
+    root = folder(tmp_path, {"main.tf.json": json.dumps(doc, indent=1)})
+    with pytest.raises(InputReadError) as info:
+        import_terraform(root)
+    message = str(info.value)
+    assert "a number with 5000 digits" in message
+    assert len(message) < 300 and len(message.splitlines()) == 1
+
+
+LONG_NAME = "x" * 5000
+LONG_SOURCE = 'module "m" {\n  source = "./' + LONG_NAME + '"\n}\n'
+LONG_FILEEXISTS = (
+    'resource "pagerduty_user" "u" {\n'
+    f'  name  = fileexists("{LONG_NAME}") ? "A" : "B"\n'
+    '  email = "u@example.com"\n}\n'
+)
+
+
+def test_a_5000_character_module_source_is_refused_cut_short(tmp_path: Path) -> None:
+    root = folder(tmp_path, {"main.tf": USER + LONG_SOURCE})
+    with pytest.raises(InputReadError) as info:
+        import_terraform(root)
+    message = str(info.value)
+    assert "main.tf:6" in message and "module.m" in message
+    assert "File name too long" in message and "5,002 characters" in message
+    assert len(message) < 300 and len(message.splitlines()) == 1
+
+
+def test_a_5000_character_file_path_is_refused_cut_short(tmp_path: Path) -> None:
+    user = f'resource "pagerduty_user" "u" {{\n  name  = file("{LONG_NAME}")\n'
+    root = folder(tmp_path, {"main.tf": user + '  email = "u@example.com"\n}\n'})
+    with pytest.raises(InputReadError) as info:
+        import_terraform(root)
+    message = str(info.value)
+    assert "main.tf:2" in message and "File name too long" in message
+    assert "5,000 characters" in message
+    assert len(message) < 300 and len(message.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        USER + DIGITS_INDEX,
+        USER + LONG_SOURCE,
+        LONG_FILEEXISTS,
+    ],
+    ids=["digits", "module source", "fileexists"],
+)
+def test_the_cli_refuses_hostile_lengths_in_one_line_with_exit_2(
+    tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = folder(tmp_path, {"main.tf": text})
+    code = main(["check", str(root), "--since", "2025-01-06", "--days", "7", "-q"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and len(err) < 400, err[:400]
+
+
 def test_deeply_nested_tf_json_is_refused(tmp_path: Path) -> None:
     deep = "[" * 100_000 + "]" * 100_000
     root = folder(tmp_path, {"main.tf.json": f'{{"locals": {{"pagerduty": {deep}}}}}'})

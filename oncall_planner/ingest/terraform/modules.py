@@ -42,6 +42,7 @@ from oncall_planner.ingest.terraform.syntax import (
     Source,
     TupleCons,
     Var,
+    clipped,
 )
 from oncall_planner.ingest.terraform.values import (
     EvalError,
@@ -435,20 +436,30 @@ class ModuleInstance:
             return Unknown(f"{block.where()}: {address} has no literal source")
         if not source.startswith(("./", "../")) and source not in (".", ".."):
             return Unknown(
-                f"{address}: not read: its source {source!r} is not a local folder; what it "
+                f"{address}: not read: its source {clipped(source)} is not a local folder; what it "
                 "declares is not imported"
             )
         folder = Path(os.path.normpath(Path(self.parsed.folder) / source))
         if not inside(folder, self.world.root):
             wider = suggested_root(self.world.root, folder)
             return OutsideRoot(
-                f"{address}: not read: its source {source!r} leads outside the folder the "
+                f"{address}: not read: its source {clipped(source)} leads outside the folder the "
                 "import was given; what it declares is not imported",
                 f"pass --root {wider} (root= in Python) to read it: a folder holding both the "
                 "input and the module",
             )
-        if not folder.is_dir():
-            return Unknown(f"{address}: not read: its source folder {source!r} does not exist")
+        try:
+            exists = folder.is_dir()
+        except OSError as exc:  # a name the system refuses to look up, e.g. too long
+            where = (source_attr or block).where()
+            raise InputReadError(
+                f"{where}: {address}: its source {clipped(source)} cannot be looked up: "
+                f"{exc.strerror or type(exc).__name__}"
+            ) from None
+        if not exists:
+            return Unknown(
+                f"{address}: not read: its source folder {clipped(source)} does not exist"
+            )
         if self.depth >= MAX_MODULE_DEPTH:
             raise InputReadError(
                 f"{block.where()}: modules nest more than {MAX_MODULE_DEPTH} deep (a module that calls itself?)"
@@ -525,18 +536,25 @@ class ModuleInstance:
         real = Path(os.path.realpath(target))
         if not (real == folder or folder in real.parents):
             raise EvalError(
-                f"{path!r} is outside the module's own folder; the importer reads files only "
-                "inside it",
+                f"{clipped(path)} is outside the module's own folder; the importer reads files "
+                "only inside it",
                 node.where(),
             )
         return real
 
     def _read(self, path: str, node: Node) -> str:
         real = self._resolve(path, node)
-        if not real.is_file():
-            raise EvalError(f"no file {path!r} in the module's folder", node.where())
         try:
-            return read_text(real, self.world.root, path)
+            exists = real.is_file()
+        except OSError as exc:  # a name the system refuses to look up, e.g. too long
+            raise InputReadError(
+                f"{node.where()}: the file {clipped(path)} cannot be looked up: "
+                f"{exc.strerror or type(exc).__name__}"
+            ) from None
+        if not exists:
+            raise EvalError(f"no file {clipped(path)} in the module's folder", node.where())
+        try:
+            return read_text(real, self.world.root, clipped(path))
         except InputReadError as exc:
             raise EvalError(str(exc), node.where()) from None
 

@@ -23,6 +23,14 @@ MAX_NUMBER_DIGITS = 400
 _PLUS_ONE = (1).__add__
 
 
+def clipped(value: str, width: int = 60) -> str:
+    """``value`` quoted and escaped for a message, its first ``width`` characters only when it is
+    longer (with how long it is): a 5,000-character path must not become a 5,000-character line."""
+    if len(value) <= width:
+        return ascii(value)
+    return f"{value[:width]!a}… ({len(value):,} characters)"
+
+
 class Source:
     """One file's text, with a table of line starts for turning offsets into line numbers."""
 

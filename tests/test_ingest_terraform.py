@@ -743,6 +743,41 @@ def test_json_key_offsets_point_at_their_keys(doc: dict[str, object], indent: bo
             assert text.startswith(json.dumps(path[-1]), pos), (path, pos)
 
 
+def every_key_written(text: str) -> list[int]:
+    """The oracle for key_offsets: every JSON string read from its first quote to its end, each
+    one followed by a colon being a key (slow and plain)."""
+    found, i, in_string, start = [], 0, False, 0
+    while i < len(text):
+        c = text[i]
+        if in_string:
+            if c == "\\":
+                i += 2
+                continue
+            if c == '"':
+                in_string = False
+                if text[i + 1 :].lstrip(" \t\r\n").startswith(":"):
+                    found.append(start)
+        elif c == '"':
+            in_string, start = True, i
+        i += 1
+    return found
+
+
+@given(
+    JSON_DOCS,
+    st.sampled_from([None, 1, "\t"]),
+    st.sampled_from([(", ", ": "), (",", ":"), (" ,", " :\t")]),
+    st.booleans(),
+)
+def test_json_key_offsets_are_every_key_in_document_order(
+    doc: object, indent: object, separators: tuple[str, str], ascii_only: bool
+) -> None:
+    from oncall_planner.ingest.terraform.jsonsyntax import key_offsets
+
+    text = json.dumps(doc, indent=indent, separators=separators, ensure_ascii=ascii_only)  # type: ignore[arg-type]
+    assert key_offsets(text) == every_key_written(text)
+
+
 def resource_doc(body: object) -> object:
     """A .tf.json document (as pairs) with one schedule resource whose body is ``body``."""
     schedule = ("obj", [("s", body)])

@@ -847,3 +847,18 @@ def test_tf_json_blocks_and_attributes_are_located_at_their_keys(
         )
         for name, attr in block.attributes.items():
             assert text.startswith(json.dumps(name), attr.pos), name
+
+
+@given(
+    st.text(alphabet="ab\n\r", max_size=3000),
+    st.lists(st.integers(min_value=0, max_value=3000), min_size=1, max_size=20),
+)
+def test_a_source_line_is_one_plus_the_newlines_before_the_offset(
+    text: str, offsets: list[int]
+) -> None:
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    src = Source("x", text)
+    for pos in offsets:
+        pos = min(pos, len(text))
+        assert src.line(pos) == text.count("\n", 0, pos) + 1

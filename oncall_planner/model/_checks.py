@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.textutil import check_description_text, check_name_text
+from oncall_planner.textutil import check_description_text, check_name_text, is_name_text
 
 
 def describe(instance: Any) -> str:
@@ -18,6 +18,13 @@ def describe(instance: Any) -> str:
 
 def name_validator(max_length: int) -> Any:
     def check(instance: Any, attribute: Any, value: Any) -> None:
+        if (
+            type(value) is str
+            and len(value) <= max_length
+            and value.strip()
+            and is_name_text(value)
+        ):
+            return  # valid: the messages below are built only for what is refused
         kind = type(instance).__name__
         if not isinstance(value, str) or not value.strip():
             raise ValidationError(

@@ -16,13 +16,9 @@ from oncall_planner.model.shift import ShiftSchedule
 
 
 def _unique(items: list[Any]) -> tuple[Any, ...]:
-    seen: set[Any] = set()
-    out = []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            out.append(item)
-    return tuple(out)
+    """``items`` without repeats (equal objects once), the first of each kept, in order: a dict
+    keeps the key it was first given."""
+    return tuple(dict.fromkeys(items))
 
 
 def _check_distinct(

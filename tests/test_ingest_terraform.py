@@ -862,3 +862,33 @@ def test_a_source_line_is_one_plus_the_newlines_before_the_offset(
     for pos in offsets:
         pos = min(pos, len(text))
         assert src.line(pos) == text.count("\n", 0, pos) + 1
+
+
+@given(
+    st.text(alphabet="ab\n", max_size=2000),
+    st.lists(st.integers(min_value=-5, max_value=2100), max_size=30),
+)
+def test_source_lines_of_many_offsets_are_each_offsets_line(text: str, offsets: list[int]) -> None:
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    src = Source("x", text)
+    assert src.lines(offsets) == [src.line(pos) for pos in offsets]
+
+
+@pytest.mark.parametrize("name", ["seed-pagerduty.tf", "cdk.tf.json"])
+def test_import_locations_are_the_lines_of_their_blocks(name: str) -> None:
+    path = Path(__file__).parent / "data" / name
+    result = import_terraform(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    checked = 0
+    for key, (file, line) in result.locations.items():
+        assert file == str(path) and line is not None
+        if key[0] == "User" or (key[0] in ("Schedule", "EscalationPolicy") and len(key) == 2):
+            label = result.addresses[key].split(".")[-1]
+            assert f'"{label}"' in lines[line - 1], (key, line, lines[line - 1])
+            checked += 1
+        elif name.endswith(".tf"):  # a layer or a rule: its block's first line
+            kind = result.addresses[key].split(".")[-1].split("[")[0]
+            assert lines[line - 1].strip() == kind + " {", (key, line, lines[line - 1])
+            checked += 1
+    assert checked >= 4

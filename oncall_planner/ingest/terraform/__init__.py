@@ -438,6 +438,7 @@ def _assemble(
                 continue
             if kind_name != "membership":
                 out.append((made, obj))
+    ctx.resolve_locations()
     _check_names(built)
     users = _unique(x for x, _ in built["user"])
     teams = _unique(x for x, _ in built["team"])

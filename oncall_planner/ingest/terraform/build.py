@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from oncall_planner.errors import InputReadError, ValidationError
+from oncall_planner.ingest.terraform.syntax import Source
 from oncall_planner.ingest.terraform.values import (
     ID_MARK,
     EvalError,
@@ -140,6 +141,8 @@ class Build:
         self.memberships: list[Obj] = []
         self._members: dict[str, dict[User, None]] | None = None
         self.locations: dict[tuple[str, ...], tuple[str, int | None]] = {}
+        #: Locations whose line is counted later, all at once (see resolve_locations).
+        self._unresolved: dict[Source, list[tuple[tuple[str, ...], int]]] = {}
         self.addresses: dict[tuple[str, ...], str] = {}
         #: Managed users by lower-case email: a ``data "pagerduty_user"`` that looks up a user
         #: the same configuration creates is that user, not a second one.
@@ -480,13 +483,23 @@ class Build:
     def where_key(self, key: tuple[str, ...], obj: Obj, where: str | None = None) -> None:
         if key not in self.locations:
             block = getattr(obj, "block", None) if where is None else None
-            if block is not None:  # configuration: the block's file and line, read directly
-                self.locations[key] = (block.src.name, block.src.line(block.pos))
+            if block is not None:  # configuration: the block's file; its line comes later
+                self.locations[key] = (block.src.name, None)
+                self._unresolved.setdefault(block.src, []).append((key, block.pos))
             else:
                 text = where or obj.where()
                 file, _, line = text.rpartition(":")
                 self.locations[key] = (file, int(line)) if line.isdigit() else (text, None)
         self.addresses.setdefault(key, obj.address)
+
+    def resolve_locations(self) -> None:
+        """Give the locations recorded from blocks their lines: one pass per file, in offset
+        order, instead of a line lookup per imported object."""
+        for src, pending in self._unresolved.items():
+            lines = src.lines([pos for _, pos in pending])
+            for (key, _), line in zip(pending, lines):
+                self.locations[key] = (src.name, line)
+        self._unresolved.clear()
 
 
 def _slug(text: str) -> str:

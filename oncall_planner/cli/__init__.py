@@ -19,6 +19,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from oncall_planner.cli._common import (
     PROG,
@@ -31,6 +32,9 @@ from oncall_planner.cli._common import (
     time_options,
 )
 from oncall_planner.errors import OnCallPlannerError
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 #: The command modules (``oncall_planner.cli.<name>``), in the order ``--help`` lists them.
 COMMANDS = (
@@ -52,12 +56,22 @@ COMMANDS = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, except that a failed write of ``--help``, ``--version`` or a usage
+    message is raised (argparse ignores it, so ``--help > /dev/full`` would exit 0 with nothing
+    written). Sub-command parsers are made of the same class."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            (file if file is not None else sys.stderr).write(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command in :data:`COMMANDS`."""
     from oncall_planner import __version__
     from oncall_planner.cli._common import EPILOG
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Know who will be on call, when, before you terraform apply.",
         epilog=EPILOG,
@@ -75,7 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)  # usage errors exit with code 2 here
+    try:
+        args = parser.parse_args(argv)  # usage errors exit with code 2 here
+    except BrokenPipeError as exc:  # `oncall-planner --help | head -1`: the reader is content
+        stdout_failed(exc)
+        return 0
+    except OSError as exc:  # --help or --version could not be written
+        say(f"{PROG}: error: {stdout_failed(exc)}")
+        return 2
     try:
         check_args(args)  # argument errors come first, before any input is read
         return int(args.func(args))

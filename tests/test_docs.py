@@ -422,3 +422,33 @@ def test_shell_examples_are_found_with_exit_codes_and_markers() -> None:
         (["oncall-planner", "render", "infra/"], 0, "needs your own folder of Terraform"),
     ]
     assert expected == "error ..."
+
+
+def test_the_usage_block_of_cli_md_names_every_command_and_verb() -> None:
+    """The summary at the top of "The command line" is where a reader looks for what exists: every
+    command the parser knows (and every verb of one with verbs) has a line there."""
+    import argparse
+
+    from oncall_planner.cli import build_parser
+
+    text = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    usage = next(
+        lines
+        for info, _, lines in fenced_blocks(text)
+        if info == "text" and any(line.startswith("oncall-planner render ") for line in lines)
+    )
+    starts = [line.split()[1:3] for line in usage if line.startswith("oncall-planner ")]
+
+    def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return dict(action.choices)
+        return {}
+
+    missing = []
+    for name, command in subcommands(build_parser()).items():
+        verbs = subcommands(command)
+        for verb in verbs or [None]:
+            if not any(s[0] == name and (verb is None or s[1:] == [verb]) for s in starts):
+                missing.append(f"{name} {verb or ''}".strip())
+    assert missing == []

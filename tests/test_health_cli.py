@@ -146,3 +146,16 @@ def test_a_malformed_record_names_the_file_and_the_record(capsys, tmp_path):
     assert (
         f"{bad}: log entry 1 (id X1): created_at must be an ISO-8601 date-time, got 'soon'" in err
     )
+
+
+def test_a_history_without_a_dated_record_asks_for_the_window_in_options(capsys, tmp_path):
+    # The window comes from the history's days; an empty export has none. The message spoke
+    # of health_report()'s arguments, not of the options the user can give.
+    empty = tmp_path / "log.json"
+    empty.write_text('{"log_entries": [], "more": false}')
+    code, out, err = run(capsys, "health", PLAN, "--pages", empty, "-q")
+    assert code == 2 and out == ""
+    assert err == (
+        "oncall-planner health: error: --pages: no dated record to take the window from; "
+        "give --since and --until\n"
+    )

@@ -147,7 +147,10 @@ fallback = "off"
             "health.toml: interruptions.merge_seconds must be a whole number ≥ 0, got 60.5",
         ),
         ("[report]\ntime_zone = 'UTC'", "health.toml: report.time_zone"),
-        ("[pay]\nlevel_1 = -20", "health.toml: pay.level_1 must be a number ≥ 0, got -20"),
+        (
+            "[pay]\nlevel_1 = -20",
+            "health.toml: pay.level_1 must be a number ≥ 0 and at most 1,000,000,000, got -20",
+        ),
         (
             "[people.bob]\ncountry = 'US'",
             "health.toml: people.\"bob\" must be keyed by the person's email, got 'bob'",
@@ -173,6 +176,30 @@ def test_a_mistake_names_the_file_the_key_and_the_value(text, message):
     assert message in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[hours]\npreset = ['pagerduty']", "health.toml: hours.preset must be one of"),
+        ("[hours.preset]\nname = 'rootly'", "health.toml: hours.preset must be one of"),
+        (
+            "[hours]\nprecedence = [1, 'off', 'sleep']",
+            "health.toml: hours.precedence must list business, off and sleep once each",
+        ),
+        (
+            "[hours]\nprecedence = [['sleep'], 'off', 'business']",
+            "health.toml: hours.precedence must list business, off and sleep once each",
+        ),
+        ("[caps]\non_call_hours = " + "9" * 5000, "health.toml: not valid TOML"),
+        ("x = " + "[" * 5000 + "]" * 5000, "health.toml: not valid TOML"),
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_refused_not_a_crash(text, message):
+    with pytest.raises(InputReadError) as info:
+        health_config_from_toml(text, "health.toml")
+    assert str(info.value).startswith(message)
+    assert "\n" not in str(info.value)
+
+
 def test_toml_syntax_errors_name_the_file(tmp_path):
     path = tmp_path / "health.toml"
     path.write_text("[caps\n")
@@ -193,3 +220,28 @@ def test_the_python_api_checks_the_outlier_range_too():
         HealthConfig(
             checks=CheckConfig(select=["OCP8"], thresholds={"OCP803": {"multiplier": 1.2}})
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[pay]\nlevel_1 = 1" + "0" * 400,
+            "health.toml: pay.level_1 must be a number ≥ 0 and at most 1,000,000,000, got 1000",
+        ),
+        (
+            "[pay]\nweekend = 1e308",
+            "health.toml: pay.weekend must be a number ≥ 0 and at most 1,000,000,000, got 1e+308",
+        ),
+    ],
+)
+def test_a_pay_number_too_large_to_compute_with_is_refused(text, message):
+    # 10**400 an hour raised OverflowError in the report; 1e308 made the pay 'inf'.
+    with pytest.raises(InputReadError) as info:
+        health_config_from_toml(text, "health.toml")
+    assert str(info.value).startswith(message)
+
+
+def test_the_python_api_bounds_pay_numbers_too():
+    with pytest.raises(ValidationError, match="level_1 must be a number ≥ 0 and at most"):
+        CompensationRates(level_1=10**400)

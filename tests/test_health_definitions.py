@@ -21,7 +21,15 @@ from health_helpers import (
     weekly_plan,
 )
 
-from oncall_planner import EscalationPolicy, EscalationRule, Layer, OnCallPlan, Schedule, Target
+from oncall_planner import (
+    EscalationPolicy,
+    EscalationRule,
+    Layer,
+    OnCallPlan,
+    Schedule,
+    Target,
+    ValidationError,
+)
 from oncall_planner.health import (
     Alert,
     CompensationRates,
@@ -314,6 +322,13 @@ def test_the_equity_score_is_100_minus_the_coefficient_of_variation_clamped():
     assert equity_score([40, 40, 40]) == 100
 
 
+@pytest.mark.parametrize("hours", [[float("nan"), 1.0], [float("inf"), 1.0], [-1.0, 1.0]])
+def test_the_equity_score_refuses_hours_that_are_not_a_finite_non_negative_number(hours):
+    # A public function: a NaN raised AttributeError from statistics, and [-1, 1] scored 100.
+    with pytest.raises(ValidationError, match="equity_score: hours must be finite numbers >= 0"):
+        equity_score(hours)
+
+
 def test_an_entry_by_a_person_counts_as_acting_on_an_incident():
     t0 = utc(2025, 3, 4, 15)
     noted = [
@@ -324,6 +339,29 @@ def test_an_entry_by_a_person_counts_as_acting_on_an_incident():
     assert report(*noted).incidents.noise_ratio == 0
     plain = [by(None, "trigger", t0), by(None, "resolve", t0 + 120 * S)]
     assert report(*plain).incidents.noise_ratio == 1
+
+
+def test_times_before_the_trigger_are_left_out_of_the_means_not_negative():
+    # Exports that disagree (an acknowledgement and a resolution logged before the trigger)
+    # gave a team MTTA of -50 s and MTTR of -100 s; a person's numbers already left them out.
+    t0 = utc(2025, 3, 4, 15)
+    garbled = [
+        by(None, "trigger", t0),
+        assign(ANN, t0),
+        by(ANN, "acknowledge", t0 - 50 * S),
+        by(ANN, "resolve", t0 - 100 * S),
+    ]
+    sane = [
+        by(None, "trigger", t0, "Q2"),
+        assign(ANN, t0, "Q2"),
+        by(ANN, "acknowledge", t0 + 30 * S, "Q2"),
+        by(ANN, "resolve", t0 + 90 * S, "Q2"),
+    ]
+    out = report(*garbled, *sane)
+    assert (out.incidents.mtta_seconds, out.incidents.acknowledged) == (30, 1)
+    assert (out.incidents.mttr_seconds, out.incidents.resolved) == (90, 1)
+    assert out.person(ANN.email).mttr_seconds == 90
+    assert [(w.mtta_seconds, w.mttr_seconds) for w in out.weeks if w.incidents] == [(30, 90)]
 
 
 def test_entry_helper_builds_what_the_loader_builds():

@@ -21,6 +21,7 @@ from oncall_planner.errors import InputReadError
 from oncall_planner.health import HealthConfig, PersonRef, health_report, preset
 from oncall_planner.ingest.health import (
     analytics_from_json,
+    health_config_from_toml,
     history_from_json,
     incidents_from_csv,
     incidents_from_json,
@@ -74,6 +75,37 @@ def test_duplicates_across_saved_pages_are_skipped_and_listed():
     assert dupes[0].reason == "duplicate of log entry 1 (id RZ9)"
 
 
+def test_overlapping_exports_in_two_files_are_read_once_and_the_repeats_listed(tmp_path):
+    # Two downloads of the same days: every record was read twice, so Analytics interruptions,
+    # engaged time and notifications per channel doubled.
+    for name in ("log_entries.json", "responders.json", "alerts.json"):
+        (tmp_path / name).write_text((DATA / name).read_text())
+    once = load_history([DATA / "log_entries.json", DATA / "responders.json", DATA / "alerts.json"])
+    twice = load_history(
+        [
+            DATA / "log_entries.json",
+            DATA / "responders.json",
+            DATA / "alerts.json",
+            tmp_path / "log_entries.json",
+            tmp_path / "responders.json",
+            tmp_path / "alerts.json",
+        ]
+    )
+    assert (twice.log_entries, twice.responders, twice.alerts) == (
+        once.log_entries,
+        once.responders,
+        once.alerts,
+    )
+    repeats = [s for s in twice.skipped if s.reason.startswith("duplicate of a record read")]
+    assert len(repeats) == len(once.log_entries) + len(once.responders) + len(once.alerts)
+    first = repeats[0]
+    assert first.source == str(tmp_path / "log_entries.json")
+    assert first.reason == f"duplicate of a record read from {DATA / 'log_entries.json'}"
+    window = (dt.datetime(2025, 3, 8, tzinfo=UTC), dt.datetime(2025, 3, 15, tzinfo=UTC))
+    kim = health_report(_kim_plan(), twice, *window).person(KIM.email)
+    assert kim.notifications == {"email": 1, "phone": 1, "push": 1, "sms": 1}
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -96,6 +128,38 @@ def test_a_malformed_log_entry_names_the_file_and_the_record(change, message):
     with pytest.raises(InputReadError) as info:
         log_entries_from_json(data, "log.json")
     assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("user", {"id": ["PKIM001"], "summary": "Kim Lee"}),
+        ("user", {"id": {"nested": 1}}),
+        ("user", {"id": "PKIM001", "summary": ["Kim Lee"]}),
+    ],
+)
+def test_a_person_whose_id_or_name_is_not_text_is_refused_not_a_crash(field, value):
+    data = _load("log_entries.json")
+    data["log_entries"][2][field] = value  # RZ7, a notify entry
+    with pytest.raises(InputReadError, match=r"log.json: log entry 3 \(id RZ7\): user"):
+        log_entries_from_json(data, "log.json")
+
+
+def test_an_assignee_whose_id_is_a_list_is_refused_not_a_crash():
+    data = _load("log_entries.json")
+    data["log_entries"][2]["type"] = "assign_log_entry"
+    data["log_entries"][2]["assignees"] = [{"id": [1, 2]}]
+    with pytest.raises(InputReadError, match=r"log entry 3 \(id RZ7\): assignees\[\]"):
+        log_entries_from_json(data, "log.json")
+
+
+@pytest.mark.parametrize("value", [["PKIM001"], "9" * 5000, "\u00b2"])
+def test_an_analytics_row_with_an_unreadable_responder_or_count_is_refused(value):
+    data = _load("responders.json")
+    key = "responder_id" if isinstance(value, list) else "total_interruptions"
+    data["data"][0][key] = value
+    with pytest.raises(InputReadError, match=r"resp.json: row 1 \(id PINC777\)"):
+        analytics_from_json(data, "resp.json")
 
 
 def test_a_time_without_an_offset_in_a_log_entry_is_an_error_not_a_guess():
@@ -265,6 +329,113 @@ def test_analytics_buckets_are_pagerdutys_own_and_not_another_presets():
     assert "PagerDuty's own windows" in kim.interruptions_by_bucket.reason
 
 
+@pytest.mark.parametrize(
+    "hours",
+    [
+        '[hours]\npreset = "pagerduty"\nsleep = [{ days = "every day", start = "23:00", end = "07:00" }]',
+        '[hours]\npreset = "pagerduty"\nprecedence = ["off", "sleep", "business"]',
+    ],
+)
+def test_analytics_buckets_are_not_shown_as_a_changed_pagerduty_presets(hours):
+    # The preset keeps its name when a bucket or the precedence is changed, but Analytics still
+    # counted in PagerDuty's own windows: its split would be reported under hours it was not
+    # counted in.
+    window = (dt.datetime(2025, 3, 8, tzinfo=UTC), dt.datetime(2025, 3, 15, tzinfo=UTC))
+    config = health_config_from_toml(hours, "h.toml")
+    out = health_report(_kim_plan(), load_history(DATA / "responders.json"), *window, config=config)
+    kim = out.person(KIM.email)
+    assert kim.interruptions == 3
+    assert kim.interruptions_by_bucket.reason == (
+        "Analytics counts interruptions in PagerDuty's own windows, not the changed "
+        "'pagerduty' preset's; give log entries"
+    )
+
+
+def test_the_weekly_trend_counts_what_the_people_count_from_analytics_rows():
+    # Multitudes counts acknowledgements: Kim acknowledged one of her three incidents. The
+    # trend counted Analytics' interruptions (3) while the people and the total said 1.
+    window = (dt.datetime(2025, 3, 3, tzinfo=UTC), dt.datetime(2025, 3, 31, tzinfo=UTC))
+    out = health_report(
+        _kim_plan(),
+        load_history(DATA / "responders.json"),
+        *window,
+        config=HealthConfig(hours=preset("multitudes")),
+    )
+    assert out.person(KIM.email).interruptions == out.incidents.interruptions == 1
+    assert sum(w.interruptions for w in out.weeks) == 1
+
+
+def test_analytics_counts_are_not_shown_as_merged_over_another_window():
+    # PagerDuty merges notifications within 60 s; its counts cannot be re-merged over 120 s.
+    window = (dt.datetime(2025, 3, 3, tzinfo=UTC), dt.datetime(2025, 3, 31, tzinfo=UTC))
+    out = health_report(
+        _kim_plan(),
+        load_history(DATA / "responders.json"),
+        *window,
+        config=HealthConfig(merge_seconds=120),
+    )
+    reason = "Analytics merges notifications within 60 s, not 120 s; give log entries"
+    kim = out.person(KIM.email)
+    assert kim.interruptions.reason == reason
+    assert kim.interruptions_by_bucket.reason == reason
+    assert out.incidents.interruptions.reason == reason
+    assert {w.interruptions.reason for w in out.weeks} == {reason}
+
+
+@pytest.mark.parametrize(
+    ("files", "hours", "expected"),
+    [
+        (["log_entries.json"], "pagerduty", 1),
+        (["responders.json"], "pagerduty", 3),
+        (["log_entries.json", "responders.json"], "pagerduty", 1),  # was 1 + 3
+        (["responders.json"], "multitudes", 1),  # her acknowledgements, as for people
+    ],
+)
+def test_interruptions_of_someone_not_in_the_plan_are_counted_once_as_configured(
+    files, hours, expected
+):
+    other = User("X", "x@example.com", "America/New_York")
+    schedule = Schedule(
+        "S",
+        "America/New_York",
+        [Layer("Main", [other], dt.datetime(2025, 3, 3, tzinfo=UTC), dt.timedelta(weeks=1))],
+    )
+    window = (dt.datetime(2025, 3, 3, tzinfo=UTC), dt.datetime(2025, 3, 31, tzinfo=UTC))
+    out = health_report(
+        OnCallPlan(schedules=[schedule]),
+        load_history([DATA / f for f in files]),
+        *window,
+        config=HealthConfig(hours=preset(hours)),
+    )
+    assert out.unattributed == {"Kim Lee (PKIM001)": expected}
+
+
+def test_the_noise_ratio_is_not_available_when_self_resolved_incidents_cannot_be_judged():
+    # GET /incidents says which incidents a service resolved, but resolved incidents have lost
+    # their acknowledgements: only the ones a person resolved could be judged, which made the
+    # ratio 0% over them on every such export (32 of the 62 March incidents resolved themselves).
+    repo = Path(__file__).resolve().parents[1]
+    history = load_history(repo / "examples" / "health" / "incidents.json")
+    ny = dt.timezone(dt.timedelta(hours=-5))
+    window = (dt.datetime(2025, 3, 1, tzinfo=ny), dt.datetime(2025, 4, 1, tzinfo=ny))
+    import sys
+
+    sys.path.insert(0, str(repo / "examples"))
+    from seed_plan import build_plan
+
+    stats = health_report(build_plan(), history, *window).incidents
+    assert str(stats.noise_ratio) == "not available from this input"
+    assert stats.noise_ratio.reason.startswith(
+        "32 of 62 resolved incidents were resolved by a service, and the exports do not say "
+        "whether someone acknowledged them first"
+    )
+    # With the log entries every incident can be judged again.
+    both = load_history(
+        [repo / "examples" / "health" / n for n in ("incidents.json", "log_entries.json")]
+    )
+    assert health_report(build_plan(), both, *window).incidents.noise_ratio == 32 / 62
+
+
 def test_history_from_json_reads_a_bare_list_of_log_entries():
     entries = _load("log_entries.json")["log_entries"]
     assert len(history_from_json(entries, "bare.json").log_entries) == 9
@@ -311,3 +482,15 @@ def test_the_garbage_collector_runs_again_after_reading_even_on_an_error(tmp_pat
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_a_huge_field_is_quoted_short_in_the_message():
+    data = _load("log_entries.json")
+    data["log_entries"][1]["created_at"] = "2025-" + "9" * 1_000_000
+    data["log_entries"][1]["id"] = "R" * 1000
+    with pytest.raises(InputReadError) as info:
+        log_entries_from_json(data, "log.json")
+    message = str(info.value)
+    assert message.startswith("log.json: log entry 2 (id RRRR")
+    assert "created_at must be an ISO-8601 date-time, got '2025-9999" in message
+    assert len(message) < 250 and "\n" not in message

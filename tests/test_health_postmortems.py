@@ -200,6 +200,109 @@ def test_only_the_folders_own_markdown_files_are_read(tmp_path):
     ]
 
 
+def test_a_markdown_name_that_is_no_file_is_listed_not_dropped_or_read(tmp_path):
+    # A dangling link or a pipe named *.md cannot be read (a pipe would block the run): it is
+    # left out, and says so, as the issue asks of every record left out.
+    (tmp_path / "pm.md").write_text(GOOD)
+    os.symlink(tmp_path / "gone.md.bak", tmp_path / "dangling.md")
+    os.mkfifo(tmp_path / "pipe.md")
+    posts, skipped = load_postmortems(tmp_path)
+    assert [Path(p.source).name for p in posts] == ["pm.md"]
+    assert sorted((s.record, s.reason) for s in skipped) == [
+        ("dangling.md", "not a regular file (a broken link, a pipe or a device): not read"),
+        ("pipe.md", "not a regular file (a broken link, a pipe or a device): not read"),
+    ]
+
+
 def test_a_missing_folder_is_an_input_error(tmp_path):
     with pytest.raises(InputReadError, match="not a folder of postmortems"):
         load_postmortems(tmp_path / "nope")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("1h 5m", "99999999999999999999 days", ":6: Duration must be like '47 minutes'"),
+        ("1h 5m", "1" * 400 + " hours", ":6: Duration must be like '47 minutes'"),
+        ("1h 5m", "99999999999999:00", ":6: Duration must be like '47 minutes'"),
+        ("1h 5m", "999999999 days 999999999 days", ":6: Duration is out of range"),
+        ("2025-02-10", "9999-12-31", ":14: the timeline runs past 9999-12-31"),
+    ],
+)
+def test_a_duration_or_timeline_out_of_range_is_refused_not_a_crash(old, new, message):
+    with pytest.raises(InputReadError) as info:
+        postmortem_from_markdown(GOOD.replace(old, new, 1), "pm.md")
+    assert str(info.value).startswith("pm.md" + message), str(info.value)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "## Incident" + " " * 20_000 + "x",  # a heading: the closing-#s pattern backtracked
+        " " * 20_000 + "!",  # a summary line: the field pattern backtracked
+        "- **Duration**: " + "1" * 20_000 + "x",  # the duration pattern backtracked
+    ],
+)
+def test_a_long_line_is_read_in_one_pass(line):
+    # Each of these lines took minutes to hours (cubic or quadratic backtracking).
+    text = GOOD.replace("- **Impact**: Orders confirmed late.", line, 1)
+    try:
+        pm = postmortem_from_markdown(text, "pm.md")
+    except InputReadError as err:
+        assert str(err).startswith("pm.md:")
+    else:
+        assert pm.date == dt.date(2025, 2, 10)
+
+
+def test_an_action_items_table_without_outer_pipes_is_read():
+    table = (
+        "Action | Owner | Priority | Due date | Status\n"
+        "---|---|---|---|---\n"
+        "Autoscale consumers | ann@example.com | P1 | 2025-02-17 | Done\n"
+    )
+    start = GOOD.index("| Action |")
+    pm = postmortem_from_markdown(GOOD[:start] + table, "pm.md")
+    assert [(a.action, a.owner, a.done) for a in pm.actions] == [
+        ("Autoscale consumers", "ann@example.com", True)
+    ]
+
+
+def test_an_escaped_pipe_stays_inside_its_cell():
+    text = GOOD.replace("| Autoscale consumers |", "| Autoscale consumers \\| workers |", 1)
+    pm = postmortem_from_markdown(text, "pm.md")
+    assert pm.actions[0].action == "Autoscale consumers | workers"
+    assert pm.actions[0].owner == "ann@example.com"
+
+
+@pytest.mark.parametrize("heading", ["Interactions with customers", "Transactions affected"])
+def test_a_heading_that_only_contains_action_is_not_the_action_items(heading):
+    text = GOOD.replace("## Action Items", f"## {heading}\n\nNotes.\n\n## Action Items", 1)
+    pm = postmortem_from_markdown(text, "pm.md")
+    assert len(pm.actions) == 3
+
+
+def test_subheadings_inside_the_timeline_keep_its_entries():
+    text = GOOD.replace(
+        "- 23:58 - Alert fires", "### Detection\n\n- 23:58 - Alert fires", 1
+    ).replace("- 00:40 -", "### Recovery\n\n- 00:40 -", 1)
+    pm = postmortem_from_markdown(text, "pm.md")
+    assert len(pm.timeline) == 3
+    assert pm.time_to_resolve == dt.timedelta(minutes=50)
+
+
+def test_a_postmortem_file_too_large_to_be_one_is_refused(tmp_path):
+    (tmp_path / "big.md").write_text(GOOD + "x" * (5 * 1024 * 1024))
+    with pytest.raises(InputReadError, match=r"big.md: 5.0 MB is too large for a postmortem"):
+        load_postmortems(tmp_path)
+
+
+def test_a_summary_table_without_outer_pipes_is_read():
+    summary = "Field | Value\n---|---\nDate | 2025-02-10\nDuration | 1:05\n"
+    text = GOOD.replace(
+        "- **Date**: 2025-02-10\n- **Duration**: 1h 5m\n- **Severity**: SEV-2\n"
+        "- **Impact**: Orders confirmed late.\n",
+        summary,
+        1,
+    )
+    pm = postmortem_from_markdown(text, "pm.md")
+    assert (pm.date, pm.duration) == (dt.date(2025, 2, 10), dt.timedelta(hours=1, minutes=5))

@@ -6,9 +6,22 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
-from health_helpers import ANN, BEN, BOSS, NY, assign, by, history, notify, utc, weekly_plan
+from health_helpers import (
+    ANN,
+    BEN,
+    BOSS,
+    NY,
+    assign,
+    by,
+    entry,
+    history,
+    notify,
+    utc,
+    weekly_plan,
+)
 
 from oncall_planner import CheckConfig, Layer, OnCallPlan, Schedule, Team, User, check
 from oncall_planner.health import HealthConfig, health_report, postmortem_stats
@@ -169,9 +182,9 @@ def test_an_overdue_p1_action_item_is_an_error():
         MONDAY + WEEK,
         config=config,
         postmortems=[post],
-        now=utc(2025, 1, 10),
+        now=dt.datetime(2025, 1, 10, tzinfo=NY),
     )
-    # Due on the 8th, open on the 10th: two days late. The P2 item is late too, but not P1;
+    # Due on the 8th, open on the 10th (in New York, the report's zone): two days late. The P2 item is late too, but not P1;
     # the other P1 is not due yet.
     assert [(f.code, f.severity, f.subject, f.message) for f in out.findings] == [
         (
@@ -182,6 +195,18 @@ def test_an_overdue_p1_action_item_is_an_error():
         )
     ]
     assert out.postmortems == postmortem_stats([post], dt.date(2025, 1, 10))
+
+
+def test_action_items_are_judged_on_the_report_zones_date():
+    # The window ends at 9 January 00:00 in Tokyo, which is still the 8th in UTC: the item due
+    # on the 8th is overdue on the team's calendar, as it would be in New York.
+    tokyo = dt.timezone(dt.timedelta(hours=9))
+    post = postmortem_from_markdown(PM, "pm/x.md")
+    config = HealthConfig(checks=CheckConfig(select=["OCP806"]), time_zone="Asia/Tokyo")
+    until = dt.datetime(2025, 1, 9, tzinfo=tokyo)
+    out = health_report(weekly_plan(MONDAY), None, MONDAY, until, config=config, postmortems=[post])
+    assert out.postmortems == postmortem_stats([post], dt.date(2025, 1, 9))
+    assert [f.code for f in out.findings] == ["OCP806"]
 
 
 def test_history_the_report_could_not_use_is_reported():
@@ -230,6 +255,24 @@ def test_pagerduty_ids_in_the_configuration_match_people_whose_names_differ():
     config = HealthConfig(people={ANN.email: PersonSettings(pagerduty_id="PANN001")})
     mapped = health_report(weekly_plan(MONDAY), history(odd), MONDAY, MONDAY + WEEK, config=config)
     assert mapped.person(ANN.email).interruptions == 1 and not mapped.unattributed
+
+
+def test_a_display_name_two_people_share_matches_neither():
+    # Two people called Ann: a page to "Ann" from an export without emails cannot tell which,
+    # so it is unattributed (OCP807) rather than given to whichever the plan lists first.
+    from oncall_planner.health import PersonRef, PersonSettings
+
+    other = User("ann", "ann.other@example.com", "America/New_York")
+    t0 = utc(2025, 1, 7, 15)
+    page = entry("notify", t0, "Q1", user=PersonRef("PANN002", "Ann"), method="push")
+    plan = weekly_plan(MONDAY, people=(ANN, other))
+    out = health_report(plan, history(page), MONDAY, MONDAY + WEEK)
+    assert out.person(ANN.email).interruptions == 0
+    assert out.person(other.email).interruptions == 0
+    assert out.unattributed == {"Ann (PANN002)": 1}
+    config = HealthConfig(people={other.email: PersonSettings(pagerduty_id="PANN002")})
+    mapped = health_report(plan, history(page), MONDAY, MONDAY + WEEK, config=config)
+    assert mapped.person(other.email).interruptions == 1 and not mapped.unattributed
 
 
 def _busy_report():
@@ -287,7 +330,7 @@ def test_not_available_is_shown_as_such_in_every_format():
     reason = out.person(ANN.email).interruptions.reason
     text = out.to_text()
     assert "n/a" in text and reason in " ".join(text.split())  # wrapped to 80 columns
-    assert reason in out.to_markdown()
+    assert reason.replace("[]", "\\[\\]") in out.to_markdown()  # include[]=channels, escaped
     assert json.loads(out.to_json())["people"][0]["interruptions"] == {"unavailable": reason}
     assert "not available from this input" in out.to_csv()
     assert "not available from this input" in out.to_html()
@@ -335,3 +378,24 @@ def test_a_postmortem_title_never_reaches_an_output_raw():
     for text in (out.to_text(), out.to_markdown(), out.to_json(), out.to_html()):
         assert not any(c in text for c in "\x1b\x07\x9b"), text
     assert "\\x1b" in out.to_text()
+
+
+def test_markup_from_inputs_reads_as_text_in_the_markdown():
+    # A name, an owner or an action is text: in a pull request comment or a wiki it must not
+    # become a link, an image fetched from elsewhere, or HTML.
+    post = postmortem_from_markdown(
+        PM.replace("Fix the alert", "Fix ![x](http://tracker.example/p.png) <img src=x>").replace(
+            "ann@example.com", "[ann](http://evil.example)"
+        ),
+        "pm/x.md",
+    )
+    evil = User("Ann <b>*bold*</b>", "ann@example.com", "America/New_York")
+    plan = OnCallPlan(
+        schedules=[Schedule("Ops", "America/New_York", [Layer("Main", [evil], MONDAY, WEEK)])],
+    )
+    md = health_report(
+        plan, None, MONDAY, MONDAY + WEEK, postmortems=[post], now=utc(2025, 1, 10)
+    ).to_markdown()
+    unescaped = re.compile(r"(?<!\\)(<b>|<img|\*bold|!\[|\]\(http)")
+    assert unescaped.search(md) is None, unescaped.search(md)
+    assert "Ann \\<b\\>\\*bold\\*\\</b\\>" in md

@@ -9,6 +9,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -372,9 +373,54 @@ def test_overrides_apply_stops_at_the_first_error_and_says_what_was_done(
         c, plan_overrides(c, account, load_overrides(wanted, account.plan), ledger), ledger
     )
     assert again.ok and [a.kind for a in again.done] == ["create", "create"]
-    text = first.to_text()
-    assert text.splitlines()[0].startswith("Nothing to change") is False or "FAILED create" in text
-    assert "not attempted create" in text
+    lines = first.to_text().splitlines()
+    assert lines[0].startswith("FAILED create:") and "Nothing to change" not in lines[0]
+    assert lines[-1].startswith("not attempted create:")
+
+
+def test_overrides_apply_after_an_answer_lost_on_the_way_makes_no_duplicate(
+    pd: PagerDutyStandIn, tmp_path: Path
+) -> None:
+    from oncall_planner.pagerduty_api import apply_overrides, load_overrides, pull
+
+    account = pull(client(pd), since=SINCE, until=SINCE + dt.timedelta(days=14), pages=False)
+    wanted = load_overrides(_wanted(tmp_path), account.plan)
+    ledger = OverrideLedger(path=tmp_path / "ledger.json")
+    c = client(pd)
+    served = pd.handle
+
+    def lose_the_second_answer(method: str, target: str, auth: str, raw: bytes) -> Any:
+        status, body, headers = served(method, target, auth, raw)  # PagerDuty does it...
+        if method == "POST" and sum(m == "POST" for m, _, _ in pd.requests) == 2:
+            return 504, {"error": {"message": "Gateway Timeout"}}, {}  # ...the answer is lost
+        return status, body, headers
+
+    pd.handle = lose_the_second_answer  # type: ignore[method-assign]
+    first = apply_overrides(c, plan_overrides(c, account, wanted, ledger), ledger)
+    pd.handle = served  # type: ignore[method-assign]
+    assert not first.ok and "may or may not have been done" in (first.error or "")
+    assert [m for m, _ in _writes(pd)] == ["POST", "POST"]
+    again = plan_overrides(c, account, wanted, ledger)
+    assert sorted(a.kind for a in again.actions) == ["keep", "keep"]
+    assert len(pd.account["overrides"]["PSPAY01"]) == 2
+
+
+def test_an_identical_override_made_by_hand_does_not_displace_ours(
+    pd: PagerDutyStandIn, tmp_path: Path
+) -> None:
+    from oncall_planner.pagerduty_api import apply_overrides, load_overrides, pull
+
+    account = pull(client(pd), since=SINCE, until=SINCE + dt.timedelta(days=14), pages=False)
+    wanted = load_overrides(_wanted(tmp_path), account.plan)
+    ledger = OverrideLedger(path=tmp_path / "ledger.json")
+    c = client(pd)
+    assert apply_overrides(c, plan_overrides(c, account, wanted, ledger), ledger).ok
+    ours = list(pd.account["overrides"]["PSPAY01"])
+    twin = {**ours[0], "id": "PHAND01"}  # a colleague made the same one; PagerDuty lists it first
+    pd.account["overrides"]["PSPAY01"] = [twin, *ours]
+    again = plan_overrides(c, account, wanted, ledger)
+    assert sorted(a.kind for a in again.actions) == ["keep", "keep"]
+    assert {a.override_id for a in again.actions} == {o["id"] for o in ours}
 
 
 # --- the whole story, and the token nowhere ------------------------------------------------------

@@ -19,7 +19,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 from oncall_planner.cli._common import (
     PROG,
@@ -32,9 +32,6 @@ from oncall_planner.cli._common import (
     time_options,
 )
 from oncall_planner.errors import OnCallPlannerError
-
-if TYPE_CHECKING:
-    from _typeshed import SupportsWrite
 
 #: The command modules (``oncall_planner.cli.<name>``), in the order ``--help`` lists them.
 COMMANDS = (
@@ -61,7 +58,7 @@ class _Parser(argparse.ArgumentParser):
     message is raised (argparse ignores it, so ``--help > /dev/full`` would exit 0 with nothing
     written). Sub-command parsers are made of the same class."""
 
-    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+    def _print_message(self, message: str, file: Any = None) -> None:
         if message:
             (file if file is not None else sys.stderr).write(message)
 

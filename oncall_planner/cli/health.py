@@ -110,6 +110,12 @@ def run(args: argparse.Namespace) -> int:
     )
     if not args.quiet and (history.skipped or history.warnings):
         say(history.summary())
+    if since is None and not (
+        history.pages or history.log_entries or history.responders or history.analytics
+    ):
+        raise UsageError(
+            "--pages: no dated record to take the window from; give --since and --until"
+        )
     posts = None
     if args.postmortems is not None:
         posts, left_out = load_postmortems(args.postmortems)

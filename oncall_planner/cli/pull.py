@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 
 from oncall_planner.cli._common import (
+    YEARS,
     PhaseProgress,
     Subparsers,
     UsageError,
@@ -18,6 +19,7 @@ from oncall_planner.cli._common import (
     say,
     window,
 )
+from oncall_planner.timeutil import year_in_range
 
 
 def register(sub: Subparsers) -> argparse.ArgumentParser:
@@ -67,6 +69,14 @@ def run(args: argparse.Namespace) -> int:
     if args.history_days < 0:
         raise UsageError(f"--history-days must be 0 or more, got {args.history_days}")
     since, until = window(args, "Etc/UTC")
+    try:
+        first: dt.datetime | None = since - dt.timedelta(days=args.history_days)
+    except OverflowError:
+        first = None
+    if first is None or not year_in_range(first):
+        raise UsageError(
+            f"--history-days {args.history_days} starts the page history out of range; {YEARS}"
+        )
     client = api_client(args)
     progress = PhaseProgress()
     try:

@@ -27,13 +27,22 @@ HEALTH_CODES = "OCP8"
 OUTLIER_RANGE = (1.5, 5.0)
 
 
-def _number(where: str, *, positive: bool = False) -> Any:
+#: The largest pay rate or multiplier: an hour's pay stays a finite float (10 years of hours at
+#: this rate times this multiplier is about 1e23), and it leaves room for any currency.
+MAX_PAY_NUMBER = 1_000_000_000
+
+
+def _number(where: str, *, positive: bool = False, most: float | None = None) -> Any:
     def check(instance: Any, attribute: Any, value: Any) -> None:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
         if ok and positive and value == 0:
             ok = False
+        if ok and most is not None and value > most:
+            ok = False
         if not ok or value != value or value in (float("inf"),):
             want = "> 0" if positive else "≥ 0"
+            if most is not None:
+                want += f" and at most {most:,}"
             raise ValidationError(
                 f"{where}: {attribute.name} must be a number {want}, got {value!r}"
             )
@@ -55,11 +64,21 @@ class CompensationRates:
     multiplier of its kind of hour: ``holiday`` (a public holiday of the person), else ``weekend``
     (Saturday, Sunday), else ``off_hours`` (outside business hours on a working day), else 1."""
 
-    level_1: float = attrs.field(default=20.0, validator=_number("CompensationRates"))
-    level_2_plus: float = attrs.field(default=15.0, validator=_number("CompensationRates"))
-    off_hours: float = attrs.field(default=1.5, validator=_number("CompensationRates"))
-    weekend: float = attrs.field(default=2.0, validator=_number("CompensationRates"))
-    holiday: float = attrs.field(default=2.5, validator=_number("CompensationRates"))
+    level_1: float = attrs.field(
+        default=20.0, validator=_number("CompensationRates", most=MAX_PAY_NUMBER)
+    )
+    level_2_plus: float = attrs.field(
+        default=15.0, validator=_number("CompensationRates", most=MAX_PAY_NUMBER)
+    )
+    off_hours: float = attrs.field(
+        default=1.5, validator=_number("CompensationRates", most=MAX_PAY_NUMBER)
+    )
+    weekend: float = attrs.field(
+        default=2.0, validator=_number("CompensationRates", most=MAX_PAY_NUMBER)
+    )
+    holiday: float = attrs.field(
+        default=2.5, validator=_number("CompensationRates", most=MAX_PAY_NUMBER)
+    )
     currency: str = attrs.field(default="USD", validator=_currency)
 
     def multiplier(self, kind: str) -> float:
@@ -192,15 +211,26 @@ class _Reader:
                     f"{self.source}: unknown key {path}; known keys here: {', '.join(sorted(keys))}"
                 )
 
-    def number(self, value: Any, key: str, *, positive: bool = False, whole: bool = False) -> Any:
+    def number(
+        self,
+        value: Any,
+        key: str,
+        *,
+        positive: bool = False,
+        whole: bool = False,
+        most: float | None = None,
+    ) -> Any:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         ok = ok and value == value and value not in (float("inf"), float("-inf"))
         ok = ok and (value > 0 if positive else value >= 0)
         if whole:
             ok = ok and isinstance(value, int)
+        if ok and most is not None:
+            ok = value <= most
         if not ok:
             kind = "a whole number" if whole else "a number"
-            raise self.fail(key, f"must be {kind} {'> 0' if positive else '≥ 0'}", value)
+            bound = f" and at most {most:,}" if most is not None else ""
+            raise self.fail(key, f"must be {kind} {'> 0' if positive else '≥ 0'}{bound}", value)
         return value
 
     def text(self, value: Any, key: str) -> str:
@@ -311,7 +341,7 @@ def config_from_dict(data: Mapping[str, Any], source: str = "configuration") -> 
             values: dict[str, Any] = {}
             for key in sorted(fields - {"currency"}):
                 if key in pay:
-                    values[key] = r.number(pay[key], f"pay.{key}")
+                    values[key] = r.number(pay[key], f"pay.{key}", most=MAX_PAY_NUMBER)
             if "currency" in pay:
                 values["currency"] = r.text(pay["currency"], "pay.currency")
             kwargs["pay"] = CompensationRates(**values)
@@ -350,6 +380,10 @@ def config_from_dict(data: Mapping[str, Any], source: str = "configuration") -> 
 
 def _hours(r: _Reader, hours: Mapping[str, Any]) -> HourWindows:
     name = hours.get("preset", "pagerduty")
+    if not isinstance(name, str):
+        raise r.fail(
+            "hours.preset", f"must be one of {', '.join(sorted(PRESETS))} or 'custom'", name
+        )
     custom = any(b in hours for b in BUCKETS)
     if name == "custom" or (custom and "preset" not in hours):
         name = "custom"
@@ -389,7 +423,7 @@ def _hours(r: _Reader, hours: Mapping[str, Any]) -> HourWindows:
                 except ValidationError as exc:
                     raise ValidationError(f"{r.source}: {where}: {exc}") from None
     precedence = hours.get("precedence", base.precedence)
-    if not isinstance(precedence, (list, tuple)) or sorted(precedence) != sorted(BUCKETS):
+    if not isinstance(precedence, (list, tuple)) or sorted(map(str, precedence)) != sorted(BUCKETS):
         raise r.fail("hours.precedence", "must list business, off and sleep once each", precedence)
     fallback = hours.get("fallback", base.fallback)
     if fallback not in BUCKETS:

@@ -3,7 +3,8 @@
 - **Matching.** An export names a person by PagerDuty user id and a label (display name, or an
   email when the export has it). :class:`PersonIndex` matches the id through the configuration
   (``[people."ana@example.com"] pagerduty_id = "PUSR001"``), else the label as an email, else as
-  a display name (case-insensitive). Names nobody in the plan: ``None``, counted as unattributed.
+  a display name (case-insensitive) that only one user of the plan has. Names nobody in the
+  plan, or two people: ``None``, counted as unattributed.
 - **Zone.** ``User.time_zone``, else the zone of the first schedule that rosters the person (or
   has them on call), else the report's zone.
 - **Country** (for public holidays): the configuration's ``country`` (and ``subdivision``) for the
@@ -45,8 +46,13 @@ class PersonIndex:
                 self.by_id[s.pagerduty_id] = by_email[email.lower()]
         self.by_email = by_email
         self.by_name: dict[str, User] = {}
+        shared: set[str] = set()
         for u in self.users:
-            self.by_name.setdefault(u.name.strip().lower(), u)
+            name = u.name.strip().lower()
+            if self.by_name.setdefault(name, u) != u:
+                shared.add(name)
+        for name in shared:  # a name two people share says neither: configure pagerduty_id
+            del self.by_name[name]
         self._cache: dict[PersonRef, User | None] = {}
 
     def find(self, ref: PersonRef | None) -> User | None:

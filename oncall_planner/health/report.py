@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -37,7 +38,7 @@ from oncall_planner.fairness.indices import Indices
 from oncall_planner.fairness.load import holiday_dates, union
 from oncall_planner.health.config import HealthConfig
 from oncall_planner.health.history import History, LogEntry, PersonRef
-from oncall_planner.health.hours import BUCKETS, HourWindows, hour_of_week, local_date
+from oncall_planner.health.hours import BUCKETS, HourWindows, hour_of_week, local_date, preset
 from oncall_planner.health.interruptions import Interruption, interruptions
 from oncall_planner.health.people import (
     PersonIndex,
@@ -212,6 +213,9 @@ class IncidentRecord:
     alert_created_at: dt.datetime | None
     assigned: tuple[str, ...]
     ack_known: bool
+    #: Resolved by a service, but no export says whether someone acknowledged it first
+    #: (``GET /incidents`` drops the acknowledgements of resolved incidents): maybe noise.
+    noise_maybe: bool = False
 
 
 @attrs.frozen
@@ -526,6 +530,12 @@ def _join(
         )
         merged = bool(page.merged) if page else False
         noise = _noise(resolved, merged, log, arow, detail, ack)
+        noise_maybe = (
+            noise is None
+            and resolved is not None
+            and detail is not None
+            and detail.auto_resolved is True
+        )
         refs: list[PersonRef] = []
         if log is not None:
             refs.extend(log.assigned)
@@ -553,6 +563,7 @@ def _join(
                 alert_created_at=alerts.get(key),
                 assigned=tuple(who),
                 ack_known=ack_known,
+                noise_maybe=noise_maybe,
             )
         )
     return out, undated
@@ -582,6 +593,47 @@ def _noise(
             return False
         return None if detail.acknowledged is None else not detail.acknowledged
     return None
+
+
+def _noise_ratio(
+    records: Sequence[IncidentRecord], known: Sequence[IncidentRecord], noise: int
+) -> float | Unavailable:
+    """Noise over the resolved incidents that can be judged; not available when none can, or
+    when some that resolved by themselves cannot (a ratio without them leaves out exactly the
+    incidents that may be noise)."""
+    maybe = sum(1 for r in records if r.noise_maybe)
+    if maybe:
+        resolved = sum(1 for r in records if r.resolved_at is not None)
+        return Unavailable(
+            f"{maybe} of {resolved} resolved incidents were resolved by a service, and the "
+            "exports do not say whether someone acknowledged them first (GET /incidents drops "
+            "the acknowledgements of resolved incidents): give log entries, Analytics incident "
+            "rows or the incidents CSV"
+        )
+    if not known:
+        return Unavailable(
+            "cannot tell which incidents resolved by themselves with no one acting: needs log "
+            "entries, Analytics incident rows, or the incidents CSV's auto_resolved column"
+        )
+    return noise / len(known)
+
+
+def _time_to_ack(r: IncidentRecord) -> float | None:
+    """Seconds from trigger to the first acknowledgement; None when either is unknown, or when
+    the exports put the acknowledgement before the trigger (left out, never negative)."""
+    if r.acknowledged_at is None or r.triggered_at is None or r.acknowledged_at < r.triggered_at:
+        return None
+    return (r.acknowledged_at - r.triggered_at).total_seconds()
+
+
+def _time_to_resolve(r: IncidentRecord) -> float | None:
+    """Seconds from trigger to resolution; None when either is unknown, for a merged incident,
+    or when the exports put the resolution before the trigger (left out, never negative)."""
+    if r.resolved_at is None or r.triggered_at is None or r.merged:
+        return None
+    if r.resolved_at < r.triggered_at:
+        return None
+    return (r.resolved_at - r.triggered_at).total_seconds()
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -695,6 +747,7 @@ def health_report(
 
     have_logs = bool(history.log_entries)
     have_rows = bool(history.responders)
+    rows_unusable = _rows_unusable(windows, config.merge_seconds)
     found = interruptions(history.log_entries, config.merge_seconds, windows.counting)
     per_user_intr: dict[str, list[Interruption]] = {}
     unattributed: dict[str, int] = {}
@@ -723,8 +776,14 @@ def health_report(
             continue
         user = index.find(row.responder)
         if user is None:
+            if have_logs:  # interruptions come from the log entries, which count them already
+                continue
             label = str(row.responder)
-            unattributed[label] = unattributed.get(label, 0) + (row.interruptions or 0)
+            if windows.counting == "acknowledgements":
+                count = row.acknowledgements or 0
+            else:
+                count = row.interruptions or 0
+            unattributed[label] = unattributed.get(label, 0) + count
         else:
             rows_by_user.setdefault(user.email.lower(), []).append(row)
 
@@ -761,7 +820,7 @@ def health_report(
         mine = per_user_intr.get(key, [])
         rows = rows_by_user.get(key, [])
         intr_count, intr_buckets, heat, source = _interruption_numbers(
-            mine, rows, windows, zclock, have_logs, have_rows
+            mine, rows, windows, zclock, have_logs, have_rows, rows_unusable
         )
         rate: float | Unavailable
         if isinstance(intr_count, Unavailable):
@@ -783,11 +842,7 @@ def health_report(
             else Unavailable("the history names nobody as assigned")
         )
         mttr = _mean_or(
-            [
-                (r.resolved_at - r.triggered_at).total_seconds()
-                for r in mine_incidents
-                if r.resolved_at is not None and r.triggered_at is not None and not r.merged
-            ],
+            [d for r in mine_incidents if (d := _time_to_resolve(r)) is not None],
             "no resolved incident of theirs in the window"
             if available(incidents_n)
             else "the history names nobody as assigned",
@@ -826,9 +881,29 @@ def health_report(
         )
 
     teams = _teams(plan, people, rostered, config)
-    stats = _incident_stats(in_window, people, have_logs or have_rows, history)
-    weeks = _trend(in_window, found, since, until, tz, index, have_logs, history, lo, hi)
-    today = (now or until).astimezone(dt.timezone.utc).date()
+    no_interruptions = (
+        None
+        if have_logs or (have_rows and rows_unusable is None)
+        else rows_unusable
+        if have_rows
+        else "needs log entries or Analytics responder rows"
+    )
+    stats = _incident_stats(in_window, people, no_interruptions, history)
+    weeks = _trend(
+        in_window,
+        found,
+        since,
+        until,
+        tz,
+        index,
+        have_logs,
+        history,
+        lo,
+        hi,
+        windows.counting,
+        no_interruptions,
+    )
+    today = (now or until).astimezone(zone(tz)).date()  # the team's date, not UTC's
     post_stats = postmortem_stats(posts, today) if postmortems is not None else None
     report = HealthReport(
         since=since,
@@ -883,6 +958,33 @@ def _kinds_of_hours(
     return buckets, weekend, holiday, pay_hours
 
 
+#: PagerDuty's Analytics merges notifications within this many seconds.
+ANALYTICS_MERGE_SECONDS = 60
+
+
+def _rows_unusable(windows: HourWindows, merge_seconds: int) -> str | None:
+    """Why Analytics responder rows cannot give interruptions as configured, or None: their
+    counts are merged within 60 s, and cannot be merged again over another window."""
+    if windows.counting == "notifications" and merge_seconds != ANALYTICS_MERGE_SECONDS:
+        return (
+            f"Analytics merges notifications within {ANALYTICS_MERGE_SECONDS} s, not "
+            f"{merge_seconds} s; give log entries"
+        )
+    return None
+
+
+def _pagerdutys_own(windows: HourWindows) -> bool:
+    """Whether ``windows`` sort hours as PagerDuty's Analytics does: the ``pagerduty`` preset
+    as it is, not with a bucket, the precedence or the fallback changed (it keeps its name)."""
+    own = preset("pagerduty")
+    return (
+        set(windows.windows) == set(own.windows)
+        and windows.precedence == own.precedence
+        and windows.fallback == own.fallback
+        and windows.counting == own.counting
+    )
+
+
 def _interruption_numbers(
     mine: Sequence[Interruption],
     rows: Sequence[Any],
@@ -890,6 +992,7 @@ def _interruption_numbers(
     zclock: ZoneClock,
     have_logs: bool,
     have_rows: bool,
+    rows_unusable: str | None,
 ) -> tuple[
     int | Unavailable,
     Mapping[str, int] | Unavailable,
@@ -907,22 +1010,33 @@ def _interruption_numbers(
             weekday, hour = hour_of_week(t, zclock)
             grid[weekday - 1][hour] += 1
         return len(mine), counts, tuple(tuple(r) for r in grid), "log entries"
+    if have_rows and rows_unusable is not None:
+        unusable = Unavailable(rows_unusable)
+        heat = Unavailable(
+            "Analytics rows count interruptions but do not say when each happened; give log entries"
+        )
+        return unusable, unusable, heat, "Analytics responder rows"
     if have_rows:
         if windows.counting == "acknowledgements":
             count = sum(r.acknowledgements or 0 for r in rows)
         else:
             count = sum(r.interruptions or 0 for r in rows)
         by_bucket: Mapping[str, int] | Unavailable
-        if windows.name == "pagerduty" and windows.counting == "notifications":
+        if _pagerdutys_own(windows):
             by_bucket = {
                 "business": sum(r.business or 0 for r in rows),
                 "off": sum(r.off or 0 for r in rows),
                 "sleep": sum(r.sleep or 0 for r in rows),
             }
         else:
+            theirs = (
+                "the changed 'pagerduty' preset's"
+                if windows.name == "pagerduty"
+                else f"the {windows.name!r} preset's"
+            )
             by_bucket = Unavailable(
-                f"Analytics counts interruptions in PagerDuty's own windows, not the "
-                f"{windows.name!r} preset's; give log entries"
+                f"Analytics counts interruptions in PagerDuty's own windows, not {theirs}; "
+                "give log entries"
             )
         heat = Unavailable(
             "Analytics rows count interruptions but do not say when each happened; give log entries"
@@ -1011,7 +1125,11 @@ def _pay(hours: Mapping[str, float], config: HealthConfig) -> PayBreakdown:
 
 def equity_score(values: Sequence[float]) -> float:
     """PagerDuty's equity score: ``100 − σ/μ × 100`` (σ the population standard deviation),
-    clamped to 0–100; 100 when the mean is 0."""
+    clamped to 0–100; 100 when the mean is 0. Hours are finite numbers >= 0
+    (a :class:`ValidationError` otherwise)."""
+    if not all(isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 for v in values):
+        shown = ", ".join(repr(v) for v in list(values)[:5])
+        raise ValidationError(f"equity_score: hours must be finite numbers >= 0, got [{shown}]")
     if not values:
         return 100.0
     mean = statistics.fmean(values)
@@ -1083,19 +1201,11 @@ def _counts(values: Iterable[str | None], what: str) -> Mapping[str, int] | Unav
 def _incident_stats(
     records: Sequence[IncidentRecord],
     people: Sequence[PersonHealth],
-    have_interruptions: bool,
+    no_interruptions: str | None,
     history: History,
 ) -> IncidentStats:
-    acked = [
-        (r.acknowledged_at - r.triggered_at).total_seconds()
-        for r in records
-        if r.acknowledged_at is not None and r.triggered_at is not None
-    ]
-    resolved = [
-        (r.resolved_at - r.triggered_at).total_seconds()
-        for r in records
-        if r.resolved_at is not None and r.triggered_at is not None and not r.merged
-    ]
+    acked = [d for r in records if (d := _time_to_ack(r)) is not None]
+    resolved = [d for r in records if (d := _time_to_resolve(r)) is not None]
     detected = [
         max(0.0, (r.triggered_at - r.alert_created_at).total_seconds())
         for r in records
@@ -1105,10 +1215,10 @@ def _incident_stats(
     noise = sum(1 for r in known if r.noise)
     interruptions_total: int | Unavailable
     counts = [p.interruptions for p in people]
-    if have_interruptions:
+    if no_interruptions is None:
         interruptions_total = sum(c for c in counts if isinstance(c, int))
     else:
-        interruptions_total = Unavailable("needs log entries or Analytics responder rows")
+        interruptions_total = Unavailable(no_interruptions)
     no_acks = (
         "no incident in the window was acknowledged"
         if any(r.ack_known for r in records)
@@ -1131,12 +1241,7 @@ def _incident_stats(
         ),
         detected=len(detected),
         detected_early=sum(1 for d in detected if d > 0),
-        noise_ratio=Unavailable(
-            "cannot tell which incidents resolved by themselves with no one acting: needs log "
-            "entries, Analytics incident rows, or the incidents CSV's auto_resolved column"
-        )
-        if not known
-        else noise / len(known),
+        noise_ratio=_noise_ratio(records, known, noise),
         noise=noise,
         noise_known=len(known),
         interruptions=interruptions_total,
@@ -1154,7 +1259,11 @@ def _trend(
     history: History,
     lo: int,
     hi: int,
+    counting: str,
+    no_interruptions: str | None,
 ) -> tuple[WeekTrend, ...]:
+    """Per week: incidents, interruptions counted as the people's are (``counting``; not
+    available for ``no_interruptions``), MTTA and MTTR."""
     weeks = _weeks(since, until, tz)
     starts = [w_lo for _, w_lo, _ in weeks]
 
@@ -1176,23 +1285,16 @@ def _trend(
         for row in history.responders:
             t = to_seconds(row.created_at)
             if lo <= t < hi and (i := week_of(t)) is not None and index.find(row.responder):
-                counts[i] += row.interruptions or 0
+                if counting == "acknowledgements":
+                    counts[i] += row.acknowledgements or 0
+                else:
+                    counts[i] += row.interruptions or 0
     out = []
     for (start, _, _), mine, count in zip(weeks, inside, counts, strict=True):
-        acked = [
-            (r.acknowledged_at - r.triggered_at).total_seconds()
-            for r in mine
-            if r.acknowledged_at is not None and r.triggered_at is not None
-        ]
-        resolved = [
-            (r.resolved_at - r.triggered_at).total_seconds()
-            for r in mine
-            if r.resolved_at is not None and r.triggered_at is not None and not r.merged
-        ]
+        acked = [d for r in mine if (d := _time_to_ack(r)) is not None]
+        resolved = [d for r in mine if (d := _time_to_resolve(r)) is not None]
         intr: int | Unavailable = (
-            count
-            if have_logs or history.responders
-            else Unavailable("needs log entries or Analytics responder rows")
+            count if no_interruptions is None else Unavailable(no_interruptions)
         )
         out.append(
             WeekTrend(

@@ -66,10 +66,18 @@ class _Where:
 
     def __init__(self, source: str, noun: str, n: int, ident: Any) -> None:
         self.source = source
+        if isinstance(ident, str) and len(ident) > 60:
+            ident = ident[:59] + "…"
         self.text = f"{noun} {n}" + (f" (id {ident})" if isinstance(ident, (str, int)) else "")
 
     def __str__(self) -> str:
         return f"{self.source}: {self.text}"
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)`` for a message, cut short: an export can hold a megabyte in one field."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _fail(where: Any, message: str) -> InputReadError:
@@ -82,26 +90,28 @@ _fromiso = dt.datetime.fromisoformat
 def _time(value: Any, where: Any, field: str, tz: dt.tzinfo | None) -> dt.datetime:
     """An ISO-8601 time as aware UTC; a time without an offset takes ``tz`` (or is an error)."""
     if not isinstance(value, str) or not value:
-        raise _fail(where, f"{field} must be an ISO-8601 date-time, got {value!r}")
+        raise _fail(where, f"{field} must be an ISO-8601 date-time, got {_shown(value)}")
     try:
         parsed = _fromiso(value)  # the fast path (Python 3.11 reads Z and offsets)
     except ValueError:
         try:
             parsed = parse_iso8601(value)
         except (ValueError, OverflowError):
-            raise _fail(where, f"{field} must be an ISO-8601 date-time, got {value!r}") from None
+            raise _fail(
+                where, f"{field} must be an ISO-8601 date-time, got {_shown(value)}"
+            ) from None
     if parsed.tzinfo is None:
         if tz is None:
             raise _fail(
                 where,
-                f"{field} has no UTC offset ({value!r}) and the export names no time_zone; "
+                f"{field} has no UTC offset ({_shown(value)}) and the export names no time_zone; "
                 "give the zone it was written in (--pages-tz on the command line)",
             )
         parsed = parsed.replace(tzinfo=tz)
     try:
         return parsed.astimezone(_UTC)
     except OverflowError:
-        raise _fail(where, f"{field} is out of range, got {value!r}") from None
+        raise _fail(where, f"{field} is out of range, got {_shown(value)}") from None
 
 
 _REFS: dict[tuple[Any, ...], PersonRef] = {}
@@ -114,6 +124,8 @@ def _ref(obj: Any, where: Any, field: str) -> PersonRef | None:
         return None
     if isinstance(obj, dict):
         key = (obj.get("id"), obj.get("email"), obj.get("name"), obj.get("summary"))
+        if not all(part is None or type(part) in (str, int) for part in key):
+            return _make_ref(obj, where, field)  # not a key; _make_ref says what is wrong
         known = _REFS.get(key)
         if known is not None:
             return known
@@ -126,17 +138,22 @@ def _ref(obj: Any, where: Any, field: str) -> PersonRef | None:
 
 def _make_ref(obj: Any, where: Any, field: str) -> PersonRef:
     if not isinstance(obj, Mapping):
-        raise _fail(where, f"{field} must be an object with an id, got {obj!r}")
+        raise _fail(where, f"{field} must be an object with an id, got {_shown(obj)}")
     ident = obj.get("id")
+    if isinstance(ident, int) and not isinstance(ident, bool):
+        ident = str(ident)
+    if ident is not None and not isinstance(ident, str):
+        raise _fail(where, f"{field}.id must be a string, got {_shown(ident)}")
     label = None
     for key in ("email", "name", "summary"):
         value = obj.get(key)
-        if isinstance(value, str) and value.strip():
+        if value is not None and not isinstance(value, str):
+            raise _fail(where, f"{field}.{key} must be a string, got {_shown(value)}")
+        if label is None and isinstance(value, str) and value.strip():
             label = value.strip()
-            break
-    ident = ident.strip() if isinstance(ident, str) and ident.strip() else None
+    ident = ident.strip() if ident is not None and ident.strip() else None
     if ident is None and label is None:
-        raise _fail(where, f"{field} has neither an id nor a name, got {obj!r}")
+        raise _fail(where, f"{field} has neither an id nor a name, got {_shown(obj)}")
     return PersonRef(ident, label)
 
 
@@ -151,13 +168,17 @@ def _count(value: Any, where: Any, field: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise _fail(where, f"{field} must be a whole number ≥ 0, got {value!r}")
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+        raise _fail(where, f"{field} must be a whole number ≥ 0, got {_shown(value)}")
+    if isinstance(value, str):
+        digits = value.strip()
+        # ASCII digits only ("²" is a digit to str.isdigit, not to int), and few enough that
+        # the bound below can say so (int() refuses strings of thousands of digits).
+        if digits.isascii() and digits.isdigit() and len(digits) <= 13:
+            value = int(digits)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if not isinstance(value, int) or value < 0 or value > 10**12:
-        raise _fail(where, f"{field} must be a whole number ≥ 0, got {value!r}")
+        raise _fail(where, f"{field} must be a whole number ≥ 0, got {_shown(value)}")
     return value
 
 
@@ -194,15 +215,15 @@ def _log_entry(item: Any, where: _Where) -> LogEntry | str:
         raise _fail(where, f"must be a JSON object, got {type(item).__name__}")
     ident = item.get("id")
     if not isinstance(ident, str) or not ident:
-        raise _fail(where, f"id must be a string, got {ident!r}")
+        raise _fail(where, f"id must be a string, got {_shown(ident)}")
     raw = item.get("type")
     if not isinstance(raw, str):
-        raise _fail(where, f"type must be a string such as 'notify_log_entry', got {raw!r}")
+        raise _fail(where, f"type must be a string such as 'notify_log_entry', got {_shown(raw)}")
     kind = raw.removesuffix("_reference").removesuffix("_log_entry")
     if kind == "acknowledgement":  # the schema's spelling of acknowledge_log_entry
         kind = "acknowledge"
     if kind not in LOG_KINDS:
-        return f"type {raw!r} is not a log entry type the health metrics read"
+        return f"type {_shown(raw)} is not a log entry type the health metrics read"
     at = _time(item.get("created_at"), where, "created_at", None)
     incident = item.get("incident")
     inc_id = incident.get("id") if isinstance(incident, Mapping) else None
@@ -212,22 +233,24 @@ def _log_entry(item: Any, where: _Where) -> LogEntry | str:
     channel_type = method = address = None
     if channel is not None:
         if not isinstance(channel, Mapping):
-            raise _fail(where, f"channel must be an object, got {channel!r}")
+            raise _fail(where, f"channel must be an object, got {_shown(channel)}")
         channel_type = channel.get("type") if isinstance(channel.get("type"), str) else None
         note = channel.get("notification")
         if isinstance(note, Mapping):
             ntype = note.get("type")
             if not isinstance(ntype, str) or not ntype:
-                raise _fail(where, f"channel.notification.type must be a string, got {ntype!r}")
+                raise _fail(
+                    where, f"channel.notification.type must be a string, got {_shown(ntype)}"
+                )
             method = ntype.removesuffix("_notification")
             addr = note.get("address")
             address = addr if isinstance(addr, str) and addr.strip() else None
         elif note is not None:
-            raise _fail(where, f"channel.notification must be an object, got {note!r}")
+            raise _fail(where, f"channel.notification must be an object, got {_shown(note)}")
     agent = item.get("agent")
     assignees = item.get("assignees") or ()
     if not isinstance(assignees, list | tuple):
-        raise _fail(where, f"assignees must be a list, got {assignees!r}")
+        raise _fail(where, f"assignees must be a list, got {_shown(assignees)}")
     # Every field is checked above, so the entry is built without running the validators
     # again (a large export has a hundred thousand of them; benchmarks/health_bench.py).
     return _new_entry(
@@ -393,7 +416,7 @@ def _id(value: Any, where: Any, field: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str) or not value.strip():
-        raise _fail(where, f"{field} must be an id, got {value!r}")
+        raise _fail(where, f"{field} must be an id, got {_shown(value)}")
     return value.strip()
 
 
@@ -437,7 +460,7 @@ def _incident_row(
     resolved = row.get("resolved_at")
     auto = row.get("auto_resolved")
     if auto is not None and not isinstance(auto, bool):
-        raise _fail(where, f"auto_resolved must be true, false or null, got {auto!r}")
+        raise _fail(where, f"auto_resolved must be true, false or null, got {_shown(auto)}")
     ids = row.get("assigned_user_ids") or []
     names = row.get("assigned_user_names") or []
     if not isinstance(ids, list) or not isinstance(names, list):
@@ -698,6 +721,7 @@ def load_history(
         except ValidationError as err:
             raise InputReadError(str(err)) from None
     total = History()
+    seen: dict[tuple[str, ...], str] = {}
     for path in paths:
         source = os.fspath(path)
         text = _read(path)
@@ -713,8 +737,51 @@ def load_history(
                 part = incidents_from_csv(
                     text, source, severity_field=severity_field, time_zone=time_zone
                 )
-        total = total + part
+        total = total + _without_repeats(part, source, seen)
     return total
+
+
+_RECORD_NAMES = {
+    "Page": "incident",
+    "LogEntry": "log entry",
+    "AnalyticsIncident": "Analytics incident row",
+    "Alert": "alert",
+}
+
+
+def _record_key(record: Any) -> tuple[str, ...] | None:
+    """What makes a record the same one in two exports, as words: its PagerDuty id (incidents,
+    log entries, alerts, Analytics incident rows), or its incident and responder (Analytics
+    responder rows); None when it has none."""
+    if isinstance(record, ResponderIncident):
+        who = record.responder.id or record.responder.label or "?"
+        return ("Analytics responder row", f"(incident {record.incident}, responder {who})")
+    ident = getattr(record, "id", None)
+    name = _RECORD_NAMES.get(type(record).__name__, type(record).__name__)
+    return (name, f"(id {ident})") if isinstance(ident, str) and ident else None
+
+
+def _without_repeats(part: History, source: str, seen: dict[tuple[str, ...], str]) -> History:
+    """``part`` without the records an earlier export (``seen``: key -> file) already gave:
+    overlapping downloads of the same days are read once, and each repeat is listed."""
+    skipped = list(part.skipped)
+    kept: dict[str, list[Any]] = {}
+    for field in ("pages", "log_entries", "responders", "analytics", "alerts"):
+        mine: list[Any] = []
+        for record in getattr(part, field):
+            key = _record_key(record)
+            if key is not None and key in seen:
+                skipped.append(
+                    SkippedRecord(
+                        source, " ".join(key), f"duplicate of a record read from {seen[key]}"
+                    )
+                )
+                continue
+            if key is not None:
+                seen.setdefault(key, source)
+            mine.append(record)
+        kept[field] = mine
+    return attrs.evolve(part, skipped=tuple(skipped), **kept)
 
 
 @contextlib.contextmanager
@@ -741,6 +808,14 @@ def health_config_from_toml(text: str, source: str = "TOML") -> HealthConfig:
         data = toml.loads(text)
     except toml.TOMLDecodeError as err:
         raise InputReadError(f"{source}: not valid TOML: {err}") from None
+    except ValueError:  # an integer of thousands of digits, which int() refuses
+        raise InputReadError(
+            f"{source}: not valid TOML: a number too long to read (over 4,300 digits)"
+        ) from None
+    except RecursionError:
+        raise InputReadError(
+            f"{source}: not valid TOML: arrays or tables nested too deeply"
+        ) from None
     try:
         return config_from_dict(data, source)
     except ValidationError as err:

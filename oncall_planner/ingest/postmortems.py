@@ -29,9 +29,12 @@ from oncall_planner.errors import InputReadError
 from oncall_planner.health.history import SkippedRecord
 from oncall_planner.health.postmortems import ActionItem, Postmortem, TimelineEntry
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Every pattern here runs in one pass over a line: a file is the user's, and a line of 20,000
+# spaces once took hours to match (tests/test_health_postmortems.py).
+_HEADING_START = re.compile(r"(#{1,6})(?:[ \t]|$)")
 _FIELD = re.compile(
-    r"^\s*[-*+]?\s*(?:\*\*|__)?([A-Za-z ]+?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.*)$"
+    r"(?:[-*+][ \t]*)?(?:\*\*|__)?([A-Za-z][A-Za-z ]*?)"
+    r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*(.*)"
 )
 _TIME = re.compile(
     r"^\s*(?:[-*+]\s*)?(?:\*\*|__)?"
@@ -40,8 +43,18 @@ _TIME = re.compile(
 )
 _TAG = re.compile(r"\[(start|detected|resolved)\]", re.I)
 _DURATION = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)\b", re.I
+    r"(?<![\d.])(\d{1,9}(?:\.\d{1,6})?)[ \t]*"
+    r"(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)\b",
+    re.I,
 )
+#: A section starts at a heading that names it (whole words, any case).
+_SECTION_WORDS = (
+    ("summary", re.compile(r"\bsummary\b", re.I)),
+    ("timeline", re.compile(r"\btimeline\b", re.I)),
+    ("actions", re.compile(r"\b(?:action items?|actions?)\b", re.I)),
+)
+#: A postmortem is a page or two; anything this large is not one.
+MAX_BYTES = 4 * 1024 * 1024
 _UNIT = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 SUMMARY_FIELDS = ("date", "duration", "severity", "impact")
 ACTION_COLUMNS = ("action", "owner", "priority", "due date", "status")
@@ -52,12 +65,33 @@ def _fail(source: str, line: int, message: str) -> InputReadError:
 
 
 def _cells(line: str) -> list[str]:
+    """A table row's cells; the outer pipes are optional and ``\\|`` is a pipe inside a cell."""
     text = line.strip()
     if text.startswith("|"):
         text = text[1:]
-    if text.endswith("|"):
+    if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
-    return [c.strip() for c in text.split("|")]
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", text)]
+
+
+def _is_row(line: str) -> bool:
+    """Whether a line is a table row: it holds a pipe that is not escaped."""
+    return re.search(r"(?<!\\)\|", line) is not None
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """``(level, text)`` of an ATX heading (``## Timeline (UTC) ##``), else ``None``."""
+    stripped = line.lstrip(" ")
+    if len(line) - len(stripped) > 3:
+        return None
+    m = _HEADING_START.match(stripped)
+    if m is None:
+        return None
+    text = stripped[m.end() :].strip()
+    closed = text.rstrip("#")
+    if closed != text and (not closed or closed[-1] in " \t"):
+        text = closed.rstrip()  # the optional closing run of #s
+    return len(m.group(1)), text
 
 
 def _is_rule(cells: Sequence[str]) -> bool:
@@ -75,6 +109,7 @@ def _sections(
     title = None
     sections: dict[str, tuple[int, list[tuple[int, str]]]] = {}
     current: list[tuple[int, str]] | None = None
+    current_level = 0
     in_code = False
     for n, line in enumerate(lines, start=1):
         if line.strip().startswith("```"):
@@ -82,27 +117,23 @@ def _sections(
             continue
         if in_code:
             continue
-        m = _HEADING.match(line)
-        if m:
-            level, text = len(m.group(1)), m.group(2).lower()
+        heading = _heading(line)
+        if heading is not None:
+            level, text = heading
             if level == 1 and title is None:
-                title = m.group(2).strip()
+                title = text
                 current = None
                 continue
-            key = None
-            if "summary" in text:
-                key = "summary"
-            elif "timeline" in text:
-                key = "timeline"
-            elif "action" in text:
-                key = "actions"
+            key = next((k for k, words in _SECTION_WORDS if words.search(text)), None)
             if key is not None:
                 if key in sections:
-                    raise InputReadError(f"line {n}: a second {m.group(2).strip()!r} section")
+                    raise InputReadError(f"line {n}: a second {text!r} section")
                 current = []
+                current_level = level
                 sections[key] = (n, current)
-            else:
-                current = None
+            elif level <= current_level:
+                current = None  # a sibling section ends this one; a subheading does not
+                current_level = 0
             continue
         if current is not None and line.strip():
             current.append((n, line))
@@ -118,23 +149,30 @@ def _date(text: str, source: str, line: int, field: str) -> dt.date:
 
 def _duration(text: str, source: str, line: int) -> dt.timedelta:
     plain = _plain(text)
-    hm = re.fullmatch(r"(\d+):(\d{2})", plain)
-    if hm:
-        return dt.timedelta(hours=int(hm.group(1)), minutes=int(hm.group(2)))
-    parts = _DURATION.findall(plain)
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    hm = re.fullmatch(r"(\d{1,6}):(\d{2})", plain)
+    parts = [] if hm or len(plain) > 200 else _DURATION.findall(plain)
     rest = _DURATION.sub("", plain).replace(",", " ").replace("and", " ").strip()
-    if not parts or rest:
+    if not hm and (not parts or rest):
         raise _fail(
-            source, line, f"Duration must be like '47 minutes', '1h 20m' or '1:20', got {text!r}"
+            source, line, f"Duration must be like '47 minutes', '1h 20m' or '1:20', got {shown!r}"
         )
-    seconds = sum(float(value) * _UNIT[unit[0].lower()] for value, unit in parts)
-    return dt.timedelta(seconds=round(seconds))
+    try:
+        if hm:
+            return dt.timedelta(hours=int(hm.group(1)), minutes=int(hm.group(2)))
+        seconds = sum(float(value) * _UNIT[unit[0].lower()] for value, unit in parts)
+        return dt.timedelta(seconds=round(seconds))
+    except OverflowError:
+        raise _fail(source, line, f"Duration is out of range, got {shown!r}") from None
 
 
 def _summary(lines: Sequence[tuple[int, str]], source: str) -> dict[str, tuple[int, str]]:
     fields: dict[str, tuple[int, str]] = {}
     for n, line in lines:
-        if line.strip().startswith("|"):
+        m = None if line.strip().startswith("|") else _FIELD.fullmatch(line.strip())
+        if m is not None:
+            key, value = m.group(1).strip().lower(), m.group(2)
+        elif _is_row(line):  # a two-column table, with or without outer pipes
             cells = _cells(line)
             if _is_rule(cells) or len(cells) < 2:
                 continue
@@ -142,10 +180,7 @@ def _summary(lines: Sequence[tuple[int, str]], source: str) -> dict[str, tuple[i
             if key in ("field", ""):
                 continue
         else:
-            m = _FIELD.match(line)
-            if not m:
-                continue
-            key, value = m.group(1).strip().lower(), m.group(2)
+            continue
         if key in SUMMARY_FIELDS:
             if key in fields:
                 raise _fail(source, n, f"the summary gives {key.title()} twice")
@@ -184,8 +219,11 @@ def _timeline(
             current, dt.time(int(hour), int(minute), int(second or 0)), dt.timezone.utc
         )
         if not date_text and last is not None and at < last:
-            current += dt.timedelta(days=1)  # past midnight
-            at += dt.timedelta(days=1)
+            try:
+                current += dt.timedelta(days=1)  # past midnight
+                at += dt.timedelta(days=1)
+            except OverflowError:
+                raise _fail(source, n, "the timeline runs past 9999-12-31") from None
         last = at
         tag = _TAG.search(what)
         out.append(
@@ -200,7 +238,11 @@ def _timeline(
 
 
 def _actions(lines: Sequence[tuple[int, str]], source: str) -> tuple[ActionItem, ...]:
+    # The table's rows: those starting with a pipe, or, in a table written without outer pipes
+    # (GitHub reads both), every line holding one.
     rows = [(n, line) for n, line in lines if line.strip().startswith("|")]
+    if not rows:
+        rows = [(n, line) for n, line in lines if _is_row(line)]
     if not rows:
         return ()
     head_line, head = rows[0]
@@ -292,7 +334,16 @@ def load_postmortems(
     posts: list[Postmortem] = []
     skipped: list[SkippedRecord] = []
     for path in sorted(root.iterdir(), key=lambda p: p.name):
-        if path.suffix.lower() != ".md" or not path.is_file():
+        if path.suffix.lower() != ".md" or path.is_dir():
+            continue
+        if not path.is_file():
+            skipped.append(
+                SkippedRecord(
+                    os.fspath(root),
+                    path.name,
+                    "not a regular file (a broken link, a pipe or a device): not read",
+                )
+            )
             continue
         source = os.fspath(path)
         if path.name.lower() == "readme.md" or path.name.startswith("_"):
@@ -306,7 +357,15 @@ def load_postmortems(
             )
             continue
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            with path.open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                size = path.stat().st_size / (1024 * 1024)
+                raise InputReadError(
+                    f"{source}: {size:.1f} MB is too large for a postmortem (at most "
+                    f"{MAX_BYTES // (1024 * 1024)} MB)"
+                )
+            text = data.decode("utf-8-sig")
         except OSError as err:
             raise InputReadError(f"{source}: cannot read: {err.strerror}") from None
         except UnicodeDecodeError as err:

@@ -16,15 +16,23 @@ header of the request, so a recording carries no token.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
+import http.client
 import json
+import math
 import os
 import random
 import re
+import socket
+import ssl
+import stat
+import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -41,7 +49,13 @@ ACCEPT = "application/vnd.pagerduty+json;version=2"
 USER_AGENT = "oncall-planner (+https://pypi.org/project/oncall-planner/)"
 #: PagerDuty refuses ``offset + limit`` above this in classic pagination.
 OFFSET_LIMIT = 10_000
+#: The largest answer read (a page of 100 schedules with a month of rendered entries is a few
+#: MB), and the longest one answer may take to arrive, however slowly its bytes trickle in.
+MAX_BYTES = 64_000_000
+DEADLINE = 120.0
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+#: What an API key or OAuth token is made of: visible ASCII, nothing a header could not carry.
+_TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
 
 Params = Mapping[str, Any]
 
@@ -64,29 +78,168 @@ class Transport(Protocol):
     ) -> Response: ...
 
 
-class UrllibTransport:
-    """HTTP(S) through the standard library; nothing to install."""
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects are answers, never followed: urllib would send every request header, the
+    ``Authorization`` with the token included, to whatever host a ``Location`` names."""
 
-    def __init__(self, timeout: float = 30.0) -> None:
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class _WatchedHTTPHandler(urllib.request.HTTPHandler):
+    """Plain http (a stand-in on 127.0.0.1), with each connection listed for the deadline."""
+
+    def __init__(self, connections: list[http.client.HTTPConnection]) -> None:
+        super().__init__()
+        self._connections = connections
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+            connection = http.client.HTTPConnection(*args, **kwargs)
+            self._connections.append(connection)
+            return connection
+
+        return self.do_open(make, req)
+
+
+class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
+    """https with the default certificate checks, each connection listed for the deadline."""
+
+    def __init__(self, connections: list[http.client.HTTPConnection]) -> None:
+        super().__init__()
+        self._connections = connections
+        self._tls = ssl.create_default_context()
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+            connection = http.client.HTTPSConnection(*args, **kwargs)
+            self._connections.append(connection)
+            return connection
+
+        return self.do_open(make, req, context=self._tls)
+
+
+class UrllibTransport:
+    """HTTP(S) through the standard library; nothing to install. A redirect is returned as it
+    came (the client refuses it), never followed.
+
+    ``timeout`` bounds each wait on the socket; ``deadline`` the whole answer (a server that
+    sends a byte now and then never trips the first), and ``max_bytes`` its size: past it the
+    answer is refused unread (:class:`ResponseTooLargeError`), past the deadline it is a
+    :class:`TimeoutError`, which the client retries like any network error."""
+
+    def __init__(
+        self, timeout: float = 30.0, max_bytes: int = MAX_BYTES, deadline: float = DEADLINE
+    ) -> None:
         self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.deadline = deadline
+        self._connections: list[http.client.HTTPConnection] = []
+        self._opener = urllib.request.build_opener(
+            _NoRedirects(),
+            _WatchedHTTPHandler(self._connections),
+            _WatchedHTTPSHandler(self._connections),
+        )
 
     def send(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes | None
     ) -> Response:
         import urllib.error
-        import urllib.request
 
+        until = time.monotonic() + self.deadline
         request = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
+        # The socket timeout bounds each wait, not the whole: a server may trickle the status
+        # line and headers a byte at a time. At the deadline the connection is cut.
+        expired = threading.Event()
+        self._connections.clear()
+        timer = threading.Timer(self.deadline, self._cut, (expired,))
+        timer.daemon = True
+        timer.start()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                return Response(answer.status, _lower(answer.headers.items()), answer.read())
-        except urllib.error.HTTPError as error:
-            with error:
-                return Response(error.code, _lower(error.headers.items()), error.read())
+            try:
+                with self._opener.open(request, timeout=self.timeout) as answer:
+                    data = self._read(answer, until)
+                    got = Response(answer.status, _lower(answer.headers.items()), data)
+            except urllib.error.HTTPError as error:
+                with error:
+                    data = self._read(error, until)
+                    got = Response(error.code, _lower(error.headers.items()), data)
+        except (OSError, http.client.HTTPException):
+            if expired.is_set():
+                raise TimeoutError(f"the answer took longer than {self.deadline:g} s") from None
+            raise
+        finally:
+            timer.cancel()
+            self._connections.clear()
+        if expired.is_set():  # cut short, though it may look whole
+            raise TimeoutError(f"the answer took longer than {self.deadline:g} s")
+        return got
+
+    def _cut(self, expired: threading.Event) -> None:
+        expired.set()
+        for connection in list(self._connections):
+            sock = connection.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def _read(self, stream: Any, until: float) -> bytes:
+        read = getattr(stream, "read1", None) or stream.read
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = read(65536)
+            if not chunk:
+                promised = str(stream.headers.get("Content-Length") or "").strip()
+                if promised.isdigit() and size < int(promised):
+                    raise ConnectionError(f"the answer stopped after {size} of {promised} bytes")
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise ResponseTooLargeError(
+                    f"PagerDuty's answer is larger than {_megabytes(self.max_bytes)}; not read "
+                    "further (narrow the query: a shorter window, --schedule or --team)"
+                )
+            if time.monotonic() > until:
+                raise TimeoutError(f"the answer took longer than {self.deadline:g} s")
+            chunks.append(chunk)
+
+
+class ResponseTooLargeError(APIError):
+    """An answer over the transport's ``max_bytes``: refused, never retried."""
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1_000_000:g} MB"
 
 
 def _lower(items: Any) -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in items}
+
+
+class NotJSONError(ValueError):
+    """Bytes that are not JSON as RFC 8259 has it: not UTF-8, not the grammar, nested too deep,
+    ``NaN`` or ``Infinity`` (Python's ``json`` reads them; PagerDuty never writes them), a number
+    no float can hold (``1e999``), or an integer longer than Python converts (4,300 digits)."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise NotJSONError(f"{name} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NotJSONError(f"{text[:20]} is too large for a number")
+    return value
+
+
+def loads(raw: bytes) -> Any:
+    """The JSON value of an answer's bytes, or a :class:`NotJSONError`."""
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError too
+        raise NotJSONError(str(error)[:100]) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,7 +260,8 @@ def _split(url: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 class Recorder:
-    """Saves every response into ``folder``, one JSON file per request, numbered in order.
+    """Saves every response into ``folder``, one JSON file per request, numbered in order (after
+    the files of an earlier recording into the same folder).
 
     A file holds the request line (method, path below the base URL, query) and the answer
     (status, the headers that matter, the body). Request headers are never saved, and any
@@ -117,7 +271,14 @@ class Recorder:
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
-        self.count = 0
+        # numbered on from a recording already there (``pull --record rec`` then ``verify
+        # --record rec``), never over it: replaying the folder serves both runs' answers
+        numbers = [
+            int(match.group(1))
+            for name in (os.listdir(self.folder) if self.folder.is_dir() else ())
+            if (match := re.match(r"(\d{4,})-", name))
+        ]
+        self.count = max(numbers, default=0)
 
     def save(
         self,
@@ -131,8 +292,8 @@ class Recorder:
         self.count += 1
         slug = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-")[:60] or "root"
         try:
-            decoded: Any = json.loads(response.body.decode("utf-8")) if response.body else None
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            decoded: Any = loads(response.body) if response.body else None
+        except NotJSONError:
             decoded = response.body.decode("utf-8", "replace")
         doc = {
             "request": {"method": method, "path": path, "query": sorted(query), "body": body},
@@ -144,7 +305,9 @@ class Recorder:
         }
         text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         if secret:
-            text = text.replace(secret, "<redacted>")
+            # as written, and as JSON writes it (a token with a quote or a backslash is escaped)
+            for form in (secret, json.dumps(secret, ensure_ascii=False)[1:-1]):
+                text = text.replace(form, "<redacted>")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             target = self.folder / f"{self.count:04d}-{method}-{slug}.json"
@@ -155,10 +318,34 @@ class Recorder:
             ) from None
 
 
+class MaybeDoneError(APIError):
+    """A POST that got a 5xx or no answer: PagerDuty may have done it all the same, so it was
+    not sent again (a second POST could make a second override)."""
+
+
 class NotRecordedError(APIError):
     """A replayed request that the recording does not hold. A recording made by an older
     oncall-planner lacks the calls it did not make (``/v3/schedules`` before shift-based schedules
     were verified): callers that can do without an answer catch this and say so."""
+
+
+def _recorded_text(path: Path, root: Path) -> str:
+    """The text of one file of a recording. A recording may come from someone else (a bug
+    report): a link out of its folder is not followed, a FIFO or device not opened, a file over
+    :data:`MAX_BYTES` not read."""
+    real = Path(os.path.realpath(path))
+    if root not in real.parents:
+        raise OnCallPlannerError(
+            f"--replay {path}: leads outside the folder {root} (a symbolic link?); not read"
+        )
+    info = real.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise OnCallPlannerError(f"--replay {path}: not a file (a FIFO or a device?); not read")
+    if info.st_size > MAX_BYTES:
+        raise OnCallPlannerError(
+            f"--replay {path}: larger than {_megabytes(MAX_BYTES)}, no recorded answer is; not read"
+        )
+    return real.read_text(encoding="utf-8")
 
 
 class ReplayTransport:
@@ -171,9 +358,10 @@ class ReplayTransport:
         if not files:
             raise OnCallPlannerError(f"--replay {self.folder}: no recorded responses there")
         self.pending: dict[str, list[Response]] = {}
+        root = Path(os.path.realpath(self.folder))
         for path in files:
             try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
+                doc = json.loads(_recorded_text(path, root))
                 request, answer = doc["request"], doc["response"]
                 key = _request_key(
                     request["method"], request["path"], [tuple(q) for q in request["query"]]
@@ -181,7 +369,7 @@ class ReplayTransport:
                 body = answer["body"]
                 raw = b"" if body is None else json.dumps(body).encode("utf-8")
                 response = Response(int(answer["status"]), dict(answer["headers"]), raw)
-            except (OSError, ValueError, KeyError, TypeError) as error:
+            except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
                 raise OnCallPlannerError(
                     f"--replay {path}: not a recorded response ({type(error).__name__}: {error})"
                 ) from None
@@ -253,16 +441,34 @@ def base_url_from(value: str | None, environ: Mapping[str, str] | None = None) -
         raise APIError(
             f"PAGERDUTY_SERVICE_REGION must be 'us' or 'eu', got {region!r}; or give --base-url"
         )
-    parts = urllib.parse.urlsplit(value.strip())
+    # What is refused is never echoed whole: a token pasted as the URL (or in its query, or
+    # before an '@') would end up in a terminal or a CI log.
+    try:
+        parts = urllib.parse.urlsplit(value.strip())
+        _ = parts.port  # a port that is not a number, or out of range, raises
+    except ValueError:
+        raise APIError(
+            "--base-url is not a URL (a bracket or the port is wrong); give it as "
+            "https://api.pagerduty.com"
+        ) from None
+    if parts.username is not None or parts.password is not None:
+        raise APIError(
+            "--base-url must not hold a user name or password (the token comes from "
+            "PAGERDUTY_TOKEN); give it as https://api.pagerduty.com"
+        )
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise APIError(f"--base-url must look like https://api.pagerduty.com, got {value!r}")
+        raise APIError(
+            "--base-url must look like https://api.pagerduty.com (a scheme and a host; the "
+            "token goes in PAGERDUTY_TOKEN, never in an option)"
+        )
+    host = f"{parts.scheme}://{parts.netloc}"
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
         raise APIError(
-            f"--base-url {value}: use https:// (plain http is only for a stand-in on this "
+            f"--base-url {host}: use https:// (plain http is only for a stand-in on this "
             "machine, 127.0.0.1 or localhost: the token must not cross a network in clear text)"
         )
     if parts.query or parts.fragment:
-        raise APIError(f"--base-url must not have a query or fragment, got {value!r}")
+        raise APIError(f"--base-url {host}...: must not have a query or fragment")
     return value.strip().rstrip("/")
 
 
@@ -301,6 +507,7 @@ class PagerDutyClient:
     waits what ``Retry-After`` (or ``ratelimit-reset``) says, at most ``max_wait``. ``sleep`` and
     ``clock`` are ``time.sleep`` and ``time.time`` unless a test gives its own. ``recorder``
     saves every response (``--record``); ``transport`` replaces the network (``--replay``).
+    ``timeout``, ``max_bytes`` and ``deadline`` bound each answer (see :class:`UrllibTransport`).
     """
 
     def __init__(
@@ -317,9 +524,17 @@ class PagerDutyClient:
         recorder: Recorder | None = None,
         transport: Transport | None = None,
         timeout: float = 30.0,
+        max_bytes: int = MAX_BYTES,
+        deadline: float = DEADLINE,
     ) -> None:
         if not isinstance(token, str) or not token.strip():
             raise APIError("the PagerDuty API token is empty")
+        if not _TOKEN_CHARACTERS.fullmatch(token.strip()):
+            # never sent: http.client would refuse it with the token in its message
+            raise APIError(
+                "the PagerDuty API token has a character no API key has (a space, a line "
+                "break, a control or non-ASCII character): check PAGERDUTY_TOKEN"
+            )
         if max_attempts < 1:
             raise APIError(f"max_attempts must be at least 1, got {max_attempts}")
         self._token = token.strip()
@@ -331,7 +546,7 @@ class PagerDutyClient:
         self._sleep = sleep
         self._clock = clock
         self.recorder = recorder
-        self.transport: Transport = transport or UrllibTransport(timeout)
+        self.transport: Transport = transport or UrllibTransport(timeout, max_bytes, deadline)
         #: How many requests were sent and how long the client waited, for reports and tests.
         self.requests = 0
         self.waited = 0.0
@@ -359,7 +574,8 @@ class PagerDutyClient:
 
         ``params`` values may be lists (sent as ``key[]=a&key[]=b`` when the key ends in
         ``[]``). Raises :class:`~oncall_planner.errors.APIError` with one line for every
-        refusal, after the retries for 429, 5xx and network errors.
+        refusal, after the retries for 429, 5xx and network errors (a POST is sent again only
+        after a 429: after a 5xx or no answer it may have been done).
         """
         query = _query(params or {})
         url = self.base_url + path + ("?" + urllib.parse.urlencode(query) if query else "")
@@ -373,17 +589,26 @@ class PagerDutyClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body).encode("utf-8")
+        # A POST that got no answer, or a 5xx, may have been done all the same: sending it again
+        # could make a second override. Only a 429 (refused before any work) is sent again.
+        again = method != "POST"
         for attempt in range(self.max_attempts):
             last = attempt == self.max_attempts - 1
             try:
                 self.requests += 1
                 response = self.transport.send(method, url, headers, data)
-            except OSError as error:  # URLError, timeouts, refused connections
-                reason = getattr(error, "reason", error)
+            except (OSError, http.client.HTTPException) as error:
+                # URLError, timeouts, refused connections, answers cut short or garbled
+                reason = _one_line(str(getattr(error, "reason", error)))
+                if not again:
+                    raise MaybeDoneError(
+                        f"no answer from PagerDuty at {self.base_url} to {shown} ({reason}): it "
+                        "may or may not have been done, so it was not sent again"
+                    ) from None
                 if last:
                     raise APIError(
                         f"cannot reach PagerDuty at {self.base_url} ({shown}): "
-                        f"{_one_line(str(reason))}; tried {self.max_attempts} times"
+                        f"{reason}; tried {self.max_attempts} times"
                     ) from None
                 self._wait(self._backoff(attempt))
                 continue
@@ -394,6 +619,12 @@ class PagerDutyClient:
                 wait = _retry_after(response.headers, self._clock())
                 self._wait(min(self.max_wait, wait) if wait is not None else self._backoff(attempt))
                 continue
+            if status >= 500 and not again:
+                raise MaybeDoneError(
+                    f"PagerDuty answered {status} to {shown}: it may or may not have been done, "
+                    "so it was not sent again",
+                    status,
+                )
             if status >= 500 and not last:
                 self._wait(self._backoff(attempt))
                 continue
@@ -415,8 +646,8 @@ class PagerDutyClient:
         if not response.body.strip():
             return None
         try:
-            return json.loads(response.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            return loads(response.body)
+        except NotJSONError:
             raise APIError(
                 f"PagerDuty's answer to {shown} is not JSON (status {response.status}); is "
                 f"{self.base_url} PagerDuty's API?",
@@ -425,8 +656,8 @@ class PagerDutyClient:
 
     def _detail(self, response: Response) -> str:
         try:
-            doc = json.loads(response.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            doc = loads(response.body)
+        except NotJSONError:
             return ""
         error = doc.get("error") if isinstance(doc, dict) else None
         if not isinstance(error, dict):
@@ -461,6 +692,16 @@ class PagerDutyClient:
         if status == 404:
             return APIError(
                 f"PagerDuty has no {_what(path)} (404 Not Found on {shown}){said}", status
+            )
+        if 300 <= status < 400:
+            where = urllib.parse.urlsplit(response.headers.get("location", ""))
+            to = f" to {where.scheme}://{where.netloc}" if where.scheme and where.netloc else ""
+            return APIError(
+                _one_line(
+                    f"PagerDuty answered {status} to {shown}, a redirect{to}; not followed: the "
+                    f"token is only ever sent to {self.base_url} (check --base-url)"
+                ).replace(self._token, "<redacted>"),
+                status,
             )
         if status == 429:
             return APIError(
@@ -511,8 +752,10 @@ class PagerDutyClient:
     def iter_cursor(
         self, path: str, key: str, params: Params | None = None, limit: int = 100
     ) -> Iterator[dict[str, Any]]:
-        """Every item of a cursor-paginated list (``cursor`` in, ``next_cursor`` out)."""
+        """Every item of a cursor-paginated list (``cursor`` in, ``next_cursor`` out); a cursor
+        given twice is an :class:`APIError` (the listing would never end)."""
         cursor: str | None = None
+        followed: set[str] = set()
         while True:
             query = {**(params or {}), "limit": limit}
             if cursor:
@@ -522,6 +765,30 @@ class PagerDutyClient:
             cursor = doc.get("next_cursor") if isinstance(doc, dict) else None
             if not cursor:
                 return
+            cursor = str(cursor)
+            if cursor in followed:
+                # a server that hands out a cursor again would keep the listing going forever
+                raise APIError(
+                    f"PagerDuty's answer to GET {path} gave a next_cursor it had given before; "
+                    "the listing stops there rather than go round for ever"
+                )
+            followed.add(cursor)
+
+
+def api_path(*parts: object) -> str:
+    """``/schedules/PX/overrides`` from its segments, each percent-encoded as one segment.
+
+    IDs come from PagerDuty's answers, the command line and the ledger file: an ID with ``/``,
+    ``?``, ``#`` or ``%`` must never turn into another path or a query (``..`` could make
+    ``DELETE /schedules/S/overrides/../../users/U`` out of a ledger line). An empty ID, ``.``
+    and ``..`` are no path segment at all and are refused."""
+    segments = []
+    for part in parts:
+        text = str(part)
+        if text in ("", ".", ".."):
+            raise APIError(f"{text!r} is not a PagerDuty ID")
+        segments.append(urllib.parse.quote(text, safe=""))
+    return "/" + "/".join(segments)
 
 
 def _query(params: Params) -> list[tuple[str, str]]:
@@ -543,6 +810,17 @@ def _items(doc: Any, key: str, path: str) -> list[dict[str, Any]]:
     return items
 
 
+def items_of(doc: Any, key: str, path: str) -> list[dict[str, Any]]:
+    """The list of objects under ``key`` of an answer that is not paginated (``GET
+    /schedules/{id}/overrides``); an :class:`APIError` when it is anything else."""
+    return _items(doc, key, path)
+
+
+def ids_of(items: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The ``id`` of each listed object that has one (a string); others are skipped."""
+    return [str(i["id"]) for i in items if isinstance(i.get("id"), str) and i["id"]]
+
+
 def _what(path: str) -> str:
     """``schedule PABC123`` for ``/schedules/PABC123``: what a 404 did not find."""
     parts = [p for p in path.split("/") if p and p != "v3"]
@@ -556,5 +834,5 @@ def _what(path: str) -> str:
     }
     for i in range(len(parts) - 1, 0, -1):
         if parts[i - 1] in names:
-            return f"{names[parts[i - 1]]} {parts[i]}"
+            return f"{names[parts[i - 1]]} {urllib.parse.unquote(parts[i])}"
     return path

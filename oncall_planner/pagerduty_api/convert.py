@@ -191,10 +191,18 @@ def _restriction(doc: Mapping[str, Any]) -> Restriction:
     )
 
 
+#: What a value of an unexpected shape or size raises on its way into the model: the object is
+#: left out with a note (``10**30`` seconds overflow a ``timedelta``).
+_REFUSED = (OnCallPlannerError, TypeError, ValueError, AttributeError, KeyError, OverflowError)
+
+
 def layers_in_order(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The layers of a ``GET /schedules/{id}`` answer in precedence order (Layer 1 first):
-    PagerDuty lists them newest first, the reverse of the order they were written in."""
-    return list(reversed(doc.get("schedule_layers") or []))
+    PagerDuty lists them newest first, the reverse of the order they were written in. Only
+    objects count (:func:`schedule` refuses a schedule with anything else there)."""
+    layers = doc.get("schedule_layers")
+    listed = layers if isinstance(layers, list) else []
+    return [layer for layer in reversed(listed) if isinstance(layer, Mapping)]
 
 
 def schedule(
@@ -213,6 +221,11 @@ def schedule(
         zone = zone_name(doc.get("time_zone"), where)
         built = []
         ids: list[str | None] = []
+        layers = doc.get("schedule_layers")
+        if layers is not None and (
+            not isinstance(layers, list) or not all(isinstance(x, Mapping) for x in layers)
+        ):
+            raise OnCallPlannerError("schedule_layers must be a list of objects")
         for i, layer in enumerate(layers_in_order(doc)):
             people = []
             for entry in layer.get("users") or []:
@@ -249,7 +262,7 @@ def schedule(
         team_refs = [_ref_id(r) for r in doc.get("teams") or []]
         team_list = [teams_by_id[t] for t in team_refs if t is not None and t in teams_by_id]
         return Schedule(name, zone, built, doc.get("description") or None, team_list), ids
-    except (OnCallPlannerError, TypeError, ValueError) as error:
+    except _REFUSED as error:
         notes.add(f"{where} left out: {error}")
         return None
 
@@ -403,6 +416,8 @@ def shift_schedule(
         rotation_ids: list[str | None] = []
         event_ids: list[tuple[str | None, ...]] = []
         for i, rot in enumerate(doc.get("rotations") or []):
+            if not isinstance(rot, Mapping):
+                raise OnCallPlannerError(f"rotation {i + 1} is not an object")
             rwhere = f"{where} rotation {_ref_id(rot) or i + 1}"
             event_docs = [e for e in rot.get("events") or [] if isinstance(e, Mapping)]
             if not event_docs:
@@ -434,7 +449,7 @@ def shift_schedule(
         return PulledShiftSchedule(
             schedule, tuple(rotation_ids), tuple(event_ids), tuple(custom_ids)
         )
-    except (OnCallPlannerError, TypeError, ValueError) as error:
+    except _REFUSED as error:
         notes.add(f"{where} left out: {error}")
         return None
 
@@ -454,6 +469,9 @@ def shift_overrides(
     customs = dict(zip(pulled.custom_shift_ids, schedule.custom_shifts, strict=True))
     out = []
     for item in items:
+        if not isinstance(item, Mapping):
+            notes.add(f"{where}: an override that is not an object left out: {item!r:.60}")
+            continue
         oid = _ref_id(item)
         owhere = f"{where}: override {oid or '?'}"
         try:
@@ -474,7 +492,7 @@ def shift_overrides(
                 custom_shift=custom,
             )
             out.append((ov, oid))
-        except (OnCallPlannerError, TypeError, ValueError) as error:
+        except _REFUSED as error:
             notes.add(f"{owhere} left out: {error}")
     return out
 
@@ -485,6 +503,19 @@ def shift_overrides(
 
 _USER_TARGETS = ("user", "user_reference")
 _SCHEDULE_TARGETS = ("schedule", "schedule_reference", "schedule_v3_reference")
+
+
+def policy_targets(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Every target object of every rule of an escalation policy (anything else skipped: the
+    policy itself is refused with a note by :func:`policy`)."""
+    rules = doc.get("escalation_rules")
+    out: list[Mapping[str, Any]] = []
+    for rule in rules if isinstance(rules, list) else []:
+        targets = rule.get("targets") if isinstance(rule, Mapping) else None
+        out.extend(
+            t for t in (targets if isinstance(targets, list) else []) if isinstance(t, Mapping)
+        )
+    return out
 
 
 def _strategy(rule: Mapping[str, Any]) -> bool:
@@ -509,8 +540,12 @@ def policy(
     try:
         rules = []
         for level, rule in enumerate(doc.get("escalation_rules") or [], start=1):
+            if not isinstance(rule, Mapping):
+                raise OnCallPlannerError(f"level {level} is not an object")
             targets = []
             for target in rule.get("targets") or []:
+                if not isinstance(target, Mapping):
+                    raise OnCallPlannerError(f"level {level}: a target is not an object")
                 kind, tid = target.get("type"), _ref_id(target)
                 if kind in _USER_TARGETS and tid is not None:
                     if tid not in by_id:
@@ -538,7 +573,7 @@ def policy(
         return EscalationPolicy(
             name, rules, int(doc.get("num_loops") or 0), team, doc.get("description") or None
         )
-    except (OnCallPlannerError, TypeError, ValueError) as error:
+    except _REFUSED as error:
         notes.add(f"{where} left out: {error}")
         return None
 
@@ -555,6 +590,9 @@ def overrides(
     where they overlap), each with its ID."""
     out = []
     for item in items:
+        if not isinstance(item, Mapping):
+            notes.add(f"{where}: an override that is not an object left out: {item!r:.60}")
+            continue
         ref = item.get("user") or {}
         uid = _ref_id(ref)
         try:

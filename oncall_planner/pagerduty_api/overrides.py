@@ -32,8 +32,14 @@ import attrs
 
 import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.errors import APIError, InputReadError, OnCallPlannerError, ValidationError
+from oncall_planner.files import write_atomic
 from oncall_planner.model import OnCallPlan, Override, User
-from oncall_planner.pagerduty_api.client import PagerDutyClient
+from oncall_planner.pagerduty_api.client import (
+    MaybeDoneError,
+    PagerDutyClient,
+    api_path,
+    items_of,
+)
 from oncall_planner.pagerduty_api.planfile import Account, read_json
 from oncall_planner.timeutil import parse_iso8601, zone
 
@@ -221,8 +227,11 @@ class OverrideLedger:
             raise InputReadError(
                 f'{source}: not an override ledger (no "format": {LEDGER_FORMAT!r})'
             )
+        rows = data.get("overrides") or []
+        if not isinstance(rows, list):
+            raise InputReadError(f"{source}: overrides must be a list, got {type(rows).__name__}")
         items = []
-        for n, row in enumerate(data.get("overrides") or [], start=1):
+        for n, row in enumerate(rows, start=1):
             try:
                 items.append(
                     LedgerItem(
@@ -258,8 +267,8 @@ class OverrideLedger:
             return
         text = json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(text, encoding="utf-8")
+            # whole or not at all: half a ledger would make the next run refuse it
+            write_atomic(self.path, text, make_folders=True)
         except OSError as error:
             raise OnCallPlannerError(
                 f"ledger {self.path}: cannot write: {error.strerror or error}"
@@ -363,7 +372,7 @@ class OverridesApplied:
     def to_text(self) -> str:
         verbs = {"create": "created", "delete": "deleted", "forget": "forgot"}
         lines = [f"{verbs[a.kind]}:{a.line()[3:]}" for a in self.done]
-        if not self.done:
+        if not self.done and self.failed is None:
             lines.append("Nothing to change: PagerDuty already has the wanted overrides.")
         if self.failed is not None:
             lines.append(f"FAILED {self.failed.kind}:{self.failed.line()[3:]}")
@@ -387,7 +396,7 @@ class _Ids:
         found = [
             s
             for s in self.client.iter_all("/schedules", "schedules", {"query": name})
-            if s.get("name") == name
+            if s.get("name") == name and isinstance(s.get("id"), str)
         ]
         if len(found) != 1:
             raise APIError(
@@ -404,6 +413,7 @@ class _Ids:
             u
             for u in self.client.iter_all("/users", "users", {"query": user.email})
             if str(u.get("email", "")).lower() == user.email.lower()
+            and isinstance(u.get("id"), str)
         ]
         if len(found) != 1:
             raise APIError(f"PagerDuty has no user with email {user.email!r}")
@@ -444,15 +454,20 @@ def plan_overrides(
         spans = [(o.start, o.end) for o, _ in want] + [(i.start, i.end) for i in ours]
         lo = min(a for a, _ in spans)
         hi = max(b for _, b in spans)
-        answer = client.get(f"/schedules/{sid}/overrides", {"since": _iso(lo), "until": _iso(hi)})
+        path = api_path("schedules", sid, "overrides")
+        answer = client.get(path, {"since": _iso(lo), "until": _iso(hi)})
         existing = []
-        for item in (answer.get("overrides") if isinstance(answer, dict) else None) or []:
-            user = item.get("user") or {}
+        for doc in items_of(answer, "overrides", path):
+            user = doc.get("user")
+            if not isinstance(user, dict) or not isinstance(doc.get("id"), str):
+                raise APIError(
+                    f"PagerDuty's answer to GET {path} lists an override without an id or a user"
+                )
             existing.append(
                 (
-                    str(item.get("id")),
-                    convert.instant(item.get("start"), "override start"),
-                    convert.instant(item.get("end"), "override end"),
+                    str(doc.get("id")),
+                    convert.instant(doc.get("start"), "override start"),
+                    convert.instant(doc.get("end"), "override end"),
                     str(user.get("id")),
                     str(user.get("summary") or user.get("id")),
                 )
@@ -460,15 +475,13 @@ def plan_overrides(
         mine = ledger.ids()
         matched: set[str] = set()
         for override, uid in want:
-            same = next(
-                (
-                    e
-                    for e in existing
-                    if e[0] not in matched
-                    and (e[1], e[2], e[3]) == (override.start, override.end, uid)
-                ),
-                None,
-            )
+            twins = [
+                e
+                for e in existing
+                if e[0] not in matched and (e[1], e[2], e[3]) == (override.start, override.end, uid)
+            ]
+            # ours first: an identical one made by hand must not make ours look unwanted
+            same = next((e for e in twins if e[0] in mine), twins[0] if twins else None)
             base: dict[str, Any] = dict(
                 schedule=name,
                 schedule_id=sid,
@@ -550,7 +563,9 @@ def apply_overrides(
                 action = attrs.evolve(action, override_id=created)
             elif action.kind == "delete":
                 try:
-                    client.delete(f"/schedules/{action.schedule_id}/overrides/{action.override_id}")
+                    client.delete(
+                        api_path("schedules", action.schedule_id, "overrides", action.override_id)
+                    )
                 except APIError as error:
                     if error.status != 404:
                         raise
@@ -575,7 +590,14 @@ def _create(client: PagerDutyClient, action: OverrideAction) -> str:
             }
         ]
     }
-    answer = client.post(f"/schedules/{action.schedule_id}/overrides", body)
+    try:
+        answer = client.post(api_path("schedules", action.schedule_id, "overrides"), body)
+    except MaybeDoneError as error:
+        raise MaybeDoneError(
+            f"{error}; run the dry run again: an override PagerDuty made all the same shows as "
+            "already there",
+            error.status,
+        ) from None
     item = answer[0] if isinstance(answer, list) and answer else answer
     if isinstance(item, dict) and "override" in item:
         status = item.get("status", 201)

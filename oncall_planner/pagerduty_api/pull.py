@@ -27,7 +27,14 @@ from oncall_planner.model import (
     ShiftSchedule,
     User,
 )
-from oncall_planner.pagerduty_api.client import NotRecordedError, PagerDutyClient, Params
+from oncall_planner.pagerduty_api.client import (
+    NotRecordedError,
+    PagerDutyClient,
+    Params,
+    api_path,
+    ids_of,
+    items_of,
+)
 from oncall_planner.pagerduty_api.planfile import Account, PagerDutyIds
 from oncall_planner.pages import Page
 
@@ -83,7 +90,7 @@ class _Puller:
         docs: dict[str, dict[str, Any]] = {}
         _tick(self.progress, "schedules", 0, len(ids), "")
         for n, ident in enumerate(ids, start=1):
-            answer = self.client.get(f"/schedules/{ident}", params)
+            answer = self.client.get(api_path("schedules", ident), params)
             doc = answer.get("schedule") if isinstance(answer, dict) else None
             if not isinstance(doc, dict):
                 raise APIError(f"PagerDuty's answer to GET /schedules/{ident} has no 'schedule'")
@@ -107,11 +114,13 @@ class _Puller:
             doc = v3_schedule(self.client, ident)
             customs = list(
                 self.client.iter_all(
-                    f"/v3/schedules/{ident}/custom_shifts", "custom_shifts", window
+                    api_path("v3", "schedules", ident, "custom_shifts"), "custom_shifts", window
                 )
             )
             overrides = list(
-                self.client.iter_all(f"/v3/schedules/{ident}/overrides", "overrides", window)
+                self.client.iter_all(
+                    api_path("v3", "schedules", ident, "overrides"), "overrides", window
+                )
             )
             out[ident] = (doc, customs, overrides)
             _tick(self.progress, "schedules", n, len(ids), str(doc.get("name") or ident))
@@ -127,7 +136,7 @@ def v3_schedule_ids(
     read them has none (noted)."""
     params = {"team_ids[]": list(team_ids)} if team_ids else None
     try:
-        return [str(s["id"]) for s in client.iter_all("/v3/schedules", "schedules", params)]
+        return ids_of(client.iter_all("/v3/schedules", "schedules", params))
     except NotRecordedError:
         notes.add(
             "the recording has no GET /v3/schedules (made by an older oncall-planner): "
@@ -151,15 +160,20 @@ def v3_schedule(
 ) -> dict[str, Any]:
     """``GET /v3/schedules/{id}`` (with ``params``): the schedule, each rotation with its events
     (read from ``/rotations/{id}/events`` for a rotation listed without them)."""
-    answer = client.get(f"/v3/schedules/{ident}", params)
+    answer = client.get(api_path("v3", "schedules", ident), params)
     doc = answer.get("schedule") if isinstance(answer, dict) else None
     if not isinstance(doc, dict):
         raise APIError(f"PagerDuty's answer to GET /v3/schedules/{ident} has no 'schedule'")
     for rotation in doc.get("rotations") or []:
-        if isinstance(rotation, dict) and "events" not in rotation and rotation.get("id"):
+        if (
+            isinstance(rotation, dict)
+            and "events" not in rotation
+            and isinstance(rotation.get("id"), str)
+        ):
             rotation["events"] = list(
                 client.iter_all(
-                    f"/v3/schedules/{ident}/rotations/{rotation['id']}/events", "events"
+                    api_path("v3", "schedules", ident, "rotations", rotation["id"], "events"),
+                    "events",
                 )
             )
     return doc
@@ -204,7 +218,7 @@ def pull(
     if schedule_ids:
         wanted = list(dict.fromkeys(schedule_ids))
     else:
-        wanted = [str(s["id"]) for s in client.iter_all("/schedules", "schedules", filters)]
+        wanted = ids_of(client.iter_all("/schedules", "schedules", filters))
         if team_ids:
             wanted += [i for i in p.shift_based_ids(team_ids) or () if i in v3_known]
         else:
@@ -216,21 +230,15 @@ def pull(
     if schedule_ids:
         chosen = set(wanted)
         policy_docs = [
-            d
-            for d in policy_docs
-            if any(
-                t.get("id") in chosen
-                for r in d.get("escalation_rules") or []
-                for t in r.get("targets") or []
-            )
+            d for d in policy_docs if any(t.get("id") in chosen for t in convert.policy_targets(d))
         ]
     extra = [
         str(t["id"])
         for d in policy_docs
-        for r in d.get("escalation_rules") or []
-        for t in r.get("targets") or []
+        for t in convert.policy_targets(d)
         if str(t.get("type", "")).startswith("schedule")
-        and t.get("id")
+        and isinstance(t.get("id"), str)
+        and t["id"]
         and t["id"] not in schedule_docs
         and t["id"] not in shift_docs
         # a shift-based schedule the v3 list did not give cannot be read (the policy is noted)
@@ -304,11 +312,9 @@ def pull(
     layered = sorted((i, s) for i, s in schedules_by_id.items() if isinstance(s, Schedule))
     _tick(progress, "overrides", 0, len(layered), "")
     for n, (ident, schedule) in enumerate(layered, start=1):
-        answer = client.get(f"/schedules/{ident}/overrides", window)
-        items = answer.get("overrides") if isinstance(answer, dict) else None
-        pairs = convert.overrides(
-            items or [], p.by_id, p.notes, f"schedule {ident} ({schedule.name})"
-        )
+        path = api_path("schedules", ident, "overrides")
+        items = items_of(client.get(path, window), "overrides", path)
+        pairs = convert.overrides(items, p.by_id, p.notes, f"schedule {ident} ({schedule.name})")
         if pairs:
             overrides[schedule.name] = tuple(o for o, _ in pairs)
             override_ids.update(
@@ -378,7 +384,14 @@ def _pages(
         if team_ids:
             params["team_ids[]"] = list(team_ids)
         for item in client.iter_all("/incidents", "incidents", params):
-            incidents.setdefault(str(item.get("id")), item)
+            ident = item.get("id")
+            if isinstance(ident, str) and ident:
+                incidents.setdefault(ident, item)
+            else:
+                p.notes.add(
+                    "an incident without an id left out of the page history: "
+                    f"#{item.get('incident_number', '?')}"
+                )
         lo = hi
     chosen = [
         doc
@@ -392,7 +405,7 @@ def _pages(
         ident = str(doc.get("id"))
         entries = list(
             client.iter_all(
-                f"/incidents/{ident}/log_entries",
+                api_path("incidents", ident, "log_entries"),
                 "log_entries",
                 {"is_overview": False, "time_zone": "Etc/UTC"},
             )
@@ -409,4 +422,4 @@ def schedule_ids_of(client: PagerDutyClient, team_ids: Iterable[str] = ()) -> li
     """The IDs of the account's layer-based schedules (of ``team_ids`` when given)."""
     teams = list(team_ids)
     params = {"team_ids[]": teams} if teams else None
-    return [str(s["id"]) for s in client.iter_all("/schedules", "schedules", params)]
+    return ids_of(client.iter_all("/schedules", "schedules", params))

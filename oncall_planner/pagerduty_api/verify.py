@@ -36,7 +36,7 @@ import attrs
 import oncall_planner.pagerduty_api.convert as convert
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import Layer, Override, Schedule, ShiftOverride, ShiftSchedule, User
-from oncall_planner.pagerduty_api.client import PagerDutyClient
+from oncall_planner.pagerduty_api.client import PagerDutyClient, api_path, items_of
 from oncall_planner.render import Entry, Mode, ShiftRenderOptions, render
 from oncall_planner.timeutil import zone
 
@@ -916,18 +916,25 @@ def _verify_layered(
     mode: Mode,
     notes: convert.Notes,
 ) -> ScheduleCheck | None:
-    answer = client.get(f"/schedules/{ident}", window)
+    answer = client.get(api_path("schedules", ident), window)
     doc = answer.get("schedule") if isinstance(answer, dict) else None
     if not isinstance(doc, dict):
         notes.add(f"schedule {ident}: PagerDuty's answer has no 'schedule'; not verified")
         return None
     made = convert.schedule(doc, by_id, {}, notes)
-    listed = client.get(f"/schedules/{ident}/overrides", window)
-    items = listed.get("overrides") if isinstance(listed, dict) else None
+    path = api_path("schedules", ident, "overrides")
+    items = items_of(client.get(path, window), "overrides", path)
     if made is None:
         return None
+    if not isinstance(_subschedule(doc, "final_schedule"), list):
+        # nothing to compare with: neither agreement nor a PagerDuty with nobody on call
+        notes.add(
+            f"schedule {ident} ({made[0].name}): PagerDuty's answer has no final_schedule "
+            "entries; not verified"
+        )
+        return None
     schedule, _ = made
-    pairs = convert.overrides(items or [], by_id, notes, f"schedule {ident}")
+    pairs = convert.overrides(items, by_id, notes, f"schedule {ident}")
     email_ids = {u.email.lower(): uid for uid, u in by_id.items()}
     return compare_schedule(schedule, doc, since, until, [o for o, _ in pairs], email_ids, mode)
 
@@ -945,12 +952,27 @@ def _verify_shift(
     from oncall_planner.pagerduty_api.pull import v3_schedule
 
     doc = v3_schedule(client, ident, {"include[]": ["final_schedule"], **window})
-    customs = list(client.iter_all(f"/v3/schedules/{ident}/custom_shifts", "custom_shifts", window))
-    listed = list(client.iter_all(f"/v3/schedules/{ident}/overrides", "overrides", window))
+    customs = list(
+        client.iter_all(
+            api_path("v3", "schedules", ident, "custom_shifts"), "custom_shifts", window
+        )
+    )
+    listed = list(
+        client.iter_all(api_path("v3", "schedules", ident, "overrides"), "overrides", window)
+    )
     pulled = convert.shift_schedule(doc, customs, by_id, {}, notes)
     if pulled is None:
         return None
     where = f"shift-based schedule {ident} ({pulled.schedule.name})"
+    final = doc.get("final_schedule")
+    if not isinstance(final, Mapping) or not isinstance(
+        final.get("computed_shift_assignments"), list
+    ):
+        notes.add(
+            f"{where}: PagerDuty's answer has no final_schedule (asked with "
+            "include[]=final_schedule); not verified"
+        )
+        return None
     pairs = convert.shift_overrides(listed, pulled, by_id, notes, where)
     email_ids = {u.email.lower(): uid for uid, u in by_id.items()}
     return compare_shift_schedule(

@@ -21,6 +21,7 @@ from oncall_planner.health.report import (
     Unavailable,
 )
 from oncall_planner.report.csvfile import csv_text
+from oncall_planner.report.text import md_escape
 from oncall_planner.textutil import json_safe, printable
 from oncall_planner.timeutil import zone
 
@@ -690,7 +691,10 @@ def to_text(report: HealthReport) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text as Markdown that reads as written: names, owners and actions come from inputs, and
+    must not become links, images fetched from elsewhere, emphasis or HTML (the fairness
+    report's :func:`~oncall_planner.report.text.md_escape`), on one line."""
+    return md_escape(text.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
 
 
 def _md_table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:

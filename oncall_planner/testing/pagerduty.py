@@ -22,6 +22,7 @@ unmodified against it through its base URL. It implements the calls oncall-plann
   gives them (to stand for a PagerDuty that disagrees);
 - ``GET``/``POST /schedules/{id}/overrides`` (the batch form, one status per override) and
   ``DELETE /schedules/{id}/overrides/{id}`` (an override in progress is cut at ``now``: 200);
+- IDs in paths percent-decoded, one segment each;
 - ``Authorization: Token token=…`` checked (401), scopes per token (403), unknown IDs (404), and
   failures on demand: :meth:`PagerDutyStandIn.fail_next` answers the next requests with 429 and
   ``Retry-After`` (or ``ratelimit-reset``), or a 5xx.
@@ -929,7 +930,8 @@ class PagerDutyStandIn:
                 if scopes is not None and scope not in scopes:
                     raise _error(403, "Access Denied", 2010, f"the token lacks {scope}")
                 body = json.loads(raw.decode("utf-8")) if raw else None
-                status, answer = getattr(self, handler)(query, body, **match.groupdict())
+                ids = {k: urllib.parse.unquote(v) for k, v in match.groupdict().items()}
+                status, answer = getattr(self, handler)(query, body, **ids)
                 return status, answer, {}
         raise _error(404, "Not Found", 2100)
 

@@ -198,7 +198,15 @@ def json_doc(text: str, what: str) -> Any:
 def csv_table(text: str, what: str) -> list[list[str]]:
     """Every row as long as the header; no text cell a spreadsheet would run as a formula."""
     text.encode("utf-8")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    # A 4 MB postmortem may make one cell longer than the csv module's default field limit
+    # (131,072): that is the reader's limit, not a malformed table. Raised for this read only
+    # (the library's own CSV readers rely on the default).
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    finally:
+        csv.field_size_limit(limit)
     assert rows, f"{what}: no header"
     for n, row in enumerate(rows):
         assert len(row) == len(rows[0]), f"{what}: row {n} has {len(row)} cells, not {len(rows[0])}"

@@ -151,8 +151,9 @@ def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
     parser.add_argument(
         "--root",
         metavar="DIR",
-        help="where local module sources may lead (default: the git work tree holding INPUT, "
-        "else INPUT's folder); files are always read only inside their own folder",
+        help="a folder holding INPUT, to let local module sources lead above INPUT (default: "
+        "INPUT's folder, nothing above it is read); files are always read only inside their "
+        "own folder",
     )
     if pages:
         parser.add_argument(
@@ -328,6 +329,9 @@ def import_summary(path: str, result: Any, *, verbose: bool = False) -> str:
         if n
     )
     line = f"note: {path}: imported {imported}; {notes}"
+    hint = next((w.hint for w in result.warnings if w.hint), None)
+    if hint:
+        line = f"{line}; {hint}"
     if verbose:
         return f"{line}\n{result.report()}"
     return f"{line} (-v for details)"

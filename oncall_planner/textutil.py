@@ -61,6 +61,12 @@ def _refuse(regex: re.Pattern[str], value: str, where: str, field: str, what: st
     )
 
 
+def is_name_text(value: str) -> bool:
+    """Whether :func:`check_name_text` accepts ``value`` (for validators that build their message
+    only for what they refuse)."""
+    return _NOT_IN_NAMES.search(value) is None
+
+
 def check_name_text(value: str, where: str, field: str = "name") -> None:
     """Refuse control characters, line breaks and lone surrogates in a name or an email."""
     _refuse(

@@ -235,6 +235,21 @@ def year_in_range(value: dt.datetime) -> bool:
     return value.year in TIMESTAMP_YEARS
 
 
+def is_plain_instant(value: object) -> bool:
+    """Whether :func:`check_instant` accepts ``value`` with its default years, for the common
+    case only: a datetime in a ``zoneinfo`` zone or a fixed offset, in whole minutes. False says
+    nothing (ask :func:`check_instant`, which builds the message); validators call this first."""
+    if type(value) is not dt.datetime:
+        return False
+    tz = value.tzinfo
+    if (type(tz) is not ZoneInfo and type(tz) is not dt.timezone) or value.year not in (
+        TIMESTAMP_YEARS
+    ):
+        return False
+    delta = value - EPOCH
+    return not delta.microseconds and not delta.seconds % MINUTE
+
+
 def check_aware(
     value: object, where: str, field: str, years: range = TIMESTAMP_YEARS
 ) -> dt.datetime:

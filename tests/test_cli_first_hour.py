@@ -165,6 +165,26 @@ def test_the_summary_counts_each_kind_of_note(
     assert err == f"note: {path}: {counts} (-v for details)\n"
 
 
+def test_the_summary_counts_notes_of_other_kinds_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A layer start with seconds (OCP605: PagerDuty cuts it to the minute) is neither left out
+    # nor a placeholder; the summary used to end in "; " with nothing after it.
+    (tmp_path / "main.tf").write_text(
+        'resource "pagerduty_user" "a" {\n  name = "Ann"\n  email = "ann@example.com"\n}\n'
+        'resource "pagerduty_schedule" "s" {\n  name = "S"\n  time_zone = "Europe/London"\n'
+        '  layer {\n    name = "L"\n    start = "2025-01-06T09:00:30Z"\n'
+        '    rotation_virtual_start = "2025-01-06T09:00:00Z"\n'
+        "    rotation_turn_length_seconds = 86400\n    users = [pagerduty_user.a.id]\n  }\n}\n",
+        encoding="utf-8",
+    )
+    _, _, err = run(capsys, "render", str(tmp_path), *WINDOW)
+    assert err == (
+        f"note: {tmp_path}: imported 1 schedule, 0 escalation policies; 1 other note "
+        "(-v for details)\n"
+    )
+
+
 def test_quiet_still_silences_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
     _, _, err = run(capsys, "check", SEED, *WINDOW, "-q")
     assert err == ""

@@ -4,7 +4,10 @@ SOURCES.md says which), each with the facts it declares written by hand in ``exp
 The expected facts are read from ``expected.json`` and compared with what the importer made;
 nothing here derives them from the importer. A configuration imports *fully* when nothing is
 left out (no OCP601/OCP603); ``expected.json`` lists what is unknowable offline where the
-original is written that way.
+original is written that way. Where the input folder calls modules above it (a repository's
+``examples/`` calling ``../modules``), ``expected.json`` names the ``root`` that holds them and
+the module calls that lead above the input (``above_the_input``): without ``root`` they are not
+read, with it everything is.
 """
 
 from __future__ import annotations
@@ -35,8 +38,13 @@ REFUSED = [n for n in ALL if "error" in expectation(n)]
 def load(name: str) -> tuple[dict[str, Any], TerraformImport]:
     expected = expectation(name)
     source = CORPUS / name / expected.get("input", ".")
-    result = import_terraform(source, variables=expected.get("variables"))
+    root = CORPUS / name / expected["root"] if "root" in expected else None
+    result = import_terraform(source, variables=expected.get("variables"), root=root)
     return expected, result
+
+
+#: Configurations whose input folder calls modules above it.
+ABOVE = [n for n in ALL if "above_the_input" in expectation(n)]
 
 
 @pytest.mark.parametrize("name", REFUSED)
@@ -45,6 +53,29 @@ def test_refused_configurations_are_refused_naming_the_line(name: str) -> None:
     with pytest.raises(InputReadError) as info:
         import_terraform(CORPUS / name / expected.get("input", "."))
     assert expected["error"] in str(info.value)
+
+
+@pytest.mark.parametrize("name", ABOVE)
+def test_without_a_root_modules_above_the_input_are_not_read_and_the_hint_names_the_root(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = expectation(name)
+    monkeypatch.chdir(CORPUS)
+    result = import_terraform(Path(name) / expected["input"], variables=expected.get("variables"))
+    outside = [w for w in result.warnings if w.code == "OCP603"]
+    assert sorted(w.subject for w in outside) == sorted(expected["above_the_input"])
+    for warning in outside:
+        assert "leads outside the folder the import was given" in warning.message
+        assert warning.location.line is not None, str(warning)
+        assert warning.hint is not None
+        assert f"--root {Path(name) / expected['root']} " in warning.hint
+
+
+@pytest.mark.parametrize("name", ABOVE)
+def test_with_the_root_given_no_module_is_left_unread(name: str) -> None:
+    # What the modules declare is compared with expected.json by the tests below.
+    _, result = load(name)
+    assert [w for w in result.warnings if w.code == "OCP603"] == []
 
 
 def utc(text: str) -> dt.datetime:

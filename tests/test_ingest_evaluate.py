@@ -181,6 +181,16 @@ resource "pagerduty_team" "summary" {
     assert result.addresses[("Team", "Two crew")] == 'module.teams["two"].pagerduty_team.t'
 
 
+def test_path_root_is_the_folder_named_even_when_the_root_is_wider(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    live.mkdir()
+    (live / "main.tf").write_text(
+        'resource "pagerduty_team" "t" {\n  name = path.root\n}\n', encoding="utf-8"
+    )
+    result = import_terraform(live, root=tmp_path)
+    assert [t.name for t in result.plan.teams] == [str(live)]
+
+
 def test_a_map_keyed_by_ids_gives_instances_but_no_order(tmp_path: Path) -> None:
     extra = """
 resource "pagerduty_user" "u" {

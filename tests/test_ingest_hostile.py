@@ -133,6 +133,70 @@ def test_a_tfvars_symlink_out_of_the_folder_is_refused_without_its_content(
     assert "hunter2" not in str(info.value)
 
 
+def repository_with_a_module_above(tmp_path: Path) -> Path:
+    """A git work tree whose ``live/`` folder calls ``../modules/team``; the module's file would
+    refuse the whole import if it were read (it mentions PagerDuty and does not parse)."""
+    (tmp_path / ".git").mkdir()
+    module = tmp_path / "modules" / "team"
+    module.mkdir(parents=True)
+    (module / "main.tf").write_text(
+        USER + 'resource "pagerduty_team" "t" {\n  name = \n', encoding="utf-8"
+    )
+    live = tmp_path / "live"
+    live.mkdir()
+    (live / "main.tf").write_text(
+        USER + schedule() + 'module "team" {\n  source = "../modules/team"\n}\n',
+        encoding="utf-8",
+    )
+    return live
+
+
+def test_a_module_source_above_the_folder_named_is_not_read(tmp_path: Path) -> None:
+    live = repository_with_a_module_above(tmp_path)
+    result = import_terraform(live)  # the module would refuse the import if it were read
+    assert [s.name for s in result.plan.schedules] == ["S"]
+    (note,) = [n for n in result.notes if n.code == "OCP603"]
+    assert note.subject == "module.team"
+    assert str(note.location) == f"{live / 'main.tf'}:21"
+    assert "leads outside the folder the import was given" in note.message
+    assert note.hint is not None and f"--root {tmp_path} " in note.hint
+
+
+def test_a_module_source_above_the_named_file_is_not_read(tmp_path: Path) -> None:
+    live = repository_with_a_module_above(tmp_path)
+    result = import_terraform(live / "main.tf")
+    assert [n.subject for n in result.notes if n.code == "OCP603"] == ["module.team"]
+
+
+def test_root_widens_where_module_sources_may_lead(tmp_path: Path) -> None:
+    live = repository_with_a_module_above(tmp_path)
+    with pytest.raises(InputReadError) as info:
+        import_terraform(live, root=tmp_path)
+    assert "modules/team/main.tf:6" in str(info.value)  # now it is read
+
+
+def test_a_root_that_does_not_hold_the_input_is_refused(tmp_path: Path) -> None:
+    live = repository_with_a_module_above(tmp_path)
+    with pytest.raises(InputReadError) as info:
+        import_terraform(live, root=tmp_path / "modules")
+    assert "outside the root folder" in str(info.value)
+
+
+def test_the_cli_names_the_root_to_pass_and_reads_the_module_with_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repository_with_a_module_above(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "live", "--since", "2025-01-06", "--days", "7"]
+    main(args)
+    out, err = capsys.readouterr()
+    assert "OCP603 module-not-read: Terraform module.team" in out
+    assert "hint: pass --root . (root= in Python) to read it" in out
+    assert "pass --root ." in err.splitlines()[0]
+    assert main([*args, "--root", "."]) == 2
+    assert "modules/team/main.tf:6" in capsys.readouterr().err
+
+
 def test_a_symlink_inside_the_folder_is_read(tmp_path: Path) -> None:
     root = folder(tmp_path, {"users.tf.txt": USER, "main.tf": schedule()})
     (root / "users.tf").symlink_to(root / "users.tf.txt")
@@ -180,6 +244,82 @@ def test_a_5000_digit_json_number_is_refused(tmp_path: Path) -> None:
     root = folder(tmp_path, {"main.tf.json": doc % ("9" * 5000)})
     with pytest.raises(InputReadError, match="more than 400 digits"):
         import_terraform(root)
+
+
+DIGITS_INDEX = 'resource "pagerduty_team" "t" {\n  name = pagerduty_user.u.' + "9" * 5000 + "\n}\n"
+
+
+def test_a_5000_digit_index_in_a_reference_is_refused(tmp_path: Path) -> None:
+    root = folder(tmp_path, {"main.tf": USER + DIGITS_INDEX})
+    with pytest.raises(InputReadError) as info:
+        import_terraform(root)
+    message = str(info.value)
+    assert "main.tf:6" in message and "a number with 5000 digits" in message
+    assert len(message) < 300 and len(message.splitlines()) == 1
+
+
+def test_a_5000_digit_index_in_a_tf_json_reference_is_refused(tmp_path: Path) -> None:
+    doc = {
+        "resource": {
+            "pagerduty_user": {"u": {"name": "U", "email": "u@example.com"}},
+            "pagerduty_team": {"t": {"name": "${pagerduty_user.u.%s}" % ("9" * 5000)}},
+        }
+    }
+    root = folder(tmp_path, {"main.tf.json": json.dumps(doc, indent=1)})
+    with pytest.raises(InputReadError) as info:
+        import_terraform(root)
+    message = str(info.value)
+    assert "a number with 5000 digits" in message
+    assert len(message) < 300 and len(message.splitlines()) == 1
+
+
+LONG_NAME = "x" * 5000
+LONG_SOURCE = 'module "m" {\n  source = "./' + LONG_NAME + '"\n}\n'
+LONG_FILEEXISTS = (
+    'resource "pagerduty_user" "u" {\n'
+    f'  name  = fileexists("{LONG_NAME}") ? "A" : "B"\n'
+    '  email = "u@example.com"\n}\n'
+)
+
+
+def test_a_5000_character_module_source_is_refused_cut_short(tmp_path: Path) -> None:
+    root = folder(tmp_path, {"main.tf": USER + LONG_SOURCE})
+    with pytest.raises(InputReadError) as info:
+        import_terraform(root)
+    message = str(info.value)
+    assert "main.tf:6" in message and "module.m" in message
+    assert "File name too long" in message and "5,002 characters" in message
+    assert len(message) < 300 and len(message.splitlines()) == 1
+
+
+def test_a_5000_character_file_path_is_refused_cut_short(tmp_path: Path) -> None:
+    user = f'resource "pagerduty_user" "u" {{\n  name  = file("{LONG_NAME}")\n'
+    root = folder(tmp_path, {"main.tf": user + '  email = "u@example.com"\n}\n'})
+    with pytest.raises(InputReadError) as info:
+        import_terraform(root)
+    message = str(info.value)
+    assert "main.tf:2" in message and "File name too long" in message
+    assert "5,000 characters" in message
+    assert len(message) < 300 and len(message.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        USER + DIGITS_INDEX,
+        USER + LONG_SOURCE,
+        LONG_FILEEXISTS,
+    ],
+    ids=["digits", "module source", "fileexists"],
+)
+def test_the_cli_refuses_hostile_lengths_in_one_line_with_exit_2(
+    tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = folder(tmp_path, {"main.tf": text})
+    code = main(["check", str(root), "--since", "2025-01-06", "--days", "7", "-q"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and len(err) < 400, err[:400]
 
 
 def test_deeply_nested_tf_json_is_refused(tmp_path: Path) -> None:

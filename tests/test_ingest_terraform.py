@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import string
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -685,6 +686,50 @@ JSON_DOCS = st.recursive(
 )
 
 
+PAIRS_DOCS = st.recursive(
+    st.none() | st.integers() | st.text(alphabet='ab"\\:{}[], ', max_size=4),
+    lambda children: (
+        st.lists(children, max_size=3).map(lambda items: ("list", items))
+        | st.lists(st.tuples(JSON_KEYS, children), max_size=3).map(lambda pairs: ("obj", pairs))
+    ),
+    max_leaves=12,
+)
+
+
+def pairs_text(doc: object) -> str:
+    """JSON text of a tree whose objects are lists of pairs (so a key may be written twice)."""
+    if isinstance(doc, tuple) and doc[0] == "list":
+        return "[" + ", ".join(pairs_text(v) for v in doc[1]) + "]"
+    if isinstance(doc, tuple):
+        return "{" + ", ".join(f"{json.dumps(k)}: {pairs_text(v)}" for k, v in doc[1]) + "}"
+    return json.dumps(doc)
+
+
+def has_duplicate(doc: object) -> bool:
+    if not isinstance(doc, tuple):
+        return False
+    if doc[0] == "obj":
+        keys = [k for k, _ in doc[1]]
+        if len(set(keys)) != len(keys):
+            return True
+        return any(has_duplicate(v) for _, v in doc[1])
+    return any(has_duplicate(v) for v in doc[1])
+
+
+@given(st.lists(st.tuples(JSON_KEYS, PAIRS_DOCS), max_size=4).map(lambda p: ("obj", p)))
+def test_a_json_key_written_twice_anywhere_is_refused_and_only_then(doc: object) -> None:
+    from oncall_planner.ingest.terraform.jsonsyntax import read_document
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    text = pairs_text(doc)
+    if has_duplicate(doc):
+        with pytest.raises(InputReadError, match="duplicate key"):
+            read_document(Source("x", text), keep_depth=3)
+    else:
+        data, _ = read_document(Source("x", text), keep_depth=3)
+        assert data == json.loads(text)
+
+
 @given(st.dictionaries(JSON_KEYS, JSON_DOCS, max_size=4), st.booleans())
 def test_json_key_offsets_point_at_their_keys(doc: dict[str, object], indent: bool) -> None:
     from oncall_planner.ingest.terraform.jsonsyntax import read_document
@@ -696,3 +741,154 @@ def test_json_key_offsets_point_at_their_keys(doc: dict[str, object], indent: bo
     for path, pos in offsets.items():
         if isinstance(path[-1], str):
             assert text.startswith(json.dumps(path[-1]), pos), (path, pos)
+
+
+def every_key_written(text: str) -> list[int]:
+    """The oracle for key_offsets: every JSON string read from its first quote to its end, each
+    one followed by a colon being a key (slow and plain)."""
+    found, i, in_string, start = [], 0, False, 0
+    while i < len(text):
+        c = text[i]
+        if in_string:
+            if c == "\\":
+                i += 2
+                continue
+            if c == '"':
+                in_string = False
+                if text[i + 1 :].lstrip(" \t\r\n").startswith(":"):
+                    found.append(start)
+        elif c == '"':
+            in_string, start = True, i
+        i += 1
+    return found
+
+
+@given(
+    JSON_DOCS,
+    st.sampled_from([None, 1, "\t"]),
+    st.sampled_from([(", ", ": "), (",", ":"), (" ,", " :\t")]),
+    st.booleans(),
+)
+def test_json_key_offsets_are_every_key_in_document_order(
+    doc: object, indent: object, separators: tuple[str, str], ascii_only: bool
+) -> None:
+    from oncall_planner.ingest.terraform.jsonsyntax import key_offsets
+
+    text = json.dumps(doc, indent=indent, separators=separators, ensure_ascii=ascii_only)  # type: ignore[arg-type]
+    assert key_offsets(text) == every_key_written(text)
+
+
+def resource_doc(body: object) -> object:
+    """A .tf.json document (as pairs) with one schedule resource whose body is ``body``."""
+    schedule = ("obj", [("s", body)])
+    return ("obj", [("resource", ("obj", [("pagerduty_schedule", schedule)]))])
+
+
+BODIES = st.lists(
+    st.tuples(st.sampled_from(["name", "layer", "//", "time_zone", "dynamic", "x"]), PAIRS_DOCS),
+    max_size=4,
+).map(lambda pairs: ("obj", pairs))
+
+
+@given(BODIES)
+def test_a_tf_json_key_written_twice_anywhere_is_refused_and_only_then(body: object) -> None:
+    from oncall_planner.ingest.terraform.jsonsyntax import terraform_blocks
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    text = pairs_text(resource_doc(body))
+    try:
+        terraform_blocks(Source("x.tf.json", text))
+    except InputReadError as exc:
+        refused = "duplicate key" in str(exc)
+    else:
+        refused = False
+    assert refused == has_duplicate(resource_doc(body))
+
+
+def walk_blocks(blocks: list[Any]) -> Any:
+    for block in blocks:
+        yield block
+        yield from walk_blocks(block.blocks)
+
+
+TF_JSON_BODIES = st.dictionaries(
+    st.sampled_from(["name", "layer", "//", "time_zone", "users", "x", "dynamic"]),
+    st.one_of(
+        st.text(alphabet='ab${}."\\ :', max_size=6),
+        st.lists(st.dictionaries(st.sampled_from(["start", "restriction", "y"]), JSON_DOCS)),
+        st.dictionaries(st.sampled_from(["layer", "start", "content", "for_each"]), JSON_DOCS),
+        JSON_DOCS,
+    ),
+)
+
+
+@given(st.lists(TF_JSON_BODIES, min_size=1, max_size=3), st.booleans())
+def test_tf_json_blocks_and_attributes_are_located_at_their_keys(
+    bodies: list[dict[str, Any]], indent: bool
+) -> None:
+    from oncall_planner.ingest.terraform.jsonsyntax import terraform_blocks
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    doc = {
+        "//": {"note": ["a", {"b": 1}]},
+        "terraform": {"required_providers": {"pagerduty": {"source": "x"}}},
+        "resource": {"pagerduty_schedule": {f"s{i}": b for i, b in enumerate(bodies)}},
+    }
+    text = json.dumps(doc, indent=2 if indent else None)
+    try:
+        blocks = terraform_blocks(Source("x.tf.json", text))
+    except InputReadError:
+        return  # a body Terraform would refuse (a nested block that is not an object)
+    for block in walk_blocks(blocks):
+        shown = [json.dumps(label) for label in (*block.labels[-1:], block.type)]
+        assert text[block.pos] == "{" or any(text.startswith(s, block.pos) for s in shown), (
+            block.type,
+            text[block.pos : block.pos + 20],
+        )
+        for name, attr in block.attributes.items():
+            assert text.startswith(json.dumps(name), attr.pos), name
+
+
+@given(
+    st.text(alphabet="ab\n\r", max_size=3000),
+    st.lists(st.integers(min_value=0, max_value=3000), min_size=1, max_size=20),
+)
+def test_a_source_line_is_one_plus_the_newlines_before_the_offset(
+    text: str, offsets: list[int]
+) -> None:
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    src = Source("x", text)
+    for pos in offsets:
+        pos = min(pos, len(text))
+        assert src.line(pos) == text.count("\n", 0, pos) + 1
+
+
+@given(
+    st.text(alphabet="ab\n", max_size=2000),
+    st.lists(st.integers(min_value=-5, max_value=2100), max_size=30),
+)
+def test_source_lines_of_many_offsets_are_each_offsets_line(text: str, offsets: list[int]) -> None:
+    from oncall_planner.ingest.terraform.syntax import Source
+
+    src = Source("x", text)
+    assert src.lines(offsets) == [src.line(pos) for pos in offsets]
+
+
+@pytest.mark.parametrize("name", ["seed-pagerduty.tf", "cdk.tf.json"])
+def test_import_locations_are_the_lines_of_their_blocks(name: str) -> None:
+    path = Path(__file__).parent / "data" / name
+    result = import_terraform(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    checked = 0
+    for key, (file, line) in result.locations.items():
+        assert file == str(path) and line is not None
+        if key[0] == "User" or (key[0] in ("Schedule", "EscalationPolicy") and len(key) == 2):
+            label = result.addresses[key].split(".")[-1]
+            assert f'"{label}"' in lines[line - 1], (key, line, lines[line - 1])
+            checked += 1
+        elif name.endswith(".tf"):  # a layer or a rule: its block's first line
+            kind = result.addresses[key].split(".")[-1].split("[")[0]
+            assert lines[line - 1].strip() == kind + " {", (key, line, lines[line - 1])
+            checked += 1
+    assert checked >= 4

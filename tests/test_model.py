@@ -270,19 +270,45 @@ def test_plan_collects_what_policies_and_schedules_refer_to() -> None:
     assert plan.schedule("Checkout") == schedule
 
 
-def test_plan_refuses_two_users_with_one_email() -> None:
+def test_plan_refuses_two_users_with_one_email_naming_where_each_is_given() -> None:
     other = User("Alice Smith", "alice@example.com")
     s1 = Schedule("A", "Etc/UTC", [layer()])
-    s2 = Schedule("B", "Etc/UTC", [layer(users=[other])])
-    with raises("OnCallPlan: two different users share the email 'alice@example.com'"):
+    s2 = Schedule("B", "Etc/UTC", [layer(users=[BOB, other])])
+    with raises(
+        "OnCallPlan: two users with the email 'alice@example.com' "
+        "(schedules[0].layers[0].users[0] and schedules[1].layers[0].users[1]); they differ in "
+        "name; each needs its own email"
+    ):
         OnCallPlan(schedules=[s1, s2])
 
 
-def test_plan_refuses_two_schedules_with_one_name() -> None:
+def test_plan_refuses_two_schedules_with_one_name_naming_where_each_is_given() -> None:
     s1 = Schedule("A", "Etc/UTC", [layer()])
     s2 = Schedule("A", "Europe/London", [layer()])
-    with raises("two different schedules share the name 'A'"):
+    policy = EscalationPolicy("P", [EscalationRule(5, [Target.schedule(s2)])])
+    with raises(
+        "OnCallPlan: two schedules named 'A' (schedules[0] and "
+        "escalation_policies[0].rules[0].targets[0].schedule); they differ in time_zone; each "
+        "needs its own name"
+    ):
+        OnCallPlan(schedules=[s1], escalation_policies=[policy])
+
+
+def test_a_duplicate_name_is_one_short_line_however_big_the_objects() -> None:
+    crowd = [User(f"Person {i}", f"person{i}@example.com") for i in range(300)]
+    s1 = Schedule("Big", "Etc/UTC", [layer(users=crowd)])
+    s2 = Schedule("Big", "Etc/UTC", [layer(users=crowd[::-1])])
+    with pytest.raises(ValidationError) as info:
         OnCallPlan(schedules=[s1, s2])
+    assert str(info.value) == (
+        "OnCallPlan: two schedules named 'Big' (schedules[0] and schedules[1]); they differ in "
+        "layers; each needs its own name"
+    )
+
+
+def test_a_duplicate_email_differing_in_case_shows_both_spellings() -> None:
+    with raises("two users with the email 'ann@example.com' / 'Ann@example.com' (users[0] and"):
+        OnCallPlan(users=[User("Ann", "ann@example.com"), User("Ann", "Ann@example.com")])
 
 
 def test_zoneinfo_and_pytz_instants_make_equal_layers() -> None:

@@ -15,6 +15,7 @@ from oncall_planner.pagerduty_api.client import (
     Recorder,
     ReplayTransport,
     base_url_from,
+    credentials_from_environment,
     token_from_environment,
 )
 from oncall_planner.testing import READ_ONLY, PagerDutyStandIn
@@ -148,6 +149,30 @@ def test_the_token_comes_from_the_providers_variables() -> None:
     assert token_from_environment({"PAGERDUTY_USER_TOKEN": "u1"}) == "u1"
     with pytest.raises(APIError, match="set PAGERDUTY_TOKEN"):
         token_from_environment({})
+
+
+def test_an_oauth_token_is_read_when_no_api_key_is_set() -> None:
+    assert credentials_from_environment({"PAGERDUTY_OAUTH_TOKEN": " oa1 "}) == ("oa1", True)
+    both = {"PAGERDUTY_TOKEN": "key1", "PAGERDUTY_OAUTH_TOKEN": "oa1"}
+    assert credentials_from_environment(both) == ("key1", False)  # the provider's variables first
+    with pytest.raises(APIError, match="PAGERDUTY_OAUTH_TOKEN to a scoped OAuth access token"):
+        credentials_from_environment({})
+
+
+def test_an_oauth_token_is_sent_as_a_bearer_token() -> None:
+    # PagerDuty takes API keys as "Token token=…" and OAuth access tokens as "Bearer …"; the
+    # stand-in accepts each only in its own scheme.
+    oauth = "pd-oauth-access-5e11"
+    with PagerDutyStandIn(account(), {TOKEN: None}, oauth_tokens={oauth: READ_ONLY}) as server:
+        c = PagerDutyClient.from_environment(server.base_url, {"PAGERDUTY_OAUTH_TOKEN": oauth})
+        assert [u["id"] for u in c.iter_all("/users", "users")][:1] == ["PUANA01"]
+        with pytest.raises(APIError) as refused:  # its scopes hold, as for an API key
+            c.post("/schedules/PSPAY01/overrides", {"overrides": []})
+        assert refused.value.status == 403
+        as_key = PagerDutyClient(oauth, server.base_url, max_attempts=1)
+        with pytest.raises(APIError) as caught:
+            as_key.get("/users")
+        assert caught.value.status == 401
 
 
 def test_the_base_url_is_https_or_a_local_stand_in() -> None:

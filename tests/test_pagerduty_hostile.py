@@ -451,6 +451,26 @@ def test_a_schedule_pagerduty_gives_no_final_schedule_for_is_not_verified_rather
     assert len(result.schedules) >= 1  # the others still are
 
 
+def test_verify_that_compared_nothing_is_exit_2_not_a_green_gate(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from oncall_planner.cli import main
+
+    def drop(body: Any) -> None:
+        body["schedule"].pop("final_schedule", None)
+
+    monkeypatch.setenv("PAGERDUTY_TOKEN", TOKEN)
+    argv = ["--since", "2025-03-03T14:00Z", "--days", "1", "--schedule", "PSPAY01"]
+    with _mutated("/schedules/PSPAY01", drop) as pd:
+        code = main(["verify", "--base-url", pd.base_url, *argv])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "PSPAY01" in captured.out and "not verified" in captured.out  # the note says why
+    assert captured.err.strip().endswith(
+        "nothing verified: no schedule could be compared with PagerDuty (1 note(s) above say why)"
+    )
+
+
 def _recording(tmp_path: Path) -> Path:
     import shutil
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -252,7 +253,10 @@ def test_a_target_refuses_anything_but_a_schedule() -> None:
 
 def test_schedule_names_are_unique_across_both_kinds() -> None:
     refused(
-        "two different schedules share the name 'Ops'",
+        re.escape(
+            "two schedules named 'Ops' (schedules[0] and shift_schedules[0]); one is a "
+            "Schedule, the other a ShiftSchedule"
+        ),
         lambda: OnCallPlan(
             schedules=[layer_schedule("Ops")], shift_schedules=[shift_schedule("Ops")]
         ),

@@ -38,6 +38,56 @@ def test_the_articles_file_reads_as_written() -> None:
     assert slo.sli.total.startswith("sum(rate(http_requests_total")
 
 
+@pytest.mark.parametrize(
+    ("original", "typo", "where"),
+    [
+        (
+            "    target: 99.95%",
+            "    traget: 99.95%",
+            "slos[0]: unknown field 'traget'; did you mean 'target'?",
+        ),
+        ("      total:", "      totl:", "slos[0].sli: unknown field 'totl'; did you mean 'total'?"),
+        (
+            "service: checkout",
+            "servce: checkout",
+            "unknown field 'servce'; did you mean 'service'?",
+        ),
+    ],
+    ids=["slo", "sli", "top"],
+)
+def test_a_misspelt_field_of_the_articles_format_is_refused_by_name(
+    original: str, typo: str, where: str, tmp_path: Path
+) -> None:
+    text = ARTICLE.read_text(encoding="utf-8")
+    assert original in text
+    path = tmp_path / "slo.yaml"
+    path.write_text(text.replace(original, typo, 1), encoding="utf-8")
+    with pytest.raises(InputReadError) as caught:
+        load_slo_spec(path)
+    assert where in str(caught.value)
+
+
+def test_a_misspelt_alerting_list_is_refused_rather_than_giving_the_defaults(
+    tmp_path: Path,
+) -> None:
+    text = ARTICLE.read_text(encoding="utf-8") + (
+        "    alertng:\n      - name: fast\n        windows: [{long: 1h, short: 5m, burn_rate: 14.4}]\n"
+    )
+    path = tmp_path / "slo.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputReadError, match="did you mean 'alerting'"):
+        load_slo_spec(path)
+
+
+def test_fields_of_a_teams_own_are_ignored(tmp_path: Path) -> None:
+    text = ARTICLE.read_text(encoding="utf-8").replace(
+        "service: checkout", "service: checkout\nowner: payments-team\nrunbook: https://x.invalid"
+    )
+    path = tmp_path / "slo.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_slo_spec(path).slos == load_slo_spec(ARTICLE).slos
+
+
 def test_the_workbook_defaults_for_a_30_day_window() -> None:
     page, ticket = default_alerts(30 * 86400)
     assert [(w.long, w.short, w.burn_rate) for w in page.windows] == [

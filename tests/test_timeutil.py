@@ -7,6 +7,8 @@ import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from oncall_planner import PAGERDUTY_TIME_ZONES, ValidationError
 from oncall_planner.timeutil import (
@@ -220,3 +222,29 @@ def test_a_batch_conversion_scans_the_years_it_spans(monkeypatch: pytest.MonkeyP
     locals_ = [to_seconds(dt.datetime(y, 3, 1, tzinfo=UTC)) for y in range(2030, 2040)]
     assert zclock.from_local_sorted(locals_) == [zclock.from_local(x) for x in locals_]
     assert set(range(2030, 2040)) <= set(scanned) and len(set(scanned)) <= 14
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1900, 1, 1),
+        max_value=dt.datetime(9100, 1, 1),
+        timezones=st.sampled_from(
+            [
+                dt.timezone.utc,
+                dt.timezone(dt.timedelta(hours=5, minutes=30)),
+                dt.timezone(dt.timedelta(seconds=-3723)),
+                ZoneInfo("Europe/Berlin"),
+                ZoneInfo("America/St_Johns"),
+            ]
+        ),
+    ).map(lambda v: v.replace(second=0, microsecond=0) if v.microsecond % 2 else v)
+)
+def test_a_plain_instant_is_one_check_instant_accepts(value: dt.datetime) -> None:
+    from oncall_planner.timeutil import check_instant, is_plain_instant
+
+    try:
+        check_instant(value, "X", "start")
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert is_plain_instant(value) == accepted

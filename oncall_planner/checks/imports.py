@@ -14,10 +14,12 @@ from typing import Any
 from oncall_planner.checks._engine import Context, Hit, rule
 
 
+def _own(ctx: Context, code: str) -> list[Any]:
+    return [note for note in ctx.import_notes if getattr(note, "code", None) == code]
+
+
 def _notes(ctx: Context, code: str) -> Iterator[Hit]:
-    for note in ctx.import_notes:
-        if getattr(note, "code", None) != code:
-            continue
+    for note in _own(ctx, code):
         location = note.location
         where = (str(location.file), location.line)
         yield Hit(
@@ -70,14 +72,15 @@ def placeholder(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     "module-not-read",
     "warning",
     "A module the import did not read (a registry or git source, a folder outside the one "
-    "given): whatever it declares is not checked.",
+    "given, which --root can widen): whatever it declares is not checked.",
 )
 def module_not_read(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    for hit in _notes(ctx, "OCP603"):
+    for note, hit in zip(_own(ctx, "OCP603"), _notes(ctx, "OCP603")):
         yield Hit(
             hit.subject,
             hit.message,
-            hint="check the plan JSON instead, or give a higher folder as the root",
+            hint=getattr(note, "hint", None)
+            or "check the plan JSON instead, where Terraform has read every module",
             location=hit.location,
         )
 

@@ -150,8 +150,9 @@ def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
     parser.add_argument(
         "--root",
         metavar="DIR",
-        help="where local module sources may lead (default: the git work tree holding INPUT, "
-        "else INPUT's folder); files are always read only inside their own folder",
+        help="a folder holding INPUT, to let local module sources lead above INPUT (default: "
+        "INPUT's folder, nothing above it is read); files are always read only inside their "
+        "own folder",
     )
     if pages:
         parser.add_argument(
@@ -314,16 +315,22 @@ def import_summary(path: str, result: Any, *, verbose: bool = False) -> str:
             _count(len(plan.escalation_policies), "escalation policy", "escalation policies"),
         ]
     )
+    listed = {id(d) for d in (*result.warnings, *result.placeholders)}
+    others = sum(1 for d in getattr(result, "notes", ()) if id(d) not in listed)
     notes = ", ".join(
         text
         for n, text in (
             (len(result.warnings), f"{len(result.warnings)} not imported"),
             (len(result.placeholders), _count(len(result.placeholders), "placeholder")),
             (len(result.ignored), f"{len(result.ignored)} ignored"),
+            (others, _count(others, "other note")),
         )
         if n
     )
     line = f"note: {path}: imported {imported}; {notes}"
+    hint = next((w.hint for w in result.warnings if w.hint), None)
+    if hint:
+        line = f"{line}; {hint}"
     if verbose:
         return f"{line}\n{result.report()}"
     return f"{line} (-v for details)"

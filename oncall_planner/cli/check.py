@@ -73,7 +73,12 @@ def run(args: argparse.Namespace) -> int:
 
     plan, imported = load_plan(args)
     if imported is not None and not plan.all_schedules and not plan.escalation_policies:
-        left = f" ({len(imported.warnings)} left out; -v for details)" if imported.warnings else ""
+        hint = next((w.hint for w in imported.warnings if w.hint), None)
+        left = (
+            f" ({len(imported.warnings)} left out; {hint + '; ' if hint else ''}-v for details)"
+            if imported.warnings
+            else ""
+        )
         raise UsageError(
             f"{args.input}: nothing to check: the input yields no schedule and no escalation "
             f"policy{left}"

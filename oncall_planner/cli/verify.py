@@ -115,4 +115,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     output(args, result.to_json() if args.format == "json" else result.to_text())
+    if not result.schedules:
+        # A CI gate must not pass having compared nothing (as `check` on an empty import).
+        left = f" ({len(result.notes)} note(s) above say why)" if result.notes else ""
+        raise UsageError(f"nothing verified: no schedule could be compared with PagerDuty{left}")
     return 0 if result.ok else 1

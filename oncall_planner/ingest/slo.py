@@ -31,6 +31,7 @@ import base64
 import contextlib
 import csv
 import datetime as dt
+import difflib
 import http.client
 import io
 import json
@@ -227,6 +228,22 @@ def _known_fields(obj: Mapping[Any, Any], fields: tuple[str, ...], where: _Where
             raise where.error(f"unknown field {_show(key)}; the fields are {', '.join(fields)}")
 
 
+_ARTICLE_FIELDS = ("service", "slos")
+_ARTICLE_SLO_FIELDS = ("name", "description", "target", "window", "sli", "alerting")
+_ARTICLE_SLI_FIELDS = ("type", "good", "bad", "total")
+
+
+def _no_misspelling(obj: Mapping[Any, Any], fields: tuple[str, ...], where: _Where) -> None:
+    """Refuse a field that is a near miss of one the article's format reads (``alertng``,
+    ``traget``): it would otherwise be ignored and the SLO quietly take the defaults. Other
+    fields (a team's own metadata) are ignored, as the article's readers ignore them."""
+    for key in obj:
+        if isinstance(key, str) and key not in fields:
+            close = difflib.get_close_matches(key, fields, n=1, cutoff=0.75)
+            if close:
+                raise where.error(f"unknown field {_show(key)}; did you mean {close[0]!r}?")
+
+
 def _article_alerts(value: Any, where: _Where) -> tuple[BurnRateAlert, ...]:
     if not isinstance(value, list) or not value:
         raise where.error("must be a list of alerts")
@@ -280,6 +297,7 @@ def _make(where: _Where, cls: type[T], **kwargs: Any) -> T:
 
 def _article(doc: Mapping[str, Any], file: str) -> SLOSpec:
     root = _Where(file)
+    _no_misspelling(doc, _ARTICLE_FIELDS, root)
     service = _text(doc, "service", root)
     slos_raw = _get(doc, "slos", root, list)
     if not slos_raw:
@@ -288,8 +306,10 @@ def _article(doc: Mapping[str, Any], file: str) -> SLOSpec:
     for i, item in enumerate(slos_raw):
         w = root / "slos" / i
         slo = _mapping(item, w)
+        _no_misspelling(slo, _ARTICLE_SLO_FIELDS, w)
         sli_w = w / "sli"
         sli = _mapping(_get(slo, "sli", w, dict), sli_w)
+        _no_misspelling(sli, _ARTICLE_SLI_FIELDS, sli_w)
         kind = sli.get("type", "ratio")
         if kind != "ratio":
             raise (sli_w / "type").error(f"only ratio SLIs are supported, got {_show(kind)}")
@@ -342,8 +362,10 @@ def _sloth(doc: Mapping[str, Any], file: str) -> SLOSpec:
     for i, item in enumerate(_get(doc, "slos", root, list)):
         w = root / "slos" / i
         slo = _mapping(item, w)
+        _no_misspelling(slo, _ARTICLE_SLO_FIELDS, w)
         sli_w = w / "sli"
         sli = _mapping(_get(slo, "sli", w, dict), sli_w)
+        _no_misspelling(sli, _ARTICLE_SLI_FIELDS, sli_w)
         if sli.get("events") is None:
             raise sli_w.error("only events SLIs (error_query and total_query) are supported")
         events_w = sli_w / "events"

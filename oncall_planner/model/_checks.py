@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from oncall_planner.errors import ValidationError
-from oncall_planner.textutil import check_description_text, check_name_text
+from oncall_planner.textutil import check_description_text, check_name_text, is_name_text
 
 
 def describe(instance: Any) -> str:
@@ -18,6 +18,13 @@ def describe(instance: Any) -> str:
 
 def name_validator(max_length: int) -> Any:
     def check(instance: Any, attribute: Any, value: Any) -> None:
+        if (
+            type(value) is str
+            and len(value) <= max_length
+            and value.strip()
+            and is_name_text(value)
+        ):
+            return  # valid: the messages below are built only for what is refused
         kind = type(instance).__name__
         if not isinstance(value, str) or not value.strip():
             raise ValidationError(
@@ -53,6 +60,11 @@ def optional_text(max_length: int) -> Any:
 
 def to_tuple(value: Any) -> Any:
     """Lists, generators and other iterables become tuples; strings and scalars stay as they are."""
+    kind = type(value)
+    if kind is tuple:
+        return value
+    if kind is list:
+        return tuple(value)
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         return value
     return tuple(value)
@@ -60,6 +72,12 @@ def to_tuple(value: Any) -> Any:
 
 def items_of(kind: type, *, min_items: int = 0, max_items: int | None = None) -> Any:
     def check(instance: Any, attribute: Any, value: Any) -> None:
+        if (
+            type(value) is tuple
+            and min_items <= len(value) <= (len(value) if max_items is None else max_items)
+            and all(isinstance(item, kind) for item in value)
+        ):
+            return  # valid: the message below is built only for what is refused
         where = f"{describe(instance)}: {attribute.name}"
         if not isinstance(value, tuple):
             raise ValidationError(f"{where} must be a list of {kind.__name__}, got {value!r}")

@@ -9,13 +9,20 @@ import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model._checks import describe, name_validator, optional_text, to_tuple
-from oncall_planner.textutil import check_name_text
+from oncall_planner.textutil import check_name_text, is_name_text
 from oncall_planner.timeutil import check_time_zone
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _check_email(instance: Any, attribute: Any, value: Any) -> None:
+    if (
+        type(value) is str
+        and 6 <= len(value) <= 100
+        and _EMAIL_RE.match(value)
+        and is_name_text(value)
+    ):
+        return  # valid: the messages below are built only for what is refused
     where = describe(instance)
     if isinstance(value, str):
         check_name_text(value, where, "email")
@@ -54,7 +61,7 @@ def _check_members(instance: Any, attribute: Any, value: Any) -> None:
         seen.add(user.email)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Team:
     """A PagerDuty team: a name and its members."""
 

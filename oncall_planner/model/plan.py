@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -15,25 +16,112 @@ from oncall_planner.model.shift import ShiftSchedule
 
 
 def _unique(items: list[Any]) -> tuple[Any, ...]:
-    seen: set[Any] = set()
-    out = []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            out.append(item)
-    return tuple(out)
+    """``items`` without repeats (equal objects once), the first of each kept, in order: a dict
+    keeps the key it was first given."""
+    return tuple(dict.fromkeys(items))
 
 
-def _check_distinct(items: tuple[Any, ...], key: Any, what: str, field: str) -> None:
+def _check_distinct(
+    plan: OnCallPlan, items: tuple[Any, ...], key: Any, what: str, field: str
+) -> None:
     by_key: dict[Any, Any] = {}
     for item in items:
         k = key(item)
-        if k in by_key and by_key[k] != item:
-            raise ValidationError(
-                f"OnCallPlan: two different {what} share the {field} {k!r}: "
-                f"{by_key[k]!r} and {item!r}"
-            )
-        by_key[k] = item
+        first = by_key.setdefault(k, item)
+        if first is not item and first != item:
+            raise ValidationError(_duplicate(plan, first, item, what, field))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _duplicate(plan: OnCallPlan, first: Any, second: Any, what: str, field: str) -> str:
+    """``OnCallPlan: two schedules named 'X' (schedules[0] and schedules[3]); they differ in
+    time_zone``: the kind, the name and where each is given, short whatever the objects hold."""
+    named = getattr(first, field)
+    other = getattr(second, field)
+    if field == "email":
+        shown = _short(named) if named == other else f"{_short(named)} / {_short(other)}"
+        head = f"two {what} with the email {shown}"
+    else:
+        head = f"two {what} named {_short(named)}"
+    places = f"{_place(plan, first)} and {_place(plan, second)}"
+    fields = [
+        a.name
+        for a in attrs.fields(type(first))
+        if type(first) is type(second) and getattr(first, a.name) != getattr(second, a.name)
+    ]
+    differ = (
+        f"; they differ in {', '.join(fields)}"
+        if fields
+        else f"; one is a {type(first).__name__}, the other a {type(second).__name__}"
+        if type(first) is not type(second)
+        else ""
+    )
+    return f"OnCallPlan: {head} ({places}){differ}; each needs its own {field}"
+
+
+def _place(plan: OnCallPlan, obj: Any) -> str:
+    """Where ``obj`` is first given to the plan, as a path (``schedules[1].layers[0].users[2]``)."""
+    for path, item in _given(plan):
+        if item is obj:
+            return path
+    for path, item in _given(plan):
+        if item == obj:
+            return path
+    return "?"
+
+
+def _given(plan: OnCallPlan) -> Iterator[tuple[str, Any]]:
+    """Everything the plan was given, with its path, in the order the plan collects it."""
+
+    def team(path: str, t: Team) -> Iterator[tuple[str, Any]]:
+        yield path, t
+        for m, user in enumerate(t.members):
+            yield f"{path}.members[{m}]", user
+
+    def layered(path: str, schedule: Schedule) -> Iterator[tuple[str, Any]]:
+        yield path, schedule
+        for n, layer in enumerate(schedule.layers):
+            for u, user in enumerate(layer.users):
+                yield f"{path}.layers[{n}].users[{u}]", user
+        for n, t in enumerate(schedule.teams):
+            yield from team(f"{path}.teams[{n}]", t)
+
+    def shifted(path: str, schedule: ShiftSchedule) -> Iterator[tuple[str, Any]]:
+        yield path, schedule
+        for r, rotation in enumerate(schedule.rotations):
+            for e, event in enumerate(rotation.events):
+                for m, member in enumerate(event.members):
+                    yield f"{path}.rotations[{r}].events[{e}].members[{m}]", member
+        for c, shift in enumerate(schedule.custom_shifts):
+            yield f"{path}.custom_shifts[{c}].member", shift.member
+        for n, t in enumerate(schedule.teams):
+            yield from team(f"{path}.teams[{n}]", t)
+
+    for n, schedule in enumerate(plan.schedules):
+        yield from layered(f"schedules[{n}]", schedule)
+    for n, shift_schedule in enumerate(plan.shift_schedules):
+        yield from shifted(f"shift_schedules[{n}]", shift_schedule)
+    for n, user in enumerate(plan.users):
+        yield f"users[{n}]", user
+    for n, given_team in enumerate(plan.teams):
+        yield from team(f"teams[{n}]", given_team)
+    for p, policy in enumerate(plan.escalation_policies):
+        path = f"escalation_policies[{p}]"
+        yield path, policy
+        if policy.team is not None:
+            yield from team(f"{path}.team", policy.team)
+        for r, rule in enumerate(policy.rules):
+            for k, target in enumerate(rule.targets):
+                where = f"{path}.rules[{r}].targets[{k}]"
+                if target.user is not None:
+                    yield f"{where}.user", target.user
+                if isinstance(target.schedule, ShiftSchedule):
+                    yield from shifted(f"{where}.schedule", target.schedule)
+                elif target.schedule is not None:
+                    yield from layered(f"{where}.schedule", target.schedule)
 
 
 def _check_schedules(instance: Any, attribute: Any, value: Any) -> None:
@@ -103,10 +191,12 @@ class OnCallPlan:
             users.extend(team.members)
         users_t = _unique(users)
 
-        _check_distinct(users_t, lambda u: u.email.lower(), "users", "email")
-        _check_distinct((*schedules_t, *shift_t), lambda s: s.name, "schedules", "name")
-        _check_distinct(self.escalation_policies, lambda p: p.name, "escalation policies", "name")
-        _check_distinct(teams_t, lambda t: t.name, "teams", "name")
+        _check_distinct(self, users_t, lambda u: u.email.lower(), "users", "email")
+        _check_distinct(self, (*schedules_t, *shift_t), lambda s: s.name, "schedules", "name")
+        _check_distinct(
+            self, self.escalation_policies, lambda p: p.name, "escalation policies", "name"
+        )
+        _check_distinct(self, teams_t, lambda t: t.name, "teams", "name")
         object.__setattr__(self, "schedules", schedules_t)
         object.__setattr__(self, "shift_schedules", shift_t)
         object.__setattr__(self, "users", users_t)

@@ -21,6 +21,7 @@ from oncall_planner.timeutil import (
     check_instant,
     check_time_zone,
     describe_duration,
+    is_plain_instant,
     parse_time_of_day,
 )
 
@@ -75,7 +76,7 @@ def _check_restriction(instance: Restriction, attribute: Any, value: Any) -> Non
         )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Restriction:
     """A recurring local wall-clock window in which a layer may hold on-call time.
 
@@ -112,8 +113,8 @@ class Restriction:
 
 
 def _check_layer_instant(instance: Any, attribute: Any, value: Any) -> None:
-    if value is None and attribute.name == "end":
-        return
+    if is_plain_instant(value) or (value is None and attribute.name == "end"):
+        return  # valid: the message is built only for what is refused
     check_instant(value, describe(instance), attribute.name)
 
 
@@ -126,8 +127,11 @@ def _check_turn_length(instance: Any, attribute: Any, value: Any) -> None:
         )
 
 
+_RESTRICTION_ITEMS = items_of(Restriction)
+
+
 def _check_restrictions(instance: Any, attribute: Any, value: Any) -> None:
-    items_of(Restriction)(instance, attribute, value)
+    _RESTRICTION_ITEMS(instance, attribute, value)
     kinds = {r.kind for r in value}
     if len(kinds) > 1:
         raise ValidationError(
@@ -147,7 +151,7 @@ def _check_end(instance: Any, attribute: Any, value: Any) -> None:
         )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Layer:
     """One rotation: users take turns of ``turn_length``, counted from ``rotation_virtual_start``.
 
@@ -169,12 +173,16 @@ class Layer:
     end: dt.datetime | None = attrs.field(default=None, validator=_check_end)
 
 
+_LAYER_ITEMS = items_of(Layer, min_items=1)
+_TEAM_ITEMS = items_of(Team)
+
+
 def _check_layers(instance: Any, attribute: Any, value: Any) -> None:
-    items_of(Layer, min_items=1)(instance, attribute, value)
+    _LAYER_ITEMS(instance, attribute, value)
 
 
 def _check_teams(instance: Any, attribute: Any, value: Any) -> None:
-    items_of(Team)(instance, attribute, value)
+    _TEAM_ITEMS(instance, attribute, value)
     names = [team.name for team in value]
     for name in names:
         if names.count(name) > 1:
@@ -184,7 +192,7 @@ def _check_teams(instance: Any, attribute: Any, value: Any) -> None:
             )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Schedule:
     """A PagerDuty schedule: layers in order (the last one wins) in one time zone."""
 

@@ -1,7 +1,8 @@
 """PagerDuty's own API, at the edge: pull an account, verify our render against PagerDuty's,
 apply planned overrides. docs/pagerduty-api.md is the guide.
 
-- :class:`PagerDutyClient`: the HTTP client (token from ``PAGERDUTY_TOKEN``, pagination, rate
+- :class:`PagerDutyClient`: the HTTP client (an API key from ``PAGERDUTY_TOKEN`` or an OAuth
+  access token from ``PAGERDUTY_OAUTH_TOKEN``, pagination, rate
   limits, retries, one-line errors, recording and replay);
 - :func:`pull` -> :class:`Account`, saved and read as the plan file (:func:`write_account`,
   :func:`load_account`), which every command takes as its input;

@@ -45,6 +45,8 @@ DEFAULT_BASE_URL = "https://api.pagerduty.com"
 EU_BASE_URL = "https://api.eu.pagerduty.com"
 #: Where the token is read from, in order: the Terraform provider's own variables.
 TOKEN_VARIABLES = ("PAGERDUTY_TOKEN", "PAGERDUTY_USER_TOKEN")
+#: Where an OAuth access token is read from when neither of :data:`TOKEN_VARIABLES` is set.
+OAUTH_TOKEN_VARIABLE = "PAGERDUTY_OAUTH_TOKEN"
 ACCEPT = "application/vnd.pagerduty+json;version=2"
 USER_AGENT = "oncall-planner (+https://pypi.org/project/oncall-planner/)"
 #: PagerDuty refuses ``offset + limit`` above this in classic pagination.
@@ -416,14 +418,28 @@ def required_scope(method: str, path: str) -> str:
 def token_from_environment(environ: Mapping[str, str] | None = None) -> str:
     """The API token of ``PAGERDUTY_TOKEN``, else ``PAGERDUTY_USER_TOKEN`` (the names the
     Terraform provider reads); an :class:`APIError` saying so when neither is set."""
+    token, oauth = credentials_from_environment(environ)
+    if oauth:
+        raise APIError(f"{OAUTH_TOKEN_VARIABLE} holds an OAuth token, not an API key")
+    return token
+
+
+def credentials_from_environment(environ: Mapping[str, str] | None = None) -> tuple[str, bool]:
+    """``(token, oauth)``: the API key of ``PAGERDUTY_TOKEN``, else ``PAGERDUTY_USER_TOKEN``
+    (``oauth`` false), else the OAuth access token of ``PAGERDUTY_OAUTH_TOKEN`` (``oauth``
+    true); an :class:`APIError` saying so when none is set."""
     env = os.environ if environ is None else environ
     for name in TOKEN_VARIABLES:
         value = env.get(name, "").strip()
         if value:
-            return value
+            return value, False
+    value = env.get(OAUTH_TOKEN_VARIABLE, "").strip()
+    if value:
+        return value, True
     raise APIError(
-        "no PagerDuty API token: set PAGERDUTY_TOKEN (or PAGERDUTY_USER_TOKEN) to an API key "
-        "(read-only is enough except for 'overrides apply --yes'; see docs/pagerduty-api.md)"
+        "no PagerDuty API token: set PAGERDUTY_TOKEN (or PAGERDUTY_USER_TOKEN) to an API key, or "
+        "PAGERDUTY_OAUTH_TOKEN to a scoped OAuth access token (read-only is enough except for "
+        "'overrides apply --yes'; see docs/pagerduty-api.md)"
     )
 
 
@@ -499,7 +515,9 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 
 class PagerDutyClient:
-    """PagerDuty's REST API with ``token`` at ``base_url``.
+    """PagerDuty's REST API with ``token`` at ``base_url``: an API key, sent as
+    ``Authorization: Token token=…``, or with ``oauth=True`` an OAuth access token, sent as
+    ``Authorization: Bearer …``.
 
     ``max_attempts`` bounds every request (429, 5xx and network errors included); the wait
     before retry ``n`` (from 0) of a 5xx or network error is ``backoff * 2**n`` seconds, at most
@@ -526,6 +544,7 @@ class PagerDutyClient:
         timeout: float = 30.0,
         max_bytes: int = MAX_BYTES,
         deadline: float = DEADLINE,
+        oauth: bool = False,
     ) -> None:
         if not isinstance(token, str) or not token.strip():
             raise APIError("the PagerDuty API token is empty")
@@ -538,6 +557,7 @@ class PagerDutyClient:
         if max_attempts < 1:
             raise APIError(f"max_attempts must be at least 1, got {max_attempts}")
         self._token = token.strip()
+        self._authorization = f"Bearer {self._token}" if oauth else f"Token token={self._token}"
         self.base_url = base_url_from(base_url)
         self.max_attempts = max_attempts
         self.backoff = backoff
@@ -558,9 +578,11 @@ class PagerDutyClient:
         environ: Mapping[str, str] | None = None,
         **options: Any,
     ) -> PagerDutyClient:
-        """A client with the token of ``PAGERDUTY_TOKEN`` (or ``PAGERDUTY_USER_TOKEN``) and the
-        base URL of :func:`base_url_from`."""
-        return cls(token_from_environment(environ), base_url_from(base_url, environ), **options)
+        """A client with the token of :func:`credentials_from_environment` (``PAGERDUTY_TOKEN``,
+        ``PAGERDUTY_USER_TOKEN`` or ``PAGERDUTY_OAUTH_TOKEN``) and the base URL of
+        :func:`base_url_from`."""
+        token, oauth = credentials_from_environment(environ)
+        return cls(token, base_url_from(base_url, environ), oauth=oauth, **options)
 
     def __repr__(self) -> str:  # never the token
         return f"PagerDutyClient(base_url={self.base_url!r}, token=<hidden>)"
@@ -581,7 +603,7 @@ class PagerDutyClient:
         url = self.base_url + path + ("?" + urllib.parse.urlencode(query) if query else "")
         shown = f"{method} {path}"
         headers = {
-            "Authorization": f"Token token={self._token}",
+            "Authorization": self._authorization,
             "Accept": ACCEPT,
             "User-Agent": USER_AGENT,
         }

@@ -797,8 +797,9 @@ def _error(status: int, message: str, code: int, *errors: str) -> _Answer:
 
 class PagerDutyStandIn:
     """``with PagerDutyStandIn(account, {token: scopes}) as pd: ...`` serves ``account`` at
-    ``pd.base_url`` (``http://127.0.0.1:PORT``). ``tokens`` maps each accepted token to its
-    scopes (``None``: all of them). ``now`` is the clock for deleting overrides in progress.
+    ``pd.base_url`` (``http://127.0.0.1:PORT``). ``tokens`` maps each accepted API key
+    (``Authorization: Token token=…``) to its scopes (``None``: all of them); ``oauth_tokens``
+    the same for OAuth access tokens (``Authorization: Bearer …``). ``now`` is the clock for deleting overrides in progress.
     ``requests`` logs ``(method, path, query)`` of every request (never a header)."""
 
     def __init__(
@@ -806,10 +807,12 @@ class PagerDutyStandIn:
         account: Mapping[str, Any],
         tokens: Mapping[str, frozenset[str] | None],
         now: dt.datetime | None = None,
+        oauth_tokens: Mapping[str, frozenset[str] | None] | None = None,
     ) -> None:
         self.account = json.loads(json.dumps(account))  # a private copy it may change
         self.account.setdefault("overrides", {})
         self.tokens = dict(tokens)
+        self.oauth_tokens = dict(oauth_tokens or {})
         self.now = now
         self.requests: list[tuple[str, str, dict[str, list[str]]]] = []
         self._failures: list[_Fail] = []
@@ -909,12 +912,13 @@ class PagerDutyStandIn:
         authorization: str,
         raw: bytes,
     ) -> tuple[int, Any, dict[str, str]]:
-        token = (
-            authorization.removeprefix("Token token=")
-            if authorization.startswith("Token token=")
-            else None
-        )
-        if token is None or token not in self.tokens:
+        scopes_of: dict[str, frozenset[str] | None] = {}
+        token = None
+        if authorization.startswith("Token token="):
+            token, scopes_of = authorization.removeprefix("Token token="), self.tokens
+        elif authorization.startswith("Bearer "):
+            token, scopes_of = authorization.removeprefix("Bearer "), self.oauth_tokens
+        if token is None or token not in scopes_of:
             raise _error(401, "Unauthorized", 2006)
         for fail in self._failures:
             if fail.count > 0 and (fail.path is None or fail.path == path):
@@ -926,7 +930,7 @@ class PagerDutyStandIn:
         for route_method, pattern, handler, scope in _ROUTES:
             match = pattern.fullmatch(path)
             if match and route_method == method:
-                scopes = self.tokens[token]
+                scopes = scopes_of[token]
                 if scopes is not None and scope not in scopes:
                     raise _error(403, "Access Denied", 2010, f"the token lacks {scope}")
                 body = json.loads(raw.decode("utf-8")) if raw else None

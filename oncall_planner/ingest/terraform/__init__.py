@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,11 @@ from oncall_planner.ingest.terraform.files import (
     tfvars_files,
 )
 from oncall_planner.ingest.terraform.hcl import HclSyntaxError, parse_expression
-from oncall_planner.ingest.terraform.jsonsyntax import blocks_from_document, read_document
+from oncall_planner.ingest.terraform.jsonsyntax import (
+    blocks_from_document,
+    decode_checked,
+    read_document,
+)
 from oncall_planner.ingest.terraform.modules import (
     ModuleInstance,
     Parsed,
@@ -82,12 +86,14 @@ class Location:
 @attrs.frozen
 class Diagnostic:
     """Something the import wants the reader to know: its finding ``code`` (OCP6xx, see
-    docs/checks.md), where it is written, what it is about and what happened."""
+    docs/checks.md), where it is written, what it is about and what happened; ``hint``, when
+    set, is what to do about this one (it replaces the finding's usual hint)."""
 
     location: Location
     subject: str
     message: str
     code: str = "OCP601"
+    hint: str | None = None
 
     def __str__(self) -> str:
         return f"{self.location}: {self.subject}: {self.message}"
@@ -131,7 +137,10 @@ class TerraformImport:
             if items:
                 lines.append(f"{title} ({len(items)}):")
                 lines.extend(
-                    f"  {item.code} {item}" if title != "ignored" else f"  {item}" for item in items
+                    f"  {item}"
+                    if title == "ignored"
+                    else f"  {item.code} {item}" + (f" ({item.hint})" if item.hint else "")
+                    for item in items
                 )
         return "\n".join(lines)
 
@@ -180,9 +189,10 @@ def import_terraform(
     map or object); ``var_files`` are ``-var-file`` files. Later sources win: ``.tfvars`` in
     the folder, then ``var_files`` in order, then ``var_strings``, then ``variables``.
 
-    Files are read only inside the folder they belong to (a symbolic link out of it is not
-    read). ``root`` bounds where a module ``source`` may lead (default: the git work tree
-    holding the input, else the input's folder).
+    Nothing is read outside the folder named (for a file, its folder): a symbolic link out of a
+    module's folder is not read, and a module ``source`` that leads above the folder is not
+    followed (an OCP603 note whose hint names the ``root`` that would follow it). ``root``
+    widens where module sources may lead; it must hold the input.
 
     Raises :class:`~oncall_planner.InputReadError` (message ``file:line: …``) for input that is
     wrong whatever the variables are; see docs/import.md for what is a finding instead.
@@ -219,23 +229,21 @@ def _import(
         if state_json.detect(data):
             return state_json.import_document(data, "<terraform json>", None)
         src = Source("<terraform json>", json.dumps(data))
-        _, offsets = read_document(src)
-        blocks = blocks_from_document(data, src, offsets)
-        root = (
-            Path(os.path.realpath(root_arg))
-            if root_arg is not None
-            else Path(os.path.realpath("."))
-        )
-        parsed_fn = lambda world: Parsed(root, blocks, ["<terraform json>"])  # noqa: E731
-        return _run_config(root, root, parsed_fn, given, var_strings, var_files, [], False)
+        blocks = blocks_from_document(decode_checked(src), src)
+        top = Path(root_arg) if root_arg is not None else Path(".")
+        root = _root(root_arg, top)
+        parsed_fn = lambda world: Parsed(top, blocks, ["<terraform json>"])  # noqa: E731
+        return _run_config(root, top, parsed_fn, given, var_strings, var_files, [], False)
     path = Path(source)
     if not path.exists() and not path.is_symlink():
         raise InputReadError(f"{path}: no such file or directory")
     folder = path if path.is_dir() else path.parent
-    root = Path(os.path.realpath(root_arg)) if root_arg is not None else default_root(folder)
+    root = _root(root_arg, folder)
     if not inside(path, root):
         raise InputReadError(
-            f"{path}: is outside the root folder {root} (a symbolic link?); not read"
+            f"{path}: is outside the root folder {root_arg} (a symbolic link?); not read"
+            if root_arg is not None
+            else f"{path}: is a symbolic link that leads outside its folder; not read"
         )
     own = Path(os.path.realpath(folder))
     if path.is_dir():
@@ -253,16 +261,28 @@ def _import(
             raise InputReadError(f'{path}: not a Terraform state file (no version 4 "resources")')
     if path.name.endswith(".json"):
         src = Source(str(path), text)
-        data, offsets = read_document(src)
+        data = decode_checked(src)
         if state_json.detect(data):
+            _, offsets = read_document(src)
             return state_json.import_document(data, str(path), (src, offsets))
-        blocks = blocks_from_document(data, src, offsets)
+        blocks = blocks_from_document(data, src)
     else:
         from oncall_planner.ingest.terraform.files import parse_source
 
         blocks = parse_source(Source(str(path), text))
     parsed_fn = lambda world: Parsed(folder, blocks, [str(path)])  # noqa: E731
     return _run_config(root, folder, parsed_fn, given, var_strings, var_files, [], False)
+
+
+def _root(root_arg: Any, folder: Path) -> Path:
+    """The folder nothing is read outside of: ``root=`` when given (it must exist), else the
+    folder the user named."""
+    if root_arg is None:
+        return default_root(folder)
+    root = Path(os.path.realpath(root_arg))
+    if not root.is_dir():
+        raise InputReadError(f"{root_arg}: the root folder does not exist")
+    return root
 
 
 def _run_config(
@@ -281,7 +301,7 @@ def _run_config(
     def warn(code: str, where: str, message: str) -> None:
         notes.append(Diagnostic(Location.parse(where), where.rsplit("/", 1)[-1], message, code))
 
-    world = World(root, warn)
+    world = World(root, warn, folder)
     parsed: Parsed = parsed_fn(world)
     if not world.files:
         world.files.extend(parsed.files)
@@ -299,9 +319,8 @@ def _run_config(
             continue
         for (mode, rtype, name), block in item.parsed.resources.items():
             entry = BUILDERS.get((mode, rtype))
-            prefix = "data." if mode == "data" else ""
-            address = f"{item.address + '.' if item.address else ''}{prefix}{rtype}.{name}"
             if entry is None and (mode, rtype) not in NOT_MODELLED:
+                address = _address(item.address, mode, rtype, name)
                 ignored.append(
                     Diagnostic(
                         Location.parse(block.where()),
@@ -319,7 +338,7 @@ def _run_config(
                 ctx.note(
                     "OCP601",
                     exc.where or block.where(),
-                    address,
+                    _address(item.address, mode, rtype, name),
                     f"not imported: Terraform would refuse this: {exc.message}",
                 )
                 continue
@@ -327,19 +346,25 @@ def _run_config(
                 ctx.note(
                     "OCP601",
                     block.where(),
-                    address,
+                    _address(item.address, mode, rtype, name),
                     f"not imported: its instances are unknown: {made.reason}",
                 )
                 continue
+            kind = entry.kind if entry is not None else "unmodelled"
+            if kind == "membership":
+                ctx.memberships.extend(made)
             for inst in made:
-                if entry is not None and entry.kind == "membership":
-                    ctx.memberships.append(inst)
-                todo.append((entry.kind if entry else "unmodelled", inst))
-    for block in parsed.blocks:
+                todo.append((kind, inst))
+    for block in parsed.others:
         if block.type not in _SILENT:
             name = ".".join([block.type, *block.labels])
             ignored.append(Diagnostic(Location.parse(block.where()), name, "ignored", "ignored"))
     return _assemble(ctx, todo, notes, ignored, tuple(world.files), "configuration")
+
+
+def _address(module: str, mode: str, rtype: str, name: str) -> str:
+    prefix = "data." if mode == "data" else ""
+    return f"{module + '.' if module else ''}{prefix}{rtype}.{name}"
 
 
 def _walk(module: ModuleInstance, ctx: Build) -> Any:
@@ -363,7 +388,11 @@ def _walk(module: ModuleInstance, ctx: Build) -> Any:
                 continue
             if isinstance(children, Unknown):
                 ctx.note(
-                    "OCP603", block.where(), address, children.reason.removeprefix(f"{address}: ")
+                    "OCP603",
+                    block.where(),
+                    address,
+                    children.reason.removeprefix(f"{address}: "),
+                    getattr(children, "hint", None),
                 )
                 continue
             stack.extend(children)
@@ -385,27 +414,31 @@ def _assemble(
     kind: str,
 ) -> TerraformImport:
     built: dict[str, list[tuple[Any, Any]]] = {k: [] for k in _ORDER}
+    by_kind: dict[str, list[Any]] = {k: [] for k in _ORDER}  # the order objects are built in
     for kind_name, obj in todo:
-        if kind_name == "user" and obj.mode == "managed":
+        by_kind[kind_name].append(obj)
+    for obj in by_kind["user"]:
+        if obj.mode == "managed":
             try:
                 email = obj.get("email")
             except EvalError:
                 continue
             if isinstance(email, str):
                 ctx.managed_users.setdefault(email.lower(), obj)
-    for kind_name, obj in sorted(todo, key=lambda t: _ORDER[t[0]]):
-        if kind_name == "membership":
+    build = ctx.build
+    for kind_name, objs in by_kind.items():
+        out = built[kind_name]
+        for obj in objs:
             try:
-                ctx.build(obj)
+                made = build(obj)
             except SkipError as exc:
                 ctx.note(
                     "OCP601", exc.where or obj.where(), obj.address, f"not imported: {exc.reason}"
                 )
-            continue
-        try:
-            built[kind_name].append((ctx.build(obj), obj))
-        except SkipError as exc:
-            ctx.note("OCP601", exc.where or obj.where(), obj.address, f"not imported: {exc.reason}")
+                continue
+            if kind_name != "membership":
+                out.append((made, obj))
+    ctx.resolve_locations()
     _check_names(built)
     users = _unique(x for x, _ in built["user"])
     teams = _unique(x for x, _ in built["team"])
@@ -418,7 +451,9 @@ def _assemble(
         text = str(exc)
         raise InputReadError(f"{files[0] if files else '<input>'}: {text[:300]}") from None
     for note in ctx.notes:
-        notes.append(Diagnostic(Location.parse(note.where), note.subject, note.message, note.code))
+        notes.append(
+            Diagnostic(Location.parse(note.where), note.subject, note.message, note.code, note.hint)
+        )
     warnings = tuple(d for d in notes if d.code in ("OCP601", "OCP603", "OCP604"))
     placeholders = tuple(d for d in notes if d.code == "OCP602")
     return TerraformImport(
@@ -441,25 +476,18 @@ def _unique(items: Any) -> list[Any]:
 def _check_names(built: dict[str, list[tuple[Any, Any]]]) -> None:
     """Two different objects of one kind with the same name (email for users) are refused,
     naming both places, before the plan is made."""
-    keys: tuple[tuple[str, Callable[[Any], Any]], ...] = (
-        ("schedule", lambda o: o.name),
-        ("policy", lambda o: o.name),
-        ("team", lambda o: o.name),
-        ("user", lambda o: o.email.lower()),
-    )
-    for kind, key in keys:
+    for kind in ("schedule", "policy", "team", "user"):
         seen: dict[Any, tuple[Any, Any]] = {}
         for value, obj in built[kind]:
-            k = key(value)
-            if k in seen and seen[k][0] != value and obj.mode != "data":
-                first = seen[k][1]
+            k = value.email.lower() if kind == "user" else value.name
+            first = seen.setdefault(k, (value, obj))
+            if first[0] is not value and first[0] != value and obj.mode != "data":
                 what = "email" if kind == "user" else "name"
                 raise InputReadError(
                     f"{obj.where()}: {obj.address} has the same {what} {k!r} as "
-                    f"{first.address} ({first.where()}), but they differ; PagerDuty needs "
-                    f"each {kind}'s {what} to be unique"
+                    f"{first[1].address} ({first[1].where()}), but they differ; PagerDuty "
+                    f"needs each {kind}'s {what} to be unique"
                 )
-            seen.setdefault(k, (value, obj))
 
 
 def _root_inputs(

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from oncall_planner.errors import InputReadError, ValidationError
+from oncall_planner.ingest.terraform.syntax import Source
 from oncall_planner.ingest.terraform.values import (
     ID_MARK,
     EvalError,
@@ -115,12 +116,16 @@ def builder(mode: str, rtype: str, kind: str) -> Callable[[Builder], Builder]:
 
 
 class Note:
-    """Something the import wants the reader to know: a finding code, where, about what."""
+    """Something the import wants the reader to know: a finding code, where, about what, and
+    (rarely) a hint of its own that replaces the finding's usual one."""
 
-    __slots__ = ("code", "message", "subject", "where")
+    __slots__ = ("code", "hint", "message", "subject", "where")
 
-    def __init__(self, code: str, where: str, subject: str, message: str) -> None:
+    def __init__(
+        self, code: str, where: str, subject: str, message: str, hint: str | None = None
+    ) -> None:
         self.code, self.where, self.subject, self.message = code, where, subject, message
+        self.hint = hint
 
 
 class Build:
@@ -134,15 +139,21 @@ class Build:
         self._placeholder_schedules: dict[str, Schedule] = {}
         self.resolve_id = resolve_id
         self.memberships: list[Obj] = []
-        self._members: dict[str, list[User]] | None = None
+        self._members: dict[str, dict[User, None]] | None = None
         self.locations: dict[tuple[str, ...], tuple[str, int | None]] = {}
+        #: Locations whose line is counted later, all at once (see resolve_locations).
+        self._unresolved: dict[Source, list[tuple[tuple[str, ...], int]]] = {}
         self.addresses: dict[tuple[str, ...], str] = {}
         #: Managed users by lower-case email: a ``data "pagerduty_user"`` that looks up a user
         #: the same configuration creates is that user, not a second one.
         self.managed_users: dict[str, Obj] = {}
+        #: Timestamps already read, by text and zone: the instant and whether seconds were cut.
+        self._instants: dict[tuple[str, str], tuple[dt.datetime, str | None]] = {}
 
-    def note(self, code: str, where: str, subject: str, message: str) -> None:
-        self.notes.append(Note(code, where, subject, message))
+    def note(
+        self, code: str, where: str, subject: str, message: str, hint: str | None = None
+    ) -> None:
+        self.notes.append(Note(code, where, subject, message, hint))
 
     # -- building objects ------------------------------------------------------------------------
 
@@ -184,6 +195,9 @@ class Build:
 
     def referenced(self, obj: Obj, by: Obj, name: str) -> Any:
         """``obj`` built for ``by.name``; when it cannot be, ``by`` says which object it needs."""
+        done = self._built.get(obj.address)
+        if done is not None and not isinstance(done, SkipError):
+            return done  # built already: the common case, first
         try:
             return self.build(obj)
         except SkipError as exc:
@@ -198,15 +212,9 @@ class Build:
         try:
             value = obj.get(name)
         except EvalError as exc:
-            if exc.fatal:
-                raise InputReadError(str(exc)) from None
-            raise SkipError(
-                f"Terraform would refuse this: {exc.message}", exc.where or obj.where(name)
-            ) from None
-        if isinstance(value, Unknown):
-            raise SkipError(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
-        if value is None and required:
-            raise InputReadError(f"{obj.where()}: {obj.address}: {name} is required but not set")
+            raise _refused(exc, obj, name) from None
+        if value is None or isinstance(value, Unknown):
+            return _known(obj, name, value, required)
         return value
 
     def string(self, obj: Obj, name: str) -> str:
@@ -215,7 +223,14 @@ class Build:
         return value
 
     def opt_string(self, obj: Obj, name: str, required: bool = False) -> str | None:
-        value = self.value(obj, name, required)
+        try:
+            value = obj.get(name)  # self.value(), written out for the common case
+        except EvalError as exc:
+            raise _refused(exc, obj, name) from None
+        if type(value) is str and ID_MARK not in value:
+            return value
+        if value is None or isinstance(value, Unknown):
+            value = _known(obj, name, value, required)
         if value is None:
             return None
         if isinstance(value, Ref):
@@ -273,6 +288,12 @@ class Build:
         value = self.opt_string(obj, name, required)
         if value is None:
             return None
+        known = self._instants.get((value, tz))
+        if known is not None:  # the same text in the same zone: checked once (noted each time)
+            local, cut = known
+            if cut is not None:
+                self._dropped_seconds(obj, name, value, cut)
+            return local
         if not _RFC3339.match(value):
             raise InputReadError(
                 f"{obj.where(name)}: {obj.address}: {name} must be an RFC 3339 timestamp with an offset such as "
@@ -289,14 +310,20 @@ class Build:
                 f"{obj.where(name)}: {obj.address}: {name} {value!r} is out of range; use a time in the years "
                 f"{TIMESTAMP_YEARS.start} to {TIMESTAMP_YEARS.stop - 1}"
             )
+        cut = None
         if parsed.second or parsed.microsecond:
-            self.note(
-                "OCP605", obj.where(name), obj.address,
-                f"{name} {value!r} has seconds; PagerDuty drops them, and so does the import "
-                f"({parsed.replace(second=0, microsecond=0).isoformat()})",
-            )  # fmt: skip
             parsed = parsed.replace(second=0, microsecond=0)
-        return parsed.astimezone(zone(tz))
+            cut = parsed.isoformat()
+            self._dropped_seconds(obj, name, value, cut)
+        local = parsed.astimezone(zone(tz))
+        self._instants[(value, tz)] = (local, cut)
+        return local
+
+    def _dropped_seconds(self, obj: Obj, name: str, value: str, cut: str) -> None:
+        self.note(
+            "OCP605", obj.where(name), obj.address,
+            f"{name} {value!r} has seconds; PagerDuty drops them, and so does the import ({cut})",
+        )  # fmt: skip
 
     def ids(self, obj: Obj, name: str, required: bool) -> list[Any]:
         value = self.value(obj, name, required)
@@ -318,6 +345,8 @@ class Build:
     # -- references --------------------------------------------------------------------------------
 
     def _target(self, value: Any, obj: Obj, name: str) -> Obj | str:
+        if type(value) is Ref and value.target is not None and not isinstance(value.target, str):
+            return value.target  # type: ignore[no-any-return]  # the common case, first
         if isinstance(value, Unknown):
             raise SkipError(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
         if isinstance(value, Ref):
@@ -336,9 +365,13 @@ class Build:
         )
 
     def user(self, value: Any, obj: Obj, name: str) -> User:
+        target = self._target(value, obj, name)
+        if getattr(target, "type", None) == "pagerduty_user":  # a declared user: the common case
+            user = self.referenced(target, obj, name)  # type: ignore[arg-type]
+            assert isinstance(user, User)
+            return user
         from oncall_planner.ingest.terraform.modules import Placeholder
 
-        target = self._target(value, obj, name)
         if isinstance(target, Placeholder):
             return self._placeholder_user(
                 target.name, obj.where(name), target.address, "not declared in the configuration"
@@ -444,20 +477,63 @@ class Build:
                     team_address, user = self.build(membership)
                 except SkipError:
                     continue
-                members = self._members.setdefault(team_address, [])
-                if user not in members:
-                    members.append(user)
-        return sorted(self._members.get(team.address, []), key=lambda u: (u.email.lower(), u.email))
+                self._members.setdefault(team_address, {})[user] = None  # equal users once
+        return sorted(self._members.get(team.address, ()), key=_by_email)
 
     def where_key(self, key: tuple[str, ...], obj: Obj, where: str | None = None) -> None:
-        text = where or obj.where()
-        file, _, line = text.rpartition(":")
-        self.locations.setdefault(key, (file, int(line)) if line.isdigit() else (text, None))
+        if key not in self.locations:
+            block = getattr(obj, "block", None) if where is None else None
+            if block is not None:  # configuration: the block's file; its line comes later
+                self.locations[key] = (block.src.name, None)
+                self._unresolved.setdefault(block.src, []).append((key, block.pos))
+            else:
+                text = where or obj.where()
+                file, _, line = text.rpartition(":")
+                self.locations[key] = (file, int(line)) if line.isdigit() else (text, None)
         self.addresses.setdefault(key, obj.address)
+
+    def resolve_locations(self) -> None:
+        """Give the locations recorded from blocks their lines: one pass per file, in offset
+        order, instead of a line lookup per imported object."""
+        for src, pending in self._unresolved.items():
+            lines = src.lines([pos for _, pos in pending])
+            for (key, _), line in zip(pending, lines):
+                self.locations[key] = (src.name, line)
+        self._unresolved.clear()
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:60] or "schedule"
+
+
+def _by_email(user: User) -> tuple[str, str]:
+    return (user.email.lower(), user.email)
+
+
+def _refused(exc: EvalError, obj: Obj, name: str) -> Exception:
+    """What an evaluation error reading ``obj.name`` means: the import stops (InputReadError)
+    when Terraform would refuse the configuration whatever the values, else ``obj`` is left
+    out (SkipError)."""
+    if exc.fatal:
+        return InputReadError(str(exc))
+    return SkipError(f"Terraform would refuse this: {exc.message}", exc.where or obj.where(name))
+
+
+def _known(obj: Obj, name: str, value: Any, required: bool) -> Any:
+    """``value`` (None or Unknown) read from ``obj.name``: None when that is allowed."""
+    if isinstance(value, Unknown):
+        raise SkipError(f"{obj.address}.{name} is unknown: {value.reason}", obj.where(name))
+    if value is None and required:
+        raise InputReadError(f"{obj.where()}: {obj.address}: {name} is required but not set")
+    return value
+
+
+def _made(cls: Callable[..., Any], obj: Obj, *args: Any, **kwargs: Any) -> Any:
+    """``cls(*args, **kwargs)``, a model object; its ValidationError names ``obj``."""
+    try:
+        return cls(*args, **kwargs)
+    except ValidationError as exc:
+        raise InputReadError(f"{obj.where()}: {obj.address}: {exc}") from None
 
 
 def _validated(build: Callable[[], Any], obj: Obj) -> Any:
@@ -477,7 +553,7 @@ def build_user(obj: Obj, ctx: Build) -> User:
     name = ctx.string(obj, "name")
     email = ctx.string(obj, "email")
     tz = ctx.opt_string(obj, "time_zone")
-    user = _validated(lambda: User(name, email, tz), obj)
+    user = _made(User, obj, name, email, tz)
     ctx.where_key(("User", user.name, user.email), obj)
     return user  # type: ignore[no-any-return]
 
@@ -490,7 +566,7 @@ def build_data_user(obj: Obj, ctx: Build) -> User:
         user = ctx.referenced(managed, obj, "email")
         assert isinstance(user, User)
         return user
-    user = _validated(lambda: User(email, email), obj)
+    user = _made(User, obj, email, email)
     ctx.where_key(("User", user.name, user.email), obj)
     return user  # type: ignore[no-any-return]
 
@@ -499,7 +575,7 @@ def build_data_user(obj: Obj, ctx: Build) -> User:
 def build_team(obj: Obj, ctx: Build) -> Team:
     name = ctx.string(obj, "name")
     description = ctx.opt_string(obj, "description")
-    team = _validated(lambda: Team(name, ctx.members(obj), description), obj)
+    team = _made(Team, obj, name, ctx.members(obj), description)
     ctx.addresses.setdefault(("Team", name), obj.address)
     return team  # type: ignore[no-any-return]
 
@@ -546,9 +622,7 @@ def build_schedule(obj: Obj, ctx: Build) -> Schedule:
         )
     layers = [_layer(b, ctx, i, tz) for i, b in enumerate(blocks)]
     teams = [ctx.team(v, obj, "teams") for v in ctx.ids(obj, "teams", required=False)]
-    schedule = _validated(
-        lambda: Schedule(name, tz, layers, description=description, teams=teams), obj
-    )
+    schedule = _made(Schedule, obj, name, tz, layers, description=description, teams=teams)
     ctx.where_key(("Schedule", name), obj)
     for layer, block in zip(layers, blocks):
         ctx.where_key(("Schedule", name, layer.name), block)
@@ -569,17 +643,16 @@ def _layer(obj: Obj, ctx: Build, index: int, tz: str) -> Layer:
             f"the restrictions of {obj.address} are unknown: {blocks.reason}", obj.where()
         )
     restrictions = [_restriction(b, ctx) for b in blocks]
-    return _validated(  # type: ignore[no-any-return]
-        lambda: Layer(
-            name,
-            users,
-            start,
-            dt.timedelta(seconds=seconds),
-            rotation_virtual_start=virtual or start,
-            restrictions=restrictions,
-            end=end,
-        ),
+    return _made(  # type: ignore[no-any-return]
+        Layer,
         obj,
+        name,
+        users,
+        start,
+        dt.timedelta(seconds=seconds),
+        rotation_virtual_start=virtual or start,
+        restrictions=restrictions,
+        end=end,
     )
 
 
@@ -626,9 +699,7 @@ def build_policy(obj: Obj, ctx: Build) -> EscalationPolicy:
             f"{obj.where()}: {obj.address}: a policy needs at least one rule block"
         )
     rules = [_rule(b, ctx) for b in blocks]
-    policy = _validated(
-        lambda: EscalationPolicy(name, rules, loops, team=team, description=description), obj
-    )
+    policy = _made(EscalationPolicy, obj, name, rules, loops, team=team, description=description)
     ctx.where_key(("EscalationPolicy", name), obj)
     for level, block in enumerate(blocks, start=1):
         ctx.where_key(("EscalationPolicy", name, f"level {level}"), block)
@@ -667,7 +738,7 @@ def _rule(obj: Obj, ctx: Build) -> EscalationRule:
                 f"type must be 'round_robin' or 'assign_to_everyone', got {kind!r}"
             )
         round_robin = kind == "round_robin"
-    return _validated(lambda: EscalationRule(delay, targets, round_robin=round_robin), obj)  # type: ignore[no-any-return]
+    return _made(EscalationRule, obj, delay, targets, round_robin=round_robin)  # type: ignore[no-any-return]
 
 
 def kinds_in_order() -> Iterable[str]:

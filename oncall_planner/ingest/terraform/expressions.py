@@ -29,6 +29,7 @@ from oncall_planner.ingest.terraform.syntax import (
     Template,
     TemplateFor,
     TemplateIf,
+    Traversal,
     TupleCons,
     UnaryOp,
     Var,
@@ -52,13 +53,14 @@ from oncall_planner.ingest.terraform.values import (
 )
 
 _SPLAT = "\x00splat"
+_MISSING = object()
 
 
 class Scope:
     """Names visible to an expression: loop variables, ``each``, ``count``, iterators, and,
     through ``root``, the module's namespaces (``var``, ``local``, resources, …)."""
 
-    __slots__ = ("names", "parent", "root")
+    __slots__ = ("memo", "names", "parent", "root")
 
     def __init__(
         self,
@@ -69,6 +71,9 @@ class Scope:
         self.root = root
         self.names = names or {}
         self.parent = parent
+        #: Values of traversals (``a.b.c``) that start at a name of ``root``, shared by every
+        #: scope under the same root: such a value is the same wherever it is written.
+        self.memo: dict[tuple[str, ...], Any] = parent.memo if parent is not None else {}
 
     def child(self, names: dict[str, Any]) -> Scope:
         return Scope(self.root, names, self)
@@ -217,6 +222,7 @@ class Evaluator:
             Lit: self._lit,
             Var: self._var,
             GetAttr: self._getattr,
+            Traversal: self._traversal,
             Index: self._index,
             Splat: self._splat,
             SplatItem: self._splat_item,
@@ -289,6 +295,41 @@ class Evaluator:
 
     def _getattr(self, node: GetAttr, scope: Scope) -> Any:
         return self.get_attr(self.ev(node.obj, scope), node.name, node)
+
+    def _traversal(self, node: Traversal, scope: Scope) -> Any:
+        # As a Var and one GetAttr per name would be evaluated, counting as many steps; a
+        # member a Lazy has already computed is read from its cache (what get() returns).
+        self.steps += len(node.names)
+        root = node.root
+        at: Scope | None = scope
+        memo = None
+        while at is not None:
+            if root in at.names:
+                value = at.names[root]
+                break
+            at = at.parent
+        else:
+            # A module-level name (var, local, data, a resource type, …): every value under it
+            # is computed once, so the whole traversal's value is the same wherever it is
+            # written and is remembered (errors are not: they name the place).
+            memo = scope.memo
+            known = memo.get(node.path, _MISSING)
+            if known is not _MISSING:
+                return known
+            value = scope.root(root, node)
+        for name in node.names:
+            kind = type(value)
+            if kind is dict:
+                if name not in value:
+                    raise EvalError(f"the object has no attribute {name!r}", node.where())
+                value = value[name]
+            elif kind is not Unknown and isinstance(value, Lazy) and name in value._cache:
+                value = value._cache[name]
+            else:
+                value = self.get_attr(value, name, node)
+        if memo is not None:
+            memo[node.path] = value
+        return value
 
     def index(self, obj: Any, key: Any, node: Node) -> Any:
         if isinstance(obj, Unknown):

@@ -3,7 +3,8 @@
 Every path is resolved to its real path first. A module's files are read only when their real
 path is inside that module's own folder (a symbolic link to ``/proc/self/environ`` or
 ``../.env`` is not read, and the import says so); a module ``source`` is followed only inside the
-root (by default the git work tree holding the folder given, else that folder). Files are decoded as UTF-8 and parsed
+root: the folder the user named (a file's own folder), or a wider one given explicitly as
+``root=`` / ``--root``. Files are decoded as UTF-8 and parsed
 with :mod:`.hcl` or :mod:`.jsonsyntax`; a file that does not parse is an error when it mentions
 PagerDuty and a warning otherwise (nothing in it could change who is on call). Messages quote
 at most a short, escaped excerpt of the offending line.
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from oncall_planner.errors import InputReadError
 from oncall_planner.ingest.terraform.hcl import HclSyntaxError, parse_attributes, parse_file
-from oncall_planner.ingest.terraform.jsonsyntax import blocks_from_document, read_document
+from oncall_planner.ingest.terraform.jsonsyntax import terraform_blocks, tfvars_attributes
 from oncall_planner.ingest.terraform.syntax import Attribute, Block, Source
 
 #: The largest file read (bytes): far above any real configuration, well below trouble.
@@ -57,8 +58,7 @@ def read_text(path: Path, root: Path, shown: str) -> str:
 def parse_source(src: Source) -> list[Block]:
     """The blocks of one Terraform file (HCL, or JSON syntax for ``.json``)."""
     if src.name.endswith(".json"):
-        data, offsets = read_document(src)
-        return blocks_from_document(data, src, offsets)
+        return terraform_blocks(src)
     try:
         return parse_file(src)
     except HclSyntaxError as exc:
@@ -129,13 +129,21 @@ def _first(exc: Exception) -> str:
 
 
 def default_root(folder: Path) -> Path:
-    """The folder module sources may lead into: the git work tree holding ``folder`` (a
-    repository's examples call its modules by relative paths), else ``folder`` itself."""
-    real = Path(os.path.realpath(folder))
-    for candidate in (real, *real.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return real
+    """The folder module sources may lead into when none is given: the folder the user named
+    (for a file, its folder). Nothing above it is read unless ``root=`` / ``--root`` widens it."""
+    return Path(os.path.realpath(folder))
+
+
+def suggested_root(root: Path, target: Path) -> str:
+    """The folder to give as ``--root`` so that ``target`` (a module folder outside ``root``) is
+    inside it: the lowest folder holding both, relative to the working folder when it is below
+    it, else absolute."""
+    common = Path(os.path.commonpath([root, os.path.realpath(target)]))
+    try:
+        relative = os.path.relpath(common, os.path.realpath(os.getcwd()))
+    except ValueError:
+        return str(common)
+    return relative if not relative.startswith(os.pardir) else str(common)
 
 
 def tfvars_files(folder: Path) -> list[Path]:
@@ -154,16 +162,7 @@ def read_tfvars(path: Path, root: Path) -> dict[str, Attribute]:
     text = read_text(path, root, str(path))
     src = Source(str(path), text)
     if path.name.endswith(".json"):
-        data, offsets = read_document(src, keep_depth=1)
-        if not isinstance(data, dict):
-            raise InputReadError(f"{path}: a variable definitions file must hold a JSON object")
-        from oncall_planner.ingest.terraform.jsonsyntax import _Converter
-
-        conv = _Converter(src, offsets)
-        return {
-            k: Attribute(k, conv.expr(v, (k,), template=False), src, conv.pos((k,)))
-            for k, v in data.items()
-        }
+        return tfvars_attributes(src)
     try:
         return parse_attributes(src)
     except HclSyntaxError as exc:

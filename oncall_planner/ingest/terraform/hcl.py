@@ -310,8 +310,10 @@ class _Parser:
     def attr_step(self, node: Node, start: int) -> Node:
         m = _NUMBER.match(self.text, self.pos)
         if m is not None and m.group().isdigit():  # legacy index syntax: list.0
+            at = m.start()
+            number = parse_number(m.group(), lambda message: self.fail(message, at))
             self.pos = m.end()
-            key = Lit(int(m.group()), self.src, m.start(), m.end())
+            key = Lit(number, self.src, at, m.end())
             return Index(node, key, self.src, start, self.pos)
         m = _IDENT.match(self.text, self.pos)
         if m is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from oncall_planner.errors import InputReadError
@@ -19,14 +20,14 @@ from oncall_planner.ingest.terraform.syntax import (
     MAX_NUMBER_DIGITS,
     Attribute,
     Block,
-    GetAttr,
     Lit,
     Node,
     ObjectCons,
     Source,
+    Traversal,
     TupleCons,
-    Var,
 )
+from oncall_planner.ingest.terraform.values import MAX_ITEMS
 
 #: The deepest JSON nesting accepted (real Terraform JSON stays under 15 levels).
 MAX_JSON_DEPTH = 200
@@ -37,16 +38,6 @@ _TOKENS = re.compile(
 #: ``${a.b.c}``, by far the most common string in generated JSON, read without the parser.
 _SIMPLE = re.compile(r"\$\{([^\W\d][\w-]*(?:\.[^\W\d][\w-]*)*)\}\Z")
 _KEYWORDS = frozenset({"true", "false", "null", "for", "if", "in"})
-
-
-def _traversal(text: str, src: Source, pos: int) -> Node:
-    parts = text.split(".")
-    if parts[0] in _KEYWORDS:
-        return parse_template(Source(src.name, "${" + text + "}"))
-    node: Node = Var(parts[0], src, pos, pos)
-    for part in parts[1:]:
-        node = GetAttr(node, part, src, pos, pos)
-    return node
 
 
 #: Paths (tuples of keys and indices) to the offset where the value at that path starts.
@@ -130,20 +121,8 @@ def decode(src: Source) -> Any:
         ) from None
 
 
-#: Every JSON string, and whether a colon follows it (then it is a key). Matching whole strings
-#: from the first quote keeps the matches aligned: outside strings JSON has no quotes.
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?', re.S)
-
-
 class _RereadError(Exception):
-    pass
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        raise _RereadError
-    return out
+    """The fast path met a number it leaves to :func:`scan`, which names the line."""
 
 
 def _number(text: str) -> Any:
@@ -155,14 +134,13 @@ def _number(text: str) -> Any:
 def read_document(src: Source, keep_depth: int = 8) -> tuple[Any, Offsets]:
     """The JSON value of ``src`` and the offsets of its keys, in time linear in its size.
 
-    The C decoder reads the value (refusing duplicate keys and over-long numbers through its
-    hooks); one pass of a regular expression lists where each key is written, in document
-    order, which is the order of a depth-first walk of the decoded objects. Input the fast path
-    refuses is read again by :func:`scan`, whose messages name the line."""
+    The C decoder reads the value (refusing over-long numbers through its hooks); one pass of a
+    regular expression lists where each key is written, in document order, which is the order
+    of a depth-first walk of the decoded objects. A duplicate key, which the decoder collapses,
+    leaves a key written but never walked: then :func:`scan` reads the text again and names the
+    line of both."""
     try:
-        data = json.loads(
-            src.text, object_pairs_hook=_pairs, parse_int=_number, parse_float=_number
-        )
+        data = json.loads(src.text, parse_int=_number, parse_float=_number)
     except _RereadError:
         scan(src, keep_depth)  # raises, naming the line
         raise InputReadError(f"{src.name}: invalid JSON") from None  # pragma: no cover
@@ -178,33 +156,50 @@ def read_document(src: Source, keep_depth: int = 8) -> tuple[Any, Offsets]:
         raise InputReadError(
             f"{src.name}: invalid JSON: {str(exc).splitlines()[0][:120]}"
         ) from None
-    keys = [m.start() for m in _STRINGS.finditer(src.text) if m.lastindex]
+    keys = iter(key_offsets(src.text))
     offsets: Offsets = {}
-    _assign(data, (), iter(keys), offsets, keep_depth, src)
+    _assign(data, (), keys, offsets, keep_depth, src)
+    if next(keys, None) is not None:
+        scan(src, keep_depth)  # raises, naming the line of the duplicate key
+        raise InputReadError(f"{src.name}: invalid JSON") from None  # pragma: no cover
     return data, offsets
+
+
+#: Every JSON string, and whether a colon follows it (then it is a key). Matching whole strings
+#: from the first quote keeps the matches aligned: outside strings JSON has no quotes. The
+#: string is written as runs of plain characters between escapes, which the engine matches in
+#: one step each (about five times faster than one character at a time).
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?')
+
+
+def key_offsets(text: str) -> list[int]:
+    """Where each key of a valid JSON text is written, in document order."""
+    return [m.start() for m in _STRINGS.finditer(text) if m.lastindex]
 
 
 def _assign(
     value: Any,
     path: tuple[Any, ...],
-    keys: Any,
+    keys: Iterator[int],
     offsets: Offsets,
     keep: int,
     src: Source,
 ) -> None:
     """Give every key its offset, walking ``value`` depth first (nesting is bounded by the
-    decoder's own limit and checked against :data:`MAX_JSON_DEPTH` here)."""
+    decoder's own limit and checked against :data:`MAX_JSON_DEPTH` here). A key written twice
+    leaves an offset over at the end (see :func:`read_document`)."""
     if len(path) > MAX_JSON_DEPTH:
         raise InputReadError(f"{src.name}: JSON nested more than {MAX_JSON_DEPTH} levels deep")
     if type(value) is dict:
-        deep = len(path) >= keep
+        if len(path) >= keep:
+            for child in value.values():
+                next(keys, 0)
+                if type(child) is dict or type(child) is list:
+                    _assign(child, path, keys, offsets, keep, src)
+            return
         first = True
         for key, child in value.items():
             pos = next(keys, 0)
-            if deep:
-                if type(child) is dict or type(child) is list:
-                    _assign(child, path, keys, offsets, keep, src)
-                continue
             child_path = (*path, key)
             offsets[child_path] = pos
             if first and path and path not in offsets:
@@ -237,55 +232,181 @@ _META_BLOCKS: dict[str, dict[str, Any]] = {"lifecycle": {}, "provisioner": {}, "
 _LABELS = {"resource": 2, "data": 2, "variable": 1, "module": 1, "output": 1, "provider": 1}
 
 
+class _NotLiteral:
+    """Marks a JSON value that holds a template somewhere (see :func:`_literal`)."""
+
+
+_NOT_LITERAL = _NotLiteral()
+
+
+class _TooDeepError(Exception):
+    """JSON nested more than :data:`MAX_JSON_DEPTH` levels."""
+
+
+def _literal(value: Any, template: bool, depth: int = 0) -> Any:
+    """``value`` as the evaluator's value when it holds no template (no ``${`` or ``%{`` in a
+    string or key, no collection beyond the size limit, which is then refused where it is
+    evaluated, as before): whole floats become ints and ``"//"`` comment keys are dropped, as
+    reading it node by node would. Else :data:`_NOT_LITERAL`."""
+    kind = type(value)
+    if kind is str:
+        if template and ("${" in value or "%{" in value):
+            return _NOT_LITERAL
+        return value
+    if kind is list:
+        if len(value) > MAX_ITEMS:
+            return _NOT_LITERAL
+        if depth > MAX_JSON_DEPTH:
+            raise _TooDeepError
+        items: list[Any] | None = None
+        for i, item in enumerate(value):
+            made = _literal(item, template, depth + 1)
+            if made is _NOT_LITERAL:
+                return _NOT_LITERAL
+            if made is not item:
+                if items is None:
+                    items = list(value)
+                items[i] = made
+        return value if items is None else items
+    if kind is dict:
+        if len(value) > MAX_ITEMS:
+            return _NOT_LITERAL
+        if depth > MAX_JSON_DEPTH:
+            raise _TooDeepError
+        out: dict[str, Any] = {}
+        changed = False
+        for key, item in value.items():
+            if key == "//":
+                changed = True
+                continue
+            if template and "${" in key:
+                return _NOT_LITERAL
+            made = _literal(item, template, depth + 1)
+            if made is _NOT_LITERAL:
+                return _NOT_LITERAL
+            changed = changed or made is not item
+            out[key] = made
+        return out if changed else value
+    if kind is float and value.is_integer():
+        return int(value)
+    return value
+
+
 class _Converter:
-    def __init__(self, src: Source, offsets: Offsets) -> None:
+    """Terraform JSON values into blocks, attributes and expression nodes.
+
+    Positions come from the list of key offsets in document order (:func:`key_offsets`): the
+    converter walks the decoded value in that same order and takes one offset per key, so no
+    table of paths is built. A block, attribute or value is located at its key; an object in a
+    list at its brace; a value with no key of its own (a list element, an empty object in a
+    list) at the nearest key above it. A key left over at the end is a duplicate the decoder
+    collapsed (:func:`terraform_blocks` then names it).
+
+    JSON is mostly literal data and ``"${a.b.c}"`` references, so both have a direct route: a
+    value with no template anywhere is one :class:`Lit` holding the value the evaluator would
+    have built from it, and a reference is one :class:`Traversal` (each distinct reference
+    string is recognised once). Anything else goes through the template parser."""
+
+    def __init__(self, src: Source, keys: list[int]) -> None:
         self.src = src
-        self.offsets = offsets
+        self.keys = keys
+        self.at = 0
+        self._simple: dict[str, tuple[str, ...] | None] = {}
 
-    def pos(self, path: tuple[Any, ...]) -> int:
-        while path:
-            if path in self.offsets:
-                return self.offsets[path]
-            path = path[:-1]
-        return 0
+    def take(self) -> int:
+        """The offset of the next key written."""
+        at = self.at
+        self.at = at + 1
+        return self.keys[at] if at < len(self.keys) else 0
 
-    def expr(
-        self, value: Any, path: tuple[Any, ...], template: bool = True, pos: int | None = None
-    ) -> Node:
-        if pos is None:
-            pos = self.pos(path)
-        if type(value) is str:
-            if template and value.startswith("${") and (m := _SIMPLE.match(value)):
-                return _traversal(m.group(1), self.src, pos)
-            if template and ("${" in value or "%{" in value):
-                try:
-                    return parse_template(Source(f"{self.src.name}:{self.src.line(pos)}", value))
-                except HclSyntaxError as exc:
-                    raise InputReadError(
-                        f"{self.src.name}:{self.src.line(pos)}: invalid template in a JSON "
-                        f"string: {exc.message}"
-                    ) from None
-            return Lit(value, self.src, pos, pos)
-        if type(value) is list:
-            return TupleCons(
-                tuple(
-                    self.expr(v, (*path, i), template, pos if type(v) is not dict else None)
-                    for i, v in enumerate(value)
-                ),
-                self.src,
-                pos,
-                pos,
-            )
+    def skip(self, value: Any, depth: int = 0) -> None:
+        """Take the keys written inside ``value``, which is not converted."""
+        if depth > MAX_JSON_DEPTH:
+            raise _TooDeepError
         if type(value) is dict:
-            get = self.offsets.get
-            items = tuple(
-                (self.expr(k, (*path, k), template) if "${" in k else Lit(k, self.src, pos, pos),
-                 self.expr(v, (*path, k), template, get((*path, k), pos)))
-                for k, v in value.items()
-                if k != "//"
-            )  # fmt: skip
-            return ObjectCons(items, self.src, pos, pos)
-        if isinstance(value, float) and value.is_integer():
+            for item in value.values():
+                self.at += 1
+                if type(item) is dict or type(item) is list:
+                    self.skip(item, depth + 1)
+        elif type(value) is list:
+            for item in value:
+                if type(item) is dict or type(item) is list:
+                    self.skip(item, depth + 1)
+
+    def brace(self, value: Any, near: int) -> int:
+        """Where an object in a list starts: its brace, just before its first key (``near``, the
+        nearest key above, for anything else)."""
+        if type(value) is dict and value and self.at < len(self.keys):
+            return max(self.src.text.rfind("{", 0, self.keys[self.at]), 0)
+        return near
+
+    def done(self) -> bool:
+        """Whether every key written was taken (none was written twice)."""
+        return self.at == len(self.keys)
+
+    def where(self, pos: int) -> str:
+        return f"{self.src.name}:{self.src.line(pos)}"
+
+    def template(self, value: str, pos: int) -> Node:
+        """A JSON string holding ``${`` or ``%{``."""
+        parts = self._simple.get(value)
+        if parts is not None:  # a reference seen before: the common case
+            return Traversal(parts, self.src, pos, pos)
+        if value.startswith("${") and value not in self._simple:
+            m = _SIMPLE.match(value)
+            found = tuple(m.group(1).split(".")) if m else None
+            if found and found[0] in _KEYWORDS:
+                return parse_template(Source(self.src.name, value))
+            self._simple[value] = found
+            if found:
+                return Traversal(found, self.src, pos, pos)
+        try:
+            return parse_template(Source(f"{self.src.name}:{self.src.line(pos)}", value))
+        except HclSyntaxError as exc:
+            raise InputReadError(
+                f"{self.where(pos)}: invalid template in a JSON string: {exc.message}"
+            ) from None
+
+    def expr(self, value: Any, pos: int, template: bool = True, depth: int = 0) -> Node:
+        """``value``, written at ``pos`` (its key, or the nearest key above), as a node."""
+        kind = type(value)
+        if kind is str:
+            if template and ("${" in value or "%{" in value):
+                return self.template(value, pos)
+            return Lit(value, self.src, pos, pos)
+        if kind is list or kind is dict:
+            literal = _literal(value, template, depth)
+            if literal is not _NOT_LITERAL:
+                self.skip(value, depth)
+                return Lit(literal, self.src, pos, pos)
+            if depth > MAX_JSON_DEPTH:
+                raise _TooDeepError
+        if kind is list:
+            items: list[Node] = []
+            src = self.src
+            for v in value:
+                if type(v) is str:  # the common element, converted here
+                    if template and ("${" in v or "%{" in v):
+                        items.append(self.template(v, pos))
+                    else:
+                        items.append(Lit(v, src, pos, pos))
+                else:
+                    at = self.brace(v, pos) if type(v) is dict else pos
+                    items.append(self.expr(v, at, template, depth + 1))
+            return TupleCons(tuple(items), src, pos, pos)
+        if kind is dict:
+            pairs = []
+            for k, v in value.items():
+                kpos = self.take()
+                if k == "//":
+                    self.skip(v, depth + 1)
+                    continue
+                key = (
+                    self.template(k, kpos) if template and "${" in k else Lit(k, self.src, pos, pos)
+                )
+                pairs.append((key, self.expr(v, kpos, template, depth + 1)))
+            return ObjectCons(tuple(pairs), self.src, pos, pos)
+        if kind is float and value.is_integer():
             value = int(value)
         return Lit(value, self.src, pos, pos)
 
@@ -295,89 +416,177 @@ class _Converter:
         labels: tuple[str, ...],
         body: Any,
         schema: dict[str, Any],
-        path: tuple[Any, ...],
+        bpos: int,
         literal: frozenset[str] = frozenset(),
+        depth: int = 0,
     ) -> Block:
-        bpos = self.pos(path)
+        """The block whose JSON object is ``body``, located at ``bpos`` (``depth`` blocks deep)."""
+        if depth > MAX_JSON_DEPTH // 2:
+            raise _TooDeepError
+        src = self.src
         if not isinstance(body, dict):
-            where = f"{self.src.name}:{self.src.line(bpos)}"
-            raise InputReadError(f"{where}: the body of {type_} must be a JSON object")
-        block = Block(type_, labels, self.src, bpos)
-        get = self.offsets.get
+            raise InputReadError(f"{self.where(bpos)}: the body of {type_} must be a JSON object")
+        block = Block(type_, labels, src, bpos)
+        attributes = block.attributes
+        meta = _META_BLOCKS if type_ in ("resource", "data") else _NO_BLOCKS
+        keys, count = self.keys, len(self.keys)
         for key, value in body.items():
+            at = self.at  # self.take(), written out: this loop runs for every argument
+            self.at = at + 1
+            kpos = keys[at] if at < count else 0
             if key == "//":
+                self.skip(value, depth)
                 continue
-            kpath = (*path, key)
             if key == "dynamic" and isinstance(value, dict):
                 for label, spec in value.items():
-                    for i, item in enumerate(spec if isinstance(spec, list) else [spec]):
-                        ipath = (*kpath, label, i) if isinstance(spec, list) else (*kpath, label)
-                        dyn = self.body(
-                            "dynamic", (label,), item, {"content": schema.get(label, {})}, ipath
-                        )
+                    lpos = self.take()
+                    content = {"content": schema.get(label, {})}
+                    for item in spec if isinstance(spec, list) else [spec]:
+                        ipos = self.brace(item, lpos) if isinstance(spec, list) else lpos
+                        dyn = self.body("dynamic", (label,), item, content, ipos, depth=depth + 1)
                         block.blocks.append(dyn)
                 continue
-            sub = schema.get(key, _META_BLOCKS.get(key) if type_ in ("resource", "data") else None)
+            sub = schema.get(key)
+            if sub is None:
+                sub = meta.get(key)
             if sub is not None and isinstance(value, (dict, list)):
-                items = value if isinstance(value, list) else [value]
-                for i, item in enumerate(items):
-                    ipath = (*kpath, i) if isinstance(value, list) else kpath
-                    block.blocks.append(self.body(key, (), item, sub, ipath))
+                for item in value if isinstance(value, list) else [value]:
+                    ipos = self.brace(item, kpos) if isinstance(value, list) else kpos
+                    block.blocks.append(self.body(key, (), item, sub, ipos, depth=depth + 1))
                 continue
-            apos = get(kpath, bpos)
-            block.attributes[key] = Attribute(
-                key, self.expr(value, kpath, key not in literal, apos), self.src, apos
-            )
+            if type(value) is str and not ("${" in value or "%{" in value):
+                expr: Node = Lit(value, src, kpos, kpos)
+            else:
+                expr = self.expr(value, kpos, key not in literal, depth)
+            attributes[key] = Attribute(key, expr, src, kpos)
         return block
 
 
-def blocks_from_document(data: Any, src: Source, offsets: Offsets) -> list[Block]:
-    """The blocks of a Terraform JSON document."""
-    if not isinstance(data, dict):
-        raise InputReadError(f"{src.name}: a Terraform JSON file must hold an object")
-    conv = _Converter(src, offsets)
-    out: list[Block] = []
-    for kind, content in data.items():
-        if kind == "//":
-            continue
-        sections = content if isinstance(content, list) else [content]
-        for si, section in enumerate(sections):
-            base: tuple[Any, ...] = (kind, si) if isinstance(content, list) else (kind,)
-            out.extend(_section(conv, kind, section, base))
+_NO_BLOCKS: dict[str, Any] = {}
+
+
+def terraform_blocks(src: Source) -> list[Block]:
+    """The blocks of a Terraform JSON file (``.tf.json``, CDKTF's ``cdk.tf.json``)."""
+    return blocks_from_document(decode_checked(src), src)
+
+
+def decode_checked(src: Source) -> Any:
+    """The JSON value of ``src``, numbers bounded as :func:`read_document` bounds them."""
+    try:
+        return json.loads(src.text, parse_int=_number, parse_float=_number)
+    except _RereadError:
+        scan(src)  # raises, naming the line
+        raise InputReadError(f"{src.name}: invalid JSON") from None  # pragma: no cover
+    except json.JSONDecodeError as exc:
+        raise InputReadError(
+            f"{src.name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise InputReadError(
+            f"{src.name}:1: JSON nested more than {MAX_JSON_DEPTH} levels deep"
+        ) from None
+    except ValueError as exc:
+        raise InputReadError(
+            f"{src.name}: invalid JSON: {str(exc).splitlines()[0][:120]}"
+        ) from None
+
+
+def blocks_from_document(data: Any, src: Source) -> list[Block]:
+    """The blocks of a Terraform JSON document: ``data`` decoded from ``src.text``."""
+    conv = _Converter(src, key_offsets(src.text))
+    try:
+        if not isinstance(data, dict):
+            raise InputReadError(f"{src.name}: a Terraform JSON file must hold an object")
+        out: list[Block] = []
+        for kind, content in data.items():
+            kpos = conv.take()
+            if kind == "//":
+                conv.skip(content)
+                continue
+            if isinstance(content, list):
+                for section in content:
+                    out.extend(_section(conv, kind, section, conv.brace(section, kpos)))
+            else:
+                out.extend(_section(conv, kind, content, kpos))
+    except InputReadError:
+        _refuse_duplicates(src)  # a key written twice is named first, as Terraform does
+        raise
+    except (_TooDeepError, RecursionError):
+        raise _too_deep(src) from None
+    if not conv.done():
+        _refuse_duplicates(src)
+        raise InputReadError(f"{src.name}: invalid JSON")  # pragma: no cover
     return out
 
 
-def _section(conv: _Converter, kind: str, section: Any, path: tuple[Any, ...]) -> list[Block]:
-    where = f"{conv.src.name}:{conv.src.line(conv.pos(path))}"
+def _too_deep(src: Source) -> InputReadError:
+    return InputReadError(f"{src.name}: JSON nested more than {MAX_JSON_DEPTH} levels deep")
+
+
+def _refuse_duplicates(src: Source) -> None:
+    """Raise, naming the line, when a key is written twice in one object of ``src``."""
+    scan(src, MAX_JSON_DEPTH)
+
+
+def tfvars_attributes(src: Source) -> dict[str, Attribute]:
+    """The assignments of a JSON variable definitions file (``terraform.tfvars.json``)."""
+    data = decode_checked(src)
+    if not isinstance(data, dict):
+        raise InputReadError(f"{src.name}: a variable definitions file must hold a JSON object")
+    conv = _Converter(src, key_offsets(src.text))
+    out: dict[str, Attribute] = {}
+    try:
+        for key, value in data.items():
+            pos = conv.take()
+            out[key] = Attribute(key, conv.expr(value, pos, template=False), src, pos)
+    except (_TooDeepError, RecursionError):
+        raise _too_deep(src) from None
+    if not conv.done():
+        _refuse_duplicates(src)
+    return out
+
+
+def _section(conv: _Converter, kind: str, section: Any, pos: int) -> list[Block]:
+    """The blocks of one top-level section (``resource``, ``variable``, …) written at ``pos``."""
     if kind == "locals":
-        return [conv.body("locals", (), section, {}, path)]
+        return [conv.body("locals", (), section, {}, pos)]
     depth = _LABELS.get(kind, 0)
     if depth == 0:
-        return [Block(kind, (), conv.src, conv.pos(path))]
+        conv.skip(section)
+        return [Block(kind, (), conv.src, pos)]
     if not isinstance(section, dict):
-        raise InputReadError(f"{where}: {kind} must be a JSON object")
+        raise InputReadError(f"{conv.where(pos)}: {kind} must be a JSON object")
     out: list[Block] = []
+    literal = frozenset({"default", "type"}) if kind == "variable" else frozenset()
     if depth == 1:
         for name, body in section.items():
+            npos = conv.take()
             if name == "//":
+                conv.skip(body)
                 continue
-            items = body if isinstance(body, list) else [body]
-            for i, item in enumerate(items):
-                ipath = (*path, name, i) if isinstance(body, list) else (*path, name)
-                literal = frozenset({"default", "type"}) if kind == "variable" else frozenset()
-                out.append(conv.body(kind, (name,), item, {}, ipath, literal))
+            if isinstance(body, list):
+                for item in body:
+                    out.append(conv.body(kind, (name,), item, {}, conv.brace(item, npos), literal))
+            else:
+                out.append(conv.body(kind, (name,), body, {}, npos, literal))
         return out
     for rtype, by_name in section.items():
+        tpos = conv.take()
         if rtype == "//":
+            conv.skip(by_name)
             continue
         if not isinstance(by_name, dict):
-            raise InputReadError(f"{where}: {kind}.{rtype} must be a JSON object")
+            raise InputReadError(f"{conv.where(tpos)}: {kind}.{rtype} must be a JSON object")
         schema = BLOCK_SCHEMA.get(rtype, {})
         for name, body in by_name.items():
+            npos = conv.take()
             if name == "//":
+                conv.skip(body)
                 continue
-            items = body if isinstance(body, list) else [body]
-            for i, item in enumerate(items):
-                ipath = (*path, rtype, name, i) if isinstance(body, list) else (*path, rtype, name)
-                out.append(conv.body(kind, (rtype, name), item, schema, ipath))
+            labels = (rtype, name)
+            if isinstance(body, list):
+                for item in body:
+                    out.append(conv.body(kind, labels, item, schema, conv.brace(item, npos)))
+            else:
+                out.append(conv.body(kind, labels, body, schema, npos))
     return out

@@ -8,7 +8,8 @@ once, on first use. Variables take their value as Terraform does: for the root, 
 child module, the calling block's argument, then the default. Type constraints convert values,
 ``optional()`` attributes get their defaults. A module whose ``source`` is not a folder inside
 the root (a registry or git address, a path above the root) is not read; its outputs are
-unknown and the import says so.
+unknown and the import says so (for a path above the root, with the ``--root`` that would
+follow it).
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from typing import Any
 from oncall_planner.errors import InputReadError
 from oncall_planner.ingest.terraform.expand import instance_keys, key_text, nested_blocks
 from oncall_planner.ingest.terraform.expressions import Evaluator, Scope
-from oncall_planner.ingest.terraform.files import Warn, inside, read_module, read_text
+from oncall_planner.ingest.terraform.files import (
+    Warn,
+    inside,
+    read_module,
+    read_text,
+    suggested_root,
+)
 from oncall_planner.ingest.terraform.functions import FUNCTIONS, file_functions, from_plain
 from oncall_planner.ingest.terraform.hcl import HclSyntaxError, parse_expression
 from oncall_planner.ingest.terraform.syntax import (
@@ -35,6 +42,7 @@ from oncall_planner.ingest.terraform.syntax import (
     Source,
     TupleCons,
     Var,
+    clipped,
 )
 from oncall_planner.ingest.terraform.values import (
     EvalError,
@@ -44,6 +52,9 @@ from oncall_planner.ingest.terraform.values import (
     Unknown,
     describe,
 )
+
+#: Arguments of a resource block that are not attributes of its instances.
+_META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider"})
 
 #: How deep module calls may nest (a module that calls itself would never end).
 MAX_MODULE_DEPTH = 16
@@ -62,26 +73,29 @@ class Parsed:
         self.resources: dict[tuple[str, str, str], Block] = {}
         self.modules: dict[str, Block] = {}
         self.outputs: dict[str, Block] = {}
+        #: Blocks other than resources and data sources, in order.
+        self.others: list[Block] = []
+        resources = self.resources
         for block in blocks:
+            kind = block.type
+            if kind == "resource" or kind == "data":
+                if len(block.labels) != 2:
+                    raise InputReadError(
+                        f"{block.where()}: a {kind} block needs two labels (type and "
+                        f"name), got {len(block.labels)}"
+                    )
+                key = ("managed" if kind == "resource" else "data", *block.labels)
+                if key in resources:
+                    prefix = "data." if key[0] == "data" else ""
+                    self._add(resources, key, block, f"{prefix}{key[1]}.{key[2]}")
+                resources[key] = block
+                continue
+            self.others.append(block)
             if block.type == "variable" and len(block.labels) == 1:
                 self._add(self.variables, block.labels[0], block, f"variable {block.labels[0]!r}")
             elif block.type == "locals":
                 for name, attr in block.attributes.items():
                     self._add(self.locals, name, attr, f"local.{name}")
-            elif block.type in ("resource", "data"):
-                if len(block.labels) != 2:
-                    raise InputReadError(
-                        f"{block.where()}: a {block.type} block needs two labels (type and "
-                        f"name), got {len(block.labels)}"
-                    )
-                mode = "managed" if block.type == "resource" else "data"
-                prefix = "data." if mode == "data" else ""
-                self._add(
-                    self.resources,
-                    (mode, *block.labels),
-                    block,
-                    f"{prefix}{block.labels[0]}.{block.labels[1]}",
-                )
             elif block.type == "module" and len(block.labels) == 1:
                 self._add(self.modules, block.labels[0], block, f"module.{block.labels[0]}")
             elif block.type == "output" and len(block.labels) == 1:
@@ -111,11 +125,12 @@ class Instance:
         self.module = module
         self.mode = mode
         self.block = block
-        self.type, self.name = block.labels
+        self.type, self.name = rtype, name = block.labels
         self.key = key
         self.scope = scope
-        prefix = "data." if mode == "data" else ""
-        local = f"{prefix}{self.type}.{self.name}{key_text(key)}"
+        local = f"{rtype}.{name}" if mode != "data" else f"data.{rtype}.{name}"
+        if key is not None:
+            local += key_text(key)
         self.address = f"{module.address}.{local}" if module.address else local
         self.value = _InstanceValue(self)
 
@@ -124,9 +139,16 @@ class Instance:
 
     # The builders' view (see build.Obj): arguments as written, None when not set.
     def get(self, name: str) -> Any:
-        if name not in self.block.attributes:
+        attr = self.block.attributes.get(name)
+        if attr is None:
             return None
-        return self.value.get(name)
+        if type(attr.expr) is Lit and name not in _META_ARGUMENTS:
+            return attr.expr.value  # what evaluating it gives, without the evaluator
+        cache = self.value._cache  # what self.value.get() does, written out
+        if name in cache:
+            return cache[name]
+        value = cache[name] = self.value._attribute(name)
+        return value
 
     def has(self, name: str) -> bool:
         return name in self.block.attributes
@@ -151,7 +173,11 @@ class NestedObj:
 
     def get(self, name: str) -> Any:
         attr = self.block.attributes.get(name)
-        return None if attr is None else self.world.ev.ev(attr.expr, self.scope)
+        if attr is None:
+            return None
+        if type(attr.expr) is Lit:
+            return attr.expr.value  # what evaluating it gives, without the evaluator
+        return self.world.ev.ev(attr.expr, self.scope)
 
     def has(self, name: str) -> bool:
         return name in self.block.attributes
@@ -178,8 +204,16 @@ class _InstanceValue(Lazy):
     __slots__ = ("instance",)
 
     def __init__(self, instance: Instance) -> None:
-        super().__init__(instance.address, lambda: list(instance.block.attributes), self._attribute)
+        # Lazy.__init__ written out: one of these is made for every instance.
+        self.label = instance.address
+        self._names = self._written
+        self._compute = self._attribute
+        self._cache = {}
+        self._nameset = None
         self.instance = instance
+
+    def _written(self) -> list[str]:
+        return list(self.instance.block.attributes)
 
     def has(self, name: str) -> bool:
         return True
@@ -189,18 +223,32 @@ class _InstanceValue(Lazy):
         if name == "id":
             return Ref(inst.address, inst)
         attr = inst.block.attributes.get(name)
-        if attr is not None and name not in ("count", "for_each", "depends_on", "provider"):
+        if attr is not None and name not in _META_ARGUMENTS:
             return inst.module.world.ev.ev(attr.expr, inst.scope)
         if any(b.type == name for b in inst.block.blocks):
             return Unknown(f"{inst.address}.{name} (a nested block) is not read as a value")
         return Unknown(f"{inst.address}.{name} is set by the provider when Terraform applies")
 
 
-class World:
-    """Everything one import shares: the root folder, the evaluator, parsed folders, notes."""
+class OutsideRoot(Unknown):
+    """A module call whose ``source`` leads outside the root: not read; ``hint`` names the
+    ``--root`` that would follow it."""
 
-    def __init__(self, root: Path, warn: Warn) -> None:
+    __slots__ = ("hint",)
+
+    def __init__(self, reason: str, hint: str) -> None:
+        super().__init__(reason)
+        self.hint = hint
+
+
+class World:
+    """Everything one import shares: the root folder (nothing outside it is read), the root
+    module's folder as the user named it (``top``, Terraform's ``path.root``), the evaluator,
+    parsed folders, notes."""
+
+    def __init__(self, root: Path, warn: Warn, top: Path | None = None) -> None:
         self.root = root
+        self.top = top if top is not None else root
         self.warn = warn
         self.ev = Evaluator(dict(FUNCTIONS))
         self._parsed: dict[str, Parsed] = {}
@@ -243,7 +291,16 @@ class ModuleInstance:
         self._values: dict[tuple[str, str, str], Any] = {}
         self._children: dict[str, list[ModuleInstance] | Unknown] = {}
         folder = str(parsed.folder)
-        self.path = {"module": folder, "root": str(world.root), "cwd": str(world.root)}
+        self.path = {"module": folder, "root": str(world.top), "cwd": str(world.top)}
+        #: The namespaces every module has, by name.
+        self._fixed: dict[str, Any] = {
+            "var": self.var,
+            "local": self.local,
+            "module": self.module,
+            "data": self.data,
+            "path": self.path,
+            "terraform": {"workspace": "default"},
+        }
         self.functions_checked = False
         for name, func in file_functions(self._read, self._list).items():
             world.ev.functions.setdefault(name, func)
@@ -251,18 +308,9 @@ class ModuleInstance:
     # -- names -----------------------------------------------------------------------------------
 
     def _root(self, name: str, node: Node) -> Any:
-        if name == "var":
-            return self.var
-        if name == "local":
-            return self.local
-        if name == "module":
-            return self.module
-        if name == "data":
-            return self.data
-        if name == "path":
-            return self.path
-        if name == "terraform":
-            return {"workspace": "default"}
+        fixed = self._fixed.get(name)
+        if fixed is not None:
+            return fixed
         if name in ("each", "count", "self"):
             raise EvalError(f"{name!r} is only valid inside a block that sets it", node.where())
         if ("managed", name) in self.parsed.types:
@@ -346,6 +394,9 @@ class ModuleInstance:
 
     def _expand(self, mode: str, rtype: str, name: str) -> Any:
         block = self.parsed.resources[(mode, rtype, name)]
+        if "count" not in block.attributes and "for_each" not in block.attributes:
+            inst = Instance(self, mode, block, None, self.scope)  # one instance: the common case
+            return (inst.value, [inst])
         keys = instance_keys(block, self.scope, self.world.ev)
         if isinstance(keys, Unknown):
             return keys
@@ -385,17 +436,30 @@ class ModuleInstance:
             return Unknown(f"{block.where()}: {address} has no literal source")
         if not source.startswith(("./", "../")) and source not in (".", ".."):
             return Unknown(
-                f"{address}: not read: its source {source!r} is not a local folder; what it "
+                f"{address}: not read: its source {clipped(source)} is not a local folder; what it "
                 "declares is not imported"
             )
         folder = Path(os.path.normpath(Path(self.parsed.folder) / source))
         if not inside(folder, self.world.root):
-            return Unknown(
-                f"{address}: not read: its source {source!r} is outside the folder the import "
-                "was given (give a higher folder as the root to follow it)"
+            wider = suggested_root(self.world.root, folder)
+            return OutsideRoot(
+                f"{address}: not read: its source {clipped(source)} leads outside the folder the "
+                "import was given; what it declares is not imported",
+                f"pass --root {wider} (root= in Python) to read it: a folder holding both the "
+                "input and the module",
             )
-        if not folder.is_dir():
-            return Unknown(f"{address}: not read: its source folder {source!r} does not exist")
+        try:
+            exists = folder.is_dir()
+        except OSError as exc:  # a name the system refuses to look up, e.g. too long
+            where = (source_attr or block).where()
+            raise InputReadError(
+                f"{where}: {address}: its source {clipped(source)} cannot be looked up: "
+                f"{exc.strerror or type(exc).__name__}"
+            ) from None
+        if not exists:
+            return Unknown(
+                f"{address}: not read: its source folder {clipped(source)} does not exist"
+            )
         if self.depth >= MAX_MODULE_DEPTH:
             raise InputReadError(
                 f"{block.where()}: modules nest more than {MAX_MODULE_DEPTH} deep (a module that calls itself?)"
@@ -472,18 +536,25 @@ class ModuleInstance:
         real = Path(os.path.realpath(target))
         if not (real == folder or folder in real.parents):
             raise EvalError(
-                f"{path!r} is outside the module's own folder; the importer reads files only "
-                "inside it",
+                f"{clipped(path)} is outside the module's own folder; the importer reads files "
+                "only inside it",
                 node.where(),
             )
         return real
 
     def _read(self, path: str, node: Node) -> str:
         real = self._resolve(path, node)
-        if not real.is_file():
-            raise EvalError(f"no file {path!r} in the module's folder", node.where())
         try:
-            return read_text(real, self.world.root, path)
+            exists = real.is_file()
+        except OSError as exc:  # a name the system refuses to look up, e.g. too long
+            raise InputReadError(
+                f"{node.where()}: the file {clipped(path)} cannot be looked up: "
+                f"{exc.strerror or type(exc).__name__}"
+            ) from None
+        if not exists:
+            raise EvalError(f"no file {clipped(path)} in the module's folder", node.where())
+        try:
+            return read_text(real, self.world.root, clipped(path))
         except InputReadError as exc:
             raise EvalError(str(exc), node.where()) from None
 

@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import functools
 import re
+import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -241,10 +242,13 @@ def is_plain_instant(value: object) -> bool:
     nothing (ask :func:`check_instant`, which builds the message); validators call this first."""
     if type(value) is not dt.datetime:
         return False
-    tz = value.tzinfo
-    if (type(tz) is not ZoneInfo and type(tz) is not dt.timezone) or value.year not in (
-        TIMESTAMP_YEARS
-    ):
+    kind = type(value.tzinfo)
+    if kind is not dt.timezone:
+        # zoneinfo is imported where zones are made (see zone()): a ZoneInfo means it is loaded
+        module = sys.modules.get("zoneinfo")
+        if module is None or kind is not module.ZoneInfo:
+            return False
+    if value.year not in TIMESTAMP_YEARS:
         return False
     delta = value - EPOCH
     return not delta.microseconds and not delta.seconds % MINUTE

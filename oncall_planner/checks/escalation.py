@@ -42,8 +42,10 @@ def _segments(
         points = ctx.policy_changes(policy)
         ends = [*points[1:], ctx.until]
         return [
-            (Interval(start, end), ctx.level_people(policy, start))
-            for start, end in zip(points, ends, strict=True)
+            (Interval(start, end), levels)
+            for start, end, levels in zip(
+                points, ends, ctx.levels_at(policy, points), strict=True
+            )
         ]
 
     yield from ctx.memo(("segments", policy.name), compute)

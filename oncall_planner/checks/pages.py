@@ -71,8 +71,13 @@ def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
 
 
 def _in_horizon(ctx: Context) -> list[Page]:
-    """The pages inside the horizon, in time order."""
-    return [p for p in sorted(ctx.pages, key=lambda p: p.at) if ctx.since <= p.at < ctx.until]
+    """The pages inside the horizon, in time order (sorted once per run)."""
+    return ctx.memo(
+        "pages-in-horizon",
+        lambda: [
+            p for p in sorted(ctx.pages, key=lambda p: p.at) if ctx.since <= p.at < ctx.until
+        ],
+    )
 
 
 def _counted(ctx: Context, t: Mapping[str, Any]) -> Iterator[tuple[Page, User]]:
@@ -102,13 +107,11 @@ def _page_interval(page: Page) -> Interval:
     include_low_urgency=False,
 )
 def busy_shift(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    stretches = ctx.stretches()
     per: dict[tuple[User, Interval], list[Page]] = {}
     for page, user in _counted(ctx, t):
-        for s in stretches.get(user, ()):
-            if s.start <= page.at < s.end:
-                per.setdefault((user, s), []).append(page)
-                break
+        s = ctx.stretch_at(user, page.at)
+        if s is not None:
+            per.setdefault((user, s), []).append(page)
     for (user, shift), pages in sorted(
         per.items(), key=lambda kv: (kv[0][0].email, kv[0][1].start)
     ):
@@ -198,13 +201,10 @@ def unattributed_pages(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         )
     # Pages that name someone of the plan who was on no schedule then (a manager paged directly,
     # an override made in PagerDuty's UI): no shift holds them, so busy-shift cannot count them.
-    stretches = ctx.stretches()
     shiftless: dict[User, list[Page]] = {}
     for page in _in_horizon(ctx):
         user, _ = _attribute(ctx, page)
-        if user is not None and not any(
-            s.start <= page.at < s.end for s in stretches.get(user, ())
-        ):
+        if user is not None and ctx.stretch_at(user, page.at) is None:
             shiftless.setdefault(user, []).append(page)
     if shiftless:
         pages = sorted((p for ps in shiftless.values() for p in ps), key=lambda p: p.at)

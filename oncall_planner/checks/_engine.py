@@ -557,12 +557,12 @@ class Context:
 
     def levels_at(
         self, policy: EscalationPolicy, points: Sequence[dt.datetime]
-    ) -> list[list[list[User]]]:
-        """:meth:`level_people` at each of ``points`` (in time order), a target at a time: each
-        schedule's look-ups bisected in one pass instead of one method call per point and
-        target."""
+    ) -> list[tuple[tuple[User, ...], ...]]:
+        """:meth:`level_people` at each of ``points`` (in time order), as tuples, so that equal
+        answers can be dictionary keys: each schedule's look-ups are bisected in one pass instead
+        of one method call per point and target."""
         times = [to_seconds(p) for p in points]
-        columns: list[list[list[User]]] = []
+        columns: list[list[tuple[User, ...]]] = []
         for r in policy.rules:
             found = [
                 itertools.repeat((t.user,), len(times))
@@ -572,7 +572,7 @@ class Context:
             ]
             if len(found) == 1:
                 columns.append(
-                    [list(f) if len(f) < 2 else list(dict.fromkeys(f)) for f in found[0]]
+                    [f if len(f) < 2 else tuple(dict.fromkeys(f)) for f in found[0]]
                 )
                 continue
             column = []
@@ -580,9 +580,9 @@ class Context:
                 people: list[User] = []
                 for f in each:
                     people.extend(p for p in f if p not in people)
-                column.append(people)
+                column.append(tuple(people))
             columns.append(column)
-        return [list(levels) for levels in zip(*columns, strict=True)]
+        return list(zip(*columns, strict=True))
 
     def user_zone(self, user: User) -> str:
         """The person's own zone, else the zone of the first schedule (of either kind) that

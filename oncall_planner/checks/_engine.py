@@ -425,9 +425,13 @@ class Lookup:
         return self.at_seconds(to_seconds(when_))
 
     def at_many(self, times: Sequence[int]) -> list[tuple[User, ...]]:
-        """:meth:`at_seconds` for each of ``times`` (POSIX seconds, in order), bisected in one
-        pass of C when they all fall in the rendered window of a schedule without overlaps."""
-        if not times or self.finals is not None or not self.lo <= times[0] <= times[-1] < self.hi:
+        """:meth:`at_seconds` for each of ``times`` (POSIX seconds), bisected in one pass of C
+        when they all fall in the rendered window of a schedule without overlaps."""
+        if (
+            not times
+            or self.finals is not None
+            or not self.lo <= min(times) <= max(times) < self.hi
+        ):
             return [self.at_seconds(t) for t in times]
         ends, users, none = self.ends, self.users, ()
         found = map(bisect.bisect_right, itertools.repeat(self.starts), times)
@@ -558,7 +562,7 @@ class Context:
     def levels_at(
         self, policy: EscalationPolicy, points: Sequence[dt.datetime]
     ) -> list[tuple[tuple[User, ...], ...]]:
-        """:meth:`level_people` at each of ``points`` (in time order), as tuples, so that equal
+        """:meth:`level_people` at each of ``points``, as tuples, so that equal
         answers can be dictionary keys: each schedule's look-ups are bisected in one pass instead
         of one method call per point and target."""
         times = [to_seconds(p) for p in points]
@@ -571,9 +575,7 @@ class Context:
                 for t in r.targets
             ]
             if len(found) == 1:
-                columns.append(
-                    [f if len(f) < 2 else tuple(dict.fromkeys(f)) for f in found[0]]
-                )
+                columns.append([f if len(f) < 2 else tuple(dict.fromkeys(f)) for f in found[0]])
                 continue
             column = []
             for each in zip(*found, strict=True):

@@ -45,9 +45,7 @@ def _segments(ctx: Context, policy: EscalationPolicy) -> Iterator[tuple[Interval
         ends = [*points[1:], ctx.until]
         return [
             (Interval(start, end), levels)
-            for start, end, levels in zip(
-                points, ends, ctx.levels_at(policy, points), strict=True
-            )
+            for start, end, levels in zip(points, ends, ctx.levels_at(policy, points), strict=True)
         ]
 
     yield from ctx.memo(("segments", policy.name), compute)

@@ -64,19 +64,40 @@ def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
         return None, "it names neither a user nor a policy, and the plan has several policies"
     # The first person the policy reaches: on a level that pages several people at once (a
     # shift-based schedule), the first in schedule order (docs/schedulev2.md says why).
-    person = next((p for s in ctx.steps(policy, page.at) for p in s.reached), None)
+    first = _first_reached(ctx, policy)
+    if page.at in first:
+        person = first[page.at]
+    else:
+        person = next((p for s in ctx.steps(policy, page.at) for p in s.reached), None)
     if person is None:
         return None, f"nobody was on call on EscalationPolicy {policy.name!r} then"
     return person, ""
+
+
+def _first_reached(ctx: Context, policy: EscalationPolicy) -> dict[dt.datetime, User | None]:
+    """For the instants of the pages in the horizon that may go to ``policy``: the first person
+    its escalation reaches then. Levels with nobody on call take no time, so that is the first
+    person on the first level with anyone on call at the page's instant; every level is looked
+    up for all those instants at once (once per policy and run) instead of walking the
+    escalation page by page."""
+
+    def compute() -> dict[dt.datetime, User | None]:
+        ats = sorted(
+            {p.at for p in _in_horizon(ctx) if p.user is None and p.policy in (None, policy.name)}
+        )
+        return {
+            at: next((p for people in levels for p in people), None)
+            for at, levels in zip(ats, ctx.levels_at(policy, ats), strict=True)
+        }
+
+    return ctx.memo(("first-reached", policy.name), compute)
 
 
 def _in_horizon(ctx: Context) -> list[Page]:
     """The pages inside the horizon, in time order (sorted once per run)."""
     return ctx.memo(
         "pages-in-horizon",
-        lambda: [
-            p for p in sorted(ctx.pages, key=lambda p: p.at) if ctx.since <= p.at < ctx.until
-        ],
+        lambda: [p for p in sorted(ctx.pages, key=lambda p: p.at) if ctx.since <= p.at < ctx.until],
     )
 
 

@@ -440,6 +440,19 @@ class Lookup:
             for i, t in zip(found, times, strict=True)
         ]
 
+    def at_and_next(self, t: int) -> tuple[tuple[User, ...], int]:
+        """:meth:`at_seconds` and :meth:`next_change` of ``t`` in one call (OCP304's sweep asks
+        both at every step)."""
+        if not self.lo <= t < self.hi:
+            return self.at_seconds(t), t + 60
+        following = self.changes[bisect.bisect_right(self.changes, t)]
+        if self.finals is not None:
+            return self.at_seconds(t), following
+        i = bisect.bisect_right(self.starts, t) - 1
+        if i >= 0 and t < self.ends[i]:
+            return self.users[i], following
+        return (), following
+
     def next_change(self, t: int) -> int:
         """The first instant after ``t`` (POSIX seconds) where the answer may differ from the
         one at ``t``; a minute later outside the rendered window."""

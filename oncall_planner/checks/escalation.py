@@ -187,9 +187,13 @@ def _sweep_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], tuple
                     if table is None:
                         found: tuple[User, ...] = (user,) if user is not None else ()
                     else:
-                        found = table.at_seconds(start + offset)
-                        horizon = min(horizon, table.next_change(start + offset) - offset)
-                    people.extend(p for p in found if p not in people)
+                        found, following = table.at_and_next(start + offset)
+                        if following - offset < horizon:
+                            horizon = following - offset
+                    if people:
+                        people.extend(p for p in found if p not in people)
+                    else:
+                        people = list(dict.fromkeys(found)) if len(found) > 1 else list(found)
                 if not people:
                     continue
                 _reach(seen, people, round_robin)

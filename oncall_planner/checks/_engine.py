@@ -628,13 +628,17 @@ class Context:
         if not stretches:
             return None
         starts = self.memo("stretch-starts", self._stretch_starts)[user]
-        i = bisect.bisect_right(starts, at) - 1
+        # Bisected in whole seconds (comparing aware datetimes costs a call each), then checked
+        # exactly: a stretch starting later in the same second as ``at`` is stepped back over.
+        i = bisect.bisect_right(starts, to_seconds(at)) - 1
+        while i >= 0 and stretches[i].start > at:
+            i -= 1
         if i >= 0 and at < stretches[i].end:
             return stretches[i]
         return None
 
-    def _stretch_starts(self) -> dict[User, list[dt.datetime]]:
-        return {u: [s.start for s in v] for u, v in self.stretches().items()}
+    def _stretch_starts(self) -> dict[User, list[int]]:
+        return {u: [to_seconds(s.start) for s in v] for u, v in self.stretches().items()}
 
     def _stretches(self) -> dict[User, tuple[Interval, ...]]:
         per: dict[User, list[Interval]] = {}

@@ -82,15 +82,23 @@ def _first_reached(ctx: Context, policy: EscalationPolicy) -> dict[dt.datetime, 
     escalation page by page."""
 
     def compute() -> dict[dt.datetime, User | None]:
-        ats = sorted(
-            {p.at for p in _in_horizon(ctx) if p.user is None and p.policy in (None, policy.name)}
-        )
+        by_policy = ctx.memo("page-instants-by-policy", lambda: _instants_by_policy(ctx))
+        ats = sorted({*by_policy.get(policy.name, ()), *by_policy.get(None, ())})
         return {
             at: next((p for people in levels for p in people), None)
             for at, levels in zip(ats, ctx.levels_at(policy, ats), strict=True)
         }
 
     return ctx.memo(("first-reached", policy.name), compute)
+
+
+def _instants_by_policy(ctx: Context) -> dict[str | None, list[dt.datetime]]:
+    """The instants of the pages in the horizon that name no user, by the policy they name."""
+    out: dict[str | None, list[dt.datetime]] = {}
+    for p in _in_horizon(ctx):
+        if p.user is None:
+            out.setdefault(p.policy, []).append(p.at)
+    return out
 
 
 def _in_horizon(ctx: Context) -> list[Page]:

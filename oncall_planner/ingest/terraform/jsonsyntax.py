@@ -125,10 +125,17 @@ class _RereadError(Exception):
     """The fast path met a number it leaves to :func:`scan`, which names the line."""
 
 
-def _number(text: str) -> Any:
+def _int(text: str) -> int:
+    # The decoder calls this for every integer it reads: one length test, then int().
     if len(text) > MAX_NUMBER_DIGITS:
         raise _RereadError  # re-read by the slow scanner, which names the line
-    return float(text) if any(c in text for c in ".eE") else int(text)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _RereadError
+    return float(text)
 
 
 def read_document(src: Source, keep_depth: int = 8) -> tuple[Any, Offsets]:
@@ -140,7 +147,7 @@ def read_document(src: Source, keep_depth: int = 8) -> tuple[Any, Offsets]:
     leaves a key written but never walked: then :func:`scan` reads the text again and names the
     line of both."""
     try:
-        data = json.loads(src.text, parse_int=_number, parse_float=_number)
+        data = json.loads(src.text, parse_int=_int, parse_float=_float)
     except _RereadError:
         scan(src, keep_depth)  # raises, naming the line
         raise InputReadError(f"{src.name}: invalid JSON") from None  # pragma: no cover
@@ -473,7 +480,7 @@ def terraform_blocks(src: Source) -> list[Block]:
 def decode_checked(src: Source) -> Any:
     """The JSON value of ``src``, numbers bounded as :func:`read_document` bounds them."""
     try:
-        return json.loads(src.text, parse_int=_number, parse_float=_number)
+        return json.loads(src.text, parse_int=_int, parse_float=_float)
     except _RereadError:
         scan(src)  # raises, naming the line
         raise InputReadError(f"{src.name}: invalid JSON") from None  # pragma: no cover

@@ -22,14 +22,16 @@ import datetime as dt
 import functools
 import heapq
 import itertools
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Literal
+import operator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, NamedTuple
 
 import attrs
 
 from oncall_planner.errors import ValidationError
 from oncall_planner.model import (
     Layer,
+    OnCallPlan,
     Override,
     Restriction,
     Schedule,
@@ -41,6 +43,7 @@ from oncall_planner.model.inputs import sequence_of
 from oncall_planner.timeutil import (
     DAY,
     RENDER_YEARS,
+    WEEK,
     ZoneClock,
     check_aware,
     check_instant,
@@ -57,6 +60,8 @@ _MODES = ("wall", "elapsed")
 
 # A piece of on-call time: (start, end, user id) in POSIX seconds.
 Piece = tuple[int, int, int]
+# Pieces as three parallel lists (starts, ends, user ids): the hot path works on whole lists.
+Columns = tuple[list[int], list[int], list[int]]
 Span = tuple[int, int]
 
 
@@ -85,12 +90,15 @@ class Source:
         return self.label or self.kind
 
 
-@attrs.frozen
-class Entry:
+class Entry(NamedTuple):
     """One stretch ``[start, end)`` of one person on call. Instants are aware UTC datetimes.
 
     ``source`` says where an entry of a shift-based schedule comes from; it is ``None`` for a
     layer-based schedule, whose entries merge what layers and overrides give one person.
+
+    An entry is a named tuple: read it by name (``entry.start``, ``entry.user``) or unpack it
+    (``start, end, user, source = entry``). It is immutable, compares and hashes by value, and
+    costs a renderer little to build (docs/architecture.md, "Speed").
     """
 
     start: dt.datetime
@@ -106,9 +114,11 @@ class Entry:
         return self.start <= at < self.end
 
 
-@attrs.frozen
-class Interval:
-    """A half-open stretch of time ``[start, end)``, e.g. a gap with nobody on call."""
+class Interval(NamedTuple):
+    """A half-open stretch of time ``[start, end)``, e.g. a gap with nobody on call.
+
+    A named tuple, like :class:`Entry`: read by name or unpack (``start, end = interval``).
+    """
 
     start: dt.datetime
     end: dt.datetime
@@ -206,9 +216,17 @@ class ShiftRenderOptions:
 
 
 class _Parts:
-    """What :attr:`FinalSchedule.layers`, ``.visible`` and ``.overrides`` are built from, on first
-    use: most callers only read ``entries``, and building Entry objects is most of the cost of
-    rendering."""
+    """What :attr:`FinalSchedule.layers`, ``.visible``, ``.overrides`` (and, for shift-based
+    schedules, ``.gaps`` and ``.coverage``) are built from, on first use: most callers only read
+    ``entries``, and building Entry objects is most of the cost of rendering."""
+
+    def __init__(self, gaps: tuple[tuple[Interval, ...], float] | None = None) -> None:
+        self._gaps = gaps
+
+    def gaps(self) -> tuple[tuple[Interval, ...], float]:
+        """The gaps and the share of the window covered."""
+        assert self._gaps is not None
+        return self._gaps
 
     def layers(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
         raise NotImplementedError
@@ -224,28 +242,59 @@ class _Parts:
         return ()
 
 
+class _LayerJob:
+    """What a layer-based render works from: the schedule, its clock, the window and a number for
+    each person (``ids[i]`` for the users of layer ``i``). The per-layer pieces are computed from
+    it when asked, so a kept result does not keep them (they were half its memory)."""
+
+    def __init__(
+        self,
+        schedule: Schedule,
+        zclock: ZoneClock,
+        mode: str,
+        lo: int,
+        hi: int,
+        ids: list[list[int]],
+    ) -> None:
+        self.schedule = schedule
+        self.zclock = zclock
+        self.mode = mode
+        self.lo = lo
+        self.hi = hi
+        self.ids = ids
+
+    def layers(self) -> list[_Layer]:
+        zclock, mode, lo, hi = self.zclock, self.mode, self.lo, self.hi
+        return [
+            _Layer(layer, zclock, mode, lo, hi, ids)
+            for layer, ids in zip(self.schedule.layers, self.ids, strict=True)
+        ]
+
+
 class _LayerParts(_Parts):
     def __init__(
         self,
+        job: _LayerJob,
         users: tuple[User, ...],
-        layer_pieces: tuple[tuple[Piece, ...], ...],
         override_pieces: tuple[Piece, ...],
+        gaps: tuple[tuple[Interval, ...], float],
     ) -> None:
+        super().__init__(gaps)
+        self.job = job
         self.users = users
-        self.layer_pieces = layer_pieces
         self.override_pieces = override_pieces
 
     def layers(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
-        instants = _instant_cache(entries)
-        return tuple(_entries(p, self.users, instants) for p in self.layer_pieces)
+        shared = _Shared(entries)
+        return tuple(shared.entries_of(layer.pieces(), self.users) for layer in self.job.layers())
 
     def visible(self, entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], ...]:
-        instants = _instant_cache(entries)
-        visible = _visible(self.layer_pieces, _union((), self.override_pieces))
-        return tuple(_entries(p, self.users, instants) for p in visible)
+        shared = _Shared(entries)
+        visible = _visible(self.job.layers(), self.override_pieces, self.job.lo, self.job.hi)
+        return tuple(shared.entries_of(p, self.users) for p in visible)
 
     def overrides(self, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
-        return _entries(self.override_pieces, self.users, _instant_cache(entries))
+        return _Shared(entries).entries_of(_columns(self.override_pieces), self.users)
 
 
 @attrs.frozen
@@ -262,6 +311,9 @@ class FinalSchedule:
     - ``overrides``: the part of the overrides that shows in the final schedule;
     - ``vacancies``: a shift-based schedule's time held by an empty slot (nobody on call);
     - ``gaps``: the stretches with nobody on call; ``coverage``: the share of the window covered.
+
+    ``layers``, ``visible``, ``overrides`` (and a shift-based schedule's ``gaps`` and
+    ``coverage``) are worked out on first use and kept.
     """
 
     schedule: Schedule | ShiftSchedule
@@ -269,12 +321,20 @@ class FinalSchedule:
     until: dt.datetime
     mode: str
     entries: tuple[Entry, ...]
-    gaps: tuple[Interval, ...]
-    coverage: float
     _parts: _Parts = attrs.field(repr=False, eq=False)
     vacancies: tuple[Vacancy, ...] = ()
     concurrent: bool = False
     options: ShiftRenderOptions | None = None
+
+    @functools.cached_property
+    def gaps(self) -> tuple[Interval, ...]:
+        """The stretches of the window with nobody on call."""
+        return self._parts.gaps()[0]
+
+    @functools.cached_property
+    def coverage(self) -> float:
+        """The share of the window with someone on call."""
+        return self._parts.gaps()[1]
 
     @functools.cached_property
     def layers(self) -> tuple[tuple[Entry, ...], ...]:
@@ -355,110 +415,149 @@ class FinalSchedule:
         return hours
 
 
-def _instant_cache(entries: Iterable[Entry]) -> dict[int, dt.datetime]:
-    """The instants of ``entries`` by POSIX seconds, to share datetime objects."""
-    cache: dict[int, dt.datetime] = {}
-    for entry in entries:
-        cache[to_seconds(entry.start)] = entry.start
-        cache[to_seconds(entry.end)] = entry.end
-    return cache
+_tuple_new = tuple.__new__
 
 
-def _entries(
-    pieces: Iterable[Piece], users: Sequence[User], instants: dict[int, dt.datetime]
-) -> tuple[Entry, ...]:
-    """Pieces as Entry objects; ``instants`` caches the datetimes (boundaries recur)."""
-    out = []
-    for s, e, u in pieces:
-        start = instants.get(s)
-        if start is None:
-            start = instants[s] = from_seconds(s)
-        end = instants.get(e)
-        if end is None:
-            end = instants[e] = from_seconds(e)
-        out.append(_new_entry(start, end, users[u]))
-    return tuple(out)
+def _new_interval(start: dt.datetime, end: dt.datetime) -> Interval:
+    """``Interval(start, end)`` without the named tuple's Python-level ``__new__``."""
+    return _tuple_new(Interval, (start, end))
+
+
+class _Shared:
+    """What a per-layer view shares with the final schedule it was rendered with: the datetime of
+    each instant, and the Entry itself where a layer's piece is a final entry unchanged (two in
+    three are, in a typical schedule), so that a kept result with its ``layers`` holds each once."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        starts = [e.start for e in entries]
+        ends = [e.end for e in entries]
+        self.instants: dict[int, dt.datetime] = dict(zip(_seconds(starts), starts))
+        self.instants.update(zip(_seconds(ends), ends))
+        self.entries: dict[tuple[int, int, int], Entry] = dict(
+            zip(zip(map(id, starts), map(id, ends), (id(e.user) for e in entries)), entries)
+        )
+
+    def entries_of(self, pieces: Columns, users: Sequence[User]) -> tuple[Entry, ...]:
+        """Pieces as Entry objects, sharing datetimes and entries with the final schedule."""
+        starts, ends, who = pieces
+        instants = self.instants
+        missing = sorted(set(starts).union(ends).difference(instants))
+        if missing:
+            instants.update(zip(missing, _datetimes(missing)))
+        when = instants.__getitem__
+        start_times = list(map(when, starts))
+        end_times = list(map(when, ends))
+        people = list(map(users.__getitem__, who))
+        found = map(
+            self.entries.get, zip(map(id, start_times), map(id, end_times), map(id, people))
+        )
+        return tuple(
+            [
+                entry if entry is not None else _tuple_new(Entry, (s, e, u, None))
+                for entry, s, e, u in zip(found, start_times, end_times, people)
+            ]
+        )
+
+
+def _seconds(values: Iterable[dt.datetime]) -> Iterator[int]:
+    """``to_seconds`` of the renderer's own aware datetimes (whole seconds), in C."""
+    return map(int, map(dt.datetime.timestamp, values))
+
+
+def _datetimes(values: Sequence[int]) -> list[dt.datetime]:
+    """The datetimes of ascending POSIX seconds: each the one before it plus a cached
+    timedelta."""
+    try:
+        return list(
+            itertools.accumulate(
+                map(_Timedeltas().__getitem__, map(operator.sub, values[1:], values)),
+                operator.add,
+                initial=_fromtimestamp(values[0], dt.timezone.utc),
+            )
+        )
+    except (OverflowError, OSError, ValueError):  # outside the platform's time_t or datetime
+        return [from_seconds(t) for t in values]
 
 
 _fromtimestamp = dt.datetime.fromtimestamp
 
 
+class _Timedeltas(dict[int, dt.timedelta]):
+    """``timedelta`` objects by whole seconds, each made once (one render's lengths recur)."""
+
+    __slots__ = ()
+
+    def __missing__(self, seconds: int) -> dt.timedelta:
+        value = self[seconds] = dt.timedelta(seconds=seconds)
+        return value
+
+
 def _final(
-    pieces: Sequence[Piece], users: Sequence[User], lo: int, hi: int
+    pieces: Iterable[Piece], users: Sequence[User], lo: int, hi: int
 ) -> tuple[tuple[Entry, ...], tuple[Interval, ...], int]:
-    """Sorted disjoint pieces as the final schedule in one pass: touching pieces of one user
-    joined into one Entry, the gaps in ``[lo, hi)`` between them, and the seconds covered.
+    """Sorted disjoint pieces as the final schedule: touching pieces of one user joined into one
+    Entry, the gaps in ``[lo, hi)`` between them, and the seconds covered.
 
-    This is the hot path of rendering: an entry that starts where the one before it ends shares
-    its datetime.
+    This is the hot path of rendering, written so that the work per entry happens in C: one pass
+    in Python joins pieces and lists the distinct instants in order; each datetime is the one
+    before it plus a cached ``timedelta`` (``itertools.accumulate``), a quarter of the cost of
+    ``datetime.fromtimestamp``; the entries are tuples built by ``map``.
     """
+    points: list[int] = []  # the distinct instants, in order
+    first: list[int] = []  # where each entry's start is in ``points`` (its end is the next one)
+    who: list[int] = []
+    after_gap: list[int] = []  # where in ``points`` the instants that end a gap are
+    add_point, add_first, add_who = points.append, first.append, who.append
+    last: int | None = None
+    cu = -1
+    for s, e, u in pieces:
+        if s == last:
+            if u == cu:
+                points[-1] = last = e
+                continue
+            add_first(len(points) - 1)
+        else:
+            if last is not None:
+                after_gap.append(len(points))
+            add_first(len(points))
+            add_point(s)
+        add_point(e)
+        add_who(u)
+        last, cu = e, u
+    if not points:
+        return (), (Interval(from_seconds(lo), from_seconds(hi)),), 0
     try:
-        return _final_fast(pieces, users, lo, hi)
-    except (OverflowError, OSError, ValueError):  # outside the platform's time_t
-        merged = _coalesce(pieces)
-        gaps, cursor, covered = [], lo, 0
-        for s, e, _ in merged:
-            if s > cursor:
-                gaps.append(Interval(from_seconds(cursor), from_seconds(s)))
-            covered += e - s
-            cursor = e
-        if cursor < hi:
-            gaps.append(Interval(from_seconds(cursor), from_seconds(hi)))
-        return _entries(merged, users, {}), tuple(gaps), covered
+        times = list(
+            itertools.accumulate(
+                map(_Timedeltas().__getitem__, map(operator.sub, points[1:], points)),
+                operator.add,
+                initial=_fromtimestamp(points[0], dt.timezone.utc),
+            )
+        )
+    except (OverflowError, OSError, ValueError):  # outside the platform's time_t or datetime
+        times = [from_seconds(t) for t in points]
+    if after_gap:
+        starts: Iterable[dt.datetime] = map(times.__getitem__, first)
+        ends: Iterable[dt.datetime] = map(times.__getitem__, map(operator.add, first, _ONES))
+    else:  # one stretch: each entry ends where the next one starts
+        starts, ends = times[:-1], times[1:]
+    entries = tuple(
+        map(
+            _tuple_new,
+            itertools.repeat(Entry),
+            zip(starts, ends, map(users.__getitem__, who), itertools.repeat(None)),
+        )
+    )
+    gaps = [_new_interval(times[p - 1], times[p]) for p in after_gap]
+    if points[0] > lo:
+        gaps.insert(0, Interval(from_seconds(lo), times[0]))
+    if points[-1] < hi:
+        gaps.append(Interval(times[-1], from_seconds(hi)))
+    covered = hi - lo - sum(to_seconds(g.end) - to_seconds(g.start) for g in gaps)
+    return entries, tuple(gaps), covered
 
 
-def _entry_maker() -> Callable[[dt.datetime, dt.datetime, User], Entry]:
-    """A constructor of :class:`Entry` for the hot path: the renderer's own values need no
-    checks, and setting the slots directly skips the frozen class's ``__setattr__`` guard (the
-    object is the same as ``Entry(start, end, user)``, equal and hashed alike)."""
-    new = object.__new__
-    set_start = Entry.__dict__["start"].__set__
-    set_end = Entry.__dict__["end"].__set__
-    set_user = Entry.__dict__["user"].__set__
-    set_source = Entry.__dict__["source"].__set__
-
-    def make(start: dt.datetime, end: dt.datetime, user: User) -> Entry:
-        entry = new(Entry)
-        set_start(entry, start)
-        set_end(entry, end)
-        set_user(entry, user)
-        set_source(entry, None)
-        return entry
-
-    return make
-
-
-_new_entry = _entry_maker()
-
-
-def _final_fast(
-    pieces: Sequence[Piece], users: Sequence[User], lo: int, hi: int
-) -> tuple[tuple[Entry, ...], tuple[Interval, ...], int]:
-    fromtimestamp, utc, new_entry = _fromtimestamp, dt.timezone.utc, _new_entry
-    entries: list[Entry] = []
-    gaps: list[Interval] = []
-    covered = 0
-    prev_e = lo  # where the last entry ended (the window's start at first)
-    prev_end = fromtimestamp(lo, utc)
-    cs = ce = cu = 0
-    have = False
-    # A sentinel piece (user -1 matches nobody) flushes the last entry through the same code.
-    for s, e, u in itertools.chain(pieces, ((hi, hi, -1),)):
-        if have and ce == s and cu == u:
-            ce = e
-            continue
-        if have:
-            start = prev_end if cs == prev_e else fromtimestamp(cs, utc)
-            if cs > prev_e:
-                gaps.append(Interval(prev_end, start))
-            prev_end = fromtimestamp(ce, utc)
-            prev_e = ce
-            entries.append(new_entry(start, prev_end, users[cu]))
-            covered += ce - cs
-        cs, ce, cu, have = s, e, u, True
-    if prev_e < hi:
-        gaps.append(Interval(prev_end, fromtimestamp(hi, utc)))
-    return tuple(entries), tuple(gaps), covered
+_ONES = itertools.repeat(1)
 
 
 class _Rotation:
@@ -480,8 +579,11 @@ class _Rotation:
         """``[b_first, ..., b_last]`` in one go."""
         if self.wall:
             base, length = self.local_anchor, self.length
-            return self.clock.from_local_sorted([base + k * length for k in range(first, last + 1)])
-        return [self.anchor + k * self.length for k in range(first, last + 1)]
+            return self.clock.from_local_sorted(
+                list(range(base + first * length, base + (last + 1) * length, length))
+            )
+        base, length = self.anchor, self.length
+        return list(range(base + first * length, base + (last + 1) * length, length))
 
     def turn_at(self, t: int) -> int:
         """The ``k`` with ``b_k <= t < b_(k+1)``."""
@@ -496,6 +598,62 @@ class _Rotation:
         return k
 
 
+# Spans as two parallel lists: starts and ends, sorted, disjoint and not touching. Whole lists
+# go through C (``map``, ``zip``, ``bisect``) instead of a Python loop where that is possible.
+Spans = tuple[list[int], list[int]]
+
+
+def _windows(restrictions: Sequence[Restriction], zclock: ZoneClock, lo: int, hi: int) -> Spans:
+    """:func:`restriction_windows` as parallel lists of starts and ends."""
+    first_day = (zclock.to_local(lo) - 8 * DAY) // DAY
+    last_day = (zclock.to_local(hi) + DAY) // DAY
+    starts: list[int] = []
+    ends: list[int] = []
+    for r in restrictions:
+        sod = r.start_time_of_day.hour * 3600 + r.start_time_of_day.minute * 60
+        dur = int(r.duration.total_seconds())
+        if r.kind == "daily":
+            day, step = first_day, DAY
+        else:
+            assert r.start_day_of_week is not None
+            day, step = first_day + (r.start_day_of_week - iso_weekday(first_day * DAY)) % 7, WEEK
+        local = range(day * DAY + sod, (last_day + 1) * DAY + sod, step)
+        starts += zclock.from_local_sorted(list(local))
+        ends += zclock.from_local_sorted(list(range(local.start + dur, local.stop + dur, step)))
+    if len(restrictions) > 1 or any(map(operator.ge, ends, starts[1:])):
+        return _spans(sorted(zip(starts, ends)), lo, hi)
+    # One restriction whose windows are apart: clip to [lo, hi) and drop empty windows.
+    starts, ends = _clip_spans((starts, ends), lo, hi)
+    if not all(map(operator.lt, starts, ends)):
+        kept = list(map(operator.lt, starts, ends))
+        starts = list(itertools.compress(starts, kept))
+        ends = list(itertools.compress(ends, kept))
+    return starts, ends
+
+
+def _spans(pairs: Iterable[tuple[int, int]], lo: int, hi: int) -> Spans:
+    """Sorted (start, end) pairs, clipped to ``[lo, hi)``, as spans (overlapping or touching
+    ones joined, empty ones dropped)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    ce = lo - 1
+    for s, e in pairs:
+        if s < lo:
+            s = lo
+        if e > hi:
+            e = hi
+        if s >= e:
+            continue
+        if s <= ce:
+            if e > ce:
+                ends[-1] = ce = e
+        else:
+            starts.append(s)
+            ends.append(e)
+            ce = e
+    return starts, ends
+
+
 def restriction_windows(
     restrictions: Sequence[Restriction], zclock: ZoneClock, lo: int, hi: int
 ) -> list[Span]:
@@ -503,56 +661,172 @@ def restriction_windows(
 
     Windows start at their local wall-clock time and end ``duration`` later on the wall clock.
     """
-    first_day = (zclock.to_local(lo) - 8 * DAY) // DAY
-    last_day = (zclock.to_local(hi) + DAY) // DAY
-    raw: list[Span] = []
-    for r in restrictions:
-        sod = r.start_time_of_day.hour * 3600 + r.start_time_of_day.minute * 60
-        dur = int(r.duration.total_seconds())
-        if r.kind == "daily":
-            days: Iterable[int] = range(first_day, last_day + 1)
+    return list(zip(*_windows(restrictions, zclock, lo, hi)))
+
+
+def _clip_spans(spans: Spans, lo: int, hi: int) -> Spans:
+    """The part of ``spans`` in ``[lo, hi)``."""
+    starts, ends = spans
+    i = bisect.bisect_right(ends, lo)
+    j = bisect.bisect_left(starts, hi)
+    if i == 0 and j == len(starts) and (not starts or (starts[0] >= lo and ends[-1] <= hi)):
+        return spans
+    starts, ends = starts[i:j], ends[i:j]
+    if starts and starts[0] < lo:
+        starts[0] = lo
+    if ends and ends[-1] > hi:
+        ends[-1] = hi
+    return starts, ends
+
+
+def _intersect(a: Spans, b: Spans) -> Spans:
+    """The time both ``a`` and ``b`` cover."""
+    a_starts, a_ends = a
+    b_starts, b_ends = b
+    starts: list[int] = []
+    ends: list[int] = []
+    i = j = 0
+    na, nb = len(a_starts), len(b_starts)
+    while i < na and j < nb:
+        s, t = a_starts[i], b_starts[j]
+        if t > s:
+            s = t
+        e, t = a_ends[i], b_ends[j]
+        if e < t:
+            i += 1
         else:
-            assert r.start_day_of_week is not None
-            shift = (r.start_day_of_week - iso_weekday(first_day * DAY)) % 7
-            days = range(first_day + shift, last_day + 1, 7)
-        local_starts = [day * DAY + sod for day in days]
-        starts = zclock.from_local_sorted(local_starts)
-        ends = zclock.from_local_sorted([local + dur for local in local_starts])
-        for start, end in zip(starts, ends, strict=True):
-            if end > lo and start < hi and start < end:
-                raw.append((start if start > lo else lo, end if end < hi else hi))
-    return _union(raw, ())
+            e = t
+            j += 1
+        if s < e:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
 
 
-def _layer_pieces(
-    layer: Layer, zclock: ZoneClock, mode: str, lo: int, hi: int, ids: Sequence[int]
+def _minus(a: Spans, b: Spans) -> Spans:
+    """The time ``a`` covers and ``b`` does not."""
+    a_starts, a_ends = a
+    b_starts, b_ends = b
+    starts: list[int] = []
+    ends: list[int] = []
+    j, m = 0, len(b_starts)
+    for cur, e in zip(a_starts, a_ends, strict=True):
+        while j < m and b_ends[j] <= cur:
+            j += 1
+        k = j
+        while k < m:
+            bs = b_starts[k]
+            if bs >= e:
+                break
+            if bs > cur:
+                starts.append(cur)
+                ends.append(bs)
+            be = b_ends[k]
+            if be > cur:
+                cur = be
+            k += 1
+        if cur < e:
+            starts.append(cur)
+            ends.append(e)
+    return starts, ends
+
+
+class _Layer:
+    """One layer in one render: the turns meeting its part of the window, who holds each, and the
+    restriction windows (``None``: on call around the clock)."""
+
+    def __init__(
+        self, layer: Layer, zclock: ZoneClock, mode: str, lo: int, hi: int, ids: Sequence[int]
+    ) -> None:
+        lo = max(lo, to_seconds(layer.start))
+        if layer.end is not None:
+            hi = min(hi, to_seconds(layer.end))
+        self.lo, self.hi = lo, hi
+        self.ids = ids
+        self.first = 0
+        self.bounds: list[int] = []
+        self.windows: Spans | None = None
+        if lo >= hi:
+            self.windows = ([], [])
+            return
+        rotation = _Rotation(layer, zclock, mode)
+        self.first = first = rotation.turn_at(lo)
+        last = rotation.turn_at(hi - 1)  # the turn holding the last second of the window
+        bounds = rotation.boundaries(first, last + 1)
+        # b_first <= lo < b_(first + 1) and b_last <= hi - 1 < b_(last + 1)
+        bounds[0], bounds[-1] = lo, hi
+        self.bounds = bounds
+        if layer.restrictions:
+            self.windows = _windows(layer.restrictions, zclock, lo, hi)
+        n = len(ids)
+        # Turn by turn (the general loop) when two pieces of one person could touch: one person
+        # twice in a row, or a turn emptied by a spring-forward gap between two turns.
+        self.simple = (
+            n > 1
+            and not any(ids[i] == ids[i - 1] for i in range(n))
+            and all(map(operator.lt, bounds, bounds[1:]))
+        )
+
+    def cover(self) -> Spans:
+        """The time the layer has someone on call."""
+        if self.windows is not None:
+            return self.windows
+        return [self.lo], [self.hi]
+
+    def pieces(self, within: Spans | None = None) -> Columns:
+        """The layer's pieces in ``within`` (default: the whole window), merged per person."""
+        if within is None:
+            spans = self.cover()
+        elif self.windows is None:
+            spans = _clip_spans(within, self.lo, self.hi)
+        else:
+            spans = _intersect(within, self.windows)
+        starts, ends = spans
+        if not starts:
+            return [], [], []
+        bounds, first, ids, n = self.bounds, self.first, self.ids, len(self.ids)
+        if not self.simple:
+            return _columns(_layer_pieces_general(ids, first, bounds, list(zip(starts, ends))))
+        # Where each span's first and last second fall: position p in bounds is the turn that
+        # ends at bounds[p]. A span that crosses handoffs is cut there: the cuts start and end
+        # pieces of their own, and a cut at bounds[k] starts a piece of turn k + 1.
+        repeat = itertools.repeat
+        turn = list(map(bisect.bisect_right, repeat(bounds), starts))
+        last = list(map(bisect.bisect_left, repeat(bounds), ends))
+        if turn != last:
+            if len(bounds) < len(starts):  # find the cuts from the side with fewer items
+                cut_at = [
+                    k
+                    for k, j in enumerate(map(bisect.bisect_right, repeat(starts), bounds))
+                    if j and starts[j - 1] < bounds[k] < ends[j - 1]
+                ]
+            else:
+                cut_at = [k for p, q in zip(turn, last) if p != q for k in range(p, q)]
+            cuts = list(map(bounds.__getitem__, cut_at))
+            starts = sorted(starts + cuts)
+            ends = sorted(ends + cuts)
+            turn = sorted(turn + list(map(operator.add, cut_at, repeat(1))))
+        # The turn that ends at bounds[p] holds ids[(first + p - 1) % n].
+        order = [ids[(first + p - 1) % n] for p in range(n)]
+        holder = list(itertools.islice(itertools.cycle(order), len(bounds)))
+        return starts, ends, list(map(holder.__getitem__, turn))
+
+
+def _layer_pieces_general(
+    ids: Sequence[int], first: int, bounds: Sequence[int], windows: Sequence[Span] | None
 ) -> list[Piece]:
-    """The on-call pieces one layer produces on its own in ``[lo, hi)``, merged per user."""
-    lo = max(lo, to_seconds(layer.start))
-    if layer.end is not None:
-        hi = min(hi, to_seconds(layer.end))
-    if lo >= hi:
-        return []
-    rotation = _Rotation(layer, zclock, mode)
-    windows = (
-        restriction_windows(layer.restrictions, zclock, lo, hi) if layer.restrictions else None
-    )
+    """:meth:`_Layer.pieces` for any rotation: turn by turn, growing a piece while the same
+    person continues without a break (one person twice in a row, or a turn emptied by a
+    spring-forward gap between two turns of one person)."""
     n = len(ids)
     out: list[Piece] = []
-    first = rotation.turn_at(lo)
-    last = rotation.turn_at(hi - 1)  # the turn holding the last second of the window
-    bounds = rotation.boundaries(first, last + 1)
     nwin = len(windows) if windows is not None else 0
     w = 0
     # The piece being grown (cs, ce, cu): extended while the same user continues without a break.
     cs = ce = cu = -1
     have = False
-    for i in range(last - first + 1):
+    for i in range(len(bounds) - 1):
         a, b = bounds[i], bounds[i + 1]
-        if a < lo:
-            a = lo
-        if b > hi:
-            b = hi
         if a >= b:
             continue  # an empty turn (both ends in one spring-forward gap)
         user = ids[(first + i) % n]
@@ -583,30 +857,6 @@ def _layer_pieces(
             j += 1
     if have:
         out.append((cs, ce, cu))
-    return out
-
-
-def _subtract(pieces: Sequence[Piece], cover: Sequence[Span]) -> list[Piece]:
-    """The parts of ``pieces`` outside ``cover`` (both sorted and disjoint)."""
-    if not cover:
-        return list(pieces)
-    out: list[Piece] = []
-    j, m = 0, len(cover)
-    for s, e, u in pieces:
-        while j < m and cover[j][1] <= s:
-            j += 1
-        cur, i = s, j
-        while i < m:
-            cs, ce = cover[i]
-            if cs >= e:
-                break
-            if cs > cur:
-                out.append((cur, cs, u))
-            if ce > cur:
-                cur = ce
-            i += 1
-        if cur < e:
-            out.append((cur, e, u))
     return out
 
 
@@ -671,16 +921,51 @@ def _latest_wins(pieces: Sequence[Piece]) -> list[Piece]:
     return out
 
 
-def _visible(layer_pieces: Sequence[Sequence[Piece]], cover: Sequence[Span]) -> list[list[Piece]]:
-    """The part of each layer that shows: the last layer wins, so walk from the top and keep what
-    ``cover`` (the overrides) and later layers leave. No coalescing is needed: what is left of
-    merged pieces has no two pieces of one user touching."""
-    visible: list[list[Piece]] = [[] for _ in layer_pieces]
-    for i in range(len(layer_pieces) - 1, -1, -1):
-        visible[i] = _subtract(layer_pieces[i], cover)
+def _visible(
+    layers: Sequence[_Layer], override_pieces: Sequence[Piece], lo: int, hi: int
+) -> list[Columns]:
+    """The part of each layer that shows: the last layer wins, so walk from the top keeping the
+    time nobody above has taken (``free``: the window less the overrides and the layers above)
+    and take each layer's pieces in it."""
+    free: Spans | None = None
+    if override_pieces:
+        free = _minus(
+            ([lo], [hi]), ([p[0] for p in override_pieces], [p[1] for p in override_pieces])
+        )
+    visible: list[Columns] = [([], [], []) for _ in layers]
+    for i in range(len(layers) - 1, -1, -1):
+        visible[i] = layers[i].pieces(free)
         if i:
-            cover = _union(cover, layer_pieces[i])
+            free = (
+                _complement(layers[i].cover(), lo, hi)
+                if free is None
+                else _minus(free, layers[i].cover())
+            )
     return visible
+
+
+def _columns(pieces: Sequence[Piece]) -> Columns:
+    """Pieces as columns."""
+    return [p[0] for p in pieces], [p[1] for p in pieces], [p[2] for p in pieces]
+
+
+def _merge(parts: Sequence[Columns]) -> Iterable[Piece]:
+    """The pieces of several columns (each sorted and disjoint, together disjoint), sorted."""
+    parts = [c for c in parts if c[0]]
+    if len(parts) == 1:
+        return zip(*parts[0])
+    return sorted(itertools.chain.from_iterable(zip(*c) for c in parts))
+
+
+def _complement(spans: Spans, lo: int, hi: int) -> Spans:
+    """The time in ``[lo, hi)`` that ``spans`` (inside it) leave free: the gaps between them."""
+    starts, ends = spans
+    free_starts, free_ends = [lo, *ends], [*starts, hi]
+    if free_starts[0] == free_ends[0]:
+        del free_starts[0], free_ends[0]
+    if free_starts and free_starts[-1] == free_ends[-1]:
+        del free_starts[-1], free_ends[-1]
+    return free_starts, free_ends
 
 
 #: The most turns and restriction windows one call of :func:`render` builds: about 200 MB of
@@ -807,18 +1092,19 @@ def render(
         s, e = max(to_seconds(ov.start), lo), min(to_seconds(ov.end), hi)
         if s < e:
             clipped.append((s, e, uid(ov.user)))
-    override_pieces = _latest_wins(clipped)
-    override_cover = _union((), override_pieces)
+    override_pieces = _latest_wins(clipped) if clipped else []
 
-    layer_pieces = [
-        _layer_pieces(layer, zclock, mode_, lo, hi, [uid(u) for u in layer.users])
-        for layer in schedule.layers
-    ]
-    visible = _visible(layer_pieces, override_cover)
-
-    entries, gaps, covered = _final(
-        sorted([p for v in visible for p in v] + override_pieces), users, lo, hi
+    job = _LayerJob(
+        schedule,
+        zclock,
+        mode_,
+        lo,
+        hi,
+        [[uid(u) for u in layer.users] for layer in schedule.layers],
     )
+    visible = _visible(job.layers(), override_pieces, lo, hi)
+    visible.append(_columns(override_pieces))
+    entries, gaps, covered = _final(_merge(visible), users, lo, hi)
 
     return FinalSchedule(
         schedule=schedule,
@@ -826,14 +1112,81 @@ def render(
         until=until,
         mode=mode_,
         entries=entries,
-        gaps=gaps,
-        coverage=covered / (hi - lo),
         parts=_LayerParts(
-            tuple(users),
-            tuple(tuple(p) for p in layer_pieces),
-            tuple(_coalesce(override_pieces)),
+            job, tuple(users), tuple(_coalesce(override_pieces)), (gaps, covered / (hi - lo))
         ),
     )
+
+
+def render_each(
+    schedules: OnCallPlan | Iterable[Schedule | ShiftSchedule],
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: Mapping[str, Sequence[Override] | Sequence[ShiftOverride]] | None = None,
+    mode: Mode = "wall",
+    *,
+    options: ShiftRenderOptions | None = None,
+) -> Iterator[FinalSchedule]:
+    """Render an organisation schedule by schedule: yield ``render(schedule, since, until,
+    overrides[schedule.name], mode, options=options)`` for each schedule in turn.
+
+    ``schedules`` is an :class:`~oncall_planner.model.OnCallPlan` (its ``all_schedules``:
+    layer-based first, then shift-based) or any iterable of schedules, which is read one at a
+    time too, so a generator that builds or loads schedules as it goes works. Each result is
+    rendered only when asked for, so a loop that keeps what it needs from each result (counts,
+    findings, rows written out) holds one rendered schedule at a time, however many the
+    organisation has: ``benchmarks/render_bench.py`` streams 10,000 schedules in well under
+    100 MB. ``overrides`` maps schedule names to their overrides, as for
+    :func:`~oncall_planner.check`; the arguments are checked before the first schedule is
+    rendered.
+    """
+    check_instant(since, "render_each", "since", RENDER_YEARS)
+    check_instant(until, "render_each", "until", RENDER_YEARS)
+    if until <= since:
+        raise ValidationError(
+            f"render_each: until must be after since ({since.isoformat()}), got {until.isoformat()}"
+        )
+    _check_mode(mode, "render_each")
+    if options is not None:
+        _check_options(options, "render_each")
+    if isinstance(schedules, OnCallPlan):
+        items: Iterable[object] = schedules.all_schedules
+    elif isinstance(schedules, (str, bytes)) or not isinstance(schedules, Iterable):
+        raise ValidationError(
+            "render_each: schedules must be an OnCallPlan or an iterable of Schedule and "
+            f"ShiftSchedule, got {type(schedules).__name__}"
+        )
+    else:
+        items = schedules
+    if overrides is None:
+        by_name: Mapping[str, Any] = {}
+    elif isinstance(overrides, Mapping):
+        by_name = overrides
+    else:
+        raise ValidationError(
+            f"render_each: overrides must map schedule names to overrides, got "
+            f"{type(overrides).__name__}"
+        )
+    return _render_each(items, since, until, by_name, mode, options)
+
+
+def _render_each(
+    items: Iterable[object],
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: Mapping[str, Any],
+    mode: Mode,
+    options: ShiftRenderOptions | None,
+) -> Iterator[FinalSchedule]:
+    for schedule in items:
+        if not isinstance(schedule, (Schedule, ShiftSchedule)):
+            raise ValidationError(
+                "render_each: schedules must be Schedule or ShiftSchedule objects, got "
+                f"{type(schedule).__name__}"
+            )
+        yield render(
+            schedule, since, until, overrides.get(schedule.name, ()), mode, options=options
+        )
 
 
 def layer_on_call_at(
@@ -927,5 +1280,6 @@ __all__ = [
     "on_call_at",
     "people_on_call_at",
     "render",
+    "render_each",
     "restriction_windows",
 ]

@@ -28,6 +28,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import itertools
+import operator
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -59,8 +62,10 @@ from oncall_planner.render import (
     Vacancy,
     _check_window,
     _latest_wins,
+    _new_interval,
     _Parts,
-    _union,
+    _Timedeltas,
+    _tuple_new,
 )
 from oncall_planner.timeutil import DAY, ZoneClock, clock, from_seconds, to_seconds
 
@@ -171,6 +176,142 @@ class _Expansion:
         )
 
 
+_WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+_UNTIL = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$")
+_PERIODIC_KEYS = frozenset({"FREQ", "INTERVAL", "BYDAY", "WKST", "COUNT", "UNTIL"})
+
+
+class _Periodic:
+    """The occurrence starts of a rule that repeats with a fixed period on the wall clock, computed
+    instead of counted: ``base + m * period + offset`` for ``m >= 0`` and each of ``offsets``,
+    from DTSTART on, up to ``UNTIL`` or ``COUNT``.
+
+    This is what ``FREQ=DAILY``, ``FREQ=HOURLY`` and ``FREQ=WEEKLY`` (with ``BYDAY`` days without
+    ordinals, ``WKST``) with ``INTERVAL``, ``COUNT`` or ``UNTIL`` mean, the rules PagerDuty's web
+    editor writes, and what python-dateutil's ``rrule`` yields for them on a naive wall clock;
+    :func:`_periodic` says which rules qualify, and a property test compares the two. Whole
+    periods are made at once by ``range`` and merged by ``sorted``, in C, where counting with
+    ``rrule`` costs microseconds an occurrence. Same interface as :class:`_Expansion`.
+    """
+
+    def __init__(
+        self,
+        base: int,
+        period: int,
+        offsets: list[int],
+        dtstart: int,
+        until: int | None,
+        count: int | None,
+        lead: bool,
+    ) -> None:
+        self.base, self.period, self.offsets = base, period, offsets
+        self.dtstart = dtstart
+        self.until = until
+        self.count = count
+        self.starts: list[int] = [dtstart] if lead else []  # a DTSTART the rule misses (U3)
+        self.index: list[int] = [0] if lead else []
+        self._from_start = len(self.starts)  # occurrences before the rule's own
+        self._next = 0  # the next period to make
+        self.done = count == 0
+
+    def grow(self, local_hi: int) -> None:
+        """Extend the lists past ``local_hi`` (or to the end of a finite rule)."""
+        starts, period = self.starts, self.period
+        while not self.done and (not starts or starts[-1] < local_hi):
+            first = self._next
+            last = max(first + 1, (local_hi - self.base) // period + 2)
+            if self.until is not None:
+                last = min(last, (self.until - self.base) // period + 1)
+            lo, hi = self.base + first * period, self.base + last * period
+            made = sorted(
+                itertools.chain.from_iterable(range(lo + o, hi + o, period) for o in self.offsets)
+            )
+            if first == 0:  # the first period may hold days before DTSTART
+                del made[: bisect.bisect_left(made, self.dtstart)]
+            if self.until is not None and (not made or made[-1] >= self.until):
+                del made[bisect.bisect_right(made, self.until) :]
+                self.done = True
+            if self.count is not None:
+                room = self.count - (len(starts) - self._from_start)
+                if len(made) >= room:
+                    del made[room:]
+                    self.done = True
+            self._next = last
+            if made:
+                self.index.extend(range(len(starts), len(starts) + len(made)))
+                starts.extend(made)
+            elif self.until is not None and last * period + self.base > self.until:
+                self.done = True
+
+    def span(self, local_lo: int, local_hi: int) -> tuple[int, int]:
+        """The positions ``[i, j)`` of the starts in ``[local_lo, local_hi)``."""
+        self.grow(local_hi)
+        return (
+            bisect.bisect_left(self.starts, local_lo),
+            bisect.bisect_left(self.starts, local_hi),
+        )
+
+
+def _periodic(
+    recurrence: Recurrence, dtstart_local: int, expansion: ZoneClock, unsynced_start: str
+) -> _Periodic | None:
+    """A :class:`_Periodic` for ``recurrence`` from ``dtstart_local``, or ``None`` when the rule
+    is not one it computes (then python-dateutil counts it)."""
+    if recurrence.rdates or recurrence.exdates or len(recurrence.rrules) != 1:
+        return None
+    parts = rule_parts(recurrence.rrules[0])
+    if not parts.keys() <= _PERIODIC_KEYS or ("COUNT" in parts and "UNTIL" in parts):
+        return None
+    freq = parts.get("FREQ", "")
+    interval_text = parts.get("INTERVAL", "1")
+    count_text = parts.get("COUNT")
+    if not interval_text.isdigit() or int(interval_text) < 1:
+        return None
+    if count_text is not None and not count_text.isdigit():
+        return None
+    interval = int(interval_text)
+    count = None if count_text is None else int(count_text)
+    until = None
+    if "UNTIL" in parts:
+        m = _UNTIL.match(parts["UNTIL"])
+        if not m:
+            return None
+        year, month, day, hour, minute, second = (int(g or 0) for g in m.groups()[:6])
+        try:
+            until = local_seconds(dt.datetime(year, month, day, hour, minute, second))
+        except ValueError:
+            return None
+        if m.group(7):  # UTC: the local time on the expansion clock (see _rrule_on_clock)
+            until = expansion.to_local(until)
+    tod = dtstart_local % DAY
+    if freq in ("DAILY", "HOURLY"):
+        if "BYDAY" in parts or "WKST" in parts:
+            return None
+        period = interval * (DAY if freq == "DAILY" else 3600)
+        base, offsets = dtstart_local, [0]
+    elif freq == "WEEKLY":
+        codes = parts.get("BYDAY")
+        wkst = _WEEKDAYS.get(parts.get("WKST", "MO"))
+        days = [_WEEKDAYS.get(c.strip()) for c in codes.split(",")] if codes else []
+        if wkst is None or None in days:
+            return None
+        weekday = (dtstart_local // DAY + 3) % 7  # Monday is 0, as in dateutil
+        wanted = {d for d in days if d is not None} or {weekday}
+        period = interval * 7 * DAY
+        week_start = dtstart_local - tod - (weekday - wkst) % 7 * DAY
+        base, offsets = week_start + tod, sorted((d - wkst) % 7 * DAY for d in wanted)
+    else:
+        return None
+    # The rule's first occurrence: DTSTART itself, or a later one (an unsynced DTSTART).
+    first = min((base + o if base + o >= dtstart_local else base + period + o) for o in offsets)
+    if (until is not None and first > until) or count == 0:
+        first = -1  # the rule has no occurrence
+    lead = unsynced_start == "rfc5545" and first != dtstart_local
+    if lead and count is not None:
+        count -= 1  # RFC 5545 counts DTSTART as the first occurrence, also against COUNT
+    return _Periodic(base, period, offsets, dtstart_local, until, count, lead)
+
+
 @functools.lru_cache(maxsize=4096)
 def _expansion(
     recurrence: tuple[str, ...],
@@ -179,16 +320,14 @@ def _expansion(
     expansion_zone: str,
     unsynced_start: str,
     excluded_dates: str,
-) -> _Expansion:
+) -> _Expansion | _Periodic:
     """The shared expansion of one recurrence (renders of one event reuse what was expanded)."""
-    return _Expansion(
-        parse_recurrence(recurrence, "ShiftEvent"),
-        dtstart_local,
-        event_zone,
-        clock(expansion_zone),
-        unsynced_start,
-        excluded_dates,
-    )
+    parsed = parse_recurrence(recurrence, "ShiftEvent")
+    zclock = clock(expansion_zone)
+    periodic = _periodic(parsed, dtstart_local, zclock, unsynced_start)
+    if periodic is not None:
+        return periodic
+    return _Expansion(parsed, dtstart_local, event_zone, zclock, unsynced_start, excluded_dates)
 
 
 # --- one event in one render -------------------------------------------------------------------
@@ -251,19 +390,47 @@ class _EventPlan:
             return (s, e) if es <= s < eu and s < e else None
         return (s, e) if es <= s and e <= eu and s < e else None
 
-    def pieces(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
-        """Kept occurrences meeting ``[lo, hi)`` as (start, end, k), not cut to the window."""
+    def pieces(self, lo: int, hi: int) -> tuple[list[int], list[int], list[int]]:
+        """Kept occurrences meeting ``[lo, hi)``, not cut to the window, as three columns:
+        starts, ends and counting numbers ``k``."""
         top = min(hi, self.eu)
         lower = min(max(lo, self.es), top)
         i, j = self.expansion.span(
             self.clock.to_local(lower) - self.margin, self.clock.to_local(top) + self.margin
         )
-        out = []
-        for s, e, k in self._occurrences(i, j):
+        if i >= j:
+            return [], [], []
+        exp = self.expansion
+        locals_ = exp.starts[i:j]
+        ks = exp.index[i:j]
+        starts = self.clock.from_local_sorted(locals_)
+        if self.wallclock:
+            ends = self.clock.from_local_sorted([local + self.d_wall for local in locals_])
+        else:
+            ends = list(map(operator.add, starts, itertools.repeat(self.d_exact)))
+        if locals_[0] == self.l0:  # the first occurrence is start_time itself
+            starts[0], ends[0] = self.s0, self.e0
+        if (
+            starts[0] >= self.es
+            and max(ends) <= self.eu
+            and (len(ends) < 2 or ends[0] <= ends[1])
+            and all(map(operator.lt, starts, ends))
+        ):
+            # Every occurrence lies in the effective range, starts and ends in order: keep
+            # those that meet the window, found by bisection.
+            a = bisect.bisect_right(ends, lo)
+            b = bisect.bisect_left(starts, hi)
+            return starts[a:b], ends[a:b], ks[a:b]
+        out_s: list[int] = []
+        out_e: list[int] = []
+        out_k: list[int] = []
+        for s, e, k in zip(starts, ends, ks, strict=True):
             piece = self.kept(s, e, self.es, self.eu)
             if piece is not None and piece[0] < hi and piece[1] > lo:
-                out.append((piece[0], piece[1], k))
-        return out
+                out_s.append(piece[0])
+                out_e.append(piece[1])
+                out_k.append(k)
+        return out_s, out_e, out_k
 
     def first_kept(self) -> int | None:
         """The counting number of the first occurrence the effective range keeps."""
@@ -297,6 +464,17 @@ class _EventPlan:
             if self.kept(s, e, self.es, end) is not None:
                 return k
         return None
+
+    def holders_of(self, ks: Sequence[int]) -> Iterable[int]:
+        """The member holding each of the occurrences ``ks`` (counting numbers, in order) of a
+        rotating event. Consecutive numbers (no excluded date between them) follow a fixed
+        pattern, each member ``spm`` times in turn, which ``cycle`` repeats in C."""
+        members, spm, n = self.members, self.spm, len(self.members)
+        if ks[-1] - ks[0] != len(ks) - 1:
+            return [members[((k - self.base) // spm) % n] for k in ks]
+        pattern = [m for m in members for _ in range(spm)]
+        phase = (ks[0] - self.base) % len(pattern)
+        return itertools.islice(itertools.cycle(pattern[phase:] + pattern[:phase]), len(ks))
 
     def holders(self, k: int) -> list[int]:
         """The member ids holding occurrence ``k``."""
@@ -424,11 +602,17 @@ class _Render:
     def rotation_pieces(self, ri: int, lo: int, hi: int) -> list[SPiece]:
         """What rotation ``ri`` alone produces meeting ``[lo, hi)``, before overrides."""
         out: list[SPiece] = []
+        repeat = itertools.repeat
         for ei, plan in enumerate(self.plans[ri]):
+            starts, ends, ks = plan.pieces(lo, hi)
+            if not starts or not plan.members:
+                continue
             src = self.source((0, ri, ei, 0))
-            for s, e, k in plan.pieces(lo, hi):
-                for member in plan.holders(k):
-                    out.append((s, e, member, src))
+            if plan.every:
+                for member in plan.members:
+                    out.extend(zip(starts, ends, repeat(member), repeat(src)))
+                continue
+            out.extend(zip(starts, ends, plan.holders_of(ks), repeat(src)))
         return out
 
     def custom_pieces(self, ci: int, lo: int, hi: int) -> list[SPiece]:
@@ -562,7 +746,7 @@ def _people_key(source: Source, rank: int) -> tuple[int, int, int]:
 
 
 class _ShiftParts(_Parts):
-    """The per-rotation views of a shift-based render, built on first use."""
+    """The per-rotation views of a shift-based render, and its gaps, built on first use."""
 
     def __init__(
         self,
@@ -571,12 +755,22 @@ class _ShiftParts(_Parts):
         visible: list[list[SPiece]],
         overrides: list[SPiece],
         ranks: dict[User, int],
+        covering: tuple[Sequence[int], Sequence[int], int, int],
     ) -> None:
+        super().__init__()
         self.make = make
         self._rotations = rotations
         self._visible = visible
         self._overrides = overrides
         self._ranks = ranks
+        self._covering = covering
+
+    def gaps(self) -> tuple[tuple[Interval, ...], float]:
+        if self._gaps is None:
+            starts, ends, lo, hi = self._covering
+            gaps, uncovered = _gaps(starts, ends, lo, hi)
+            self._gaps = (gaps, (hi - lo - uncovered) / (hi - lo))
+        return self._gaps
 
     def people_order(self, entry: Entry) -> tuple[int, ...]:
         assert entry.source is not None
@@ -608,20 +802,28 @@ def _compute(
     # With overflow, a shift crossing the window stays whole, but a piece an override split
     # off it that lies wholly outside the window is not listed.
     cut = _cutter(lo, hi, whole=options.overflow)
+    unchanged = visible is rotations  # no overrides: one list serves both
     rotations = [cut(p) for p in rotations]
-    visible = [cut(p) for p in visible]
+    visible = rotations if unchanged else [cut(p) for p in visible]
     customs, replaced = cut(customs), cut(replaced)
     return job, rotations, visible, customs, replaced
 
 
+_START = operator.itemgetter(0)
+_END = operator.itemgetter(1)
+
+
 def _cutter(lo: int, hi: int, *, whole: bool = False) -> Any:
     def cut(pieces: list[SPiece]) -> list[SPiece]:
-        out = []
-        for s, e, m, src in pieces:
-            a, b = max(s, lo), min(e, hi)
-            if a < b:
-                out.append((s, e, m, src) if whole else (a, b, m, src))
-        return out
+        if not pieces or (min(map(_START, pieces)) >= lo and max(map(_END, pieces)) <= hi):
+            return pieces  # all inside the window (checked in C)
+        if whole:
+            return [p for p in pieces if p[0] < hi and p[1] > lo and p[0] < p[1]]
+        return [
+            (s if s > lo else lo, e if e < hi else hi, m, src)
+            for s, e, m, src in pieces
+            if s < hi and e > lo and s < e
+        ]
 
     return cut
 
@@ -639,65 +841,144 @@ def render_shift_schedule(
     job, rotations, visible, customs, replaced = _compute(schedule, lo, hi, overrides_, options)
 
     ranks = _source_ranks(job)
-    instants: dict[int, dt.datetime] = {}
+    users, sources = job.users, job.sources
+    repeat = itertools.repeat
 
-    def when(seconds: int) -> dt.datetime:
-        found = instants.get(seconds)
-        if found is None:
-            found = instants[seconds] = from_seconds(seconds)
-        return found
-
-    def order(pieces: list[SPiece]) -> list[SPiece]:
+    def order(pieces: list[SPiece]) -> list[tuple[int, int, int, int, int]]:
+        """Sorted as entries list them: by start, end, source, person; as (start, end, rank,
+        member, source), sorted natively rather than through a key function."""
         if options.merge_adjacent:
             pieces = _coalesce_by_source(pieces)
-        return sorted(pieces, key=lambda p: (p[0], p[1], ranks[p[3]], p[2]))
+        if not pieces:
+            return []
+        starts, ends, members, srcs = zip(*pieces, strict=True)
+        return sorted(zip(starts, ends, map(ranks.__getitem__, srcs), members, srcs))
 
     def make(pieces: list[SPiece]) -> tuple[Entry, ...]:
-        users, sources = job.users, job.sources
-        return tuple(
-            Entry(when(s), when(e), users[m], sources[src])
-            for s, e, m, src in order(pieces)
-            if m != EMPTY
-        )
+        return _shift_entries(order(pieces), users, sources)
 
     final = order([p for v in visible for p in v] + customs + replaced)
-    entries = tuple(
-        Entry(when(s), when(e), job.users[m], job.sources[src])
-        for s, e, m, src in final
-        if m != EMPTY
-    )
+    entries = _shift_entries(final, users, sources)
     vacancies = tuple(
-        Vacancy(when(s), when(e), job.sources[src]) for s, e, m, src in final if m == EMPTY
+        Vacancy(from_seconds(s), from_seconds(e), sources[src])
+        for s, e, _, m, src in final
+        if m == EMPTY
     )
-    covering = [
-        (max(s, lo), min(e, hi))
-        for s, e, m, _ in final
-        if (m != EMPTY or options.empty_covers) and max(s, lo) < min(e, hi)
-    ]
-    gaps: list[Interval] = []
-    cursor, covered = lo, 0
-    for s, e in _union(covering, ()):
-        if s > cursor:
-            gaps.append(Interval(when(cursor), when(s)))
-        covered += e - s
-        cursor = e
-    if cursor < hi:
-        gaps.append(Interval(when(cursor), when(hi)))
+    if final:
+        starts, ends, _, members, _ = zip(*final, strict=True)
+        if not options.empty_covers and EMPTY in members:
+            held = list(map(operator.ne, members, repeat(EMPTY)))
+            starts = tuple(itertools.compress(starts, held))
+            ends = tuple(itertools.compress(ends, held))
+    else:
+        starts = ends = ()
     return FinalSchedule(
         schedule=schedule,
         since=since,
         until=until,
         mode="wall",
         entries=entries,
-        gaps=tuple(gaps),
-        coverage=covered / (hi - lo),
         parts=_ShiftParts(
-            make, rotations, visible, replaced, {u: i for i, u in enumerate(job.users)}
+            make,
+            rotations,
+            visible,
+            replaced,
+            {u: i for i, u in enumerate(job.users)},
+            (starts, ends, lo, hi),
         ),
         vacancies=vacancies,
         concurrent=True,
         options=options,
     )
+
+
+def _instants(values: Sequence[int]) -> list[dt.datetime]:
+    """The datetimes of ascending POSIX seconds: each the one before it plus a cached timedelta
+    (as the layer renderer makes them), a quarter of the cost of ``fromtimestamp``."""
+    if not values:
+        return []
+    try:
+        return list(
+            itertools.accumulate(
+                map(_Timedeltas().__getitem__, map(operator.sub, values[1:], values)),
+                operator.add,
+                initial=from_seconds(values[0]),
+            )
+        )
+    except (OverflowError, OSError, ValueError):  # beyond what datetime holds
+        return [from_seconds(v) for v in values]
+
+
+def _ends(
+    starts: Sequence[int], ends: Sequence[int], start_times: list[dt.datetime]
+) -> list[dt.datetime]:
+    """The datetimes of ``ends``: each its start's plus the (cached) length."""
+    try:
+        return list(
+            map(
+                operator.add,
+                start_times,
+                map(_Timedeltas().__getitem__, map(operator.sub, ends, starts)),
+            )
+        )
+    except (OverflowError, OSError, ValueError):
+        return [from_seconds(v) for v in ends]
+
+
+def _shift_entries(
+    final: list[tuple[int, int, int, int, int]], users: Sequence[User], sources: Sequence[Source]
+) -> tuple[Entry, ...]:
+    """Sorted pieces (start, end, rank, member, source) as entries; empty slots left out."""
+    if not final:
+        return ()
+    starts, ends, _, members, srcs = zip(*final, strict=True)
+    if EMPTY in members:
+        held = list(map(operator.ne, members, itertools.repeat(EMPTY)))
+        starts, ends, members, srcs = (
+            tuple(itertools.compress(column, held)) for column in (starts, ends, members, srcs)
+        )
+    start_times = _instants(starts)
+    return tuple(
+        map(
+            _tuple_new,
+            itertools.repeat(Entry),
+            zip(
+                start_times,
+                _ends(starts, ends, start_times),
+                map(users.__getitem__, members),
+                map(sources.__getitem__, srcs),
+            ),
+        )
+    )
+
+
+def _gaps(
+    starts: Sequence[int], ends: Sequence[int], lo: int, hi: int
+) -> tuple[tuple[Interval, ...], int]:
+    """The stretches of ``[lo, hi)`` that no piece (sorted by start) covers, and their seconds.
+    The end of the covered time so far is a running maximum (``accumulate``); a piece that
+    starts after it leaves a gap."""
+    if not starts:
+        return (_new_interval(from_seconds(lo), from_seconds(hi)),), hi - lo
+    covered_to = list(itertools.accumulate(ends, max))
+    after = list(map(operator.gt, starts[1:], covered_to))  # a gap before piece i + 1
+    gap_starts = [lo, *itertools.compress(covered_to, after), covered_to[-1]]
+    gap_ends = [starts[0], *itertools.compress(starts[1:], after), hi]
+    # Pieces may cross the window's ends (``overflow``): keep the gaps' parts inside it.
+    gap_starts = [a if a > lo else lo for a in gap_starts]
+    gap_ends = [b if b < hi else hi for b in gap_ends]
+    kept = list(map(operator.lt, gap_starts, gap_ends))
+    if not all(kept):
+        gap_starts = list(itertools.compress(gap_starts, kept))
+        gap_ends = list(itertools.compress(gap_ends, kept))
+    gaps = tuple(
+        map(
+            _tuple_new,
+            itertools.repeat(Interval),
+            zip(_instants(gap_starts), _instants(gap_ends)),
+        )
+    )
+    return gaps, sum(gap_ends) - sum(gap_starts)
 
 
 def _source_ranks(job: _Render) -> list[int]:

@@ -202,3 +202,19 @@ def test_hours_in_messages_are_elapsed_when_the_window_is_given_in_a_dst_zone():
     )
     assert [f.to_text() for f in local] == [f.to_text() for f in in_utc]
     assert [iv.end - iv.start for f in local for iv in f.intervals] == [dt.timedelta(hours=671)]
+
+
+def test_a_person_without_a_zone_reads_times_in_the_first_schedule_that_rosters_them():
+    from checkkit import user
+
+    from oncall_planner.checks._engine import Context
+
+    ann, ben, cat = user("Ann", None), user("Ben", None), user("Cat", "America/Chicago")
+    tokyo = schedule("Tokyo", layer("L", [ben]), tz="Asia/Tokyo")
+    paris = schedule("Paris", layer("L", [ann, ben, cat]), tz="Europe/Paris")
+    plan = OnCallPlan(schedules=[tokyo, paris])
+    ctx = Context(plan, T0, T0 + WEEK, (), {}, ())
+    assert ctx.user_zone(ann) == "Europe/Paris"
+    assert ctx.user_zone(ben) == "Asia/Tokyo"  # the first schedule naming him, not the last
+    assert ctx.user_zone(cat) == "America/Chicago"  # her own zone first
+    assert ctx.user_zone(user("Eve", None)) == "Etc/UTC"  # rostered nowhere

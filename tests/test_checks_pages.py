@@ -6,7 +6,7 @@ import datetime as dt
 
 from checkkit import BOSS, DAY, T0, WEEK, A, B, layer, policy, run, schedule, user, weekly_pair
 
-from oncall_planner import OnCallPlan, Page
+from oncall_planner import OnCallPlan, Page, User
 
 HOUR = dt.timedelta(hours=1)
 
@@ -50,6 +50,28 @@ def test_busy_shift_uses_the_user_a_page_names():
     assert run("OCP501", plan(), pages=pages) == []
     pages = [Page(at(7 + d), user="Ben") for d in range(3)]  # by display name, in Ben's week
     assert len(run("OCP501", plan(), pages=pages)) == 1
+
+
+def test_busy_shift_finds_a_named_user_by_email_in_any_case_or_by_display_name():
+    # Ben's week; three pages naming him three ways, all counted for him
+    named = [" BEN@Example.com ", User("Benjamin", "ben@example.com", "Etc/UTC"), "ben"]
+    pages = [Page(at(7 + d), user=who) for d, who in enumerate(named)]
+    found = run("OCP501", plan(), pages=pages)
+    assert [(f.subject, f.message[:7]) for f in found] == [
+        ("User 'Ben' <ben@example.com>", "3 pages")
+    ]
+
+
+def test_pages_name_their_policy_and_a_missing_one_is_reported():
+    other = policy("Q", (10, [B]))
+    p = OnCallPlan(escalation_policies=[policy("P", (10, [weekly_pair()]), (10, [BOSS])), other])
+    pages = [Page(at(d), policy="Q") for d in (7, 8, 9)] + [Page(at(3), policy="Nope")]
+    busy = run("OCP501", p, pages=pages)
+    assert [f.subject for f in busy] == ["User 'Ben' <ben@example.com>"]
+    missing = run("OCP503", p, pages=pages)
+    assert [f.message for f in missing] == [
+        "1 page(s) not attributed to anyone: its policy 'Nope' is not in the plan"
+    ]
 
 
 # OCP502 night-page

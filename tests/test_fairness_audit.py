@@ -207,3 +207,33 @@ def test_held_counts_the_plan_apart_from_the_cases_of_the_header(seed_audit):
     # "up to 25 cases per property" and then "held over 26 cases" contradicted each other
     line = next(x for x in seed_audit.to_text().splitlines() if "balanced:" in x)
     assert f"held on the plan as written and {FEW} more cases" in line
+
+
+def test_a_week_off_renders_again_only_the_schedules_that_got_overrides(monkeypatch):
+    import importlib
+
+    from oncall_planner.render import render
+
+    audit_module = importlib.import_module("oncall_planner.fairness.audit")
+
+    d = User("Dee", "dee@example.com")
+    plan = OnCallPlan(schedules=[one_layer([A, B], name="Ops"), one_layer([C, d], name="Web")])
+    base = int(at(2025, 1, 6).timestamp())
+    scenario = audit_module.apply(
+        plan, base, audit_module.Perturbation(time_off=(0, 0, 1)), "America/New_York"
+    )
+    assert list(scenario.overrides) == ["Ops"]  # Ann's week off touches only her schedule
+    rendered = []
+
+    def counting(schedule, *args, **kwargs):
+        rendered.append(schedule.name)
+        return render(schedule, *args, **kwargs)
+
+    monkeypatch.setattr(audit_module, "render", counting)
+    finals = audit_module._finals(scenario)
+    assert rendered == ["Ops"]
+    since = dt.datetime.fromtimestamp(scenario.since, dt.timezone.utc)
+    until = dt.datetime.fromtimestamp(scenario.until, dt.timezone.utc)
+    for schedule, final in zip(plan.schedules, finals, strict=True):
+        expected = render(schedule, since, until, scenario.overrides.get(schedule.name, ()))
+        assert final.entries == expected.entries

@@ -6,13 +6,17 @@ growing zone tables year by year, building the final schedule in one pass.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import importlib
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oncall_planner import Layer, Override, Restriction, Schedule, User, render, timeutil
+from oncall_planner.model._recurrence import parse_recurrence
 from oncall_planner.timeutil import ZoneClock, from_seconds, to_seconds
 
 # The package's ``render`` is the function; the module is reached by its full name.
@@ -125,3 +129,72 @@ def test_visible_parts_and_overrides_make_up_the_final_schedule() -> None:
         else:
             joined.append((start, end, name))
     assert joined == [(e.start, e.end, e.user.name) for e in final.entries]
+
+
+# --- shift-based schedules: periodic rules computed instead of counted -------------------------
+
+render_shift = importlib.import_module("oncall_planner.render_shift")
+_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+@st.composite
+def _periodic_rules(draw: st.DrawFn) -> tuple[str, int]:
+    """A rule of the kinds ``_periodic`` computes, and a DTSTART (local seconds)."""
+    freq = draw(st.sampled_from(["DAILY", "WEEKLY", "HOURLY"]))
+    parts = [f"FREQ={freq}"]
+    if draw(st.booleans()):
+        parts.append(f"INTERVAL={draw(st.integers(1, 5))}")
+    if freq == "WEEKLY":
+        days = draw(st.lists(st.sampled_from(_DAYS), unique=True, max_size=7))
+        if days:
+            parts.append("BYDAY=" + ",".join(days))
+        if draw(st.booleans()):
+            parts.append(f"WKST={draw(st.sampled_from(_DAYS))}")
+    start = to_seconds(dt.datetime(2025, 1, 1, tzinfo=UTC)) + 60 * draw(
+        st.integers(-400 * 1440, 400 * 1440)
+    )
+    end = draw(st.sampled_from(["none", "count", "until", "until-utc", "until-date"]))
+    if end == "count":
+        parts.append(f"COUNT={draw(st.integers(1, 40))}")
+    elif end != "none":
+        until = from_seconds(start + 60 * draw(st.integers(-2000, 90 * 1440)))
+        text = until.strftime("%Y%m%d" if end == "until-date" else "%Y%m%dT%H%M%S")
+        parts.append("UNTIL=" + text + ("Z" if end == "until-utc" else ""))
+    return ";".join(parts), start
+
+
+@given(_periodic_rules(), st.sampled_from(["rfc5545", "dateutil"]), st.sampled_from(ZONES))
+@settings(max_examples=300, deadline=None)
+def test_periodic_rules_computed_equal_what_dateutil_counts(
+    rule_and_start: tuple[str, int], unsynced: str, zone_name: str
+) -> None:
+    rule, start = rule_and_start
+    parsed = parse_recurrence((f"RRULE:{rule}",), "test")
+    zclock = timeutil.clock(zone_name)
+    computed = render_shift._periodic(parsed, start, zclock, unsynced)
+    assert computed is not None
+    counted = render_shift._Expansion(parsed, start, zone_name, zclock, unsynced, "not_counted")
+    hi = start + 120 * 86400
+    for step in (start + 86400, start + 30 * 86400, hi):  # grown in steps, as renders do
+        computed.grow(step)
+        counted.grow(step)
+    n = bisect.bisect_left(counted.starts, hi)
+    assert computed.starts[:n] == counted.starts[:n]
+    assert computed.index[:n] == counted.index[:n]
+    assert bisect.bisect_left(computed.starts, hi) == n
+    assert computed.done == counted.done or not counted.done or len(computed.starts) > n
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("RRULE:FREQ=MONTHLY",),
+        ("RRULE:FREQ=WEEKLY;BYDAY=1MO",),
+        ("RRULE:FREQ=DAILY;BYHOUR=9,17",),
+        ("RRULE:FREQ=DAILY", "EXDATE:20250105T090000Z"),
+        ("RRULE:FREQ=DAILY;BYDAY=MO",),
+    ],
+)
+def test_other_rules_are_counted_by_dateutil(lines: tuple[str, ...]) -> None:
+    parsed = parse_recurrence(lines, "test")
+    assert render_shift._periodic(parsed, 0, timeutil.clock("Etc/UTC"), "rfc5545") is None

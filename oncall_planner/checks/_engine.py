@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -384,30 +385,36 @@ MAX_PAD = dt.timedelta(days=14)
 class Lookup:
     """Who is on call on one schedule at an instant, answered from rendered entries (instants as
     datetimes, or as POSIX seconds in hot loops): everyone, in schedule order, so several people
-    on a shift-based schedule. Outside the rendered window it asks
+    on a shift-based schedule. ``finals`` is a render, or renders of consecutive windows (the
+    horizon, then a little past it); outside them it asks
     :func:`oncall_planner.render.people_on_call_at`."""
 
     def __init__(
         self,
-        final: FinalSchedule,
+        finals: FinalSchedule | Sequence[FinalSchedule],
         schedule: Schedule | ShiftSchedule,
         overrides: Sequence[Override] | Sequence[ShiftOverride],
     ) -> None:
-        self.starts = [to_seconds(e.start) for e in final.entries]
-        self.ends = [to_seconds(e.end) for e in final.entries]
-        self.users = [(e.user,) for e in final.entries]
-        self.lo, self.hi = to_seconds(final.since), to_seconds(final.until)
+        if isinstance(finals, FinalSchedule):
+            finals = (finals,)
+        entries = [e for f in finals for e in f.entries]
+        self.starts = [to_seconds(e.start) for e in entries]
+        self.ends = [to_seconds(e.end) for e in entries]
+        self.users = [(e.user,) for e in entries]
+        self.lo, self.hi = to_seconds(finals[0].since), to_seconds(finals[-1].until)
         self.schedule = schedule
         self.overrides = overrides
         self.changes = sorted({*self.starts, *self.ends, self.lo, self.hi})
-        # A shift-based schedule's entries may overlap: the final schedule finds everyone.
-        self.final = final if final.concurrent else None
+        # A shift-based schedule's entries may overlap: the final schedules find everyone.
+        self.finals = finals if any(f.concurrent for f in finals) else None
+        self.bounds = [to_seconds(f.until) for f in finals]
 
     def at_seconds(self, t: int) -> tuple[User, ...]:
         if not self.lo <= t < self.hi:
             return people_on_call_at(self.schedule, from_seconds(t), self.overrides)
-        if self.final is not None:
-            return self.final.people_on_call_at(from_seconds(t))
+        if self.finals is not None:
+            final = self.finals[bisect.bisect_right(self.bounds, t)]
+            return final.people_on_call_at(from_seconds(t))
         i = bisect.bisect_right(self.starts, t) - 1
         if i >= 0 and t < self.ends[i]:
             return self.users[i]
@@ -490,12 +497,14 @@ class Context:
         return self._memo[key]  # type: ignore[no-any-return]
 
     def lookup(self, schedule: Schedule | ShiftSchedule) -> Lookup:
-        """Who is on call on ``schedule``, rendered over the horizon and a little past it (the
-        longest escalation), so timelines triggered inside the horizon stay in rendered time."""
+        """Who is on call on ``schedule`` over the horizon and a little past it (the longest
+        escalation), so timelines triggered inside the horizon stay in rendered time. The horizon
+        is :meth:`final`'s render, shared with the rules that read it; only the short stretch
+        past it is rendered here."""
         if schedule.name not in self._lookups:
             overrides = self.overrides.get(schedule.name, ())
-            final = render(schedule, self.since, self.until + self.pad, overrides)
-            self._lookups[schedule.name] = Lookup(final, schedule, overrides)
+            past = render(schedule, self.until, self.until + self.pad, overrides)
+            self._lookups[schedule.name] = Lookup([self.final(schedule), past], schedule, overrides)
         return self._lookups[schedule.name]
 
     def on_call(self, schedule: Schedule | ShiftSchedule, at: dt.datetime) -> tuple[User, ...]:
@@ -538,10 +547,16 @@ class Context:
         rosters them."""
         if user.time_zone:
             return user.time_zone
+        return self.memo("roster-zones", self._roster_zones).get(user, "Etc/UTC")
+
+    def _roster_zones(self) -> dict[User, str]:
+        """Each rostered person's first schedule's zone, found in one pass over the plan (asking
+        each schedule for each person grew as the square of the organisation)."""
+        zones: dict[User, str] = {}
         for sched in self.plan.all_schedules:
-            if user in roster(sched):
-                return sched.time_zone
-        return "Etc/UTC"
+            for user in roster(sched):
+                zones.setdefault(user, sched.time_zone)
+        return zones
 
     def stretches(self) -> dict[User, tuple[Interval, ...]]:
         """Each person's on-call time across every schedule's final schedule (of either kind),
@@ -661,17 +676,39 @@ def check(
     # Durations are differences of instants: two datetimes that share a ZoneInfo subtract on the
     # wall clock (a DST week would count 168 h instead of 167 h), so the horizon is kept in UTC.
     since, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
-    ctx = Context(
-        plan,
-        since,
-        until,
-        pages_t,
-        ov,
-        off,
-        now=now,
-        previous=previous,
-        import_notes=tuple(import_notes),
-    )
+    # The rules keep what they render and compute (every schedule's final schedule, intervals)
+    # until the end and make no reference cycles: as the importer does, the cyclic collector is
+    # paused meanwhile (and what the rules kept is let go before it runs again), since its full
+    # passes over everything kept so far made a large organisation's check grow faster than the
+    # organisation.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        findings = _run_rules(
+            Context(
+                plan,
+                since,
+                until,
+                pages_t,
+                ov,
+                off,
+                now=now,
+                previous=previous,
+                import_notes=tuple(import_notes),
+            ),
+            config,
+            incident,
+            forecast,
+        )
+    finally:
+        if collecting:
+            gc.enable()
+    return tuple(sorted(findings, key=sort_key))
+
+
+def _run_rules(
+    ctx: Context, config: CheckConfig, incident: object, forecast: object
+) -> list[Finding]:
     if incident is not None:
         from oncall_planner.slo.incident import IncidentSetup
 
@@ -679,7 +716,7 @@ def check(
             raise ValidationError(
                 f"check: incident must be an IncidentSetup or None, got {type(incident).__name__}"
             )
-        incident.validate(plan)
+        incident.validate(ctx.plan)
         ctx.incident = incident
     if forecast is not None:
         from oncall_planner.slo.forecast import Forecast
@@ -708,7 +745,7 @@ def check(
                     location=hit.location,
                 )
             )
-    return tuple(sorted(findings, key=sort_key))
+    return findings
 
 
 def iter_layers(

@@ -9,8 +9,8 @@ from typing import Any
 
 from oncall_planner.checks._engine import Context, Hit, rule, span, user_subject, when
 from oncall_planner.fairness.load import SLEEP_END_HOUR, SLEEP_START_HOUR, in_hours
-from oncall_planner.model import User
-from oncall_planner.pages import Page, resolve_user
+from oncall_planner.model import EscalationPolicy, User
+from oncall_planner.pages import Page
 from oncall_planner.render import Interval
 from oncall_planner.timeutil import zone
 
@@ -20,17 +20,44 @@ def _attribute(ctx: Context, page: Page) -> tuple[User | None, str]:
     return ctx.memo(("page", page), lambda: _find_user(ctx, page))
 
 
+class _Directory:
+    """The plan's users and policies by what a page may name them with, each the first of its
+    kind in the plan's order: the answers of :func:`~oncall_planner.pages.resolve_user` and of
+    a search of the policies by name, without going through the whole plan for every page."""
+
+    def __init__(self, ctx: Context) -> None:
+        users = ctx.plan.users
+        self.users = set(users)
+        self.emails: dict[str, User] = {}
+        self.names: dict[str, User] = {}
+        for user in users:
+            self.emails.setdefault(user.email.lower(), user)
+            self.names.setdefault(user.name.strip().lower(), user)
+        self.policies: dict[str, EscalationPolicy] = {}
+        for policy in ctx.plan.escalation_policies:
+            self.policies.setdefault(policy.name, policy)
+
+    def user(self, named: User | str) -> User | None:
+        if isinstance(named, User):
+            if named in self.users:
+                return named
+            named = named.email
+        key = named.strip().lower()
+        return self.emails.get(key) or self.names.get(key)
+
+
 def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
+    directory = ctx.memo("page-directory", lambda: _Directory(ctx))
     if page.user is not None:
-        user = resolve_user(page, ctx.plan.users)
+        user = directory.user(page.user)
         label = page.user.email if isinstance(page.user, User) else page.user
         return user, f"it names {label!r}, who is not in the plan"
     policies = ctx.plan.escalation_policies
     if page.policy is not None:
-        matches = [p for p in policies if p.name == page.policy]
-        if not matches:
+        found = directory.policies.get(page.policy)
+        if found is None:
             return None, f"its policy {page.policy!r} is not in the plan"
-        policy = matches[0]
+        policy = found
     elif len(policies) == 1:
         policy = policies[0]
     else:

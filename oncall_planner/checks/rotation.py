@@ -3,6 +3,7 @@ handoffs that cut restriction windows."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import math
@@ -198,13 +199,20 @@ def _alone(
     ctx: Context, sched: Schedule, layer: Layer
 ) -> tuple[Interval, dict[User, dt.timedelta]] | None:
     """The layer rendered on its own over whole cycles from the horizon's start, at least as long
-    as the horizon (just the horizon when a cycle is too long), and each user's time in it.
+    as the horizon (just the horizon when a cycle is too long), and each user's time in it; once
+    per run (OCP105 and OCP106 both read it).
 
     The layer's ``end`` is left out: whether turns fall into masked time is a property of the
     rotation, and a layer ended mid-cycle (by a membership change) has simply not reached some
     people yet. A layer that ended before the horizon is not looked at."""
     if layer.end is not None and layer.end <= ctx.since:
         return None
+    return ctx.memo(("alone", sched.name, id(layer)), lambda: _render_alone(ctx, sched, layer))
+
+
+def _render_alone(
+    ctx: Context, sched: Schedule, layer: Layer
+) -> tuple[Interval, dict[User, dt.timedelta]]:
     cycle = dt.timedelta(seconds=layer_cycle(layer))
     horizon = ctx.until - ctx.since
     length = cycle * math.ceil(horizon / cycle) if cycle <= MAX_CYCLE else horizon
@@ -299,15 +307,26 @@ def handoff_splits_window(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         zclock = clock(sched.time_zone)
         turn = int(layer.turn_length.total_seconds())
         cut: dict[Interval, tuple[Entry, Entry]] = {}
-        for a, b in itertools.pairwise(entries):
-            if a.end != b.start or a.user == b.user:
-                continue
+        handoffs = [
+            (a, b) for a, b in itertools.pairwise(entries) if a.end == b.start and a.user != b.user
+        ]
+        if not handoffs:
+            continue
+        # The windows around every handoff at once (they are disjoint: at most one holds a
+        # handoff), each looked at as far as 8 days either side of the handoff.
+        first, last = to_seconds(handoffs[0][0].end), to_seconds(handoffs[-1][0].end)
+        windows = restriction_windows(layer.restrictions, zclock, first - 8 * DAY, last + 8 * DAY)
+        starts = [s for s, _ in windows]
+        for a, b in handoffs:
             at = to_seconds(a.end)
-            for s, e in restriction_windows(layer.restrictions, zclock, at - 8 * DAY, at + 8 * DAY):
-                # A window longer than a turn holds a handoff wherever the turns start (a daily
-                # rotation inside a Monday-to-Friday window): nothing to move, nothing to report.
-                if s < at < e and e - s <= turn:
-                    cut.setdefault(Interval(from_seconds(s), from_seconds(e)), (a, b))
+            j = bisect.bisect_left(starts, at) - 1  # the last window starting before the handoff
+            if j < 0:
+                continue
+            s, e = max(windows[j][0], at - 8 * DAY), min(windows[j][1], at + 8 * DAY)
+            # A window longer than a turn holds a handoff wherever the turns start (a daily
+            # rotation inside a Monday-to-Friday window): nothing to move, nothing to report.
+            if s < at < e and e - s <= turn:
+                cut.setdefault(Interval(from_seconds(s), from_seconds(e)), (a, b))
         if not cut:
             continue
         a, b = next(iter(cut.values()))

@@ -14,7 +14,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import runpy
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -345,6 +344,8 @@ def plan_from_python(path: Path) -> OnCallPlan:
         raise UsageError(f"{path}: no such file")
     sys.path.insert(0, str(path.resolve().parent))
     try:
+        import runpy
+
         namespace = runpy.run_path(str(path), run_name="__oncall_planner__")
     except OnCallPlannerError as exc:
         raise UsageError(f"{path}: {exc}") from None

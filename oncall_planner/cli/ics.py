@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from oncall_planner.cli._common import (
     Progress,
@@ -33,7 +32,7 @@ from oncall_planner.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from oncall_planner.model import User
+    from oncall_planner.model import Schedule, ShiftSchedule, User
 
 
 def register(sub: Subparsers) -> argparse.ArgumentParser:
@@ -77,6 +76,8 @@ def _file_names(names: Sequence[str]) -> list[str]:
     out = []
     for name, slug in zip(names, slugs, strict=True):
         if slugs.count(slug) > 1:
+            import hashlib  # here: it loads OpenSSL, which `--help` does not need
+
             slug += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
         out.append(f"{slug}.ics")
     return out
@@ -100,7 +101,7 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from oncall_planner.report.ics import schedule_events, schedule_ics, to_ics
+    from oncall_planner.report.ics import schedule_events, schedule_ics, to_ics, whole_shifts
 
     _check(args)
     plan, _ = load_plan(args)
@@ -109,12 +110,22 @@ def run(args: argparse.Namespace) -> int:
     # the report takes Override lists: the layer-based schedules' overrides
     overrides = layered_overrides(load_overrides(args), plan)
 
+    # Each schedule is rendered once, for every person's calendar.
+    rendered: dict[str, Any] = {}
+
+    def shifts(s: Schedule | ShiftSchedule) -> Any:
+        if s.name not in rendered:
+            rendered[s.name] = whole_shifts(s, since, until, overrides.get(s.name, ()))
+        return rendered[s.name]
+
     def person_calendar(person: User) -> str:
         # The person's shifts on the chosen schedules (every schedule without --schedule).
         events = [
             e
             for s in chosen
-            for e in schedule_events(s, since, until, overrides.get(s.name, ()), person=person)
+            for e in schedule_events(
+                s, since, until, overrides.get(s.name, ()), person=person, rendered=shifts(s)
+            )
         ]
         return to_ics(f"On call: {person.name}", events, since)
 

@@ -17,7 +17,6 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from oncall_planner.cli._common import (
     Subparsers,
@@ -37,6 +36,7 @@ from oncall_planner.cli._common import (
     write,
     zone_arg,
 )
+from oncall_planner.timeutil import zone
 
 if TYPE_CHECKING:
     from oncall_planner.migration import Conversion, ConversionProof
@@ -151,7 +151,7 @@ def _unmigrated_overrides(overrides: dict[str, Any], conversions: Sequence[Conve
         name = conversion.source.name
         later = [o for o in overrides.get(name, ()) if o.end > conversion.switch_at]
         if later:
-            when = conversion.switch_at.astimezone(ZoneInfo(conversion.source.time_zone))
+            when = conversion.switch_at.astimezone(zone(conversion.source.time_zone))
             one = len(later) == 1
             say(
                 f"note: {name!r}: {len(later)} override{'' if one else 's'} from "
@@ -166,7 +166,7 @@ def _late_switches(since: dt.datetime, conversions: Sequence[Conversion]) -> Non
     on call, and the policies of the output already point at it."""
     for conversion in conversions:
         if conversion.switch_at > since:
-            when = conversion.switch_at.astimezone(ZoneInfo(conversion.source.time_zone))
+            when = conversion.switch_at.astimezone(zone(conversion.source.time_zone))
             say(
                 f"warning: {conversion.source.name!r}: the new schedule has nobody on call "
                 f"before {when:%Y-%m-%d %H:%M %Z}, and the escalation policies of the output "
@@ -180,7 +180,7 @@ def _past_switches(now: dt.datetime, conversions: Sequence[Conversion]) -> None:
     effective_since to when the event is created, which the proof does not model."""
     for conversion in conversions:
         if conversion.switch_at < now:
-            when = conversion.switch_at.astimezone(ZoneInfo(conversion.source.time_zone))
+            when = conversion.switch_at.astimezone(zone(conversion.source.time_zone))
             say(
                 f"warning: {conversion.source.name!r}: the new schedule takes over at "
                 f"{when:%Y-%m-%d %H:%M %Z}, in the past: PagerDuty moves an effective_since in "

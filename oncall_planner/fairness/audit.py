@@ -79,6 +79,8 @@ PERTURBATIONS: dict[str, tuple[str, ...]] = {
 }
 
 NEWCOMER = User("Newcomer", "newcomer@example.com")
+#: How many perturbed scenarios (with their renders) one audit keeps for the other properties.
+SCENARIOS_KEPT = 512
 #: What a DST change can add to a wall-clock turn; streak limits tolerate it.
 DST_SLACK = HOUR
 
@@ -96,7 +98,12 @@ class Perturbation:
 
 @attrs.frozen
 class Scenario:
-    """A perturbed plan, its window and overrides, and what was done in plain words."""
+    """A perturbed plan, its window and overrides, and what was done in plain words.
+
+    Its schedules are rendered once, when a property first asks (:func:`_finals`), and the
+    render is kept with the scenario for the other properties. When making the scenario
+    rendered its schedules without overrides (to find someone's time off), ``_plain`` keeps
+    those renders, and only the schedules that got overrides are rendered again."""
 
     plan: OnCallPlan
     since: int
@@ -104,6 +111,10 @@ class Scenario:
     overrides: Mapping[str, tuple[Override, ...] | tuple[ShiftOverride, ...]]
     absent: str | None
     words: str
+    _rendered: list[list[FinalSchedule]] = attrs.field(
+        factory=list, init=False, eq=False, repr=False
+    )
+    _plain: list[FinalSchedule] = attrs.field(factory=list, init=False, eq=False, repr=False)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -300,6 +311,7 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
         words.append(f"the window starts {p.shift_hours} h later than the layers do")
     overrides: dict[str, tuple[Override, ...] | tuple[ShiftOverride, ...]] = {}
     absent = None
+    finals: list[FinalSchedule] = []
     roster = members(plan.all_schedules, start)
     if p.time_off is not None and len(roster) > 1:
         m, nth, c = p.time_off
@@ -343,7 +355,9 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
             )
     window = f"window {_fmt(start, tz)} → {_fmt(until, tz)}"
     text = "; ".join(words) if words else "the plan as written"
-    return Scenario(plan, start, until, overrides, absent, f"{text} ({window})")
+    scenario = Scenario(plan, start, until, overrides, absent, f"{text} ({window})")
+    scenario._plain.extend(finals)
+    return scenario
 
 
 def _cover_overrides(
@@ -395,10 +409,18 @@ def _cover_overrides(
 
 
 def _finals(sc: Scenario) -> list[FinalSchedule]:
-    return [
-        render(s, from_seconds(sc.since), from_seconds(sc.until), sc.overrides.get(s.name, ()))
-        for s in sc.plan.all_schedules
-    ]
+    """The scenario's schedules rendered over its window, once per scenario."""
+    if not sc._rendered:
+        since, until, plain = from_seconds(sc.since), from_seconds(sc.until), sc._plain
+        sc._rendered.append(
+            [
+                plain[i]
+                if plain and s.name not in sc.overrides
+                else render(s, since, until, sc.overrides.get(s.name, ()))
+                for i, s in enumerate(sc.plan.all_schedules)
+            ]
+        )
+    return sc._rendered[0]
 
 
 def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
@@ -638,6 +660,18 @@ def audit(
     capped = min(cycle, MAX_CYCLE)
     cycle_hours = int(capped.total_seconds()) // HOUR
 
+    # The properties search the same perturbations (hypothesis draws the same examples from the
+    # same strategy and seed): each scenario is made, and rendered, once for all of them.
+    scenarios: dict[Perturbation, Scenario] = {}
+
+    def scenario(p: Perturbation) -> Scenario:
+        found = scenarios.get(p)
+        if found is None:
+            if len(scenarios) >= SCENARIOS_KEPT:
+                del scenarios[next(iter(scenarios))]
+            found = scenarios[p] = apply(plan, base, p, tz)
+        return found
+
     results = []
     for name in names:
         kinds = [k for k in PERTURBATIONS[name] if k in chosen]
@@ -648,7 +682,7 @@ def audit(
             p: Perturbation, check: Any = _CHECKS[name], state: dict[str, Any] = state
         ) -> None:
             state["runs"] += 1
-            sc = apply(plan, base, p, tz)
+            sc = scenario(p)
             problem = check(sc, tz, limit)
             if problem is not None:
                 if state["first"] is None:

@@ -37,7 +37,7 @@ def _check_optional_zone(instance: Any, attribute: Any, value: Any) -> None:
         check_time_zone(value, describe(instance))
 
 
-@attrs.frozen(cache_hash=True)
+@attrs.frozen(cache_hash=True)  # people are dict keys in every consumer's inner loops
 class User:
     """A person who can be on call. PagerDuty identifies users by email.
 

@@ -190,6 +190,22 @@ def _whole_shifts(
     return list(final.entries), list(final.vacancies)
 
 
+def whole_shifts(
+    schedule: Schedule | ShiftSchedule,
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: Sequence[Override] | Sequence[ShiftOverride] = (),
+    *,
+    options: ShiftRenderOptions | None = None,
+) -> tuple[list[Entry], list[Vacancy]]:
+    """What :func:`schedule_events` makes events of: the entries (and a shift-based schedule's
+    empty slots) that overlap ``[since, until)``, each whole. One render of the schedule; pass it
+    as ``rendered=`` to make several calendars (one per person) from it."""
+    if isinstance(schedule, ShiftSchedule):
+        return _whole_shifts(schedule, since, until, overrides, options)  # type: ignore[arg-type]
+    return _whole_entries(schedule, since, until, overrides), []  # type: ignore[arg-type]
+
+
 def schedule_events(
     schedule: Schedule | ShiftSchedule,
     since: dt.datetime,
@@ -198,23 +214,17 @@ def schedule_events(
     *,
     person: User | None = None,
     options: ShiftRenderOptions | None = None,
+    rendered: tuple[Sequence[Entry], Sequence[Vacancy]] | None = None,
 ) -> list[Event]:
     """Events of a schedule's final schedule that overlap ``[since, until)``, each a whole shift
     (only ``person``'s if given). A shift-based schedule gives one event per shift, the source in
     its description, and (without ``person``) one per empty slot; ``options`` are its render
-    options."""
+    options. ``rendered`` is :func:`whole_shifts` of the same arguments, when the caller has it
+    already."""
     _check_window(since, until, "schedule_events")
-    vacancies: list[Vacancy] = []
-    if isinstance(schedule, ShiftSchedule):
-        entries, vacancies = _whole_shifts(
-            schedule,
-            since,
-            until,
-            overrides,  # type: ignore[arg-type]
-            options,
-        )
-    else:
-        entries = _whole_entries(schedule, since, until, overrides)  # type: ignore[arg-type]
+    if rendered is None:
+        rendered = whole_shifts(schedule, since, until, overrides, options=options)
+    entries, vacancies = rendered
     out = []
     copies: dict[object, int] = {}
 

@@ -480,8 +480,8 @@ def _datetimes(values: Sequence[int]) -> list[dt.datetime]:
     """
     table = _INSTANTS
     got = list(map(table.get, values))
-    if None not in got:
-        return got
+    if all(got):  # datetimes are always true: none is missing
+        return got  # type: ignore[return-value]
     missing = sorted(set(itertools.compress(values, map(operator.is_, got, _NONES))))
     try:
         made = list(
@@ -497,7 +497,7 @@ def _datetimes(values: Sequence[int]) -> list[dt.datetime]:
     if len(table) + len(fill) > _INSTANTS_MAX:
         table.clear()
     table.update(fill)
-    return list(map(fill.get, values, got))
+    return list(map(fill.get, values, got))  # type: ignore[arg-type]  # a None is in fill
 
 
 # The datetimes made so far by POSIX seconds (see _datetimes): at most about 5 MB.

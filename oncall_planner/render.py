@@ -496,7 +496,8 @@ def _datetimes(values: Sequence[int]) -> list[dt.datetime]:
     fill = dict(zip(missing, made))
     if len(table) + len(fill) > _INSTANTS_MAX:
         table.clear()
-    table.update(fill)
+    if len(fill) <= _INSTANTS_MAX:
+        table.update(fill)
     return list(map(fill.get, values, got))  # type: ignore[arg-type]  # a None is in fill
 
 

@@ -100,9 +100,41 @@ def test_final_schedule_without_the_fast_path_is_the_same(monkeypatch: pytest.Mo
         raise OverflowError("outside time_t")
 
     monkeypatch.setattr(render_module, "_fromtimestamp", refuse)
+    monkeypatch.setattr(render_module, "_INSTANTS", {})  # nothing made before: all made again
     slow = render(schedule, since, until, overrides)
     assert (slow.entries, slow.gaps, slow.coverage) == (fast.entries, fast.gaps, fast.coverage)
     assert fast.gaps  # the window starts before the layers: the comparison covers gaps too
+
+
+def test_renders_share_one_datetime_per_instant() -> None:
+    schedule, overrides = _schedule()
+    since, until = dt.datetime(2025, 3, 2, tzinfo=UTC), dt.datetime(2025, 3, 20, tzinfo=UTC)
+    first = render(schedule, since, until, overrides)
+    again = render(schedule, since, until)
+    by_instant = {e.start: e.start for e in first.entries} | {e.end: e.end for e in first.entries}
+    for entry in [*again.entries, *(e for layer in again.layers for e in layer)]:
+        assert by_instant.get(entry.start, entry.start) is entry.start
+        assert by_instant.get(entry.end, entry.end) is entry.end
+    assert any(e.start in by_instant for e in again.entries)
+
+
+def test_the_table_of_instants_stays_within_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    schedule, overrides = _schedule()
+    since, until = dt.datetime(2025, 3, 2, tzinfo=UTC), dt.datetime(2025, 3, 20, tzinfo=UTC)
+    expected = render(schedule, since, until, overrides)
+    table: dict[int, dt.datetime] = {}
+    monkeypatch.setattr(render_module, "_INSTANTS", table)
+    monkeypatch.setattr(render_module, "_INSTANTS_MAX", 8)
+    for end in (dt.datetime(2025, 3, 3, 12, tzinfo=UTC), until, until):
+        final = render(schedule, since, end, overrides)
+        final.layers  # noqa: B018 - made from the table too
+        assert len(table) <= 8
+    assert (final.entries, final.gaps, final.layers) == (
+        expected.entries,
+        expected.gaps,
+        expected.layers,
+    )
+    assert len(final.entries) > 8  # more instants than the table holds
 
 
 def test_per_layer_views_are_built_once_and_kept() -> None:

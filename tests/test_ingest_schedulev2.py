@@ -5,6 +5,7 @@ acceptance-test configurations are in the corpus (tests/data/corpus, SOURCES.md)
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -17,15 +18,21 @@ from oncall_planner import (
     EMPTY_MEMBER,
     EscalationPolicy,
     EscalationRule,
+    EveryMember,
     InputReadError,
     OnCallPlan,
+    Rotation,
+    ShiftEvent,
     ShiftSchedule,
     Target,
+    User,
     import_terraform,
     to_terraform_json,
 )
 from oncall_planner.emit.terraform_json import dumps
 from oncall_planner.strategies import shift_schedules
+
+UTC = dt.timezone.utc
 
 CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 STATE = CORPUS / "state-schedulev2-v3-reference" / "state.json"
@@ -69,6 +76,13 @@ def load(tmp_path: Path, text: str, name: str = "main.tf") -> Any:
     return import_terraform(path)
 
 
+def _utc(when: Any) -> Any:
+    # Instants compared in UTC: by PEP 495 an aware datetime at an ambiguous local time (01:00
+    # on the night London's clocks go back) never equals one in another zone, even the same
+    # instant, and the importer gives times in the schedule's zone.
+    return when.astimezone(UTC) if when is not None else None
+
+
 def facts(schedule: ShiftSchedule) -> list[Any]:
     """What survives Terraform: everything but rotation names (the API has none)."""
     return [
@@ -78,12 +92,12 @@ def facts(schedule: ShiftSchedule) -> list[Any]:
             [
                 (
                     e.name,
-                    e.start_time,
-                    e.end_time,
+                    _utc(e.start_time),
+                    _utc(e.end_time),
                     e.recurrence,
                     e.assignment,
-                    e.effective_since,
-                    e.effective_until,
+                    _utc(e.effective_since),
+                    _utc(e.effective_until),
                 )
                 for e in r.events
             ]
@@ -112,6 +126,24 @@ def test_what_the_native_emitter_writes_imports_back_to_the_same_schedule(
     (back,) = result.plan.shift_schedules
     assert facts(back) == facts(schedule)
     assert result.plan.escalation_policies[0].rules[0].targets[0].schedule == back
+
+
+def test_an_event_ending_in_the_repeated_hour_imports_back_to_the_same_instant() -> None:
+    # Found by the property above: an event ending at 00:00 UTC on 2023-10-29, which is 01:00
+    # BST, an hour London's clock shows twice that night.
+    alice = User("Alice", "alice@example.com")
+    event = ShiftEvent(
+        name="Late",
+        start_time=dt.datetime(2023, 10, 28, 4, tzinfo=UTC),
+        end_time=dt.datetime(2023, 10, 29, tzinfo=UTC),
+        recurrence=("RRULE:FREQ=DAILY",),
+        assignment=EveryMember(members=(alice,)),
+        effective_since=dt.datetime(2023, 10, 31, tzinfo=UTC),
+    )
+    schedule = ShiftSchedule("Checkout", "Europe/London", rotations=(Rotation(events=(event,)),))
+    test_what_the_native_emitter_writes_imports_back_to_the_same_schedule.hypothesis.inner_test(  # type: ignore[attr-defined]
+        schedule, "hcl-json"
+    )
 
 
 def test_a_cdk_terrain_synth_imports_with_its_two_rotations() -> None:

@@ -83,6 +83,50 @@ NEWCOMER = User("Newcomer", "newcomer@example.com")
 SCENARIOS_KEPT = 512
 #: What a DST change can add to a wall-clock turn; streak limits tolerate it.
 DST_SLACK = HOUR
+#: How many renders of unchanged schedules one audit keeps for other scenarios.
+RENDERS_KEPT = 8192
+
+
+class _Renders:
+    """Renders of schedules without overrides, shared by every scenario of one audit.
+
+    A perturbation leaves most schedules as they are (the same objects: see
+    :func:`_map_layers`), and many scenarios share a window, so a schedule's render over a
+    window is kept under the schedule's identity (the schedule is kept with it, so the identity
+    is not reused) and the window. What a property works out from one render (hours per person,
+    the members in force) is kept with it too."""
+
+    def __init__(self) -> None:
+        self.finals: dict[tuple[int, int, int], tuple[Schedule | ShiftSchedule, FinalSchedule]] = (
+            {}
+        )
+        self.derived: dict[tuple[str, int], tuple[FinalSchedule, Any]] = {}
+
+    def render(self, schedule: Schedule | ShiftSchedule, since: int, until: int) -> FinalSchedule:
+        key = (id(schedule), since, until)
+        found = self.finals.get(key)
+        if found is not None:
+            return found[1]
+        final = render(schedule, from_seconds(since), from_seconds(until))
+        if len(self.finals) >= RENDERS_KEPT:
+            self.finals.clear()
+            self.derived.clear()
+        self.finals[key] = (schedule, final)
+        return final
+
+    def derive(self, what: str, final: FinalSchedule, fn: Callable[[FinalSchedule], Any]) -> Any:
+        """``fn(final)``, worked out once per render (``what`` names ``fn``)."""
+        key = (what, id(final))
+        found = self.derived.get(key)
+        if found is not None:
+            return found[1]
+        value = fn(final)
+        if len(self.derived) >= 4 * RENDERS_KEPT:
+            self.derived.clear()
+        self.derived[key] = (final, value)
+        return value
+
+
 
 
 @attrs.frozen
@@ -101,9 +145,10 @@ class Scenario:
     """A perturbed plan, its window and overrides, and what was done in plain words.
 
     Its schedules are rendered once, when a property first asks (:func:`_finals`), and the
-    render is kept with the scenario for the other properties. When making the scenario
-    rendered its schedules without overrides (to find someone's time off), ``_plain`` keeps
-    those renders, and only the schedules that got overrides are rendered again."""
+    render is kept with the scenario for the other properties. A schedule without overrides is
+    rendered through the audit's shared renders (``renders``, :class:`_Renders`): an unchanged
+    schedule over a window some other scenario used (or that making this one used, to find
+    someone's time off) is not rendered again; only schedules that got overrides are."""
 
     plan: OnCallPlan
     since: int
@@ -114,7 +159,7 @@ class Scenario:
     _rendered: list[list[FinalSchedule]] = attrs.field(
         factory=list, init=False, eq=False, repr=False
     )
-    _plain: list[FinalSchedule] = attrs.field(factory=list, init=False, eq=False, repr=False)
+    _renders: _Renders = attrs.field(factory=_Renders, kw_only=True, eq=False, repr=False)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -199,38 +244,57 @@ def _map_layers(
 ) -> OnCallPlan:
     """The plan with every layer replaced by ``fn(layer)`` and, with ``members_fn``, the members
     of every shift-based event replaced by ``members_fn(members)`` (policies follow their
-    schedules)."""
+    schedules).
+
+    ``fn`` and ``members_fn`` return what they were given when they change nothing, and then the
+    schedule (rotation, event, policy, rule) is kept as it is, the same object: only what changed
+    is made and validated again, and renders of an unchanged schedule can be shared."""
     new: dict[str, Schedule | ShiftSchedule] = {}
     for s in plan.schedules:
-        new[s.name] = attrs.evolve(s, layers=[fn(layer) for layer in s.layers])
+        layers = [fn(layer) for layer in s.layers]
+        changed = any(a is not b for a, b in zip(layers, s.layers, strict=True))
+        new[s.name] = attrs.evolve(s, layers=layers) if changed else s
     for shift in plan.shift_schedules:
         if members_fn is None:
             new[shift.name] = shift
             continue
-        rotations = [
-            attrs.evolve(
-                r,
-                events=[
-                    attrs.evolve(
-                        e,
-                        assignment=attrs.evolve(e.assignment, members=members_fn(e.members)),
-                    )
-                    for e in r.events
-                ],
-            )
-            for r in shift.rotations
-        ]
-        new[shift.name] = attrs.evolve(shift, rotations=rotations)
+        rotations = []
+        for r in shift.rotations:
+            events = []
+            for e in r.events:
+                people = members_fn(e.members)
+                events.append(
+                    e
+                    if people is e.members
+                    else attrs.evolve(e, assignment=attrs.evolve(e.assignment, members=people))
+                )
+            if any(a is not b for a, b in zip(events, r.events, strict=True)):
+                rotations.append(attrs.evolve(r, events=events))
+            else:
+                rotations.append(r)
+        if any(a is not b for a, b in zip(rotations, shift.rotations, strict=True)):
+            new[shift.name] = attrs.evolve(shift, rotations=rotations)
+        else:
+            new[shift.name] = shift
 
     def target(t: Target) -> Target:
-        return Target.schedule(new[t.schedule.name]) if t.schedule is not None else t
+        if t.schedule is None or new[t.schedule.name] is t.schedule:
+            return t
+        return Target.schedule(new[t.schedule.name])
 
-    policies = [
-        attrs.evolve(
-            p, rules=[attrs.evolve(r, targets=[target(t) for t in r.targets]) for r in p.rules]
-        )
-        for p in plan.escalation_policies
-    ]
+    policies = []
+    for p in plan.escalation_policies:
+        rules = []
+        for r in p.rules:
+            targets = [target(t) for t in r.targets]
+            if any(a is not b for a, b in zip(targets, r.targets, strict=True)):
+                rules.append(attrs.evolve(r, targets=targets))
+            else:
+                rules.append(r)
+        if any(a is not b for a, b in zip(rules, p.rules, strict=True)):
+            policies.append(attrs.evolve(p, rules=rules))
+        else:
+            policies.append(p)
     kept = set(members(new.values(), None))
     users = [
         u
@@ -271,8 +335,17 @@ def _hours(seconds: int) -> str:
     return f"{h:g} h"
 
 
-def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenario:
-    """The scenario a perturbation makes of ``plan``."""
+def apply(
+    plan: OnCallPlan,
+    base_since: int,
+    p: Perturbation,
+    tz: str,
+    *,
+    renders: _Renders | None = None,
+) -> Scenario:
+    """The scenario a perturbation makes of ``plan`` (``renders``: renders shared with other
+    scenarios of the same audit)."""
+    renders = _Renders() if renders is None else renders
     words: list[str] = []
     every = "every layer and event" if plan.shift_schedules else "every layer"
     roster = members(plan.all_schedules, base_since)
@@ -280,10 +353,14 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
         gone = roster[p.leave % len(roster)]
 
         def drop(layer: Layer) -> Layer:
+            if gone not in layer.users:
+                return layer
             kept = [u for u in layer.users if u != gone]
             return attrs.evolve(layer, users=kept) if kept else layer
 
         def drop_member(people: tuple[ShiftMember, ...]) -> tuple[ShiftMember, ...]:
+            if gone not in people:
+                return people
             kept = tuple(m for m in people if m != gone)
             return kept if any(isinstance(m, User) for m in kept) else people
 
@@ -316,7 +393,7 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
     if p.time_off is not None and len(roster) > 1:
         m, nth, c = p.time_off
         member = roster[m % len(roster)]
-        finals = [render(s, from_seconds(start), from_seconds(until)) for s in plan.all_schedules]
+        finals = [renders.render(s, start, until) for s in plan.all_schedules]
         stretches = union(
             (to_seconds(e.start), to_seconds(e.end))
             for f in finals
@@ -355,8 +432,9 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
             )
     window = f"window {_fmt(start, tz)} → {_fmt(until, tz)}"
     text = "; ".join(words) if words else "the plan as written"
-    scenario = Scenario(plan, start, until, overrides, absent, f"{text} ({window})")
-    scenario._plain.extend(finals)
+    scenario = Scenario(
+        plan, start, until, overrides, absent, f"{text} ({window})", renders=renders
+    )
     return scenario
 
 
@@ -411,13 +489,13 @@ def _cover_overrides(
 def _finals(sc: Scenario) -> list[FinalSchedule]:
     """The scenario's schedules rendered over its window, once per scenario."""
     if not sc._rendered:
-        since, until, plain = from_seconds(sc.since), from_seconds(sc.until), sc._plain
+        since, until = from_seconds(sc.since), from_seconds(sc.until)
         sc._rendered.append(
             [
-                plain[i]
-                if plain and s.name not in sc.overrides
-                else render(s, since, until, sc.overrides.get(s.name, ()))
-                for i, s in enumerate(sc.plan.all_schedules)
+                render(s, since, until, sc.overrides[s.name])
+                if s.name in sc.overrides
+                else sc._renders.render(s, sc.since, sc.until)
+                for s in sc.plan.all_schedules
             ]
         )
     return sc._rendered[0]
@@ -448,13 +526,19 @@ def _turns(schedule: Schedule | ShiftSchedule) -> list[int]:
     return out
 
 
+def _members_of(final: FinalSchedule) -> list[User]:
+    """The members of the schedule rendered, in force over the render's window."""
+    return members([final.schedule], to_seconds(final.since), to_seconds(final.until))
+
+
 def check_balanced(sc: Scenario, tz: str, limit: int | None) -> str | None:
+    derive = sc._renders.derive
     for final in _finals(sc):
         s = final.schedule
-        people = members([s], sc.since, sc.until)
+        people = derive("members", final, _members_of)
         if len(people) < 2:
             continue
-        hours = _schedule_hours(final)
+        hours = derive("hours", final, _schedule_hours)
         turn = max(_turns(s), default=0)
         ranked = sorted(people, key=lambda u: (hours.get(u.email.lower(), 0), u.email))
         low, high = ranked[0], ranked[-1]
@@ -490,9 +574,10 @@ def check_max_streak(sc: Scenario, tz: str, limit: int | None) -> str | None:
 
 
 def check_not_starved(sc: Scenario, tz: str, limit: int | None) -> str | None:
+    derive = sc._renders.derive
     for final in _finals(sc):
-        hours = _schedule_hours(final)
-        for u in members([final.schedule], sc.since, sc.until):
+        hours = derive("hours", final, _schedule_hours)
+        for u in derive("members", final, _members_of):
             key = u.email.lower()
             if key != sc.absent and hours.get(key, 0) == 0:
                 return (
@@ -663,13 +748,14 @@ def audit(
     # The properties search the same perturbations (hypothesis draws the same examples from the
     # same strategy and seed): each scenario is made, and rendered, once for all of them.
     scenarios: dict[Perturbation, Scenario] = {}
+    renders = _Renders()
 
     def scenario(p: Perturbation) -> Scenario:
         found = scenarios.get(p)
         if found is None:
             if len(scenarios) >= SCENARIOS_KEPT:
                 del scenarios[next(iter(scenarios))]
-            found = scenarios[p] = apply(plan, base, p, tz)
+            found = scenarios[p] = apply(plan, base, p, tz, renders=renders)
         return found
 
     results = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -30,6 +30,8 @@ from oncall_planner.fairness.horizon import (
 )
 from oncall_planner.fairness.load import union
 from oncall_planner.model import (
+    EscalationPolicy,
+    EscalationRule,
     EveryMember,
     Layer,
     OnCallPlan,
@@ -87,20 +89,26 @@ DST_SLACK = HOUR
 RENDERS_KEPT = 8192
 
 
-class _Renders:
-    """Renders of schedules without overrides, shared by every scenario of one audit.
+class _Shared:
+    """What the scenarios of one audit share: the plans perturbations make and renders of
+    schedules without overrides.
 
-    A perturbation leaves most schedules as they are (the same objects: see
+    Many perturbations differ only in their window, so the plan a leaver and a newcomer make is
+    made once. A perturbation leaves most schedules as they are (the same objects: see
     :func:`_map_layers`), and many scenarios share a window, so a schedule's render over a
-    window is kept under the schedule's identity (the schedule is kept with it, so the identity
-    is not reused) and the window. What a property works out from one render (hours per person,
-    the members in force) is kept with it too."""
+    window is kept under the schedule's identity (the object is kept with it, so its identity is
+    not reused) and the window. What a property works out from one render (hours per person,
+    the members in force) is kept with it too. Everything is keyed by identity: the same
+    objects give the same results, so sharing changes no result."""
 
     def __init__(self) -> None:
-        self.finals: dict[tuple[int, int, int], tuple[Schedule | ShiftSchedule, FinalSchedule]] = (
-            {}
-        )
+        self.finals: dict[tuple[int, int, int], tuple[Schedule | ShiftSchedule, FinalSchedule]] = {}
         self.derived: dict[tuple[str, int], tuple[FinalSchedule, Any]] = {}
+        # The plans perturbations make, and the members of a plan at an instant, by identity.
+        self.plans: dict[
+            tuple[int, int, int | None, bool], tuple[OnCallPlan, OnCallPlan, tuple[str, ...], int]
+        ] = {}
+        self.rosters: dict[tuple[int, int], tuple[OnCallPlan, list[User]]] = {}
 
     def render(self, schedule: Schedule | ShiftSchedule, since: int, until: int) -> FinalSchedule:
         key = (id(schedule), since, until)
@@ -127,8 +135,6 @@ class _Renders:
         return value
 
 
-
-
 @attrs.frozen
 class Perturbation:
     """One way to disturb a plan; indices pick people from the roster modulo its size."""
@@ -146,7 +152,7 @@ class Scenario:
 
     Its schedules are rendered once, when a property first asks (:func:`_finals`), and the
     render is kept with the scenario for the other properties. A schedule without overrides is
-    rendered through the audit's shared renders (``renders``, :class:`_Renders`): an unchanged
+    rendered through what the audit shares (``shared``, :class:`_Shared`): an unchanged
     schedule over a window some other scenario used (or that making this one used, to find
     someone's time off) is not rendered again; only schedules that got overrides are."""
 
@@ -156,10 +162,8 @@ class Scenario:
     overrides: Mapping[str, tuple[Override, ...] | tuple[ShiftOverride, ...]]
     absent: str | None
     words: str
-    _rendered: list[list[FinalSchedule]] = attrs.field(
-        factory=list, init=False, eq=False, repr=False
-    )
-    _renders: _Renders = attrs.field(factory=_Renders, kw_only=True, eq=False, repr=False)
+    _rendered: list[FinalSchedule] = attrs.field(factory=list, init=False, eq=False, repr=False)
+    _shared: _Shared = attrs.field(factory=_Shared, kw_only=True, eq=False, repr=False)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -278,19 +282,18 @@ def _map_layers(
             new[shift.name] = shift
 
     def target(t: Target) -> Target:
-        if t.schedule is None or new[t.schedule.name] is t.schedule:
-            return t
-        return Target.schedule(new[t.schedule.name])
+        unchanged = t.schedule is None or new[t.schedule.name] is t.schedule
+        return t if unchanged else Target.schedule(new[t.schedule.name])
 
-    policies = []
+    policies: list[EscalationPolicy] = []
     for p in plan.escalation_policies:
-        rules = []
-        for r in p.rules:
-            targets = [target(t) for t in r.targets]
-            if any(a is not b for a, b in zip(targets, r.targets, strict=True)):
-                rules.append(attrs.evolve(r, targets=targets))
+        rules: list[EscalationRule] = []
+        for rule in p.rules:
+            targets = [target(t) for t in rule.targets]
+            if any(a is not b for a, b in zip(targets, rule.targets, strict=True)):
+                rules.append(attrs.evolve(rule, targets=targets))
             else:
-                rules.append(r)
+                rules.append(rule)
         if any(a is not b for a, b in zip(rules, p.rules, strict=True)):
             policies.append(attrs.evolve(p, rules=rules))
         else:
@@ -335,22 +338,15 @@ def _hours(seconds: int) -> str:
     return f"{h:g} h"
 
 
-def apply(
-    plan: OnCallPlan,
-    base_since: int,
-    p: Perturbation,
-    tz: str,
-    *,
-    renders: _Renders | None = None,
-) -> Scenario:
-    """The scenario a perturbation makes of ``plan`` (``renders``: renders shared with other
-    scenarios of the same audit)."""
-    renders = _Renders() if renders is None else renders
+def _perturb_plan(
+    plan: OnCallPlan, base_since: int, roster: list[User], leave: int | None, join: bool
+) -> tuple[OnCallPlan, tuple[str, ...], int]:
+    """The plan without ``roster[leave]`` and with the newcomer if ``join``, what was done in
+    words, and the length of the window (one rotation cycle from ``base_since``, capped)."""
     words: list[str] = []
     every = "every layer and event" if plan.shift_schedules else "every layer"
-    roster = members(plan.all_schedules, base_since)
-    if p.leave is not None and len(roster) > 1:
-        gone = roster[p.leave % len(roster)]
+    if leave is not None:
+        gone = roster[leave]
 
         def drop(layer: Layer) -> Layer:
             if gone not in layer.users:
@@ -366,7 +362,7 @@ def apply(
 
         plan = _map_layers(plan, drop, drop_member)
         words.append(f"{gone.name} leaves {every}")
-    if p.join:
+    if join:
         plan = _map_layers(
             plan,
             lambda layer: attrs.evolve(layer, users=[*layer.users, NEWCOMER]),
@@ -375,6 +371,35 @@ def apply(
         words.append(f"{NEWCOMER.name} ({NEWCOMER.email}) joins {every} at the end of the order")
     cycle = cycle_length(plan.all_schedules, from_seconds(base_since))
     length = int(min(cycle or dt.timedelta(weeks=1), MAX_CYCLE).total_seconds())
+    return plan, tuple(words), length
+
+
+def apply(
+    plan: OnCallPlan,
+    base_since: int,
+    p: Perturbation,
+    tz: str,
+    *,
+    shared: _Shared | None = None,
+) -> Scenario:
+    """The scenario a perturbation makes of ``plan`` (``shared``: what the scenarios of one audit
+    share, :class:`_Shared`)."""
+    shared = _Shared() if shared is None else shared
+    key = (id(plan), base_since)
+    known = shared.rosters.get(key)
+    if known is None:
+        known = shared.rosters[key] = (plan, members(plan.all_schedules, base_since))
+    roster = known[1]
+    leave = p.leave % len(roster) if p.leave is not None and len(roster) > 1 else None
+    # Many perturbations differ only in their window: the plan they make is made once.
+    made = shared.plans.get((id(plan), base_since, leave, p.join))
+    if made is None:
+        made = shared.plans[(id(plan), base_since, leave, p.join)] = (
+            plan,
+            *_perturb_plan(plan, base_since, roster, leave, p.join),
+        )
+    _, plan, done, length = made
+    words = list(done)
     start = base_since
     change = _next_dst_change(tz, base_since) if p.dst else None
     if change is not None:
@@ -393,7 +418,7 @@ def apply(
     if p.time_off is not None and len(roster) > 1:
         m, nth, c = p.time_off
         member = roster[m % len(roster)]
-        finals = [renders.render(s, start, until) for s in plan.all_schedules]
+        finals = [shared.render(s, start, until) for s in plan.all_schedules]
         stretches = union(
             (to_seconds(e.start), to_seconds(e.end))
             for f in finals
@@ -432,9 +457,7 @@ def apply(
             )
     window = f"window {_fmt(start, tz)} → {_fmt(until, tz)}"
     text = "; ".join(words) if words else "the plan as written"
-    scenario = Scenario(
-        plan, start, until, overrides, absent, f"{text} ({window})", renders=renders
-    )
+    scenario = Scenario(plan, start, until, overrides, absent, f"{text} ({window})", shared=shared)
     return scenario
 
 
@@ -486,24 +509,49 @@ def _cover_overrides(
 # -- the properties -----------------------------------------------------------------------------
 
 
+def _final(sc: Scenario, i: int) -> FinalSchedule:
+    """The scenario's ``i``-th schedule rendered over its window, once per scenario, and the
+    ones before it (the renders are kept in order)."""
+    done = sc._rendered
+    schedules = sc.plan.all_schedules
+    while len(done) <= i:
+        s = schedules[len(done)]
+        if s.name in sc.overrides:
+            since, until = from_seconds(sc.since), from_seconds(sc.until)
+            done.append(render(s, since, until, sc.overrides[s.name]))
+        else:
+            done.append(sc._shared.render(s, sc.since, sc.until))
+    return done[i]
+
+
+def _each_final(sc: Scenario) -> Iterator[FinalSchedule]:
+    """The scenario's schedules rendered, in order, each only when asked for: a property that
+    finds a violation on one schedule renders none after it."""
+    for i in range(len(sc.plan.all_schedules)):
+        yield _final(sc, i)
+
+
 def _finals(sc: Scenario) -> list[FinalSchedule]:
     """The scenario's schedules rendered over its window, once per scenario."""
-    if not sc._rendered:
-        since, until = from_seconds(sc.since), from_seconds(sc.until)
-        sc._rendered.append(
-            [
-                render(s, since, until, sc.overrides[s.name])
-                if s.name in sc.overrides
-                else sc._renders.render(s, sc.since, sc.until)
-                for s in sc.plan.all_schedules
-            ]
-        )
-    return sc._rendered[0]
+    return list(_each_final(sc))
 
 
 def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
     """Seconds on call per person (by email): the union of their entries, so two overlapping
     shifts of a shift-based schedule count once."""
+    if not final.concurrent:
+        # A layer-based schedule's entries are disjoint: the union of someone's entries is as
+        # long as they are together, so add them up (per person, then by email, in the order
+        # people first appear, as below).
+        per_user: dict[User, int] = {}
+        get = per_user.get
+        for e in final.entries:
+            per_user[e.user] = get(e.user, 0) + to_seconds(e.end) - to_seconds(e.start)
+        hours: dict[str, int] = {}
+        for user, seconds in per_user.items():
+            key = user.email.lower()
+            hours[key] = hours.get(key, 0) + seconds
+        return hours
     spans: dict[str, list[tuple[int, int]]] = {}
     for e in final.entries:
         spans.setdefault(e.user.email.lower(), []).append((to_seconds(e.start), to_seconds(e.end)))
@@ -532,8 +580,8 @@ def _members_of(final: FinalSchedule) -> list[User]:
 
 
 def check_balanced(sc: Scenario, tz: str, limit: int | None) -> str | None:
-    derive = sc._renders.derive
-    for final in _finals(sc):
+    derive = sc._shared.derive
+    for final in _each_final(sc):
         s = final.schedule
         people = derive("members", final, _members_of)
         if len(people) < 2:
@@ -574,8 +622,8 @@ def check_max_streak(sc: Scenario, tz: str, limit: int | None) -> str | None:
 
 
 def check_not_starved(sc: Scenario, tz: str, limit: int | None) -> str | None:
-    derive = sc._renders.derive
-    for final in _finals(sc):
+    derive = sc._shared.derive
+    for final in _each_final(sc):
         hours = derive("hours", final, _schedule_hours)
         for u in derive("members", final, _members_of):
             key = u.email.lower()
@@ -588,7 +636,7 @@ def check_not_starved(sc: Scenario, tz: str, limit: int | None) -> str | None:
 
 
 def check_distinct_levels(sc: Scenario, tz: str, limit: int | None) -> str | None:
-    finals = {f.schedule.name: f for f in _finals(sc)}
+    index = {s.name: i for i, s in enumerate(sc.plan.all_schedules)}
     for policy in sc.plan.escalation_policies:
         if len(policy.rules) < 2:
             continue
@@ -597,7 +645,7 @@ def check_distinct_levels(sc: Scenario, tz: str, limit: int | None) -> str | Non
             level: dict[str, list[tuple[int, int]]] = {}
             for t in rule.targets:
                 if t.schedule is not None:
-                    for e in finals[t.schedule.name].entries:
+                    for e in _final(sc, index[t.schedule.name]).entries:
                         level.setdefault(e.user.email.lower(), []).append(
                             (to_seconds(e.start), to_seconds(e.end))
                         )
@@ -748,14 +796,14 @@ def audit(
     # The properties search the same perturbations (hypothesis draws the same examples from the
     # same strategy and seed): each scenario is made, and rendered, once for all of them.
     scenarios: dict[Perturbation, Scenario] = {}
-    renders = _Renders()
+    shared = _Shared()
 
     def scenario(p: Perturbation) -> Scenario:
         found = scenarios.get(p)
         if found is None:
             if len(scenarios) >= SCENARIOS_KEPT:
                 del scenarios[next(iter(scenarios))]
-            found = scenarios[p] = apply(plan, base, p, tz, renders=renders)
+            found = scenarios[p] = apply(plan, base, p, tz, shared=shared)
         return found
 
     results = []

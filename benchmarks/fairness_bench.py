@@ -97,7 +97,7 @@ def teams_plan(teams: int) -> OnCallPlan:
     return OnCallPlan(escalation_policies=policies)
 
 
-def _map_layers_before(plan, fn, members_fn=None):
+def _map_layers_before(plan, fn, members_fn=None, made=None):
     """``_map_layers`` as it was before issue 13: every layer, schedule, rule and policy made and
     validated again, changed or not (shift-based events too when ``members_fn`` is given)."""
     new = {}

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from oncall_planner.errors import ValidationError
+from oncall_planner.errors import OnCallPlannerError, ValidationError
 from oncall_planner.fairness.horizon import (
     MAX_CYCLE,
     advance,
@@ -43,7 +43,7 @@ from oncall_planner.model import (
     Target,
     User,
 )
-from oncall_planner.render import FinalSchedule, render
+from oncall_planner.render import FinalSchedule, _narrowed, render
 from oncall_planner.textutil import printable
 from oncall_planner.timeutil import (
     DAY,
@@ -109,18 +109,56 @@ class _Shared:
             tuple[int, int, int | None, bool], tuple[OnCallPlan, OnCallPlan, tuple[str, ...], int]
         ] = {}
         self.rosters: dict[tuple[int, int], tuple[OnCallPlan, list[User]]] = {}
+        self.joined: dict[int, tuple[Schedule | ShiftSchedule, Schedule | ShiftSchedule]] = {}
+        # Where perturbations start windows (from one of ``starts`` to ``span`` later), and
+        # renders of layer-based schedules over all of them (see ``_narrowed``), by identity.
+        self.starts: list[int] = []
+        self.span: int | None = None
+        self.wide: dict[tuple[int, int], tuple[Schedule, FinalSchedule]] = {}
+        self.missed: dict[tuple[int, int], Schedule] = {}
 
     def render(self, schedule: Schedule | ShiftSchedule, since: int, until: int) -> FinalSchedule:
         key = (id(schedule), since, until)
         found = self.finals.get(key)
         if found is not None:
             return found[1]
-        final = render(schedule, from_seconds(since), from_seconds(until))
+        final = self._narrowed(schedule, since, until)
+        if final is None:
+            final = render(schedule, from_seconds(since), from_seconds(until))
         if len(self.finals) >= RENDERS_KEPT:
             self.finals.clear()
             self.derived.clear()
+            self.wide.clear()
+            self.missed.clear()
         self.finals[key] = (schedule, final)
         return final
+
+    def _narrowed(
+        self, schedule: Schedule | ShiftSchedule, since: int, until: int
+    ) -> FinalSchedule | None:
+        """A layer-based schedule's render over a window that starts where a perturbation can
+        start it (from one of ``starts`` to ``span`` later), cut from one render over all such
+        windows once the schedule is rendered over a second one; ``None`` otherwise."""
+        if self.span is None or not isinstance(schedule, Schedule):
+            return None
+        for lo in self.starts:
+            if lo <= since < lo + self.span:
+                break
+        else:
+            return None
+        key = (id(schedule), lo)
+        wide = self.wide.get(key)
+        if wide is None or to_seconds(wide[1].until) < until:
+            if wide is None and key not in self.missed:
+                self.missed[key] = schedule  # its first such window: rendered alone
+                return None
+            end = lo + self.span + (until - since) + DAY
+            try:
+                made = render(schedule, from_seconds(lo), from_seconds(end))
+            except OnCallPlannerError:  # too large to render at once: window by window
+                return None
+            wide = self.wide[key] = (schedule, made)
+        return _narrowed(wide[1], since, until)
 
     def derive(self, what: str, final: FinalSchedule, fn: Callable[[FinalSchedule], Any]) -> Any:
         """``fn(final)``, worked out once per render (``what`` names ``fn``)."""
@@ -241,45 +279,58 @@ class AuditReport:
 # -- perturbing a plan --------------------------------------------------------------------------
 
 
+def _map_schedule(
+    s: Schedule | ShiftSchedule,
+    fn: Callable[[Layer], Layer],
+    members_fn: Callable[[tuple[ShiftMember, ...]], tuple[ShiftMember, ...]] | None,
+) -> Schedule | ShiftSchedule:
+    """One schedule with :func:`_map_layers`'s changes: itself when nothing changes."""
+    if isinstance(s, Schedule):
+        layers = [fn(layer) for layer in s.layers]
+        changed = any(a is not b for a, b in zip(layers, s.layers, strict=True))
+        return attrs.evolve(s, layers=layers) if changed else s
+    if members_fn is None:
+        return s
+    rotations = []
+    for r in s.rotations:
+        events = []
+        for e in r.events:
+            people = members_fn(e.members)
+            events.append(
+                e
+                if people is e.members
+                else attrs.evolve(e, assignment=attrs.evolve(e.assignment, members=people))
+            )
+        if any(a is not b for a, b in zip(events, r.events, strict=True)):
+            rotations.append(attrs.evolve(r, events=events))
+        else:
+            rotations.append(r)
+    if any(a is not b for a, b in zip(rotations, s.rotations, strict=True)):
+        return attrs.evolve(s, rotations=rotations)
+    return s
+
+
 def _map_layers(
     plan: OnCallPlan,
     fn: Callable[[Layer], Layer],
     members_fn: Callable[[tuple[ShiftMember, ...]], tuple[ShiftMember, ...]] | None = None,
+    made: dict[int, tuple[Schedule | ShiftSchedule, Schedule | ShiftSchedule]] | None = None,
 ) -> OnCallPlan:
     """The plan with every layer replaced by ``fn(layer)`` and, with ``members_fn``, the members
     of every shift-based event replaced by ``members_fn(members)`` (policies follow their
-    schedules).
+    schedules). ``made`` keeps what each schedule (by identity) became, for calls with the same
+    ``fn`` and ``members_fn``: a schedule seen before becomes the same object again.
 
     ``fn`` and ``members_fn`` return what they were given when they change nothing, and then the
     schedule (rotation, event, policy, rule) is kept as it is, the same object: only what changed
     is made and validated again, and renders of an unchanged schedule can be shared."""
     new: dict[str, Schedule | ShiftSchedule] = {}
-    for s in plan.schedules:
-        layers = [fn(layer) for layer in s.layers]
-        changed = any(a is not b for a, b in zip(layers, s.layers, strict=True))
-        new[s.name] = attrs.evolve(s, layers=layers) if changed else s
-    for shift in plan.shift_schedules:
-        if members_fn is None:
-            new[shift.name] = shift
-            continue
-        rotations = []
-        for r in shift.rotations:
-            events = []
-            for e in r.events:
-                people = members_fn(e.members)
-                events.append(
-                    e
-                    if people is e.members
-                    else attrs.evolve(e, assignment=attrs.evolve(e.assignment, members=people))
-                )
-            if any(a is not b for a, b in zip(events, r.events, strict=True)):
-                rotations.append(attrs.evolve(r, events=events))
-            else:
-                rotations.append(r)
-        if any(a is not b for a, b in zip(rotations, shift.rotations, strict=True)):
-            new[shift.name] = attrs.evolve(shift, rotations=rotations)
-        else:
-            new[shift.name] = shift
+    made = {} if made is None else made
+    for s in plan.all_schedules:
+        known = made.get(id(s))
+        if known is None:
+            known = made[id(s)] = (s, _map_schedule(s, fn, members_fn))
+        new[s.name] = known[1]
 
     def target(t: Target) -> Target:
         unchanged = t.schedule is None or new[t.schedule.name] is t.schedule
@@ -299,11 +350,8 @@ def _map_layers(
         else:
             policies.append(p)
     kept = set(members(new.values(), None))
-    users = [
-        u
-        for u in plan.users
-        if u in kept or u in {t.user for p in policies for r in p.rules for t in r.targets}
-    ]
+    kept.update(t.user for p in policies for r in p.rules for t in r.targets if t.user is not None)
+    users = [u for u in plan.users if u in kept]
     return OnCallPlan(
         schedules=[s for s in new.values() if isinstance(s, Schedule)],
         shift_schedules=[s for s in new.values() if isinstance(s, ShiftSchedule)],
@@ -339,10 +387,17 @@ def _hours(seconds: int) -> str:
 
 
 def _perturb_plan(
-    plan: OnCallPlan, base_since: int, roster: list[User], leave: int | None, join: bool
+    plan: OnCallPlan,
+    base_since: int,
+    roster: list[User],
+    leave: int | None,
+    join: bool,
+    joined: dict[int, tuple[Schedule | ShiftSchedule, Schedule | ShiftSchedule]],
 ) -> tuple[OnCallPlan, tuple[str, ...], int]:
     """The plan without ``roster[leave]`` and with the newcomer if ``join``, what was done in
-    words, and the length of the window (one rotation cycle from ``base_since``, capped)."""
+    words, and the length of the window (one rotation cycle from ``base_since``, capped).
+    ``joined``: what each schedule became when the newcomer joined it (see :func:`_map_layers`),
+    so a schedule the leaver was not on is joined into the same object whoever left."""
     words: list[str] = []
     every = "every layer and event" if plan.shift_schedules else "every layer"
     if leave is not None:
@@ -367,6 +422,7 @@ def _perturb_plan(
             plan,
             lambda layer: attrs.evolve(layer, users=[*layer.users, NEWCOMER]),
             lambda people: (*people, NEWCOMER) if NEWCOMER not in people else people,
+            joined,
         )
         words.append(f"{NEWCOMER.name} ({NEWCOMER.email}) joins {every} at the end of the order")
     cycle = cycle_length(plan.all_schedules, from_seconds(base_since))
@@ -396,7 +452,7 @@ def apply(
     if made is None:
         made = shared.plans[(id(plan), base_since, leave, p.join)] = (
             plan,
-            *_perturb_plan(plan, base_since, roster, leave, p.join),
+            *_perturb_plan(plan, base_since, roster, leave, p.join, shared.joined),
         )
     _, plan, done, length = made
     words = list(done)
@@ -797,6 +853,10 @@ def audit(
     # same strategy and seed): each scenario is made, and rendered, once for all of them.
     scenarios: dict[Perturbation, Scenario] = {}
     shared = _Shared()
+    # Windows start from ``base`` or from 3 days before the next DST change, up to a cycle later.
+    change = _next_dst_change(tz, base) if "dst" in chosen else None
+    shared.starts = [base] if change is None else [base, change - 3 * DAY]
+    shared.span = cycle_hours * HOUR
 
     def scenario(p: Perturbation) -> Scenario:
         found = scenarios.get(p)

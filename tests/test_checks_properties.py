@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oncall_planner import RULES, check, escalation_timeline, on_call_at, render
 from oncall_planner import strategies as st_oc
@@ -94,3 +95,37 @@ def test_slow_second_person_finds_the_worst_trigger_minute(plan, since):
     found = check(plan, since, until, config=config)
     got = [(f.intervals[0].end - f.intervals[0].start) // dt.timedelta(minutes=1) for f in found]
     assert got == ([worst] if worst else [])
+
+
+@given(st_oc.plans(), st_oc.instants(SINCE, 28), st_oc.instants(SINCE, 28))
+def test_levels_at_many_instants_agree_with_level_people_one_by_one(plan, a, b):
+    ctx = Context(plan, SINCE, UNTIL, (), {}, ())
+    policy = plan.escalation_policies[0]
+    points = sorted({a, b, *ctx.policy_changes(policy)[:20]})
+    batched = ctx.levels_at(policy, points)
+    assert [[list(people) for people in levels] for levels in batched] == [
+        ctx.level_people(policy, p) for p in points
+    ]
+
+
+@given(st_oc.plans(), st_oc.instants(SINCE, 28))
+def test_first_person_reached_is_the_first_staffed_level_at_the_instant(plan, at):
+    # What the page rules rely on to attribute pages without walking each escalation.
+    ctx = Context(plan, SINCE, UNTIL, (), {}, ())
+    policy = plan.escalation_policies[0]
+    walked = next((p for s in ctx.steps(policy, at) for p in s.reached), None)
+    (levels,) = ctx.levels_at(policy, [at])
+    assert next((p for people in levels for p in people), None) == walked
+
+
+@given(st_oc.plans(), st_oc.instants(SINCE, 28), st.integers(0, 999_999))
+def test_stretch_at_is_the_stretch_holding_the_instant(plan, at, micro):
+    ctx = Context(plan, SINCE, UNTIL, (), {}, ())
+    at = at.replace(microsecond=micro)
+    for user, stretches in ctx.stretches().items():
+        holding = [s for s in stretches if s.start <= at < s.end]
+        assert ctx.stretch_at(user, at) == (holding[0] if holding else None)
+        for s in stretches[:3]:  # the bounds themselves, and a microsecond either side
+            for t in (s.start, s.end, s.start - dt.timedelta(microseconds=1)):
+                inside = [x for x in stretches if x.start <= t < x.end]
+                assert ctx.stretch_at(user, t) == (inside[0] if inside else None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import gc
+import itertools
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -423,6 +424,35 @@ class Lookup:
     def at(self, when_: dt.datetime) -> tuple[User, ...]:
         return self.at_seconds(to_seconds(when_))
 
+    def at_many(self, times: Sequence[int]) -> list[tuple[User, ...]]:
+        """:meth:`at_seconds` for each of ``times`` (POSIX seconds), bisected in one pass of C
+        when they all fall in the rendered window of a schedule without overlaps."""
+        if (
+            not times
+            or self.finals is not None
+            or not self.lo <= min(times) <= max(times) < self.hi
+        ):
+            return [self.at_seconds(t) for t in times]
+        ends, users, none = self.ends, self.users, ()
+        found = map(bisect.bisect_right, itertools.repeat(self.starts), times)
+        return [
+            users[i - 1] if i and t < ends[i - 1] else none
+            for i, t in zip(found, times, strict=True)
+        ]
+
+    def at_and_next(self, t: int) -> tuple[tuple[User, ...], int]:
+        """:meth:`at_seconds` and :meth:`next_change` of ``t`` in one call (OCP304's sweep asks
+        both at every step)."""
+        if not self.lo <= t < self.hi:
+            return self.at_seconds(t), t + 60
+        following = self.changes[bisect.bisect_right(self.changes, t)]
+        if self.finals is not None:
+            return self.at_seconds(t), following
+        i = bisect.bisect_right(self.starts, t) - 1
+        if i >= 0 and t < self.ends[i]:
+            return self.users[i], following
+        return (), following
+
     def next_change(self, t: int) -> int:
         """The first instant after ``t`` (POSIX seconds) where the answer may differ from the
         one at ``t``; a minute later outside the rendered window."""
@@ -542,6 +572,33 @@ class Context:
             out.append(people)
         return out
 
+    def levels_at(
+        self, policy: EscalationPolicy, points: Sequence[dt.datetime]
+    ) -> list[tuple[tuple[User, ...], ...]]:
+        """:meth:`level_people` at each of ``points``, as tuples, so that equal
+        answers can be dictionary keys: each schedule's look-ups are bisected in one pass instead
+        of one method call per point and target."""
+        times = [to_seconds(p) for p in points]
+        columns: list[list[tuple[User, ...]]] = []
+        for r in policy.rules:
+            found = [
+                itertools.repeat((t.user,), len(times))
+                if t.user is not None
+                else self.lookup(t.schedule).at_many(times)
+                for t in r.targets
+            ]
+            if len(found) == 1:
+                columns.append([f if len(f) < 2 else tuple(dict.fromkeys(f)) for f in found[0]])
+                continue
+            column = []
+            for each in zip(*found, strict=True):
+                people: list[User] = []
+                for f in each:
+                    people.extend(p for p in f if p not in people)
+                column.append(tuple(people))
+            columns.append(column)
+        return list(zip(*columns, strict=True))
+
     def user_zone(self, user: User) -> str:
         """The person's own zone, else the zone of the first schedule (of either kind) that
         rosters them."""
@@ -563,6 +620,25 @@ class Context:
         merged, so a primary shift followed by a secondary one counts as one stretch, and two
         overlapping shifts of a shift-based schedule count once."""
         return self.memo("stretches", self._stretches)
+
+    def stretch_at(self, user: User, at: dt.datetime) -> Interval | None:
+        """The stretch of :meth:`stretches` that holds ``at`` for ``user``, if any, found by
+        bisecting the stretches' starts (sorted and disjoint) instead of trying each one."""
+        stretches = self.stretches().get(user)
+        if not stretches:
+            return None
+        starts = self.memo("stretch-starts", self._stretch_starts)[user]
+        # Bisected in whole seconds (comparing aware datetimes costs a call each), then checked
+        # exactly: a stretch starting later in the same second as ``at`` is stepped back over.
+        i = bisect.bisect_right(starts, to_seconds(at)) - 1
+        while i >= 0 and stretches[i].start > at:
+            i -= 1
+        if i >= 0 and at < stretches[i].end:
+            return stretches[i]
+        return None
+
+    def _stretch_starts(self) -> dict[User, list[int]]:
+        return {u: [to_seconds(s.start) for s in v] for u, v in self.stretches().items()}
 
     def _stretches(self) -> dict[User, tuple[Interval, ...]]:
         per: dict[User, list[Interval]] = {}

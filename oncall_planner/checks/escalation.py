@@ -33,17 +33,19 @@ def _zone(policy: EscalationPolicy) -> str | None:
     return schedules[0].time_zone if schedules else None
 
 
-def _segments(
-    ctx: Context, policy: EscalationPolicy
-) -> Iterator[tuple[Interval, list[list[User]]]]:
-    """Stretches of the horizon where every level of ``policy`` has the same people on call."""
+Levels = tuple[tuple[User, ...], ...]
 
-    def compute() -> list[tuple[Interval, list[list[User]]]]:
+
+def _segments(ctx: Context, policy: EscalationPolicy) -> Iterator[tuple[Interval, Levels]]:
+    """Stretches of the horizon where every level of ``policy`` has the same people on call (the
+    people of each level as a tuple, so that segments with the same people share one answer)."""
+
+    def compute() -> list[tuple[Interval, Levels]]:
         points = ctx.policy_changes(policy)
         ends = [*points[1:], ctx.until]
         return [
-            (Interval(start, end), ctx.level_people(policy, start))
-            for start, end in zip(points, ends, strict=True)
+            (Interval(start, end), levels)
+            for start, end, levels in zip(points, ends, ctx.levels_at(policy, points), strict=True)
         ]
 
     yield from ctx.memo(("segments", policy.name), compute)
@@ -114,11 +116,14 @@ def single_level_policy(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
 )
 def no_second_person(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for policy in ctx.plan.escalation_policies:
-        bad = [
-            iv
-            for iv, levels in _segments(ctx, policy)
-            if len(_reached(policy, levels)) < t["min_people"]
-        ]
+        reached: dict[Levels, int] = {}  # the same people on call reach the same people
+        bad = []
+        for iv, levels in _segments(ctx, policy):
+            count = reached.get(levels)
+            if count is None:
+                count = reached[levels] = len(_reached(policy, levels))
+            if count < t["min_people"]:
+                bad.append(iv)
         merged = merge(bad)
         if merged:
             yield Hit(
@@ -182,9 +187,13 @@ def _sweep_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], tuple
                     if table is None:
                         found: tuple[User, ...] = (user,) if user is not None else ()
                     else:
-                        found = table.at_seconds(start + offset)
-                        horizon = min(horizon, table.next_change(start + offset) - offset)
-                    people.extend(p for p in found if p not in people)
+                        found, following = table.at_and_next(start + offset)
+                        if following - offset < horizon:
+                            horizon = following - offset
+                    if people:
+                        people.extend(p for p in found if p not in people)
+                    else:
+                        people = list(dict.fromkeys(found)) if len(found) > 1 else list(found)
                 if not people:
                     continue
                 _reach(seen, people, round_robin)
@@ -279,6 +288,15 @@ def permanent_user_target(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
                 )
 
 
+def _on_several_levels(levels: Levels) -> list[tuple[User, tuple[int, ...]]]:
+    """Each person on call on more than one level, with those levels (counted from 1)."""
+    where: dict[User, list[int]] = {}
+    for i, people in enumerate(levels, start=1):
+        for p in people:
+            where.setdefault(p, []).append(i)
+    return [(p, tuple(on_levels)) for p, on_levels in where.items() if len(on_levels) > 1]
+
+
 @rule(
     "OCP307",
     "same-person-two-levels",
@@ -289,14 +307,13 @@ def permanent_user_target(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
 def same_person_two_levels(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for policy in ctx.plan.escalation_policies:
         per: dict[tuple[User, tuple[int, ...]], list[Interval]] = {}
+        repeated: dict[Levels, list[tuple[User, tuple[int, ...]]]] = {}
         for iv, levels in _segments(ctx, policy):
-            where: dict[User, list[int]] = {}
-            for i, people in enumerate(levels, start=1):
-                for p in people:
-                    where.setdefault(p, []).append(i)
-            for p, on_levels in where.items():
-                if len(on_levels) > 1:
-                    per.setdefault((p, tuple(on_levels)), []).append(iv)
+            keys = repeated.get(levels)
+            if keys is None:
+                keys = repeated[levels] = _on_several_levels(levels)
+            for key in keys:
+                per.setdefault(key, []).append(iv)
         for (user, lv), ivs in sorted(per.items(), key=lambda kv: (kv[0][0].email, kv[0][1])):
             merged = merge(ivs)
             levels_text = ", ".join(str(x) for x in lv)

@@ -64,15 +64,49 @@ def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
         return None, "it names neither a user nor a policy, and the plan has several policies"
     # The first person the policy reaches: on a level that pages several people at once (a
     # shift-based schedule), the first in schedule order (docs/schedulev2.md says why).
-    person = next((p for s in ctx.steps(policy, page.at) for p in s.reached), None)
+    first = _first_reached(ctx, policy)
+    if page.at in first:
+        person = first[page.at]
+    else:
+        person = next((p for s in ctx.steps(policy, page.at) for p in s.reached), None)
     if person is None:
         return None, f"nobody was on call on EscalationPolicy {policy.name!r} then"
     return person, ""
 
 
+def _first_reached(ctx: Context, policy: EscalationPolicy) -> dict[dt.datetime, User | None]:
+    """For the instants of the pages in the horizon that may go to ``policy``: the first person
+    its escalation reaches then. Levels with nobody on call take no time, so that is the first
+    person on the first level with anyone on call at the page's instant; every level is looked
+    up for all those instants at once (once per policy and run) instead of walking the
+    escalation page by page."""
+
+    def compute() -> dict[dt.datetime, User | None]:
+        by_policy = ctx.memo("page-instants-by-policy", lambda: _instants_by_policy(ctx))
+        ats = sorted({*by_policy.get(policy.name, ()), *by_policy.get(None, ())})
+        return {
+            at: next((p for people in levels for p in people), None)
+            for at, levels in zip(ats, ctx.levels_at(policy, ats), strict=True)
+        }
+
+    return ctx.memo(("first-reached", policy.name), compute)
+
+
+def _instants_by_policy(ctx: Context) -> dict[str | None, list[dt.datetime]]:
+    """The instants of the pages in the horizon that name no user, by the policy they name."""
+    out: dict[str | None, list[dt.datetime]] = {}
+    for p in _in_horizon(ctx):
+        if p.user is None:
+            out.setdefault(p.policy, []).append(p.at)
+    return out
+
+
 def _in_horizon(ctx: Context) -> list[Page]:
-    """The pages inside the horizon, in time order."""
-    return [p for p in sorted(ctx.pages, key=lambda p: p.at) if ctx.since <= p.at < ctx.until]
+    """The pages inside the horizon, in time order (sorted once per run)."""
+    return ctx.memo(
+        "pages-in-horizon",
+        lambda: [p for p in sorted(ctx.pages, key=lambda p: p.at) if ctx.since <= p.at < ctx.until],
+    )
 
 
 def _counted(ctx: Context, t: Mapping[str, Any]) -> Iterator[tuple[Page, User]]:
@@ -102,13 +136,11 @@ def _page_interval(page: Page) -> Interval:
     include_low_urgency=False,
 )
 def busy_shift(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    stretches = ctx.stretches()
     per: dict[tuple[User, Interval], list[Page]] = {}
     for page, user in _counted(ctx, t):
-        for s in stretches.get(user, ()):
-            if s.start <= page.at < s.end:
-                per.setdefault((user, s), []).append(page)
-                break
+        s = ctx.stretch_at(user, page.at)
+        if s is not None:
+            per.setdefault((user, s), []).append(page)
     for (user, shift), pages in sorted(
         per.items(), key=lambda kv: (kv[0][0].email, kv[0][1].start)
     ):
@@ -198,13 +230,10 @@ def unattributed_pages(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         )
     # Pages that name someone of the plan who was on no schedule then (a manager paged directly,
     # an override made in PagerDuty's UI): no shift holds them, so busy-shift cannot count them.
-    stretches = ctx.stretches()
     shiftless: dict[User, list[Page]] = {}
     for page in _in_horizon(ctx):
         user, _ = _attribute(ctx, page)
-        if user is not None and not any(
-            s.start <= page.at < s.end for s in stretches.get(user, ())
-        ):
+        if user is not None and ctx.stretch_at(user, page.at) is None:
             shiftless.setdefault(user, []).append(page)
     if shiftless:
         pages = sorted((p for ps in shiftless.values() for p in ps), key=lambda p: p.at)

@@ -21,7 +21,7 @@ from oncall_planner.checks._engine import (
 )
 from oncall_planner.model import Schedule, ShiftSchedule, User
 from oncall_planner.render import FinalSchedule, Interval
-from oncall_planner.timeutil import zone
+from oncall_planner.timeutil import DAY, to_seconds, zone
 
 
 @rule(
@@ -34,6 +34,7 @@ from oncall_planner.timeutil import zone
 )
 def long_stretch(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     limit = dt.timedelta(hours=t["max_hours"])
+    shortest = limit.total_seconds() - 2 * DAY - 1  # less a second: to_seconds rounds down
     for user, stretches in ctx.stretches().items():
         tz = zone(ctx.user_zone(user))
 
@@ -42,7 +43,13 @@ def long_stretch(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             end = s.end.astimezone(tz).replace(tzinfo=None)
             return end - s.start.astimezone(tz).replace(tzinfo=None)
 
-        long = tuple(s for s in stretches if wall(s) > limit)
+        # The wall clock differs from elapsed time by the change of UTC offset, less than 48 h:
+        # a stretch that much shorter than the limit is not long, whatever the zone.
+        long = tuple(
+            s
+            for s in stretches
+            if to_seconds(s.end) - to_seconds(s.start) > shortest and wall(s) > limit
+        )
         if not long:
             continue
         worst = max(long, key=lambda s: (wall(s), -s.start.timestamp()))

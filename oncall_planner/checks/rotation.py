@@ -101,7 +101,7 @@ def shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         own, visible = _shown(ctx, sched, i)
         if not own or visible:
             continue
-        own_iv = merge(_intervals(own))
+        own_iv = _merged(ctx, sched)[0][i]
         yield Hit(
             subject=layer_subject(sched, layer),
             message=(
@@ -118,6 +118,21 @@ def shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
 
 def _intervals(entries: tuple[Entry, ...]) -> list[Interval]:
     return [Interval(e.start, e.end) for e in entries]
+
+
+def _merged(
+    ctx: Context, sched: Schedule
+) -> tuple[list[tuple[Interval, ...]], list[tuple[Interval, ...]]]:
+    """Each layer's own time and the time it shows in the final schedule, merged; once per
+    schedule and run (OCP104 and the search for the layers above both read them)."""
+    final = ctx.final(sched)
+    return ctx.memo(
+        ("merged-layers", sched.name),
+        lambda: (
+            [merge(_intervals(entries)) for entries in final.layers],
+            [merge(_intervals(v)) for v in final.visible],
+        ),
+    )
 
 
 #: How many of the layers above a hidden layer its finding names; more are "and others".
@@ -145,23 +160,25 @@ def _layers_above(ctx: Context, sched: Schedule) -> list[tuple[list[int], bool]]
     :class:`~oncall_planner.checks._overlap.OverlapIndex` from the top down, so each is asked
     about only the layers above it: ``n log n`` for ``n`` layers, where comparing each layer with
     every layer above it took 90 s for 500 layers over a year."""
-    final = ctx.final(sched)
-    own = [merge(_intervals(entries)) for entries in final.layers]
+    own, shown = _merged(ctx, sched)
     spans = [[(to_seconds(iv.start), to_seconds(iv.end)) for iv in ivs] for ivs in own]
-    shown = [merge(_intervals(v)) for v in final.visible]
     points = sorted({t for layer in spans for span in layer for t in span})
     want = NAMED_ABOVE + 1
     index = OverlapIndex(points, want)
     out: list[tuple[list[int], bool]] = [([], False)] * len(own)
     for i in range(len(own) - 1, -1, -1):
         found: set[int] = set()
-        for iv in subtract(own[i], shown[i]):
+        # Once the nearest layers above are all found, no later piece can change the answer.
+        closest = set(range(i + 1, min(i + want, len(own) - 1) + 1))
+        for iv in subtract(own[i], shown[i]) if closest else ():
             found.update(index.meeting(to_seconds(iv.start), to_seconds(iv.end)))
             if len(found) > 8 * want:  # only the nearest ones are named: keep those
                 found = set(sorted(found)[:want])
+            if closest <= found:
+                break
         nearest = sorted(found)[:want]
         out[i] = (nearest[:NAMED_ABOVE], len(nearest) > NAMED_ABOVE)
-        for a, b in spans[i]:
+        for a, b in spans[i] if i else ():  # nothing is asked about the layers below layer 0
             index.insert(a, b, i)
     return out
 
@@ -178,7 +195,8 @@ def partly_shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         own, visible = _shown(ctx, sched, i)
         if not own or not visible:
             continue
-        own_iv, vis_iv = merge(_intervals(own)), merge(_intervals(visible))
+        merged_own, merged_shown = _merged(ctx, sched)
+        own_iv, vis_iv = merged_own[i], merged_shown[i]
         own_total, vis_total = total(own_iv), total(vis_iv)
         hidden = 1 - vis_total / own_total
         if hidden <= t["max_hidden_share"] or vis_total == own_total:

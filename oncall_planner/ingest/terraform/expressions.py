@@ -73,7 +73,7 @@ class Scope:
         self.parent = parent
         #: Values of traversals (``a.b.c``) that start at a name of ``root``, shared by every
         #: scope under the same root: such a value is the same wherever it is written.
-        self.memo: dict[tuple[str, ...], Any] = parent.memo if parent is not None else {}
+        self.memo: dict[str, Any] = parent.memo if parent is not None else {}
 
     def child(self, names: dict[str, Any]) -> Scope:
         return Scope(self.root, names, self)
@@ -248,6 +248,17 @@ class Evaluator:
             )
         return self._dispatch[type(node)](node, scope)
 
+    def reference(self, node: Traversal, scope: Scope) -> Any:
+        """:meth:`ev` of a traversal, without the dispatch: the route builders take for the
+        most common non-literal argument, a reference such as ``pagerduty_team.x.id``."""
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise TooLargeError(
+                f"{node.where()}: evaluating the configuration takes more than "
+                f"{MAX_STEPS:,} steps; the importer stops here"
+            )
+        return self._traversal(node, scope)
+
     # -- leaves and traversals ---------------------------------------------------------------
 
     def _lit(self, node: Lit, scope: Scope) -> Any:
@@ -313,7 +324,7 @@ class Evaluator:
             # is computed once, so the whole traversal's value is the same wherever it is
             # written and is remembered (errors are not: they name the place).
             memo = scope.memo
-            known = memo.get(node.path, _MISSING)
+            known = memo.get(node.key, _MISSING)
             if known is not _MISSING:
                 return known
             value = scope.root(root, node)
@@ -328,7 +339,7 @@ class Evaluator:
             else:
                 value = self.get_attr(value, name, node)
         if memo is not None:
-            memo[node.path] = value
+            memo[node.key] = value
         return value
 
     def index(self, obj: Any, key: Any, node: Node) -> Any:

@@ -125,10 +125,17 @@ class _RereadError(Exception):
     """The fast path met a number it leaves to :func:`scan`, which names the line."""
 
 
-def _number(text: str) -> Any:
+def _int(text: str) -> int:
+    # The decoder calls this for every integer it reads: one length test, then int().
     if len(text) > MAX_NUMBER_DIGITS:
         raise _RereadError  # re-read by the slow scanner, which names the line
-    return float(text) if any(c in text for c in ".eE") else int(text)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _RereadError
+    return float(text)
 
 
 def read_document(src: Source, keep_depth: int = 8) -> tuple[Any, Offsets]:
@@ -140,7 +147,7 @@ def read_document(src: Source, keep_depth: int = 8) -> tuple[Any, Offsets]:
     leaves a key written but never walked: then :func:`scan` reads the text again and names the
     line of both."""
     try:
-        data = json.loads(src.text, parse_int=_number, parse_float=_number)
+        data = json.loads(src.text, parse_int=_int, parse_float=_float)
     except _RereadError:
         scan(src, keep_depth)  # raises, naming the line
         raise InputReadError(f"{src.name}: invalid JSON") from None  # pragma: no cover
@@ -311,7 +318,7 @@ class _Converter:
         self.src = src
         self.keys = keys
         self.at = 0
-        self._simple: dict[str, tuple[str, ...] | None] = {}
+        self._simple: dict[str, tuple[tuple[str, ...], str] | None] = {}
 
     def take(self) -> int:
         """The offset of the next key written."""
@@ -349,17 +356,18 @@ class _Converter:
 
     def template(self, value: str, pos: int) -> Node:
         """A JSON string holding ``${`` or ``%{``."""
-        parts = self._simple.get(value)
-        if parts is not None:  # a reference seen before: the common case
-            return Traversal(parts, self.src, pos, pos)
+        known = self._simple.get(value)
+        if known is not None:  # a reference seen before: the common case
+            return Traversal(known[0], self.src, pos, pos, known[1])
         if value.startswith("${") and value not in self._simple:
             m = _SIMPLE.match(value)
-            found = tuple(m.group(1).split(".")) if m else None
+            text = m.group(1) if m else ""
+            found = tuple(text.split(".")) if text else None
             if found and found[0] in _KEYWORDS:
                 return parse_template(Source(self.src.name, value))
-            self._simple[value] = found
+            self._simple[value] = (found, text) if found else None
             if found:
-                return Traversal(found, self.src, pos, pos)
+                return Traversal(found, self.src, pos, pos, text)
         try:
             return parse_template(Source(f"{self.src.name}:{self.src.line(pos)}", value))
         except HclSyntaxError as exc:
@@ -454,8 +462,13 @@ class _Converter:
                     ipos = self.brace(item, kpos) if isinstance(value, list) else kpos
                     block.blocks.append(self.body(key, (), item, sub, ipos, depth=depth + 1))
                 continue
-            if type(value) is str and not ("${" in value or "%{" in value):
-                expr: Node = Lit(value, src, kpos, kpos)
+            if type(value) is str:  # the common argument, converted here without expr()
+                if not ("${" in value or "%{" in value):
+                    expr: Node = Lit(value, src, kpos, kpos)
+                elif key in literal:
+                    expr = Lit(value, src, kpos, kpos)
+                else:
+                    expr = self.template(value, kpos)
             else:
                 expr = self.expr(value, kpos, key not in literal, depth)
             attributes[key] = Attribute(key, expr, src, kpos)
@@ -473,7 +486,7 @@ def terraform_blocks(src: Source) -> list[Block]:
 def decode_checked(src: Source) -> Any:
     """The JSON value of ``src``, numbers bounded as :func:`read_document` bounds them."""
     try:
-        return json.loads(src.text, parse_int=_number, parse_float=_number)
+        return json.loads(src.text, parse_int=_int, parse_float=_float)
     except _RereadError:
         scan(src)  # raises, naming the line
         raise InputReadError(f"{src.name}: invalid JSON") from None  # pragma: no cover

@@ -173,13 +173,23 @@ class Traversal(Node):
     say, in one node. Terraform JSON's ``"${data.pagerduty_user.x.id}"`` is read into it
     without the template parser."""
 
-    __slots__ = ("names", "path", "root")
+    __slots__ = ("key", "names", "path", "root")
 
-    def __init__(self, path: tuple[str, ...], src: Source | None, pos: int, end: int) -> None:
+    def __init__(
+        self,
+        path: tuple[str, ...],
+        src: Source | None,
+        pos: int,
+        end: int,
+        key: str | None = None,
+    ) -> None:
         self.src, self.pos, self.end = src, pos, end
         #: ``("a", "b", "c")``: the name, then the attribute names.
         self.path = path
         self.root, self.names = path[0], path[1:]
+        #: ``"a.b.c"``: what the evaluator remembers the value under (a string keeps its hash,
+        #: a tuple computes it again at every lookup). Readers pass it when they have it.
+        self.key = key if key is not None else ".".join(path)
 
 
 class Index(Node):

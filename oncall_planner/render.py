@@ -1134,6 +1134,54 @@ def render(
     )
 
 
+def _narrowed(final: FinalSchedule, since: int, until: int) -> FinalSchedule:
+    """``render(final.schedule, since, until)`` (POSIX seconds) worked out from ``final``, a render
+    of the same layer-based schedule without overrides in ``"wall"`` or ``"elapsed"`` mode over a
+    window that holds ``[since, until)``: a layer-based render's entries over a window are its
+    entries over any wider window cut at the window (turns and restriction windows follow the
+    layers, not the window; a test holds every field equal to a direct render). For callers that
+    render one schedule over many windows (:func:`~oncall_planner.audit`)."""
+    parts = final._parts
+    assert isinstance(parts, _LayerParts) and not parts.override_pieces
+    job = parts.job
+    assert job.lo <= since < until <= job.hi
+    entries: list[Entry] = []
+    gaps: list[Interval] = []
+    covered = 0
+    last = since
+    # Entries are sorted and disjoint: start at the one that holds ``since`` (or the next one).
+    first = max(bisect.bisect_right(final._starts, since) - 1, 0)
+    for e in itertools.islice(final.entries, first, None):
+        s, t = to_seconds(e.start), to_seconds(e.end)
+        if t <= since:
+            continue
+        if s >= until:
+            break
+        if s > last:
+            gaps.append(Interval(from_seconds(last), from_seconds(s)))
+        if s < since or t > until:
+            s, t = max(s, since), min(t, until)
+            e = Entry(from_seconds(s), from_seconds(t), e.user)
+        entries.append(e)
+        covered += t - s
+        last = t
+    if last < until:
+        gaps.append(Interval(from_seconds(last), from_seconds(until)))
+    return FinalSchedule(
+        schedule=final.schedule,
+        since=from_seconds(since),
+        until=from_seconds(until),
+        mode=final.mode,
+        entries=tuple(entries),
+        parts=_LayerParts(
+            _LayerJob(job.schedule, job.zclock, job.mode, since, until, job.ids),
+            parts.users,
+            (),
+            (tuple(gaps), covered / (until - since)),
+        ),
+    )
+
+
 def render_each(
     schedules: OnCallPlan | Iterable[Schedule | ShiftSchedule],
     since: dt.datetime,

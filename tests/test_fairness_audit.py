@@ -237,3 +237,22 @@ def test_a_week_off_renders_again_only_the_schedules_that_got_overrides(monkeypa
     for schedule, final in zip(plan.schedules, finals, strict=True):
         expected = render(schedule, since, until, scenario.overrides.get(schedule.name, ()))
         assert final.entries == expected.entries
+
+
+def test_a_leaver_rebuilds_only_the_schedules_they_were_on():
+    """Perturbed plans keep the objects a perturbation does not change, so renders of them are
+    shared across the audit's scenarios (and nothing unchanged is validated again)."""
+    import importlib
+
+    audit_module = importlib.import_module("oncall_planner.fairness.audit")
+    d = User("Dee", "dee@example.com")
+    ops, web = one_layer([A, B], name="Ops"), one_layer([C, d], name="Web")
+    policy = EscalationPolicy("Web", [EscalationRule(5, [Target.schedule(web)])])
+    plan = OnCallPlan(schedules=[ops, web], escalation_policies=[policy])
+    base = int(at(2025, 1, 6).timestamp())
+    roster = [A, B, C, d]
+    leave = audit_module.Perturbation(leave=roster.index(A))
+    scenario = audit_module.apply(plan, base, leave, "America/New_York")
+    new_ops, new_web = scenario.plan.schedules
+    assert new_web is web and scenario.plan.escalation_policies[0] is policy
+    assert new_ops is not ops and new_ops.layers[0].users == (B,)

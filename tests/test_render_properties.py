@@ -184,3 +184,33 @@ def test_elapsed_turns_are_exactly_one_turn_long(schedule, window) -> None:  # t
     # Inner entries (not cut by the window or the layer's dates) last exactly one turn.
     for e in final.entries[1:-1]:
         assert e.duration == layer.turn_length
+
+
+@given(
+    st_oc.schedules(),
+    windows(max_days=40),
+    st.integers(0, 30 * 24 * 60),
+    st.integers(0, 30 * 24 * 60),
+    st.sampled_from(["wall", "elapsed"]),
+)
+def test_a_window_cut_from_a_wider_render_is_the_render_of_that_window(  # type: ignore[no-untyped-def]
+    schedule, window, before, after, mode
+) -> None:
+    """The audit renders a schedule once over many windows and cuts each from it
+    (render._narrowed): every field must be what rendering the window itself gives."""
+    from oncall_planner.render import _narrowed
+    from oncall_planner.timeutil import to_seconds
+
+    since, until = window
+    wide = render(
+        schedule,
+        since - dt.timedelta(minutes=before),
+        until + dt.timedelta(minutes=after),
+        mode=mode,
+    )
+    direct = render(schedule, since, until, mode=mode)
+    cut = _narrowed(wide, to_seconds(since), to_seconds(until))
+    assert cut == direct
+    assert repr(cut) == repr(direct)
+    for name in ("gaps", "coverage", "layers", "visible", "overrides"):
+        assert getattr(cut, name) == getattr(direct, name), name

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from oncall_planner.errors import ValidationError
+from oncall_planner.errors import OnCallPlannerError, ValidationError
 from oncall_planner.fairness.horizon import (
     MAX_CYCLE,
     advance,
@@ -30,6 +30,8 @@ from oncall_planner.fairness.horizon import (
 )
 from oncall_planner.fairness.load import union
 from oncall_planner.model import (
+    EscalationPolicy,
+    EscalationRule,
     EveryMember,
     Layer,
     OnCallPlan,
@@ -41,7 +43,7 @@ from oncall_planner.model import (
     Target,
     User,
 )
-from oncall_planner.render import FinalSchedule, render
+from oncall_planner.render import FinalSchedule, _narrowed, render
 from oncall_planner.textutil import printable
 from oncall_planner.timeutil import (
     DAY,
@@ -83,6 +85,92 @@ NEWCOMER = User("Newcomer", "newcomer@example.com")
 SCENARIOS_KEPT = 512
 #: What a DST change can add to a wall-clock turn; streak limits tolerate it.
 DST_SLACK = HOUR
+#: How many renders of unchanged schedules one audit keeps for other scenarios.
+RENDERS_KEPT = 8192
+
+
+class _Shared:
+    """What the scenarios of one audit share: the plans perturbations make and renders of
+    schedules without overrides.
+
+    Many perturbations differ only in their window, so the plan a leaver and a newcomer make is
+    made once. A perturbation leaves most schedules as they are (the same objects: see
+    :func:`_map_layers`), and many scenarios share a window, so a schedule's render over a
+    window is kept under the schedule's identity (the object is kept with it, so its identity is
+    not reused) and the window. What a property works out from one render (hours per person,
+    the members in force) is kept with it too. Everything is keyed by identity: the same
+    objects give the same results, so sharing changes no result."""
+
+    def __init__(self) -> None:
+        self.finals: dict[tuple[int, int, int], tuple[Schedule | ShiftSchedule, FinalSchedule]] = {}
+        self.derived: dict[tuple[str, int], tuple[FinalSchedule, Any]] = {}
+        # The plans perturbations make, and the members of a plan at an instant, by identity.
+        self.plans: dict[
+            tuple[int, int, int | None, bool], tuple[OnCallPlan, OnCallPlan, tuple[str, ...], int]
+        ] = {}
+        self.rosters: dict[tuple[int, int], tuple[OnCallPlan, list[User]]] = {}
+        self.joined: dict[int, tuple[Schedule | ShiftSchedule, Schedule | ShiftSchedule]] = {}
+        # Where perturbations start windows (from one of ``starts`` to ``span`` later), and
+        # renders of layer-based schedules over all of them (see ``_narrowed``), by identity.
+        self.starts: list[int] = []
+        self.span: int | None = None
+        self.wide: dict[tuple[int, int], tuple[Schedule, FinalSchedule]] = {}
+        self.missed: dict[tuple[int, int], Schedule] = {}
+
+    def render(self, schedule: Schedule | ShiftSchedule, since: int, until: int) -> FinalSchedule:
+        key = (id(schedule), since, until)
+        found = self.finals.get(key)
+        if found is not None:
+            return found[1]
+        final = self._narrowed(schedule, since, until)
+        if final is None:
+            final = render(schedule, from_seconds(since), from_seconds(until))
+        if len(self.finals) >= RENDERS_KEPT:
+            self.finals.clear()
+            self.derived.clear()
+            self.wide.clear()
+            self.missed.clear()
+        self.finals[key] = (schedule, final)
+        return final
+
+    def _narrowed(
+        self, schedule: Schedule | ShiftSchedule, since: int, until: int
+    ) -> FinalSchedule | None:
+        """A layer-based schedule's render over a window that starts where a perturbation can
+        start it (from one of ``starts`` to ``span`` later), cut from one render over all such
+        windows once the schedule is rendered over a second one; ``None`` otherwise."""
+        if self.span is None or not isinstance(schedule, Schedule):
+            return None
+        for lo in self.starts:
+            if lo <= since < lo + self.span:
+                break
+        else:
+            return None
+        key = (id(schedule), lo)
+        wide = self.wide.get(key)
+        if wide is None or to_seconds(wide[1].until) < until:
+            if wide is None and key not in self.missed:
+                self.missed[key] = schedule  # its first such window: rendered alone
+                return None
+            end = lo + self.span + (until - since) + DAY
+            try:
+                made = render(schedule, from_seconds(lo), from_seconds(end))
+            except OnCallPlannerError:  # too large to render at once: window by window
+                return None
+            wide = self.wide[key] = (schedule, made)
+        return _narrowed(wide[1], since, until)
+
+    def derive(self, what: str, final: FinalSchedule, fn: Callable[[FinalSchedule], Any]) -> Any:
+        """``fn(final)``, worked out once per render (``what`` names ``fn``)."""
+        key = (what, id(final))
+        found = self.derived.get(key)
+        if found is not None:
+            return found[1]
+        value = fn(final)
+        if len(self.derived) >= 4 * RENDERS_KEPT:
+            self.derived.clear()
+        self.derived[key] = (final, value)
+        return value
 
 
 @attrs.frozen
@@ -101,9 +189,10 @@ class Scenario:
     """A perturbed plan, its window and overrides, and what was done in plain words.
 
     Its schedules are rendered once, when a property first asks (:func:`_finals`), and the
-    render is kept with the scenario for the other properties. When making the scenario
-    rendered its schedules without overrides (to find someone's time off), ``_plain`` keeps
-    those renders, and only the schedules that got overrides are rendered again."""
+    render is kept with the scenario for the other properties. A schedule without overrides is
+    rendered through what the audit shares (``shared``, :class:`_Shared`): an unchanged
+    schedule over a window some other scenario used (or that making this one used, to find
+    someone's time off) is not rendered again; only schedules that got overrides are."""
 
     plan: OnCallPlan
     since: int
@@ -111,10 +200,8 @@ class Scenario:
     overrides: Mapping[str, tuple[Override, ...] | tuple[ShiftOverride, ...]]
     absent: str | None
     words: str
-    _rendered: list[list[FinalSchedule]] = attrs.field(
-        factory=list, init=False, eq=False, repr=False
-    )
-    _plain: list[FinalSchedule] = attrs.field(factory=list, init=False, eq=False, repr=False)
+    _rendered: list[FinalSchedule] = attrs.field(factory=list, init=False, eq=False, repr=False)
+    _shared: _Shared = attrs.field(factory=_Shared, kw_only=True, eq=False, repr=False)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -192,51 +279,79 @@ class AuditReport:
 # -- perturbing a plan --------------------------------------------------------------------------
 
 
+def _map_schedule(
+    s: Schedule | ShiftSchedule,
+    fn: Callable[[Layer], Layer],
+    members_fn: Callable[[tuple[ShiftMember, ...]], tuple[ShiftMember, ...]] | None,
+) -> Schedule | ShiftSchedule:
+    """One schedule with :func:`_map_layers`'s changes: itself when nothing changes."""
+    if isinstance(s, Schedule):
+        layers = [fn(layer) for layer in s.layers]
+        changed = any(a is not b for a, b in zip(layers, s.layers, strict=True))
+        return attrs.evolve(s, layers=layers) if changed else s
+    if members_fn is None:
+        return s
+    rotations = []
+    for r in s.rotations:
+        events = []
+        for e in r.events:
+            people = members_fn(e.members)
+            events.append(
+                e
+                if people is e.members
+                else attrs.evolve(e, assignment=attrs.evolve(e.assignment, members=people))
+            )
+        if any(a is not b for a, b in zip(events, r.events, strict=True)):
+            rotations.append(attrs.evolve(r, events=events))
+        else:
+            rotations.append(r)
+    if any(a is not b for a, b in zip(rotations, s.rotations, strict=True)):
+        return attrs.evolve(s, rotations=rotations)
+    return s
+
+
 def _map_layers(
     plan: OnCallPlan,
     fn: Callable[[Layer], Layer],
     members_fn: Callable[[tuple[ShiftMember, ...]], tuple[ShiftMember, ...]] | None = None,
+    made: dict[int, tuple[Schedule | ShiftSchedule, Schedule | ShiftSchedule]] | None = None,
 ) -> OnCallPlan:
     """The plan with every layer replaced by ``fn(layer)`` and, with ``members_fn``, the members
     of every shift-based event replaced by ``members_fn(members)`` (policies follow their
-    schedules)."""
+    schedules). ``made`` keeps what each schedule (by identity) became, for calls with the same
+    ``fn`` and ``members_fn``: a schedule seen before becomes the same object again.
+
+    ``fn`` and ``members_fn`` return what they were given when they change nothing, and then the
+    schedule (rotation, event, policy, rule) is kept as it is, the same object: only what changed
+    is made and validated again, and renders of an unchanged schedule can be shared."""
     new: dict[str, Schedule | ShiftSchedule] = {}
-    for s in plan.schedules:
-        new[s.name] = attrs.evolve(s, layers=[fn(layer) for layer in s.layers])
-    for shift in plan.shift_schedules:
-        if members_fn is None:
-            new[shift.name] = shift
-            continue
-        rotations = [
-            attrs.evolve(
-                r,
-                events=[
-                    attrs.evolve(
-                        e,
-                        assignment=attrs.evolve(e.assignment, members=members_fn(e.members)),
-                    )
-                    for e in r.events
-                ],
-            )
-            for r in shift.rotations
-        ]
-        new[shift.name] = attrs.evolve(shift, rotations=rotations)
+    made = {} if made is None else made
+    for s in plan.all_schedules:
+        known = made.get(id(s))
+        if known is None:
+            known = made[id(s)] = (s, _map_schedule(s, fn, members_fn))
+        new[s.name] = known[1]
 
     def target(t: Target) -> Target:
-        return Target.schedule(new[t.schedule.name]) if t.schedule is not None else t
+        unchanged = t.schedule is None or new[t.schedule.name] is t.schedule
+        return t if unchanged else Target.schedule(new[t.schedule.name])
 
-    policies = [
-        attrs.evolve(
-            p, rules=[attrs.evolve(r, targets=[target(t) for t in r.targets]) for r in p.rules]
-        )
-        for p in plan.escalation_policies
-    ]
+    policies: list[EscalationPolicy] = []
+    for p in plan.escalation_policies:
+        rules: list[EscalationRule] = []
+        for rule in p.rules:
+            targets = [target(t) for t in rule.targets]
+            if any(a is not b for a, b in zip(targets, rule.targets, strict=True)):
+                rules.append(attrs.evolve(rule, targets=targets))
+            else:
+                rules.append(rule)
+        if any(a is not b for a, b in zip(rules, p.rules, strict=True)):
+            policies.append(attrs.evolve(p, rules=rules))
+        else:
+            policies.append(p)
     kept = set(members(new.values(), None))
-    users = [
-        u
-        for u in plan.users
-        if u in kept or u in {t.user for p in policies for r in p.rules for t in r.targets}
-    ]
+    kept.update(t.user for p in policies for r in p.rules for t in r.targets if t.user is not None)
+    users = [u for u in plan.users if u in kept]
     return OnCallPlan(
         schedules=[s for s in new.values() if isinstance(s, Schedule)],
         shift_schedules=[s for s in new.values() if isinstance(s, ShiftSchedule)],
@@ -271,33 +386,76 @@ def _hours(seconds: int) -> str:
     return f"{h:g} h"
 
 
-def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenario:
-    """The scenario a perturbation makes of ``plan``."""
+def _perturb_plan(
+    plan: OnCallPlan,
+    base_since: int,
+    roster: list[User],
+    leave: int | None,
+    join: bool,
+    joined: dict[int, tuple[Schedule | ShiftSchedule, Schedule | ShiftSchedule]],
+) -> tuple[OnCallPlan, tuple[str, ...], int]:
+    """The plan without ``roster[leave]`` and with the newcomer if ``join``, what was done in
+    words, and the length of the window (one rotation cycle from ``base_since``, capped).
+    ``joined``: what each schedule became when the newcomer joined it (see :func:`_map_layers`),
+    so a schedule the leaver was not on is joined into the same object whoever left."""
     words: list[str] = []
     every = "every layer and event" if plan.shift_schedules else "every layer"
-    roster = members(plan.all_schedules, base_since)
-    if p.leave is not None and len(roster) > 1:
-        gone = roster[p.leave % len(roster)]
+    if leave is not None:
+        gone = roster[leave]
 
         def drop(layer: Layer) -> Layer:
+            if gone not in layer.users:
+                return layer
             kept = [u for u in layer.users if u != gone]
             return attrs.evolve(layer, users=kept) if kept else layer
 
         def drop_member(people: tuple[ShiftMember, ...]) -> tuple[ShiftMember, ...]:
+            if gone not in people:
+                return people
             kept = tuple(m for m in people if m != gone)
             return kept if any(isinstance(m, User) for m in kept) else people
 
         plan = _map_layers(plan, drop, drop_member)
         words.append(f"{gone.name} leaves {every}")
-    if p.join:
+    if join:
         plan = _map_layers(
             plan,
             lambda layer: attrs.evolve(layer, users=[*layer.users, NEWCOMER]),
             lambda people: (*people, NEWCOMER) if NEWCOMER not in people else people,
+            joined,
         )
         words.append(f"{NEWCOMER.name} ({NEWCOMER.email}) joins {every} at the end of the order")
     cycle = cycle_length(plan.all_schedules, from_seconds(base_since))
     length = int(min(cycle or dt.timedelta(weeks=1), MAX_CYCLE).total_seconds())
+    return plan, tuple(words), length
+
+
+def apply(
+    plan: OnCallPlan,
+    base_since: int,
+    p: Perturbation,
+    tz: str,
+    *,
+    shared: _Shared | None = None,
+) -> Scenario:
+    """The scenario a perturbation makes of ``plan`` (``shared``: what the scenarios of one audit
+    share, :class:`_Shared`)."""
+    shared = _Shared() if shared is None else shared
+    key = (id(plan), base_since)
+    known = shared.rosters.get(key)
+    if known is None:
+        known = shared.rosters[key] = (plan, members(plan.all_schedules, base_since))
+    roster = known[1]
+    leave = p.leave % len(roster) if p.leave is not None and len(roster) > 1 else None
+    # Many perturbations differ only in their window: the plan they make is made once.
+    made = shared.plans.get((id(plan), base_since, leave, p.join))
+    if made is None:
+        made = shared.plans[(id(plan), base_since, leave, p.join)] = (
+            plan,
+            *_perturb_plan(plan, base_since, roster, leave, p.join, shared.joined),
+        )
+    _, plan, done, length = made
+    words = list(done)
     start = base_since
     change = _next_dst_change(tz, base_since) if p.dst else None
     if change is not None:
@@ -316,7 +474,7 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
     if p.time_off is not None and len(roster) > 1:
         m, nth, c = p.time_off
         member = roster[m % len(roster)]
-        finals = [render(s, from_seconds(start), from_seconds(until)) for s in plan.all_schedules]
+        finals = [shared.render(s, start, until) for s in plan.all_schedules]
         stretches = union(
             (to_seconds(e.start), to_seconds(e.end))
             for f in finals
@@ -355,8 +513,7 @@ def apply(plan: OnCallPlan, base_since: int, p: Perturbation, tz: str) -> Scenar
             )
     window = f"window {_fmt(start, tz)} → {_fmt(until, tz)}"
     text = "; ".join(words) if words else "the plan as written"
-    scenario = Scenario(plan, start, until, overrides, absent, f"{text} ({window})")
-    scenario._plain.extend(finals)
+    scenario = Scenario(plan, start, until, overrides, absent, f"{text} ({window})", shared=shared)
     return scenario
 
 
@@ -408,24 +565,49 @@ def _cover_overrides(
 # -- the properties -----------------------------------------------------------------------------
 
 
+def _final(sc: Scenario, i: int) -> FinalSchedule:
+    """The scenario's ``i``-th schedule rendered over its window, once per scenario, and the
+    ones before it (the renders are kept in order)."""
+    done = sc._rendered
+    schedules = sc.plan.all_schedules
+    while len(done) <= i:
+        s = schedules[len(done)]
+        if s.name in sc.overrides:
+            since, until = from_seconds(sc.since), from_seconds(sc.until)
+            done.append(render(s, since, until, sc.overrides[s.name]))
+        else:
+            done.append(sc._shared.render(s, sc.since, sc.until))
+    return done[i]
+
+
+def _each_final(sc: Scenario) -> Iterator[FinalSchedule]:
+    """The scenario's schedules rendered, in order, each only when asked for: a property that
+    finds a violation on one schedule renders none after it."""
+    for i in range(len(sc.plan.all_schedules)):
+        yield _final(sc, i)
+
+
 def _finals(sc: Scenario) -> list[FinalSchedule]:
     """The scenario's schedules rendered over its window, once per scenario."""
-    if not sc._rendered:
-        since, until, plain = from_seconds(sc.since), from_seconds(sc.until), sc._plain
-        sc._rendered.append(
-            [
-                plain[i]
-                if plain and s.name not in sc.overrides
-                else render(s, since, until, sc.overrides.get(s.name, ()))
-                for i, s in enumerate(sc.plan.all_schedules)
-            ]
-        )
-    return sc._rendered[0]
+    return list(_each_final(sc))
 
 
 def _schedule_hours(final: FinalSchedule) -> dict[str, int]:
     """Seconds on call per person (by email): the union of their entries, so two overlapping
     shifts of a shift-based schedule count once."""
+    if not final.concurrent:
+        # A layer-based schedule's entries are disjoint: the union of someone's entries is as
+        # long as they are together, so add them up (per person, then by email, in the order
+        # people first appear, as below).
+        per_user: dict[User, int] = {}
+        get = per_user.get
+        for e in final.entries:
+            per_user[e.user] = get(e.user, 0) + to_seconds(e.end) - to_seconds(e.start)
+        hours: dict[str, int] = {}
+        for user, seconds in per_user.items():
+            key = user.email.lower()
+            hours[key] = hours.get(key, 0) + seconds
+        return hours
     spans: dict[str, list[tuple[int, int]]] = {}
     for e in final.entries:
         spans.setdefault(e.user.email.lower(), []).append((to_seconds(e.start), to_seconds(e.end)))
@@ -448,13 +630,19 @@ def _turns(schedule: Schedule | ShiftSchedule) -> list[int]:
     return out
 
 
+def _members_of(final: FinalSchedule) -> list[User]:
+    """The members of the schedule rendered, in force over the render's window."""
+    return members([final.schedule], to_seconds(final.since), to_seconds(final.until))
+
+
 def check_balanced(sc: Scenario, tz: str, limit: int | None) -> str | None:
-    for final in _finals(sc):
+    derive = sc._shared.derive
+    for final in _each_final(sc):
         s = final.schedule
-        people = members([s], sc.since, sc.until)
+        people = derive("members", final, _members_of)
         if len(people) < 2:
             continue
-        hours = _schedule_hours(final)
+        hours = derive("hours", final, _schedule_hours)
         turn = max(_turns(s), default=0)
         ranked = sorted(people, key=lambda u: (hours.get(u.email.lower(), 0), u.email))
         low, high = ranked[0], ranked[-1]
@@ -490,9 +678,10 @@ def check_max_streak(sc: Scenario, tz: str, limit: int | None) -> str | None:
 
 
 def check_not_starved(sc: Scenario, tz: str, limit: int | None) -> str | None:
-    for final in _finals(sc):
-        hours = _schedule_hours(final)
-        for u in members([final.schedule], sc.since, sc.until):
+    derive = sc._shared.derive
+    for final in _each_final(sc):
+        hours = derive("hours", final, _schedule_hours)
+        for u in derive("members", final, _members_of):
             key = u.email.lower()
             if key != sc.absent and hours.get(key, 0) == 0:
                 return (
@@ -503,7 +692,7 @@ def check_not_starved(sc: Scenario, tz: str, limit: int | None) -> str | None:
 
 
 def check_distinct_levels(sc: Scenario, tz: str, limit: int | None) -> str | None:
-    finals = {f.schedule.name: f for f in _finals(sc)}
+    index = {s.name: i for i, s in enumerate(sc.plan.all_schedules)}
     for policy in sc.plan.escalation_policies:
         if len(policy.rules) < 2:
             continue
@@ -512,7 +701,7 @@ def check_distinct_levels(sc: Scenario, tz: str, limit: int | None) -> str | Non
             level: dict[str, list[tuple[int, int]]] = {}
             for t in rule.targets:
                 if t.schedule is not None:
-                    for e in finals[t.schedule.name].entries:
+                    for e in _final(sc, index[t.schedule.name]).entries:
                         level.setdefault(e.user.email.lower(), []).append(
                             (to_seconds(e.start), to_seconds(e.end))
                         )
@@ -663,13 +852,18 @@ def audit(
     # The properties search the same perturbations (hypothesis draws the same examples from the
     # same strategy and seed): each scenario is made, and rendered, once for all of them.
     scenarios: dict[Perturbation, Scenario] = {}
+    shared = _Shared()
+    # Windows start from ``base`` or from 3 days before the next DST change, up to a cycle later.
+    change = _next_dst_change(tz, base) if "dst" in chosen else None
+    shared.starts = [base] if change is None else [base, change - 3 * DAY]
+    shared.span = cycle_hours * HOUR
 
     def scenario(p: Perturbation) -> Scenario:
         found = scenarios.get(p)
         if found is None:
             if len(scenarios) >= SCENARIOS_KEPT:
                 del scenarios[next(iter(scenarios))]
-            found = scenarios[p] = apply(plan, base, p, tz)
+            found = scenarios[p] = apply(plan, base, p, tz, shared=shared)
         return found
 
     results = []

@@ -128,6 +128,19 @@ def test_bad_usage_exits_2_with_one_line(capsys, extra, message):
     assert err.startswith("oncall-planner health: error:")
 
 
+def test_a_pipe_given_as_history_or_configuration_is_named_as_such(capsys, tmp_path):
+    import os
+
+    pipe = tmp_path / "history.json"
+    os.mkfifo(pipe)  # reading it would wait for a writer for ever
+    code, _, err = run(capsys, "health", PLAN, "--pages", pipe)
+    assert code == 2
+    assert f"--pages {pipe}: not a regular file (a folder, pipe or device)" in err
+    code, _, err = run(capsys, "health", PLAN, "--pages", *PAGES, "--config", tmp_path)
+    assert code == 2
+    assert f"--config {tmp_path}: not a regular file" in err
+
+
 def test_a_bad_configuration_names_file_key_and_value(capsys, tmp_path):
     config = tmp_path / "health.toml"
     config.write_text("[caps]\non_call_hours = -1\n")

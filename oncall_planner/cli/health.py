@@ -70,11 +70,18 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
     return p
 
 
+def _why_not_a_file(path: str) -> str:
+    # A pipe or a device would be read for ever: it is refused, in words that say what it is.
+    if Path(path).exists():
+        return "not a regular file (a folder, pipe or device)"
+    return "no such file"
+
+
 def _check(args: argparse.Namespace) -> None:
     """Refuse bad options before anything is read."""
     for path in args.history:
         if not Path(path).is_file():
-            raise UsageError(f"--pages {path}: no such file")
+            raise UsageError(f"--pages {path}: {_why_not_a_file(path)}")
     if args.history_tz is not None:
         try:
             check_time_zone(args.history_tz, "--pages-tz")
@@ -83,7 +90,7 @@ def _check(args: argparse.Namespace) -> None:
     if args.postmortems is not None and not Path(args.postmortems).is_dir():
         raise UsageError(f"--postmortems {args.postmortems}: no such folder")
     if args.config is not None and not Path(args.config).is_file():
-        raise UsageError(f"--config {args.config}: no such file")
+        raise UsageError(f"--config {args.config}: {_why_not_a_file(args.config)}")
     if (args.since is None) != (args.until is None):
         raise UsageError("give both --since and --until, or neither (the history's days)")
 

@@ -296,6 +296,22 @@ def test_ocp904_the_commander_is_the_primary_responder() -> None:
     )
 
 
+def test_ocp904_counts_everyone_the_first_level_pages_not_only_the_first_listed() -> None:
+    # Level 1 notifies Ann and Ben at once; Ben, second in the list, is also the commander.
+    both = EscalationPolicy(
+        "Ops",
+        [
+            EscalationRule(10, [Target.user(ANN), Target.user(BEN)]),
+            EscalationRule(10, [Target.user(BOSS)]),
+        ],
+    )
+    commanders = Schedule("Commanders", "Etc/UTC", [Layer("L", [BEN], T0, dt.timedelta(weeks=1))])
+    plan = OnCallPlan(schedules=[commanders], escalation_policies=[both])
+    setup = IncidentSetup(roles={"commander": commanders})
+    found = check(plan, T0, at(7 * 1440), incident=setup, config=CheckConfig(select=["OCP904"]))
+    assert [f.subject for f in found] == ["User 'Ben' <ben@example.com>"]
+
+
 def test_incident_setup_checks_its_names() -> None:
     with pytest.raises(ValidationError, match="unknown role 'boss'"):
         IncidentSetup(roles={"boss": weekly()})

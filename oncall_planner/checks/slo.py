@@ -213,8 +213,10 @@ def commander_is_responder(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
                 }
             )
             for start, end in zip(points, [*points[1:], entry.end], strict=True):
-                first = next((s.reached[0] for s in ctx.steps(policy, start) if s.reached), None)
-                if first == entry.user:
+                # Everyone the first staffed level notifies is paged first (a level that
+                # targets several people, or a shift-based schedule with several on call).
+                first = next((s.reached for s in ctx.steps(policy, start) if s.reached), ())
+                if entry.user in first:
                     clash.setdefault(entry.user, []).append(Interval(start, end))
         tz = _zone(ctx, policy)
         for user in sorted(clash, key=lambda u: u.email):

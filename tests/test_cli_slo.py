@@ -57,6 +57,14 @@ def test_slo_rules_on_a_bad_spec_is_one_line_and_exit_2(
     assert err.count("\n") == 1
 
 
+def test_slo_rules_on_a_folder_names_it_without_an_errno(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "slo", "rules", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == f"oncall-planner slo: error: {tmp_path}: is a folder; name the file in it\n"
+
+
 def test_forecast_text_on_the_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "forecast", PLAN, "--slo", SPEC, "--history", HISTORY)
     assert code == 0
@@ -100,6 +108,7 @@ def test_forecast_with_a_window_and_a_tighter_page_limit_finds_busy_shifts(
         (["--history", HISTORY, "--interval", "often"], "--interval must be a duration"),
         (["--prometheus", "127.0.0.1:9090"], "--prometheus must be an http:// or https:// URL"),
         (["--history", "/nonexistent.csv"], "/nonexistent.csv: no such file"),
+        (["--history", str(Path(HISTORY).parent)], "is a folder; name the file in it"),
         (["--history", HISTORY, "--policy", "Nope"], "--policy: no escalation policy named 'Nope'"),
         (["--history", HISTORY, "--max-pages", "-1"], "--max-pages must be 0 or more"),
     ],

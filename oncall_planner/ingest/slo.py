@@ -732,6 +732,8 @@ def load_slo_spec(path: str | Path) -> SLOSpec:
         text = data.decode("utf-8")
     except FileNotFoundError:
         raise InputReadError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputReadError(f"{file}: is a folder; name the file in it") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputReadError(f"{file}: cannot be read: {exc}") from None
     return slo_spec_from_documents(_yaml_documents(text, str(file)), str(file))
@@ -959,6 +961,8 @@ def load_sli_history(path: str | Path) -> SLIHistory:
         del data
     except FileNotFoundError:
         raise InputReadError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputReadError(f"{file}: is a folder; name the file in it") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputReadError(f"{file}: cannot be read: {exc}") from None
     if text.lstrip().startswith(("{", "[")):

@@ -172,3 +172,14 @@ def test_a_history_without_a_dated_record_asks_for_the_window_in_options(capsys,
         "oncall-planner health: error: --pages: no dated record to take the window from; "
         "give --since and --until\n"
     )
+
+
+def test_an_empty_pages_file_names_every_kind_it_could_have_been(capsys, tmp_path):
+    empty = tmp_path / "incidents.json"
+    empty.write_text("\n", encoding="utf-8")
+    code, out, err = run(capsys, "health", PLAN, "--pages", str(empty), *WINDOW)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"oncall-planner health: error: {empty}: the file is empty; expected a PagerDuty export: "
+        "incidents, log entries, alerts or Analytics as JSON, or the incidents report CSV\n"
+    )

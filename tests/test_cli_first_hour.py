@@ -46,7 +46,8 @@ BAD_ARGUMENTS = [
     (["render", SEED, "--at", "noon"], "--at: invalid timestamp 'noon'"),
     (["render", SEED, "--var", "novalue"], "--var must look like NAME=VALUE"),
     (["check", SEED, "--pages-tz", "Etc/UTC"], "--pages-tz needs --pages"),
-    (["check", SEED, "--pages", "/nonexistent/incidents.csv"], "no such file or directory"),
+    (["check", SEED, "--pages", "/nonexistent/incidents.csv"], "/incidents.csv: no such file"),
+    (["check", SEED, "--pages", str(DATA)], "not a regular file (a folder, pipe or device)"),
     (["check", SEED, "--pages", SEED, "--pages-tz", "CET"], "--pages-tz: time_zone must be"),
     (["report", SEED, "--until", "2025-03-03"], "--until needs --since"),
     (["report", SEED, "--since", "2025-02-30"], "--since: invalid timestamp"),
@@ -62,6 +63,7 @@ BAD_ARGUMENTS = [
     (["ics", SEED, "--person", "alice", "--person", "bob"], "give one --person"),
     (["ics", SEED, "--output-dir", "calendars"], "--output-dir is where --split writes"),
     (["diff", SEED, SEED, "--days", "-1"], "--days must be a positive number of days, got -1"),
+    (["overrides", "apply", SEED, "--from", str(DATA)], "--from " + str(DATA) + ": not a regular"),
 ]
 
 

@@ -604,8 +604,16 @@ def _check_pages(args: argparse.Namespace) -> None:
             check_time_zone(args.pages_tz, "--pages-tz")
         except OnCallPlannerError as exc:
             raise UsageError(str(exc)) from None
-    if not Path(args.pages).exists():
-        raise UsageError(f"{args.pages}: no such file or directory")
+    if not Path(args.pages).is_file():
+        raise UsageError(f"--pages {args.pages}: {why_not_a_file(args.pages)}")
+
+
+def why_not_a_file(path: str) -> str:
+    """Why ``path``, which is not a regular file, cannot be read as one. A pipe or a device
+    would be read for ever: it is refused, in words that say what it is."""
+    if Path(path).exists():
+        return "not a regular file (a folder, pipe or device)"
+    return "no such file"
 
 
 def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None:

@@ -65,6 +65,18 @@ def test_slo_rules_on_a_folder_names_it_without_an_errno(
     assert err == f"oncall-planner slo: error: {tmp_path}: is a folder; name the file in it\n"
 
 
+def test_slo_rules_on_a_csv_says_it_is_not_a_spec_without_quoting_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "slo", "rules", HISTORY)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"oncall-planner slo: error: {HISTORY}: not an SLO spec: the file is plain text, not a "
+        "YAML mapping; expected the article's format (service, slos), OpenSLO v1 "
+        "(apiVersion: openslo/v1) or Sloth (version: prometheus/v1)\n"
+    )
+
+
 def test_forecast_text_on_the_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "forecast", PLAN, "--slo", SPEC, "--history", HISTORY)
     assert code == 0

@@ -113,6 +113,10 @@ def test_output_to_a_file(capsys, tmp_path):
         (["--pages", "nope.json"], "--pages nope.json: no such file"),
         (["--pages", *PAGES, "--since", "2025-03-01"], "give both --since and --until"),
         (["--pages", *PAGES, "--postmortems", "nowhere"], "--postmortems nowhere: no such folder"),
+        (
+            ["--pages", *PAGES, "--postmortems", PAGES[0]],
+            f"--postmortems {PAGES[0]}: is a file, not a folder",
+        ),
         (["--pages", *PAGES, "--config", "none.toml"], "--config none.toml: no such file"),
         (["--pages", *PAGES, "--pages-tz", "Mars/Olympus"], "--pages-tz"),
         (

@@ -82,7 +82,8 @@ def _check(args: argparse.Namespace) -> None:
         except OnCallPlannerError as exc:
             raise UsageError(str(exc)) from None
     if args.postmortems is not None and not Path(args.postmortems).is_dir():
-        raise UsageError(f"--postmortems {args.postmortems}: no such folder")
+        why = "is a file, not a folder" if Path(args.postmortems).exists() else "no such folder"
+        raise UsageError(f"--postmortems {args.postmortems}: {why}")
     if args.config is not None and not Path(args.config).is_file():
         raise UsageError(f"--config {args.config}: {why_not_a_file(args.config)}")
     if (args.since is None) != (args.until is None):

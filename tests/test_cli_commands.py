@@ -294,3 +294,25 @@ def test_audit_usage_reads_as_the_docs_write_it(capsys: pytest.CaptureFixture[st
         main(["audit", "--help"])
     usage = " ".join(capsys.readouterr().out.split())
     assert "[--max-examples N] [--seed N]" in usage  # not MAX_EXAMPLES and SEED
+
+
+@pytest.mark.parametrize(
+    ("argv", "prog"),
+    [
+        (["render", SEED, "--fromat", "json"], "oncall-planner render"),
+        (
+            ["slo", "rules", "examples/slo/slo-definition.yaml", "--format", "json"],
+            "oncall-planner slo rules",
+        ),
+    ],
+)
+def test_an_unknown_option_is_refused_by_the_command_it_was_given_to(
+    argv: list[str], prog: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # argparse hands unknown options up to the top parser, whose usage blamed the COMMAND
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: {prog} [-h]")
+    assert err.endswith(f"{prog}: error: unrecognized arguments: {' '.join(argv[-2:])}\n")

@@ -46,7 +46,8 @@ BAD_ARGUMENTS = [
     (["render", SEED, "--at", "noon"], "--at: invalid timestamp 'noon'"),
     (["render", SEED, "--var", "novalue"], "--var must look like NAME=VALUE"),
     (["check", SEED, "--pages-tz", "Etc/UTC"], "--pages-tz needs --pages"),
-    (["check", SEED, "--pages", "/nonexistent/incidents.csv"], "no such file or directory"),
+    (["check", SEED, "--pages", "/nonexistent/incidents.csv"], "/incidents.csv: no such file"),
+    (["check", SEED, "--pages", str(DATA)], "not a regular file (a folder, pipe or device)"),
     (["check", SEED, "--pages", SEED, "--pages-tz", "CET"], "--pages-tz: time_zone must be"),
     (["report", SEED, "--until", "2025-03-03"], "--until needs --since"),
     (["report", SEED, "--since", "2025-02-30"], "--since: invalid timestamp"),
@@ -62,6 +63,7 @@ BAD_ARGUMENTS = [
     (["ics", SEED, "--person", "alice", "--person", "bob"], "give one --person"),
     (["ics", SEED, "--output-dir", "calendars"], "--output-dir is where --split writes"),
     (["diff", SEED, SEED, "--days", "-1"], "--days must be a positive number of days, got -1"),
+    (["overrides", "apply", SEED, "--from", str(DATA)], "--from " + str(DATA) + ": not a regular"),
 ]
 
 
@@ -85,7 +87,10 @@ def test_output_into_a_folder_is_refused_before_reading(
 ) -> None:
     code, _, err = run(capsys, "render", SEED, *WINDOW, "-o", str(tmp_path))
     assert code == 2
-    assert err == f"oncall-planner render: error: --output {tmp_path}: Is a directory\n"
+    assert err == (
+        f"oncall-planner render: error: --output {tmp_path}: is a folder; name a file in it, "
+        f"such as {tmp_path / 'out'}\n"
+    )
 
 
 def test_output_under_a_file_is_refused_before_reading(
@@ -95,7 +100,10 @@ def test_output_under_a_file_is_refused_before_reading(
     a_file.write_text("keep me", encoding="utf-8")
     code, _, err = run(capsys, "report", SEED, "-o", str(a_file / "out.txt"))
     assert code == 2
-    assert err == f"oncall-planner report: error: --output {a_file / 'out.txt'}: Not a directory\n"
+    assert err == (
+        f"oncall-planner report: error: --output {a_file / 'out.txt'}: {a_file} is a file, "
+        "not a folder\n"
+    )
 
 
 def test_split_into_a_file_is_refused_before_reading(
@@ -105,7 +113,7 @@ def test_split_into_a_file_is_refused_before_reading(
     a_file.write_text("", encoding="utf-8")
     code, _, err = run(capsys, "ics", SEED, "--split", "person", "--output-dir", str(a_file))
     assert code == 2
-    assert err == f"oncall-planner ics: error: --output-dir {a_file}: Not a directory\n"
+    assert err == f"oncall-planner ics: error: --output-dir {a_file}: is a file, not a folder\n"
 
 
 def test_quiet_and_verbose_together_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,3 +201,26 @@ def test_quiet_still_silences_the_summary(capsys: pytest.CaptureFixture[str]) ->
 def test_diff_summarises_each_input_on_its_own_line(capsys: pytest.CaptureFixture[str]) -> None:
     _, _, err = run(capsys, "diff", SEED, PAYMENTS, *WINDOW)
     assert [line.split(": ")[1] for line in err.splitlines()] == [SEED, PAYMENTS]
+
+
+def test_replay_of_a_file_says_it_is_not_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "recorded.json"
+    a_file.write_text("{}", encoding="utf-8")
+    code, _, err = run(capsys, "verify", "--since", "2025-03-03", "--replay", str(a_file))
+    assert code == 2
+    assert err == (
+        f"oncall-planner verify: error: --replay {a_file}: is a file, not a folder "
+        "(it names what --record wrote)\n"
+    )
+
+
+def test_replay_of_a_missing_folder_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "verify", "--since", "2025-03-03", "--replay", str(tmp_path / "x"))
+    assert code == 2
+    assert err.endswith(
+        f"--replay {tmp_path / 'x'}: no such folder (it names what --record wrote)\n"
+    )

@@ -57,6 +57,26 @@ def test_slo_rules_on_a_bad_spec_is_one_line_and_exit_2(
     assert err.count("\n") == 1
 
 
+def test_slo_rules_on_a_folder_names_it_without_an_errno(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "slo", "rules", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == f"oncall-planner slo: error: {tmp_path}: is a folder; name the file in it\n"
+
+
+def test_slo_rules_on_a_csv_says_it_is_not_a_spec_without_quoting_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "slo", "rules", HISTORY)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"oncall-planner slo: error: {HISTORY}: not an SLO spec: the file is plain text, not a "
+        "YAML mapping; expected the article's format (service, slos), OpenSLO v1 "
+        "(apiVersion: openslo/v1) or Sloth (version: prometheus/v1)\n"
+    )
+
+
 def test_forecast_text_on_the_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "forecast", PLAN, "--slo", SPEC, "--history", HISTORY)
     assert code == 0
@@ -100,6 +120,7 @@ def test_forecast_with_a_window_and_a_tighter_page_limit_finds_busy_shifts(
         (["--history", HISTORY, "--interval", "often"], "--interval must be a duration"),
         (["--prometheus", "127.0.0.1:9090"], "--prometheus must be an http:// or https:// URL"),
         (["--history", "/nonexistent.csv"], "/nonexistent.csv: no such file"),
+        (["--history", str(Path(HISTORY).parent)], "is a folder; name the file in it"),
         (["--history", HISTORY, "--policy", "Nope"], "--policy: no escalation policy named 'Nope'"),
         (["--history", HISTORY, "--max-pages", "-1"], "--max-pages must be 0 or more"),
     ],

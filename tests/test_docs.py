@@ -369,6 +369,21 @@ def test_shell_examples_run_as_written(
     _run_shell_example(path, commands, expected, tmp_path)
 
 
+def test_output_files_of_the_docs_go_to_the_current_folder() -> None:
+    """The run above writes every output in a temporary folder, which would hide an example that
+    writes into a folder a fresh clone does not have (``-o out/x.html``): ``-o`` refuses a
+    missing folder, so a reader copying the line would get an error."""
+    outputs = [
+        (f"{path.name}:{c.line}", c.argv[i + 1])
+        for path, commands, _ in (p.values for p in SHELL_EXAMPLES)
+        for c in commands
+        for i, arg in enumerate(c.argv[:-1])
+        if arg in ("-o", "--output")
+    ]
+    assert outputs
+    assert [(where, out) for where, out in outputs if Path(out).parent != Path(".")] == []
+
+
 def test_the_docs_have_shell_examples_to_run() -> None:
     runnable = [c for _, commands, _ in (p.values for p in SHELL_EXAMPLES) for c in commands]
     assert len([c for c in runnable if c.skipped is None]) >= 6

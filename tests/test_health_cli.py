@@ -113,6 +113,10 @@ def test_output_to_a_file(capsys, tmp_path):
         (["--pages", "nope.json"], "--pages nope.json: no such file"),
         (["--pages", *PAGES, "--since", "2025-03-01"], "give both --since and --until"),
         (["--pages", *PAGES, "--postmortems", "nowhere"], "--postmortems nowhere: no such folder"),
+        (
+            ["--pages", *PAGES, "--postmortems", PAGES[0]],
+            f"--postmortems {PAGES[0]}: is a file, not a folder",
+        ),
         (["--pages", *PAGES, "--config", "none.toml"], "--config none.toml: no such file"),
         (["--pages", *PAGES, "--pages-tz", "Mars/Olympus"], "--pages-tz"),
         (
@@ -171,4 +175,15 @@ def test_a_history_without_a_dated_record_asks_for_the_window_in_options(capsys,
     assert err == (
         "oncall-planner health: error: --pages: no dated record to take the window from; "
         "give --since and --until\n"
+    )
+
+
+def test_an_empty_pages_file_names_every_kind_it_could_have_been(capsys, tmp_path):
+    empty = tmp_path / "incidents.json"
+    empty.write_text("\n", encoding="utf-8")
+    code, out, err = run(capsys, "health", PLAN, "--pages", str(empty), *WINDOW)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"oncall-planner health: error: {empty}: the file is empty; expected a PagerDuty export: "
+        "incidents, log entries, alerts or Analytics as JSON, or the incidents report CSV\n"
     )

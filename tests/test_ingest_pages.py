@@ -259,3 +259,10 @@ def test_load_pages_tells_json_from_csv():
 def test_load_pages_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(InputReadError, match="cannot read page history"):
         load_pages(tmp_path / "nope.csv")
+
+
+def test_an_empty_file_says_both_formats_are_read(tmp_path: Path) -> None:
+    empty = tmp_path / "pages.json"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(InputReadError, match="empty; expected PagerDuty's incidents as JSON or"):
+        load_pages(empty)

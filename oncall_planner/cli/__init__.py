@@ -62,6 +62,17 @@ class _Parser(argparse.ArgumentParser):
         if message:
             (file if file is not None else sys.stderr).write(message)
 
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """A command's parser refuses what it does not know itself: argparse would hand it up
+        to the top parser, whose usage (``oncall-planner [-h] [--version] COMMAND``) reads as if
+        the command were wrong rather than the option."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras and self._subparsers is None:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command in :data:`COMMANDS`."""

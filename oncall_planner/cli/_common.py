@@ -590,7 +590,8 @@ def check_args(args: argparse.Namespace) -> None:
     if getattr(args, "record", None):
         check_writable(args.record, "--record", folder=True)
     if getattr(args, "replay", None) and not Path(args.replay).is_dir():
-        raise UsageError(f"--replay {args.replay}: no such directory")
+        why = "is a file, not a folder" if Path(args.replay).exists() else "no such folder"
+        raise UsageError(f"--replay {args.replay}: {why} (it names what --record wrote)")
 
 
 def _check_pages(args: argparse.Namespace) -> None:
@@ -603,8 +604,16 @@ def _check_pages(args: argparse.Namespace) -> None:
             check_time_zone(args.pages_tz, "--pages-tz")
         except OnCallPlannerError as exc:
             raise UsageError(str(exc)) from None
-    if not Path(args.pages).exists():
-        raise UsageError(f"{args.pages}: no such file or directory")
+    if not Path(args.pages).is_file():
+        raise UsageError(f"--pages {args.pages}: {why_not_a_file(args.pages)}")
+
+
+def why_not_a_file(path: str) -> str:
+    """Why ``path``, which is not a regular file, cannot be read as one. A pipe or a device
+    would be read for ever: it is refused, in words that say what it is."""
+    if Path(path).exists():
+        return "not a regular file (a folder, pipe or device)"
+    return "no such file"
 
 
 def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None:
@@ -618,13 +627,15 @@ def check_writable(path: str | None, flag: str, *, folder: bool = False) -> None
     if target.exists():
         if target.is_dir() != folder:
             raise UsageError(
-                f"{flag} {target}: {'Not a directory' if folder else 'Is a directory'}"
+                f"{flag} {target}: is a file, not a folder"
+                if folder
+                else f"{flag} {target}: is a folder; name a file in it, such as {target / 'out'}"
             )
         return
     for parent in target.parents:
         if parent.exists():
             if not parent.is_dir():
-                raise UsageError(f"{flag} {target}: Not a directory")
+                raise UsageError(f"{flag} {target}: {parent} is a file, not a folder")
             break
     if not folder and not target.parent.is_dir():
         raise UsageError(f"{flag} {target}: the folder {target.parent} does not exist")

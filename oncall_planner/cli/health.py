@@ -17,6 +17,7 @@ from oncall_planner.cli._common import (
     output,
     parse_instant,
     say,
+    why_not_a_file,
 )
 from oncall_planner.errors import OnCallPlannerError
 from oncall_planner.timeutil import check_time_zone
@@ -70,27 +71,21 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def _why_not_a_file(path: str) -> str:
-    # A pipe or a device would be read for ever: it is refused, in words that say what it is.
-    if Path(path).exists():
-        return "not a regular file (a folder, pipe or device)"
-    return "no such file"
-
-
 def _check(args: argparse.Namespace) -> None:
     """Refuse bad options before anything is read."""
     for path in args.history:
         if not Path(path).is_file():
-            raise UsageError(f"--pages {path}: {_why_not_a_file(path)}")
+            raise UsageError(f"--pages {path}: {why_not_a_file(path)}")
     if args.history_tz is not None:
         try:
             check_time_zone(args.history_tz, "--pages-tz")
         except OnCallPlannerError as exc:
             raise UsageError(str(exc)) from None
     if args.postmortems is not None and not Path(args.postmortems).is_dir():
-        raise UsageError(f"--postmortems {args.postmortems}: no such folder")
+        why = "is a file, not a folder" if Path(args.postmortems).exists() else "no such folder"
+        raise UsageError(f"--postmortems {args.postmortems}: {why}")
     if args.config is not None and not Path(args.config).is_file():
-        raise UsageError(f"--config {args.config}: {_why_not_a_file(args.config)}")
+        raise UsageError(f"--config {args.config}: {why_not_a_file(args.config)}")
     if (args.since is None) != (args.until is None):
         raise UsageError("give both --since and --until, or neither (the history's days)")
 

@@ -16,6 +16,7 @@ from oncall_planner.cli._common import (
     load_plan,
     output,
     say,
+    why_not_a_file,
 )
 
 
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     from oncall_planner.pagerduty_api.planfile import load_account, sniff_plan_file
 
     if not Path(args.wanted).is_file():
-        raise UsageError(f"--from {args.wanted}: no such file")
+        raise UsageError(f"--from {args.wanted}: {why_not_a_file(args.wanted)}")
     ledger_path = args.ledger or str(default_ledger_path(args.wanted))
     check_writable(ledger_path, "--ledger")
     if sniff_plan_file(args.input):

@@ -725,6 +725,11 @@ def load_history(
     for path in paths:
         source = os.fspath(path)
         text = _read(path)
+        if not text.strip():
+            raise InputReadError(
+                f"{source}: the file is empty; expected a PagerDuty export: incidents, log "
+                "entries, alerts or Analytics as JSON, or the incidents report CSV"
+            )
         with _collector_paused():
             if text.lstrip().startswith(("{", "[")):
                 part = history_from_json(

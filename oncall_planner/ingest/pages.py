@@ -435,6 +435,11 @@ def load_pages_csv(path: str | os.PathLike[str], time_zone: str | None = None) -
 def load_pages(path: str | os.PathLike[str], time_zone: str | None = None) -> PageHistory:
     """Pages from a PagerDuty export, JSON or CSV, told apart by the content."""
     text = _read(path).lstrip()
+    if not text:
+        raise InputReadError(
+            f"{os.fspath(path)}: the file is empty; expected PagerDuty's incidents as JSON or its "
+            "incidents report CSV"
+        )
     if text.startswith(("{", "[")):
         return load_pages_json(path)
     return load_pages_csv(path, time_zone)

@@ -606,7 +606,18 @@ def slo_spec_from_documents(docs: Sequence[Any], file: str = "<spec>") -> SLOSpe
         raise InputReadError(f"{file}: the file is empty")
     for i, doc in enumerate(docs):
         if not isinstance(doc, Mapping):
-            raise InputReadError(f"{file}: document {i + 1} must be a mapping, got {_show(doc)}")
+            # a CSV, a list or a word read as YAML: say what it is without quoting the file
+            kind = (
+                "a list"
+                if isinstance(doc, list)
+                else "plain text"
+                if isinstance(doc, str)
+                else "a single value"
+            )
+            where = f"document {i + 1}" if len(docs) > 1 else "the file"
+            raise InputReadError(
+                f"{file}: not an SLO spec: {where} is {kind}, not a YAML mapping; {_SPEC_KINDS}"
+            )
     first = docs[0]
     if any(str(d.get("apiVersion", "")).startswith("openslo/") for d in docs):
         versions = {str(d.get("apiVersion")) for d in docs}
@@ -625,10 +636,13 @@ def slo_spec_from_documents(docs: Sequence[Any], file: str = "<spec>") -> SLOSpe
         )
     if "slos" in first or "service" in first:
         return _article(first, file)
-    raise InputReadError(
-        f"{file}: not an SLO spec: expected the article's format (service, slos), "
-        "OpenSLO v1 (apiVersion: openslo/v1) or Sloth (version: prometheus/v1)"
-    )
+    raise InputReadError(f"{file}: not an SLO spec: {_SPEC_KINDS}")
+
+
+_SPEC_KINDS = (
+    "expected the article's format (service, slos), OpenSLO v1 (apiVersion: openslo/v1) or "
+    "Sloth (version: prometheus/v1)"
+)
 
 
 #: The largest spec file read: a spec with a hundred SLOs is a few dozen kilobytes.
@@ -732,6 +746,8 @@ def load_slo_spec(path: str | Path) -> SLOSpec:
         text = data.decode("utf-8")
     except FileNotFoundError:
         raise InputReadError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputReadError(f"{file}: is a folder; name the file in it") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputReadError(f"{file}: cannot be read: {exc}") from None
     return slo_spec_from_documents(_yaml_documents(text, str(file)), str(file))
@@ -959,6 +975,8 @@ def load_sli_history(path: str | Path) -> SLIHistory:
         del data
     except FileNotFoundError:
         raise InputReadError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputReadError(f"{file}: is a folder; name the file in it") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputReadError(f"{file}: cannot be read: {exc}") from None
     if text.lstrip().startswith(("{", "[")):

@@ -177,6 +177,16 @@ def test_time_zones_are_any_iana_name_the_lint_judges_the_provider() -> None:
     refused("ShiftEvent 'Weekdays': time_zone must be", lambda: event(time_zone="Nowhere"))
 
 
+def test_a_zone_name_too_long_for_a_file_name_is_refused_not_an_os_error() -> None:
+    # zoneinfo looks the name up as a file, and the operating system refuses a component this long
+    long_name = "Europe/B" + "x" * 300
+    refused("ShiftEvent 'Weekdays': time_zone must be", lambda: event(time_zone=long_name))
+    refused(
+        "ShiftEvent 'Weekdays': .*unknown time zone",
+        lambda: event(recurrence=[WEEKDAYS, f"EXDATE;TZID={long_name}:20260602T090000"]),
+    )
+
+
 def test_a_rotation_needs_an_event() -> None:
     refused("Rotation: events must have at least 1 ShiftEvent", lambda: Rotation([]))
     refused("must be a non-empty string", lambda: Rotation([event()], name=""))

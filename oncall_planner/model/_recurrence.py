@@ -88,7 +88,7 @@ def _date_values(line: str, where: str) -> tuple[DateValue, ...]:
         if key == "TZID":
             try:
                 ZoneInfo(val.strip())
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: name too long
                 raise ValidationError(
                     f"{where}: recurrence line {line!r} names an unknown time zone {val!r}"
                 ) from None

@@ -66,7 +66,7 @@ def check_iana_zone(name: object, where: str, field: str = "time_zone") -> str:
         )
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: name too long for a file
         raise ValidationError(
             f"{where}: {field} must be an IANA time zone name such as 'America/New_York', "
             f"got {name!r}"

@@ -728,6 +728,23 @@ def _yaml_documents(text: str, file: str) -> list[Any]:
         raise _yaml_error(exc, file) from None
 
 
+def _read_capped(file: Path, limit: int, hint: str, encoding: str) -> str:
+    """The text of ``file``, read up to ``limit`` bytes (a pipe or device that never ends stops
+    there); every failure is one :class:`InputReadError` naming the file."""
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise InputReadError(f"{file}: is larger than {_bytes(limit)}; {hint}")
+        return data.decode(encoding)
+    except FileNotFoundError:
+        raise InputReadError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputReadError(f"{file}: is a folder; name the file in it") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputReadError(f"{file}: cannot be read: {exc}") from None
+
+
 def load_slo_spec(path: str | Path) -> SLOSpec:
     """The SLO spec in a YAML file: the article's format, OpenSLO v1 or Sloth prometheus/v1.
 
@@ -735,21 +752,7 @@ def load_slo_spec(path: str | Path) -> SLOSpec:
     than :data:`MAX_SPEC_VALUES` values once aliases are expanded, nested at most
     :data:`MAX_SPEC_DEPTH` deep."""
     file = Path(path)
-    try:
-        with file.open("rb") as handle:
-            data = handle.read(MAX_SPEC_BYTES + 1)
-        if len(data) > MAX_SPEC_BYTES:
-            raise InputReadError(
-                f"{file}: is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MiB; an SLO spec is "
-                "a few kilobytes"
-            )
-        text = data.decode("utf-8")
-    except FileNotFoundError:
-        raise InputReadError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise InputReadError(f"{file}: is a folder; name the file in it") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputReadError(f"{file}: cannot be read: {exc}") from None
+    text = _read_capped(file, MAX_SPEC_BYTES, "an SLO spec is a few kilobytes", "utf-8")
     return slo_spec_from_documents(_yaml_documents(text, str(file)), str(file))
 
 
@@ -963,22 +966,9 @@ def load_sli_history(path: str | Path) -> SLIHistory:
     """SLI history from a file: CSV (``timestamp,good,total``) or Prometheus API JSON, at most
     :data:`MAX_HISTORY_BYTES` (a device or pipe that never ends stops there)."""
     file = Path(path)
-    try:
-        with file.open("rb") as handle:
-            data = handle.read(MAX_HISTORY_BYTES + 1)
-        if len(data) > MAX_HISTORY_BYTES:
-            raise InputReadError(
-                f"{file}: is larger than {_bytes(MAX_HISTORY_BYTES)}; split the history or "
-                "read fewer days"
-            )
-        text = data.decode("utf-8-sig")
-        del data
-    except FileNotFoundError:
-        raise InputReadError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise InputReadError(f"{file}: is a folder; name the file in it") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputReadError(f"{file}: cannot be read: {exc}") from None
+    text = _read_capped(
+        file, MAX_HISTORY_BYTES, "split the history or read fewer days", "utf-8-sig"
+    )
     if text.lstrip().startswith(("{", "[")):
         try:
             # integers as floats: a 5,000-digit one is then out of range, not a ValueError

@@ -146,23 +146,7 @@ def read_document(src: Source, keep_depth: int = 8) -> tuple[Any, Offsets]:
     of a depth-first walk of the decoded objects. A duplicate key, which the decoder collapses,
     leaves a key written but never walked: then :func:`scan` reads the text again and names the
     line of both."""
-    try:
-        data = json.loads(src.text, parse_int=_int, parse_float=_float)
-    except _RereadError:
-        scan(src, keep_depth)  # raises, naming the line
-        raise InputReadError(f"{src.name}: invalid JSON") from None  # pragma: no cover
-    except json.JSONDecodeError as exc:
-        raise InputReadError(
-            f"{src.name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
-        ) from None
-    except RecursionError:
-        raise InputReadError(
-            f"{src.name}:1: JSON nested more than {MAX_JSON_DEPTH} levels deep"
-        ) from None
-    except ValueError as exc:
-        raise InputReadError(
-            f"{src.name}: invalid JSON: {str(exc).splitlines()[0][:120]}"
-        ) from None
+    data = decode_checked(src)
     keys = iter(key_offsets(src.text))
     offsets: Offsets = {}
     _assign(data, (), keys, offsets, keep_depth, src)

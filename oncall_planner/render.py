@@ -1086,6 +1086,34 @@ def render(
         )
     if options is not None:
         _check_options(options, "render")
+    return _render_layered(schedule, since, until, overrides, mode)[0]
+
+
+class _Kept(NamedTuple):
+    """The integer pieces a layer-based render works out on its way to the final schedule, for
+    callers that read them right away (``check()``): the people (``users[i]`` is person ``i``),
+    the window ``[lo, hi)``, each layer's turn and restriction state (:class:`_Layer`, whose
+    ``pieces()`` are the layer's own pieces), the part of each layer that shows (the columns of
+    :attr:`FinalSchedule.visible`) and the overrides that show, joined (of ``.overrides``)."""
+
+    users: tuple[User, ...]
+    lo: int
+    hi: int
+    layers: list[_Layer]
+    visible: list[Columns]
+    overrides: tuple[Piece, ...]
+
+
+def _render_layered(
+    schedule: Schedule,
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: Iterable[Override] | Iterable[ShiftOverride] = (),
+    mode: Mode = "wall",
+) -> tuple[FinalSchedule, _Kept]:
+    """:func:`render` of a layer-based schedule, with the integer pieces it was built from (which
+    the result does not keep: they were half its memory), so that a caller reading
+    ``.layers``/``.visible`` at once need not work them out again."""
     schedule = _check_schedule(schedule)
     lo, hi = _check_window(since, until)
     mode_ = _check_mode(mode)
@@ -1118,20 +1146,21 @@ def render(
         hi,
         [[uid(u) for u in layer.users] for layer in schedule.layers],
     )
-    visible = _visible(job.layers(), override_pieces, lo, hi)
+    layers = job.layers()
+    visible = _visible(layers, override_pieces, lo, hi)
+    shown = visible[:]
     visible.append(_columns(override_pieces))
     entries, gaps, covered = _final(_merge(visible), users, lo, hi)
-
-    return FinalSchedule(
+    people, joined = tuple(users), tuple(_coalesce(override_pieces))
+    final = FinalSchedule(
         schedule=schedule,
         since=since,
         until=until,
         mode=mode_,
         entries=entries,
-        parts=_LayerParts(
-            job, tuple(users), tuple(_coalesce(override_pieces)), (gaps, covered / (hi - lo))
-        ),
+        parts=_LayerParts(job, people, joined, (gaps, covered / (hi - lo))),
     )
+    return final, _Kept(people, lo, hi, layers, shown, joined)
 
 
 def _narrowed(final: FinalSchedule, since: int, until: int) -> FinalSchedule:

@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 import gc
 import itertools
+import operator
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -33,7 +34,15 @@ from oncall_planner.model import (
 )
 from oncall_planner.model.inputs import mixed_overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
-from oncall_planner.render import FinalSchedule, Interval, people_on_call_at, render
+from oncall_planner.render import (
+    FinalSchedule,
+    Interval,
+    _Kept,
+    _render_layered,
+    _seconds,
+    people_on_call_at,
+    render,
+)
 from oncall_planner.textutil import printable
 from oncall_planner.timeutil import check_instant, from_seconds, to_seconds, zone
 
@@ -375,6 +384,50 @@ def subtract(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval
     return tuple(out)
 
 
+#: Sorted, disjoint spans of POSIX seconds as two columns, starts and ends (as in the renderer).
+Spans = tuple[list[int], list[int]]
+
+
+def join(starts: Sequence[int], ends: Sequence[int]) -> Spans:
+    """:func:`merge` of sorted, disjoint, non-empty spans in integer seconds: touching ones join
+    (in C: a span starts a new one unless it starts where the one before it ends)."""
+    if not starts:
+        return [], []
+    new = list(map(operator.ne, starts[1:], ends[:-1]))
+    return (
+        [starts[0], *itertools.compress(starts[1:], new)],
+        [*itertools.compress(ends[:-1], new), ends[-1]],
+    )
+
+
+def union(pairs: Iterable[tuple[int, int]]) -> Spans:
+    """:func:`merge` of any spans ``(start, end)`` in integer seconds."""
+    starts: list[int] = []
+    ends: list[int] = []
+    ce = None
+    for s, e in sorted(pairs):
+        if e <= s:
+            continue
+        if ce is not None and s <= ce:
+            if e > ce:
+                ends[-1] = ce = e
+        else:
+            starts.append(s)
+            ends.append(e)
+            ce = e
+    return starts, ends
+
+
+def seconds(spans: Spans) -> int:
+    """The time ``spans`` cover, in seconds."""
+    return sum(spans[1]) - sum(spans[0])
+
+
+def intervals(spans: Spans) -> tuple[Interval, ...]:
+    """Spans in integer seconds as :class:`Interval` values (UTC), for a finding."""
+    return tuple(map(Interval, map(from_seconds, spans[0]), map(from_seconds, spans[1])))
+
+
 # --------------------------------------------------------------------------------------------
 # The context: the plan and horizon, with each schedule rendered once
 
@@ -399,8 +452,8 @@ class Lookup:
         if isinstance(finals, FinalSchedule):
             finals = (finals,)
         entries = [e for f in finals for e in f.entries]
-        self.starts = [to_seconds(e.start) for e in entries]
-        self.ends = [to_seconds(e.end) for e in entries]
+        self.starts = list(_seconds(e.start for e in entries))
+        self.ends = list(_seconds(e.end for e in entries))
         self.users = [(e.user,) for e in entries]
         self.lo, self.hi = to_seconds(finals[0].since), to_seconds(finals[-1].until)
         self.schedule = schedule
@@ -495,6 +548,10 @@ class Context:
         self.overrides = overrides
         self.time_off = time_off
         self._finals: dict[str, FinalSchedule] = {}
+        self._kept: dict[str, _Kept] = {}
+        self._columns: dict[str, tuple[list[int], list[int], list[User]]] = {}
+        #: The horizon in POSIX seconds (``since`` and ``until`` are whole minutes).
+        self.lo, self.hi = to_seconds(since), to_seconds(until)
         self._lookups: dict[str, Lookup] = {}
         self._memo: dict[Hashable, Any] = {}
         longest = max(
@@ -515,10 +572,37 @@ class Context:
     def final(self, schedule: Schedule | ShiftSchedule) -> FinalSchedule:
         """``schedule`` rendered over the horizon with its overrides."""
         if schedule.name not in self._finals:
-            self._finals[schedule.name] = render(
-                schedule, self.since, self.until, self.overrides.get(schedule.name, ())
-            )
+            overrides = self.overrides.get(schedule.name, ())
+            if isinstance(schedule, ShiftSchedule):
+                final = render(schedule, self.since, self.until, overrides)
+            else:
+                final, self._kept[schedule.name] = _render_layered(
+                    schedule, self.since, self.until, overrides
+                )
+            self._finals[schedule.name] = final
         return self._finals[schedule.name]
+
+    def kept(self, schedule: Schedule) -> _Kept:
+        """The integer pieces :meth:`final`'s render of a layer-based schedule was built from:
+        each layer's own pieces and the part of it that shows, without building
+        ``FinalSchedule.layers``/``.visible`` (or rendering again) for the rules that read them."""
+        self.final(schedule)
+        return self._kept[schedule.name]
+
+    def columns(
+        self, schedule: Schedule | ShiftSchedule
+    ) -> tuple[list[int], list[int], list[User]]:
+        """:meth:`final`'s entries as parallel columns: starts and ends in POSIX seconds, and
+        who; worked out once per schedule and run."""
+        found = self._columns.get(schedule.name)
+        if found is None:
+            entries = self.final(schedule).entries
+            found = self._columns[schedule.name] = (
+                list(_seconds(map(_START, entries))),
+                list(_seconds(map(_END, entries))),
+                list(map(_USER, entries)),
+            )
+        return found
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per ``key`` for this run, shared by the rules that need it."""
@@ -552,13 +636,22 @@ class Context:
     def policy_changes(self, policy: EscalationPolicy) -> list[dt.datetime]:
         """The instants in the horizon where someone on the policy's schedules changes, with
         ``since`` first: between two of them every level has the same people on call."""
-        points = {self.since}
-        for sched in policy_schedules(policy):
-            final = self.final(sched)
-            for e in final.entries:
-                points.add(e.start)
-                points.add(e.end)
-        return sorted(p for p in points if self.since <= p < self.until)
+        return list(map(from_seconds, self.change_seconds(policy)))
+
+    def change_seconds(self, policy: EscalationPolicy) -> list[int]:
+        """:meth:`policy_changes` in POSIX seconds."""
+
+        def compute() -> list[int]:
+            points = {self.lo}
+            for sched in policy_schedules(policy):
+                starts, ends, _ = self.columns(sched)
+                points.update(starts, ends)
+            ordered = sorted(points)
+            return ordered[
+                bisect.bisect_left(ordered, self.lo) : bisect.bisect_left(ordered, self.hi)
+            ]
+
+        return self.memo(("changes", policy.name), compute)
 
     def level_people(self, policy: EscalationPolicy, at: dt.datetime) -> list[list[User]]:
         """For each level, the distinct people on call on it at ``at`` (ignoring delays): on a
@@ -578,7 +671,12 @@ class Context:
         """:meth:`level_people` at each of ``points``, as tuples, so that equal
         answers can be dictionary keys: each schedule's look-ups are bisected in one pass instead
         of one method call per point and target."""
-        times = [to_seconds(p) for p in points]
+        return self.levels_at_seconds(policy, [to_seconds(p) for p in points])
+
+    def levels_at_seconds(
+        self, policy: EscalationPolicy, times: Sequence[int]
+    ) -> list[tuple[tuple[User, ...], ...]]:
+        """:meth:`levels_at` at instants in POSIX seconds."""
         columns: list[list[tuple[User, ...]]] = []
         for r in policy.rules:
             found = [
@@ -619,33 +717,51 @@ class Context:
         """Each person's on-call time across every schedule's final schedule (of either kind),
         merged, so a primary shift followed by a secondary one counts as one stretch, and two
         overlapping shifts of a shift-based schedule count once."""
-        return self.memo("stretches", self._stretches)
+        return self.memo(
+            "stretches", lambda: {u: intervals(v) for u, v in self.stretch_spans().items()}
+        )
+
+    def stretch_spans(self) -> dict[User, Spans]:
+        """:meth:`stretches` in POSIX seconds, people by email."""
+        return self.memo("stretch-spans", self._stretch_spans)
 
     def stretch_at(self, user: User, at: dt.datetime) -> Interval | None:
-        """The stretch of :meth:`stretches` that holds ``at`` for ``user``, if any, found by
-        bisecting the stretches' starts (sorted and disjoint) instead of trying each one."""
-        stretches = self.stretches().get(user)
-        if not stretches:
+        """The stretch of :meth:`stretches` that holds ``at`` for ``user``, if any."""
+        spans = self.stretch_spans().get(user)
+        i = self.stretch_index(user, at)
+        if spans is None or i is None:
             return None
-        starts = self.memo("stretch-starts", self._stretch_starts)[user]
-        # Bisected in whole seconds (comparing aware datetimes costs a call each), then checked
-        # exactly: a stretch starting later in the same second as ``at`` is stepped back over.
-        i = bisect.bisect_right(starts, to_seconds(at)) - 1
-        while i >= 0 and stretches[i].start > at:
-            i -= 1
-        if i >= 0 and at < stretches[i].end:
-            return stretches[i]
+        return Interval(from_seconds(spans[0][i]), from_seconds(spans[1][i]))
+
+    def stretch_index(self, user: User, at: dt.datetime) -> int | None:
+        """Where in :meth:`stretch_spans` the stretch holding ``at`` is for ``user``, if any,
+        found by bisecting the stretches' starts (sorted and disjoint). In whole seconds: the
+        stretches' ends are whole seconds, so ``at < end`` exactly when its second is."""
+        spans = self.stretch_spans().get(user)
+        if not spans:
+            return None
+        t = to_seconds(at)
+        i = bisect.bisect_right(spans[0], t) - 1
+        if i >= 0 and t < spans[1][i]:
+            return i
         return None
 
-    def _stretch_starts(self) -> dict[User, list[int]]:
-        return {u: [to_seconds(s.start) for s in v] for u, v in self.stretches().items()}
-
-    def _stretches(self) -> dict[User, tuple[Interval, ...]]:
-        per: dict[User, list[Interval]] = {}
+    def _stretch_spans(self) -> dict[User, Spans]:
+        per: dict[User, list[tuple[int, int]]] = {}
         for sched in self.plan.all_schedules:
-            for e in self.final(sched).entries:
-                per.setdefault(e.user, []).append(Interval(e.start, e.end))
-        return {u: merge(v) for u, v in sorted(per.items(), key=lambda kv: kv[0].email)}
+            starts, ends, users = self.columns(sched)
+            for s, e, u in zip(starts, ends, users, strict=True):
+                found = per.get(u)
+                if found is None:
+                    per[u] = [(s, e)]
+                else:
+                    found.append((s, e))
+        return {u: union(v) for u, v in sorted(per.items(), key=lambda kv: kv[0].email)}
+
+
+_START = operator.itemgetter(0)
+_END = operator.itemgetter(1)
+_USER = operator.itemgetter(2)
 
 
 def roster(schedule: Schedule | ShiftSchedule) -> tuple[User, ...]:

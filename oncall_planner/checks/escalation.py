@@ -5,20 +5,23 @@ on two levels at once."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from oncall_planner.checks._engine import (
     Context,
     Hit,
+    Spans,
     hours,
-    merge,
+    intervals,
+    join,
     policy_schedules,
     policy_subject,
     rule,
     schedule_subject,
+    seconds,
     span,
-    total,
     user_subject,
     when,
 )
@@ -36,19 +39,34 @@ def _zone(policy: EscalationPolicy) -> str | None:
 Levels = tuple[tuple[User, ...], ...]
 
 
-def _segments(ctx: Context, policy: EscalationPolicy) -> Iterator[tuple[Interval, Levels]]:
-    """Stretches of the horizon where every level of ``policy`` has the same people on call (the
-    people of each level as a tuple, so that segments with the same people share one answer)."""
+class _Segments(NamedTuple):
+    """Stretches of the horizon where every level of ``policy`` has the same people on call:
+    their starts and ends in POSIX seconds (one after the other, covering the horizon) and the
+    people of each level as a tuple, so that segments with the same people share one answer
+    (``distinct``: each different answer once)."""
 
-    def compute() -> list[tuple[Interval, Levels]]:
-        points = ctx.policy_changes(policy)
-        ends = [*points[1:], ctx.until]
-        return [
-            (Interval(start, end), levels)
-            for start, end, levels in zip(points, ends, ctx.levels_at(policy, points), strict=True)
-        ]
+    starts: list[int]
+    ends: list[int]
+    levels: list[Levels]
+    distinct: list[Levels]
 
-    yield from ctx.memo(("segments", policy.name), compute)
+
+def _segments(ctx: Context, policy: EscalationPolicy) -> _Segments:
+    def compute() -> _Segments:
+        points = ctx.change_seconds(policy)
+        levels = ctx.levels_at_seconds(policy, points)
+        return _Segments(points, [*points[1:], ctx.hi], levels, list(dict.fromkeys(levels)))
+
+    return ctx.memo(("segments", policy.name), compute)
+
+
+def _where(segments: _Segments, flags: Iterable[bool]) -> Spans:
+    """The segments flagged true, touching ones joined."""
+    flags = list(flags)
+    return join(
+        list(itertools.compress(segments.starts, flags)),
+        list(itertools.compress(segments.ends, flags)),
+    )
 
 
 def _reach(seen: list[User], people: Sequence[User], round_robin: bool) -> None:
@@ -116,24 +134,22 @@ def single_level_policy(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
 )
 def no_second_person(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for policy in ctx.plan.escalation_policies:
-        reached: dict[Levels, int] = {}  # the same people on call reach the same people
-        bad = []
-        for iv, levels in _segments(ctx, policy):
-            count = reached.get(levels)
-            if count is None:
-                count = reached[levels] = len(_reached(policy, levels))
-            if count < t["min_people"]:
-                bad.append(iv)
-        merged = merge(bad)
-        if merged:
+        segments = _segments(ctx, policy)
+        # The same people on call reach the same people: one answer per distinct levels.
+        few = {
+            levels: len(_reached(policy, levels)) < t["min_people"] for levels in segments.distinct
+        }
+        merged = _where(segments, map(few.__getitem__, segments.levels))
+        if merged[0]:
+            found = intervals(merged)
             yield Hit(
                 subject=policy_subject(policy),
                 message=(
                     f"reaches fewer than {t['min_people']:g} distinct people for "
-                    f"{hours(total(merged))}, "
-                    f"first {span(merged[0], _zone(policy))}"
+                    f"{hours(dt.timedelta(seconds=seconds(merged)))}, "
+                    f"first {span(found[0], _zone(policy))}"
                 ),
-                intervals=merged,
+                intervals=found,
                 hint="make a later level page someone other than the first level's person",
             )
 
@@ -246,21 +262,21 @@ def slow_second_person(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
 )
 def skipped_level(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for policy in ctx.plan.escalation_policies:
-        empty: dict[int, list[Interval]] = {}
-        for iv, levels in _segments(ctx, policy):
-            for i, people in enumerate(levels[1:], start=2):
-                if not people:
-                    empty.setdefault(i, []).append(iv)
-        for level in sorted(empty):
-            merged = merge(empty[level])
+        segments = _segments(ctx, policy)
+        for i in range(1, len(policy.rules)):
+            empty = {levels: not levels[i] for levels in segments.distinct}
+            if not any(empty.values()):
+                continue
+            merged = _where(segments, map(empty.__getitem__, segments.levels))
+            found = intervals(merged)
             yield Hit(
-                subject=policy_subject(policy, level),
+                subject=policy_subject(policy, i + 1),
                 message=(
-                    f"nobody on call for {hours(total(merged))}, first "
-                    f"{span(merged[0], _zone(policy))}; "
+                    f"nobody on call for {hours(dt.timedelta(seconds=seconds(merged)))}, first "
+                    f"{span(found[0], _zone(policy))}; "
                     "PagerDuty skips the level then"
                 ),
-                intervals=merged,
+                intervals=found,
                 hint="fill the gaps of this level's schedules or add a user target",
             )
 
@@ -306,24 +322,26 @@ def _on_several_levels(levels: Levels) -> list[tuple[User, tuple[int, ...]]]:
 )
 def same_person_two_levels(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for policy in ctx.plan.escalation_policies:
-        per: dict[tuple[User, tuple[int, ...]], list[Interval]] = {}
-        repeated: dict[Levels, list[tuple[User, tuple[int, ...]]]] = {}
-        for iv, levels in _segments(ctx, policy):
-            keys = repeated.get(levels)
-            if keys is None:
-                keys = repeated[levels] = _on_several_levels(levels)
-            for key in keys:
-                per.setdefault(key, []).append(iv)
-        for (user, lv), ivs in sorted(per.items(), key=lambda kv: (kv[0][0].email, kv[0][1])):
-            merged = merge(ivs)
+        segments = _segments(ctx, policy)
+        repeated = {levels: _on_several_levels(levels) for levels in segments.distinct}
+        # In order of first appearance, then sorted (stably) by email and levels.
+        keys = sorted(
+            dict.fromkeys(key for found in repeated.values() for key in found),
+            key=lambda key: (key[0].email, key[1]),
+        )
+        for key in keys:
+            user, lv = key
+            on = {levels: key in found for levels, found in repeated.items()}
+            merged = _where(segments, map(on.__getitem__, segments.levels))
+            found = intervals(merged)
             levels_text = ", ".join(str(x) for x in lv)
             yield Hit(
                 subject=policy_subject(policy),
                 message=(
                     f"{user.name} is on call on levels {levels_text} at once for "
-                    f"{hours(total(merged))}, "
-                    f"first {span(merged[0], _zone(policy))}"
+                    f"{hours(dt.timedelta(seconds=seconds(merged)))}, "
+                    f"first {span(found[0], _zone(policy))}"
                 ),
-                intervals=merged,
+                intervals=found,
                 hint=f"offset the rotations so {user_subject(user)} is not on two levels at once",
             )

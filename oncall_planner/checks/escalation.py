@@ -4,6 +4,7 @@ on two levels at once."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -28,7 +29,7 @@ from oncall_planner.checks._engine import (
 from oncall_planner.escalation import Step
 from oncall_planner.model import EscalationPolicy, User
 from oncall_planner.render import Interval
-from oncall_planner.timeutil import from_seconds, to_seconds
+from oncall_planner.timeutil import from_seconds
 
 
 def _zone(policy: EscalationPolicy) -> str | None:
@@ -42,12 +43,13 @@ Levels = tuple[tuple[User, ...], ...]
 class _Segments(NamedTuple):
     """Stretches of the horizon where every level of ``policy`` has the same people on call:
     their starts and ends in POSIX seconds (one after the other, covering the horizon) and the
-    people of each level as a tuple, so that segments with the same people share one answer
-    (``distinct``: each different answer once)."""
+    people of each level as a tuple, so that segments with the same people share one answer:
+    ``distinct`` holds each different answer once and ``which`` says which one each segment has
+    (an index, since hashing a tuple of people hashes every person again)."""
 
     starts: list[int]
     ends: list[int]
-    levels: list[Levels]
+    which: list[int]
     distinct: list[Levels]
 
 
@@ -55,14 +57,16 @@ def _segments(ctx: Context, policy: EscalationPolicy) -> _Segments:
     def compute() -> _Segments:
         points = ctx.change_seconds(policy)
         levels = ctx.levels_at_seconds(policy, points)
-        return _Segments(points, [*points[1:], ctx.hi], levels, list(dict.fromkeys(levels)))
+        index: dict[Levels, int] = {}
+        which = [index.setdefault(people, len(index)) for people in levels]
+        return _Segments(points, [*points[1:], ctx.hi], which, list(index))
 
     return ctx.memo(("segments", policy.name), compute)
 
 
-def _where(segments: _Segments, flags: Iterable[bool]) -> Spans:
-    """The segments flagged true, touching ones joined."""
-    flags = list(flags)
+def _where(segments: _Segments, flagged: Sequence[bool]) -> Spans:
+    """The segments whose distinct levels are flagged true, touching ones joined."""
+    flags = list(map(flagged.__getitem__, segments.which))
     return join(
         list(itertools.compress(segments.starts, flags)),
         list(itertools.compress(segments.ends, flags)),
@@ -136,10 +140,8 @@ def no_second_person(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for policy in ctx.plan.escalation_policies:
         segments = _segments(ctx, policy)
         # The same people on call reach the same people: one answer per distinct levels.
-        few = {
-            levels: len(_reached(policy, levels)) < t["min_people"] for levels in segments.distinct
-        }
-        merged = _where(segments, map(few.__getitem__, segments.levels))
+        few = [len(_reached(policy, levels)) < t["min_people"] for levels in segments.distinct]
+        merged = _where(segments, few)
         if merged[0]:
             found = intervals(merged)
             yield Hit(
@@ -221,6 +223,72 @@ def _sweep_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], tuple
     return walk
 
 
+def _segment_walk(
+    ctx: Context, policy: EscalationPolicy
+) -> Callable[[int], tuple[int | None, int]] | None:
+    """:func:`_sweep_walk` answered from the people on each level between two changes of the
+    policy's schedules (:meth:`Context.levels_at_seconds`, bisected once per change point for the
+    horizon and the stretch past it that its escalation reaches), with each person as a small
+    integer: one bisect per level visited instead of one look-up per target. The next trigger
+    instant it returns may be earlier than :func:`_sweep_walk`'s (it stops at a change of any of
+    the policy's schedules), never later, so a sweep visits every instant the other visits, and
+    the answer is the same between them. ``None`` when the escalation can reach past what the
+    look-ups rendered (the pad is capped): the sweep then uses :func:`_sweep_walk`."""
+    schedules = policy_schedules(policy)
+    longest = sum(r.delay_minutes for r in policy.rules) * (policy.num_loops + 1) * 60
+    if not schedules or longest >= ctx.pad.total_seconds():
+        return None
+    lookups = [ctx.lookup(sched) for sched in schedules]
+    end = lookups[0].hi
+    points = sorted({ctx.lo}.union(*(lookup.changes for lookup in lookups)))
+    points = points[bisect.bisect_left(points, ctx.lo) : bisect.bisect_left(points, end)]
+    found = ctx.levels_at_seconds(policy, points)
+    points.append(end)
+    numbers: dict[User, int] = {}
+    distinct = {
+        levels: tuple(
+            tuple(numbers.setdefault(p, len(numbers)) for p in people) for people in levels
+        )
+        for levels in dict.fromkeys(found)
+    }
+    table = list(map(distinct.__getitem__, found))
+    levels = [
+        (
+            j,
+            r.delay_minutes * 60,
+            r.round_robin and len(r.targets) > 1,
+            any(tg.schedule is not None for tg in r.targets),
+        )
+        for j, r in enumerate(policy.rules)
+    ]
+    passes = range(policy.num_loops + 1)
+    find = bisect.bisect_right
+
+    def walk(start: int) -> tuple[int | None, int]:
+        seen: list[int] = []
+        offset = 0
+        horizon = 2**62
+        for _ in passes:
+            for j, delay, round_robin, scheduled in levels:
+                k = find(points, start + offset) - 1
+                if scheduled and points[k + 1] - offset < horizon:
+                    horizon = points[k + 1] - offset
+                people = table[k][j]
+                if not people:
+                    continue
+                if round_robin:
+                    if not any(p in seen for p in people):
+                        seen.append(people[0])
+                else:
+                    seen.extend(p for p in people if p not in seen)
+                if len(seen) >= 2:
+                    return offset // 60, horizon
+                offset += delay
+        return None, horizon
+
+    return walk
+
+
 @rule(
     "OCP304",
     "slow-second-person",
@@ -230,9 +298,9 @@ def _sweep_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], tuple
     max_minutes=30,
 )
 def slow_second_person(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    lo, hi = to_seconds(ctx.since), to_seconds(ctx.until)
+    lo, hi = ctx.lo, ctx.hi
     for policy in ctx.plan.escalation_policies:
-        walk = _sweep_walk(ctx, policy)
+        walk = _segment_walk(ctx, policy) or _sweep_walk(ctx, policy)
         worst: tuple[int, int] | None = None
         start = lo
         while start < hi:
@@ -264,10 +332,10 @@ def skipped_level(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for policy in ctx.plan.escalation_policies:
         segments = _segments(ctx, policy)
         for i in range(1, len(policy.rules)):
-            empty = {levels: not levels[i] for levels in segments.distinct}
-            if not any(empty.values()):
+            empty = [not levels[i] for levels in segments.distinct]
+            if not any(empty):
                 continue
-            merged = _where(segments, map(empty.__getitem__, segments.levels))
+            merged = _where(segments, empty)
             found = intervals(merged)
             yield Hit(
                 subject=policy_subject(policy, i + 1),
@@ -323,16 +391,15 @@ def _on_several_levels(levels: Levels) -> list[tuple[User, tuple[int, ...]]]:
 def same_person_two_levels(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     for policy in ctx.plan.escalation_policies:
         segments = _segments(ctx, policy)
-        repeated = {levels: _on_several_levels(levels) for levels in segments.distinct}
+        repeated = [_on_several_levels(levels) for levels in segments.distinct]
         # In order of first appearance, then sorted (stably) by email and levels.
         keys = sorted(
-            dict.fromkeys(key for found in repeated.values() for key in found),
+            dict.fromkeys(key for found in repeated for key in found),
             key=lambda key: (key[0].email, key[1]),
         )
         for key in keys:
             user, lv = key
-            on = {levels: key in found for levels, found in repeated.items()}
-            merged = _where(segments, map(on.__getitem__, segments.levels))
+            merged = _where(segments, [key in keys_of for keys_of in repeated])
             found = intervals(merged)
             levels_text = ", ".join(str(x) for x in lv)
             yield Hit(

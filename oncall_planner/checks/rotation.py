@@ -159,7 +159,7 @@ def _hidden_by(ctx: Context, sched: Schedule, i: int, hidden: Spans) -> str:
     """What hides ``hidden`` (time of layer ``i``): the later layers on call during it (the
     nearest few), and the overrides if any fall in it, e.g. ``layer(s) 'Secondary' above it and
     overrides``."""
-    above, more = ctx.memo(("layers-above", sched.name), lambda: _layers_above(ctx, sched))[i]
+    above, more = _above(ctx, sched, i, hidden)
     names = [repr(sched.layers[j].name) for j in above]
     parts = []
     if names:
@@ -169,6 +169,32 @@ def _hidden_by(ctx: Context, sched: Schedule, i: int, hidden: Spans) -> str:
     if _intersect(hidden, overrides)[0]:
         parts.append("overrides")
     return " and ".join(parts)
+
+
+def _above(ctx: Context, sched: Schedule, i: int, hidden: Spans) -> tuple[list[int], bool]:
+    """What :func:`_layers_above` says of layer ``i`` (hidden during ``hidden``): when each of
+    the nearest layers above it is on call during ``hidden`` (the usual case), they are the
+    answer, found by comparing those few layers' time with ``hidden``; otherwise the index."""
+    own = _merged(ctx, sched)[0]
+    closest = range(i + 1, min(i + NAMED_ABOVE + 1, len(own) - 1) + 1)
+    if all(_meets(own[j], hidden) for j in closest):
+        return list(closest)[:NAMED_ABOVE], len(closest) > NAMED_ABOVE
+    return ctx.memo(("layers-above", sched.name), lambda: _layers_above(ctx, sched))[i]
+
+
+def _meets(a: Spans, b: Spans) -> bool:
+    """Whether two sorted, disjoint lists of spans share some instant."""
+    a_starts, a_ends = a
+    b_starts, b_ends = b
+    i = j = 0
+    while i < len(a_starts) and j < len(b_starts):
+        if max(a_starts[i], b_starts[j]) < min(a_ends[i], b_ends[j]):
+            return True
+        if a_ends[i] <= b_ends[j]:
+            i += 1
+        else:
+            j += 1
+    return False
 
 
 def _layers_above(ctx: Context, sched: Schedule) -> list[tuple[list[int], bool]]:

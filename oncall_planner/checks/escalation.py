@@ -226,24 +226,21 @@ def _sweep_walk(ctx: Context, policy: EscalationPolicy) -> Callable[[int], tuple
 def _segment_walk(
     ctx: Context, policy: EscalationPolicy
 ) -> Callable[[int], tuple[int | None, int]] | None:
-    """:func:`_sweep_walk` answered from the people on each level between two changes of the
-    policy's schedules (:meth:`Context.levels_at_seconds`, bisected once per change point for the
-    horizon and the stretch past it that its escalation reaches), with each person as a small
-    integer: one bisect per level visited instead of one look-up per target. The next trigger
-    instant it returns may be earlier than :func:`_sweep_walk`'s (it stops at a change of any of
-    the policy's schedules), never later, so a sweep visits every instant the other visits, and
-    the answer is the same between them. ``None`` when the escalation can reach past what the
-    look-ups rendered (the pad is capped): the sweep then uses :func:`_sweep_walk`."""
+    """:func:`_sweep_walk` answered from tables: the people on each level between two changes
+    of the policy's schedules (:meth:`Context.levels_at_seconds`, bisected once per change point
+    over the horizon and the stretch past it that the escalation reaches), each person a small
+    integer, and for each level the next change of its own schedules after each change point.
+    One bisect per level visited instead of two look-ups per target; the same answers and the
+    same next trigger instants. ``None`` when the escalation can reach past what the look-ups
+    rendered (the pad is capped): the sweep then uses :func:`_sweep_walk`."""
     schedules = policy_schedules(policy)
     longest = sum(r.delay_minutes for r in policy.rules) * (policy.num_loops + 1) * 60
     if not schedules or longest >= ctx.pad.total_seconds():
         return None
-    lookups = [ctx.lookup(sched) for sched in schedules]
-    end = lookups[0].hi
-    points = sorted({ctx.lo}.union(*(lookup.changes for lookup in lookups)))
+    end = ctx.lookup(schedules[0]).hi
+    points = sorted({ctx.lo}.union(*(ctx.lookup(sched).changes for sched in schedules)))
     points = points[bisect.bisect_left(points, ctx.lo) : bisect.bisect_left(points, end)]
     found = ctx.levels_at_seconds(policy, points)
-    points.append(end)
     numbers: dict[User, int] = {}
     distinct = {
         levels: tuple(
@@ -252,15 +249,25 @@ def _segment_walk(
         for levels in dict.fromkeys(found)
     }
     table = list(map(distinct.__getitem__, found))
-    levels = [
-        (
-            j,
-            r.delay_minutes * 60,
-            r.round_robin and len(r.targets) > 1,
-            any(tg.schedule is not None for tg in r.targets),
+    levels = []
+    for j, r in enumerate(policy.rules):
+        # The next change of the level's own schedules after each change point (None: a level
+        # of user targets, whose answer never changes). Every change of a level's schedules is
+        # a change point, so for an instant between two change points it is the next change.
+        changes = sorted(
+            {
+                t
+                for tg in r.targets
+                if tg.schedule is not None
+                for t in ctx.lookup(tg.schedule).changes
+            }
         )
-        for j, r in enumerate(policy.rules)
-    ]
+        following = (
+            [changes[i] for i in map(bisect.bisect_right, itertools.repeat(changes), points)]
+            if changes
+            else None
+        )
+        levels.append((j, r.delay_minutes * 60, r.round_robin and len(r.targets) > 1, following))
     passes = range(policy.num_loops + 1)
     find = bisect.bisect_right
 
@@ -269,10 +276,10 @@ def _segment_walk(
         offset = 0
         horizon = 2**62
         for _ in passes:
-            for j, delay, round_robin, scheduled in levels:
+            for j, delay, round_robin, following in levels:
                 k = find(points, start + offset) - 1
-                if scheduled and points[k + 1] - offset < horizon:
-                    horizon = points[k + 1] - offset
+                if following is not None and following[k] - offset < horizon:
+                    horizon = following[k] - offset
                 people = table[k][j]
                 if not people:
                     continue
@@ -280,7 +287,9 @@ def _segment_walk(
                     if not any(p in seen for p in people):
                         seen.append(people[0])
                 else:
-                    seen.extend(p for p in people if p not in seen)
+                    for p in people:
+                        if p not in seen:
+                            seen.append(p)
                 if len(seen) >= 2:
                     return offset // 60, horizon
                 offset += delay

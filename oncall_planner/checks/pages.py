@@ -7,17 +7,28 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from oncall_planner.checks._engine import Context, Hit, rule, span, user_subject, when
+from oncall_planner.checks._engine import (
+    Context,
+    Hit,
+    intervals,
+    rule,
+    span,
+    user_subject,
+    when,
+)
 from oncall_planner.fairness.load import SLEEP_END_HOUR, SLEEP_START_HOUR, in_hours
 from oncall_planner.model import EscalationPolicy, User
 from oncall_planner.pages import Page
 from oncall_planner.render import Interval
-from oncall_planner.timeutil import zone
+from oncall_planner.timeutil import to_seconds, zone
 
 
-def _attribute(ctx: Context, page: Page) -> tuple[User | None, str]:
-    """The plan's user a page went to, or ``None`` and the reason (once per page and run)."""
-    return ctx.memo(("page", page), lambda: _find_user(ctx, page))
+def _attributed(ctx: Context) -> list[tuple[User | None, str]]:
+    """For each page of :func:`_in_horizon`, in the same order: the plan's user it went to, or
+    ``None`` and the reason (once per run, shared by the page rules)."""
+    return ctx.memo(
+        "pages-attributed", lambda: [_find_user(ctx, page) for page in _in_horizon(ctx)]
+    )
 
 
 class _Directory:
@@ -84,9 +95,10 @@ def _first_reached(ctx: Context, policy: EscalationPolicy) -> dict[dt.datetime, 
     def compute() -> dict[dt.datetime, User | None]:
         by_policy = ctx.memo("page-instants-by-policy", lambda: _instants_by_policy(ctx))
         ats = sorted({*by_policy.get(policy.name, ()), *by_policy.get(None, ())})
+        times = [to_seconds(at) for at in ats]
         return {
             at: next((p for people in levels for p in people), None)
-            for at, levels in zip(ats, ctx.levels_at(policy, ats), strict=True)
+            for at, levels in zip(ats, ctx.levels_at_seconds(policy, times), strict=True)
         }
 
     return ctx.memo(("first-reached", policy.name), compute)
@@ -111,11 +123,9 @@ def _in_horizon(ctx: Context) -> list[Page]:
 
 def _counted(ctx: Context, t: Mapping[str, Any]) -> Iterator[tuple[Page, User]]:
     """Attributed pages inside the horizon that the thresholds count, in time order."""
-    for page in _in_horizon(ctx):
-        if page.urgency == "low" and not t["include_low_urgency"]:
-            continue
-        user, _ = _attribute(ctx, page)
-        if user is not None:
+    low = t["include_low_urgency"]
+    for page, (user, _) in zip(_in_horizon(ctx), _attributed(ctx), strict=True):
+        if user is not None and (low or page.urgency != "low"):
             yield page, user
 
 
@@ -136,15 +146,18 @@ def _page_interval(page: Page) -> Interval:
     include_low_urgency=False,
 )
 def busy_shift(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    per: dict[tuple[User, Interval], list[Page]] = {}
+    per: dict[tuple[User, int], list[Page]] = {}
     for page, user in _counted(ctx, t):
-        s = ctx.stretch_at(user, page.at)
-        if s is not None:
-            per.setdefault((user, s), []).append(page)
-    for (user, shift), pages in sorted(
-        per.items(), key=lambda kv: (kv[0][0].email, kv[0][1].start)
+        i = ctx.stretch_index(user, page.at)
+        if i is not None:
+            per.setdefault((user, i), []).append(page)
+    stretches = ctx.stretch_spans()
+    for (user, i), pages in sorted(
+        per.items(), key=lambda kv: (kv[0][0].email, stretches[kv[0][0]][0][kv[0][1]])
     ):
         if len(pages) > t["max_pages"]:
+            starts, ends = stretches[user]
+            (shift,) = intervals(([starts[i]], [ends[i]]))
             yield Hit(
                 subject=user_subject(user),
                 message=(
@@ -216,8 +229,8 @@ def unattributed_pages(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             hint="widen since/until to cover the page history",
         )
     reasons: dict[str, list[Page]] = {}
-    for page in _in_horizon(ctx):
-        user, reason = _attribute(ctx, page)
+    attributed = list(zip(_in_horizon(ctx), _attributed(ctx), strict=True))
+    for page, (user, reason) in attributed:
         if user is None:
             reasons.setdefault(reason, []).append(page)
     for reason in sorted(reasons):
@@ -231,9 +244,8 @@ def unattributed_pages(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     # Pages that name someone of the plan who was on no schedule then (a manager paged directly,
     # an override made in PagerDuty's UI): no shift holds them, so busy-shift cannot count them.
     shiftless: dict[User, list[Page]] = {}
-    for page in _in_horizon(ctx):
-        user, _ = _attribute(ctx, page)
-        if user is not None and ctx.stretch_at(user, page.at) is None:
+    for page, (user, _) in attributed:
+        if user is not None and ctx.stretch_index(user, page.at) is None:
             shiftless.setdefault(user, []).append(page)
     if shiftless:
         pages = sorted((p for ps in shiftless.values() for p in ps), key=lambda p: p.at)

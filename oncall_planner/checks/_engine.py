@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import gc
 import itertools
 import operator
@@ -35,6 +36,7 @@ from oncall_planner.model import (
 from oncall_planner.model.inputs import mixed_overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
 from oncall_planner.render import (
+    Entry,
     FinalSchedule,
     Interval,
     _Kept,
@@ -448,13 +450,22 @@ class Lookup:
         finals: FinalSchedule | Sequence[FinalSchedule],
         schedule: Schedule | ShiftSchedule,
         overrides: Sequence[Override] | Sequence[ShiftOverride],
+        columns: Sequence[tuple[Sequence[int], Sequence[int], Sequence[User]]] | None = None,
     ) -> None:
         if isinstance(finals, FinalSchedule):
             finals = (finals,)
-        entries = [e for f in finals for e in f.entries]
-        self.starts = list(_seconds(e.start for e in entries))
-        self.ends = list(_seconds(e.end for e in entries))
-        self.users = [(e.user,) for e in entries]
+        if columns is None:  # each final's entries as columns (see Context.columns)
+            columns = [
+                (
+                    list(_seconds(map(_START, f.entries))),
+                    list(_seconds(map(_END, f.entries))),
+                    list(map(_USER, f.entries)),
+                )
+                for f in finals
+            ]
+        self.starts = [t for c in columns for t in c[0]]
+        self.ends = [t for c in columns for t in c[1]]
+        self.users = list(zip(itertools.chain.from_iterable(c[2] for c in columns)))
         self.lo, self.hi = to_seconds(finals[0].since), to_seconds(finals[-1].until)
         self.schedule = schedule
         self.overrides = overrides
@@ -550,6 +561,7 @@ class Context:
         self._finals: dict[str, FinalSchedule] = {}
         self._kept: dict[str, _Kept] = {}
         self._columns: dict[str, tuple[list[int], list[int], list[User]]] = {}
+        self._instant_table: dict[dt.datetime, int] = {}
         #: The horizon in POSIX seconds (``since`` and ``until`` are whole minutes).
         self.lo, self.hi = to_seconds(since), to_seconds(until)
         self._lookups: dict[str, Lookup] = {}
@@ -596,13 +608,27 @@ class Context:
         who; worked out once per schedule and run."""
         found = self._columns.get(schedule.name)
         if found is None:
-            entries = self.final(schedule).entries
-            found = self._columns[schedule.name] = (
-                list(_seconds(map(_START, entries))),
-                list(_seconds(map(_END, entries))),
-                list(map(_USER, entries)),
-            )
+            found = self._columns[schedule.name] = self._entry_columns(self.final(schedule).entries)
         return found
+
+    def _entry_columns(self, entries: Sequence[Entry]) -> tuple[list[int], list[int], list[User]]:
+        return (
+            self._instants(list(map(_START, entries))),
+            self._instants(list(map(_END, entries))),
+            list(map(_USER, entries)),
+        )
+
+    def _instants(self, values: list[dt.datetime]) -> list[int]:
+        """POSIX seconds of the renderer's datetimes, through a table by instant: the schedules
+        of an organisation share most instants (and the renderer most datetime objects, whose
+        hash is kept), and a look-up costs a sixth of ``datetime.timestamp``."""
+        table = self._instant_table
+        found = list(map(table.get, values))
+        if None in found:
+            missing = list(dict.fromkeys(itertools.compress(values, map(_IS_NONE, found))))
+            table.update(zip(missing, _seconds(missing)))
+            found = list(map(table.__getitem__, values))
+        return found  # type: ignore[return-value]  # no None is left
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per ``key`` for this run, shared by the rules that need it."""
@@ -618,7 +644,12 @@ class Context:
         if schedule.name not in self._lookups:
             overrides = self.overrides.get(schedule.name, ())
             past = render(schedule, self.until, self.until + self.pad, overrides)
-            self._lookups[schedule.name] = Lookup([self.final(schedule), past], schedule, overrides)
+            self._lookups[schedule.name] = Lookup(
+                [self.final(schedule), past],
+                schedule,
+                overrides,
+                [self.columns(schedule), self._entry_columns(past.entries)],
+            )
         return self._lookups[schedule.name]
 
     def on_call(self, schedule: Schedule | ShiftSchedule, at: dt.datetime) -> tuple[User, ...]:
@@ -747,21 +778,56 @@ class Context:
         return None
 
     def _stretch_spans(self) -> dict[User, Spans]:
-        per: dict[User, list[tuple[int, int]]] = {}
-        for sched in self.plan.all_schedules:
+        out: dict[User, Spans] = {}
+        for user, rows in self.by_user().items():
+            starts = list(map(_START, rows))
+            ends = list(map(_END, rows))
+            if not all(map(operator.lt, starts, ends)):  # an empty entry joins nothing
+                return {u: union((r[0], r[1]) for r in v) for u, v in self.by_user().items()}
+            # A stretch starts where an entry starts after every earlier one has ended; it ends
+            # at the latest end before the next such start (all in C).
+            latest = list(itertools.accumulate(ends, max))
+            new = list(map(operator.gt, starts[1:], latest))
+            out[user] = (
+                [starts[0], *itertools.compress(starts[1:], new)],
+                [*itertools.compress(latest, new), latest[-1]],
+            )
+        return out
+
+    def by_user(self) -> dict[User, list[tuple[int, int, int]]]:
+        """Every entry of every schedule (of either kind) by person, as ``(start, end, n)`` in
+        POSIX seconds with ``n`` the schedule's place in ``plan.all_schedules``, sorted; people
+        by email, then in order of first appearance. Grouped in C, by object, hashing each
+        person once per schedule rather than once per entry."""
+        return self.memo("by-user", self._by_user)
+
+    def _by_user(self) -> dict[User, list[tuple[int, int, int]]]:
+        per: dict[User, list[tuple[int, int, int]]] = {}
+        first: dict[User, tuple[int, int]] = {}
+        for n, sched in enumerate(self.plan.all_schedules):
             starts, ends, users = self.columns(sched)
-            for s, e, u in zip(starts, ends, users, strict=True):
-                found = per.get(u)
-                if found is None:
-                    per[u] = [(s, e)]
+            objects = dict(zip(map(id, users), users))
+            rows = sorted(zip(map(id, users), itertools.count(), starts, ends))
+            for key, group in itertools.groupby(rows, key=_START):
+                items = list(group)
+                user = objects[key]
+                spans = list(zip(map(_THIRD, items), map(_FOURTH, items), itertools.repeat(n)))
+                seen = (n, items[0][1])
+                if user in per:
+                    per[user].extend(spans)
+                    first[user] = min(first[user], seen)
                 else:
-                    found.append((s, e))
-        return {u: union(v) for u, v in sorted(per.items(), key=lambda kv: kv[0].email)}
+                    per[user] = spans
+                    first[user] = seen
+        return {u: sorted(per[u]) for u in sorted(per, key=lambda u: (u.email, first[u]))}
 
 
+_IS_NONE = functools.partial(operator.is_, None)
 _START = operator.itemgetter(0)
 _END = operator.itemgetter(1)
 _USER = operator.itemgetter(2)
+_THIRD = operator.itemgetter(2)
+_FOURTH = operator.itemgetter(3)
 
 
 def roster(schedule: Schedule | ShiftSchedule) -> tuple[User, ...]:

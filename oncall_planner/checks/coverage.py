@@ -27,6 +27,9 @@ from oncall_planner.checks._engine import (
 from oncall_planner.model import ShiftSchedule, User
 from oncall_planner.render import Interval
 
+_START = operator.itemgetter(0)
+_END = operator.itemgetter(1)
+
 
 @rule(
     "OCP201",
@@ -115,36 +118,31 @@ def on_call_during_time_off(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]
     "The same person on call on two or more schedules at the same instant.",
 )
 def several_schedules(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    per: dict[User, list[tuple[int, str, int]]] = {}
-    for sched in ctx.plan.all_schedules:
-        name = sched.name
-        for s, e, u in zip(*ctx.columns(sched), strict=True):
-            found = per.get(u)
-            if found is None:
-                per[u] = [(s, name, e)]
-            else:
-                found.append((s, name, e))
-    for user in sorted(per, key=lambda u: u.email):
+    names = [sched.name for sched in ctx.plan.all_schedules]
+    for user, items in ctx.by_user().items():
         # The union of the time each two of the person's entries on different schedules share
         # (whatever the order of entries starting together).
-        items = sorted(per[user])
-        starts = [s for s, _, _ in items]
-        ends = [e for _, _, e in items]
-        if not any(map(operator.lt, starts[1:], itertools.accumulate(ends, max))):
+        if not any(
+            map(
+                operator.lt,
+                map(_START, items[1:]),
+                itertools.accumulate(map(_END, items), max),
+            )
+        ):
             continue  # one entry at a time
         clashes: list[tuple[int, int]] = []
-        names: set[str] = set()
-        for i, (_, na, ea) in enumerate(items):
-            for sb, nb, eb in items[i + 1 :]:
+        clashing: set[int] = set()
+        for i, (_, ea, na) in enumerate(items):
+            for sb, eb, nb in items[i + 1 :]:
                 if sb >= ea:
                     break
                 if na == nb:
                     continue
                 clashes.append((sb, min(ea, eb)))
-                names.update((na, nb))
+                clashing.update((na, nb))
         merged = intervals(union(clashes))
         if merged:
-            listed = ", ".join(repr(n) for n in sorted(names))
+            listed = ", ".join(repr(n) for n in sorted(names[k] for k in clashing))
             yield Hit(
                 subject=user_subject(user),
                 message=(

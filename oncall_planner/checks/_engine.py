@@ -39,6 +39,7 @@ from oncall_planner.render import (
     Entry,
     FinalSchedule,
     Interval,
+    _datetimes,
     _Kept,
     _render_layered,
     _seconds,
@@ -426,8 +427,9 @@ def seconds(spans: Spans) -> int:
 
 
 def intervals(spans: Spans) -> tuple[Interval, ...]:
-    """Spans in integer seconds as :class:`Interval` values (UTC), for a finding."""
-    return tuple(map(Interval, map(from_seconds, spans[0]), map(from_seconds, spans[1])))
+    """Spans in integer seconds as :class:`Interval` values (UTC), for a finding; the datetimes
+    are the renderer's (one object per instant, looked up rather than made)."""
+    return tuple(map(Interval, _datetimes(spans[0]), _datetimes(spans[1])))
 
 
 # --------------------------------------------------------------------------------------------

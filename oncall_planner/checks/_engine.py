@@ -16,7 +16,7 @@ import itertools
 import operator
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 import attrs
 
@@ -527,6 +527,17 @@ class Lookup:
         return self.changes[bisect.bisect_right(self.changes, t)]
 
 
+class LevelTable(NamedTuple):
+    """What :meth:`Context.level_table` returns: the change points (POSIX seconds, sorted, the
+    first the horizon's start, then the end of the table), and between ``points[k]`` and
+    ``points[k + 1]`` the people on each level, ``distinct[which[k]]`` (each different answer
+    once, since hashing a tuple of people hashes every person again)."""
+
+    points: list[int]
+    which: list[int]
+    distinct: list[tuple[tuple[User, ...], ...]]
+
+
 class Context:
     """Everything a rule may read: the plan, the horizon ``[since, until)``, page history, time off
     and overrides, with every schedule rendered once and cached; ``now`` (the moment the plan
@@ -705,6 +716,31 @@ class Context:
         answers can be dictionary keys: each schedule's look-ups are bisected in one pass instead
         of one method call per point and target."""
         return self.levels_at_seconds(policy, [to_seconds(p) for p in points])
+
+    def level_table(self, policy: EscalationPolicy) -> LevelTable:
+        """The people on each level of ``policy`` from the horizon's start to the end of what its
+        schedules' look-ups rendered (past the horizon), between two changes of any of them:
+        worked out once per policy and run (:meth:`levels_at_seconds` at every change point), and
+        read by bisecting the change points (the escalation and page rules)."""
+
+        def compute() -> LevelTable:
+            schedules = policy_schedules(policy)
+            if schedules:
+                end = self.lookup(schedules[0]).hi
+                points = sorted(
+                    {self.lo}.union(*(self.lookup(sched).changes for sched in schedules))
+                )
+                points = points[: bisect.bisect_left(points, end)]
+            else:
+                end, points = self.hi, [self.lo]
+            index: dict[tuple[tuple[User, ...], ...], int] = {}
+            which = [
+                index.setdefault(levels, len(index))
+                for levels in self.levels_at_seconds(policy, points)
+            ]
+            return LevelTable([*points, end], which, list(index))
+
+        return self.memo(("level-table", policy.name), compute)
 
     def levels_at_seconds(
         self, policy: EscalationPolicy, times: Sequence[int]

@@ -55,11 +55,16 @@ class _Segments(NamedTuple):
 
 def _segments(ctx: Context, policy: EscalationPolicy) -> _Segments:
     def compute() -> _Segments:
-        points = ctx.change_seconds(policy)
-        levels = ctx.levels_at_seconds(policy, points)
-        index: dict[Levels, int] = {}
-        which = [index.setdefault(people, len(index)) for people in levels]
-        return _Segments(points, [*points[1:], ctx.hi], which, list(index))
+        table = ctx.level_table(policy)
+        n = bisect.bisect_left(table.points, ctx.hi)  # the change points inside the horizon
+        index: dict[int, int] = {}
+        which = [index.setdefault(w, len(index)) for w in table.which[:n]]
+        return _Segments(
+            table.points[:n],
+            [*table.points[1:n], ctx.hi],
+            which,
+            [table.distinct[w] for w in index],
+        )
 
     return ctx.memo(("segments", policy.name), compute)
 
@@ -237,18 +242,13 @@ def _segment_walk(
     longest = sum(r.delay_minutes for r in policy.rules) * (policy.num_loops + 1) * 60
     if not schedules or longest >= ctx.pad.total_seconds():
         return None
-    end = ctx.lookup(schedules[0]).hi
-    points = sorted({ctx.lo}.union(*(ctx.lookup(sched).changes for sched in schedules)))
-    points = points[bisect.bisect_left(points, ctx.lo) : bisect.bisect_left(points, end)]
-    found = ctx.levels_at_seconds(policy, points)
+    points, which, found = ctx.level_table(policy)
     numbers: dict[User, int] = {}
-    distinct = {
-        levels: tuple(
-            tuple(numbers.setdefault(p, len(numbers)) for p in people) for people in levels
-        )
-        for levels in dict.fromkeys(found)
-    }
-    table = list(map(distinct.__getitem__, found))
+    distinct = [
+        tuple(tuple(numbers.setdefault(p, len(numbers)) for p in people) for people in levels)
+        for levels in found
+    ]
+    table = list(map(distinct.__getitem__, which))
     levels = []
     for j, r in enumerate(policy.rules):
         # The next change of the level's own schedules after each change point (None: a level
@@ -263,7 +263,7 @@ def _segment_walk(
             }
         )
         following = (
-            [changes[i] for i in map(bisect.bisect_right, itertools.repeat(changes), points)]
+            [changes[i] for i in map(bisect.bisect_right, itertools.repeat(changes), points[:-1])]
             if changes
             else None
         )

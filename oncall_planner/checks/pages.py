@@ -3,7 +3,9 @@ checks could not attribute to anyone (reported, never dropped silently)."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -95,11 +97,10 @@ def _first_reached(ctx: Context, policy: EscalationPolicy) -> dict[dt.datetime, 
     def compute() -> dict[dt.datetime, User | None]:
         by_policy = ctx.memo("page-instants-by-policy", lambda: _instants_by_policy(ctx))
         ats = sorted({*by_policy.get(policy.name, ()), *by_policy.get(None, ())})
-        times = [to_seconds(at) for at in ats]
-        return {
-            at: next((p for people in levels for p in people), None)
-            for at, levels in zip(ats, ctx.levels_at_seconds(policy, times), strict=True)
-        }
+        points, which, distinct = ctx.level_table(policy)
+        first = [next((p for people in levels for p in people), None) for levels in distinct]
+        rows = map(bisect.bisect_right, itertools.repeat(points), map(to_seconds, ats))
+        return {at: first[which[k - 1]] for at, k in zip(ats, rows, strict=True)}
 
     return ctx.memo(("first-reached", policy.name), compute)
 

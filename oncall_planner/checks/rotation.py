@@ -41,7 +41,7 @@ from oncall_planner.render import (
     _minus,
     restriction_windows,
 )
-from oncall_planner.timeutil import DAY, clock, describe_duration, from_seconds
+from oncall_planner.timeutil import DAY, clock, describe_duration, from_seconds, to_seconds
 
 #: The longest window a full rotation cycle is rendered over; longer cycles use the horizon.
 MAX_CYCLE = dt.timedelta(days=732)
@@ -258,7 +258,7 @@ def partly_shadowed_layer(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
 
 
 def _alone(
-    ctx: Context, sched: Schedule, layer: Layer
+    ctx: Context, sched: Schedule, i: int, layer: Layer
 ) -> tuple[Interval, dict[User, dt.timedelta]] | None:
     """The layer rendered on its own over whole cycles from the horizon's start, at least as long
     as the horizon (just the horizon when a cycle is too long), and each user's time in it; once
@@ -269,11 +269,11 @@ def _alone(
     people yet. A layer that ended before the horizon is not looked at."""
     if layer.end is not None and layer.end <= ctx.since:
         return None
-    return ctx.memo(("alone", sched.name, id(layer)), lambda: _render_alone(ctx, sched, layer))
+    return ctx.memo(("alone", sched.name, id(layer)), lambda: _render_alone(ctx, sched, i, layer))
 
 
 def _render_alone(
-    ctx: Context, sched: Schedule, layer: Layer
+    ctx: Context, sched: Schedule, i: int, layer: Layer
 ) -> tuple[Interval, dict[User, dt.timedelta]]:
     cycle = dt.timedelta(seconds=layer_cycle(layer))
     horizon = ctx.until - ctx.since
@@ -282,17 +282,25 @@ def _render_alone(
     hi = lo + length
     alone = Schedule(sched.name, sched.time_zone, [attrs.evolve(layer, end=None)])
     # The layer's own pieces, as render(alone, lo, hi) would find them, without building its
-    # entries: its checks first (the same errors), then one layer in integer seconds.
+    # entries: its checks first (the same errors), then one layer in integer seconds. A layer
+    # that runs to the horizon's end has them in the horizon's render already (they do not
+    # depend on the window): only the stretch past the horizon is worked out.
     a, b = _check_window(lo, hi)
     _check_size(alone, a, b, 0)
-    ids = {u: n for n, u in enumerate(dict.fromkeys(layer.users))}
-    starts, ends, who = _Layer(
-        alone.layers[0], clock(sched.time_zone), "wall", a, b, [ids[u] for u in layer.users]
-    ).pieces()
+    kept = ctx.kept(sched)
+    ids = {u: n for n, u in enumerate(kept.users)}
+    order = [ids[u] for u in layer.users]
+    parts = []
+    if layer.end is None or to_seconds(layer.end) >= ctx.hi:
+        parts.append(_own(ctx, sched)[i])
+        a = max(a, ctx.hi)
+    if a < b:
+        parts.append(_Layer(alone.layers[0], clock(sched.time_zone), "wall", a, b, order).pieces())
     held = [0] * len(ids)
-    for s, e, n in zip(starts, ends, who, strict=True):
-        held[n] += e - s
-    return Interval(lo, hi), {u: dt.timedelta(seconds=held[n]) for u, n in ids.items()}
+    for starts, ends, who in parts:
+        for s, e, n in zip(starts, ends, who, strict=True):
+            held[n] += e - s
+    return Interval(lo, hi), {u: dt.timedelta(seconds=held[ids[u]]) for u in layer.users}
 
 
 @rule(
@@ -303,8 +311,8 @@ def _render_alone(
     "restrictions) over a full rotation cycle, so they are never on call.",
 )
 def starved_member(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    for sched, _, layer in iter_layers(ctx.plan, ctx.since):
-        found = _alone(ctx, sched, layer)
+    for sched, i, layer in iter_layers(ctx.plan, ctx.since):
+        found = _alone(ctx, sched, i, layer)
         if found is None:
             continue
         window, per = found
@@ -338,8 +346,8 @@ def starved_member(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     min_share_ratio=0.5,
 )
 def under_share_member(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    for sched, _, layer in iter_layers(ctx.plan, ctx.since):
-        found = _alone(ctx, sched, layer)
+    for sched, i, layer in iter_layers(ctx.plan, ctx.since):
+        found = _alone(ctx, sched, i, layer)
         if found is None:
             continue
         window, per = found

@@ -28,9 +28,13 @@ from oncall_planner.timeutil import to_seconds, zone
 def _attributed(ctx: Context) -> list[tuple[User | None, str]]:
     """For each page of :func:`_in_horizon`, in the same order: the plan's user it went to, or
     ``None`` and the reason (once per run, shared by the page rules)."""
-    return ctx.memo(
-        "pages-attributed", lambda: [_find_user(ctx, page) for page in _in_horizon(ctx)]
-    )
+
+    def compute() -> list[tuple[User | None, str]]:
+        directory = _Directory(ctx)
+        firsts: dict[str, dict[dt.datetime, User | None]] = {}
+        return [_find_user(ctx, page, directory, firsts) for page in _in_horizon(ctx)]
+
+    return ctx.memo("pages-attributed", compute)
 
 
 class _Directory:
@@ -59,8 +63,12 @@ class _Directory:
         return self.emails.get(key) or self.names.get(key)
 
 
-def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
-    directory = ctx.memo("page-directory", lambda: _Directory(ctx))
+def _find_user(
+    ctx: Context,
+    page: Page,
+    directory: _Directory,
+    firsts: dict[str, dict[dt.datetime, User | None]],
+) -> tuple[User | None, str]:
     if page.user is not None:
         user = directory.user(page.user)
         label = page.user.email if isinstance(page.user, User) else page.user
@@ -77,7 +85,9 @@ def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
         return None, "it names neither a user nor a policy, and the plan has several policies"
     # The first person the policy reaches: on a level that pages several people at once (a
     # shift-based schedule), the first in schedule order (docs/schedulev2.md says why).
-    first = _first_reached(ctx, policy)
+    first = firsts.get(policy.name)
+    if first is None:
+        first = firsts[policy.name] = _first_reached(ctx, policy)
     if page.at in first:
         person = first[page.at]
     else:
@@ -148,11 +158,16 @@ def _page_interval(page: Page) -> Interval:
 )
 def busy_shift(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     per: dict[tuple[User, int], list[Page]] = {}
-    for page, user in _counted(ctx, t):
-        i = ctx.stretch_index(user, page.at)
-        if i is not None:
-            per.setdefault((user, i), []).append(page)
     stretches = ctx.stretch_spans()
+    for page, user in _counted(ctx, t):
+        # The stretch holding the page (see Context.stretch_index), inline: once per page.
+        spans = stretches.get(user)
+        if not spans:
+            continue
+        at = to_seconds(page.at)
+        i = bisect.bisect_right(spans[0], at) - 1
+        if i >= 0 and at < spans[1][i]:
+            per.setdefault((user, i), []).append(page)
     for (user, i), pages in sorted(
         per.items(), key=lambda kv: (kv[0][0].email, stretches[kv[0][0]][0][kv[0][1]])
     ):

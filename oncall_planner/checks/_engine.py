@@ -465,9 +465,14 @@ class Lookup:
                 )
                 for f in finals
             ]
-        self.starts = [t for c in columns for t in c[0]]
-        self.ends = [t for c in columns for t in c[1]]
-        self.users = list(zip(itertools.chain.from_iterable(c[2] for c in columns)))
+        chain = itertools.chain.from_iterable
+        self.starts = list(chain(c[0] for c in columns))
+        self.ends = list(chain(c[1] for c in columns))
+        # One answer object per person object, so that equal answers are often the same object
+        # (Context.level_table tells answers apart by identity before equality).
+        users = list(chain(c[2] for c in columns))
+        answers = dict(zip(map(id, users), zip(users)))
+        self.users = list(map(answers.__getitem__, map(id, users)))
         self.lo, self.hi = to_seconds(finals[0].since), to_seconds(finals[-1].until)
         self.schedule = schedule
         self.overrides = overrides
@@ -733,12 +738,14 @@ class Context:
                 points = points[: bisect.bisect_left(points, end)]
             else:
                 end, points = self.hi, [self.lo]
+            rows = self.levels_at_seconds(policy, points)
+            # Rows made of the same objects are equal: they are told apart by the identities
+            # of their parts first (in C), and only one row of each kind is hashed by value.
+            keys = list(map(tuple, map(map, itertools.repeat(id), rows)))
+            sample = dict(zip(keys, rows))
             index: dict[tuple[tuple[User, ...], ...], int] = {}
-            which = [
-                index.setdefault(levels, len(index))
-                for levels in self.levels_at_seconds(policy, points)
-            ]
-            return LevelTable([*points, end], which, list(index))
+            number = {key: index.setdefault(sample[key], len(index)) for key in sample}
+            return LevelTable([*points, end], list(map(number.__getitem__, keys)), list(index))
 
         return self.memo(("level-table", policy.name), compute)
 
@@ -754,8 +761,12 @@ class Context:
                 else self.lookup(t.schedule).at_many(times)
                 for t in r.targets
             ]
+            column: list[tuple[User, ...]]
             if len(found) == 1:
-                columns.append([f if len(f) < 2 else tuple(dict.fromkeys(f)) for f in found[0]])
+                column = list(found[0])
+                if max(map(len, column), default=0) > 1:
+                    column = [f if len(f) < 2 else tuple(dict.fromkeys(f)) for f in column]
+                columns.append(column)
                 continue
             column = []
             for each in zip(*found, strict=True):

@@ -480,6 +480,7 @@ class Lookup:
         # A shift-based schedule's entries may overlap: the final schedules find everyone.
         self.finals = finals if any(f.concurrent for f in finals) else None
         self.bounds = [to_seconds(f.until) for f in finals]
+        self._between: list[tuple[User, ...]] | None = None
 
     def at_seconds(self, t: int) -> tuple[User, ...]:
         if not self.lo <= t < self.hi:
@@ -504,12 +505,14 @@ class Lookup:
             or not self.lo <= min(times) <= max(times) < self.hi
         ):
             return [self.at_seconds(t) for t in times]
-        ends, users, none = self.ends, self.users, ()
-        found = map(bisect.bisect_right, itertools.repeat(self.starts), times)
-        return [
-            users[i - 1] if i and t < ends[i - 1] else none
-            for i, t in zip(found, times, strict=True)
-        ]
+        if self._between is None:
+            # The answer from each change to the next: an entry's people from its start, nobody
+            # from an end that starts nothing (entries are disjoint), nobody before the first.
+            answers: dict[int, tuple[User, ...]] = dict.fromkeys(self.ends, ())
+            answers.update(zip(self.starts, self.users))
+            self._between = [(), *map(answers.get, self.changes, itertools.repeat(()))]
+        found = map(bisect.bisect_right, itertools.repeat(self.changes), times)
+        return list(map(self._between.__getitem__, found))
 
     def at_and_next(self, t: int) -> tuple[tuple[User, ...], int]:
         """:meth:`at_seconds` and :meth:`next_change` of ``t`` in one call (OCP304's sweep asks

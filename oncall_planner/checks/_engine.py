@@ -741,11 +741,11 @@ class Context:
                 points = points[: bisect.bisect_left(points, end)]
             else:
                 end, points = self.hi, [self.lo]
-            rows = self.levels_at_seconds(policy, points)
+            columns = self._level_columns(policy, points)
             # Rows made of the same objects are equal: they are told apart by the identities
             # of their parts first (in C), and only one row of each kind is hashed by value.
-            keys = list(map(tuple, map(map, itertools.repeat(id), rows)))
-            sample = dict(zip(keys, rows))
+            keys = list(zip(*[list(map(id, column)) for column in columns], strict=True))
+            sample = dict(zip(keys, zip(*columns, strict=True)))
             index: dict[tuple[tuple[User, ...], ...], int] = {}
             number = {key: index.setdefault(sample[key], len(index)) for key in sample}
             return LevelTable([*points, end], list(map(number.__getitem__, keys)), list(index))
@@ -756,6 +756,12 @@ class Context:
         self, policy: EscalationPolicy, times: Sequence[int]
     ) -> list[tuple[tuple[User, ...], ...]]:
         """:meth:`levels_at` at instants in POSIX seconds."""
+        return list(zip(*self._level_columns(policy, times), strict=True))
+
+    def _level_columns(
+        self, policy: EscalationPolicy, times: Sequence[int]
+    ) -> list[list[tuple[User, ...]]]:
+        """:meth:`levels_at_seconds` level by level: for each level, its people at each time."""
         columns: list[list[tuple[User, ...]]] = []
         for r in policy.rules:
             found = [
@@ -778,7 +784,7 @@ class Context:
                     people.extend(p for p in f if p not in people)
                 column.append(tuple(people))
             columns.append(column)
-        return list(zip(*columns, strict=True))
+        return columns
 
     def user_zone(self, user: User) -> str:
         """The person's own zone, else the zone of the first schedule (of either kind) that

@@ -11,10 +11,11 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncall_planner import render
+from oncall_planner import Page, render
 from oncall_planner import strategies as st_oc
 from oncall_planner.checks._engine import Context, merge, policy_schedules
 from oncall_planner.checks.escalation import _segment_walk, _segments, _sweep_walk
+from oncall_planner.checks.pages import _first_reached
 from oncall_planner.checks.rotation import (
     MAX_CYCLE,
     _above,
@@ -203,3 +204,18 @@ def test_entry_columns_are_the_entries_in_seconds(plan):
             assert list(zip(lookup.starts, lookup.ends, lookup.users, strict=True)) == [
                 (s, e, (u,)) for s, e, u in _triples(entries)
             ]
+
+
+@given(
+    st.one_of(st_oc.plans(), st_oc.mixed_plans()), st.lists(st_oc.instants(SINCE, 28), max_size=8)
+)
+def test_first_person_reached_is_the_same_with_or_without_the_level_table(plan, instants):
+    policy = plan.escalation_policies[0]
+    pages = tuple(Page(at, policy=policy.name) for at in instants)
+    without = Context(plan, SINCE, UNTIL, pages, {}, ())
+    found = _first_reached(without, policy)
+    assert not without.has(("level-table", policy.name))
+    with_table = Context(plan, SINCE, UNTIL, pages, {}, ())
+    with_table.level_table(policy)
+    assert _first_reached(with_table, policy) == found
+    assert set(found) == set(instants)

@@ -651,6 +651,10 @@ class Context:
             found = list(map(table.__getitem__, values))
         return found  # type: ignore[return-value]  # no None is left
 
+    def has(self, key: Hashable) -> bool:
+        """Whether :meth:`memo` has worked out ``key`` in this run."""
+        return key in self._memo
+
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per ``key`` for this run, shared by the rules that need it."""
         if key not in self._memo:

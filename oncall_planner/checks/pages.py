@@ -107,9 +107,17 @@ def _first_reached(ctx: Context, policy: EscalationPolicy) -> dict[dt.datetime, 
     def compute() -> dict[dt.datetime, User | None]:
         by_policy = ctx.memo("page-instants-by-policy", lambda: _instants_by_policy(ctx))
         ats = sorted({*by_policy.get(policy.name, ()), *by_policy.get(None, ())})
+        times = list(map(to_seconds, ats))
+        if not ctx.has(("level-table", policy.name)):
+            # Without the escalation rules, looking up the page instants costs less than
+            # building the policy's table of every change point.
+            return {
+                at: next((p for people in levels for p in people), None)
+                for at, levels in zip(ats, ctx.levels_at_seconds(policy, times), strict=True)
+            }
         points, which, distinct = ctx.level_table(policy)
         first = [next((p for people in levels for p in people), None) for levels in distinct]
-        rows = map(bisect.bisect_right, itertools.repeat(points), map(to_seconds, ats))
+        rows = map(bisect.bisect_right, itertools.repeat(points), times)
         return {at: first[which[k - 1]] for at, k in zip(ats, rows, strict=True)}
 
     return ctx.memo(("first-reached", policy.name), compute)

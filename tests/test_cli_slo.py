@@ -192,3 +192,26 @@ def test_a_spec_with_many_slos_is_named_in_a_short_message(
                            *extra)  # fmt: skip
         (line,) = err.splitlines()
         assert code == 2 and "'slo-0'" in line and "and 290 more" in line and len(line) < 400
+
+
+def test_slo_rules_refuses_an_interval_longer_than_the_shortest_window(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "slo", "rules", SPEC, "--interval", "100000d")
+    assert (code, out) == (2, "")
+    assert "interval 100000d is longer than the shortest alert window (5m)" in err
+    assert err.count("\n") == 1
+    code, out, _ = run(capsys, "slo", "rules", SPEC, "--interval", "5m")
+    assert code == 0 and "interval: 300s" in out
+
+
+@pytest.mark.parametrize("interval", [0, -60, True, 1.5])
+def test_rules_document_refuses_an_interval_that_is_no_number_of_seconds(interval: object) -> None:
+    from oncall_planner.emit.prometheus_rules import rules_document
+    from oncall_planner.errors import ValidationError
+    from oncall_planner.ingest.slo import load_slo_spec
+    from oncall_planner.slo import alert_rules
+
+    rules = alert_rules(load_slo_spec(SPEC))
+    with pytest.raises(ValidationError, match="interval must be a positive number of seconds"):
+        rules_document(rules, interval=interval)  # type: ignore[arg-type]

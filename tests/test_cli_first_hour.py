@@ -77,7 +77,8 @@ def test_an_argument_error_is_the_only_thing_printed(
 ) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
-    assert len(err.splitlines()) == 1 and err.startswith(f"oncall-planner {argv[0]}: error: ")
+    command = " ".join(argv[:2]) if argv[0] in ("overrides", "slo") else argv[0]
+    assert len(err.splitlines()) == 1 and err.startswith(f"oncall-planner {command}: error: ")
     assert message in err
     assert "note:" not in err and "placeholder" not in err
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from oncall_planner.cli._common import PROG, Subparsers, UsageError, add_command, add_output, output
+from oncall_planner.cli._common import Subparsers, UsageError, add_command, add_output, output
 
 
 def register(sub: Subparsers) -> argparse.ArgumentParser:
@@ -38,7 +38,6 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
         "(default: Prometheus's global one)",
     )
     add_output(rules)
-    rules.set_defaults(prog=f"{PROG} slo rules")
     return p
 
 

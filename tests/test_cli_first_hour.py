@@ -46,6 +46,11 @@ BAD_ARGUMENTS = [
     (["render", SEED, "--at", "noon"], "--at: invalid timestamp 'noon'"),
     (["render", SEED, "--var", "novalue"], "--var must look like NAME=VALUE"),
     (["check", SEED, "--pages-tz", "Etc/UTC"], "--pages-tz needs --pages"),
+    (
+        ["check", SEED, "--var-file", "/nonexistent/x.tfvars"],
+        "--var-file /nonexistent/x.tfvars: no such",
+    ),
+    (["render", SEED, "--var-file", str(DATA)], "--var-file " + str(DATA) + ": not a regular file"),
     (["check", SEED, "--pages", "/nonexistent/incidents.csv"], "/incidents.csv: no such file"),
     (["check", SEED, "--pages", str(DATA)], "not a regular file (a folder, pipe or device)"),
     (["check", SEED, "--pages", SEED, "--pages-tz", "CET"], "--pages-tz: time_zone must be"),

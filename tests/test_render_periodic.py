@@ -10,6 +10,7 @@ end inside the window, a short window) it says so and the general path renders.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from oncall_planner import Layer, Override, Restriction, Schedule, User, render
+from oncall_planner.render import Entry, FinalSchedule, Interval
 from oncall_planner.timeutil import to_seconds
 
 R = importlib.import_module("oncall_planner.render")
@@ -47,7 +49,7 @@ def both(
     until: dt.datetime,
     overrides: tuple[Override, ...] = (),
     mode: str = "wall",
-) -> tuple[R.FinalSchedule, R.FinalSchedule]:
+) -> tuple[FinalSchedule, FinalSchedule]:
     return (
         render(schedule, since, until, overrides, mode),  # type: ignore[arg-type]
         R._render_layers(schedule, since, until, overrides, mode, periodic=False),
@@ -56,18 +58,24 @@ def both(
 
 def took_periodic(schedule: Schedule, since: dt.datetime, until: dt.datetime) -> bool:
     """Whether :func:`render` answers from one period (the general path is not asked)."""
-    final = render(schedule, since, until)
+    return periodic_final(render(schedule, since, until)) is not None
+
+
+def periodic_final(final: FinalSchedule) -> object:
+    """What the periodic path makes of the job ``final`` was rendered from (``None``: it
+    stands aside)."""
     parts = final._parts
-    return R._periodic_final(parts.job, list(parts.users)) is not None
+    assert isinstance(parts, R._LayerParts)
+    return R._periodic_final(parts.job, list(parts.users))
 
 
-def assert_same(fast: R.FinalSchedule, general: R.FinalSchedule) -> None:
+def assert_same(fast: FinalSchedule, general: FinalSchedule) -> None:
     assert fast == general
     assert fast.entries == general.entries
-    assert [type(e) for e in fast.entries] == [R.Entry] * len(general.entries)
+    assert [type(e) for e in fast.entries] == [Entry] * len(general.entries)
     assert [repr(e) for e in fast.entries] == [repr(e) for e in general.entries]
     assert fast.gaps == general.gaps
-    assert [type(g) for g in fast.gaps] == [R.Interval] * len(general.gaps)
+    assert [type(g) for g in fast.gaps] == [Interval] * len(general.gaps)
     assert fast.coverage == general.coverage
     assert fast.layers == general.layers
     assert fast.visible == general.visible
@@ -75,8 +83,10 @@ def assert_same(fast: R.FinalSchedule, general: R.FinalSchedule) -> None:
     assert fast.hours_by_user() == general.hours_by_user()
 
 
-def local(zone: str, *args: int, fold: int = 0) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=ZoneInfo(zone), fold=fold)  # type: ignore[misc]
+def local(
+    zone: str, year: int, month: int, day: int, hour: int = 0, minute: int = 0, fold: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone), fold=fold)
 
 
 # --- random schedules -----------------------------------------------------------------------
@@ -332,7 +342,7 @@ def test_the_periodic_path_stands_aside_where_it_does_not_apply() -> None:
     assert_same(*both(schedule, since, until, (override,)))
     assert_same(*both(schedule, since, until, mode="elapsed"))
     final = render(schedule, since, until, mode="elapsed")
-    assert R._periodic_final(final._parts.job, list(final._parts.users)) is None
+    assert periodic_final(final) is None
     ends = daily_handoffs("America/New_York", "09:00", end=dt.datetime(2025, 6, 1, tzinfo=UTC))
     assert not took_periodic(ends, since, until)
     assert_same(*both(ends, since, until))
@@ -341,3 +351,18 @@ def test_the_periodic_path_stands_aside_where_it_does_not_apply() -> None:
     alone = daily_handoffs("America/New_York", "09:00", users=1)
     assert not took_periodic(alone, since, until)
     assert_same(*both(alone, since, until))
+
+
+def test_rendering_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """A render pauses the cyclic collector while it builds (no cycles, many objects) and
+    restores it: on if it was on, off if the caller had turned it off."""
+    schedule = daily_handoffs("America/New_York", "09:00")
+    assert gc.isenabled()
+    render(schedule, *YEAR)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render(schedule, *YEAR)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

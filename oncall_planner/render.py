@@ -714,9 +714,12 @@ def _periodic_final(
     )
     if closing:
         local.append(start + k1 * period)
+    # Two instants become one where both lie in one spring-forward gap (its end included): a
+    # piece or a gap would vanish, which the repeated period does not show.
+    for a, b in zclock.skipped(local[0], local[-1]):
+        if bisect.bisect_right(local, b) - bisect.bisect_left(local, a) > 1:
+            return None
     instants = zclock.from_local_sorted(local)
-    if not all(map(operator.lt, instants, instants[1:])):
-        return None  # a piece or a gap vanished in a spring-forward gap
     # Entry i runs from instants[first[i]] to the next instant; keep those that meet [lo, hi).
     stretch = closing and size == len(firsts)  # no gap anywhere: first[i] is i
     if stretch:

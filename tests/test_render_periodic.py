@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import importlib
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 from oncall_planner import Layer, Override, Restriction, Schedule, User, render
 from oncall_planner.render import Entry, FinalSchedule, Interval
-from oncall_planner.timeutil import to_seconds
+from oncall_planner.timeutil import clock, to_seconds
 
 R = importlib.import_module("oncall_planner.render")
 
@@ -366,3 +367,27 @@ def test_rendering_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_skipped_local_times_are_where_from_local_stands_still(zone: str) -> None:
+    """``ZoneClock.skipped`` finds every spring-forward gap of 2023-2026: ``from_local`` is one
+    instant on each (end included) and strictly increasing between them, checked minute by
+    minute around every change of offset."""
+    zclock = clock(zone)
+    lo = to_seconds(dt.datetime(2023, 1, 1, tzinfo=UTC))
+    hi = to_seconds(dt.datetime(2026, 12, 1, tzinfo=UTC))
+    gaps = zclock.skipped(lo, hi)
+    changes = [t for t in range(lo, hi, 3600) if zclock.offset(t) != zclock.offset(t + 3600)]
+    forward = [t for t in changes if zclock.offset(t + 3600) > zclock.offset(t)]
+    assert len(gaps) == len(forward)
+    for t in changes:
+        local0 = zclock.to_local(t) - 3 * 3600
+        values = [zclock.from_local(local0 + 60 * m) for m in range(6 * 60)]
+        for m, (x, y) in enumerate(itertools.pairwise(values)):
+            a = local0 + 60 * m
+            inside = any(g0 <= a and a + 60 <= g1 for g0, g1 in gaps)
+            assert (x == y) == inside
+    for a, b in gaps:
+        assert zclock.from_local(a) == zclock.from_local(b) == zclock.from_local((a + b) // 2)
+        assert zclock.from_local(a - 1) < zclock.from_local(a) < zclock.from_local(b + 1)

@@ -391,3 +391,40 @@ def test_skipped_local_times_are_where_from_local_stands_still(zone: str) -> Non
     for a, b in gaps:
         assert zclock.from_local(a) == zclock.from_local(b) == zclock.from_local((a + b) // 2)
         assert zclock.from_local(a - 1) < zclock.from_local(a) < zclock.from_local(b + 1)
+
+
+@given(
+    st.sampled_from(ZONES[:8]),
+    st.lists(
+        st.tuples(st.integers(3, 14), st.integers(1, 6)), min_size=1, max_size=3
+    ),  # restrictions: start in quarter hours from 00:45 to 03:30, 15 to 90 minutes long
+    st.lists(st.integers(0, 2), min_size=1, max_size=3),
+    st.sampled_from([1, 24, 7 * 24]),
+)
+def test_short_windows_around_the_changes_of_offset(
+    zone: str, limits: list[tuple[int, int]], roster: list[int], hours: int
+) -> None:
+    """Restriction windows of a quarter hour to an hour and a half near 02:00 over a whole year,
+    so both changes of offset are in every example: pieces and gaps that vanish in the skipped
+    hour (the general path answers) and ones that stretch in the repeated hour."""
+    restrictions = [
+        Restriction.daily(f"{q // 4:02d}:{q % 4 * 15:02d}", dt.timedelta(minutes=15 * d))
+        for q, d in limits
+    ]
+    anchor = local(zone, 2024, 11, 4, 2, 30)
+    schedule = Schedule(
+        "Nights",
+        zone,
+        [
+            Layer("Nights", [PEOPLE[i] for i in roster], anchor, dt.timedelta(hours=hours)),
+            Layer(
+                "Short",
+                [PEOPLE[3], PEOPLE[4]],
+                anchor,
+                dt.timedelta(days=1),
+                restrictions=restrictions,
+            ),
+        ],
+    )
+    event("periodic" if took_periodic(schedule, *YEAR) else "general")
+    assert_same(*both(schedule, *YEAR))

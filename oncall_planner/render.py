@@ -1290,6 +1290,21 @@ def render(
     return _render_layers(schedule, since, until, overrides, mode)
 
 
+class _Kept(NamedTuple):
+    """The integer pieces a layer-based render works out on its way to the final schedule, for
+    callers that read them right away (``check()``): the people (``users[i]`` is person ``i``),
+    the window ``[lo, hi)``, each layer's turn and restriction state (:class:`_Layer`, whose
+    ``pieces()`` are the layer's own pieces), the part of each layer that shows (the columns of
+    :attr:`FinalSchedule.visible`) and the overrides that show, joined (of ``.overrides``)."""
+
+    users: tuple[User, ...]
+    lo: int
+    hi: int
+    layers: list[_Layer]
+    visible: list[Columns]
+    overrides: tuple[Piece, ...]
+
+
 def _render_layers(
     schedule: object,
     since: dt.datetime,
@@ -1301,6 +1316,36 @@ def _render_layers(
 ) -> FinalSchedule:
     """:func:`render` of a layer-based schedule. ``periodic=False`` never takes the periodic
     path (:func:`_periodic_final`), so tests can hold the two to the same result."""
+    return _layered(schedule, since, until, overrides, mode, periodic=periodic)[0]
+
+
+def _render_layered(
+    schedule: Schedule,
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: Iterable[Override] | Iterable[ShiftOverride] = (),
+    mode: Mode = "wall",
+) -> tuple[FinalSchedule, _Kept]:
+    """:func:`render` of a layer-based schedule, with the integer pieces it was built from (which
+    the result does not keep: they were half its memory), so that a caller reading
+    ``.layers``/``.visible`` at once need not work them out again. The pieces are the general
+    path's: the periodic one never builds them for the whole window."""
+    final, kept = _layered(schedule, since, until, overrides, mode, periodic=False, keep=True)
+    assert kept is not None
+    return final, kept
+
+
+def _layered(
+    schedule: object,
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: object,
+    mode: object,
+    *,
+    periodic: bool,
+    keep: bool = False,
+) -> tuple[FinalSchedule, _Kept | None]:
+    """The body of :func:`_render_layers` and :func:`_render_layered`."""
     schedule = _check_schedule(schedule)
     lo, hi = _check_window(since, until)
     mode_ = _check_mode(mode)
@@ -1338,27 +1383,30 @@ def _render_layers(
     # of the layered benchmark), and left as the caller had it.
     collecting = gc.isenabled()
     gc.disable()
+    kept: _Kept | None = None
+    people, joined = tuple(users), tuple(_coalesce(override_pieces))
     try:
         found = _periodic_final(job, users) if periodic and not override_pieces else None
         if found is None:
-            visible = _visible(job.layers(), override_pieces, lo, hi)
+            layers = job.layers()
+            visible = _visible(layers, override_pieces, lo, hi)
+            if keep:
+                kept = _Kept(people, lo, hi, layers, visible[:], joined)
             visible.append(_columns(override_pieces))
             found = _final(_merge(visible), users, lo, hi)
     finally:
         if collecting:
             gc.enable()
     entries, gaps, covered = found
-
-    return FinalSchedule(
+    final = FinalSchedule(
         schedule=schedule,
         since=since,
         until=until,
         mode=mode_,
         entries=entries,
-        parts=_LayerParts(
-            job, tuple(users), tuple(_coalesce(override_pieces)), (gaps, covered / (hi - lo))
-        ),
+        parts=_LayerParts(job, people, joined, (gaps, covered / (hi - lo))),
     )
+    return final, kept
 
 
 def _narrowed(final: FinalSchedule, since: int, until: int) -> FinalSchedule:

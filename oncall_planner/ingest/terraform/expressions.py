@@ -239,6 +239,12 @@ class Evaluator:
             Parens: self._parens,
         }
 
+    def close(self) -> None:
+        """Drop the dispatch table (bound methods: a cycle through this evaluator) and the
+        functions (some hold the module that reads files); see ``World.close``."""
+        self._dispatch.clear()
+        self.functions.clear()
+
     def ev(self, node: Node, scope: Scope) -> Any:
         self.steps += 1
         if self.steps > MAX_STEPS:
@@ -429,14 +435,13 @@ class Evaluator:
             return True
         if not node.args:
             raise EvalError("try() needs at least one argument", node.where())
-        last: EvalError | None = None
+        last = ""  # the message, not the error: that would hold this frame in a cycle
         for arg in node.args:
             try:
                 return self.ev(arg, scope)
             except EvalError as exc:
-                last = exc
-        assert last is not None
-        raise EvalError(f"no argument of try() could be evaluated: {last.message}", node.where())
+                last = exc.message
+        raise EvalError(f"no argument of try() could be evaluated: {last}", node.where())
 
     # -- operators ---------------------------------------------------------------------------
 

@@ -214,19 +214,26 @@ class _InstanceValue(Lazy):
     __slots__ = ("instance",)
 
     def __init__(self, instance: Instance) -> None:
-        # Lazy.__init__ written out: one of these is made for every instance.
+        # Lazy.__init__ written out: one of these is made for every instance. Its methods are
+        # overridden rather than stored as bound methods, which would hold the value in a
+        # reference cycle with itself (see World.close).
         self.label = instance.address
-        self._names = self._written
-        self._compute = self._attribute
         self._cache = {}
         self._nameset = None
         self.instance = instance
 
-    def _written(self) -> list[str]:
+    def names(self) -> list[str]:
         return list(self.instance.block.attributes)
 
     def has(self, name: str) -> bool:
         return True
+
+    def get(self, name: str) -> Any:
+        cache = self._cache
+        if name in cache:
+            return cache[name]
+        value = cache[name] = self._attribute(name)
+        return value
 
     def _attribute(self, name: str) -> Any:
         inst = self.instance
@@ -263,6 +270,23 @@ class World:
         self.ev = Evaluator(dict(FUNCTIONS))
         self._parsed: dict[str, Parsed] = {}
         self.files: list[str] = []
+        #: Every module instance made, for :meth:`close`.
+        self.modules: list[ModuleInstance] = []
+
+    def close(self) -> None:
+        """Break the reference cycles evaluation forms (a module and its namespaces, an
+        instance and its value, the evaluator and its dispatch table), once the plan is built.
+
+        Without this, everything an import made in passing (blocks, nodes, instances, values:
+        about 300,000 objects for 1,000 teams) would stay in memory until Python's cyclic
+        collector found it, and that collection, 100 to 200 ms of CPU time, would fall on
+        whatever the program does next. With the cycles broken, it is freed by reference
+        counting when the import returns."""
+        for module in self.modules:
+            module.close()
+        self.modules.clear()
+        self._parsed.clear()
+        self.ev.close()
 
     def parsed(self, folder: Path) -> Parsed:
         key = os.path.realpath(folder)
@@ -283,6 +307,7 @@ class ModuleInstance:
         depth: int = 0,
     ) -> None:
         self.world = world
+        world.modules.append(self)
         self.parsed = parsed
         self.address = address
         self.inputs = inputs
@@ -314,6 +339,16 @@ class ModuleInstance:
         self.functions_checked = False
         for name, func in file_functions(self._read, self._list).items():
             world.ev.functions.setdefault(name, func)
+
+    def close(self) -> None:
+        """Drop everything this instance holds (see :meth:`World.close`): its resource instances
+        let go of their values, and the namespaces, scope and memo that refer back to it go."""
+        for made in self._values.values():
+            if not isinstance(made, Unknown):
+                for inst in made[1]:
+                    inst.value = None
+        self.scope.memo.clear()
+        self.__dict__.clear()
 
     # -- names -----------------------------------------------------------------------------------
 

@@ -302,7 +302,9 @@ class _Converter:
         self.src = src
         self.keys = keys
         self.at = 0
-        self._simple: dict[str, tuple[tuple[str, ...], str] | None] = {}
+        #: Each string holding ``${`` seen so far: ``(path, text)`` when it is exactly one
+        #: ``${a.b.c}`` reference, else None. In a plain block every such string is one.
+        self.simple: dict[str, tuple[tuple[str, ...], str] | None] = {}
 
     def take(self) -> int:
         """The offset of the next key written."""
@@ -341,7 +343,7 @@ class _Converter:
     def reference(self, value: str) -> tuple[tuple[str, ...], str] | None:
         """``(path, text)`` when ``value`` is exactly ``"${a.b.c}"`` (and ``a`` is no keyword),
         else None; remembered in the same table as :meth:`template` uses."""
-        known = self._simple.get(value, _UNSEEN)
+        known = self.simple.get(value, _UNSEEN)
         if known is _UNSEEN:
             if not value.startswith("${"):
                 return None
@@ -350,7 +352,7 @@ class _Converter:
             found = tuple(text.split(".")) if text else None
             if found and found[0] in _KEYWORDS:
                 return None  # left to the template parser, and not remembered, as template() does
-            known = self._simple[value] = (found, text) if found else None
+            known = self.simple[value] = (found, text) if found else None
         return known  # type: ignore[return-value]
 
     def plain(
@@ -365,10 +367,10 @@ class _Converter:
         other template): :meth:`body` then converts it as always."""
         at = first
         children: list[Block] = []
-        simple = self._simple
+        simple, not_plain_keys = self.simple, _NOT_PLAIN_KEYS
         for key, value in body.items():
             at += 1  # the index of the first key inside value
-            if key in _NOT_PLAIN_KEYS:
+            if key in not_plain_keys:
                 return None
             if key == "//":  # a comment (CDKTF's metadata): skipped, as body() skips it
                 inside = _keys_inside(value, 0)
@@ -429,16 +431,16 @@ class _Converter:
 
     def template(self, value: str, pos: int) -> Node:
         """A JSON string holding ``${`` or ``%{``."""
-        known = self._simple.get(value)
+        known = self.simple.get(value)
         if known is not None:  # a reference seen before: the common case
             return Traversal(known[0], self.src, pos, pos, known[1])
-        if value.startswith("${") and value not in self._simple:
+        if value.startswith("${") and value not in self.simple:
             m = _SIMPLE.match(value)
             text = m.group(1) if m else ""
             found = tuple(text.split(".")) if text else None
             if found and found[0] in _KEYWORDS:
                 return parse_template(Source(self.src.name, value))
-            self._simple[value] = (found, text) if found else None
+            self.simple[value] = (found, text) if found else None
             if found:
                 return Traversal(found, self.src, pos, pos, text)
         try:

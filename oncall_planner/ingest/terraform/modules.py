@@ -190,7 +190,7 @@ class Instance:
             return cache[name]
         ev = self.module.world.ev
         if kind is str and name != "id":
-            ref = block.conv.reference(value)
+            ref = block.conv.simple.get(value)  # a reference, as the block is plain
             if ref is not None:
                 found = ev.remembered(ref[0], ref[1], self.scope)
                 if found is not NOT_REMEMBERED:
@@ -201,7 +201,7 @@ class Instance:
         if name == "id":
             found = cache[name] = self.value._attribute(name)
             return found
-        found = ev.remembered_items(value, block.conv.reference, self.scope)
+        found = ev.remembered_items(value, block.conv.simple.get, self.scope)
         if found is NOT_REMEMBERED:
             found = ev.ev(block.argument(name), self.scope)
         cache[name] = found
@@ -256,7 +256,7 @@ class NestedObj:
         if kind is str:
             if "${" not in value and "%{" not in value:
                 return value
-            ref = block.conv.reference(value)
+            ref = block.conv.simple.get(value)  # a reference, as the block is plain
             if ref is not None:
                 found = ev.remembered(ref[0], ref[1], self.scope)
                 if found is not NOT_REMEMBERED:
@@ -264,7 +264,7 @@ class NestedObj:
             return ev.reference(block.argument(name), self.scope)  # type: ignore[arg-type]
         if kind is not list or not templated(value):
             return value
-        found = ev.remembered_items(value, block.conv.reference, self.scope)
+        found = ev.remembered_items(value, block.conv.simple.get, self.scope)
         if found is NOT_REMEMBERED:
             found = ev.ev(block.argument(name), self.scope)
         return found

@@ -330,7 +330,7 @@ def shifted_seed(tmp_path: Path) -> str:
 def test_diff_lists_who_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "diff", SEED, shifted_seed(tmp_path), *WINDOW, "-q")
     assert code == 0
-    assert "Schedule 'Checkout Team On-Call': 4 changes" in out
+    assert "Schedule 'Checkout Team On-Call' (America/New_York): 4 changes" in out
     assert "(48 h)  dave → carol" in out
 
 

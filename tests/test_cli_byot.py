@@ -197,7 +197,7 @@ def test_diff_of_two_versions_fits_80_columns(
     )
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "Schedule 'Payments Primary': 5 changes"
+    assert lines[0] == "Schedule 'Payments Primary' (Europe/Berlin): 5 changes"
     assert lines[1:3] == [
         "  Mon 2025-03-03 00:00 CET → Mon 2025-03-03 09:00 CET (9 h)",
         "      Bjørn Lindqvist → Chen Wei",

@@ -46,6 +46,11 @@ BAD_ARGUMENTS = [
     (["render", SEED, "--at", "noon"], "--at: invalid timestamp 'noon'"),
     (["render", SEED, "--var", "novalue"], "--var must look like NAME=VALUE"),
     (["check", SEED, "--pages-tz", "Etc/UTC"], "--pages-tz needs --pages"),
+    (
+        ["check", SEED, "--var-file", "/nonexistent/x.tfvars"],
+        "--var-file /nonexistent/x.tfvars: no such",
+    ),
+    (["render", SEED, "--var-file", str(DATA)], "--var-file " + str(DATA) + ": not a regular file"),
     (["check", SEED, "--pages", "/nonexistent/incidents.csv"], "/incidents.csv: no such file"),
     (["check", SEED, "--pages", str(DATA)], "not a regular file (a folder, pipe or device)"),
     (["check", SEED, "--pages", SEED, "--pages-tz", "CET"], "--pages-tz: time_zone must be"),
@@ -77,7 +82,8 @@ def test_an_argument_error_is_the_only_thing_printed(
 ) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
-    assert len(err.splitlines()) == 1 and err.startswith(f"oncall-planner {argv[0]}: error: ")
+    command = " ".join(argv[:2]) if argv[0] in ("overrides", "slo") else argv[0]
+    assert len(err.splitlines()) == 1 and err.startswith(f"oncall-planner {command}: error: ")
     assert message in err
     assert "note:" not in err and "placeholder" not in err
 

@@ -53,7 +53,7 @@ def test_slo_rules_on_a_bad_spec_is_one_line_and_exit_2(
     bad.write_text(Path(SPEC).read_text().replace("99.95%", "100%"), encoding="utf-8")
     code, out, err = run(capsys, "slo", "rules", str(bad))
     assert (code, out) == (2, "")
-    assert err.startswith(f"oncall-planner slo: error: {bad}: slos[0].target: '100%' leaves")
+    assert err.startswith(f"oncall-planner slo rules: error: {bad}: slos[0].target: '100%' leaves")
     assert err.count("\n") == 1
 
 
@@ -62,7 +62,7 @@ def test_slo_rules_on_a_folder_names_it_without_an_errno(
 ) -> None:
     code, out, err = run(capsys, "slo", "rules", str(tmp_path))
     assert (code, out) == (2, "")
-    assert err == f"oncall-planner slo: error: {tmp_path}: is a folder; name the file in it\n"
+    assert err == f"oncall-planner slo rules: error: {tmp_path}: is a folder; name the file in it\n"
 
 
 def test_slo_rules_on_a_csv_says_it_is_not_a_spec_without_quoting_it(
@@ -71,7 +71,7 @@ def test_slo_rules_on_a_csv_says_it_is_not_a_spec_without_quoting_it(
     code, out, err = run(capsys, "slo", "rules", HISTORY)
     assert (code, out) == (2, "")
     assert err == (
-        f"oncall-planner slo: error: {HISTORY}: not an SLO spec: the file is plain text, not a "
+        f"oncall-planner slo rules: error: {HISTORY}: not an SLO spec: the file is plain text, not a "
         "YAML mapping; expected the article's format (service, slos), OpenSLO v1 "
         "(apiVersion: openslo/v1) or Sloth (version: prometheus/v1)\n"
     )
@@ -192,3 +192,37 @@ def test_a_spec_with_many_slos_is_named_in_a_short_message(
                            *extra)  # fmt: skip
         (line,) = err.splitlines()
         assert code == 2 and "'slo-0'" in line and "and 290 more" in line and len(line) < 400
+
+
+def test_slo_rules_refuses_an_interval_longer_than_the_shortest_window(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "slo", "rules", SPEC, "--interval", "100000d")
+    assert (code, out) == (2, "")
+    assert "interval 100000d is longer than the shortest alert window (5m)" in err
+    assert err.count("\n") == 1
+    code, out, _ = run(capsys, "slo", "rules", SPEC, "--interval", "5m")
+    assert code == 0 and "interval: 300s" in out
+
+
+@pytest.mark.parametrize("interval", [0, -60, True, 1.5])
+def test_rules_document_refuses_an_interval_that_is_no_number_of_seconds(interval: object) -> None:
+    from oncall_planner.emit.prometheus_rules import rules_document
+    from oncall_planner.errors import ValidationError
+    from oncall_planner.ingest.slo import load_slo_spec
+    from oncall_planner.slo import alert_rules
+
+    rules = alert_rules(load_slo_spec(SPEC))
+    with pytest.raises(ValidationError, match="interval must be a positive number of seconds"):
+        rules_document(rules, interval=interval)  # type: ignore[arg-type]
+
+
+def test_errors_of_a_two_word_command_name_both_words_as_argparse_does(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _, _, ours = run(capsys, "slo", "rules", str(tmp_path))
+    with pytest.raises(SystemExit):
+        main(["slo", "rules", SPEC, "--no-such-option"])
+    argparse_err = capsys.readouterr().err
+    assert ours.startswith("oncall-planner slo rules: error: ")
+    assert "oncall-planner slo rules: error: " in argparse_err

@@ -187,3 +187,21 @@ def test_an_empty_pages_file_names_every_kind_it_could_have_been(capsys, tmp_pat
         f"oncall-planner health: error: {empty}: the file is empty; expected a PagerDuty export: "
         "incidents, log entries, alerts or Analytics as JSON, or the incidents report CSV\n"
     )
+
+
+def test_thousands_of_records_left_out_are_counted_not_listed_unless_verbose(capsys, tmp_path):
+    doc = json.loads((EX / "incidents.json").read_text(encoding="utf-8"))
+    doc["incidents"] += [dict(doc["incidents"][0]) for _ in range(500)]  # 500 duplicates
+    pages = tmp_path / "incidents.json"
+    pages.write_text(json.dumps(doc), encoding="utf-8")
+    window = [a for a in WINDOW if a != "-q"]
+    _, out, err = run(capsys, "health", PLAN, "--pages", pages, *window)
+    assert (
+        len(err.splitlines()) == 12 and err.splitlines()[-1] == "  ... and 490 more (-v lists each)"
+    )
+    assert sum(line.startswith("  left out") for line in out.splitlines()) == 20
+    assert "... and 480 more record(s) left out (the JSON and CSV reports list each)" in out
+    _, _, err = run(capsys, "health", PLAN, "--pages", pages, *window, "-v")
+    assert err.count("duplicate of incident 1") == 500
+    _, out, _ = run(capsys, "health", PLAN, "--pages", pages, *window, "--format", "json")
+    assert len(json.loads(out)["history"]["skipped"]) == 500

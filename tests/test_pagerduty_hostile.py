@@ -5,6 +5,7 @@ the schema does not allow. Each server is a real one on 127.0.0.1, started and s
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -626,3 +627,21 @@ def test_recording_twice_into_one_folder_keeps_the_first_recording(tmp_path: Pat
         PagerDutyClient(TOKEN, url, recorder=Recorder(folder)).get("/users")
     now = {p.name: p.read_bytes() for p in folder.iterdir()}
     assert len(now) == 2 and all(now[name] == body for name, body in first.items())
+
+
+def test_a_recording_never_writes_through_a_link_planted_at_its_next_name(tmp_path: Path) -> None:
+    from oncall_planner.errors import OnCallPlannerError
+    from oncall_planner.pagerduty_api.client import Recorder
+
+    folder = tmp_path / "rec"
+    folder.mkdir()
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    recorder = Recorder(folder)  # the folder is empty: the next file is 0001-...
+    (folder / "0001-GET-users.json").symlink_to(outside)
+    body = json.dumps({"users": [], "more": False}).encode()
+    with serve(answer(200, body)) as (url, _):
+        client = PagerDutyClient("tok", url, recorder=recorder, sleep=lambda s: None)
+        with pytest.raises(OnCallPlannerError, match="appeared while recording"):
+            client.get("/users")
+    assert outside.read_text(encoding="utf-8") == "keep me"

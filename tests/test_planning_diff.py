@@ -46,7 +46,26 @@ def test_membership_change_lists_each_changed_turn() -> None:
 def test_schedule_only_in_after_changes_from_nobody() -> None:
     other = Schedule("New", "America/New_York", [Layer("L", [ERIN], MONDAY, WEEK)])
     changes = diff(OnCallPlan([SCHEDULE]), OnCallPlan([SCHEDULE, other]), MONDAY, MONDAY + WEEK)
-    assert changes == (Change("New", MONDAY, MONDAY + WEEK, None, ERIN),)
+    assert changes == (Change("New", MONDAY, MONDAY + WEEK, None, ERIN, presence="after"),)
+    assert format_diff(changes).startswith("Schedule 'New' (new): 1 change\n")
+
+
+def test_schedule_only_in_before_says_removed_not_just_nobody() -> None:
+    other = Schedule("Old", "America/New_York", [Layer("L", [ERIN], MONDAY, WEEK)])
+    changes = diff(OnCallPlan([SCHEDULE, other]), OnCallPlan([SCHEDULE]), MONDAY, MONDAY + WEEK)
+    assert [c.presence for c in changes] == ["before"]
+    assert format_diff(changes).startswith("Schedule 'Old' (removed): 1 change\n")
+
+
+def test_format_diff_shows_each_schedule_in_its_own_zone_unless_tz_is_given() -> None:
+    tokyo = Schedule("Tokyo", "Asia/Tokyo", [Layer("L", [ERIN], MONDAY, WEEK)])
+    changes = diff(OnCallPlan([SCHEDULE]), OnCallPlan([SCHEDULE, tokyo]), MONDAY, MONDAY + WEEK)
+    zones = {"Ops": SCHEDULE.time_zone, "Tokyo": "Asia/Tokyo"}
+    text = format_diff(changes, zones=zones)
+    start = MONDAY.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%a %Y-%m-%d %H:%M")
+    assert text.startswith("Schedule 'Tokyo' (Asia/Tokyo) (new): 1 change\n")
+    assert f"  {start} JST" in text
+    assert "JST" not in format_diff(changes, "Etc/UTC", zones=zones)
 
 
 def test_overrides_on_each_side_are_rendered() -> None:

@@ -397,3 +397,30 @@ def test_openslo_occurrences_budget_is_read(tmp_path: Path) -> None:
     )
     (slo,) = load_slo_spec(write(tmp_path, text)).slos
     assert slo.objective == 0.99
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        "{duration: 1M, isRolling: false, calendar: {startTime: '2025-01-01 00:00:00', "
+        "timeZone: UTC}}",
+        "{duration: 28d, isRolling: false}",
+        "{duration: 28d, calendar: {startTime: '2025-01-01 00:00:00', timeZone: UTC}}",
+    ],
+)
+def test_openslo_calendar_windows_are_refused_not_read_as_rolling(
+    tmp_path: Path, window: str
+) -> None:
+    text = OPENSLO_GAUGE.format(counter="true", good="g", total="t", after="2m").replace(
+        "timeWindow: [{duration: 28d, isRolling: true}]", f"timeWindow: [{window}]"
+    )
+    with pytest.raises(InputReadError, match=r"timeWindow\[0\]\.isRolling: only rolling windows"):
+        load_slo_spec(write(tmp_path, text))
+
+
+def test_openslo_rolling_window_without_is_rolling_is_read(tmp_path: Path) -> None:
+    text = OPENSLO_GAUGE.format(counter="true", good="g", total="t", after="2m").replace(
+        "timeWindow: [{duration: 28d, isRolling: true}]", "timeWindow: [{duration: 30d}]"
+    )
+    (slo,) = load_slo_spec(write(tmp_path, text)).slos
+    assert slo.window == 30 * 86400

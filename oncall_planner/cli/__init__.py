@@ -105,17 +105,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # --help or --version could not be written
         say(f"{PROG}: error: {stdout_failed(exc)}")
         return 2
+    # Errors name the command as its usage line does: ``oncall-planner slo rules: error: ...``
+    # like argparse's own for that command, not ``oncall-planner slo``.
+    name = " ".join(filter(None, (PROG, args.command, getattr(args, "verb", None))))
     try:
         check_args(args)  # argument errors come first, before any input is read
         return int(args.func(args))
     except (UsageError, OnCallPlannerError) as exc:
-        say(f"{PROG} {args.command}: error: {exc}")
+        say(f"{name}: error: {exc}")
         return 2
     except RecursionError:  # a safety net: every reader refuses deep nesting on its own
-        say(f"{PROG} {args.command}: error: the input is nested too deeply to read")
+        say(f"{name}: error: the input is nested too deeply to read")
         return 2
     except OverflowError:  # a date beyond what datetime holds, however the input reached it
-        say(f"{PROG} {args.command}: error: a date is out of range; {YEARS}")
+        say(f"{name}: error: a date is out of range; {YEARS}")
         return 2
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -567,10 +567,13 @@ def time_options(parser: argparse.ArgumentParser) -> tuple[tuple[str, str], ...]
 def check_args(args: argparse.Namespace) -> None:
     """Refuse bad shared options before a command reads its input, so an argument error is the
     first and only thing printed: ``--var``, ``--tz``, ``--pages``/``--pages-tz``, every
-    ``TIME`` option, the window and ``-o``. ``main`` calls it before the command's ``run``;
+    ``TIME`` option, the window, ``--var-file`` and ``-o``. ``main`` calls it before the command's ``run``;
     what depends on the plan (a schedule's name, the default zone) is checked after reading it.
     """
     parse_vars(getattr(args, "var", ()))
+    for var_file in getattr(args, "var_file", None) or ():
+        if not Path(var_file).is_file():  # as --pages: an argument error, not an input one
+            raise UsageError(f"--var-file {var_file}: {why_not_a_file(var_file)}")
     tz = getattr(args, "tz", None)
     if tz is not None:
         try:

@@ -50,5 +50,7 @@ def run(args: argparse.Namespace) -> int:
         layered_overrides(load_overrides(args, args.before), before),
         layered_overrides(load_overrides(args, args.after), after),
     )
-    output(args, format_diff(changes, tz))
+    # Each schedule in its own zone, as render shows it, unless --tz names one for all.
+    zones = {s.name: s.time_zone for s in (*before.all_schedules, *after.all_schedules)}
+    output(args, format_diff(changes, args.tz and tz, zones=zones))
     return 1 if (args.exit_code and changes) else 0

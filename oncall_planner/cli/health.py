@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         args.history, severity_field=config.severity_field, time_zone=args.history_tz
     )
     if not args.quiet and (history.skipped or history.warnings):
-        say(history.summary())
+        say(history.summary(None if args.verbose else 10))
     if since is None and not (
         history.pages or history.log_entries or history.responders or history.analytics
     ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from oncall_planner.cli._common import PROG, Subparsers, UsageError, add_command, add_output, output
+from oncall_planner.cli._common import Subparsers, UsageError, add_command, add_output, output
 
 
 def register(sub: Subparsers) -> argparse.ArgumentParser:
@@ -24,15 +24,20 @@ def register(sub: Subparsers) -> argparse.ArgumentParser:
         "or the alerts the spec sets) as a Prometheus rule file that promtool check rules "
         "accepts.",
     )
-    rules.add_argument("spec", metavar="SPEC", help="SLO spec (YAML)")
+    rules.add_argument(
+        "spec",
+        metavar="SPEC",
+        help="SLO spec (YAML): the article's slo-definition.yaml, OpenSLO v1 or Sloth "
+        "prometheus/v1",
+    )
     rules.add_argument("--group", metavar="NAME", help="rule group name (default: from services)")
     rules.add_argument(
         "--interval",
         metavar="DURATION",
-        help="the group's evaluation interval, e.g. 1m (default: Prometheus's global one)",
+        help="the group's evaluation interval, e.g. 1m, at most the shortest alert window "
+        "(default: Prometheus's global one)",
     )
     add_output(rules)
-    rules.set_defaults(prog=f"{PROG} slo rules")
     return p
 
 

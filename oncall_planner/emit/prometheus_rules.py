@@ -14,7 +14,9 @@ from typing import Any
 
 import yaml
 
+from oncall_planner.errors import ValidationError
 from oncall_planner.slo.rules import AlertRule, group_name
+from oncall_planner.slo.spec import format_duration
 
 
 class _Dumper(yaml.SafeDumper):
@@ -36,9 +38,27 @@ def rules_document(
     items = tuple(rules)
     body: dict[str, Any] = {"name": group or group_name(items)}
     if interval is not None:
+        _check_interval(interval, items)
         body["interval"] = f"{interval}s"
     body["rules"] = [r.to_dict() for r in items]
     return {"groups": [body]}
+
+
+def _check_interval(interval: object, rules: tuple[AlertRule, ...]) -> None:
+    """An evaluation interval longer than the shortest window a rule looks back over would
+    leave the alert blind to most burns (and Prometheus would take it without a word)."""
+    if isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0:
+        raise ValidationError(f"interval must be a positive number of seconds, got {interval!r}")
+    windows = [
+        w for rule in rules for c in rule.conditions for w in (c.long, c.short) if w is not None
+    ]
+    if windows and interval > min(windows):
+        raise ValidationError(
+            f"interval {format_duration(interval)} is longer than the shortest alert window "
+            f"({format_duration(min(windows))}): the rules would be evaluated less often than "
+            "they look back, so most burns would never fire; give an interval of at most "
+            f"{format_duration(min(windows))}"
+        )
 
 
 def to_prometheus_rules(

@@ -356,8 +356,10 @@ class History:
         )
         return tuple(name for name, items in names if items)
 
-    def summary(self) -> str:
-        """One line per file kind read, and what was skipped: for the command line's stderr."""
+    def summary(self, shown: int | None = 10) -> str:
+        """One line per file kind read, and what was skipped: for the command line's stderr.
+        Only the first ``shown`` records left out are listed (``None``: all), then how many
+        more: a history that repeats itself thousands of times does not flood the terminal."""
         counts = [
             f"{len(self.pages)} incident(s)",
             f"{len(self.log_entries)} log entr{'y' if len(self.log_entries) == 1 else 'ies'}",
@@ -371,7 +373,10 @@ class History:
         text = f"read {', '.join(counts)} from {len(self.sources)} file(s)"
         if self.skipped:
             text += f", {len(self.skipped)} record(s) left out on purpose:"
-            text += "".join(f"\n  {s}" for s in self.skipped)
+            listed = self.skipped if shown is None else self.skipped[:shown]
+            text += "".join(f"\n  {s}" for s in listed)
+            if len(listed) < len(self.skipped):
+                text += f"\n  ... and {len(self.skipped) - len(listed)} more (-v lists each)"
         for warning in self.warnings:
             text += f"\nwarning: {warning}"
         return text

@@ -495,7 +495,16 @@ def _openslo(docs: Sequence[Mapping[str, Any]], file: str) -> SLOSpec:
         if len(windows) != 1:
             raise (spec_w / "timeWindow").error(f"must have one entry, has {len(windows)}")
         tw_w = spec_w / "timeWindow" / 0
-        window = _duration(_mapping(windows[0], tw_w), "duration", tw_w)
+        time_window = _mapping(windows[0], tw_w)
+        if time_window.get("isRolling", True) is not True or time_window.get("calendar"):
+            # a calendar window's budget resets at its start: the burn-rate alerts and the
+            # backtest assume a window that rolls, so reading it as one would change the SLO
+            raise (tw_w / "isRolling").error(
+                "only rolling windows are supported (isRolling: true, no calendar): the "
+                "burn-rate alerts spend the budget of a window that rolls, got "
+                f"isRolling: {_show(time_window.get('isRolling'))}"
+            )
+        window = _duration(time_window, "duration", tw_w)
         method = spec.get("budgetingMethod")
         if method is not None and method != "Occurrences":
             # a time-slice budget counts good minutes, not good requests: the burn-rate alerts

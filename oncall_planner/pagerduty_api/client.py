@@ -313,7 +313,15 @@ class Recorder:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             target = self.folder / f"{self.count:04d}-{method}-{slug}.json"
-            target.write_text(text, encoding="utf-8")
+            # "x": a new file or an error, never through a link or over a file that appeared
+            # since the folder was listed (O_CREAT | O_EXCL does not follow a symbolic link)
+            with target.open("x", encoding="utf-8") as handle:
+                handle.write(text)
+        except FileExistsError:
+            raise OnCallPlannerError(
+                f"--record {self.folder}: {target.name} appeared while recording (another "
+                "run writing the same folder, or a link); record into a folder of its own"
+            ) from None
         except OSError as error:
             raise OnCallPlannerError(
                 f"--record {self.folder}: cannot write: {error.strerror or error}"

@@ -43,13 +43,18 @@ def _users(value: Iterable[User]) -> tuple[User, ...]:
     return tuple(value)
 
 
+_PRESENCE = ("both", "before", "after")
+
+
 @attrs.frozen
 class Change:
     """Over ``[start, end)`` schedule ``schedule`` has ``before_people`` on call in the first plan
     and ``after_people`` in the second (empty: nobody, or the schedule does not exist in that
     plan), each in schedule order. A layer-based schedule has at most one person on call; a
     shift-based one may have several. ``before`` and ``after`` are the first of each (``None``
-    for nobody), which is everyone on a layer-based schedule."""
+    for nobody), which is everyone on a layer-based schedule. ``presence`` says whether the
+    schedule is in ``"both"`` plans, only ``"before"`` (removed) or only ``"after"`` (new), so
+    that "nobody" for a schedule that is gone can be told from a gap."""
 
     schedule: str
     start: dt.datetime
@@ -64,6 +69,7 @@ class Change:
         default=attrs.Factory(lambda self: _people_of(self.after), takes_self=True),
         converter=_users,
     )
+    presence: str = attrs.field(default="both", validator=attrs.validators.in_(_PRESENCE))
 
     @property
     def duration(self) -> dt.timedelta:
@@ -165,7 +171,8 @@ def diff(
     for name in names:
         left = _timeline(old.get(name), since, until, ob.get(name, ()), mode, options)
         right = _timeline(new.get(name), since, until, oa.get(name, ()), mode, options)
-        changes.extend(_compare(name, left, right))
+        presence = "both" if name in old and name in new else "before" if name in old else "after"
+        changes.extend(_compare(name, left, right, presence))
     return tuple(changes)
 
 
@@ -178,7 +185,7 @@ def _at(segments: list[Segment], i: int, t: int) -> tuple[int, tuple[User, ...]]
     return i, ()
 
 
-def _compare(name: str, left: list[Segment], right: list[Segment]) -> list[Change]:
+def _compare(name: str, left: list[Segment], right: list[Segment], presence: str) -> list[Change]:
     cuts = sorted({p for s, e, _ in left + right for p in (s, e)})
     out: list[tuple[int, int, tuple[User, ...], tuple[User, ...]]] = []
     i = j = 0
@@ -192,7 +199,7 @@ def _compare(name: str, left: list[Segment], right: list[Segment]) -> list[Chang
         else:
             out.append((a, b, u, v))
     return [
-        Change(name, from_seconds(a), from_seconds(b), _first(u), _first(v), u, v)
+        Change(name, from_seconds(a), from_seconds(b), _first(u), _first(v), u, v, presence)
         for a, b, u, v in out
     ]
 
@@ -214,15 +221,26 @@ def _hours(delta: dt.timedelta) -> str:
 
 
 def format_diff(
-    changes: Sequence[Change], tz: str | dt.tzinfo | None = None, *, width: int = 80
+    changes: Sequence[Change],
+    tz: str | dt.tzinfo | None = None,
+    *,
+    width: int = 80,
+    zones: Mapping[str, str] | None = None,
 ) -> str:
-    """The changes as text, grouped by schedule, times shown in ``tz`` (default UTC).
+    """The changes as text, grouped by schedule, times shown in ``tz``; without ``tz``, each
+    schedule's in its zone from ``zones`` (schedule name to zone name, also shown after the
+    name, as ``render`` does), else in UTC. A schedule in only one plan says so: ``(removed)``
+    or ``(new)`` after its name.
 
     One line per change: ``start → end (hours)  before → after``, ``nobody`` for nobody, and the
     names joined by commas where several people are on call at once. A change that does not fit in ``width`` columns puts ``before → after`` on a line of its own
     (cut with ``…`` if it still does not fit).
     """
     info = _tzinfo(tz)
+    if zones is not None and not isinstance(zones, Mapping):
+        raise ValidationError(
+            f"format_diff: zones must map schedule names to zones, got {type(zones).__name__}"
+        )
     if not changes:
         return "No changes: the same people are on call in both plans.\n"
     lines: list[str] = []
@@ -232,7 +250,16 @@ def format_diff(
             if current is not None:
                 lines.append("")
             count = sum(1 for c in changes if c.schedule == change.schedule)
-            lines.append(f"Schedule {change.schedule!r}: {count} change{'s' if count != 1 else ''}")
+            head = f"Schedule {change.schedule!r}"
+            if tz is None and zones is not None and change.schedule in zones:
+                shown_zone = check_time_zone(zones[change.schedule], "format_diff")
+                info = zone(shown_zone)
+                head += f" ({shown_zone})"
+            elif tz is None:
+                info = _tzinfo(None)
+            if change.presence != "both":
+                head += " (removed)" if change.presence == "before" else " (new)"
+            lines.append(f"{head}: {count} change{'s' if count != 1 else ''}")
             current = change.schedule
         start = change.start.astimezone(info).strftime("%a %Y-%m-%d %H:%M %Z")
         end = change.end.astimezone(info).strftime("%a %Y-%m-%d %H:%M %Z")

@@ -631,11 +631,19 @@ def _postmortem_lines(report: HealthReport) -> list[str]:
     return lines
 
 
+#: How many records left out the text, Markdown and HTML reports list one by one; the rest
+#: are counted (the JSON and CSV reports list every one).
+SHOWN_LEFT_OUT = 20
+
+
 def _history_lines(report: HealthReport) -> list[str]:
     lines = []
     history = report.history
-    for s in history.skipped:
+    for s in history.skipped[:SHOWN_LEFT_OUT]:
         lines.append(f"left out {s}")
+    more = len(history.skipped) - SHOWN_LEFT_OUT
+    if more > 0:
+        lines.append(f"... and {more} more record(s) left out (the JSON and CSV reports list each)")
     for w in history.warnings:
         lines.append(f"warning: {w}")
     for label, n in report.unattributed.items():

@@ -365,6 +365,10 @@ class Build:
         )
 
     def user(self, value: Any, obj: Obj, name: str) -> User:
+        if type(value) is Ref:  # a declared user, built already: the common case, first
+            done = self._built.get(getattr(value.target, "address", ""))
+            if type(done) is User and getattr(value.target, "type", None) == "pagerduty_user":
+                return done
         target = self._target(value, obj, name)
         if getattr(target, "type", None) == "pagerduty_user":  # a declared user: the common case
             user = self.referenced(target, obj, name)  # type: ignore[arg-type]

@@ -394,9 +394,7 @@ class _Converter:
                     ipos = kpos
                     if kind is list and item and at < count:
                         ipos = max(src.text.rfind("{", 0, keys[at]), 0)  # as brace() finds it
-                    child = JsonBlock(key, (), src, ipos, item, sub, self, at)
-                    child.blocks = made[1]
-                    children.append(child)
+                    children.append(JsonBlock(key, (), src, ipos, item, sub, self, at, made[1]))
                     at += made[0]
                 continue
             if kind is str:
@@ -515,8 +513,7 @@ class _Converter:
         ):
             made = self.plain(body, schema, self.at)
             if made is not None:  # read as written, its nodes made only when asked for
-                plain = JsonBlock(type_, labels, src, bpos, body, schema, self, self.at)
-                plain.blocks = made[1]
+                plain = JsonBlock(type_, labels, src, bpos, body, schema, self, self.at, made[1])
                 self.at += made[0]
                 return plain
         if not isinstance(body, dict):
@@ -623,10 +620,12 @@ class JsonBlock(Block):
         schema: dict[str, Any],
         conv: _Converter,
         first: int,
+        blocks: list[Block],
     ) -> None:
-        # Block.__init__ is not called: attributes and blocks are made when first read
+        # Block.__init__ is not called: the attributes are made when first read
         self.type, self.labels, self.src, self.pos = type_, labels, src, pos
         self.raw, self.schema, self.conv, self._first = raw, schema, conv, first
+        _BLOCKS_SLOT.__set__(self, blocks)
 
     def _layout(self) -> Iterator[tuple[str, Any, int, int]]:
         """Each key with its value, its offset and the index of the first key inside it."""
@@ -682,7 +681,7 @@ class JsonBlock(Block):
 
     @property
     def blocks(self) -> list[Block]:
-        made: list[Block] = _BLOCKS_SLOT.__get__(self, JsonBlock)  # set by _Converter.plain
+        made: list[Block] = _BLOCKS_SLOT.__get__(self, JsonBlock)  # set when made
         return made
 
     @blocks.setter

@@ -154,6 +154,9 @@ class Instance:
     def get(self, name: str) -> Any:
         block = self.block
         if type(block) is JsonBlock and name not in _META_ARGUMENTS:
+            value = block.raw.get(name)
+            if type(value) is str and "${" not in value and "%{" not in value:
+                return value  # a literal string (never a nested block's key in a plain block)
             return self._get_plain(block, name)
         attr = block.attributes.get(name)
         if attr is None:
@@ -235,6 +238,9 @@ class NestedObj:
     def get(self, name: str) -> Any:
         block = self.block
         if type(block) is JsonBlock:
+            value = block.raw.get(name)
+            if type(value) is str and "${" not in value and "%{" not in value:
+                return value  # a literal string (never a nested block's key in a plain block)
             return self._get_plain(block, name)
         attr = block.attributes.get(name)
         if attr is None:

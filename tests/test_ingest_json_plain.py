@@ -247,3 +247,33 @@ def test_reading_plain_blocks_counts_the_evaluation_steps_converting_at_once_cou
     monkeypatch.setattr(jsonsyntax, "READ_PLAIN", False)
     import_terraform(path)
     assert made[-1].steps == plain_steps > 20
+
+
+def test_a_comment_is_no_argument_of_a_plain_block(tmp_path: Path) -> None:
+    from oncall_planner.ingest.terraform.modules import Instance, ModuleInstance, Parsed, World
+
+    text = json.dumps(
+        {
+            "resource": {
+                "pagerduty_schedule": {
+                    "s": {"//": "a note", "name": "S", "layer": [{"//": "x", "name": "L"}]}
+                }
+            }
+        }
+    )
+    blocks = blocks_from_document(json.loads(text), Source("x.tf.json", text))
+    assert type(blocks[0]) is JsonBlock
+    world = World(tmp_path, lambda *a: None)
+    module = ModuleInstance(world, Parsed(tmp_path, blocks, ["x.tf.json"]), "", {})
+    (instance,) = module.instances("managed", "pagerduty_schedule", "s")
+    assert isinstance(instance, Instance)
+    (layer,) = instance.blocks("layer")
+    # as converting at once reads them: a "//" key is a comment, not an argument
+    assert (instance.get("//"), instance.has("//"), layer.get("//"), layer.has("//")) == (
+        None,
+        False,
+        None,
+        False,
+    )
+    assert (instance.get("name"), layer.get("name")) == ("S", "L")
+    world.close()

@@ -155,7 +155,7 @@ class Instance:
         block = self.block
         if type(block) is JsonBlock and name not in _META_ARGUMENTS:
             value = block.raw.get(name)
-            if type(value) is str and "${" not in value and "%{" not in value:
+            if type(value) is str and "${" not in value and "%{" not in value and name != "//":
                 return value  # a literal string (never a nested block's key in a plain block)
             return self._get_plain(block, name)
         attr = block.attributes.get(name)
@@ -239,7 +239,7 @@ class NestedObj:
         block = self.block
         if type(block) is JsonBlock:
             value = block.raw.get(name)
-            if type(value) is str and "${" not in value and "%{" not in value:
+            if type(value) is str and "${" not in value and "%{" not in value and name != "//":
                 return value  # a literal string (never a nested block's key in a plain block)
             return self._get_plain(block, name)
         attr = block.attributes.get(name)

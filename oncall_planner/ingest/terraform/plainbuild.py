@@ -166,9 +166,9 @@ def plain_data_user(obj: Any, ctx: Build) -> Any:
 # -- pagerduty_schedule -------------------------------------------------------------------------
 
 
-def _layer_ready(layer: Any, ctx: Build, memo: dict[str, Any]) -> int | None:
-    """The steps reading the layer's users counts, when the general ``_layer`` would take its
-    common path on it; else None."""
+def _layer_ready(layer: Any, ctx: Build, memo: dict[str, Any]) -> tuple[list[User], int] | None:
+    """The users of the layer and the steps reading them counts, when the general ``_layer``
+    would take its common path on it; else None."""
     if type(layer) is not JsonBlock or layer.type != "layer" or layer.blocks:
         return None  # restrictions are left to the general builder
     raw = layer.raw
@@ -180,16 +180,27 @@ def _layer_ready(layer: Any, ctx: Build, memo: dict[str, Any]) -> int | None:
         and _whole(raw.get("rotation_turn_length_seconds"), 3600, 31_536_000)
     ):
         return None
-    users = raw.get("users")
-    if type(users) is not list or not users:
+    items = raw.get("users")
+    if type(items) is not list or not items:
         return None
+    # _remembered and _built_user for each item, written out: the loop the import runs most
+    simple, built = layer.conv.simple, ctx._built
     steps = 1  # the tuple
-    for item in users:
-        found = _remembered(layer, item, memo)
-        if found is None or _built_user(ctx, found[0]) is None:
+    users = []
+    for item in items:
+        ref = simple.get(item) if type(item) is str else None
+        if ref is None:
             return None
-        steps += found[1]
-    return steps
+        value = memo.get(ref[1])
+        if type(value) is not Ref:
+            return None
+        target = value.target
+        done = built.get(getattr(target, "address", ""))
+        if type(done) is not User or getattr(target, "type", None) != "pagerduty_user":
+            return None
+        users.append(done)
+        steps += len(ref[0])
+    return users, steps
 
 
 def _timestamp(
@@ -230,13 +241,13 @@ def plain_schedule(obj: Any, ctx: Build) -> Any:
         return None
     memo = scope.memo
     total = 0
-    counts = []
+    ready = []
     for layer in layers_blocks:
-        steps = _layer_ready(layer, ctx, memo)
-        if steps is None:
+        found = _layer_ready(layer, ctx, memo)
+        if found is None:
             return None
-        counts.append(steps)
-        total += steps
+        ready.append(found)
+        total += found[1]
     ev = obj.module.world.ev
     if ev.steps + total > MAX_STEPS:
         return None
@@ -246,13 +257,12 @@ def plain_schedule(obj: Any, ctx: Build) -> Any:
     except ValidationError as exc:
         raise InputReadError(f"{obj.where('time_zone')}: {obj.address}: {exc}") from None
     layers = []
-    for index, (layer, steps) in enumerate(zip(layers_blocks, counts)):
+    for index, (layer, (users, steps)) in enumerate(zip(layers_blocks, ready)):
         lraw = layer.raw
         start: Any = _timestamp(ctx, layer, "start", tz, obj, index)
         virtual = _timestamp(ctx, layer, "rotation_virtual_start", tz, obj, index)
         end = _timestamp(ctx, layer, "end", tz, obj, index)
         ev.steps += steps
-        users = [_built_user(ctx, memo[layer.conv.simple[u][1]]) for u in lraw["users"]]
         try:
             made = Layer(
                 lraw.get("name") or f"Layer {index + 1}",

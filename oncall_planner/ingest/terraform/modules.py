@@ -522,7 +522,7 @@ class ModuleInstance:
     def instances(self, mode: str, rtype: str, name: str) -> list[Instance] | Unknown:
         """The instances of one resource or data block (memoised)."""
         key = (mode, rtype, name)
-        result = self._values.get(key)
+        result: Any = self._values.get(key)
         if result is None:
             block = self.parsed.resources[key]
             if type(block) is JsonBlock:  # one instance: _expand's common case, written out

@@ -530,7 +530,7 @@ class ModuleInstance:
                 result = self._values[key] = (inst.value, [inst])
             else:
                 result = self._values[key] = self._expand(mode, rtype, name)
-        return result[1] if type(result) is tuple else result
+        return result[1] if type(result) is tuple else result  # type: ignore[no-any-return]
 
     def _expand(self, mode: str, rtype: str, name: str) -> Any:
         block = self.parsed.resources[(mode, rtype, name)]

@@ -20,8 +20,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import gc
 import heapq
 import itertools
+import math
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
@@ -576,6 +578,205 @@ def _final(
 _ONES = itertools.repeat(1)
 
 
+#: The periodic path repeats a period of at most this long (four years; a longer one is rare and
+#: the window would have to be twice as long for it to be worth it).
+_PERIOD_MAX = 4 * 365 * DAY
+
+
+def _period(schedule: Schedule) -> int:
+    """The period of the layered schedule on the local clock, in seconds: every layer repeats
+    after ``len(users) * turn_length``, daily restrictions after a day, weekly ones after a
+    week, so the whole schedule repeats after the least common multiple of them all."""
+    period = 1
+    for layer in schedule.layers:
+        period = math.lcm(period, len(layer.users) * int(layer.turn_length.total_seconds()))
+        for r in layer.restrictions:
+            period = math.lcm(period, DAY if r.kind == "daily" else WEEK)
+    return period
+
+
+def _local_windows(restrictions: Sequence[Restriction], lo: int, hi: int) -> Spans:
+    """:func:`_windows` on the local clock: ``lo`` and ``hi`` are local seconds and so are the
+    windows (no zone: a window is its local start to its local start plus its duration)."""
+    first_day = (lo - 8 * DAY) // DAY
+    last_day = hi // DAY + 1
+    starts: list[int] = []
+    ends: list[int] = []
+    for r in restrictions:
+        sod = r.start_time_of_day.hour * 3600 + r.start_time_of_day.minute * 60
+        dur = int(r.duration.total_seconds())
+        if r.kind == "daily":
+            day, step = first_day, DAY
+        else:
+            assert r.start_day_of_week is not None
+            day, step = first_day + (r.start_day_of_week - iso_weekday(first_day * DAY)) % 7, WEEK
+        local = range(day * DAY + sod, (last_day + 1) * DAY + sod, step)
+        starts += local
+        ends += range(local.start + dur, local.stop + dur, step)
+    return _spans(sorted(zip(starts, ends)), lo, hi)
+
+
+def _local_layer(layer: Layer, zclock: ZoneClock, lo: int, hi: int, ids: Sequence[int]) -> _Layer:
+    """A :class:`_Layer` over ``[lo, hi)`` on the local clock of ``zclock`` ("wall" mode, the
+    layer's dates ignored): turn ``k`` is ``[anchor + k * length, anchor + (k + 1) * length)``
+    in local seconds, with no zone arithmetic after the anchor's."""
+    length = int(layer.turn_length.total_seconds())
+    anchor = zclock.to_local(to_seconds(layer.rotation_virtual_start))
+    first = (lo - anchor) // length
+    last = (hi - 1 - anchor) // length
+    bounds = list(range(anchor + first * length, anchor + (last + 2) * length, length))
+    bounds[0], bounds[-1] = lo, hi
+    out = _Layer.__new__(_Layer)
+    out.lo, out.hi, out.ids, out.first, out.bounds = lo, hi, ids, first, bounds
+    out.windows = _local_windows(layer.restrictions, lo, hi) if layer.restrictions else None
+    n = len(ids)
+    out.simple = n > 1 and not any(ids[i] == ids[i - 1] for i in range(n))
+    return out
+
+
+def _periodic_final(
+    job: _LayerJob, users: Sequence[User]
+) -> tuple[tuple[Entry, ...], tuple[Interval, ...], int] | None:
+    """What :func:`_final` makes of the layers' pieces, worked out from one period on the local
+    clock, or ``None`` where this does not apply (the caller then renders as usual).
+
+    In ``"wall"`` mode every handoff and every restriction window's ends are local times mapped
+    to instants by one function, ``ZoneClock.from_local``, which never decreases. Precedence,
+    restriction and clipping take maxima and minima of ends, which such a function keeps, so the
+    schedule rendered on the local clock and then mapped is the schedule rendered in instants.
+    On the local clock it repeats with the period of :func:`_period`: this renders one period,
+    repeats it across the window with list operations, maps every instant in one
+    ``from_local_sorted`` and cuts the window in UTC. Where mapping makes two instants one (a
+    piece or a gap that lies in a spring-forward gap), the ordinary path answers instead.
+
+    Applies to "wall" mode without overrides, when every layer is in force over the whole
+    window and the window holds two periods at least (else rendering it all is as fast).
+    """
+    schedule, lo, hi, zclock = job.schedule, job.lo, job.hi, job.zclock
+    if job.mode != "wall":
+        return None
+    period = _period(schedule)
+    if period > _PERIOD_MAX or 2 * period > hi - lo:
+        return None
+    for layer in schedule.layers:
+        if to_seconds(layer.start) > lo or (layer.end is not None and to_seconds(layer.end) < hi):
+            return None
+    # One period on the local clock, from the window's start, joined.
+    base = zclock.to_local(lo)
+    layers = [
+        _local_layer(layer, zclock, base, base + period, ids)
+        for layer, ids in zip(schedule.layers, job.ids, strict=True)
+    ]
+    pieces = _coalesce(_merge(_visible(layers, (), base, base + period)))
+    if not pieces:
+        return (), (Interval(from_seconds(lo), from_seconds(hi)),), 0
+    if len(pieces) == 1:
+        if pieces[0][0] == base and pieces[0][1] == base + period:
+            return None  # one person around the clock: nowhere to start a period
+        pattern = pieces
+    else:
+        # Start the period where a piece starts that does not continue the one before it (the
+        # second piece: they were joined), so no entry crosses from one period to the next; the
+        # first piece moves to the end, joined to the last if they touch.
+        pattern = _coalesce(
+            [*pieces[1:], (pieces[0][0] + period, pieces[0][1] + period, pieces[0][2])]
+        )
+    # The pattern as distinct instants, where each entry starts among them, and its person.
+    start = pattern[0][0]
+    points: list[int] = []
+    firsts: list[int] = []
+    who: list[int] = []
+    last = None
+    for s, e, u in pattern:
+        if s != last:
+            points.append(s)
+        firsts.append(len(points) - 1)
+        points.append(e)
+        who.append(u)
+        last = e
+    closing = points[-1] == start + period  # the last entry ends where the next period starts
+    if closing:
+        points.pop()
+    # Repeat it over the window and a day either side (more than any change of offset) on the
+    # local clock, and map every instant at once.
+    k0 = (zclock.to_local(lo) - DAY - start) // period
+    k1 = -((start - zclock.to_local(hi) - DAY) // period)
+    count, size = k1 - k0, len(points)
+    repeat, add = itertools.repeat, operator.add
+    local = list(
+        map(
+            add,
+            points * count,
+            itertools.chain.from_iterable(
+                map(repeat, range(k0 * period, k1 * period, period), repeat(size, count))
+            ),
+        )
+    )
+    if closing:
+        local.append(start + k1 * period)
+    # Two instants become one where both lie in one spring-forward gap (its end included): a
+    # piece or a gap would vanish, which the repeated period does not show.
+    for a, b in zclock.skipped(local[0], local[-1]):
+        if bisect.bisect_right(local, b) - bisect.bisect_left(local, a) > 1:
+            return None
+    instants = zclock.from_local_sorted(local)
+    # Entry i runs from instants[first[i]] to the next instant; keep those that meet [lo, hi).
+    stretch = closing and size == len(firsts)  # no gap anywhere: first[i] is i
+    if stretch:
+        first: list[int] | range = range(len(instants) - 1)
+    else:
+        first = list(
+            map(
+                add,
+                firsts * count,
+                itertools.chain.from_iterable(
+                    map(repeat, range(0, count * size, size), repeat(len(firsts), count))
+                ),
+            )
+        )
+    e0 = bisect.bisect_left(first, bisect.bisect_right(instants, lo) - 1)
+    e1 = bisect.bisect_left(first, bisect.bisect_left(instants, hi))
+    if e0 >= e1:
+        return (), (Interval(from_seconds(lo), from_seconds(hi)),), 0
+    p0 = first[e0]
+    kept = instants[p0 : first[e1 - 1] + 2]
+    if kept[0] < lo:
+        kept[0] = lo
+    if kept[-1] > hi:
+        kept[-1] = hi
+    times = _datetimes(kept)
+    holders = ([users[u] for u in who] * (e1 // len(who) + 1))[e0:e1]
+    gaps: list[Interval] = []
+    gap_time = 0
+    if len(kept) == e1 - e0 + 1:  # one stretch: each entry ends where the next one starts
+        entries = tuple(
+            map(_tuple_new, repeat(Entry), zip(times, times[1:], holders, repeat(None)))
+        )
+    else:
+        at = first[e0:e1] if p0 == 0 else list(map(operator.sub, first[e0:e1], repeat(p0)))
+        after = list(map(add, at, _ONES))
+        starts = map(times.__getitem__, at)
+        ends = map(times.__getitem__, after)
+        entries = tuple(map(_tuple_new, repeat(Entry), zip(starts, ends, holders, repeat(None))))
+        apart = list(map(operator.lt, after, at[1:]))
+        gap_starts = list(itertools.compress(after, apart))
+        gap_ends = list(itertools.compress(at[1:], apart))
+        gaps = list(
+            map(
+                _new_interval,
+                map(times.__getitem__, gap_starts),
+                map(times.__getitem__, gap_ends),
+            )
+        )
+        gap_time = sum(map(kept.__getitem__, gap_ends)) - sum(map(kept.__getitem__, gap_starts))
+    covered = kept[-1] - kept[0] - gap_time
+    if kept[0] > lo:
+        gaps.insert(0, Interval(from_seconds(lo), times[0]))
+    if kept[-1] < hi:
+        gaps.append(Interval(times[-1], from_seconds(hi)))
+    return entries, tuple(gaps), covered
+
+
 class _Rotation:
     """Turn arithmetic of one layer in one mode: boundaries ``b_k`` and the turn holding an instant."""
 
@@ -1086,6 +1287,65 @@ def render(
         )
     if options is not None:
         _check_options(options, "render")
+    return _render_layers(schedule, since, until, overrides, mode)
+
+
+class _Kept(NamedTuple):
+    """The integer pieces a layer-based render works out on its way to the final schedule, for
+    callers that read them right away (``check()``): the people (``users[i]`` is person ``i``),
+    the window ``[lo, hi)``, each layer's turn and restriction state (:class:`_Layer`, whose
+    ``pieces()`` are the layer's own pieces), the part of each layer that shows (the columns of
+    :attr:`FinalSchedule.visible`) and the overrides that show, joined (of ``.overrides``)."""
+
+    users: tuple[User, ...]
+    lo: int
+    hi: int
+    layers: list[_Layer]
+    visible: list[Columns]
+    overrides: tuple[Piece, ...]
+
+
+def _render_layers(
+    schedule: object,
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: object,
+    mode: object,
+    *,
+    periodic: bool = True,
+) -> FinalSchedule:
+    """:func:`render` of a layer-based schedule. ``periodic=False`` never takes the periodic
+    path (:func:`_periodic_final`), so tests can hold the two to the same result."""
+    return _layered(schedule, since, until, overrides, mode, periodic=periodic)[0]
+
+
+def _render_layered(
+    schedule: Schedule,
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: Iterable[Override] | Iterable[ShiftOverride] = (),
+    mode: Mode = "wall",
+) -> tuple[FinalSchedule, _Kept]:
+    """:func:`render` of a layer-based schedule, with the integer pieces it was built from (which
+    the result does not keep: they were half its memory), so that a caller reading
+    ``.layers``/``.visible`` at once need not work them out again. The pieces are the general
+    path's: the periodic one never builds them for the whole window."""
+    final, kept = _layered(schedule, since, until, overrides, mode, periodic=False, keep=True)
+    assert kept is not None
+    return final, kept
+
+
+def _layered(
+    schedule: object,
+    since: dt.datetime,
+    until: dt.datetime,
+    overrides: object,
+    mode: object,
+    *,
+    periodic: bool,
+    keep: bool = False,
+) -> tuple[FinalSchedule, _Kept | None]:
+    """The body of :func:`_render_layers` and :func:`_render_layered`."""
     schedule = _check_schedule(schedule)
     lo, hi = _check_window(since, until)
     mode_ = _check_mode(mode)
@@ -1118,20 +1378,35 @@ def render(
         hi,
         [[uid(u) for u in layer.users] for layer in schedule.layers],
     )
-    visible = _visible(job.layers(), override_pieces, lo, hi)
-    visible.append(_columns(override_pieces))
-    entries, gaps, covered = _final(_merge(visible), users, lo, hi)
-
-    return FinalSchedule(
+    # A render makes about a thousand objects per schedule-year and no reference cycles: the
+    # cyclic garbage collector is paused while it does (the passes they set off were about 5%
+    # of the layered benchmark), and left as the caller had it.
+    collecting = gc.isenabled()
+    gc.disable()
+    kept: _Kept | None = None
+    people, joined = tuple(users), tuple(_coalesce(override_pieces))
+    try:
+        found = _periodic_final(job, users) if periodic and not override_pieces else None
+        if found is None:
+            layers = job.layers()
+            visible = _visible(layers, override_pieces, lo, hi)
+            if keep:
+                kept = _Kept(people, lo, hi, layers, visible[:], joined)
+            visible.append(_columns(override_pieces))
+            found = _final(_merge(visible), users, lo, hi)
+    finally:
+        if collecting:
+            gc.enable()
+    entries, gaps, covered = found
+    final = FinalSchedule(
         schedule=schedule,
         since=since,
         until=until,
         mode=mode_,
         entries=entries,
-        parts=_LayerParts(
-            job, tuple(users), tuple(_coalesce(override_pieces)), (gaps, covered / (hi - lo))
-        ),
+        parts=_LayerParts(job, people, joined, (gaps, covered / (hi - lo))),
     )
+    return final, kept
 
 
 def _narrowed(final: FinalSchedule, since: int, until: int) -> FinalSchedule:

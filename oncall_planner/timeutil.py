@@ -627,6 +627,22 @@ class ZoneClock:
             return starts[j + 1]  # inside a gap: the instant the clocks jump
         return local - offsets[j]
 
+    def skipped(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The spring-forward gaps that meet the local times ``[lo, hi]``, as ``(a, b)``: the
+        local times from ``a`` to ``b``, both included, all map to one instant (the clocks jump
+        at ``b``), and :meth:`from_local` is strictly increasing everywhere else."""
+        self._ensure_range(lo, hi)
+        starts, offsets = self._starts, self._offsets
+        out: list[tuple[int, int]] = []
+        for j in range(max(bisect.bisect_left(self._local_starts, lo) - 1, 1), len(starts)):
+            a = starts[j] + offsets[j - 1]
+            if a > hi:
+                break
+            b = starts[j] + offsets[j]
+            if b > a and b >= lo:
+                out.append((a, b))
+        return out
+
     def from_local_sorted(self, locals_: list[int]) -> list[int]:
         """:meth:`from_local` of each of ``locals_``, which must be sorted.
 

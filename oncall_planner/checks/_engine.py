@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import gc
 import itertools
+import operator
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 import attrs
 
@@ -33,7 +35,17 @@ from oncall_planner.model import (
 )
 from oncall_planner.model.inputs import mixed_overrides_by_schedule, sequence_of
 from oncall_planner.pages import Page
-from oncall_planner.render import FinalSchedule, Interval, people_on_call_at, render
+from oncall_planner.render import (
+    Entry,
+    FinalSchedule,
+    Interval,
+    _datetimes,
+    _Kept,
+    _render_layered,
+    _seconds,
+    people_on_call_at,
+    render,
+)
 from oncall_planner.textutil import printable
 from oncall_planner.timeutil import check_instant, from_seconds, to_seconds, zone
 
@@ -375,6 +387,51 @@ def subtract(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval
     return tuple(out)
 
 
+#: Sorted, disjoint spans of POSIX seconds as two columns, starts and ends (as in the renderer).
+Spans = tuple[list[int], list[int]]
+
+
+def join(starts: Sequence[int], ends: Sequence[int]) -> Spans:
+    """:func:`merge` of sorted, disjoint, non-empty spans in integer seconds: touching ones join
+    (in C: a span starts a new one unless it starts where the one before it ends)."""
+    if not starts:
+        return [], []
+    new = list(map(operator.ne, starts[1:], ends[:-1]))
+    return (
+        [starts[0], *itertools.compress(starts[1:], new)],
+        [*itertools.compress(ends[:-1], new), ends[-1]],
+    )
+
+
+def union(pairs: Iterable[tuple[int, int]]) -> Spans:
+    """:func:`merge` of any spans ``(start, end)`` in integer seconds."""
+    starts: list[int] = []
+    ends: list[int] = []
+    ce = None
+    for s, e in sorted(pairs):
+        if e <= s:
+            continue
+        if ce is not None and s <= ce:
+            if e > ce:
+                ends[-1] = ce = e
+        else:
+            starts.append(s)
+            ends.append(e)
+            ce = e
+    return starts, ends
+
+
+def seconds(spans: Spans) -> int:
+    """The time ``spans`` cover, in seconds."""
+    return sum(spans[1]) - sum(spans[0])
+
+
+def intervals(spans: Spans) -> tuple[Interval, ...]:
+    """Spans in integer seconds as :class:`Interval` values (UTC), for a finding; the datetimes
+    are the renderer's (one object per instant, looked up rather than made)."""
+    return tuple(map(Interval, _datetimes(spans[0]), _datetimes(spans[1])))
+
+
 # --------------------------------------------------------------------------------------------
 # The context: the plan and horizon, with each schedule rendered once
 
@@ -395,13 +452,27 @@ class Lookup:
         finals: FinalSchedule | Sequence[FinalSchedule],
         schedule: Schedule | ShiftSchedule,
         overrides: Sequence[Override] | Sequence[ShiftOverride],
+        columns: Sequence[tuple[Sequence[int], Sequence[int], Sequence[User]]] | None = None,
     ) -> None:
         if isinstance(finals, FinalSchedule):
             finals = (finals,)
-        entries = [e for f in finals for e in f.entries]
-        self.starts = [to_seconds(e.start) for e in entries]
-        self.ends = [to_seconds(e.end) for e in entries]
-        self.users = [(e.user,) for e in entries]
+        if columns is None:  # each final's entries as columns (see Context.columns)
+            columns = [
+                (
+                    list(_seconds(map(_START, f.entries))),
+                    list(_seconds(map(_END, f.entries))),
+                    list(map(_USER, f.entries)),
+                )
+                for f in finals
+            ]
+        chain = itertools.chain.from_iterable
+        self.starts = list(chain(c[0] for c in columns))
+        self.ends = list(chain(c[1] for c in columns))
+        # One answer object per person object, so that equal answers are often the same object
+        # (Context.level_table tells answers apart by identity before equality).
+        users = list(chain(c[2] for c in columns))
+        answers = dict(zip(map(id, users), zip(users)))
+        self.users = list(map(answers.__getitem__, map(id, users)))
         self.lo, self.hi = to_seconds(finals[0].since), to_seconds(finals[-1].until)
         self.schedule = schedule
         self.overrides = overrides
@@ -409,6 +480,7 @@ class Lookup:
         # A shift-based schedule's entries may overlap: the final schedules find everyone.
         self.finals = finals if any(f.concurrent for f in finals) else None
         self.bounds = [to_seconds(f.until) for f in finals]
+        self._between: list[tuple[User, ...]] | None = None
 
     def at_seconds(self, t: int) -> tuple[User, ...]:
         if not self.lo <= t < self.hi:
@@ -433,12 +505,14 @@ class Lookup:
             or not self.lo <= min(times) <= max(times) < self.hi
         ):
             return [self.at_seconds(t) for t in times]
-        ends, users, none = self.ends, self.users, ()
-        found = map(bisect.bisect_right, itertools.repeat(self.starts), times)
-        return [
-            users[i - 1] if i and t < ends[i - 1] else none
-            for i, t in zip(found, times, strict=True)
-        ]
+        if self._between is None:
+            # The answer from each change to the next: an entry's people from its start, nobody
+            # from an end that starts nothing (entries are disjoint), nobody before the first.
+            answers: dict[int, tuple[User, ...]] = dict.fromkeys(self.ends, ())
+            answers.update(zip(self.starts, self.users))
+            self._between = [(), *map(answers.get, self.changes, itertools.repeat(()))]
+        found = map(bisect.bisect_right, itertools.repeat(self.changes), times)
+        return list(map(self._between.__getitem__, found))
 
     def at_and_next(self, t: int) -> tuple[tuple[User, ...], int]:
         """:meth:`at_seconds` and :meth:`next_change` of ``t`` in one call (OCP304's sweep asks
@@ -459,6 +533,17 @@ class Lookup:
         if not self.lo <= t < self.hi:
             return t + 60
         return self.changes[bisect.bisect_right(self.changes, t)]
+
+
+class LevelTable(NamedTuple):
+    """What :meth:`Context.level_table` returns: the change points (POSIX seconds, sorted, the
+    first the horizon's start, then the end of the table), and between ``points[k]`` and
+    ``points[k + 1]`` the people on each level, ``distinct[which[k]]`` (each different answer
+    once, since hashing a tuple of people hashes every person again)."""
+
+    points: list[int]
+    which: list[int]
+    distinct: list[tuple[tuple[User, ...], ...]]
 
 
 class Context:
@@ -495,6 +580,11 @@ class Context:
         self.overrides = overrides
         self.time_off = time_off
         self._finals: dict[str, FinalSchedule] = {}
+        self._kept: dict[str, _Kept] = {}
+        self._columns: dict[str, tuple[list[int], list[int], list[User]]] = {}
+        self._instant_table: dict[dt.datetime, int] = {}
+        #: The horizon in POSIX seconds (``since`` and ``until`` are whole minutes).
+        self.lo, self.hi = to_seconds(since), to_seconds(until)
         self._lookups: dict[str, Lookup] = {}
         self._memo: dict[Hashable, Any] = {}
         longest = max(
@@ -515,10 +605,55 @@ class Context:
     def final(self, schedule: Schedule | ShiftSchedule) -> FinalSchedule:
         """``schedule`` rendered over the horizon with its overrides."""
         if schedule.name not in self._finals:
-            self._finals[schedule.name] = render(
-                schedule, self.since, self.until, self.overrides.get(schedule.name, ())
-            )
+            overrides = self.overrides.get(schedule.name, ())
+            if isinstance(schedule, ShiftSchedule):
+                final = render(schedule, self.since, self.until, overrides)
+            else:
+                final, self._kept[schedule.name] = _render_layered(
+                    schedule, self.since, self.until, overrides
+                )
+            self._finals[schedule.name] = final
         return self._finals[schedule.name]
+
+    def kept(self, schedule: Schedule) -> _Kept:
+        """The integer pieces :meth:`final`'s render of a layer-based schedule was built from:
+        each layer's own pieces and the part of it that shows, without building
+        ``FinalSchedule.layers``/``.visible`` (or rendering again) for the rules that read them."""
+        self.final(schedule)
+        return self._kept[schedule.name]
+
+    def columns(
+        self, schedule: Schedule | ShiftSchedule
+    ) -> tuple[list[int], list[int], list[User]]:
+        """:meth:`final`'s entries as parallel columns: starts and ends in POSIX seconds, and
+        who; worked out once per schedule and run."""
+        found = self._columns.get(schedule.name)
+        if found is None:
+            found = self._columns[schedule.name] = self._entry_columns(self.final(schedule).entries)
+        return found
+
+    def _entry_columns(self, entries: Sequence[Entry]) -> tuple[list[int], list[int], list[User]]:
+        return (
+            self._instants(list(map(_START, entries))),
+            self._instants(list(map(_END, entries))),
+            list(map(_USER, entries)),
+        )
+
+    def _instants(self, values: list[dt.datetime]) -> list[int]:
+        """POSIX seconds of the renderer's datetimes, through a table by instant: the schedules
+        of an organisation share most instants (and the renderer most datetime objects, whose
+        hash is kept), and a look-up costs a sixth of ``datetime.timestamp``."""
+        table = self._instant_table
+        found = list(map(table.get, values))
+        if None in found:
+            missing = list(dict.fromkeys(itertools.compress(values, map(_IS_NONE, found))))
+            table.update(zip(missing, _seconds(missing)))
+            found = list(map(table.__getitem__, values))
+        return found  # type: ignore[return-value]  # no None is left
+
+    def has(self, key: Hashable) -> bool:
+        """Whether :meth:`memo` has worked out ``key`` in this run."""
+        return key in self._memo
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per ``key`` for this run, shared by the rules that need it."""
@@ -534,7 +669,12 @@ class Context:
         if schedule.name not in self._lookups:
             overrides = self.overrides.get(schedule.name, ())
             past = render(schedule, self.until, self.until + self.pad, overrides)
-            self._lookups[schedule.name] = Lookup([self.final(schedule), past], schedule, overrides)
+            self._lookups[schedule.name] = Lookup(
+                [self.final(schedule), past],
+                schedule,
+                overrides,
+                [self.columns(schedule), self._entry_columns(past.entries)],
+            )
         return self._lookups[schedule.name]
 
     def on_call(self, schedule: Schedule | ShiftSchedule, at: dt.datetime) -> tuple[User, ...]:
@@ -552,13 +692,22 @@ class Context:
     def policy_changes(self, policy: EscalationPolicy) -> list[dt.datetime]:
         """The instants in the horizon where someone on the policy's schedules changes, with
         ``since`` first: between two of them every level has the same people on call."""
-        points = {self.since}
-        for sched in policy_schedules(policy):
-            final = self.final(sched)
-            for e in final.entries:
-                points.add(e.start)
-                points.add(e.end)
-        return sorted(p for p in points if self.since <= p < self.until)
+        return list(map(from_seconds, self.change_seconds(policy)))
+
+    def change_seconds(self, policy: EscalationPolicy) -> list[int]:
+        """:meth:`policy_changes` in POSIX seconds."""
+
+        def compute() -> list[int]:
+            points = {self.lo}
+            for sched in policy_schedules(policy):
+                starts, ends, _ = self.columns(sched)
+                points.update(starts, ends)
+            ordered = sorted(points)
+            return ordered[
+                bisect.bisect_left(ordered, self.lo) : bisect.bisect_left(ordered, self.hi)
+            ]
+
+        return self.memo(("changes", policy.name), compute)
 
     def level_people(self, policy: EscalationPolicy, at: dt.datetime) -> list[list[User]]:
         """For each level, the distinct people on call on it at ``at`` (ignoring delays): on a
@@ -578,7 +727,45 @@ class Context:
         """:meth:`level_people` at each of ``points``, as tuples, so that equal
         answers can be dictionary keys: each schedule's look-ups are bisected in one pass instead
         of one method call per point and target."""
-        times = [to_seconds(p) for p in points]
+        return self.levels_at_seconds(policy, [to_seconds(p) for p in points])
+
+    def level_table(self, policy: EscalationPolicy) -> LevelTable:
+        """The people on each level of ``policy`` from the horizon's start to the end of what its
+        schedules' look-ups rendered (past the horizon), between two changes of any of them:
+        worked out once per policy and run (:meth:`levels_at_seconds` at every change point), and
+        read by bisecting the change points (the escalation and page rules)."""
+
+        def compute() -> LevelTable:
+            schedules = policy_schedules(policy)
+            if schedules:
+                end = self.lookup(schedules[0]).hi
+                points = sorted(
+                    {self.lo}.union(*(self.lookup(sched).changes for sched in schedules))
+                )
+                points = points[: bisect.bisect_left(points, end)]
+            else:
+                end, points = self.hi, [self.lo]
+            columns = self._level_columns(policy, points)
+            # Rows made of the same objects are equal: they are told apart by the identities
+            # of their parts first (in C), and only one row of each kind is hashed by value.
+            keys = list(zip(*[list(map(id, column)) for column in columns], strict=True))
+            sample = dict(zip(keys, zip(*columns, strict=True)))
+            index: dict[tuple[tuple[User, ...], ...], int] = {}
+            number = {key: index.setdefault(sample[key], len(index)) for key in sample}
+            return LevelTable([*points, end], list(map(number.__getitem__, keys)), list(index))
+
+        return self.memo(("level-table", policy.name), compute)
+
+    def levels_at_seconds(
+        self, policy: EscalationPolicy, times: Sequence[int]
+    ) -> list[tuple[tuple[User, ...], ...]]:
+        """:meth:`levels_at` at instants in POSIX seconds."""
+        return list(zip(*self._level_columns(policy, times), strict=True))
+
+    def _level_columns(
+        self, policy: EscalationPolicy, times: Sequence[int]
+    ) -> list[list[tuple[User, ...]]]:
+        """:meth:`levels_at_seconds` level by level: for each level, its people at each time."""
         columns: list[list[tuple[User, ...]]] = []
         for r in policy.rules:
             found = [
@@ -587,8 +774,12 @@ class Context:
                 else self.lookup(t.schedule).at_many(times)
                 for t in r.targets
             ]
+            column: list[tuple[User, ...]]
             if len(found) == 1:
-                columns.append([f if len(f) < 2 else tuple(dict.fromkeys(f)) for f in found[0]])
+                column = list(found[0])
+                if max(map(len, column), default=0) > 1:
+                    column = [f if len(f) < 2 else tuple(dict.fromkeys(f)) for f in column]
+                columns.append(column)
                 continue
             column = []
             for each in zip(*found, strict=True):
@@ -597,7 +788,7 @@ class Context:
                     people.extend(p for p in f if p not in people)
                 column.append(tuple(people))
             columns.append(column)
-        return list(zip(*columns, strict=True))
+        return columns
 
     def user_zone(self, user: User) -> str:
         """The person's own zone, else the zone of the first schedule (of either kind) that
@@ -619,33 +810,86 @@ class Context:
         """Each person's on-call time across every schedule's final schedule (of either kind),
         merged, so a primary shift followed by a secondary one counts as one stretch, and two
         overlapping shifts of a shift-based schedule count once."""
-        return self.memo("stretches", self._stretches)
+        return self.memo(
+            "stretches", lambda: {u: intervals(v) for u, v in self.stretch_spans().items()}
+        )
+
+    def stretch_spans(self) -> dict[User, Spans]:
+        """:meth:`stretches` in POSIX seconds, people by email."""
+        return self.memo("stretch-spans", self._stretch_spans)
 
     def stretch_at(self, user: User, at: dt.datetime) -> Interval | None:
-        """The stretch of :meth:`stretches` that holds ``at`` for ``user``, if any, found by
-        bisecting the stretches' starts (sorted and disjoint) instead of trying each one."""
-        stretches = self.stretches().get(user)
-        if not stretches:
+        """The stretch of :meth:`stretches` that holds ``at`` for ``user``, if any."""
+        spans = self.stretch_spans().get(user)
+        i = self.stretch_index(user, at)
+        if spans is None or i is None:
             return None
-        starts = self.memo("stretch-starts", self._stretch_starts)[user]
-        # Bisected in whole seconds (comparing aware datetimes costs a call each), then checked
-        # exactly: a stretch starting later in the same second as ``at`` is stepped back over.
-        i = bisect.bisect_right(starts, to_seconds(at)) - 1
-        while i >= 0 and stretches[i].start > at:
-            i -= 1
-        if i >= 0 and at < stretches[i].end:
-            return stretches[i]
+        return Interval(from_seconds(spans[0][i]), from_seconds(spans[1][i]))
+
+    def stretch_index(self, user: User, at: dt.datetime) -> int | None:
+        """Where in :meth:`stretch_spans` the stretch holding ``at`` is for ``user``, if any,
+        found by bisecting the stretches' starts (sorted and disjoint). In whole seconds: the
+        stretches' ends are whole seconds, so ``at < end`` exactly when its second is."""
+        spans = self.stretch_spans().get(user)
+        if not spans:
+            return None
+        t = to_seconds(at)
+        i = bisect.bisect_right(spans[0], t) - 1
+        if i >= 0 and t < spans[1][i]:
+            return i
         return None
 
-    def _stretch_starts(self) -> dict[User, list[int]]:
-        return {u: [to_seconds(s.start) for s in v] for u, v in self.stretches().items()}
+    def _stretch_spans(self) -> dict[User, Spans]:
+        out: dict[User, Spans] = {}
+        for user, rows in self.by_user().items():
+            starts = list(map(_START, rows))
+            ends = list(map(_END, rows))
+            if not all(map(operator.lt, starts, ends)):  # an empty entry joins nothing
+                return {u: union((r[0], r[1]) for r in v) for u, v in self.by_user().items()}
+            # A stretch starts where an entry starts after every earlier one has ended; it ends
+            # at the latest end before the next such start (all in C).
+            latest = list(itertools.accumulate(ends, max))
+            new = list(map(operator.gt, starts[1:], latest))
+            out[user] = (
+                [starts[0], *itertools.compress(starts[1:], new)],
+                [*itertools.compress(latest, new), latest[-1]],
+            )
+        return out
 
-    def _stretches(self) -> dict[User, tuple[Interval, ...]]:
-        per: dict[User, list[Interval]] = {}
-        for sched in self.plan.all_schedules:
-            for e in self.final(sched).entries:
-                per.setdefault(e.user, []).append(Interval(e.start, e.end))
-        return {u: merge(v) for u, v in sorted(per.items(), key=lambda kv: kv[0].email)}
+    def by_user(self) -> dict[User, list[tuple[int, int, int]]]:
+        """Every entry of every schedule (of either kind) by person, as ``(start, end, n)`` in
+        POSIX seconds with ``n`` the schedule's place in ``plan.all_schedules``, sorted; people
+        by email, then in order of first appearance. Grouped in C, by object, hashing each
+        person once per schedule rather than once per entry."""
+        return self.memo("by-user", self._by_user)
+
+    def _by_user(self) -> dict[User, list[tuple[int, int, int]]]:
+        per: dict[User, list[tuple[int, int, int]]] = {}
+        first: dict[User, tuple[int, int]] = {}
+        for n, sched in enumerate(self.plan.all_schedules):
+            starts, ends, users = self.columns(sched)
+            objects = dict(zip(map(id, users), users))
+            rows = sorted(zip(map(id, users), itertools.count(), starts, ends))
+            for key, group in itertools.groupby(rows, key=_START):
+                items = list(group)
+                user = objects[key]
+                spans = list(zip(map(_THIRD, items), map(_FOURTH, items), itertools.repeat(n)))
+                seen = (n, items[0][1])
+                if user in per:
+                    per[user].extend(spans)
+                    first[user] = min(first[user], seen)
+                else:
+                    per[user] = spans
+                    first[user] = seen
+        return {u: sorted(per[u]) for u in sorted(per, key=lambda u: (u.email, first[u]))}
+
+
+_IS_NONE = functools.partial(operator.is_, None)
+_START = operator.itemgetter(0)
+_END = operator.itemgetter(1)
+_USER = operator.itemgetter(2)
+_THIRD = operator.itemgetter(2)
+_FOURTH = operator.itemgetter(3)
 
 
 def roster(schedule: Schedule | ShiftSchedule) -> tuple[User, ...]:

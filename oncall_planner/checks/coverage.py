@@ -4,6 +4,8 @@ time off, people on call on several schedules at once."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -12,16 +14,21 @@ from oncall_planner.checks._engine import (
     Hit,
     hours,
     intersect,
+    intervals,
     merge,
     policy_subject,
     rule,
     schedule_subject,
     span,
     total,
+    union,
     user_subject,
 )
 from oncall_planner.model import ShiftSchedule, User
 from oncall_planner.render import Interval
+
+_START = operator.itemgetter(0)
+_END = operator.itemgetter(1)
 
 
 @rule(
@@ -73,7 +80,7 @@ def first_level_gap(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     "A person on call while they are away (their TimeOff overlaps their on-call time).",
 )
 def on_call_during_time_off(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    stretches = ctx.stretches()
+    stretches = ctx.stretch_spans()
     permanent = {
         tg.user
         for p in ctx.plan.escalation_policies
@@ -84,7 +91,11 @@ def on_call_during_time_off(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]
     per: dict[User, list[Interval]] = {}
     for off in ctx.time_off:
         away = intersect((Interval(off.start, off.end),), (ctx.horizon,))
-        busy = away if off.user in permanent else intersect(away, stretches.get(off.user, ()))
+        busy = (
+            away
+            if off.user in permanent
+            else intersect(away, intervals(stretches.get(off.user, ([], []))))
+        )
         per.setdefault(off.user, []).extend(busy)
     for user in sorted(per, key=lambda u: u.email):
         clash = merge(per[user])
@@ -107,25 +118,31 @@ def on_call_during_time_off(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]
     "The same person on call on two or more schedules at the same instant.",
 )
 def several_schedules(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    per: dict[User, list[tuple[Interval, str]]] = {}
-    for sched in ctx.plan.all_schedules:
-        for e in ctx.final(sched).entries:
-            per.setdefault(e.user, []).append((Interval(e.start, e.end), sched.name))
-    for user in sorted(per, key=lambda u: u.email):
-        items = sorted(per[user], key=lambda x: (x[0].start, x[1]))
-        clashes: list[Interval] = []
-        names: set[str] = set()
-        for i, (a, na) in enumerate(items):
-            for b, nb in items[i + 1 :]:
-                if b.start >= a.end:
+    names = [sched.name for sched in ctx.plan.all_schedules]
+    for user, items in ctx.by_user().items():
+        # The union of the time each two of the person's entries on different schedules share
+        # (whatever the order of entries starting together).
+        if not any(
+            map(
+                operator.lt,
+                map(_START, items[1:]),
+                itertools.accumulate(map(_END, items), max),
+            )
+        ):
+            continue  # one entry at a time
+        clashes: list[tuple[int, int]] = []
+        clashing: set[int] = set()
+        for i, (_, ea, na) in enumerate(items):
+            for sb, eb, nb in items[i + 1 :]:
+                if sb >= ea:
                     break
                 if na == nb:
                     continue
-                clashes.append(Interval(b.start, min(a.end, b.end)))
-                names.update((na, nb))
-        merged = merge(clashes)
+                clashes.append((sb, min(ea, eb)))
+                clashing.update((na, nb))
+        merged = intervals(union(clashes))
         if merged:
-            listed = ", ".join(repr(n) for n in sorted(names))
+            listed = ", ".join(repr(n) for n in sorted(names[k] for k in clashing))
             yield Hit(
                 subject=user_subject(user),
                 message=(

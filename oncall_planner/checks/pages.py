@@ -3,21 +3,38 @@ checks could not attribute to anyone (reported, never dropped silently)."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from oncall_planner.checks._engine import Context, Hit, rule, span, user_subject, when
+from oncall_planner.checks._engine import (
+    Context,
+    Hit,
+    intervals,
+    rule,
+    span,
+    user_subject,
+    when,
+)
 from oncall_planner.fairness.load import SLEEP_END_HOUR, SLEEP_START_HOUR, in_hours
 from oncall_planner.model import EscalationPolicy, User
 from oncall_planner.pages import Page
 from oncall_planner.render import Interval
-from oncall_planner.timeutil import zone
+from oncall_planner.timeutil import to_seconds, zone
 
 
-def _attribute(ctx: Context, page: Page) -> tuple[User | None, str]:
-    """The plan's user a page went to, or ``None`` and the reason (once per page and run)."""
-    return ctx.memo(("page", page), lambda: _find_user(ctx, page))
+def _attributed(ctx: Context) -> list[tuple[User | None, str]]:
+    """For each page of :func:`_in_horizon`, in the same order: the plan's user it went to, or
+    ``None`` and the reason (once per run, shared by the page rules)."""
+
+    def compute() -> list[tuple[User | None, str]]:
+        directory = _Directory(ctx)
+        firsts: dict[str, dict[dt.datetime, User | None]] = {}
+        return [_find_user(ctx, page, directory, firsts) for page in _in_horizon(ctx)]
+
+    return ctx.memo("pages-attributed", compute)
 
 
 class _Directory:
@@ -46,8 +63,12 @@ class _Directory:
         return self.emails.get(key) or self.names.get(key)
 
 
-def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
-    directory = ctx.memo("page-directory", lambda: _Directory(ctx))
+def _find_user(
+    ctx: Context,
+    page: Page,
+    directory: _Directory,
+    firsts: dict[str, dict[dt.datetime, User | None]],
+) -> tuple[User | None, str]:
     if page.user is not None:
         user = directory.user(page.user)
         label = page.user.email if isinstance(page.user, User) else page.user
@@ -64,7 +85,9 @@ def _find_user(ctx: Context, page: Page) -> tuple[User | None, str]:
         return None, "it names neither a user nor a policy, and the plan has several policies"
     # The first person the policy reaches: on a level that pages several people at once (a
     # shift-based schedule), the first in schedule order (docs/schedulev2.md says why).
-    first = _first_reached(ctx, policy)
+    first = firsts.get(policy.name)
+    if first is None:
+        first = firsts[policy.name] = _first_reached(ctx, policy)
     if page.at in first:
         person = first[page.at]
     else:
@@ -84,10 +107,18 @@ def _first_reached(ctx: Context, policy: EscalationPolicy) -> dict[dt.datetime, 
     def compute() -> dict[dt.datetime, User | None]:
         by_policy = ctx.memo("page-instants-by-policy", lambda: _instants_by_policy(ctx))
         ats = sorted({*by_policy.get(policy.name, ()), *by_policy.get(None, ())})
-        return {
-            at: next((p for people in levels for p in people), None)
-            for at, levels in zip(ats, ctx.levels_at(policy, ats), strict=True)
-        }
+        times = list(map(to_seconds, ats))
+        if not ctx.has(("level-table", policy.name)):
+            # Without the escalation rules, looking up the page instants costs less than
+            # building the policy's table of every change point.
+            return {
+                at: next((p for people in levels for p in people), None)
+                for at, levels in zip(ats, ctx.levels_at_seconds(policy, times), strict=True)
+            }
+        points, which, distinct = ctx.level_table(policy)
+        first = [next((p for people in levels for p in people), None) for levels in distinct]
+        rows = map(bisect.bisect_right, itertools.repeat(points), times)
+        return {at: first[which[k - 1]] for at, k in zip(ats, rows, strict=True)}
 
     return ctx.memo(("first-reached", policy.name), compute)
 
@@ -111,11 +142,9 @@ def _in_horizon(ctx: Context) -> list[Page]:
 
 def _counted(ctx: Context, t: Mapping[str, Any]) -> Iterator[tuple[Page, User]]:
     """Attributed pages inside the horizon that the thresholds count, in time order."""
-    for page in _in_horizon(ctx):
-        if page.urgency == "low" and not t["include_low_urgency"]:
-            continue
-        user, _ = _attribute(ctx, page)
-        if user is not None:
+    low = t["include_low_urgency"]
+    for page, (user, _) in zip(_in_horizon(ctx), _attributed(ctx), strict=True):
+        if user is not None and (low or page.urgency != "low"):
             yield page, user
 
 
@@ -136,15 +165,23 @@ def _page_interval(page: Page) -> Interval:
     include_low_urgency=False,
 )
 def busy_shift(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
-    per: dict[tuple[User, Interval], list[Page]] = {}
+    per: dict[tuple[User, int], list[Page]] = {}
+    stretches = ctx.stretch_spans()
     for page, user in _counted(ctx, t):
-        s = ctx.stretch_at(user, page.at)
-        if s is not None:
-            per.setdefault((user, s), []).append(page)
-    for (user, shift), pages in sorted(
-        per.items(), key=lambda kv: (kv[0][0].email, kv[0][1].start)
+        # The stretch holding the page (see Context.stretch_index), inline: once per page.
+        spans = stretches.get(user)
+        if not spans:
+            continue
+        at = to_seconds(page.at)
+        i = bisect.bisect_right(spans[0], at) - 1
+        if i >= 0 and at < spans[1][i]:
+            per.setdefault((user, i), []).append(page)
+    for (user, i), pages in sorted(
+        per.items(), key=lambda kv: (kv[0][0].email, stretches[kv[0][0]][0][kv[0][1]])
     ):
         if len(pages) > t["max_pages"]:
+            starts, ends = stretches[user]
+            (shift,) = intervals(([starts[i]], [ends[i]]))
             yield Hit(
                 subject=user_subject(user),
                 message=(
@@ -216,8 +253,8 @@ def unattributed_pages(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             hint="widen since/until to cover the page history",
         )
     reasons: dict[str, list[Page]] = {}
-    for page in _in_horizon(ctx):
-        user, reason = _attribute(ctx, page)
+    attributed = list(zip(_in_horizon(ctx), _attributed(ctx), strict=True))
+    for page, (user, reason) in attributed:
         if user is None:
             reasons.setdefault(reason, []).append(page)
     for reason in sorted(reasons):
@@ -231,9 +268,8 @@ def unattributed_pages(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     # Pages that name someone of the plan who was on no schedule then (a manager paged directly,
     # an override made in PagerDuty's UI): no shift holds them, so busy-shift cannot count them.
     shiftless: dict[User, list[Page]] = {}
-    for page in _in_horizon(ctx):
-        user, _ = _attribute(ctx, page)
-        if user is not None and ctx.stretch_at(user, page.at) is None:
+    for page, (user, _) in attributed:
+        if user is not None and ctx.stretch_index(user, page.at) is None:
             shiftless.setdefault(user, []).append(page)
     if shiftless:
         pages = sorted((p for ps in shiftless.values() for p in ps), key=lambda p: p.at)

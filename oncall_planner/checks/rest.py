@@ -4,7 +4,9 @@ stretches, and time on call above the fair share."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+import operator
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -12,6 +14,7 @@ from oncall_planner.checks._engine import (
     Context,
     Hit,
     hours,
+    intervals,
     merge,
     rule,
     schedule_subject,
@@ -20,8 +23,8 @@ from oncall_planner.checks._engine import (
     user_subject,
 )
 from oncall_planner.model import Schedule, ShiftSchedule, User
-from oncall_planner.render import FinalSchedule, Interval
-from oncall_planner.timeutil import DAY, to_seconds, zone
+from oncall_planner.render import FinalSchedule, Interval, _columns
+from oncall_planner.timeutil import DAY, zone
 
 
 @rule(
@@ -35,7 +38,18 @@ from oncall_planner.timeutil import DAY, to_seconds, zone
 def long_stretch(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     limit = dt.timedelta(hours=t["max_hours"])
     shortest = limit.total_seconds() - 2 * DAY - 1  # less a second: to_seconds rounds down
-    for user, stretches in ctx.stretches().items():
+    for user, (starts, ends) in ctx.stretch_spans().items():
+        # The wall clock differs from elapsed time by the change of UTC offset, less than 48 h:
+        # a stretch that much shorter than the limit is not long, whatever the zone.
+        maybe = list(
+            itertools.compress(
+                range(len(starts)),
+                map(functools.partial(operator.lt, shortest), map(operator.sub, ends, starts)),
+            )
+        )
+        if not maybe:
+            continue
+        stretches = intervals(([starts[k] for k in maybe], [ends[k] for k in maybe]))
         tz = zone(ctx.user_zone(user))
 
         def wall(s: Interval, tz: dt.tzinfo = tz) -> dt.timedelta:
@@ -43,13 +57,7 @@ def long_stretch(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
             end = s.end.astimezone(tz).replace(tzinfo=None)
             return end - s.start.astimezone(tz).replace(tzinfo=None)
 
-        # The wall clock differs from elapsed time by the change of UTC offset, less than 48 h:
-        # a stretch that much shorter than the limit is not long, whatever the zone.
-        long = tuple(
-            s
-            for s in stretches
-            if to_seconds(s.end) - to_seconds(s.start) > shortest and wall(s) > limit
-        )
+        long = tuple(s for s in stretches if wall(s) > limit)
         if not long:
             continue
         worst = max(long, key=lambda s: (wall(s), -s.start.timestamp()))
@@ -76,12 +84,16 @@ def long_stretch(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
 )
 def short_rest(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
     limit = dt.timedelta(hours=t["min_rest_hours"])
-    for user, stretches in ctx.stretches().items():
-        rests = tuple(
-            Interval(a.end, b.start)
-            for a, b in itertools.pairwise(stretches)
-            if b.start - a.end < limit
+    # A rest of whole seconds is shorter than the limit when it is shorter than the limit
+    # rounded up to a second.
+    below = -(-(limit // dt.timedelta(microseconds=1)) // 1_000_000)
+    for user, (starts, ends) in ctx.stretch_spans().items():
+        short = list(
+            itertools.compress(
+                range(len(starts) - 1), map(below.__gt__, map(operator.sub, starts[1:], ends))
+            )
         )
+        rests = intervals(([ends[k] for k in short], [starts[k + 1] for k in short]))
         if not rests:
             continue
         shortest = min(rests, key=lambda r: (r.end - r.start, r.start))
@@ -111,14 +123,9 @@ def above_fair_share(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
         fair_of = (
             _shift_fair_shares(sched, final)
             if isinstance(sched, ShiftSchedule)
-            else _layer_fair_shares(sched, final)
+            else _layer_fair_shares(ctx, sched)
         )
-        # Each person's time on the schedule: the union of their entries (on a shift-based
-        # schedule one person may hold two overlapping shifts; that time counts once).
-        spans: dict[User, list[Interval]] = {}
-        for e in final.entries:
-            spans.setdefault(e.user, []).append(Interval(e.start, e.end))
-        per = {user: total(merge(v)) for user, v in spans.items()}
+        per = _time_on(ctx, sched)
         if len(fair_of) < 2 or not sum(per.values(), dt.timedelta()):
             continue
         for user in sorted(per, key=lambda u: u.email):
@@ -140,12 +147,30 @@ def above_fair_share(ctx: Context, t: Mapping[str, Any]) -> Iterator[Hit]:
                 )
 
 
-def _layer_fair_shares(sched: Schedule, final: FinalSchedule) -> dict[User, dt.timedelta]:
+def _time_on(ctx: Context, sched: Schedule | ShiftSchedule) -> dict[User, dt.timedelta]:
+    """Each person's time on the schedule: the union of their entries (on a shift-based
+    schedule one person may hold two overlapping shifts; that time counts once). A layer-based
+    schedule's entries are disjoint: its pieces that show (each layer's and the overrides'), by
+    person, add up to it, in integer seconds."""
+    if isinstance(sched, ShiftSchedule):
+        spans: dict[User, list[Interval]] = {}
+        for entry in ctx.final(sched).entries:
+            spans.setdefault(entry.user, []).append(Interval(entry.start, entry.end))
+        return {user: total(merge(v)) for user, v in spans.items()}
+    kept = ctx.kept(sched)
+    held = [0] * len(kept.users)
+    for starts, ends, who in [*kept.visible, _columns(kept.overrides)]:
+        for s, e, n in zip(starts, ends, who, strict=True):
+            held[n] += e - s
+    return {u: dt.timedelta(seconds=h) for u, h in zip(kept.users, held, strict=True) if h}
+
+
+def _layer_fair_shares(ctx: Context, sched: Schedule) -> dict[User, dt.timedelta]:
     """A weekend layer's people share the weekends, a successor layer's people the time after a
     membership change: each layer's visible time is split among its own people."""
     fair_of: dict[User, dt.timedelta] = {}
-    for layer, visible in zip(sched.layers, final.visible, strict=True):
-        shown = sum((e.duration for e in visible), dt.timedelta())
+    for layer, (starts, ends, _) in zip(sched.layers, ctx.kept(sched).visible, strict=True):
+        shown = dt.timedelta(seconds=sum(ends) - sum(starts))
         members = list(dict.fromkeys(layer.users))
         for member in members:
             fair_of[member] = fair_of.get(member, dt.timedelta()) + shown / len(members)

@@ -302,6 +302,28 @@ def _run_config(
         notes.append(Diagnostic(Location.parse(where), where.rsplit("/", 1)[-1], message, code))
 
     world = World(root, warn, folder)
+    try:
+        return _evaluate_config(
+            world, folder, parsed_fn, given, var_strings, var_files, auto_var_files, is_dir,
+            root, notes, ignored,
+        )  # fmt: skip
+    finally:
+        world.close()
+
+
+def _evaluate_config(
+    world: World,
+    folder: Path,
+    parsed_fn: Any,
+    given: dict[str, Any],
+    var_strings: Mapping[str, str],
+    var_files: Sequence[Any],
+    auto_var_files: list[Path],
+    is_dir: bool,
+    root: Path,
+    notes: list[Diagnostic],
+    ignored: list[Diagnostic],
+) -> TerraformImport:
     parsed: Parsed = parsed_fn(world)
     if not world.files:
         world.files.extend(parsed.files)

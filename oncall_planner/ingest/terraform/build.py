@@ -163,7 +163,7 @@ class Build:
         if address in self._built:
             done = self._built[address]
             if isinstance(done, SkipError):
-                raise done
+                raise _fresh(done)
             return done
         if address in self._building:
             raise InputReadError(
@@ -179,7 +179,7 @@ class Build:
             try:
                 result = entry.func(obj, self)
             except SkipError as exc:
-                result = exc
+                result = _fresh(exc)
             except EvalError as exc:
                 if exc.fatal:
                     raise InputReadError(str(exc)) from None
@@ -190,7 +190,7 @@ class Build:
                 self._building.discard(address)
         self._built[address] = result
         if isinstance(result, SkipError):
-            raise result
+            raise _fresh(result)
         return result
 
     def referenced(self, obj: Obj, by: Obj, name: str) -> Any:
@@ -365,6 +365,10 @@ class Build:
         )
 
     def user(self, value: Any, obj: Obj, name: str) -> User:
+        if type(value) is Ref:  # a declared user, built already: the common case, first
+            done = self._built.get(getattr(value.target, "address", ""))
+            if type(done) is User and getattr(value.target, "type", None) == "pagerduty_user":
+                return done
         target = self._target(value, obj, name)
         if getattr(target, "type", None) == "pagerduty_user":  # a declared user: the common case
             user = self.referenced(target, obj, name)  # type: ignore[arg-type]
@@ -500,6 +504,14 @@ class Build:
             for (key, _), line in zip(pending, lines):
                 self.locations[key] = (src.name, line)
         self._unresolved.clear()
+
+
+def _fresh(exc: SkipError) -> SkipError:
+    """A copy of ``exc`` with no traceback. What is kept, and raised, is never the error a
+    frame caught: that error's traceback holds the frame, whose variables hold the error, a
+    reference cycle that would keep the whole import in memory until the cyclic collector
+    runs."""
+    return SkipError(exc.reason, exc.where)
 
 
 def _slug(text: str) -> str:

@@ -54,6 +54,8 @@ from oncall_planner.ingest.terraform.values import (
 
 _SPLAT = "\x00splat"
 _MISSING = object()
+#: What :meth:`Evaluator.remembered` returns for a value it does not remember.
+NOT_REMEMBERED: Any = _MISSING
 
 
 class Scope:
@@ -239,6 +241,12 @@ class Evaluator:
             Parens: self._parens,
         }
 
+    def close(self) -> None:
+        """Drop the dispatch table (bound methods: a cycle through this evaluator) and the
+        functions (some hold the module that reads files); see ``World.close``."""
+        self._dispatch.clear()
+        self.functions.clear()
+
     def ev(self, node: Node, scope: Scope) -> Any:
         self.steps += 1
         if self.steps > MAX_STEPS:
@@ -247,6 +255,51 @@ class Evaluator:
                 f"{MAX_STEPS:,} steps; the importer stops here"
             )
         return self._dispatch[type(node)](node, scope)
+
+    def remembered(self, path: tuple[str, ...], key: str, scope: Scope) -> Any:
+        """What :meth:`reference` would give for the traversal ``path`` (written ``key``) in
+        ``scope``, a module's own scope, when its value is already remembered there; it counts
+        the same steps, and needs no node. :data:`NOT_REMEMBERED` otherwise (and when the step
+        budget would run out: :meth:`reference` then says where)."""
+        if scope.names or scope.parent is not None:
+            return NOT_REMEMBERED
+        known = scope.memo.get(key, NOT_REMEMBERED)
+        steps = self.steps + 1
+        if known is NOT_REMEMBERED or steps > MAX_STEPS:
+            return NOT_REMEMBERED
+        self.steps = steps + len(path) - 1
+        return known
+
+    def remembered_items(
+        self,
+        items: list[Any],
+        reference: Callable[[str], tuple[tuple[str, ...], str] | None],
+        scope: Scope,
+    ) -> Any:
+        """What :meth:`ev` would give for a tuple of literals and references (Terraform JSON's
+        ``["${pagerduty_user.a.id}", …]``, each string holding ``${`` read by ``reference``)
+        in a module's own scope when every reference is remembered there, counting the same
+        steps; :data:`NOT_REMEMBERED` otherwise."""
+        if scope.names or scope.parent is not None:
+            return NOT_REMEMBERED
+        memo = scope.memo
+        steps = 1  # the tuple, then one per literal and one per name of each reference
+        out = []
+        for item in items:
+            if type(item) is str and ("${" in item or "%{" in item):
+                ref = reference(item)
+                known = memo.get(ref[1], NOT_REMEMBERED) if ref is not None else NOT_REMEMBERED
+                if known is NOT_REMEMBERED:
+                    return NOT_REMEMBERED
+                steps += len(ref[0])  # type: ignore[index]
+                out.append(known)
+            else:
+                out.append(item)
+                steps += 1
+        if self.steps + steps > MAX_STEPS:
+            return NOT_REMEMBERED  # ev() says where the budget ran out
+        self.steps += steps
+        return out
 
     def reference(self, node: Traversal, scope: Scope) -> Any:
         """:meth:`ev` of a traversal, without the dispatch: the route builders take for the
@@ -429,14 +482,13 @@ class Evaluator:
             return True
         if not node.args:
             raise EvalError("try() needs at least one argument", node.where())
-        last: EvalError | None = None
+        last = ""  # the message, not the error: that would hold this frame in a cycle
         for arg in node.args:
             try:
                 return self.ev(arg, scope)
             except EvalError as exc:
-                last = exc
-        assert last is not None
-        raise EvalError(f"no argument of try() could be evaluated: {last.message}", node.where())
+                last = exc.message
+        raise EvalError(f"no argument of try() could be evaluated: {last}", node.where())
 
     # -- operators ---------------------------------------------------------------------------
 

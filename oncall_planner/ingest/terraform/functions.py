@@ -577,20 +577,21 @@ def _element(a: list[Any], n: Call, ev: Any) -> Any:
 def _flatten(a: list[Any], n: Call, ev: Any) -> Any:
     _arity(a, n, 1)
     out: list[Any] = []
-
-    def walk(items: Any, depth: int) -> None:
-        if depth > 64:
-            raise EvalError("flatten(): nested too deeply", n.where())
-        for x in items:
-            if isinstance(x, (list, TfSet)):
-                walk(x, depth + 1)
-            else:
-                out.append(x)
-                if len(out) > 200_000:
-                    check_items(len(out), n.where())
-
-    walk(_list(a[0], n), 0)
+    _flatten_into(out, _list(a[0], n), n, 0)
     return out
+
+
+def _flatten_into(out: list[Any], items: Any, n: Call, depth: int) -> None:
+    # a module-level function: a nested one that calls itself is a reference cycle
+    if depth > 64:
+        raise EvalError("flatten(): nested too deeply", n.where())
+    for x in items:
+        if isinstance(x, (list, TfSet)):
+            _flatten_into(out, x, n, depth + 1)
+        else:
+            out.append(x)
+            if len(out) > 200_000:
+                check_items(len(out), n.where())
 
 
 @register("index")

@@ -724,60 +724,7 @@ def _template(parts: list[Any], src: Source, start: int, end: int, parser: _Pars
                 parts[i - 1] = parts[i - 1].rstrip()
             if part[-1] and i + 1 < len(parts) and isinstance(parts[i + 1], str):
                 parts[i + 1] = parts[i + 1].lstrip()
-    pos = 0
-
-    def build(stop: tuple[str, ...]) -> tuple[list[Any], str | None]:
-        nonlocal pos
-        out: list[Any] = []
-        while pos < len(parts):
-            part = parts[pos]
-            pos += 1
-            if isinstance(part, str):
-                if part:
-                    out.append(part)
-                continue
-            kind = part[0]
-            if kind == "expr":
-                out.append(part[1])
-            elif kind in stop:
-                return out, kind
-            elif kind == "if":
-                then, ended = build(("else", "endif"))
-                else_: list[Any] | None = None
-                if ended == "else":
-                    else_, ended = build(("endif",))
-                if ended != "endif":
-                    parser.fail("an %{if} directive is not closed with %{endif}", start)
-                out.append(
-                    TemplateIf(
-                        part[1],
-                        Template(tuple(then), src, start, end),
-                        Template(tuple(else_), src, start, end) if else_ is not None else None,
-                        src,
-                        start,
-                        end,
-                    )
-                )
-            elif kind == "for":
-                body, ended = build(("endfor",))
-                if ended != "endfor":
-                    parser.fail("a %{for} directive is not closed with %{endfor}", start)
-                out.append(
-                    TemplateFor(
-                        part[1],
-                        part[2],
-                        part[3],
-                        Template(tuple(body), src, start, end),
-                        src,
-                        start,
-                        end,
-                    )
-                )
-            else:
-                parser.fail(f"%{{{kind}}} without the directive it closes", start)
-        return out, None
-
-    nodes, _ = build(())
+    nodes, _ = _Nesting(parts, src, start, end, parser).build(())
     if not nodes:
         return Lit("", src, start, end)
     if len(nodes) == 1 and isinstance(nodes[0], str):
@@ -790,6 +737,69 @@ def _template(parts: list[Any], src: Source, start: int, end: int, parser: _Pars
         only: Node = nodes[0]
         return only
     return Template(tuple(nodes), src, start, end)
+
+
+class _Nesting:
+    """Nests a template's directives (``%{if}``, ``%{for}``) into nodes, reading ``parts`` from
+    ``pos`` on. (A class rather than a nested function calling itself, which would be a
+    reference cycle left for the cyclic collector.)"""
+
+    def __init__(
+        self, parts: list[Any], src: Source, start: int, end: int, parser: _Parser
+    ) -> None:
+        self.parts, self.src, self.start, self.end, self.parser = parts, src, start, end, parser
+        self.pos = 0
+
+    def build(self, stop: tuple[str, ...]) -> tuple[list[Any], str | None]:
+        parts, src, start, end = self.parts, self.src, self.start, self.end
+        out: list[Any] = []
+        while self.pos < len(parts):
+            part = parts[self.pos]
+            self.pos += 1
+            if isinstance(part, str):
+                if part:
+                    out.append(part)
+                continue
+            kind = part[0]
+            if kind == "expr":
+                out.append(part[1])
+            elif kind in stop:
+                return out, kind
+            elif kind == "if":
+                then, ended = self.build(("else", "endif"))
+                else_: list[Any] | None = None
+                if ended == "else":
+                    else_, ended = self.build(("endif",))
+                if ended != "endif":
+                    self.parser.fail("an %{if} directive is not closed with %{endif}", start)
+                out.append(
+                    TemplateIf(
+                        part[1],
+                        Template(tuple(then), src, start, end),
+                        Template(tuple(else_), src, start, end) if else_ is not None else None,
+                        src,
+                        start,
+                        end,
+                    )
+                )
+            elif kind == "for":
+                body, ended = self.build(("endfor",))
+                if ended != "endfor":
+                    self.parser.fail("a %{for} directive is not closed with %{endfor}", start)
+                out.append(
+                    TemplateFor(
+                        part[1],
+                        part[2],
+                        part[3],
+                        Template(tuple(body), src, start, end),
+                        src,
+                        start,
+                        end,
+                    )
+                )
+            else:
+                self.parser.fail(f"%{{{kind}}} without the directive it closes", start)
+        return out, None
 
 
 def parse_file(src: Source) -> list[Block]:

@@ -302,7 +302,9 @@ class _Converter:
         self.src = src
         self.keys = keys
         self.at = 0
-        self._simple: dict[str, tuple[tuple[str, ...], str] | None] = {}
+        #: Each string holding ``${`` seen so far: ``(path, text)`` when it is exactly one
+        #: ``${a.b.c}`` reference, else None. In a plain block every such string is one.
+        self.simple: dict[str, tuple[tuple[str, ...], str] | None] = {}
 
     def take(self) -> int:
         """The offset of the next key written."""
@@ -338,18 +340,105 @@ class _Converter:
     def where(self, pos: int) -> str:
         return f"{self.src.name}:{self.src.line(pos)}"
 
+    def reference(self, value: str) -> tuple[tuple[str, ...], str] | None:
+        """``(path, text)`` when ``value`` is exactly ``"${a.b.c}"`` (and ``a`` is no keyword),
+        else None; remembered in the same table as :meth:`template` uses."""
+        known = self.simple.get(value, _UNSEEN)
+        if known is _UNSEEN:
+            if not value.startswith("${"):
+                return None
+            m = _SIMPLE.match(value)
+            text = m.group(1) if m else ""
+            found = tuple(text.split(".")) if text else None
+            if found and found[0] in _KEYWORDS:
+                return None  # left to the template parser, and not remembered, as template() does
+            known = self.simple[value] = (found, text) if found else None
+        return known  # type: ignore[return-value]
+
+    def plain(
+        self, body: dict[str, Any], schema: dict[str, Any], first: int
+    ) -> tuple[int, list[Block]] | None:
+        """When every argument of ``body`` is plain (a string with no template or exactly one
+        ``"${a.b.c}"`` reference, a whole number, a boolean, null, a list of those) and every
+        other key is a nested block of ``schema`` whose body is plain: how many keys are
+        written inside it, and its nested blocks, as :class:`JsonBlock` (``first`` is the
+        index of its first key). None when anything else is written (a ``//`` comment,
+        ``dynamic``, ``count``, ``for_each``, a meta-argument block, a float, an object, any
+        other template): :meth:`body` then converts it as always."""
+        at = first
+        children: list[Block] = []
+        simple, not_plain_keys = self.simple, _NOT_PLAIN_KEYS
+        for key, value in body.items():
+            at += 1  # the index of the first key inside value
+            if key in not_plain_keys:
+                return None
+            if key == "//":  # a comment (CDKTF's metadata): skipped, as body() skips it
+                inside = _keys_inside(value, 0)
+                if inside < 0:
+                    return None
+                at += inside
+                continue
+            kind = type(value)
+            sub = schema.get(key)
+            if sub is not None:  # a nested block: one object, or a list of them
+                if kind is not list and kind is not dict:
+                    return None
+                keys, count, src = self.keys, len(self.keys), self.src
+                kpos = keys[at - 1] if at - 1 < count else 0
+                for item in value if kind is list else (value,):
+                    if type(item) is not dict:
+                        return None
+                    made = self.plain(item, sub, at)
+                    if made is None:
+                        return None
+                    ipos = kpos
+                    if kind is list and item and at < count:
+                        ipos = max(src.text.rfind("{", 0, keys[at]), 0)  # as brace() finds it
+                    children.append(JsonBlock(key, (), src, ipos, item, sub, self, at, made[1]))
+                    at += made[0]
+                continue
+            if kind is str:
+                if ("${" in value or "%{" in value) and (
+                    simple.get(value) is None and self.reference(value) is None
+                ):
+                    return None
+            elif kind is list:
+                if len(value) > MAX_ITEMS:
+                    return None
+                for item in value:
+                    t = type(item)
+                    if t is str:
+                        if ("${" in item or "%{" in item) and (
+                            simple.get(item) is None and self.reference(item) is None
+                        ):
+                            return None
+                    elif not (t is int or t is bool or item is None):
+                        return None
+            elif not (kind is int or kind is bool or value is None):
+                return None
+        return at - first, children
+
+    def node(self, value: Any, pos: int) -> Node:
+        """The node of a plain argument's ``value`` written at ``pos``, as :meth:`body` makes it
+        (a plain value holds no object, so no key is taken)."""
+        if type(value) is str:
+            if "${" in value or "%{" in value:
+                return self.template(value, pos)
+            return Lit(value, self.src, pos, pos)
+        return self.expr(value, pos)
+
     def template(self, value: str, pos: int) -> Node:
         """A JSON string holding ``${`` or ``%{``."""
-        known = self._simple.get(value)
+        known = self.simple.get(value)
         if known is not None:  # a reference seen before: the common case
             return Traversal(known[0], self.src, pos, pos, known[1])
-        if value.startswith("${") and value not in self._simple:
+        if value.startswith("${") and value not in self.simple:
             m = _SIMPLE.match(value)
             text = m.group(1) if m else ""
             found = tuple(text.split(".")) if text else None
             if found and found[0] in _KEYWORDS:
                 return parse_template(Source(self.src.name, value))
-            self._simple[value] = (found, text) if found else None
+            self.simple[value] = (found, text) if found else None
             if found:
                 return Traversal(found, self.src, pos, pos, text)
         try:
@@ -416,6 +505,17 @@ class _Converter:
         if depth > MAX_JSON_DEPTH // 2:
             raise _TooDeepError
         src = self.src
+        if (
+            depth == 0
+            and (type_ == "resource" or type_ == "data")
+            and type(body) is dict
+            and READ_PLAIN
+        ):
+            made = self.plain(body, schema, self.at)
+            if made is not None:  # read as written, its nodes made only when asked for
+                plain = JsonBlock(type_, labels, src, bpos, body, schema, self, self.at, made[1])
+                self.at += made[0]
+                return plain
         if not isinstance(body, dict):
             raise InputReadError(f"{self.where(bpos)}: the body of {type_} must be a JSON object")
         block = Block(type_, labels, src, bpos)
@@ -460,6 +560,133 @@ class _Converter:
 
 
 _NO_BLOCKS: dict[str, Any] = {}
+_UNSEEN = object()
+#: Whether plain resource and data blocks are kept as :class:`JsonBlock` (False converts every
+#: block at once; the tests compare the two).
+READ_PLAIN = True
+#: Keys that make a body not plain (see :meth:`_Converter.plain`).
+_NOT_PLAIN_KEYS = frozenset({"dynamic", "count", "for_each", *_META_BLOCKS})
+#: The slots of :class:`Block` that :class:`JsonBlock` fills when first read.
+_ATTRIBUTES_SLOT: Any = Block.__dict__["attributes"]
+_BLOCKS_SLOT: Any = Block.__dict__["blocks"]
+
+
+def templated(items: list[Any]) -> bool:
+    """Whether a plain list holds a reference (else it is its own value, as a literal)."""
+    return any(type(x) is str and ("${" in x or "%{" in x) for x in items)
+
+
+def _keys_inside(value: Any, depth: int = 0) -> int:
+    """How many keys are written inside ``value`` (as :meth:`_Converter.skip` takes them);
+    -1 when it nests more than 32 levels (left to the converter, which bounds nesting)."""
+    if depth > 32:
+        return -1
+    count = 0
+    if type(value) is dict:
+        for item in value.values():
+            count += 1
+            if type(item) is dict or type(item) is list:
+                inside = _keys_inside(item, depth + 1)
+                if inside < 0:
+                    return -1
+                count += inside
+    elif type(value) is list:
+        for item in value:
+            if type(item) is dict or type(item) is list:
+                inside = _keys_inside(item, depth + 1)
+                if inside < 0:
+                    return -1
+                count += inside
+    return count
+
+
+class JsonBlock(Block):
+    """A plain block of Terraform JSON (see :meth:`_Converter.plain`), kept as its decoded
+    object, ``raw``: the builders read its arguments straight from it (``Instance.get`` and
+    ``NestedObj.get`` in :mod:`.modules`), and its attributes and nested blocks become nodes
+    only when something else asks for them, the same nodes, at the same offsets, as
+    converting it at once would make. ``first`` is the index of its first key among the
+    file's key offsets."""
+
+    __slots__ = ("_first", "conv", "raw", "schema")
+
+    def __init__(
+        self,
+        type_: str,
+        labels: tuple[str, ...],
+        src: Source,
+        pos: int,
+        raw: dict[str, Any],
+        schema: dict[str, Any],
+        conv: _Converter,
+        first: int,
+        blocks: list[Block],
+    ) -> None:
+        # Block.__init__ is not called: the attributes are made when first read
+        self.type, self.labels, self.src, self.pos = type_, labels, src, pos
+        self.raw, self.schema, self.conv, self._first = raw, schema, conv, first
+        _BLOCKS_SLOT.__set__(self, blocks)
+
+    def _layout(self) -> Iterator[tuple[str, Any, int, int]]:
+        """Each key with its value, its offset and the index of the first key inside it."""
+        keys, at, count = self.conv.keys, self._first, len(self.conv.keys)
+        schema = self.schema
+        for key, value in self.raw.items():
+            kpos = keys[at] if at < count else 0
+            at += 1
+            if key == "//":
+                at += _keys_inside(value)
+                continue
+            yield key, value, kpos, at
+            if key in schema:
+                at += _keys_inside(value)
+
+    def offset(self, name: str) -> int:
+        """Where the argument ``name`` is written (its key)."""
+        for key, _, kpos, _ in self._layout():
+            if key == name:
+                return kpos
+        return self.pos  # pragma: no cover  (only asked for arguments it has)
+
+    def argument(self, name: str) -> Node:
+        """The node of the argument ``name``, written in it."""
+        return self.conv.node(self.raw[name], self.offset(name))
+
+    def has(self, name: str) -> bool:
+        """Whether the argument ``name`` is written in it (as ``name in attributes``)."""
+        return name in self.raw and name not in self.schema and name != "//"
+
+    def argument_where(self, name: str) -> str:
+        """``file:line`` of the argument ``name`` (of the block when it has none)."""
+        if self.has(name):
+            return f"{self.src.name}:{self.src.line(self.offset(name))}"
+        return self.where()
+
+    @property
+    def attributes(self) -> dict[str, Attribute]:
+        try:
+            made: dict[str, Attribute] = _ATTRIBUTES_SLOT.__get__(self, JsonBlock)
+        except AttributeError:
+            made = {}
+            src, schema, node = self.src, self.schema, self.conv.node
+            for key, value, kpos, _ in self._layout():
+                if key not in schema:
+                    made[key] = Attribute(key, node(value, kpos), src, kpos)
+            _ATTRIBUTES_SLOT.__set__(self, made)
+        return made
+
+    @attributes.setter
+    def attributes(self, value: dict[str, Attribute]) -> None:
+        _ATTRIBUTES_SLOT.__set__(self, value)
+
+    @property
+    def blocks(self) -> list[Block]:
+        made: list[Block] = _BLOCKS_SLOT.__get__(self, JsonBlock)  # set when made
+        return made
+
+    @blocks.setter
+    def blocks(self, value: list[Block]) -> None:
+        _BLOCKS_SLOT.__set__(self, value)
 
 
 def terraform_blocks(src: Source) -> list[Block]:

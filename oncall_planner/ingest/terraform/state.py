@@ -278,20 +278,20 @@ def _config_key(address: str) -> str:
 def _configuration(config: Any) -> dict[str, Any]:
     """Configuration address (``module.a.pagerduty_user.x``) -> that resource's expressions."""
     out: dict[str, Any] = {}
-
-    def walk(module: Any, prefix: str, depth: int) -> None:
-        if not isinstance(module, dict) or depth > 32:
-            return
-        for res in module.get("resources") or []:
-            if isinstance(res, dict) and isinstance(res.get("address"), str):
-                out[_join(prefix, res["address"])] = res.get("expressions") or {}
-        for name, call in (module.get("module_calls") or {}).items():
-            if isinstance(call, dict):
-                walk(call.get("module"), _join(prefix, f"module.{name}"), depth + 1)
-
     if isinstance(config, dict):
-        walk(config.get("root_module"), "", 0)
+        _walk_configuration(config.get("root_module"), "", 0, out)
     return out
+
+
+def _walk_configuration(module: Any, prefix: str, depth: int, out: dict[str, Any]) -> None:
+    if not isinstance(module, dict) or depth > 32:
+        return
+    for res in module.get("resources") or []:
+        if isinstance(res, dict) and isinstance(res.get("address"), str):
+            out[_join(prefix, res["address"])] = res.get("expressions") or {}
+    for name, call in (module.get("module_calls") or {}).items():
+        if isinstance(call, dict):
+            _walk_configuration(call.get("module"), _join(prefix, f"module.{name}"), depth + 1, out)
 
 
 def import_document(
@@ -348,4 +348,9 @@ def import_document(
         if entry.kind == "membership":
             ctx.memberships.append(obj)
         todo.append((entry.kind, obj))
-    return _assemble(ctx, todo, [], [], (name,), label)
+    try:
+        return _assemble(ctx, todo, [], [], (name,), label)
+    finally:
+        # every object refers to the table of all objects, which refers back to it: emptied,
+        # they are freed on return rather than by the cyclic collector
+        reader.by_address.clear()

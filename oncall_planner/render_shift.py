@@ -54,6 +54,7 @@ from oncall_planner.model._recurrence import (
 )
 from oncall_planner.model.inputs import sequence_of
 from oncall_planner.render import (
+    MAX_PIECES,
     Entry,
     FinalSchedule,
     Interval,
@@ -103,6 +104,24 @@ def _date_local(value: DateValue, event_zone: str, expansion: ZoneClock) -> int:
     return expansion.to_local(instant)
 
 
+def _shown_rule(rrules: Sequence[str]) -> str:
+    """The rules of a recurrence as an error message quotes them (cut short)."""
+    text = "; ".join(rrules) or "of RDATEs"
+    return repr(text if len(text) <= 80 else text[:79] + "…")
+
+
+def _too_many(what: str) -> ValidationError:
+    """The error of a recurrence that would make more than :data:`MAX_PIECES` occurrences from
+    its DTSTART to the end of the window: the cap layer-based renders have (hourly turns over 57
+    years), which keeps a render's memory bounded (a minutely rule over ten years made 2.6
+    million entries in 1.7 GB)."""
+    return ValidationError(
+        f"render: the recurrence {what} makes more than {MAX_PIECES:,} occurrences from its "
+        "event's start to the end of the window; one render builds at most that many: render "
+        "shorter windows, or start the event nearer to them"
+    )
+
+
 class _Expansion:
     """The occurrence starts of one recurrence from one DTSTART on one wall clock.
 
@@ -148,11 +167,14 @@ class _Expansion:
         self.done = False
         self.starts: list[int] = []
         self.index: list[int] = []
+        self.what = _shown_rule(recurrence.rrules)
 
     def grow(self, local_hi: int) -> None:
         """Extend the lists past ``local_hi`` (or to the end of a finite rule)."""
         starts, index, excluded = self.starts, self.index, self.excluded
         while not self.done and (not starts or starts[-1] < local_hi):
+            if len(starts) >= MAX_PIECES:
+                raise _too_many(self.what)
             try:
                 moment = next(self._iter)
             except StopIteration:
@@ -213,15 +235,27 @@ class _Periodic:
         self._from_start = len(self.starts)  # occurrences before the rule's own
         self._next = 0  # the next period to make
         self.done = count == 0
+        self.what = "this"
+
+    def _periods_up_to(self, local_hi: int) -> int:
+        """The period past the last one :meth:`grow` makes for ``local_hi``, refused when the
+        occurrences up to it would pass :data:`MAX_PIECES` (checked before any is made)."""
+        last = max(self._next + 1, (local_hi - self.base) // self.period + 2)
+        if self.until is not None:
+            last = min(last, (self.until - self.base) // self.period + 1)
+        made = (last - self._next) * len(self.offsets)
+        if self.count is not None:
+            made = min(made, self.count)
+        if len(self.starts) + made > MAX_PIECES + len(self.offsets):
+            raise _too_many(self.what)
+        return last
 
     def grow(self, local_hi: int) -> None:
         """Extend the lists past ``local_hi`` (or to the end of a finite rule)."""
         starts, period = self.starts, self.period
         while not self.done and (not starts or starts[-1] < local_hi):
             first = self._next
-            last = max(first + 1, (local_hi - self.base) // period + 2)
-            if self.until is not None:
-                last = min(last, (self.until - self.base) // period + 1)
+            last = self._periods_up_to(local_hi)
             lo, hi = self.base + first * period, self.base + last * period
             made = sorted(
                 itertools.chain.from_iterable(range(lo + o, hi + o, period) for o in self.offsets)
@@ -326,6 +360,7 @@ def _expansion(
     zclock = clock(expansion_zone)
     periodic = _periodic(parsed, dtstart_local, zclock, unsynced_start)
     if periodic is not None:
+        periodic.what = _shown_rule(parsed.rrules)
         return periodic
     return _Expansion(parsed, dtstart_local, event_zone, zclock, unsynced_start, excluded_dates)
 

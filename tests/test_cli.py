@@ -347,3 +347,29 @@ def test_render_of_a_plan_without_schedules_says_so(
     path = write(tmp_path, "main.tf", 'resource "pagerduty_service" "api" { name = "API" }\n')
     code, _, err = run(capsys, "render", path, "-q")
     assert_one_clean_error(code, err, "the plan has no schedules to render")
+
+
+TWO_ZONES = """
+import datetime as dt
+from zoneinfo import ZoneInfo
+from oncall_planner import Layer, OnCallPlan, Schedule, User
+
+ann = User("Ann", "ann@example.com")
+start = dt.datetime(2025, 1, 6, tzinfo=ZoneInfo("Etc/UTC"))
+plan = OnCallPlan([
+    Schedule("NY", "America/New_York", [Layer("L", [ann], start, dt.timedelta(days=7))]),
+    Schedule("Tokyo", "Asia/Tokyo", [Layer("L", [ann], start, dt.timedelta(days=7))]),
+])
+"""
+
+
+def test_times_without_an_offset_are_in_the_zone_of_the_schedule_chosen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "plan.py", TWO_ZONES)
+    window = ["--since", "2025-03-03", "--days", "1", "--format", "json", "-q"]
+    code, out, _ = run(capsys, "render", path, "--schedule", "Tokyo", *window)
+    assert code == 0
+    assert json.loads(out)["since"] == "2025-03-02T15:00:00Z"  # midnight in Tokyo
+    code, out, _ = run(capsys, "render", path, *window)
+    assert json.loads(out)["since"] == "2025-03-03T05:00:00Z"  # midnight in New York

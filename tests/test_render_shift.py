@@ -741,3 +741,21 @@ def test_the_layer_based_render_ignores_shift_options_and_has_no_sources() -> No
     final = render(layered, utc(2026, 6, 1), utc(2026, 6, 2), options=options(overflow=True))
     assert [e.source for e in final.entries] == [None]
     assert not final.concurrent and final.vacancies == ()
+
+
+@pytest.mark.parametrize(
+    ("rule", "years"),
+    [("RRULE:FREQ=MINUTELY;INTERVAL=2", 10), ("RRULE:FREQ=HOURLY", 100)],
+)
+def test_a_recurrence_that_would_make_millions_of_shifts_is_refused_before_memory_runs_out(
+    rule: str, years: int
+) -> None:
+    # FREQ=MINUTELY over ten years made 2.6 million entries in 1.7 GB; the layered renderer's
+    # cap (MAX_PIECES) holds for shift-based schedules too, counted from the event's start.
+    start = dt.datetime(2026, 1, 5, 9, tzinfo=NY)
+    event = ShiftEvent("Tiny", start, start + dt.timedelta(minutes=1), rule, RotatingMembers([ANN]))
+    schedule = ShiftSchedule("Busy", "America/New_York", [Rotation([event])])
+    since = dt.datetime(2026, 1, 5, tzinfo=UTC)
+    with pytest.raises(ValidationError, match=r"makes more than 500,000 occurrences"):
+        render(schedule, since, since + dt.timedelta(days=365 * years))
+    assert len(render(schedule, since, since + 7 * DAY).entries) > 0  # a week is fine

@@ -168,7 +168,7 @@ def add_common(parser: argparse.ArgumentParser, *, pages: bool = False) -> None:
         "--tz",
         metavar="ZONE",
         help="time zone for times given without an offset and for display "
-        "(default: the first schedule's)",
+        "(default: the first schedule's, or the first --schedule's)",
     )
     notes = parser.add_mutually_exclusive_group()
     notes.add_argument(
@@ -496,9 +496,14 @@ def parse_instant(text: str, tz: str | None, flag: str) -> dt.datetime:
     return parsed
 
 
-def zone_arg(name: str | None, plan: OnCallPlan) -> str:
-    """``--tz``, or the zone of the plan's first schedule (of either kind)."""
+def zone_arg(name: str | None, plan: OnCallPlan, chosen: Sequence[str] | None = None) -> str:
+    """``--tz``, or the zone of the first schedule ``--schedule`` names (``chosen``), or of the
+    plan's first schedule (of either kind)."""
     if name is None:
+        for wanted in chosen or ():
+            for schedule in plan.all_schedules:
+                if schedule.name == wanted:
+                    return schedule.time_zone
         return plan.all_schedules[0].time_zone if plan.all_schedules else "Etc/UTC"
     try:
         return check_time_zone(name, "--tz")

@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
 
     _check(args)
     plan, _ = load_plan(args)
-    since, until = window(args, zone_arg(args.tz, plan))
+    since, until = window(args, zone_arg(args.tz, plan, args.schedule))
     chosen = schedules(plan, args.schedule)
     # the report takes Override lists: the layer-based schedules' overrides
     overrides = layered_overrides(load_overrides(args), plan)

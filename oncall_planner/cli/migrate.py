@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     plan, imported = load_plan(args)
     if not plan.schedules:
         raise UsageError("the input has no layer-based schedule (pagerduty_schedule) to migrate")
-    tz = zone_arg(args.tz, plan)
+    tz = zone_arg(args.tz, plan, args.schedule)
     if args.since is not None:
         since = parse_instant(args.since, tz, "--since")
     else:

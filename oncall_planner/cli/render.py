@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     chosen = schedules(plan, args.schedule)
     if not chosen:
         raise UsageError(f"{args.input}: the plan has no schedules to render")
-    tz_in = zone_arg(args.tz, plan)
+    tz_in = zone_arg(args.tz, plan, args.schedule)
     if args.at is not None:
         at = parse_instant(args.at, tz_in, "--at")
         return _render_at(args, chosen, at, overrides)

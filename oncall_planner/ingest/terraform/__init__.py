@@ -27,7 +27,10 @@ from typing import Any
 import attrs
 
 from oncall_planner.errors import InputReadError, ValidationError
-from oncall_planner.ingest.terraform import schedulev2  # noqa: F401  (registers its builder)
+from oncall_planner.ingest.terraform import (
+    plainbuild,  # noqa: F401  (registers its builders)
+    schedulev2,  # noqa: F401  (registers its builder)
+)
 from oncall_planner.ingest.terraform.build import BUILDERS, NOT_MODELLED, Build, SkipError
 from oncall_planner.ingest.terraform.files import (
     default_root,

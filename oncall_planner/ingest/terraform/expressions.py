@@ -641,19 +641,17 @@ class Evaluator:
                 out_list.append(self.ev(node.value_expr, inner))
         if is_object:
             return out_obj
-        return TfSet(out_list) if isinstance(coll, TfSet) and False else out_list
+        return out_list
 
     # -- templates ---------------------------------------------------------------------------
 
     def _template(self, node: Node, scope: Scope) -> Any:
         out: list[str] = []
-        size = 0
         unknown = self._render(node, scope, out)
         if unknown is not None:
             return unknown
         text = "".join(out)
-        size = len(text)
-        if size:
+        if text:
             check_string(text, node.where())
         return text
 
@@ -679,7 +677,7 @@ class Evaluator:
                 out.append(value)
                 total += len(value)
                 if total > 1_000_000:
-                    check_string("x" * 0 + "".join(out), node.where())
+                    check_string("".join(out), node.where())
             return None
         if isinstance(node, TemplateIf):
             c = to_bool(self.ev(node.cond, scope), node.cond)

@@ -1096,8 +1096,11 @@ for _name, _why in (
 def file_functions(
     read: Callable[[str, Call], str], listdir: Callable[[str, Call], list[str]]
 ) -> dict[str, Function]:
-    """``file``, ``fileexists``, ``fileset`` and ``templatefile`` bound to a reader that only
-    reads inside the module's own folder (see :mod:`.modules`)."""
+    """``file``, ``fileexists``, ``fileset`` and ``templatefile`` bound to ``read`` and
+    ``listdir``. The importer binds them once per import, to the root module's reader
+    (``ModuleInstance._read`` in :mod:`.modules`): a relative path is read from the root
+    module's folder (in child modules too), as Terraform reads it from the working directory
+    it runs the root module in, and nothing outside the root module's folder is read."""
 
     def _file(a: list[Any], n: Call, ev: Any) -> Any:
         _arity(a, n, 1)

@@ -794,6 +794,7 @@ def _section(conv: _Converter, kind: str, section: Any, pos: int) -> list[Block]
             else:
                 out.append(conv.body(kind, (name,), body, {}, npos, literal))
         return out
+    plain = READ_PLAIN and (kind == "resource" or kind == "data")
     for rtype, by_name in section.items():
         tpos = conv.take()
         if rtype == "//":
@@ -808,6 +809,17 @@ def _section(conv: _Converter, kind: str, section: Any, pos: int) -> list[Block]
                 conv.skip(body)
                 continue
             labels = (rtype, name)
+            if type(body) is dict and plain:
+                # what conv.body() does first for a resource or data block, written out: the
+                # loop runs once per block of the file
+                at = conv.at
+                made = conv.plain(body, schema, at)
+                if made is not None:
+                    out.append(
+                        JsonBlock(kind, labels, conv.src, npos, body, schema, conv, at, made[1])
+                    )
+                    conv.at = at + made[0]
+                    continue
             if isinstance(body, list):
                 for item in body:
                     out.append(conv.body(kind, labels, item, schema, conv.brace(item, npos)))

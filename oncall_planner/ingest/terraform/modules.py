@@ -522,10 +522,15 @@ class ModuleInstance:
     def instances(self, mode: str, rtype: str, name: str) -> list[Instance] | Unknown:
         """The instances of one resource or data block (memoised)."""
         key = (mode, rtype, name)
-        if key not in self._values:
-            self._values[key] = self._expand(mode, rtype, name)
-        result = self._values[key]
-        return result[1] if not isinstance(result, Unknown) else result
+        result: Any = self._values.get(key)
+        if result is None:
+            block = self.parsed.resources[key]
+            if type(block) is JsonBlock:  # one instance: _expand's common case, written out
+                inst = Instance(self, mode, block, None, self.scope)
+                result = self._values[key] = (inst.value, [inst])
+            else:
+                result = self._values[key] = self._expand(mode, rtype, name)
+        return result[1] if type(result) is tuple else result  # type: ignore[no-any-return]
 
     def _expand(self, mode: str, rtype: str, name: str) -> Any:
         block = self.parsed.resources[(mode, rtype, name)]

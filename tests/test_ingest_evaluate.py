@@ -181,14 +181,35 @@ resource "pagerduty_team" "summary" {
     assert result.addresses[("Team", "Two crew")] == 'module.teams["two"].pagerduty_team.t'
 
 
-def test_path_root_is_the_folder_named_even_when_the_root_is_wider(tmp_path: Path) -> None:
+def test_path_values_are_terraforms_run_in_the_root_modules_folder(tmp_path: Path) -> None:
     live = tmp_path / "live"
-    live.mkdir()
+    (live / "mod").mkdir(parents=True)
     (live / "main.tf").write_text(
-        'resource "pagerduty_team" "t" {\n  name = path.root\n}\n', encoding="utf-8"
+        'module "m" {\n  source = "./mod"\n}\n'
+        'resource "pagerduty_team" "t" {\n  name = "${path.root}|${path.module}|${path.cwd}"\n}\n',
+        encoding="utf-8",
+    )
+    (live / "mod" / "main.tf").write_text(
+        'resource "pagerduty_team" "c" {\n  name = "child ${path.module}|${path.root}"\n}\n',
+        encoding="utf-8",
     )
     result = import_terraform(live, root=tmp_path)
-    assert [t.name for t in result.plan.teams] == [str(live)]
+    assert sorted(t.name for t in result.plan.teams) == [f".|.|{live}", "child mod|."]
+
+
+def test_a_child_module_reads_its_files_whether_the_folder_is_named_relative_or_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ff" / "mod").mkdir(parents=True)
+    (tmp_path / "ff" / "main.tf").write_text('module "m" {\n  source = "./mod"\n}\n')
+    (tmp_path / "ff" / "mod" / "name.txt").write_text("Crew\n", encoding="utf-8")
+    (tmp_path / "ff" / "mod" / "main.tf").write_text(
+        'resource "pagerduty_team" "u" {\n  name = trimspace(file("${path.module}/name.txt"))\n}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    for named in ("ff", str(tmp_path / "ff")):
+        assert [t.name for t in import_terraform(named).plan.teams] == ["Crew"], named
 
 
 def test_a_map_keyed_by_ids_gives_instances_but_no_order(tmp_path: Path) -> None:

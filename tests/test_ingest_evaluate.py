@@ -3,6 +3,7 @@ team."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -253,3 +254,39 @@ def test_values_only_terraform_knows_are_never_guessed(tmp_path: Path) -> None:
     extra = 'data "aws_caller_identity" "me" {}\n'
     message = left_out(tmp_path, "data.aws_caller_identity.me.account_id", extra)
     assert "set by the provider" in message
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        (
+            'resource "pagerduty_team_membership" "m" {\n  user_id = pagerduty_user.a.id\n'
+            "  team_id = pagerduty_user.ghost.id\n}\n",
+            "team_id must name a team, got pagerduty_user.ghost, which the configuration does "
+            "not declare",
+        ),
+        (
+            'resource "pagerduty_escalation_policy" "p" {\n  name  = "P"\n'
+            "  teams = [pagerduty_user.ghost.id]\n  rule {\n    escalation_delay_in_minutes = 10\n"
+            '    target {\n      type = "user_reference"\n      id   = pagerduty_user.a.id\n    }\n'
+            "  }\n}\n",
+            "teams must name a team, got pagerduty_user.ghost",
+        ),
+        (
+            'resource "pagerduty_escalation_policy" "p" {\n  name  = "P"\n  rule {\n'
+            "    escalation_delay_in_minutes = 10\n"
+            '    target {\n      type = "schedule_reference"\n      id   = pagerduty_user.ghost.id\n'
+            "    }\n  }\n}\n",
+            "id must name a schedule, got pagerduty_user.ghost",
+        ),
+    ],
+)
+def test_an_undeclared_user_where_a_team_or_schedule_is_named_is_an_error_not_a_crash(
+    tmp_path: Path, block: str, message: str
+) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "pagerduty_user" "a" {\n  name  = "A"\n  email = "a@example.com"\n}\n' + block,
+        encoding="utf-8",
+    )
+    with pytest.raises(InputReadError, match=re.escape(message)):
+        import_terraform(tmp_path)

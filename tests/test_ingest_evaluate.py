@@ -3,6 +3,7 @@ team."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -181,14 +182,35 @@ resource "pagerduty_team" "summary" {
     assert result.addresses[("Team", "Two crew")] == 'module.teams["two"].pagerduty_team.t'
 
 
-def test_path_root_is_the_folder_named_even_when_the_root_is_wider(tmp_path: Path) -> None:
+def test_path_values_are_terraforms_run_in_the_root_modules_folder(tmp_path: Path) -> None:
     live = tmp_path / "live"
-    live.mkdir()
+    (live / "mod").mkdir(parents=True)
     (live / "main.tf").write_text(
-        'resource "pagerduty_team" "t" {\n  name = path.root\n}\n', encoding="utf-8"
+        'module "m" {\n  source = "./mod"\n}\n'
+        'resource "pagerduty_team" "t" {\n  name = "${path.root}|${path.module}|${path.cwd}"\n}\n',
+        encoding="utf-8",
+    )
+    (live / "mod" / "main.tf").write_text(
+        'resource "pagerduty_team" "c" {\n  name = "child ${path.module}|${path.root}"\n}\n',
+        encoding="utf-8",
     )
     result = import_terraform(live, root=tmp_path)
-    assert [t.name for t in result.plan.teams] == [str(live)]
+    assert sorted(t.name for t in result.plan.teams) == [f".|.|{live}", "child mod|."]
+
+
+def test_a_child_module_reads_its_files_whether_the_folder_is_named_relative_or_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ff" / "mod").mkdir(parents=True)
+    (tmp_path / "ff" / "main.tf").write_text('module "m" {\n  source = "./mod"\n}\n')
+    (tmp_path / "ff" / "mod" / "name.txt").write_text("Crew\n", encoding="utf-8")
+    (tmp_path / "ff" / "mod" / "main.tf").write_text(
+        'resource "pagerduty_team" "u" {\n  name = trimspace(file("${path.module}/name.txt"))\n}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    for named in ("ff", str(tmp_path / "ff")):
+        assert [t.name for t in import_terraform(named).plan.teams] == ["Crew"], named
 
 
 def test_a_map_keyed_by_ids_gives_instances_but_no_order(tmp_path: Path) -> None:
@@ -232,3 +254,39 @@ def test_values_only_terraform_knows_are_never_guessed(tmp_path: Path) -> None:
     extra = 'data "aws_caller_identity" "me" {}\n'
     message = left_out(tmp_path, "data.aws_caller_identity.me.account_id", extra)
     assert "set by the provider" in message
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        (
+            'resource "pagerduty_team_membership" "m" {\n  user_id = pagerduty_user.a.id\n'
+            "  team_id = pagerduty_user.ghost.id\n}\n",
+            "team_id must name a team, got pagerduty_user.ghost, which the configuration does "
+            "not declare",
+        ),
+        (
+            'resource "pagerduty_escalation_policy" "p" {\n  name  = "P"\n'
+            "  teams = [pagerduty_user.ghost.id]\n  rule {\n    escalation_delay_in_minutes = 10\n"
+            '    target {\n      type = "user_reference"\n      id   = pagerduty_user.a.id\n    }\n'
+            "  }\n}\n",
+            "teams must name a team, got pagerduty_user.ghost",
+        ),
+        (
+            'resource "pagerduty_escalation_policy" "p" {\n  name  = "P"\n  rule {\n'
+            "    escalation_delay_in_minutes = 10\n"
+            '    target {\n      type = "schedule_reference"\n      id   = pagerduty_user.ghost.id\n'
+            "    }\n  }\n}\n",
+            "id must name a schedule, got pagerduty_user.ghost",
+        ),
+    ],
+)
+def test_an_undeclared_user_where_a_team_or_schedule_is_named_is_an_error_not_a_crash(
+    tmp_path: Path, block: str, message: str
+) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "pagerduty_user" "a" {\n  name  = "A"\n  email = "a@example.com"\n}\n' + block,
+        encoding="utf-8",
+    )
+    with pytest.raises(InputReadError, match=re.escape(message)):
+        import_terraform(tmp_path)

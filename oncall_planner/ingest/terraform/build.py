@@ -430,6 +430,7 @@ class Build:
                 f"{obj.address}.{name}",
                 f"the literal PagerDuty ID {target!r} names a schedule outside the configuration",
             )
+        _refuse_undeclared(target, obj, name, "a schedule")
         if target.mode == "data" and target.type in _SCHEDULE_TYPES:
             looked_up = self.string(target, "name")
             assert looked_up is not None
@@ -475,6 +476,7 @@ class Build:
                 f"{obj.address}.{name} names the team {target!r} by its PagerDuty ID, which the configuration does not declare",
                 obj.where(name),
             )
+        _refuse_undeclared(target, obj, name, "a team")
         if target.type != "pagerduty_team":
             raise InputReadError(
                 f"{obj.where(name)}: {obj.address}: {name} must name a team, got {target.address}"
@@ -558,6 +560,18 @@ def _made(cls: Callable[..., Any], obj: Obj, *args: Any, **kwargs: Any) -> Any:
         raise InputReadError(f"{obj.where()}: {obj.address}: {exc}") from None
 
 
+def _refuse_undeclared(target: Any, obj: Obj, name: str, what: str) -> None:
+    """An undeclared ``pagerduty_user.X`` (a :class:`~.modules.Placeholder`) where ``what`` must
+    be named: the configuration is wrong, and Terraform would refuse it too."""
+    from oncall_planner.ingest.terraform.modules import Placeholder
+
+    if isinstance(target, Placeholder):
+        raise InputReadError(
+            f"{obj.where(name)}: {obj.address}: {name} must name {what}, got {target.address}, "
+            "which the configuration does not declare"
+        )
+
+
 def _validated(build: Callable[[], Any], obj: Obj) -> Any:
     try:
         return build()
@@ -617,6 +631,7 @@ def build_membership(obj: Obj, ctx: Build) -> tuple[str, User]:
             f"{obj.address}: team_id {target!r} names a team outside the configuration",
             obj.where("team_id"),
         )
+    _refuse_undeclared(target, obj, "team_id", "a team")
     if target.type != "pagerduty_team":
         raise InputReadError(
             f"{obj.where('team_id')}: {obj.address}: team_id must name a team, got {target.address}"

@@ -350,7 +350,7 @@ class OutsideRoot(Unknown):
 
 class World:
     """Everything one import shares: the root folder (nothing outside it is read), the root
-    module's folder as the user named it (``top``, Terraform's ``path.root``), the evaluator,
+    module's folder as the user named it (``top``, the folder Terraform would run in), the evaluator,
     parsed folders, notes."""
 
     def __init__(self, root: Path, warn: Warn, top: Path | None = None) -> None:
@@ -415,8 +415,13 @@ class ModuleInstance:
         )
         self._values: dict[tuple[str, str, str], Any] = {}
         self._children: dict[str, list[ModuleInstance] | Unknown] = {}
-        folder = str(parsed.folder)
-        self.path = {"module": folder, "root": str(world.top), "cwd": str(world.top)}
+        # As Terraform gives them when it runs in the root module's folder: path.module and
+        # path.root relative to it ("." for the root module), path.cwd absolute. file() and
+        # friends read relative paths from that folder, so "${path.module}/x" is found whether
+        # the user named the folder with a relative or an absolute path.
+        top = os.path.abspath(world.top)
+        folder = os.path.relpath(os.path.abspath(parsed.folder), top)
+        self.path = {"module": folder, "root": ".", "cwd": top}
         #: The namespaces every module has, by name.
         self._fixed: dict[str, Any] = {
             "var": self.var,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,71 @@ def test_a_value_a_plan_does_not_know_is_reported_not_guessed() -> None:
     (warning,) = result.warnings
     assert warning.code == "OCP601"
     assert "known only after Terraform applies the plan" in warning.message
+
+
+def _put(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
+    doc = copy.deepcopy(doc)
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "value", "message"),
+    [
+        (
+            "state.json",
+            ("values",),
+            "x",
+            "values must be an object, as Terraform writes it, got a string",
+        ),
+        (
+            "state.json",
+            ("values", "root_module", "resources"),
+            3,
+            "values.root_module.resources must be a list",
+        ),
+        (
+            "state.json",
+            ("values", "root_module", "resources", 0, "address"),
+            ["a"],
+            "values.root_module.resources[0].address must be a string, got a list",
+        ),
+        (
+            "state.json",
+            ("values", "root_module", "child_modules"),
+            True,
+            "child_modules must be a list",
+        ),
+        (
+            "plan.json",
+            ("resource_changes", 2, "change"),
+            1.5,
+            "resource_changes[2].change must be an object",
+        ),
+        ("plan.json", ("prior_state",), False, "prior_state must be an object"),
+        (
+            "terraform.tfstate",
+            ("resources", 1, "instances"),
+            7,
+            "resources[1].instances must be a list",
+        ),
+        (
+            "terraform.tfstate",
+            ("resources", 2, "instances", 0, "index_key"),
+            {"k": 1},
+            "resources[2].instances[0].index_key must be a string or a whole number, got an object",
+        ),
+    ],
+)
+def test_a_document_not_shaped_as_terraform_writes_it_is_an_error_naming_where(
+    tmp_path: Path, name: str, path: tuple[Any, ...], value: Any, message: str
+) -> None:
+    # found by mutating the fixtures: each raised TypeError or AttributeError with a traceback
+    doc = _put(json.loads((DATA / name).read_text(encoding="utf-8")), path, value)
+    target = tmp_path / name
+    target.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputReadError, match=re.escape(message)):
+        import_terraform(target)

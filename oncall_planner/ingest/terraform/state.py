@@ -52,6 +52,33 @@ def detect(data: Any) -> str | None:
     return None
 
 
+def _show_path(path: tuple[Any, ...]) -> str:
+    """``values.root_module.resources[3].address`` of a path into the document."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true or false"}.get(
+        type(value), "null" if value is None else "a number"
+    )
+
+
+def _shaped(value: Any, shape: type, name: str, path: tuple[Any, ...]) -> Any:
+    """``value`` when it is a ``shape`` (``dict`` or ``list``) or absent (``None``: an empty
+    one); else the document is not what Terraform writes, and that is an error naming where."""
+    if value is None:
+        return shape()
+    if type(value) is not shape:
+        what = "an object" if shape is dict else "a list"
+        raise InputReadError(
+            f"{name}: {_show_path(path)} must be {what}, as Terraform writes it, got {_kind(value)}"
+        )
+    return value
+
+
 class StateObj:
     """A resource instance (or one of its nested blocks) from plan or state JSON."""
 
@@ -206,12 +233,19 @@ class _Reader:
         config: dict[str, Any],
         seen: set[str],
     ) -> None:
-        if not isinstance(module, dict):
-            return
-        for i, res in enumerate(module.get("resources") or []):
-            if not isinstance(res, dict) or res.get("address") in seen:
+        module = _shaped(module, dict, self.name, path)
+        resources = _shaped(module.get("resources"), list, self.name, (*path, "resources"))
+        for i, res in enumerate(resources):
+            if not isinstance(res, dict):
                 continue
-            address = str(res.get("address", ""))
+            address = res.get("address", "")
+            if not isinstance(address, str):
+                raise InputReadError(
+                    f"{self.name}: {_show_path((*path, 'resources', i, 'address'))} must be a "
+                    f"string, got {_kind(address)}"
+                )
+            if address in seen:
+                continue
             seen.add(address)
             values = res.get("values")
             if not isinstance(values, dict):
@@ -230,21 +264,28 @@ class _Reader:
                     refs,
                 )
             )
-        for j, child in enumerate(module.get("child_modules") or []):
+        children = _shaped(module.get("child_modules"), list, self.name, (*path, "child_modules"))
+        for j, child in enumerate(children):
             self.module(child, (*path, "child_modules", j), unknown, config, seen)
 
     def raw(self, data: dict[str, Any]) -> None:
-        for i, res in enumerate(data.get("resources") or []):
+        for i, res in enumerate(_shaped(data.get("resources"), list, self.name, ("resources",))):
             if not isinstance(res, dict):
                 continue
             mode = "data" if res.get("mode") == "data" else "managed"
             rtype, name = str(res.get("type", "")), str(res.get("name", ""))
             module = str(res.get("module") or "")
             prefix = "data." if mode == "data" else ""
-            for k, inst in enumerate(res.get("instances") or []):
+            where = ("resources", i, "instances")
+            for k, inst in enumerate(_shaped(res.get("instances"), list, self.name, where)):
                 if not isinstance(inst, dict) or not isinstance(inst.get("attributes"), dict):
                     continue
                 key = inst.get("index_key")
+                if key is not None and (type(key) is not str and type(key) is not int):
+                    raise InputReadError(
+                        f"{self.name}: {_show_path((*where, k, 'index_key'))} must be a string "
+                        f"or a whole number, got {_kind(key)}"
+                    )
                 address = _join(module, f"{prefix}{rtype}.{name}{key_text(key)}")
                 self._add(
                     StateObj(
@@ -286,10 +327,15 @@ def _configuration(config: Any) -> dict[str, Any]:
 def _walk_configuration(module: Any, prefix: str, depth: int, out: dict[str, Any]) -> None:
     if not isinstance(module, dict) or depth > 32:
         return
-    for res in module.get("resources") or []:
+    resources = module.get("resources")
+    for res in resources if isinstance(resources, list) else ():
         if isinstance(res, dict) and isinstance(res.get("address"), str):
-            out[_join(prefix, res["address"])] = res.get("expressions") or {}
-    for name, call in (module.get("module_calls") or {}).items():
+            expressions = res.get("expressions")
+            out[_join(prefix, res["address"])] = (
+                expressions if isinstance(expressions, dict) else {}
+            )
+    calls = module.get("module_calls")
+    for name, call in calls.items() if isinstance(calls, dict) else ():
         if isinstance(call, dict):
             _walk_configuration(call.get("module"), _join(prefix, f"module.{name}"), depth + 1, out)
 
@@ -302,21 +348,25 @@ def import_document(
     kind = detect(data)
     reader = _Reader(name, located)
     if kind == "plan":
-        unknown: dict[str, Any] = {
-            str(rc.get("address")): (rc.get("change") or {}).get("after_unknown")
-            for rc in data.get("resource_changes") or []
-            if isinstance(rc, dict)
-        }
+        unknown: dict[str, Any] = {}
+        changes = _shaped(data.get("resource_changes"), list, name, ("resource_changes",))
+        for i, rc in enumerate(changes):
+            if isinstance(rc, dict):
+                change = _shaped(rc.get("change"), dict, name, ("resource_changes", i, "change"))
+                unknown[str(rc.get("address"))] = change.get("after_unknown")
         config = _configuration(data.get("configuration"))
         seen: set[str] = set()
-        planned = (data.get("planned_values") or {}).get("root_module")
-        reader.module(planned, ("planned_values", "root_module"), unknown, config, seen)
-        prior = ((data.get("prior_state") or {}).get("values") or {}).get("root_module")
-        reader.module(prior, ("prior_state", "values", "root_module"), {}, config, seen)
+        planned = _shaped(data.get("planned_values"), dict, name, ("planned_values",))
+        path: tuple[Any, ...] = ("planned_values", "root_module")
+        reader.module(planned.get("root_module"), path, unknown, config, seen)
+        prior = _shaped(data.get("prior_state"), dict, name, ("prior_state",))
+        prior_values = _shaped(prior.get("values"), dict, name, ("prior_state", "values"))
+        path = ("prior_state", "values", "root_module")
+        reader.module(prior_values.get("root_module"), path, {}, config, seen)
         label = "plan"
     elif kind == "state":
-        root = (data.get("values") or {}).get("root_module")
-        reader.module(root, ("values", "root_module"), {}, {}, set())
+        values = _shaped(data.get("values"), dict, name, ("values",))
+        reader.module(values.get("root_module"), ("values", "root_module"), {}, {}, set())
         label = "state"
     elif kind == "raw":
         if data.get("version") != 4:

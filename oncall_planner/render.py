@@ -598,21 +598,13 @@ def _period(schedule: Schedule) -> int:
 def _local_windows(restrictions: Sequence[Restriction], lo: int, hi: int) -> Spans:
     """:func:`_windows` on the local clock: ``lo`` and ``hi`` are local seconds and so are the
     windows (no zone: a window is its local start to its local start plus its duration)."""
-    first_day = (lo - 8 * DAY) // DAY
-    last_day = hi // DAY + 1
     starts: list[int] = []
     ends: list[int] = []
-    for r in restrictions:
-        sod = r.start_time_of_day.hour * 3600 + r.start_time_of_day.minute * 60
-        dur = int(r.duration.total_seconds())
-        if r.kind == "daily":
-            day, step = first_day, DAY
-        else:
-            assert r.start_day_of_week is not None
-            day, step = first_day + (r.start_day_of_week - iso_weekday(first_day * DAY)) % 7, WEEK
-        local = range(day * DAY + sod, (last_day + 1) * DAY + sod, step)
-        starts += local
-        ends += range(local.start + dur, local.stop + dur, step)
+    for local_starts, local_ends in _local_ranges(
+        restrictions, (lo - 8 * DAY) // DAY, hi // DAY + 1
+    ):
+        starts += local_starts
+        ends += local_ends
     return _spans(sorted(zip(starts, ends)), lo, hi)
 
 
@@ -820,12 +812,12 @@ class _Rotation:
 Spans = tuple[list[int], list[int]]
 
 
-def _windows(restrictions: Sequence[Restriction], zclock: ZoneClock, lo: int, hi: int) -> Spans:
-    """:func:`restriction_windows` as parallel lists of starts and ends."""
-    first_day = (zclock.to_local(lo) - 8 * DAY) // DAY
-    last_day = (zclock.to_local(hi) + DAY) // DAY
-    starts: list[int] = []
-    ends: list[int] = []
+def _local_ranges(
+    restrictions: Sequence[Restriction], first_day: int, last_day: int
+) -> Iterator[tuple[range, range]]:
+    """Each restriction's window starts and ends on the local clock (local seconds), from the
+    day ``first_day`` to the day after ``last_day``: a window starts at its local time of day
+    and ends ``duration`` later on the same clock."""
     for r in restrictions:
         sod = r.start_time_of_day.hour * 3600 + r.start_time_of_day.minute * 60
         dur = int(r.duration.total_seconds())
@@ -835,8 +827,18 @@ def _windows(restrictions: Sequence[Restriction], zclock: ZoneClock, lo: int, hi
             assert r.start_day_of_week is not None
             day, step = first_day + (r.start_day_of_week - iso_weekday(first_day * DAY)) % 7, WEEK
         local = range(day * DAY + sod, (last_day + 1) * DAY + sod, step)
-        starts += zclock.from_local_sorted(list(local))
-        ends += zclock.from_local_sorted(list(range(local.start + dur, local.stop + dur, step)))
+        yield local, range(local.start + dur, local.stop + dur, step)
+
+
+def _windows(restrictions: Sequence[Restriction], zclock: ZoneClock, lo: int, hi: int) -> Spans:
+    """:func:`restriction_windows` as parallel lists of starts and ends."""
+    first_day = (zclock.to_local(lo) - 8 * DAY) // DAY
+    last_day = (zclock.to_local(hi) + DAY) // DAY
+    starts: list[int] = []
+    ends: list[int] = []
+    for local_starts, local_ends in _local_ranges(restrictions, first_day, last_day):
+        starts += zclock.from_local_sorted(list(local_starts))
+        ends += zclock.from_local_sorted(list(local_ends))
     if len(restrictions) > 1 or any(map(operator.ge, ends, starts[1:])):
         return _spans(sorted(zip(starts, ends)), lo, hi)
     # One restriction whose windows are apart: clip to [lo, hi) and drop empty windows.

@@ -311,3 +311,48 @@ def test_the_core_reaches_the_edge_only_through_the_report_conveniences() -> Non
         ("oncall_planner.health.report", "oncall_planner.report.health"),
         ("oncall_planner.health.report", "oncall_planner.report.health_html"),
     }
+
+
+# The health package: one module per job, each importing only the ones above it in the table of
+# docs/architecture.md ("The health package, one module per job").
+
+ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
+
+
+def _health_table(text: str) -> list[str]:
+    """The modules of the health package's table, top to bottom."""
+    section = text.split("**The health package, one module per job.**", 1)[1]
+    rows = []
+    for line in section.splitlines()[1:]:
+        if rows and not line.startswith("|"):
+            break
+        if m := re.match(r"\| `(\w+)` \|", line):
+            rows.append(m.group(1))
+    return rows
+
+
+def _upward_imports(order: list[str], graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """``(module, module it imports)`` for every import of a module at or below it in ``order``."""
+    prefix = "oncall_planner.health."
+    found = []
+    for i, name in enumerate(order):
+        for target in sorted(graph.get(prefix + name, ())):
+            if target.startswith(prefix) and target.removeprefix(prefix) in order[i:]:
+                found.append((name, target.removeprefix(prefix)))
+    return found
+
+
+def test_the_health_table_lists_every_module_of_the_package() -> None:
+    listed = _health_table(ARCHITECTURE.read_text(encoding="utf-8"))
+    present = sorted(p.stem for p in (PACKAGE / "health").glob("*.py") if p.stem != "__init__")
+    assert sorted(listed) == present
+
+
+def test_each_health_module_imports_only_those_above_it_in_the_table() -> None:
+    order = _health_table(ARCHITECTURE.read_text(encoding="utf-8"))
+    assert _upward_imports(order, import_graph(PACKAGE)) == []
+
+
+def test_the_health_layering_test_sees_an_import_from_below() -> None:
+    graph = {"oncall_planner.health.hours": {"oncall_planner.health.report"}}
+    assert _upward_imports(["hours", "report"], graph) == [("hours", "report")]

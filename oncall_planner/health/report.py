@@ -1,8 +1,10 @@
 """``health_report``: on-call health as PagerDuty measures it, per person, team, period and week.
 
 Pure: the plan, the page history (:class:`~oncall_planner.health.history.History`), the
-configuration and ``now`` go in; a :class:`HealthReport` comes out. docs/health.md defines every
-number; the short version:
+configuration and ``now`` go in; a :class:`HealthReport` comes out. This module's one job is the
+metrics and the report; who is on call when comes from :mod:`oncall_planner.health.on_call`, the
+incidents joined across the exports from :mod:`oncall_planner.health.incidents`. docs/health.md
+defines every number; the short version:
 
 - **On call** (from the plan, rendered): seconds at level 1 and at level 2 or higher of the
   escalation policies (a schedule no policy targets counts as level 1; time at level 1 is not
@@ -37,9 +39,28 @@ from oncall_planner.errors import ValidationError
 from oncall_planner.fairness.indices import Indices
 from oncall_planner.fairness.load import holiday_dates, union
 from oncall_planner.health.config import HealthConfig
-from oncall_planner.health.history import History, LogEntry, PersonRef
+from oncall_planner.health.history import History, LogEntry
 from oncall_planner.health.hours import BUCKETS, HourWindows, hour_of_week, local_date, preset
+from oncall_planner.health.incidents import (
+    IncidentRecord,
+    _join,
+    _log_facts,
+    _LogFacts,
+    _time_to_ack,
+    _time_to_resolve,
+)
+from oncall_planner.health.incidents import _noise as _noise
 from oncall_planner.health.interruptions import Interruption, interruptions
+from oncall_planner.health.on_call import (
+    Span,
+    _clip,
+    _level_spans,
+    _periods,
+    _schedules,
+    _total,
+    _weeks,
+)
+from oncall_planner.health.on_call import _subtract as _subtract
 from oncall_planner.health.people import (
     PersonIndex,
     home_zones,
@@ -50,8 +71,7 @@ from oncall_planner.health.people import (
 from oncall_planner.health.postmortems import Postmortem, PostmortemStats, postmortem_stats
 from oncall_planner.model import OnCallPlan, Override, ShiftOverride, User
 from oncall_planner.model.inputs import mixed_overrides_by_schedule, sequence_of
-from oncall_planner.pages import Page
-from oncall_planner.render import FinalSchedule, Interval, render
+from oncall_planner.render import Interval, render
 from oncall_planner.timeutil import (
     HOUR,
     ZoneClock,
@@ -64,7 +84,6 @@ from oncall_planner.timeutil import (
 )
 
 T = TypeVar("T")
-Span = tuple[int, int]
 
 #: What every format shows for a number the input cannot give.
 NOT_AVAILABLE = "not available from this input"
@@ -199,26 +218,6 @@ class WeekTrend:
 
 
 @attrs.frozen
-class IncidentRecord:
-    """One incident, joined across every export that mentions it (by id)."""
-
-    id: str
-    triggered_at: dt.datetime | None
-    acknowledged_at: dt.datetime | None
-    resolved_at: dt.datetime | None
-    urgency: str | None
-    severity: str | None
-    merged: bool
-    noise: bool | None
-    alert_created_at: dt.datetime | None
-    assigned: tuple[str, ...]
-    ack_known: bool
-    #: Resolved by a service, but no export says whether someone acknowledged it first
-    #: (``GET /incidents`` drops the acknowledgements of resolved incidents): maybe noise.
-    noise_maybe: bool = False
-
-
-@attrs.frozen
 class HealthReport:
     """What :func:`health_report` returns; ``to_text()``, ``to_markdown()``, ``to_json()``,
     ``to_csv()`` and ``to_html()`` format it (the report package does the work)."""
@@ -287,314 +286,6 @@ class HealthReport:
         return to_html(self)
 
 
-# --------------------------------------------------------------------------------------------
-# On call, from the plan
-
-
-def _schedules(plan: OnCallPlan) -> tuple[Any, ...]:
-    """Both kinds of schedule, layer-based first (``plan.all_schedules``)."""
-    return tuple(plan.all_schedules)
-
-
-def _level_spans(
-    plan: OnCallPlan, finals: Mapping[str, FinalSchedule], lo: int, hi: int
-) -> dict[str, tuple[list[Span], list[Span]]]:
-    """Email -> (level-1 spans, level-2+ spans), merged; level 2+ leaves out level-1 time.
-
-    Read through the render result's entries, so a shift-based schedule (several people on call
-    at once) counts each of them."""
-    first: dict[str, list[Span]] = {}
-    later: dict[str, list[Span]] = {}
-    targeted: set[str] = set()
-
-    def add(level: int, email: str, span: Span) -> None:
-        (first if level == 1 else later).setdefault(email, []).append(span)
-
-    for policy in plan.escalation_policies:
-        for level, rule in enumerate(policy.rules, start=1):
-            for target in rule.targets:
-                if target.user is not None:
-                    add(level, target.user.email.lower(), (lo, hi))
-                    continue
-                schedule = target.schedule
-                targeted.add(schedule.name)
-                for e in finals[schedule.name].entries:
-                    add(level, e.user.email.lower(), (to_seconds(e.start), to_seconds(e.end)))
-    for name, final in finals.items():
-        if name not in targeted:  # a schedule no policy targets counts as level 1
-            for e in final.entries:
-                add(1, e.user.email.lower(), (to_seconds(e.start), to_seconds(e.end)))
-    out: dict[str, tuple[list[Span], list[Span]]] = {}
-    for email in set(first) | set(later):
-        one = union(first.get(email, []))
-        two = _subtract(union(later.get(email, [])), one)
-        out[email] = (one, two)
-    return out
-
-
-def _subtract(a: Sequence[Span], b: Sequence[Span]) -> list[Span]:
-    out: list[Span] = []
-    j = 0
-    for s, e in a:
-        cur = s
-        while j < len(b) and b[j][1] <= cur:
-            j += 1
-        k = j
-        while k < len(b) and b[k][0] < e:
-            if b[k][0] > cur:
-                out.append((cur, b[k][0]))
-            cur = max(cur, b[k][1])
-            k += 1
-        if cur < e:
-            out.append((cur, e))
-    return out
-
-
-def _clip(spans: Sequence[Span], lo: int, hi: int) -> list[Span]:
-    return [(max(s, lo), min(e, hi)) for s, e in spans if s < hi and e > lo]
-
-
-def _total(spans: Iterable[Span]) -> int:
-    return sum(e - s for s, e in spans)
-
-
-def _periods(
-    since: dt.datetime, until: dt.datetime, kind: str, tz: str
-) -> tuple[tuple[str, dt.datetime, dt.datetime], ...]:
-    """The periods of the window: calendar months, ISO weeks or the window, in ``tz``."""
-    if kind == "window":
-        return (("window", since, until),)
-    z = zone(tz)
-    local = since.astimezone(z)
-    if kind == "month":
-        day = local.date().replace(day=1)
-    else:
-        day = local.date() - dt.timedelta(days=local.date().weekday())
-    out = []
-    while True:
-        start = dt.datetime.combine(day, dt.time(0), z)
-        if kind == "month":
-            nxt = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            label = f"{day:%Y-%m}"
-        else:
-            nxt = day + dt.timedelta(days=7)
-            year, week, _ = day.isocalendar()
-            label = f"{year}-W{week:02d}"
-        end = dt.datetime.combine(nxt, dt.time(0), z)
-        a, b = max(start, since), min(end, until)
-        if a < b:
-            out.append((label, a.astimezone(dt.timezone.utc), b.astimezone(dt.timezone.utc)))
-        if end >= until:
-            break
-        day = nxt
-    return tuple(out)
-
-
-def _weeks(since: dt.datetime, until: dt.datetime, tz: str) -> list[tuple[dt.date, int, int]]:
-    z = zone(tz)
-    day = since.astimezone(z).date()
-    day -= dt.timedelta(days=day.weekday())
-    out = []
-    while True:
-        start = dt.datetime.combine(day, dt.time(0), z)
-        if start >= until:
-            break
-        end = dt.datetime.combine(day + dt.timedelta(days=7), dt.time(0), z)
-        out.append((day, to_seconds(start), to_seconds(end)))
-        day += dt.timedelta(days=7)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# Incidents, joined across the exports
-
-
-@attrs.frozen
-class _LogFacts:
-    first_at: dt.datetime
-    triggered_at: dt.datetime | None
-    first_ack: dt.datetime | None
-    resolved_at: dt.datetime | None
-    person_acted: bool
-    assigned: dict[PersonRef, dt.datetime]
-    acks: dict[PersonRef, dt.datetime]
-
-
-def _log_facts(entries: Sequence[LogEntry]) -> _LogFacts:
-    ordered = sorted(entries, key=lambda e: (e.at, e.id))
-    triggered = next((e.at for e in ordered if e.kind == "trigger"), None)
-    resolved = None
-    for e in ordered:
-        if e.kind == "resolve":
-            resolved = e.at
-    assigned: dict[PersonRef, dt.datetime] = {}
-    notified: dict[PersonRef, dt.datetime] = {}
-    acks: dict[PersonRef, dt.datetime] = {}
-    acted = False
-    for e in ordered:
-        if e.by_person and e.kind not in ("notify",):
-            acted = True
-        if e.kind in ("assign", "escalate", "delegate"):
-            for who in e.assignees:
-                assigned.setdefault(who, e.at)
-        elif e.kind == "notify" and e.user is not None:
-            notified.setdefault(e.user, e.at)
-        elif e.kind == "acknowledge" and e.by_person and e.agent is not None:
-            acks.setdefault(e.agent, e.at)
-    for who, at in notified.items():  # notified without an assign entry: the notification shows it
-        assigned.setdefault(who, at)
-    return _LogFacts(
-        first_at=ordered[0].at,
-        triggered_at=triggered,
-        first_ack=min(acks.values()) if acks else None,
-        resolved_at=resolved,
-        person_acted=acted,
-        assigned=assigned,
-        acks=acks,
-    )
-
-
-def _join(
-    history: History, index: PersonIndex, logs: Mapping[str, _LogFacts]
-) -> tuple[list[IncidentRecord], list[str]]:
-    """One :class:`IncidentRecord` per incident id, and the ids no time could be found for."""
-    ids: list[str] = []
-    pages: dict[str, Page] = {}
-    for n, given in enumerate(history.pages, start=1):
-        key = given.id or f"page {n}"
-        if key not in pages:
-            pages[key] = given
-            ids.append(key)
-    details = {d.id: d for d in history.details}
-    analytics = {a.id: a for a in history.analytics}
-    responders: dict[str, list[Any]] = {}
-    for row in history.responders:
-        responders.setdefault(row.incident, []).append(row)
-    alerts: dict[str, dt.datetime] = {}
-    for alert in history.alerts:
-        if alert.incident not in alerts or alert.created_at < alerts[alert.incident]:
-            alerts[alert.incident] = alert.created_at
-    known = set(ids)
-    for key in [*analytics, *logs, *responders]:
-        if key not in known:
-            known.add(key)
-            ids.append(key)
-    seen: set[str] = set()
-    out: list[IncidentRecord] = []
-    undated: list[str] = []
-    for key in ids:
-        if key in seen:
-            continue
-        seen.add(key)
-        page, log, arow = pages.get(key), logs.get(key), analytics.get(key)
-        detail, rows = details.get(key), responders.get(key, [])
-        triggered = (
-            (log.triggered_at if log else None)
-            or (page.at if page else None)
-            or (arow.created_at if arow else None)
-            or (min(r.created_at for r in rows) if rows else None)
-            or (log.first_at if log else None)  # no trigger entry: its earliest entry
-        )
-        if triggered is None:
-            undated.append(key)
-            continue
-        triggered = triggered.astimezone(dt.timezone.utc)
-        ack: dt.datetime | None = None
-        ack_known = False
-        if log is not None and log.triggered_at is not None:
-            ack, ack_known = log.first_ack, True
-        elif page is not None and page.acknowledged_at is not None:
-            ack, ack_known = page.acknowledged_at, True
-        elif arow is not None:
-            ack_known = True
-            if arow.seconds_to_first_ack is not None:
-                ack = arow.created_at + dt.timedelta(seconds=arow.seconds_to_first_ack)
-        elif detail is not None and detail.acknowledged is not None:
-            ack_known = True
-        resolved = (
-            (log.resolved_at if log else None)
-            or (page.resolved_at if page else None)
-            or (arow.resolved_at if arow else None)
-        )
-        if resolved is None and arow is not None and arow.seconds_to_resolve is not None:
-            resolved = arow.created_at + dt.timedelta(seconds=arow.seconds_to_resolve)
-        urgency = (
-            (page.urgency if page else None)
-            or (arow.urgency if arow else None)
-            or next((r.urgency for r in rows if r.urgency), None)
-        )
-        severity = (
-            (detail.severity if detail else None)
-            or (arow.priority if arow else None)
-            or next((r.priority for r in rows if r.priority), None)
-        )
-        merged = bool(page.merged) if page else False
-        noise = _noise(resolved, merged, log, arow, detail, ack)
-        noise_maybe = (
-            noise is None
-            and resolved is not None
-            and detail is not None
-            and detail.auto_resolved is True
-        )
-        refs: list[PersonRef] = []
-        if log is not None:
-            refs.extend(log.assigned)
-        if page is not None and page.user is not None:
-            label = page.user.email if isinstance(page.user, User) else page.user
-            refs.append(PersonRef(label=label))
-        refs.extend(r.responder for r in rows)
-        if arow is not None:
-            refs.extend(arow.assigned)
-        who: list[str] = []
-        for ref in refs:
-            user = index.find(ref)
-            if user is not None and user.email.lower() not in who:
-                who.append(user.email.lower())
-        out.append(
-            IncidentRecord(
-                id=key,
-                triggered_at=triggered,
-                acknowledged_at=ack.astimezone(dt.timezone.utc) if ack else None,
-                resolved_at=resolved.astimezone(dt.timezone.utc) if resolved else None,
-                urgency=urgency,
-                severity=severity,
-                merged=merged,
-                noise=noise,
-                alert_created_at=alerts.get(key),
-                assigned=tuple(who),
-                ack_known=ack_known,
-                noise_maybe=noise_maybe,
-            )
-        )
-    return out, undated
-
-
-def _noise(
-    resolved: dt.datetime | None,
-    merged: bool,
-    log: _LogFacts | None,
-    row: Any,
-    detail: Any,
-    ack: dt.datetime | None,
-) -> bool | None:
-    """Whether an incident needed nobody: resolved with no acknowledgement and no person acting
-    on it (auto-resolved); ``None`` when open or when the exports cannot tell."""
-    if resolved is None:
-        return None
-    if merged or ack is not None:
-        return False
-    if log is not None and log.resolved_at is not None:
-        return not log.person_acted
-    if row is not None and row.auto_resolved is not None:
-        acked = (row.acknowledgements or 0) > 0 or row.seconds_to_first_ack is not None
-        return row.auto_resolved and not acked
-    if detail is not None and detail.auto_resolved is not None:
-        if not detail.auto_resolved:
-            return False
-        return None if detail.acknowledged is None else not detail.acknowledged
-    return None
-
-
 def _noise_ratio(
     records: Sequence[IncidentRecord], known: Sequence[IncidentRecord], noise: int
 ) -> float | Unavailable:
@@ -618,24 +309,6 @@ def _noise_ratio(
     return noise / len(known)
 
 
-def _time_to_ack(r: IncidentRecord) -> float | None:
-    """Seconds from trigger to the first acknowledgement; None when either is unknown, or when
-    the exports put the acknowledgement before the trigger (left out, never negative)."""
-    if r.acknowledged_at is None or r.triggered_at is None or r.acknowledged_at < r.triggered_at:
-        return None
-    return (r.acknowledged_at - r.triggered_at).total_seconds()
-
-
-def _time_to_resolve(r: IncidentRecord) -> float | None:
-    """Seconds from trigger to resolution; None when either is unknown, for a merged incident,
-    or when the exports put the resolution before the trigger (left out, never negative)."""
-    if r.resolved_at is None or r.triggered_at is None or r.merged:
-        return None
-    if r.resolved_at < r.triggered_at:
-        return None
-    return (r.resolved_at - r.triggered_at).total_seconds()
-
-
 def _mean(values: Sequence[float]) -> float | None:
     return statistics.fmean(values) if values else None
 
@@ -643,10 +316,6 @@ def _mean(values: Sequence[float]) -> float | None:
 def _mean_or(values: Sequence[float], reason: str) -> float | Unavailable:
     m = _mean(values)
     return Unavailable(reason) if m is None else m
-
-
-# --------------------------------------------------------------------------------------------
-# health_report()
 
 
 def _window_from(history: History, tz: str) -> tuple[dt.datetime, dt.datetime]:

@@ -18,6 +18,8 @@ import pytest
 from oncall_planner.errors import InputReadError, ValidationError
 from oncall_planner.ingest import slo as ingest
 from oncall_planner.ingest.slo import fetch_sli_history, load_sli_history, load_slo_spec
+from oncall_planner.ingest.slo import history as ingest_history
+from oncall_planner.ingest.slo import prometheus as ingest_prometheus
 from oncall_planner.slo import SLI, SLO, BurnRateAlert, BurnWindow, CounterSeries, SLIHistory
 
 REPO = Path(__file__).resolve().parents[1]
@@ -330,7 +332,7 @@ def test_an_endless_answer_stops_at_the_size_limit(
 ) -> None:
     url, handler = prometheus
     handler.mode = "endless"
-    monkeypatch.setattr(ingest, "MAX_ANSWER_BYTES", 1_000_000)
+    monkeypatch.setattr(ingest_prometheus, "MAX_ANSWER_BYTES", 1_000_000)
     with pytest.raises(InputReadError, match="the answer is larger than 1,000,000 bytes"):
         fetch(url)
 
@@ -363,7 +365,7 @@ def test_a_misspelt_field_in_an_alert_is_refused_not_ignored(
 def test_a_history_file_over_the_size_limit_is_refused_before_it_is_parsed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "MAX_HISTORY_BYTES", 1000)
+    monkeypatch.setattr(ingest_history, "MAX_HISTORY_BYTES", 1000)
     path = write(tmp_path, "timestamp,good,total\n" + "1740978000,1,1\n" * 100, "h.csv")
     with pytest.raises(InputReadError, match=r"h\.csv: is larger than 1,000 bytes"):
         load_sli_history(path)
@@ -374,6 +376,6 @@ def test_a_history_that_never_ends_stops_at_the_size_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # before: --history /dev/zero took 15 GB of memory in a minute and went on
-    monkeypatch.setattr(ingest, "MAX_HISTORY_BYTES", 1000)
+    monkeypatch.setattr(ingest_history, "MAX_HISTORY_BYTES", 1000)
     with pytest.raises(InputReadError, match="is larger than"):
         load_sli_history("/dev/zero")

@@ -313,6 +313,29 @@ def test_the_core_reaches_the_edge_only_through_the_report_conveniences() -> Non
     }
 
 
+def test_the_stand_in_is_one_job_a_module_and_its_imports_point_one_way() -> None:
+    """``oncall_planner.testing``: the account and the two reference renderers import only what
+    they share (so the v2 and v3 renderers share nothing else), the server imports the renderers,
+    and ``pagerduty``, the module the stand-in used to be, only hands names on."""
+    graph = import_graph(PACKAGE)
+    home = "oncall_planner.testing"
+    inside = {
+        name.removeprefix(home + "."): {
+            t.removeprefix(home + ".") for t in targets if t.startswith(home + ".")
+        }
+        for name, targets in graph.items()
+        if name.startswith(home + ".")
+    }
+    assert inside == {
+        "_common": set(),
+        "account": {"_common"},
+        "render_v2": {"_common"},
+        "render_v3": {"_common"},
+        "server": {"_common", "render_v2", "render_v3"},
+        "pagerduty": {"_common", "account", "render_v2", "render_v3", "server"},
+    }
+
+
 # The health package: one module per job, each importing only the ones above it in the table of
 # docs/architecture.md ("The health package, one module per job").
 

@@ -225,6 +225,7 @@ class _Periodic:
         until: int | None,
         count: int | None,
         lead: bool,
+        what: str,
     ) -> None:
         self.base, self.period, self.offsets = base, period, offsets
         self.dtstart = dtstart
@@ -235,7 +236,7 @@ class _Periodic:
         self._from_start = len(self.starts)  # occurrences before the rule's own
         self._next = 0  # the next period to make
         self.done = count == 0
-        self.what = "this"
+        self.what = what  # the rule as the error of too many occurrences quotes it
 
     def _periods_up_to(self, local_hi: int) -> int:
         """The period past the last one :meth:`grow` makes for ``local_hi``, refused when the
@@ -343,7 +344,8 @@ def _periodic(
     lead = unsynced_start == "rfc5545" and first != dtstart_local
     if lead and count is not None:
         count -= 1  # RFC 5545 counts DTSTART as the first occurrence, also against COUNT
-    return _Periodic(base, period, offsets, dtstart_local, until, count, lead)
+    what = _shown_rule(recurrence.rrules)
+    return _Periodic(base, period, offsets, dtstart_local, until, count, lead, what)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -360,7 +362,6 @@ def _expansion(
     zclock = clock(expansion_zone)
     periodic = _periodic(parsed, dtstart_local, zclock, unsynced_start)
     if periodic is not None:
-        periodic.what = _shown_rule(parsed.rrules)
         return periodic
     return _Expansion(parsed, dtstart_local, event_zone, zclock, unsynced_start, excluded_dates)
 

@@ -43,6 +43,7 @@ from oncall_planner.render import (
     _Kept,
     _render_layered,
     _seconds,
+    _spans,
     people_on_call_at,
     render,
 )
@@ -404,21 +405,12 @@ def join(starts: Sequence[int], ends: Sequence[int]) -> Spans:
 
 
 def union(pairs: Iterable[tuple[int, int]]) -> Spans:
-    """:func:`merge` of any spans ``(start, end)`` in integer seconds."""
-    starts: list[int] = []
-    ends: list[int] = []
-    ce = None
-    for s, e in sorted(pairs):
-        if e <= s:
-            continue
-        if ce is not None and s <= ce:
-            if e > ce:
-                ends[-1] = ce = e
-        else:
-            starts.append(s)
-            ends.append(e)
-            ce = e
-    return starts, ends
+    """:func:`merge` of any spans ``(start, end)`` in integer seconds: the renderer's
+    :func:`~oncall_planner.render._spans` over them in order, within bounds that hold them all."""
+    ordered = sorted(pairs)
+    if not ordered:
+        return [], []
+    return _spans(ordered, ordered[0][0], max(map(operator.itemgetter(1), ordered)))
 
 
 def seconds(spans: Spans) -> int:

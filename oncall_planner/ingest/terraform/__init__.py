@@ -304,87 +304,67 @@ def _run_config(
     def warn(code: str, where: str, message: str) -> None:
         notes.append(Diagnostic(Location.parse(where), where.rsplit("/", 1)[-1], message, code))
 
-    world = World(root, warn, folder)
-    try:
-        return _evaluate_config(
-            world, folder, parsed_fn, given, var_strings, var_files, auto_var_files, is_dir,
-            root, notes, ignored,
-        )  # fmt: skip
-    finally:
-        world.close()
-
-
-def _evaluate_config(
-    world: World,
-    folder: Path,
-    parsed_fn: Any,
-    given: dict[str, Any],
-    var_strings: Mapping[str, str],
-    var_files: Sequence[Any],
-    auto_var_files: list[Path],
-    is_dir: bool,
-    root: Path,
-    notes: list[Diagnostic],
-    ignored: list[Diagnostic],
-) -> TerraformImport:
-    parsed: Parsed = parsed_fn(world)
-    if not world.files:
-        world.files.extend(parsed.files)
-    if is_dir and not parsed.files:
-        raise InputReadError(f"{folder}: the folder holds no .tf or .tf.json files")
-    inputs = _root_inputs(
-        world, parsed, given, var_strings, var_files, auto_var_files, root, ignored
-    )
-    world.files.extend(str(p) for p in [*auto_var_files, *var_files])
-    module = ModuleInstance(world, parsed, "", inputs)
-    ctx = Build()
-    todo: list[Any] = []
-    for item in _walk(module, ctx):
-        if isinstance(item, tuple):
-            continue
-        for (mode, rtype, name), block in item.parsed.resources.items():
-            entry = BUILDERS.get((mode, rtype))
-            if entry is None and (mode, rtype) not in NOT_MODELLED:
-                address = _address(item.address, mode, rtype, name)
-                ignored.append(
-                    Diagnostic(
-                        Location.parse(block.where()),
-                        address,
-                        "does not change who is on call; ignored",
-                        "ignored",
+    with World(root, warn, folder) as world:  # its cycles broken on the way out
+        parsed: Parsed = parsed_fn(world)
+        if not world.files:
+            world.files.extend(parsed.files)
+        if is_dir and not parsed.files:
+            raise InputReadError(f"{folder}: the folder holds no .tf or .tf.json files")
+        inputs = _root_inputs(
+            world, parsed, given, var_strings, var_files, auto_var_files, root, ignored
+        )
+        world.files.extend(str(p) for p in [*auto_var_files, *var_files])
+        module = ModuleInstance(world, parsed, "", inputs)
+        ctx = Build()
+        todo: list[Any] = []
+        for item in _walk(module, ctx):
+            if isinstance(item, tuple):
+                continue
+            for (mode, rtype, name), block in item.parsed.resources.items():
+                entry = BUILDERS.get((mode, rtype))
+                if entry is None and (mode, rtype) not in NOT_MODELLED:
+                    address = _address(item.address, mode, rtype, name)
+                    ignored.append(
+                        Diagnostic(
+                            Location.parse(block.where()),
+                            address,
+                            "does not change who is on call; ignored",
+                            "ignored",
+                        )
                     )
+                    continue
+                try:
+                    made = item.instances(mode, rtype, name)
+                except EvalError as exc:
+                    if exc.fatal:
+                        raise InputReadError(str(exc)) from None
+                    ctx.note(
+                        "OCP601",
+                        exc.where or block.where(),
+                        _address(item.address, mode, rtype, name),
+                        f"not imported: Terraform would refuse this: {exc.message}",
+                    )
+                    continue
+                if isinstance(made, Unknown):
+                    ctx.note(
+                        "OCP601",
+                        block.where(),
+                        _address(item.address, mode, rtype, name),
+                        f"not imported: its instances are unknown: {made.reason}",
+                    )
+                    continue
+                kind = entry.kind if entry is not None else "unmodelled"
+                if kind == "membership":
+                    ctx.memberships.extend(made)
+                for inst in made:
+                    todo.append((kind, inst))
+        for block in parsed.others:
+            if block.type not in _SILENT:
+                name = ".".join([block.type, *block.labels])
+                ignored.append(
+                    Diagnostic(Location.parse(block.where()), name, "ignored", "ignored")
                 )
-                continue
-            try:
-                made = item.instances(mode, rtype, name)
-            except EvalError as exc:
-                if exc.fatal:
-                    raise InputReadError(str(exc)) from None
-                ctx.note(
-                    "OCP601",
-                    exc.where or block.where(),
-                    _address(item.address, mode, rtype, name),
-                    f"not imported: Terraform would refuse this: {exc.message}",
-                )
-                continue
-            if isinstance(made, Unknown):
-                ctx.note(
-                    "OCP601",
-                    block.where(),
-                    _address(item.address, mode, rtype, name),
-                    f"not imported: its instances are unknown: {made.reason}",
-                )
-                continue
-            kind = entry.kind if entry is not None else "unmodelled"
-            if kind == "membership":
-                ctx.memberships.extend(made)
-            for inst in made:
-                todo.append((kind, inst))
-    for block in parsed.others:
-        if block.type not in _SILENT:
-            name = ".".join([block.type, *block.labels])
-            ignored.append(Diagnostic(Location.parse(block.where()), name, "ignored", "ignored"))
-    return _assemble(ctx, todo, notes, ignored, tuple(world.files), "configuration")
+        return _assemble(ctx, todo, notes, ignored, tuple(world.files), "configuration")
 
 
 def _address(module: str, mode: str, rtype: str, name: str) -> str:

@@ -378,6 +378,12 @@ class World:
         self._parsed.clear()
         self.ev.close()
 
+    def __enter__(self) -> World:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def parsed(self, folder: Path) -> Parsed:
         key = os.path.realpath(folder)
         if key not in self._parsed:
